@@ -1,0 +1,129 @@
+"""Plan nodes in federation vocabulary: Fetch, Flatten, Sequence, Parallel, Condition.
+
+The executor keeps one response tree per request. A root ``FetchNode`` writes its
+subgraph's ``data`` into that tree; a ``FlattenNode`` runs its fetch once for all
+objects found at ``path`` (``"@"`` steps into every list item, ``"... on T"``
+keeps only objects whose ``__typename`` is ``T`` or a type implementing ``T``)
+and deep-merges the ``_entities`` results back into those objects, in order.
+
+Response names in a subgraph operation are the names under which values land in
+the tree: the client's alias when the planner kept it, an internal alias when
+it needed one. ``requires`` selects, from each object of the tree, what becomes
+that object's representation; ``input_rewrites`` then adjust representations
+(for example ``__typename`` set to an ``@interfaceObject`` interface) and
+``output_rewrites`` rename keys in what the subgraph returned (for example an
+aliased ``@requires`` field mapped back). Final response shaping from the
+client's operation is the executor's business, not the plan's.
+
+All nodes are frozen, slotted and hashable, so plans can be cached and shared
+between requests.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class OperationKind(enum.Enum):
+    QUERY = "query"
+    MUTATION = "mutation"
+    SUBSCRIPTION = "subscription"
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredField:
+    """A field to copy from a tree object into a representation."""
+
+    name: str
+    selections: tuple[RequiredSelection, ...] = ()
+    alias: str | None = None
+
+    @property
+    def response_name(self) -> str:
+        return self.alias or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredFragment:
+    """Fields to copy only when the object's ``__typename`` matches ``type_condition``."""
+
+    type_condition: str
+    selections: tuple[RequiredSelection, ...]
+
+
+RequiredSelection = RequiredField | RequiredFragment
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSetter:
+    """Set the value at ``path`` (fragment steps allowed) to ``value``."""
+
+    path: tuple[str, ...]
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRenamer:
+    """Rename the key at ``path`` to ``rename_to``."""
+
+    path: tuple[str, ...]
+    rename_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchNode:
+    """One request to one subgraph.
+
+    ``requires`` is empty for a root fetch and holds the representation
+    selection for an ``_entities`` fetch; ``variable_usages`` names the client
+    variables the operation text declares, which the executor forwards.
+    """
+
+    service_name: str
+    operation: str
+    operation_kind: OperationKind = OperationKind.QUERY
+    variable_usages: tuple[str, ...] = ()
+    requires: tuple[RequiredSelection, ...] = ()
+    input_rewrites: tuple[ValueSetter, ...] = ()
+    output_rewrites: tuple[KeyRenamer, ...] = ()
+    operation_name: str | None = None
+
+    @property
+    def is_entity_fetch(self) -> bool:
+        return bool(self.requires)
+
+
+@dataclass(frozen=True, slots=True)
+class FlattenNode:
+    path: tuple[str, ...]
+    node: PlanNode
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceNode:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParallelNode:
+    nodes: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionNode:
+    """Run ``if_clause`` when the boolean variable ``condition`` is true, else ``else_clause``."""
+
+    condition: str
+    if_clause: PlanNode | None
+    else_clause: PlanNode | None
+
+
+PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A whole plan; ``node`` is ``None`` when nothing needs fetching (``{ __typename }``)."""
+
+    node: PlanNode | None

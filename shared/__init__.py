@@ -1,0 +1,1 @@
+"""Shared infrastructure every Beyond service uses the same way; no domain logic."""

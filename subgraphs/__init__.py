@@ -1,0 +1,1 @@
+"""Domain subgraphs: one Strawberry subgraph, service layer and database per domain."""
