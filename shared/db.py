@@ -28,19 +28,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
 _AFTER_COMMIT = "beyond.after_commit"
-
-
-class Base(DeclarativeBase):
-    """Declarative base; each domain keeps its own ``MetaData`` by subclassing it."""
-
-    __abstract__ = True
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

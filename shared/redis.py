@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fakeredis
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 
 _EMBEDDED_SERVER = fakeredis.FakeServer()
 
@@ -17,8 +19,15 @@ def create_redis(url: str | None) -> Redis:
     if url is None:
         client: Redis = fakeredis.FakeAsyncRedis(server=_EMBEDDED_SERVER, decode_responses=True)
         return client
+    # redis-py's default retries a refused connection three times with backoff up to
+    # 10 s; a cache outage must fall back to the database quickly instead.
     return Redis.from_url(
-        url, decode_responses=True, protocol=2, socket_timeout=2, socket_connect_timeout=2
+        url,
+        decode_responses=True,
+        protocol=2,
+        socket_timeout=1,
+        socket_connect_timeout=1,
+        retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), retries=1),
     )
 
 

@@ -11,7 +11,7 @@ import base64
 import binascii
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 JwtAlgorithm = Literal["HS256", "RS256", "EdDSA"]
@@ -41,23 +41,35 @@ class CommonSettings(BaseSettings):
     )
     redis_prefix: str = "beyond:"
     jwt_algorithm: JwtAlgorithm = "HS256"
-    jwt_secret: str | None = Field(default=None, description="HS256 key, at least 32 bytes")
+    jwt_secret: str | None = Field(
+        default=None, validate_default=True, description="HS256 key, at least 32 bytes"
+    )
     jwt_private_key: str | None = Field(default=None, description="PEM, for RS256/EdDSA")
-    jwt_public_key: str | None = Field(default=None, description="PEM, for RS256/EdDSA")
+    jwt_public_key: str | None = Field(
+        default=None, validate_default=True, description="PEM, for RS256/EdDSA"
+    )
     jwt_issuer: str = "beyond"
     jwt_audience: str = "beyond"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @model_validator(mode="after")
-    def _jwt_keys_match_algorithm(self) -> CommonSettings:
-        if self.jwt_algorithm == "HS256":
-            if not self.jwt_secret:
-                raise ValueError("BEYOND_JWT_SECRET is required for HS256")
-            if len(self.jwt_secret.encode()) < 32:
-                raise ValueError("BEYOND_JWT_SECRET must be at least 32 bytes")
-        elif not self.jwt_public_key:
-            raise ValueError(f"BEYOND_JWT_PUBLIC_KEY is required for {self.jwt_algorithm}")
-        return self
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_for_hmac(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("jwt_algorithm", "HS256") != "HS256":
+            return value
+        if not value:
+            raise ValueError("not set: HS256 needs a secret of at least 32 bytes")
+        if len(value.encode()) < 32:
+            raise ValueError("must be at least 32 bytes")
+        return value
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _public_key_for_signatures(cls, value: str | None, info: ValidationInfo) -> str | None:
+        algorithm = info.data.get("jwt_algorithm", "HS256")
+        if algorithm != "HS256" and not value:
+            raise ValueError(f"not set: {algorithm} needs the PEM public key")
+        return value
 
 
 class SettingsError(Exception):
@@ -81,6 +93,8 @@ def _describe(settings_cls: type[BaseSettings], error: ValidationError) -> list[
         variable = (prefix + location[0]).upper()
         if item["type"] == "missing":
             lines.append(f"{variable} is not set")
+        elif message.startswith("not set"):
+            lines.append(f"{variable} is {message}")
         else:
             lines.append(f"{variable} is invalid: {message}")
     return lines

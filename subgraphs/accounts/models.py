@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import VARBINARY, ForeignKey, Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import Base, BigId, UtcDateTime, utcnow
+from shared.db import BigId, UtcDateTime, utcnow
 
 
-class AccountsBase(Base):
-    __abstract__ = True
+class AccountsBase(DeclarativeBase):
+    """The accounts database's own metadata."""
 
 
 class User(AccountsBase):
@@ -22,7 +22,7 @@ class User(AccountsBase):
     avatar: Mapped[str | None] = mapped_column(String(512))
     bio: Mapped[str] = mapped_column(String(280), default="")
     # The mobile number is stored only encrypted; ``mobile_index`` is its keyed blind index.
-    mobile_cipher: Mapped[bytes] = mapped_column(LargeBinary(64))
+    mobile_cipher: Mapped[bytes] = mapped_column(VARBINARY(64))
     mobile_index: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

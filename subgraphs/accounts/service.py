@@ -203,12 +203,19 @@ class AccountsService:
                 "This mobile number already has an account: log in instead.", field="mobile"
             )
         await self._consume_code(Purpose.REGISTER, mobile, code)
+        user = await self.create_user(mobile, password, nickname, session=session)
+        return await self._open_session(user, session=session)
+
+    async def create_user(
+        self, mobile: str, password: str, nickname: str, *, session: AsyncSession
+    ) -> User:
+        """Insert a user whose mobile is already verified (by a code, or by seeding)."""
         user = User(
-            nickname=nickname,
+            nickname=rules.check_nickname(nickname),
             bio="",
             mobile_cipher=self._cipher.encrypt(mobile, column=MOBILE_COLUMN),
             mobile_index=self._cipher.blind_index(mobile, column=MOBILE_COLUMN),
-            password_hash=self._passwords.hash(password),
+            password_hash=self._passwords.hash(rules.check_password(password, mobile=mobile)),
         )
         session.add(user)
         try:
@@ -217,7 +224,11 @@ class AccountsService:
             raise Conflict(
                 "This mobile number already has an account: log in instead.", field="mobile"
             ) from None
-        return await self._open_session(user, session=session)
+        return user
+
+    async def has_account(self, raw_mobile: str, *, session: AsyncSession) -> bool:
+        mobile = rules.normalize_mobile(raw_mobile)
+        return await self._user_by_mobile(mobile, session=session) is not None
 
     async def login(
         self, raw_mobile: str, password: str, *, client_ip: str, session: AsyncSession

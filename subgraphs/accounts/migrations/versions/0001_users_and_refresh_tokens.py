@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("nickname", sa.String(20), nullable=False),
         sa.Column("avatar", sa.String(512), nullable=True),
         sa.Column("bio", sa.String(280), nullable=False),
-        sa.Column("mobile_cipher", sa.LargeBinary(64), nullable=False),
+        sa.Column("mobile_cipher", sa.VARBINARY(64), nullable=False),
         sa.Column("mobile_index", sa.String(64), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
