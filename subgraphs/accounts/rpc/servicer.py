@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 
+from shared.errors import BadUserInput
 from subgraphs.accounts.rpc import accounts_pb2
 from subgraphs.accounts.service import AccountsService
 
@@ -20,9 +21,7 @@ class UsersServicer:
         self, request: accounts_pb2.UsersExistRequest, context: grpc.aio.ServicerContext
     ) -> accounts_pb2.UsersExistResponse:
         if len(request.ids) > MAX_IDS:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT, f"ask for at most {MAX_IDS} ids at a time"
-            )
+            raise BadUserInput(f"Ask about at most {MAX_IDS} ids at a time.", field="ids")
         found = await self._service.users_by_id(i for i in request.ids if i > 0)
         return accounts_pb2.UsersExistResponse(
             existing_ids=[user_id for user_id, user in found.items() if user is not None]

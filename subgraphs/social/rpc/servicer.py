@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import grpc
 
 from shared.db import Database
+from shared.errors import BadUserInput
 from subgraphs.social.rpc import social_pb2
 from subgraphs.social.service import SocialService
 
@@ -32,9 +33,7 @@ class FollowsServicer:
         self, request: social_pb2.FollowerIdsRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[social_pb2.FollowerIdsBatch]:
         if not 0 <= request.batch_size <= MAX_BATCH:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT, f"batch_size must be 0 to {MAX_BATCH}"
-            )
+            raise BadUserInput(f"batch_size must be 0 to {MAX_BATCH}.", field="batch_size")
         size = request.batch_size or DEFAULT_BATCH
         after = None
         while True:
@@ -52,9 +51,9 @@ class FollowsServicer:
         self, request: social_pb2.WhichFollowedRequest, context: grpc.aio.ServicerContext
     ) -> social_pb2.WhichFollowedResponse:
         if len(request.candidate_ids) > MAX_CANDIDATES:
-            await context.abort(
-                grpc.StatusCode.INVALID_ARGUMENT,
-                f"ask about at most {MAX_CANDIDATES} candidates at a time",
+            raise BadUserInput(
+                f"Ask about at most {MAX_CANDIDATES} candidates at a time.",
+                field="candidate_ids",
             )
         pairs = {(request.follower_id, candidate) for candidate in request.candidate_ids}
         async with self._database.transaction() as session:
