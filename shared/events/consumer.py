@@ -170,9 +170,7 @@ class Consumer(PollingWorker):
         # XAUTOCLAIM does not say how often an entry was delivered; XPENDING does.
         async with self._redis.pipeline(transaction=False) as pipe:
             for entry_id, _fields in entries:
-                pipe.xpending_range(
-                    self.stream, self.group, min=entry_id, max=entry_id, count=1
-                )
+                pipe.xpending_range(self.stream, self.group, min=entry_id, max=entry_id, count=1)
             pending: list[list[dict[str, Any]]] = await pipe.execute()
         deliveries = {row["message_id"]: row["times_delivered"] for rows in pending for row in rows}
         return [((entry_id, fields), deliveries.get(entry_id, 1)) for entry_id, fields in entries]

@@ -16,7 +16,11 @@ def test_stubs_import_their_siblings_relative_to_the_package() -> None:
     echo = ROOT / "tests" / "shared" / "grpc" / "echo.proto"
     assert echo in find_protos()
     stubs = generate(echo)
-    assert sorted(path.name for path in stubs) == ["echo_pb2.py", "echo_pb2.pyi", "echo_pb2_grpc.py"]
+    assert sorted(path.name for path in stubs) == [
+        "echo_pb2.py",
+        "echo_pb2.pyi",
+        "echo_pb2_grpc.py",
+    ]
     assert "from . import echo_pb2 as echo__pb2" in stubs[echo.parent / "echo_pb2_grpc.py"]
 
 
