@@ -31,6 +31,13 @@ class Shipping:
             raise ValueError(f"no courier for {event.payload['item']}")
 
 
+async def publish_order(database: Database, redis: Redis, stream: str, item: str) -> str:
+    """Place an order and publish its event; return the event id."""
+    event_id = await place_order(database, item)
+    await OutboxRelay(database, redis, stream=stream).publish_pending()
+    return event_id
+
+
 def consumer(database: Database, redis: Redis, stream: str, handler: Any, **kw: Any) -> Consumer:
     options: dict[str, Any] = {"claim_idle": 0.1, "block": 0.05, "max_attempts": 3, **kw}
     return Consumer(database, redis, stream=stream, name="shipping", handler=handler, **options)
@@ -60,9 +67,7 @@ async def poll_until(worker: Consumer, check: Any, *, rounds: int = 100) -> None
 async def test_an_event_delivered_twice_is_handled_once(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "tea")
-    relay = OutboxRelay(shop, redis, stream=stream)
-    await relay.publish_pending()
+    await publish_order(shop, redis, stream, "tea")
     fields = (await redis.xrange(stream))[0][1]
     await redis.xadd(stream, fields)  # the same event again, as after a relay crash
     handler = Shipping()
@@ -77,8 +82,7 @@ async def test_an_event_delivered_twice_is_handled_once(
 async def test_a_failed_handler_is_not_acknowledged_and_runs_again(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "kettle")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "kettle")
     handler = Shipping(failures=1)
     worker = consumer(shop, redis, stream, handler)
 
@@ -98,8 +102,7 @@ async def test_a_failed_handler_is_not_acknowledged_and_runs_again(
 async def test_entries_of_a_dead_consumer_are_reclaimed(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "lamp")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "lamp")
     handler = Shipping()
     survivor = consumer(shop, redis, stream, handler)
     await survivor.ensure_group()
@@ -117,8 +120,7 @@ async def test_entries_of_a_dead_consumer_are_reclaimed(
 async def test_an_event_that_keeps_failing_goes_to_the_dead_letter_stream(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    event_id = await place_order(shop, "anvil")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    event_id = await publish_order(shop, redis, stream, "anvil")
     handler = Shipping(failures=99)
     worker = consumer(shop, redis, stream, handler)
 
@@ -149,8 +151,7 @@ async def test_an_entry_that_is_no_event_is_dead_lettered_at_once(
 async def test_events_of_other_types_are_acknowledged_without_handling(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "pen")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "pen")
     handler = Shipping()
     await consumer(shop, redis, stream, handler, event_types={"shop.order-paid"}).poll()
     assert handler.calls == [] and await pending(redis, stream) == 0
@@ -189,8 +190,7 @@ async def test_relay_and_consumer_run_on_the_embedded_defaults(
 async def test_an_entry_whose_consumers_keep_dying_is_dead_lettered_unrun(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "crasher")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "crasher")
     handler = Shipping()
     worker = consumer(shop, redis, stream, handler)
     await worker.ensure_group()
