@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -207,3 +209,20 @@ async def test_an_entry_whose_consumers_keep_dying_is_dead_lettered_unrun(
     [(_, dead)] = await redis.xrange(dead_letter_stream(stream))
     assert dead["attempts"] == "4" and "stopped mid-way" in dead["error"]
     assert handler.calls == []
+
+
+async def test_a_consumer_recreates_its_group_when_redis_lost_the_stream(
+    shop: Database, redis: Redis, stream: str
+) -> None:
+    handler = Shipping()
+    worker = consumer(shop, redis, stream, handler)
+    await worker.poll()
+    await redis.delete(stream)  # as after a restart without persistence
+    with pytest.raises(ResponseError, match="NOGROUP"):
+        await worker.poll()
+    await publish_order(shop, redis, stream, "after the restart")
+
+    async def shipped() -> bool:
+        return await shipments(shop) == 1
+
+    await poll_until(worker, shipped)
