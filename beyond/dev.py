@@ -1,9 +1,12 @@
 """``beyond dev``: the whole graph in one process on embedded defaults.
 
-Every service runs on its own port inside one event loop. Databases are SQLite
-files under the data folder unless ``BEYOND_<SERVICE>_DATABASE_URL`` is set;
-Redis is the in-process store unless ``BEYOND_REDIS_URL`` is set; the JWT
-secret and data key are generated once into ``<data>/secrets.json``.
+Every service runs on its own port inside one event loop, with its gRPC
+server (on its dev gRPC port) and its event relays and consumers beside it.
+Databases are SQLite files under the data folder unless
+``BEYOND_<SERVICE>_DATABASE_URL`` is set; Redis is the in-process store
+unless ``BEYOND_REDIS_URL`` is set; the JWT secret and data key are generated
+once into ``<data>/secrets.json``; services that call another's gRPC server
+are pointed at its dev port unless ``BEYOND_<SERVICE>_GRPC_TARGET`` is set.
 """
 
 from __future__ import annotations
@@ -13,26 +16,18 @@ import base64
 import json
 import os
 import secrets
-import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 
+from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
 from beyond.services import SERVICES, ServiceSpec
+from shared.grpc import GrpcServer
+from shared.lifecycle import Worker
 from shared.migrations import upgrade
 from shared.settings import CommonSettings, load_settings
-
-
-class _Server(uvicorn.Server):
-    """A uvicorn server that leaves signal handling to the dev runner, which owns several."""
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 def dev_secrets(data_dir: Path) -> dict[str, str]:
@@ -56,12 +51,15 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
         "jwt_secret": stored["jwt_secret"],
         "data_key": stored["data_key"],
     }
-    variables = {
-        spec.database_setting: spec.database_variable,
-        "jwt_secret": "BEYOND_JWT_SECRET",
-        "data_key": "BEYOND_DATA_KEY",
+    for other in SERVICES.values():
+        if (
+            other.grpc_port is not None
+            and other.grpc_target_setting in spec.settings_cls.model_fields
+        ):
+            defaults[other.grpc_target_setting] = f"127.0.0.1:{other.grpc_port}"
+    overrides = {
+        key: value for key, value in defaults.items() if f"BEYOND_{key.upper()}" not in os.environ
     }
-    overrides = {key: value for key, value in defaults.items() if variables[key] not in os.environ}
     return load_settings(spec.settings_cls, **overrides)
 
 
@@ -69,34 +67,28 @@ async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = print
 ) -> None:
     stored = dev_secrets(data_dir)
-    servers: list[uvicorn.Server] = []
     apps: dict[str, FastAPI] = {}
+    grpc_servers: list[GrpcServer] = []
+    workers: list[Worker] = []
     for spec in SERVICES.values():
         settings = dev_settings(spec, data_dir, stored)
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
-        apps[spec.name] = spec.create_app(settings)
+        app = apps[spec.name] = spec.create_app(settings)
         if seed and spec.seed:
-            created = await spec.seed(apps[spec.name])
+            created = await spec.seed(app)
             say(f"{spec.name}: seeded {created} demo record(s)")
-    graph = apps["accounts"]
-    servers.append(
-        _Server(uvicorn.Config(graph, host=host, port=port, log_level="warning", ws="auto"))
-    )
+        server = grpc_server(spec, settings, app, host=host, port=None)
+        if server is not None:
+            grpc_servers.append(server)
+        workers += event_workers(spec, settings, app)
+    graph = http_server(apps["accounts"], host=host, port=port, log_level="warning")
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
-
-    loop = asyncio.get_running_loop()
-
-    def stop() -> None:
-        for server in servers:
-            server.should_exit = True
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop)
-    try:
-        await asyncio.gather(*(server.serve() for server in servers))
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-    if not all(server.started for server in servers):
+    for server in grpc_servers:
+        say(server.name)
+    # gRPC servers start first and stop last: consumers may call them.
+    await run_until_stopped(
+        apps=list(apps.values()), workers=[*grpc_servers, *workers], servers=[graph]
+    )
+    if not graph.started:
         raise OSError(f"could not listen on {host}:{port}: is another process using it?")

@@ -7,8 +7,9 @@ One round (:meth:`Consumer.poll`):
    than ``claim_idle`` seconds, and read their delivery counts (``XPENDING``);
 2. ``XREADGROUP`` new entries, blocking at most ``block`` seconds (keep it
    below the Redis client's socket timeout). An empty reply is normal: the
-   in-process store can answer a blocking read with nothing even though an
-   entry arrived;
+   in-process store answers a blocking read at once, and can answer it with
+   nothing even though an entry arrived; the loop then waits out the block
+   time itself;
 3. handle each entry in one database transaction that first checks and then
    inserts the ``processed_events`` row (primary key consumer + event id),
    so an event delivered twice is handled once; ``XACK`` only after commit.
@@ -86,7 +87,7 @@ class Consumer(PollingWorker):
         max_attempts: int = 5,
         claim_idle: float = 30.0,
         batch_size: int = 16,
-        block: float = 0.5,
+        block: float = 0.25,
         max_backoff: float = 5.0,
         member: str | None = None,
     ) -> None:
@@ -106,7 +107,7 @@ class Consumer(PollingWorker):
         self._claim_idle_ms = int(claim_idle * 1000)
         self._claim_every = claim_idle / 2
         self._batch_size = batch_size
-        self._block_ms = int(block * 1000)
+        self._block = block
         self._claim_cursor = "0-0"
         self._next_claim = 0.0
         self._group_ready = False
@@ -124,12 +125,28 @@ class Consumer(PollingWorker):
         self._group_ready = True
 
     async def step(self) -> bool:
-        return await self.poll() > 0
+        started = time.monotonic()
+        handled = await self.poll()
+        if not handled:
+            # The in-process store answers a blocking read at once: wait out the
+            # block time here, or this loop would spin.
+            await self.pause(self._block - (time.monotonic() - started))
+        return handled > 0
 
     async def poll(self) -> int:
         """One round: reclaim what is due, read what is new, handle both; return the count."""
         if not self._group_ready:
             await self.ensure_group()
+        try:
+            return await self._handle_due_and_new()
+        except ResponseError as exc:
+            if str(exc).startswith("NOGROUP"):
+                # The stream is gone (Redis restarted without persistence, say):
+                # create the group again on the next round.
+                self._group_ready = False
+            raise
+
+    async def _handle_due_and_new(self) -> int:
         handled = 0
         if time.monotonic() >= self._next_claim:
             self._next_claim = time.monotonic() + self._claim_every
@@ -150,7 +167,7 @@ class Consumer(PollingWorker):
                 self.member,
                 {self.stream: ">"},
                 count=self._batch_size,
-                block=self._block_ms,
+                block=int(self._block * 1000),
             ),
         )
         return [entry for _stream, entries in reply or [] for entry in entries]
@@ -170,9 +187,7 @@ class Consumer(PollingWorker):
         # XAUTOCLAIM does not say how often an entry was delivered; XPENDING does.
         async with self._redis.pipeline(transaction=False) as pipe:
             for entry_id, _fields in entries:
-                pipe.xpending_range(
-                    self.stream, self.group, min=entry_id, max=entry_id, count=1
-                )
+                pipe.xpending_range(self.stream, self.group, min=entry_id, max=entry_id, count=1)
             pending: list[list[dict[str, Any]]] = await pipe.execute()
         deliveries = {row["message_id"]: row["times_delivered"] for rows in pending for row in rows}
         return [((entry_id, fields), deliveries.get(entry_id, 1)) for entry_id, fields in entries]

@@ -65,14 +65,14 @@ class PollingWorker(ABC):
             else:
                 failures = 0
                 if not more:
-                    await self._pause(self._idle_interval)
+                    await self.pause(self._idle_interval)
                 continue
-            await self._pause(self._backoff(failures))
+            await self.pause(self._backoff(failures))
 
     def _backoff(self, failures: int) -> float:
         return min(self._max_backoff, 0.05 * 2.0**failures) * random.uniform(0.5, 1.0)
 
-    async def _pause(self, seconds: float) -> None:
+    async def pause(self, seconds: float) -> None:
         """Sleep, but wake at once when asked to stop."""
         if seconds <= 0:
             return

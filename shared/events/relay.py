@@ -113,7 +113,9 @@ class OutboxRelay(PollingWorker):
                 .with_for_update(skip_locked=True)
             )
         ).all()
-        if rows and rows[0].id != await connection.scalar(select(func.min(OUTBOX.c.id)).where(unsent)):
+        if rows and rows[0].id != await connection.scalar(
+            select(func.min(OUTBOX.c.id)).where(unsent)
+        ):
             return []  # another relay holds older rows: publishing ours now would reorder
         return rows
 

@@ -176,3 +176,20 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         process.wait(timeout=15)
         process.stdout.close()
     assert (tmp_path / "accounts.db").exists()
+
+
+def test_worker_says_when_a_service_has_no_event_workers(scratch_database: str) -> None:
+    env = {
+        "BEYOND_ACCOUNTS_DATABASE_URL": scratch_database,
+        "BEYOND_DATA_KEY": "A" * 43 + "=",
+        "BEYOND_JWT_SECRET": "x" * 32,
+    }
+    assert _beyond("migrate", "accounts", env=env).returncode == 0
+    result = _beyond("worker", "accounts", env=env)
+    assert result.returncode == 1
+    assert result.stderr == "beyond: accounts has no event relays or consumers to run\n"
+
+
+def test_proto_check_passes_on_current_stubs() -> None:
+    result = _beyond("proto", "--check")
+    assert result.returncode == 0, result.stderr

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +31,13 @@ class Shipping:
         await session.flush()
         if len(self.calls) <= self.failures:
             raise ValueError(f"no courier for {event.payload['item']}")
+
+
+async def publish_order(database: Database, redis: Redis, stream: str, item: str) -> str:
+    """Place an order and publish its event; return the event id."""
+    event_id = await place_order(database, item)
+    await OutboxRelay(database, redis, stream=stream).publish_pending()
+    return event_id
 
 
 def consumer(database: Database, redis: Redis, stream: str, handler: Any, **kw: Any) -> Consumer:
@@ -60,9 +69,7 @@ async def poll_until(worker: Consumer, check: Any, *, rounds: int = 100) -> None
 async def test_an_event_delivered_twice_is_handled_once(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "tea")
-    relay = OutboxRelay(shop, redis, stream=stream)
-    await relay.publish_pending()
+    await publish_order(shop, redis, stream, "tea")
     fields = (await redis.xrange(stream))[0][1]
     await redis.xadd(stream, fields)  # the same event again, as after a relay crash
     handler = Shipping()
@@ -77,8 +84,7 @@ async def test_an_event_delivered_twice_is_handled_once(
 async def test_a_failed_handler_is_not_acknowledged_and_runs_again(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "kettle")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "kettle")
     handler = Shipping(failures=1)
     worker = consumer(shop, redis, stream, handler)
 
@@ -98,8 +104,7 @@ async def test_a_failed_handler_is_not_acknowledged_and_runs_again(
 async def test_entries_of_a_dead_consumer_are_reclaimed(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "lamp")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "lamp")
     handler = Shipping()
     survivor = consumer(shop, redis, stream, handler)
     await survivor.ensure_group()
@@ -117,8 +122,7 @@ async def test_entries_of_a_dead_consumer_are_reclaimed(
 async def test_an_event_that_keeps_failing_goes_to_the_dead_letter_stream(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    event_id = await place_order(shop, "anvil")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    event_id = await publish_order(shop, redis, stream, "anvil")
     handler = Shipping(failures=99)
     worker = consumer(shop, redis, stream, handler)
 
@@ -149,8 +153,7 @@ async def test_an_entry_that_is_no_event_is_dead_lettered_at_once(
 async def test_events_of_other_types_are_acknowledged_without_handling(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "pen")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "pen")
     handler = Shipping()
     await consumer(shop, redis, stream, handler, event_types={"shop.order-paid"}).poll()
     assert handler.calls == [] and await pending(redis, stream) == 0
@@ -189,8 +192,7 @@ async def test_relay_and_consumer_run_on_the_embedded_defaults(
 async def test_an_entry_whose_consumers_keep_dying_is_dead_lettered_unrun(
     shop: Database, redis: Redis, stream: str
 ) -> None:
-    await place_order(shop, "crasher")
-    await OutboxRelay(shop, redis, stream=stream).publish_pending()
+    await publish_order(shop, redis, stream, "crasher")
     handler = Shipping()
     worker = consumer(shop, redis, stream, handler)
     await worker.ensure_group()
@@ -207,3 +209,20 @@ async def test_an_entry_whose_consumers_keep_dying_is_dead_lettered_unrun(
     [(_, dead)] = await redis.xrange(dead_letter_stream(stream))
     assert dead["attempts"] == "4" and "stopped mid-way" in dead["error"]
     assert handler.calls == []
+
+
+async def test_a_consumer_recreates_its_group_when_redis_lost_the_stream(
+    shop: Database, redis: Redis, stream: str
+) -> None:
+    handler = Shipping()
+    worker = consumer(shop, redis, stream, handler)
+    await worker.poll()
+    await redis.delete(stream)  # as after a restart without persistence
+    with pytest.raises(ResponseError, match="NOGROUP"):
+        await worker.poll()
+    await publish_order(shop, redis, stream, "after the restart")
+
+    async def shipped() -> bool:
+        return await shipments(shop) == 1
+
+    await poll_until(worker, shipped)
