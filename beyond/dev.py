@@ -82,13 +82,25 @@ async def run_dev(
             grpc_servers.append(server)
         workers += event_workers(spec, settings, app)
     graph = http_server(apps["accounts"], host=host, port=port, log_level="warning")
+    # Until the router composes them, the other subgraphs answer on their own dev ports.
+    subgraphs = {
+        spec.dev_port: http_server(apps[name], host=host, port=spec.dev_port, log_level="warning")
+        for name, spec in SERVICES.items()
+        if name != "accounts"
+    }
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
+    for name, spec in SERVICES.items():
+        if spec.dev_port in subgraphs:
+            say(f"{name} subgraph at http://{host}:{spec.dev_port}/graphql")
     for server in grpc_servers:
         say(server.name)
     # gRPC servers start first and stop last: consumers may call them.
     await run_until_stopped(
-        apps=list(apps.values()), workers=[*grpc_servers, *workers], servers=[graph]
+        apps=list(apps.values()),
+        workers=[*grpc_servers, *workers],
+        servers=[graph, *subgraphs.values()],
     )
-    if not graph.started:
-        raise OSError(f"could not listen on {host}:{port}: is another process using it?")
+    for taken, http in [(port, graph), *subgraphs.items()]:
+        if not http.started:
+            raise OSError(f"could not listen on {host}:{taken}: is another process using it?")

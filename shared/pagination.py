@@ -31,7 +31,10 @@ class Position:
     id: int
 
 
-def check_first(first: int, *, field: str = "first") -> int:
+def check_first(first: int | None, *, field: str = "first") -> int:
+    """The page size asked for: ``DEFAULT_FIRST`` when ``None``, refused above ``MAX_FIRST``."""
+    if first is None:
+        return DEFAULT_FIRST
     if first < 0 or first > MAX_FIRST:
         raise BadUserInput(f"`{field}` must be between 0 and {MAX_FIRST}.", field=field)
     return first

@@ -17,6 +17,7 @@ from shared.events import OutboxRelay, event_stream
 from shared.graphql import create_service_app
 from shared.graphql.context import client_ip_of, request_id_of
 from shared.grpc import create_channel
+from shared.lifecycle import Worker
 from shared.redis import create_redis
 from shared.tokens import AccessTokens
 from subgraphs.social.loaders import CountsLoader, EdgeLoader
@@ -81,14 +82,11 @@ def create_app(settings: SocialSettings, *, redis: Redis | None = None) -> FastA
     app.state.database = database
     app.state.service = service
     app.state.redis = redis
-    app.state.settings = settings
     app.state.accounts_channel = accounts
     return app
 
 
-def outbox_relay(app: FastAPI) -> OutboxRelay:
-    """Publishes UserFollowed/UserUnfollowed to ``<prefix>events:social``."""
-    settings: SocialSettings = app.state.settings
-    return OutboxRelay(
-        app.state.database, app.state.redis, stream=event_stream(settings.redis_prefix, NAME)
-    )
+def workers(settings: SocialSettings, app: FastAPI) -> list[Worker]:
+    """The outbox relay publishing UserFollowed/UserUnfollowed to ``<prefix>events:social``."""
+    stream = event_stream(settings.redis_prefix, NAME)
+    return [OutboxRelay(app.state.database, app.state.redis, stream=stream)]

@@ -64,7 +64,7 @@ SocialInfo = Info[SocialContext, None]
 ListPage = Callable[..., Awaitable[Page]]
 
 First = Annotated[
-    int, strawberry.argument(description=f"How many users to return, at most {MAX_FIRST}.")
+    int | None, strawberry.argument(description=f"How many users to return, at most {MAX_FIRST}.")
 ]
 After = Annotated[
     str | None, strawberry.argument(description="The `endCursor` of the previous page.")
@@ -164,7 +164,7 @@ class UserConnection:
         cls,
         info: SocialInfo,
         owner_id: int,
-        first: int,
+        first: int | None,
         after: str | None,
         list_page: ListPage,
         count_of: Callable[[Counts], int],

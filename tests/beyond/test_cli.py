@@ -171,6 +171,15 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             'mutation { login(mobile: "13800000001", password: "beyond2026") { user { nickname } } }'
         )
         assert demo["data"] == {"login": {"user": {"nickname": "Ada"}}}
+        ada = gql('{ users(ids: ["1"]) { id nickname } }')["data"]["users"][0]  # type: ignore[index]
+        assert ada == {"id": "1", "nickname": "Ada"}
+        # social answers on its dev port, asking accounts over gRPC whether Ada exists.
+        followed = httpx.post(
+            "http://127.0.0.1:4002/graphql",
+            json={"query": 'mutation { follow(userId: "1") { id followerCount viewerFollows } }'},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        assert followed == {"data": {"follow": {"id": "1", "followerCount": 1, "viewerFollows": True}}}
     finally:
         process.terminate()
         process.wait(timeout=15)

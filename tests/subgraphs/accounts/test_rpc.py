@@ -9,15 +9,15 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from shared.errors import BadUserInput
-from shared.grpc import create_channel
+from shared.grpc import GrpcServer, create_channel
 from subgraphs.accounts.rpc import accounts_pb2, accounts_pb2_grpc
-from subgraphs.accounts.rpc.server import grpc_server
+from subgraphs.accounts.rpc.server import grpc_services
 from tests.subgraphs.accounts.conftest import Accounts
 
 
 @pytest.fixture
 async def channel(accounts: Accounts) -> AsyncIterator[grpc.aio.Channel]:
-    server = grpc_server(accounts.app, address="127.0.0.1:0")
+    server = GrpcServer(grpc_services(accounts.settings, accounts.app), address="127.0.0.1:0")
     await server.start()
     channel = create_channel(f"127.0.0.1:{server.port}", service="accounts")
     yield channel

@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 
 from shared.grpc import GrpcServer
 from shared.tokens import AccessTokens
-from subgraphs.accounts.rpc.server import grpc_server as accounts_grpc_server
+from subgraphs.accounts.rpc.server import grpc_services as accounts_grpc_services
 from subgraphs.social.app import MIGRATIONS, create_app
 from subgraphs.social.models import EVENT_TABLES
 from subgraphs.social.settings import SocialSettings
@@ -47,6 +47,7 @@ def social_mysql_url(mysql_databases: MySQLDatabases) -> URL:
 class Social:
     app: FastAPI
     client: GraphQLClient
+    settings: SocialSettings
     accounts: Accounts
     accounts_grpc: GrpcServer
 
@@ -122,12 +123,15 @@ async def social_factory(
 
     async def start(**overrides: Any) -> Social:
         accounts = accounts_factory()
-        server = accounts_grpc_server(accounts.app, address="127.0.0.1:0")
+        server = GrpcServer(
+            accounts_grpc_services(accounts.settings, accounts.app), address="127.0.0.1:0"
+        )
         await server.start()
         servers.append(server)
         overrides.setdefault("accounts_grpc_target", f"127.0.0.1:{server.port}")
-        app = create_app(social_settings(**overrides))
-        started.append(Social(app, GraphQLClient(app), accounts, server))
+        settings = social_settings(**overrides)
+        app = create_app(settings)
+        started.append(Social(app, GraphQLClient(app), settings, accounts, server))
         return started[-1]
 
     yield start
