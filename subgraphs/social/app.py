@@ -8,8 +8,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
-from sqlalchemy import text
 from starlette.requests import HTTPConnection
 
 from shared.db import Database
@@ -17,6 +15,7 @@ from shared.events import OutboxRelay, event_stream
 from shared.graphql import create_service_app
 from shared.graphql.context import client_ip_of, request_id_of
 from shared.grpc import create_channel
+from shared.health import backing_services
 from shared.lifecycle import Worker
 from shared.redis import create_redis
 from shared.tokens import AccessTokens
@@ -46,26 +45,11 @@ def create_app(settings: SocialSettings, *, redis: Redis | None = None) -> FastA
             tokens=tokens,
             request_id=request_id_of(request),
             client_ip=client_ip_of(request),
-            service=service,
-            database=database,
-            counts=CountsLoader(service, database),
-            edges=EdgeLoader(service, database),
+            social=service,
+            db=database,
+            count_loader=CountsLoader(service, database),
+            edge_loader=EdgeLoader(service, database),
         )
-
-    async def health() -> dict[str, str]:
-        report = {}
-        try:
-            async with database.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            report["database"] = "ok"
-        except Exception:
-            report["database"] = "unavailable"
-        try:
-            await redis.ping()
-            report["redis"] = "ok"
-        except RedisError:
-            report["redis"] = "unavailable"
-        return report
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -77,7 +61,11 @@ def create_app(settings: SocialSettings, *, redis: Redis | None = None) -> FastA
             await redis.aclose()
 
     app = create_service_app(
-        title=NAME, schema=build_schema(), context_factory=context, lifespan=lifespan, health=health
+        title=NAME,
+        schema=build_schema(),
+        context_factory=context,
+        lifespan=lifespan,
+        health=lambda: backing_services(database, redis),
     )
     app.state.database = database
     app.state.service = service

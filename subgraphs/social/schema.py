@@ -20,6 +20,7 @@ from shared.errors import NotFound
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
+from shared.graphql.ids import parse_id
 from shared.pagination import (
     DEFAULT_FIRST,
     MAX_FIRST,
@@ -34,30 +35,10 @@ from subgraphs.social.service import Counts, Page, SocialService
 
 @dataclass
 class SocialContext(RequestContext):
-    service: SocialService | None = None
-    database: Database | None = None
-    counts: CountsLoader | None = None
-    edges: EdgeLoader | None = None
-
-    @property
-    def social(self) -> SocialService:
-        assert self.service is not None
-        return self.service
-
-    @property
-    def db(self) -> Database:
-        assert self.database is not None
-        return self.database
-
-    @property
-    def count_loader(self) -> CountsLoader:
-        assert self.counts is not None
-        return self.counts
-
-    @property
-    def edge_loader(self) -> EdgeLoader:
-        assert self.edges is not None
-        return self.edges
+    social: SocialService
+    db: Database
+    count_loader: CountsLoader
+    edge_loader: EdgeLoader
 
 
 SocialInfo = Info[SocialContext, None]
@@ -71,12 +52,6 @@ After = Annotated[
 ]
 
 
-def _user_id(raw: strawberry.ID) -> int | None:
-    """Ids are opaque to clients; one that is not a user id names nothing."""
-    text = str(raw)
-    return int(text) if text.isdigit() and len(text) <= 19 else None
-
-
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
 class User:
     id: strawberry.ID
@@ -88,7 +63,7 @@ class User:
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> User | None:
-        user_id = _user_id(id)
+        user_id = parse_id(id)
         return cls.of(user_id) if user_id is not None else None
 
     @strawberry.field(description="How many users follow this one.")
@@ -190,17 +165,21 @@ class UserConnection:
 UserIdArgument = Annotated[strawberry.ID, strawberry.argument(description="The user's id.")]
 
 
-def _target(user_id: strawberry.ID) -> int:
-    parsed = _user_id(user_id)
-    if parsed is None:
+Act = Callable[..., Awaitable[bool]]
+
+
+async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
+    """Run ``follow`` or ``unfollow`` for the viewer and return the user acted on."""
+    viewer = int(info.context.require_viewer())
+    target = parse_id(user_id)
+    if target is None:
         raise NotFound(f"There is no user with id {str(user_id)!r}.")
-    return parsed
-
-
-def _forget(info: SocialInfo, viewer: int, target: int) -> None:
-    """Drop what this request's loaders remember about the pair a mutation just changed."""
+    async with info.context.db.transaction() as session:
+        await act(viewer, target, session=session)
+    # The request's loaders may remember this pair from before the change.
     info.context.count_loader.clear(viewer).clear(target)
     info.context.edge_loader.clear((viewer, target)).clear((target, viewer))
+    return User.of(target)
 
 
 @strawberry.type
@@ -210,24 +189,14 @@ class Mutation:
         "succeeds and changes nothing."
     )
     async def follow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
-        viewer = int(info.context.require_viewer())
-        target = _target(user_id)
-        async with info.context.db.transaction() as session:
-            await info.context.social.follow(viewer, target, session=session)
-        _forget(info, viewer, target)
-        return User.of(target)
+        return await _act(info, user_id, info.context.social.follow)
 
     @strawberry.mutation(
         description="Stop following a user and return them. Unfollowing someone not "
         "followed succeeds and changes nothing."
     )
     async def unfollow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
-        viewer = int(info.context.require_viewer())
-        target = _target(user_id)
-        async with info.context.db.transaction() as session:
-            await info.context.social.unfollow(viewer, target, session=session)
-        _forget(info, viewer, target)
-        return User.of(target)
+        return await _act(info, user_id, info.context.social.unfollow)
 
 
 def build_schema() -> strawberry.federation.Schema:

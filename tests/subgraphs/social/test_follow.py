@@ -94,10 +94,13 @@ async def test_following_oneself_is_bad_input(social: Social) -> None:
     assert await social.events(ada) == []
 
 
+@pytest.mark.parametrize("mutation", [FOLLOW, UNFOLLOW], ids=["follow", "unfollow"])
 @pytest.mark.parametrize("target", ["999999999999", "not-an-id"])
-async def test_following_an_unknown_user_is_not_found(social: Social, target: str) -> None:
+async def test_acting_on_an_unknown_user_is_not_found(
+    social: Social, mutation: str, target: str
+) -> None:
     [ada] = await social.users(1)
-    body = await social.client.execute(FOLLOW, {"id": target}, token=social.token(ada))
+    body = await social.client.execute(mutation, {"id": target}, token=social.token(ada))
     error = error_of(body)
     assert error["extensions"] == {"code": "NOT_FOUND"}
     assert target in error["message"]
