@@ -21,7 +21,7 @@ def decode_response(
     if not isinstance(payload, dict) or not ("data" in payload or "errors" in payload):
         raise SubgraphHttpError(service_name, status, "response is not a GraphQL response")
     data = payload.get("data")
-    errors = payload.get("errors") or ()
+    errors = payload.get("errors") or []
     if not isinstance(data, dict):
         data = None
     if not isinstance(errors, list):
