@@ -36,6 +36,10 @@ class HttpTransport:
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
 
+    def set_urls(self, urls: Mapping[str, str]) -> None:
+        """Point at new subgraph URLs (a reloaded supergraph); one assignment, so atomic."""
+        self._urls = dict(urls)
+
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
