@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +20,7 @@ from router.transport import (
     TransportError,
     UnknownSubgraphError,
 )
+from tests.router.live_server import serving
 
 
 async def _graphql(request: Request) -> Response:
@@ -39,24 +38,10 @@ async def _graphql(request: Request) -> Response:
 ECHO = Starlette(routes=[Route("/graphql", _graphql, methods=["POST"])])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 async def echo_url():
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(ECHO, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(100):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/graphql"
-    server.should_exit = True
-    await asyncio.wait_for(task, 5)
+    async with serving(ECHO, path="/graphql") as url:
+        yield url
 
 
 REQUEST = SubgraphRequest(
