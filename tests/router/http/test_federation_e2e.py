@@ -1,0 +1,147 @@
+"""End to end through the real front half: supergraph → operation → planner → executor, shop subgraphs.
+
+Skipped while ``router.planner`` is not there yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from router.config import RouterConfig, parse_config
+from router.http import create_router_app
+from router.transport import AsgiTransport
+from tests.router.http.compose import SHOP_SUPERGRAPH
+from tests.router.http.shop import shop_apps
+from tests.router.live_server import serving
+
+pytest.importorskip("router.planner")
+
+TOP_PRODUCTS = """
+query Top($first: Int! = 2) {
+  topProducts(first: $first) {
+    __typename
+    title: name
+    inStock
+    shippingEstimate
+    reviews { body author { username } }
+  }
+}
+"""
+TOP_PRODUCTS_DATA = {
+    "topProducts": [
+        {
+            "__typename": "Product",
+            "title": "Table",
+            "inStock": True,
+            "shippingEstimate": 50,
+            "reviews": [
+                {"body": "Love it!", "author": {"username": "ada"}},
+                {"body": "Too expensive.", "author": {"username": "alan"}},
+            ],
+        },
+        {
+            "__typename": "Product",
+            "title": "Couch",
+            "inStock": False,
+            "shippingEstimate": 0,
+            "reviews": [{"body": "Could be softer.", "author": {"username": "alan"}}],
+        },
+    ]
+}
+
+
+@pytest.fixture
+def shop_supergraph(tmp_path: Path) -> Path:
+    path = tmp_path / "shop.graphql"
+    shutil.copy(SHOP_SUPERGRAPH, path)
+    return path
+
+
+@contextlib.asynccontextmanager
+async def router_client(
+    config: RouterConfig, transport: Any = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_router_app(config, transport=transport)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://router.test"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def shop(shop_supergraph: Path) -> AsyncIterator[httpx.AsyncClient]:
+    config = RouterConfig(supergraph=shop_supergraph)
+    async with router_client(config, AsgiTransport(shop_apps())) as client:
+        yield client
+
+
+async def test_a_query_across_four_subgraphs(shop: httpx.AsyncClient) -> None:
+    response = await shop.post("/graphql", json={"query": TOP_PRODUCTS})
+    assert response.json() == {"data": TOP_PRODUCTS_DATA}
+
+
+async def test_a_failing_field_yields_partial_data_at_the_client_path(
+    shop: httpx.AsyncClient,
+) -> None:
+    response = await shop.post(
+        "/graphql", json={"query": "{ topProducts { name reviews { body } } }"}
+    )
+    body = response.json()
+    assert body["data"]["topProducts"][2] == {"name": "Chair", "reviews": None}
+    assert body["data"]["topProducts"][0]["reviews"][0] == {"body": "Love it!"}
+    (error,) = body["errors"]
+    assert error["message"] == "reviews of Chair are hidden"
+    assert error["path"] == ["topProducts", 2, "reviews"]
+    assert error["extensions"]["serviceName"] == "reviews"
+
+
+async def test_introspection_and_typename_merge_with_fetched_fields(
+    shop: httpx.AsyncClient,
+) -> None:
+    query = '{ __typename me { username } __type(name: "User") { name } }'
+    response = await shop.post("/graphql", json={"query": query})
+    assert response.json() == {
+        "data": {"__typename": "Query", "me": {"username": "ada"}, "__type": {"name": "User"}}
+    }
+
+
+async def test_the_plan_header_shows_the_real_plan(shop: httpx.AsyncClient) -> None:
+    response = await shop.post(
+        "/graphql", json={"query": TOP_PRODUCTS}, headers={"beyond-query-plan": "true"}
+    )
+    plan = response.json()["extensions"]["queryPlan"]
+    assert "products" in plan and "inventory" in plan and "reviews" in plan
+
+
+async def test_over_real_http_with_subgraphs_on_their_own_ports(shop_supergraph: Path) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        urls = {
+            name: await stack.enter_async_context(serving(app, path="/graphql"))
+            for name, app in shop_apps().items()
+        }
+        config = dataclasses.replace(
+            parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
+            supergraph=shop_supergraph,
+        )
+        app = create_router_app(config)
+        router_url = await stack.enter_async_context(serving(app))
+        async with httpx.AsyncClient(base_url=router_url, timeout=10) as client:
+            response = await client.post("/graphql", json={"query": TOP_PRODUCTS})
+    assert response.json() == {"data": TOP_PRODUCTS_DATA}
+
+
+def test_explain_prints_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from beyond.cli import main
+
+    query = tmp_path / "top.graphql"
+    query.write_text(TOP_PRODUCTS)
+    assert main(["router", "explain", "--supergraph", str(SHOP_SUPERGRAPH), str(query)]) == 0
+    assert "Fetch" in capsys.readouterr().out
