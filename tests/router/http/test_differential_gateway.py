@@ -1,0 +1,106 @@
+"""Differential: the same supergraph, subgraphs and operations through Apollo Gateway and our router.
+
+``data`` must be identical; errors must agree on message and path (the two
+routers word their ``extensions`` differently). Skipped while
+``router.planner`` is not there yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from router.config import parse_config
+from router.http import create_router_app
+from tests.router.http.compose import NODE_DIR, SHOP_SUPERGRAPH
+from tests.router.http.shop import shop_apps
+from tests.router.live_server import serving
+
+pytest.importorskip("router.planner")
+
+pytestmark = pytest.mark.node
+
+OPERATIONS = [
+    ("{ topProducts { name price } }", None),
+    ("{ topProducts(first: 2) { title: name inStock shippingEstimate } }", None),
+    ("{ topProducts { name reviews { body author { username name } } } }", None),
+    (
+        "query($id: ID!) { user(id: $id) { username reviews { body product { name } } } }",
+        {"id": "2"},
+    ),
+    ('{ product(upc: "9") { name } me { __typename id } }', None),
+    ("{ latestReviews { body product { name shippingEstimate } author { name } } }", None),
+    (
+        "query($withReviews: Boolean!) { me { username reviews @include(if: $withReviews) { body } } }",
+        {"withReviews": False},
+    ),
+]
+
+
+@contextlib.asynccontextmanager
+async def apollo_gateway(overrides: dict[str, str]) -> AsyncIterator[str]:
+    process = await asyncio.create_subprocess_exec(
+        "node",
+        str(NODE_DIR / "gateway_server.mjs"),
+        str(SHOP_SUPERGRAPH),
+        json.dumps(overrides),
+        cwd=NODE_DIR,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        if not line:
+            raise RuntimeError("the Apollo Gateway server exited before listening")
+        yield line.decode().strip()
+    finally:
+        process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), 10)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+@pytest.fixture(scope="module")
+async def both() -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    async with contextlib.AsyncExitStack() as stack:
+        urls = {
+            name: await stack.enter_async_context(serving(app, path="/graphql"))
+            for name, app in shop_apps().items()
+        }
+        gateway_url = await stack.enter_async_context(apollo_gateway(urls))
+        config = dataclasses.replace(
+            parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
+            supergraph=SHOP_SUPERGRAPH,
+        )
+        router_url = await stack.enter_async_context(serving(create_router_app(config)))
+        gateway = await stack.enter_async_context(
+            httpx.AsyncClient(base_url=gateway_url, timeout=10)
+        )
+        router = await stack.enter_async_context(httpx.AsyncClient(base_url=router_url, timeout=10))
+        yield gateway, router
+
+
+def _comparable(body: dict[str, Any]) -> dict[str, Any]:
+    errors = [(e.get("message"), e.get("path")) for e in body.get("errors", [])]
+    return {"data": body.get("data"), "errors": sorted(errors, key=str)}
+
+
+@pytest.mark.parametrize(("query", "variables"), OPERATIONS, ids=[q for q, _ in OPERATIONS])
+async def test_the_router_answers_like_apollo_gateway(
+    both: tuple[httpx.AsyncClient, httpx.AsyncClient], query: str, variables: Any
+) -> None:
+    gateway, router = both
+    payload = {"query": query, "variables": variables}
+    expected = (await gateway.post("/", json=payload)).json()
+    actual = (await router.post("/graphql", json=payload)).json()
+    assert _comparable(actual) == _comparable(expected)
