@@ -73,24 +73,14 @@ def _walk(
 def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
     """Merge ``source`` into ``target``: objects field by field, lists item by item."""
     for name, incoming in source.items():
-        existing = target.get(name)
-        if isinstance(existing, dict) and isinstance(incoming, dict):
-            deep_merge(existing, incoming)
-        elif isinstance(existing, list) and isinstance(incoming, list):
-            _merge_lists(existing, incoming)
-        else:
-            target[name] = incoming
+        target[name] = _merged(target.get(name), incoming)
 
 
-def _merge_lists(target: list[Any], source: list[Any]) -> None:
-    if len(target) != len(source):
-        target[:] = source
-        return
-    for index, incoming in enumerate(source):
-        existing = target[index]
-        if isinstance(existing, dict) and isinstance(incoming, dict):
-            deep_merge(existing, incoming)
-        elif isinstance(existing, list) and isinstance(incoming, list):
-            _merge_lists(existing, incoming)
-        else:
-            target[index] = incoming
+def _merged(existing: Any, incoming: Any) -> Any:
+    if isinstance(existing, dict) and isinstance(incoming, dict):
+        deep_merge(existing, incoming)
+        return existing
+    if isinstance(existing, list) and isinstance(incoming, list) and len(existing) == len(incoming):
+        existing[:] = [_merged(old, new) for old, new in zip(existing, incoming, strict=True)]
+        return existing
+    return incoming

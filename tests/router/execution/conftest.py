@@ -1,9 +1,7 @@
-"""A small catalog graph for executor tests: three Strawberry subgraphs and the client API schema.
+"""Executor fixtures: the shop subgraphs in-process, a client API schema, recording transports.
 
-``products`` owns ``Product`` (``@key(upc)``), ``reviews`` adds
-``Product.reviews``, ``inventory`` adds ``Product.shippingEstimate``
-``@requires(price weight)``. Plans are written by hand in the tests, so the
-executor is tested without the planner.
+Plans are written by hand in the tests, so the executor is tested without the
+planner; the API schema adds abstract types the shop lacks, for shaping.
 """
 
 from __future__ import annotations
@@ -12,98 +10,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-import strawberry
 from graphql import GraphQLSchema, build_schema, parse
-from strawberry.asgi import GraphQL
 
 from router.execution import ExecutionRequest, execute
 from router.plan import QueryPlan
 from router.transport import AsgiTransport, SubgraphRequest, SubgraphResponse
-
-PRODUCTS: dict[str, dict[str, Any]] = {
-    "1": {"name": "Table", "price": 899, "weight": 100},
-    "2": {"name": "Couch", "price": 1299, "weight": 1000},
-    "3": {"name": "Chair", "price": 54, "weight": 50},
-}
-REVIEWS: dict[str, list[str]] = {"1": ["Love it!", "Too expensive."], "2": ["Could be softer."]}
-
-
-@strawberry.federation.type(keys=["upc"])
-class Product:
-    upc: strawberry.ID
-    name: str | None
-    price: int
-    weight: int
-
-    @classmethod
-    def resolve_reference(cls, upc: strawberry.ID) -> Product | None:
-        row = PRODUCTS.get(upc)
-        return None if row is None else Product(upc=upc, **row)
-
-
-@strawberry.type
-class ProductsQuery:
-    @strawberry.field
-    def top_products(self, first: int = 5) -> list[Product]:
-        return [Product(upc=strawberry.ID(upc), **row) for upc, row in PRODUCTS.items()][:first]
-
-    @strawberry.field
-    def products(self, upcs: list[strawberry.ID]) -> list[Product | None]:
-        return [Product.resolve_reference(upc) for upc in upcs]
-
-
-@strawberry.type
-class Review:
-    body: str
-
-
-@strawberry.federation.type(keys=["upc"], name="Product")
-class ReviewedProduct:
-    upc: strawberry.ID
-
-    @strawberry.field
-    def reviews(self) -> list[Review]:
-        if self.upc == "3":
-            raise ValueError("reviews of 3 are being moderated")
-        return [Review(body=b) for b in REVIEWS.get(self.upc, [])]
-
-    @classmethod
-    def resolve_reference(cls, upc: strawberry.ID) -> ReviewedProduct:
-        return ReviewedProduct(upc=upc)
-
-
-@strawberry.federation.type(keys=["upc"], name="Product")
-class StockedProduct:
-    upc: strawberry.ID
-    price: int = strawberry.federation.field(external=True)
-    weight: int = strawberry.federation.field(external=True)
-
-    @strawberry.federation.field(requires=["price weight"])
-    def shipping_estimate(self) -> int:
-        return 0 if self.price > 1000 else self.weight // 2
-
-    @classmethod
-    def resolve_reference(cls, upc: strawberry.ID, price: int, weight: int) -> StockedProduct:
-        return StockedProduct(upc=upc, price=price, weight=weight)
-
-
-@strawberry.type
-class Placeholder:
-    @strawberry.field
-    def ping(self) -> bool:
-        return True
-
-
-def catalog_apps() -> dict[str, Any]:
-    def schema(query: type, types: list[type]) -> strawberry.federation.Schema:
-        return strawberry.federation.Schema(query=query, types=types, federation_version="2.7")
-
-    return {
-        "products": GraphQL(schema(ProductsQuery, [Product])),
-        "reviews": GraphQL(schema(Placeholder, [ReviewedProduct])),
-        "inventory": GraphQL(schema(Placeholder, [StockedProduct])),
-    }
-
+from tests.router.shop import shop_apps
 
 API_SDL = """
 type Query {
@@ -148,7 +60,7 @@ class RecordingTransport:
 
 @pytest.fixture
 def catalog() -> RecordingTransport:
-    return RecordingTransport(AsgiTransport(catalog_apps()))
+    return RecordingTransport(AsgiTransport(shop_apps()))
 
 
 Handler = Callable[[str, SubgraphRequest], Awaitable[SubgraphResponse]]

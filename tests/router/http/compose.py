@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.router.http.shop import SCHEMAS, subgraph_sdl
+from tests.router.shop import SCHEMAS, subgraph_sdl
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"

@@ -20,8 +20,8 @@ import pytest
 from router.config import parse_config
 from router.http import create_router_app
 from tests.router.http.compose import NODE_DIR, SHOP_SUPERGRAPH
-from tests.router.http.shop import shop_apps
 from tests.router.live_server import serving
+from tests.router.shop import shop_apps
 
 pytest.importorskip("router.planner")
 

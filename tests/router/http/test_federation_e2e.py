@@ -19,8 +19,8 @@ from router.config import RouterConfig, parse_config
 from router.http import create_router_app
 from router.transport import AsgiTransport
 from tests.router.http.compose import SHOP_SUPERGRAPH
-from tests.router.http.shop import shop_apps
 from tests.router.live_server import serving
+from tests.router.shop import shop_apps
 
 pytest.importorskip("router.planner")
 

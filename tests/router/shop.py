@@ -1,4 +1,4 @@
-"""A four-subgraph shop for end-to-end tests, written with strawberry.federation.
+"""A four-subgraph shop for executor and end-to-end tests, written with strawberry.federation.
 
 ``accounts`` owns ``User``; ``products`` owns ``Product``; ``reviews`` adds
 ``User.reviews`` and ``Product.reviews`` (reviews of product 3 fail, for
@@ -81,6 +81,10 @@ class ProductsQuery:
     def product(self, upc: strawberry.ID) -> Product | None:
         return Product.resolve_reference(upc)
 
+    @strawberry.field
+    def products(self, upcs: list[strawberry.ID]) -> list[Product | None]:
+        return [Product.resolve_reference(upc) for upc in upcs]
+
 
 # reviews ----------------------------------------------------------------------
 
@@ -91,11 +95,7 @@ class ReviewAuthor:
 
     @strawberry.field
     def reviews(self) -> list[Review]:
-        return [
-            Review(id=strawberry.ID(r[0]), body=r[3], _upc=r[1], _author=r[2])
-            for r in REVIEWS
-            if r[2] == self.id
-        ]
+        return [Review.from_row(r) for r in REVIEWS if r[2] == self.id]
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> ReviewAuthor:
@@ -110,11 +110,7 @@ class ReviewedProduct:
     def reviews(self) -> list[Review] | None:
         if self.upc == "3":
             raise PermissionError("reviews of Chair are hidden")
-        return [
-            Review(id=strawberry.ID(r[0]), body=r[3], _upc=r[1], _author=r[2])
-            for r in REVIEWS
-            if r[1] == self.upc
-        ]
+        return [Review.from_row(r) for r in REVIEWS if r[1] == self.upc]
 
     @classmethod
     def resolve_reference(cls, upc: strawberry.ID) -> ReviewedProduct:
@@ -127,6 +123,11 @@ class Review:
     body: str
     _upc: strawberry.Private[str]
     _author: strawberry.Private[str]
+
+    @staticmethod
+    def from_row(row: tuple[str, str, str, str]) -> Review:
+        review_id, upc, author, body = row
+        return Review(id=strawberry.ID(review_id), body=body, _upc=upc, _author=author)
 
     @strawberry.field
     def author(self) -> ReviewAuthor:
@@ -141,7 +142,7 @@ class Review:
 class ReviewsQuery:
     @strawberry.field
     def latest_reviews(self) -> list[Review]:
-        return [Review(id=strawberry.ID(r[0]), body=r[3], _upc=r[1], _author=r[2]) for r in REVIEWS]
+        return [Review.from_row(r) for r in REVIEWS]
 
 
 # inventory --------------------------------------------------------------------
