@@ -69,6 +69,18 @@ class Normalizer:
 
     def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
         name = node.name.value
+        if name in _INTROSPECTION_TYPES:
+            # Answered by the executor from the API schema: nothing below it is planned.
+            return Field(
+                name=name,
+                parent_type=parent,
+                type=_INTROSPECTION_TYPES[name],
+                alias=node.alias.value if node.alias else None,
+                arguments=(),
+                selections=(),
+                conditions=conditions,
+                variables=frozenset(c.variable for c in conditions),
+            )
         if name == "__typename":
             type_name = "String"
         else:
@@ -93,6 +105,9 @@ class Normalizer:
             conditions=conditions,
             variables=frozenset(variables),
         )
+
+
+_INTROSPECTION_TYPES = {"__schema": "__Schema", "__type": "__Type"}
 
 
 def _combine(inherited: tuple[Condition, ...], own: tuple[Condition, ...]) -> tuple[Condition, ...]:
