@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, Protocol, cast
+from typing import Any
 
 from graphql import OperationType
 
@@ -11,8 +10,10 @@ from router.execution.request import formatted_error
 from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
 from router.http.front import LoadedGraph
 from router.http.plan_cache import PreparedPlan
-from router.operation import Operation, OperationError, prepare
+from router.operation import OperationError, prepare
 from router.plan import OperationKind, QueryPlan
+from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
+from router.planner import PlanningError, plan, print_plan
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
 
 _OPERATION_TYPES = {
@@ -20,20 +21,6 @@ _OPERATION_TYPES = {
     OperationKind.MUTATION: OperationType.MUTATION,
     OperationKind.SUBSCRIPTION: OperationType.SUBSCRIPTION,
 }
-
-
-class _Planner(Protocol):
-    PlanningBudgetExceeded: type[Exception]
-
-    def plan(self, supergraph: Supergraph, operation: Operation, *, budget: int) -> QueryPlan: ...
-
-    def print_plan(self, plan: QueryPlan) -> str: ...
-
-
-def _planner() -> _Planner:
-    # Imported by name while router.planner is built on its own branch; its three
-    # names (plan, print_plan, PlanningBudgetExceeded) are the agreed interface.
-    return cast(_Planner, importlib.import_module("router.planner"))
 
 
 class FederationFront:
@@ -57,22 +44,26 @@ class FederationFront:
             operation = prepare(supergraph, query, operation_name)
         except OperationError as exc:
             raise OperationRejected([_with_code(formatted_error(e)) for e in exc.errors]) from exc
-        planner = _planner()
         try:
-            plan = planner.plan(supergraph, operation, budget=budget)
-        except planner.PlanningBudgetExceeded as exc:
+            query_plan = plan(supergraph, operation, budget=budget)
+        except PlannerBudgetExceeded as exc:
             raise PlanningBudgetExceeded(
                 f"The operation is too complex to plan within the budget of {budget} steps: "
                 "split it into smaller operations"
             ) from exc
+        except PlanningError as exc:
+            # The supergraph cannot serve this selection: say so rather than a bare 500.
+            raise OperationRejected(
+                [{"message": str(exc), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]
+            ) from exc
         return PreparedPlan(
             document=operation.document,
             operation_type=_OPERATION_TYPES[operation.kind],
-            plan=plan,
+            plan=query_plan,
         )
 
     def print_plan(self, plan: QueryPlan) -> str:
-        return _planner().print_plan(plan)
+        return print_plan(plan)
 
 
 def _with_code(error: dict[str, Any]) -> dict[str, Any]:
