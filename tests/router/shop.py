@@ -1,20 +1,24 @@
-"""A four-subgraph shop for executor and end-to-end tests, written with strawberry.federation.
+"""A five-subgraph shop for executor and end-to-end tests, written with strawberry.federation.
 
 ``accounts`` owns ``User``; ``products`` owns ``Product``; ``reviews`` adds
 ``User.reviews`` and ``Product.reviews`` (reviews of product 3 fail, for
-partial data); ``inventory`` adds ``Product.inStock`` and
-``Product.shippingEstimate @requires(fields: "price weight")``.
+partial data) and the ``addReview`` mutation; ``inventory`` adds
+``Product.inStock`` and ``Product.shippingEstimate @requires(fields: "price
+weight")``; ``search`` returns a ``SearchResult`` union of bare entity keys,
+which the router completes from the owning subgraphs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.asgi import GraphQL
 
 USERS = {"1": ("ada", "Ada Lovelace"), "2": ("alan", "Alan Turing")}
 PRODUCTS = {"1": ("Table", 899, 100), "2": ("Couch", 1299, 1000), "3": ("Chair", 54, 50)}
+_ADDED = itertools.count(1)
 REVIEWS = [
     ("r1", "1", "1", "Love it!"),
     ("r2", "1", "2", "Too expensive."),
@@ -23,8 +27,12 @@ REVIEWS = [
 ]
 
 
-def _schema(query: type, types: list[type]) -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(query=query, types=types, federation_version="2.7")
+def _schema(
+    query: type, types: list[type], mutation: type | None = None
+) -> strawberry.federation.Schema:
+    return strawberry.federation.Schema(
+        query=query, mutation=mutation, types=types, federation_version="2.7"
+    )
 
 
 # accounts ---------------------------------------------------------------------
@@ -145,6 +153,15 @@ class ReviewsQuery:
         return [Review.from_row(r) for r in REVIEWS]
 
 
+@strawberry.type
+class ReviewsMutation:
+    @strawberry.mutation
+    def add_review(self, upc: strawberry.ID, body: str, author_id: str = "1") -> Review:
+        # Kept apart from REVIEWS so that mutations in one test do not change another's reads.
+        row = (f"added-{next(_ADDED)}", str(upc), str(author_id), body)
+        return Review.from_row(row)
+
+
 # inventory --------------------------------------------------------------------
 
 
@@ -163,7 +180,10 @@ class StockedProduct:
         return 0 if self.price > 1000 else self.weight // 2
 
     @classmethod
-    def resolve_reference(cls, upc: strawberry.ID, price: int, weight: int) -> StockedProduct:
+    def resolve_reference(
+        cls, upc: strawberry.ID, price: int = 0, weight: int = 0
+    ) -> StockedProduct:
+        # price and weight come only when shippingEstimate is asked for (its @requires).
         return StockedProduct(upc=upc, price=price, weight=weight)
 
 
@@ -174,11 +194,54 @@ class InventoryQuery:
         return True
 
 
+# search -----------------------------------------------------------------------
+
+
+@strawberry.federation.type(keys=["upc"], name="Product")
+class FoundProduct:
+    upc: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, upc: strawberry.ID) -> FoundProduct:
+        return FoundProduct(upc=upc)
+
+
+@strawberry.federation.type(keys=["id"], name="User")
+class FoundUser:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> FoundUser:
+        return FoundUser(id=id)
+
+
+SearchResult = Annotated[FoundProduct | FoundUser, strawberry.union("SearchResult")]
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field
+    def search(self, term: str) -> list[SearchResult]:
+        term = term.lower()
+        users: list[SearchResult] = [
+            FoundUser(id=strawberry.ID(i))
+            for i, (login, name) in USERS.items()
+            if term in name.lower()
+        ]
+        products: list[SearchResult] = [
+            FoundProduct(upc=strawberry.ID(upc))
+            for upc, row in PRODUCTS.items()
+            if term in row[0].lower()
+        ]
+        return products + users
+
+
 SCHEMAS: dict[str, strawberry.federation.Schema] = {
     "accounts": _schema(AccountsQuery, [User]),
     "products": _schema(ProductsQuery, [Product]),
-    "reviews": _schema(ReviewsQuery, [ReviewAuthor, ReviewedProduct]),
+    "reviews": _schema(ReviewsQuery, [ReviewAuthor, ReviewedProduct], ReviewsMutation),
     "inventory": _schema(InventoryQuery, [StockedProduct]),
+    "search": _schema(SearchQuery, [FoundProduct, FoundUser]),
 }
 
 

@@ -41,6 +41,19 @@ OPERATIONS = [
         "query($withReviews: Boolean!) { me { username reviews @include(if: $withReviews) { body } } }",
         {"withReviews": False},
     ),
+    (
+        "query($withReviews: Boolean!) { me { username reviews @include(if: $withReviews) { body } } }",
+        {"withReviews": True},
+    ),
+    (
+        '{ search(term: "a") { __typename ... on Product { name shippingEstimate } ... on User { username } } }',
+        None,
+    ),
+    (
+        'query { search(term: "ch") { ...Named } } fragment Named on SearchResult { ... on Product { n: name reviews { body } } }',
+        None,
+    ),
+    ("query($first: Int! = 1) { topProducts(first: $first) { upc p: price } me { name } }", {}),
 ]
 
 

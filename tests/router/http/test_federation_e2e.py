@@ -145,3 +145,56 @@ def test_explain_prints_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[s
     query.write_text(TOP_PRODUCTS)
     assert main(["router", "explain", "--supergraph", str(SHOP_SUPERGRAPH), str(query)]) == 0
     assert "Fetch" in capsys.readouterr().out
+
+
+async def test_union_members_are_completed_from_their_owning_subgraphs(
+    shop: httpx.AsyncClient,
+) -> None:
+    query = """
+      { search(term: "a") { __typename ... on Product { name inStock } ... on User { username } } }
+    """
+    response = await shop.post("/graphql", json={"query": query})
+    assert response.json() == {
+        "data": {
+            "search": [
+                {"__typename": "Product", "name": "Table", "inStock": True},
+                {"__typename": "Product", "name": "Chair", "inStock": True},
+                {"__typename": "User", "username": "ada"},
+                {"__typename": "User", "username": "alan"},
+            ]
+        }
+    }
+
+
+async def test_mutation_fields_run_in_order_with_their_follow_up_fetches(
+    shop: httpx.AsyncClient,
+) -> None:
+    mutation = """
+      mutation {
+        first: addReview(upc: "1", body: "Sturdy.") { id product { name } }
+        second: addReview(upc: "2", body: "Soft.") { id product { name } }
+      }
+    """
+    data = (await shop.post("/graphql", json={"query": mutation})).json()["data"]
+    first, second = int(data["first"]["id"].split("-")[1]), int(data["second"]["id"].split("-")[1])
+    assert second == first + 1
+    assert (data["first"]["product"], data["second"]["product"]) == (
+        {"name": "Table"},
+        {"name": "Couch"},
+    )
+
+
+async def test_a_skipped_selection_causes_no_fetch(shop_supergraph: Path) -> None:
+    sent: list[str] = []
+    inner = AsgiTransport(shop_apps())
+
+    class Recording:
+        async def fetch(self, service_name: str, request: Any) -> Any:
+            sent.append(service_name)
+            return await inner.fetch(service_name, request)
+
+    query = "query($r: Boolean!) { me { username reviews @include(if: $r) { body } } }"
+    async with router_client(RouterConfig(supergraph=shop_supergraph), Recording()) as client:
+        response = await client.post("/graphql", json={"query": query, "variables": {"r": False}})
+    assert response.json() == {"data": {"me": {"username": "ada"}}}
+    assert sent == ["accounts"]

@@ -15,4 +15,4 @@ def test_the_checked_in_supergraph_matches_the_subgraphs() -> None:
 
 def test_the_router_loads_it() -> None:
     supergraph = load_supergraph(SHOP_SUPERGRAPH.read_text())
-    assert set(supergraph.subgraphs) == {"accounts", "products", "reviews", "inventory"}
+    assert set(supergraph.subgraphs) == {"accounts", "products", "reviews", "inventory", "search"}
