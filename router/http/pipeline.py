@@ -13,7 +13,7 @@ from typing import Any
 from graphql import OperationType
 
 from router.execution import ExecutionRequest, SubgraphErrorPolicy, execute
-from router.http.errors import MethodNotAllowed
+from router.http.errors import BadRequest, MethodNotAllowed
 from router.http.front import FrontHalf
 from router.http.headers import client_response_headers
 from router.http.live_graph import LiveGraph
@@ -46,6 +46,10 @@ class Pipeline:
         include_plan: bool,
     ) -> Answer:
         graph, prepared = self.live.prepare(params.query, params.operation_name)
+        if prepared.operation_type is OperationType.SUBSCRIPTION:
+            raise BadRequest(
+                "Subscriptions are not served over plain HTTP requests: use a WebSocket connection"
+            )
         if method == "GET" and prepared.operation_type is not OperationType.QUERY:
             raise MethodNotAllowed(
                 f"{prepared.operation_type.value.capitalize()}s are only accepted over POST",
