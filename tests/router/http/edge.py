@@ -39,6 +39,7 @@ type Query {
   slow(n: Int!): Int
 }
 type Mutation { bump: Int! }
+type Subscription { ticks: Int! }
 """
 
 
