@@ -247,9 +247,3 @@ SCHEMAS: dict[str, strawberry.federation.Schema] = {
 
 def shop_apps() -> dict[str, Any]:
     return {name: GraphQL(schema) for name, schema in SCHEMAS.items()}
-
-
-def subgraph_sdl(name: str) -> str:
-    result = SCHEMAS[name].execute_sync("{ _service { sdl } }")
-    assert result.data is not None, result.errors
-    return str(result.data["_service"]["sdl"])

@@ -1,4 +1,7 @@
-"""Compose the shop's subgraphs with Apollo's composition (tests/node), and the checked-in result."""
+"""Compose the test graphs with Apollo's composition (tests/node) into checked-in supergraphs.
+
+Run ``python -m tests.router.http.compose`` after changing a test subgraph.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,36 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.router.shop import SCHEMAS, subgraph_sdl
+import strawberry
+
+from tests.router import library, shop
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
-SHOP_SUPERGRAPH = Path(__file__).with_name("supergraphs") / "shop.graphql"
+SUPERGRAPHS = Path(__file__).with_name("supergraphs")
+SHOP_SUPERGRAPH = SUPERGRAPHS / "shop.graphql"
+LIBRARY_SUPERGRAPH = SUPERGRAPHS / "library.graphql"
+GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
+    SHOP_SUPERGRAPH: shop.SCHEMAS,
+    LIBRARY_SUPERGRAPH: library.SCHEMAS,
+}
 
 
 def placeholder_url(name: str) -> str:
-    """URLs in the checked-in supergraph; tests override them or mount the apps in-process."""
+    """URLs in the checked-in supergraphs; tests override them or mount the apps in-process."""
     return f"http://127.0.0.1:9/{name}/graphql"
 
 
-def compose_shop() -> str:
+def subgraph_sdl(schema: strawberry.federation.Schema) -> str:
+    result = schema.execute_sync("{ _service { sdl } }")
+    assert result.data is not None, result.errors
+    return str(result.data["_service"]["sdl"])
+
+
+def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
     subgraphs = [
-        {"name": name, "url": placeholder_url(name), "sdl": subgraph_sdl(name)} for name in SCHEMAS
+        {"name": name, "url": placeholder_url(name), "sdl": subgraph_sdl(schema)}
+        for name, schema in schemas.items()
     ]
     completed = subprocess.run(
         ["node", str(NODE_DIR / "compose_fixture.mjs")],
@@ -36,4 +54,5 @@ def compose_shop() -> str:
 
 
 if __name__ == "__main__":
-    SHOP_SUPERGRAPH.write_text(compose_shop())
+    for path, schemas in GRAPHS.items():
+        path.write_text(compose(schemas))
