@@ -26,6 +26,8 @@ from router.operation.merge import merge_selections
 from router.operation.model import Condition, Field, Fragment, Selection
 from router.supergraph import Supergraph
 
+_INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
+
 
 class Normalizer:
     def __init__(
@@ -69,6 +71,15 @@ class Normalizer:
 
     def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
         name = node.name.value
+        if name in _INTROSPECTION:
+            # Answered by the executor from the API schema; nothing to plan below.
+            return Field(
+                name,
+                parent,
+                _INTROSPECTION[name],
+                alias=node.alias.value if node.alias else None,
+                conditions=conditions,
+            )
         if name == "__typename":
             type_name = "String"
         else:

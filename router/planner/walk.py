@@ -30,7 +30,7 @@ from router.planner.cost import CostModel
 from router.planner.cover import cover
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
-from router.planner.selection_builder import SelectionBuilder, merge_into
+from router.planner.selection_builder import SelectionBuilder, conflicts, merge_into
 from router.supergraph import FieldSet, Key
 
 
@@ -150,6 +150,8 @@ class Walker:
             return sources
         if caps.is_abstract(field.type):
             built.selections.add_field("__typename")
+            if mirrored is not None and mirrored.selections is not None:
+                mirrored.selections.add_field("__typename")
         child = Place(
             group=place.group,
             builder=built.selections,
@@ -226,14 +228,13 @@ class Walker:
             lambda hop: self.fetch_graph.mergeable(hop.graph, place.path, {place.group.id}),
             lambda hop: self.caps.graph_order[hop.graph],
         )
-        by_hop: dict[Hop, list[Selection]] = {}
+        # One hop per selection: hops to one subgraph here then share a group
+        # unless their representations clash (see FetchGraph.entity_group).
+        sources: set[int] = set()
         for selection, hop in zip(remote, chosen, strict=True):
             assert hop is not None
-            by_hop.setdefault(hop, []).append(selection)
-        sources: set[int] = set()
-        for hop, selections in by_hop.items():
             sources |= self.hop(
-                place, hop, selections, internal=internal, representation=representation
+                place, hop, [selection], internal=internal, representation=representation
             )
         return sources
 
@@ -265,11 +266,19 @@ class Walker:
                         sources |= self.require(place, caps.selections(entity, requires), fields_in)
         finally:
             self.in_progress.discard(token)
-        child = self.fetch_graph.entity_group(hop.graph, place.path, sources, root_type=entity)
         if caps.is_abstract(place.parent) and not caps.interface_object_in(graph, place.parent):
             tree_types = caps.possible_in(graph, place.parent)
         else:
             tree_types = (place.parent,)
+        child = self.fetch_graph.entity_group(
+            hop.graph,
+            place.path,
+            sources,
+            root_type=entity,
+            fits=lambda group: (
+                not any(conflicts(group.representation.fragment(t), fields_in) for t in tree_types)
+            ),
+        )
         for tree_type in tree_types:
             merge_into(child.representation.fragment(tree_type), fields_in)
             if hop.interface_object and tree_type != entity:
@@ -284,6 +293,10 @@ class Walker:
             provided=None,
             conditions=place.conditions,
         )
+        if caps.interface_object_in(graph, place.parent) and not hop.interface_object:
+            # The tree holds the interface name as __typename: the concrete one
+            # must come back from this graph, which knows the real types.
+            target.builder.add_field("__typename")
         for selection in selections:
             if isinstance(selection, Fragment):
                 child.guard(place.conditions)
