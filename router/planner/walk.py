@@ -234,7 +234,7 @@ class Walker:
         for selection, hop in zip(remote, chosen, strict=True):
             assert hop is not None
             sources |= self.hop(
-                place, hop, [selection], internal=internal, representation=representation
+                place, hop, selection, internal=internal, representation=representation
             )
         return sources
 
@@ -242,15 +242,19 @@ class Walker:
         self,
         place: Place,
         hop: Hop,
-        selections: list[Selection],
+        selection: Selection,
         *,
         internal: bool,
         representation: SelectionBuilder | None,
     ) -> set[int]:
-        """Fetch ``selections`` through an ``_entities`` request to ``hop.graph``."""
+        """Fetch ``selection`` through an ``_entities`` request to ``hop.graph``."""
         self.budget.spend()
         caps, graph = self.caps, place.group.graph
         entity = hop.entity_type
+        own = selection.conditions if isinstance(selection, Field) and not internal else ()
+        # What the hop needs is needed only when the selection is: fetches made
+        # for its key or requirements sit under the same conditions.
+        needs = replace(place, conditions=place.conditions + own)
         key = self.choose_key(place, hop)
         token = (hop.graph, place.path)
         self.in_progress.add(token)
@@ -258,12 +262,14 @@ class Walker:
             fields_in = SelectionBuilder()
             place.builder.add_field("__typename")
             fields_in.add_field("__typename")
-            sources = self.require(place, caps.selections(entity, key.fields), fields_in)
-            for selection in selections:
-                if isinstance(selection, Field) and selection.name != "__typename":
-                    requires = caps.field_requires(hop.graph, entity, selection.name)
-                    if requires is not None:
-                        sources |= self.require(place, caps.selections(entity, requires), fields_in)
+            sources = self.require(needs, caps.selections(entity, key.fields), fields_in)
+            requires = (
+                caps.field_requires(hop.graph, entity, selection.name)
+                if isinstance(selection, Field) and selection.name != "__typename"
+                else None
+            )
+            if requires is not None:
+                sources |= self.require(needs, caps.selections(entity, requires), fields_in)
         finally:
             self.in_progress.discard(token)
         if caps.is_abstract(place.parent) and not caps.interface_object_in(graph, place.parent):
@@ -297,18 +303,14 @@ class Walker:
             # The tree holds the interface name as __typename: the concrete one
             # must come back from this graph, which knows the real types.
             target.builder.add_field("__typename")
-        for selection in selections:
-            if isinstance(selection, Fragment):
-                child.guard(place.conditions)
-                self.plan(target, (selection,))
-                continue
-            own = () if internal else selection.conditions
-            child.guard(place.conditions + own)
+        child.guard(needs.conditions)
+        if isinstance(selection, Fragment):
+            self.plan(target, (selection,))
+        elif selection.name == "__typename":
+            target.builder.add_field("__typename", None if internal else selection.alias)
+        else:
             moved = replace(selection, parent_type=entity)
-            if selection.name == "__typename":
-                target.builder.add_field("__typename", None if internal else selection.alias)
-            else:
-                self.add_field(target, moved, internal=internal, representation=representation)
+            self.add_field(target, moved, internal=internal, representation=representation)
         return {child.id}
 
     def choose_key(self, place: Place, hop: Hop) -> Key:
