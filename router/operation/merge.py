@@ -3,6 +3,8 @@
 Validation has already proven such fields identical apart from their
 sub-selections, so merging concatenates sub-selections and recurses.
 Fragments on the same type merge the same way. Order is first occurrence.
+A conditional leaf field is dropped when the same field is also selected
+without conditions: it is in the response either way.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
             fields[key] = replace(existing, selections=existing.selections + selection.selections)
     merged: list[Selection] = []
     for kind, key in order:
+        if kind == "field" and key[1] and _always_there(fields, key):
+            continue
         if kind == "fragment":
             merged.append(Fragment(key[0], merge_selections(fragments[key[0]])))
         else:
@@ -40,3 +44,10 @@ def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
                 field = replace(field, selections=merge_selections(list(field.selections)))
             merged.append(field)
     return tuple(merged)
+
+
+def _always_there(
+    fields: dict[tuple[str, tuple[Condition, ...]], Field], key: tuple[str, tuple[Condition, ...]]
+) -> bool:
+    unconditional = fields.get((key[0], ()))
+    return unconditional is not None and not fields[key].selections

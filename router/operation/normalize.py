@@ -26,6 +26,8 @@ from router.operation.merge import merge_selections
 from router.operation.model import Condition, Field, Fragment, Selection
 from router.supergraph import Supergraph
 
+_INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
+
 
 class Normalizer:
     def __init__(
@@ -69,17 +71,14 @@ class Normalizer:
 
     def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
         name = node.name.value
-        if name in _INTROSPECTION_TYPES:
-            # Answered by the executor from the API schema: nothing below it is planned.
+        if name in _INTROSPECTION:
+            # Answered by the executor from the API schema; nothing to plan below.
             return Field(
-                name=name,
-                parent_type=parent,
-                type=_INTROSPECTION_TYPES[name],
+                name,
+                parent,
+                _INTROSPECTION[name],
                 alias=node.alias.value if node.alias else None,
-                arguments=(),
-                selections=(),
                 conditions=conditions,
-                variables=frozenset(c.variable for c in conditions),
             )
         if name == "__typename":
             type_name = "String"
@@ -105,9 +104,6 @@ class Normalizer:
             conditions=conditions,
             variables=frozenset(variables),
         )
-
-
-_INTROSPECTION_TYPES = {"__schema": "__Schema", "__type": "__Type"}
 
 
 def _combine(inherited: tuple[Condition, ...], own: tuple[Condition, ...]) -> tuple[Condition, ...]:

@@ -5,13 +5,16 @@ resolve this field at this place (``@external``, ``@provides``,
 ``@requires``, interface fields), which keys can it use or serve, which
 ``_entities`` hops lead to a field (plain entity keys, entity interfaces, and
 ``@interfaceObject`` interfaces standing in for their implementations).
-Answers are cached per supergraph and cost a dictionary lookup or a short
-scan of a type's graphs.
+Literal arguments are checked too: a subgraph is never sent an enum value or
+an input field it does not declare. Answers are cached per planning run and
+cost a dictionary lookup or a short scan of a type's graphs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+from graphql import EnumValueNode, ListValueNode, ObjectValueNode, ValueNode, parse_value
 
 from router.operation import Field, Fragment, Selection
 from router.supergraph import (
@@ -45,6 +48,7 @@ class Capabilities:
         self.supergraph = supergraph
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
+        self._arguments: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
 
     # -- types ---------------------------------------------------------------
     def is_abstract(self, type_name: str) -> bool:
@@ -79,6 +83,8 @@ class Capabilities:
         in_graph = info.graphs.get(graph) if info else None
         if in_graph is None or in_graph.used_overridden or in_graph.requires is not None:
             return False
+        if field.arguments and not self.arguments_known(graph, parent, field):
+            return False
         if in_graph.external:
             return self._in_key(graph, parent, field.name)
         if self.is_abstract(parent) and not self.interface_object_in(graph, parent):
@@ -88,6 +94,36 @@ class Capabilities:
                 self.resolvable(graph, concrete, replace(field, parent_type=concrete), None)
                 for concrete in self.possible_in(graph, parent)
             )
+        return True
+
+    def arguments_known(self, graph: str, parent: str, field: Field) -> bool:
+        """Literal enum values and input fields in the arguments all exist in ``graph``."""
+        cache_key = (graph, parent, field.name, field.arguments)
+        found = self._arguments.get(cache_key)
+        if found is None:
+            info = self.supergraph.types[parent].fields[field.name]
+            types = {a.name: a.type.strip("[]!") for a in info.arguments}
+            found = self._arguments[cache_key] = all(
+                self._value_known(graph, types.get(name, ""), parse_value(value))
+                for name, value in field.arguments
+            )
+        return found
+
+    def _value_known(self, graph: str, type_name: str, value: ValueNode) -> bool:
+        info = self.supergraph.types.get(type_name)
+        if info is None:
+            return True
+        if isinstance(value, ListValueNode):
+            return all(self._value_known(graph, type_name, item) for item in value.values)
+        if isinstance(value, EnumValueNode):
+            return graph in info.enum_values.get(value.value, frozenset({graph}))
+        if isinstance(value, ObjectValueNode):
+            for item in value.fields:
+                input_field = info.fields.get(item.name.value)
+                if input_field is None or (input_field.graphs and graph not in input_field.graphs):
+                    return False
+                if not self._value_known(graph, input_field.named_type, item.value):
+                    return False
         return True
 
     def _in_key(self, graph: str, parent: str, name: str) -> bool:
@@ -155,6 +191,8 @@ class Capabilities:
         info = self.supergraph.types[parent].fields.get(field.name)
         in_graph = info.graphs.get(graph) if info else None
         if in_graph is None or in_graph.used_overridden or in_graph.external:
+            return False
+        if field.arguments and not self.arguments_known(graph, parent, field):
             return False
         if self.is_abstract(parent) and not self.interface_object_in(graph, parent):
             return all(

@@ -51,10 +51,28 @@ class Emitter:
         return self.chunk(roots)
 
     def chunk(self, roots: list[FetchGroup]) -> PlanNode:
-        members = self.reachable(roots)
-        if all(len(g.deps) <= 1 for g in members):
-            return _parallel([self.tree(root, frozenset()) for root in roots])
-        return self.staged(members)
+        """Independent parts run in parallel; each part is a tree or, failing that, stages."""
+        nodes: list[PlanNode] = []
+        for part in self.components(roots):
+            members = self.reachable(part)
+            if all(len(g.deps) <= 1 for g in members):
+                nodes.extend(self.tree(root, frozenset()) for root in part)
+            else:
+                nodes.append(self.staged(members))
+        return _parallel(nodes)
+
+    def components(self, roots: list[FetchGroup]) -> list[list[FetchGroup]]:
+        """Roots grouped so that roots whose dependents meet end up together."""
+        parts: list[tuple[set[int], list[FetchGroup]]] = []
+        for root in roots:
+            reach = {g.id for g in self.reachable([root])}
+            joined = [p for p in parts if p[0] & reach]
+            for part in joined:
+                parts.remove(part)
+                reach |= part[0]
+            members = sorted([root, *(r for p in joined for r in p[1])], key=lambda g: g.id)
+            parts.append((reach, members))
+        return sorted((p[1] for p in parts), key=lambda m: m[0].id)
 
     def reachable(self, roots: list[FetchGroup]) -> list[FetchGroup]:
         seen: dict[int, FetchGroup] = {}

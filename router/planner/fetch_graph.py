@@ -8,6 +8,7 @@ would make the group depend on itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from router.operation import Condition
@@ -69,9 +70,18 @@ class FetchGraph:
         return seen
 
     def entity_group(
-        self, graph: str, path: tuple[str, ...], sources: set[int], root_type: str
+        self,
+        graph: str,
+        path: tuple[str, ...],
+        sources: set[int],
+        root_type: str,
+        fits: Callable[[FetchGroup], bool],
     ) -> FetchGroup:
-        """The group fetching from ``graph`` at ``path`` after ``sources``: shared when possible."""
+        """The group fetching from ``graph`` at ``path`` after ``sources``: shared when possible.
+
+        ``fits`` refuses a group whose representations cannot also carry what
+        this hop needs (one field required with two different arguments).
+        """
         blocked = self.ancestors(sources)
         for candidate in self.groups:
             if (
@@ -79,6 +89,7 @@ class FetchGraph:
                 and candidate.graph == graph
                 and candidate.path == path
                 and candidate.id not in blocked
+                and fits(candidate)
             ):
                 candidate.deps |= sources
                 return candidate

@@ -124,3 +124,30 @@ def merge_into(target: SelectionBuilder, source: SelectionBuilder) -> None:
             merge_into(merged.selections, built.selections)
     for type_condition, inner in source.fragments.items():
         merge_into(target.fragment(type_condition), inner)
+
+
+def conflicts(existing: SelectionBuilder, incoming: SelectionBuilder) -> bool:
+    """Both select one field name from different tree entries (other arguments).
+
+    A representation holds one value per field name, so such selections
+    cannot share a representation.
+    """
+    by_name = {built.name: built for built in existing.fields.values()}
+    for built in incoming.fields.values():
+        other = by_name.get(built.name)
+        if other is None:
+            continue
+        if other.alias != built.alias:
+            return True
+        if (
+            other.selections is not None
+            and built.selections is not None
+            and conflicts(other.selections, built.selections)
+        ):
+            return True
+    for type_condition, inner in incoming.fragments.items():
+        if type_condition in existing.fragments and conflicts(
+            existing.fragments[type_condition], inner
+        ):
+            return True
+    return False

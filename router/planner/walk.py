@@ -30,7 +30,7 @@ from router.planner.cost import CostModel
 from router.planner.cover import cover
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
-from router.planner.selection_builder import SelectionBuilder, merge_into
+from router.planner.selection_builder import SelectionBuilder, conflicts, merge_into
 from router.supergraph import FieldSet, Key
 
 
@@ -150,6 +150,8 @@ class Walker:
             return sources
         if caps.is_abstract(field.type):
             built.selections.add_field("__typename")
+            if mirrored is not None and mirrored.selections is not None:
+                mirrored.selections.add_field("__typename")
         child = Place(
             group=place.group,
             builder=built.selections,
@@ -226,14 +228,13 @@ class Walker:
             lambda hop: self.fetch_graph.mergeable(hop.graph, place.path, {place.group.id}),
             lambda hop: self.caps.graph_order[hop.graph],
         )
-        by_hop: dict[Hop, list[Selection]] = {}
+        # One hop per selection: hops to one subgraph here then share a group
+        # unless their representations clash (see FetchGraph.entity_group).
+        sources: set[int] = set()
         for selection, hop in zip(remote, chosen, strict=True):
             assert hop is not None
-            by_hop.setdefault(hop, []).append(selection)
-        sources: set[int] = set()
-        for hop, selections in by_hop.items():
             sources |= self.hop(
-                place, hop, selections, internal=internal, representation=representation
+                place, hop, selection, internal=internal, representation=representation
             )
         return sources
 
@@ -241,15 +242,19 @@ class Walker:
         self,
         place: Place,
         hop: Hop,
-        selections: list[Selection],
+        selection: Selection,
         *,
         internal: bool,
         representation: SelectionBuilder | None,
     ) -> set[int]:
-        """Fetch ``selections`` through an ``_entities`` request to ``hop.graph``."""
+        """Fetch ``selection`` through an ``_entities`` request to ``hop.graph``."""
         self.budget.spend()
         caps, graph = self.caps, place.group.graph
         entity = hop.entity_type
+        own = selection.conditions if isinstance(selection, Field) and not internal else ()
+        # What the hop needs is needed only when the selection is: fetches made
+        # for its key or requirements sit under the same conditions.
+        needs = replace(place, conditions=place.conditions + own)
         key = self.choose_key(place, hop)
         token = (hop.graph, place.path)
         self.in_progress.add(token)
@@ -257,19 +262,29 @@ class Walker:
             fields_in = SelectionBuilder()
             place.builder.add_field("__typename")
             fields_in.add_field("__typename")
-            sources = self.require(place, caps.selections(entity, key.fields), fields_in)
-            for selection in selections:
-                if isinstance(selection, Field) and selection.name != "__typename":
-                    requires = caps.field_requires(hop.graph, entity, selection.name)
-                    if requires is not None:
-                        sources |= self.require(place, caps.selections(entity, requires), fields_in)
+            sources = self.require(needs, caps.selections(entity, key.fields), fields_in)
+            requires = (
+                caps.field_requires(hop.graph, entity, selection.name)
+                if isinstance(selection, Field) and selection.name != "__typename"
+                else None
+            )
+            if requires is not None:
+                sources |= self.require(needs, caps.selections(entity, requires), fields_in)
         finally:
             self.in_progress.discard(token)
-        child = self.fetch_graph.entity_group(hop.graph, place.path, sources, root_type=entity)
         if caps.is_abstract(place.parent) and not caps.interface_object_in(graph, place.parent):
             tree_types = caps.possible_in(graph, place.parent)
         else:
             tree_types = (place.parent,)
+        child = self.fetch_graph.entity_group(
+            hop.graph,
+            place.path,
+            sources,
+            root_type=entity,
+            fits=lambda group: (
+                not any(conflicts(group.representation.fragment(t), fields_in) for t in tree_types)
+            ),
+        )
         for tree_type in tree_types:
             merge_into(child.representation.fragment(tree_type), fields_in)
             if hop.interface_object and tree_type != entity:
@@ -284,18 +299,18 @@ class Walker:
             provided=None,
             conditions=place.conditions,
         )
-        for selection in selections:
-            if isinstance(selection, Fragment):
-                child.guard(place.conditions)
-                self.plan(target, (selection,))
-                continue
-            own = () if internal else selection.conditions
-            child.guard(place.conditions + own)
+        if caps.interface_object_in(graph, place.parent) and not hop.interface_object:
+            # The tree holds the interface name as __typename: the concrete one
+            # must come back from this graph, which knows the real types.
+            target.builder.add_field("__typename")
+        child.guard(needs.conditions)
+        if isinstance(selection, Fragment):
+            self.plan(target, (selection,))
+        elif selection.name == "__typename":
+            target.builder.add_field("__typename", None if internal else selection.alias)
+        else:
             moved = replace(selection, parent_type=entity)
-            if selection.name == "__typename":
-                target.builder.add_field("__typename", None if internal else selection.alias)
-            else:
-                self.add_field(target, moved, internal=internal, representation=representation)
+            self.add_field(target, moved, internal=internal, representation=representation)
         return {child.id}
 
     def choose_key(self, place: Place, hop: Hop) -> Key:
