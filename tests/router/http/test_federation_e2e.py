@@ -201,11 +201,6 @@ async def test_a_skipped_selection_causes_no_fetch(shop_supergraph: Path) -> Non
     assert sent == ["accounts"]
 
 
-@pytest.mark.xfail(
-    reason="planner: two @requires of one field with different arguments share one "
-    "representation, where the subgraph can read only one 'weight'; they need separate fetches",
-    strict=False,
-)
 async def test_requirements_that_differ_only_by_argument_each_get_their_value() -> None:
     config = RouterConfig(supergraph=PARCELS_SUPERGRAPH)
     async with router_client(config, AsgiTransport(parcel_apps())) as client:
