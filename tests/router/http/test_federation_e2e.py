@@ -104,6 +104,22 @@ async def test_a_failing_field_yields_partial_data_at_the_client_path(
     assert error["extensions"]["serviceName"] == "reviews"
 
 
+async def test_a_masked_subgraph_hides_its_error_messages(shop_supergraph: Path) -> None:
+    config = dataclasses.replace(
+        parse_config({"subgraphs": {"reviews": {"errors": "mask"}}}), supergraph=shop_supergraph
+    )
+    async with router_client(config, AsgiTransport(shop_apps())) as client:
+        response = await client.post(
+            "/graphql", json={"query": "{ topProducts { reviews { body } } }"}
+        )
+    (error,) = response.json()["errors"]
+    assert error == {
+        "message": "Subgraph errors redacted",
+        "path": ["topProducts", 2, "reviews"],
+        "extensions": {"serviceName": "reviews"},
+    }
+
+
 async def test_introspection_and_typename_merge_with_fetched_fields(
     shop: httpx.AsyncClient,
 ) -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from beyond.cli import main
+from tests.router.http.compose import ROOT, SHOP_SUPERGRAPH
 
 
 @pytest.mark.parametrize(
@@ -37,3 +43,32 @@ def test_a_bad_supergraph_is_reported_before_serving(
     supergraph.write_text("type Query {")
     assert main(["router", "--supergraph", str(supergraph)]) == 1
     assert "cannot be served" in capsys.readouterr().err
+
+
+def test_beyond_router_serves_until_stopped() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "beyond.cli", "router", "--supergraph", str(SHOP_SUPERGRAPH)]
+    process = subprocess.Popen(
+        [*command, "--listen", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"}, timeout=1
+                )
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert response.json() == {"data": {"__typename": "Query"}}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
