@@ -53,7 +53,7 @@ async def execute(
 ) -> ExecutionResult:
     operation = get_operation_ast(request.document, request.operation_name)
     if operation is None:
-        return _request_error("Unknown operation named '%s'." % (request.operation_name or ""))
+        return _request_error(f"Unknown operation named '{request.operation_name or ''}'.")
     coerced = get_variable_values(
         request.schema, operation.variable_definitions or (), dict(request.variables or {})
     )

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import orjson
@@ -161,7 +161,7 @@ def _respond(
     body: dict[str, Any],
     media_type: str,
     request_id: str,
-    headers: Any,
+    headers: Iterable[tuple[str, str]],
 ) -> Response:
     response = Response(
         orjson.dumps(body),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from router.http.errors import OperationRejected, SupergraphRejected
 from router.http.front import FrontHalf, LoadedGraph
-from router.http.plan_cache import PlanCache, PreparedPlan
+from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
 
 log = logging.getLogger("router.http")
 
@@ -38,17 +38,36 @@ class LiveGraph:
         self._budget = budget
         self._on_swap = on_swap
         self.cache = PlanCache(cache_size)
+        self._planning: dict[CacheKey, asyncio.Future[PreparedPlan]] = {}
         self._stamp = self._file_stamp()
         self.current = front.load(self._read())
 
-    def prepare(self, query: str, operation_name: str | None) -> tuple[LoadedGraph, PreparedPlan]:
+    async def prepare(
+        self, query: str, operation_name: str | None
+    ) -> tuple[LoadedGraph, PreparedPlan]:
+        """The served graph and the operation's plan, planned off the event loop on a miss."""
         graph = self.current
         cached = self.cache.get(query, operation_name, graph.version)
         if cached is not None:
             return graph, cached
-        prepared = self._front.prepare(graph, query, operation_name, budget=self._budget)
+        key = (query, operation_name, graph.version)
+        planning = self._planning.get(key)
+        if planning is None:
+            # One planning per operation at a time: a burst of the same new query plans once.
+            planning = self._planning[key] = asyncio.ensure_future(
+                asyncio.to_thread(
+                    self._front.prepare, graph, query, operation_name, budget=self._budget
+                )
+            )
+            planning.add_done_callback(lambda done: self._settled(key, done))
+        prepared = await asyncio.shield(planning)
         self.cache.put(query, operation_name, graph.version, prepared)
         return graph, prepared
+
+    def _settled(self, key: CacheKey, done: asyncio.Future[PreparedPlan]) -> None:
+        self._planning.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved here: a rejected operation may have no waiter left
 
     async def reload_if_changed(self) -> bool:
         """Load the file if it changed since the last look; True when a new graph went live."""

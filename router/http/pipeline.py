@@ -45,7 +45,7 @@ class Pipeline:
         media_type: str,
         include_plan: bool,
     ) -> Answer:
-        graph, prepared = self.live.prepare(params.query, params.operation_name)
+        graph, prepared = await self.live.prepare(params.query, params.operation_name)
         if prepared.operation_type is OperationType.SUBSCRIPTION:
             raise BadRequest(
                 "Subscriptions are not served over plain HTTP requests: use a WebSocket connection"

@@ -77,3 +77,22 @@ async def test_a_bad_supergraph_file_is_logged_and_the_old_one_kept(
         assert response.json() == {"data": {"hello": "hello world"}}
         # Unchanged since the failed attempt: no retry, no new log line.
         assert not await live.reload_if_changed()
+
+
+async def test_a_burst_of_one_new_operation_is_planned_once(make_client) -> None:
+    async with make_client() as client:
+        live = client.router_app.state.live_graph
+        calls = []
+        prepare = live._front.prepare
+
+        def counting(*args, **kwargs):
+            calls.append(args[1])
+            return prepare(*args, **kwargs)
+
+        live._front.prepare = counting
+        query = '{ hello(name: "burst") }'
+        responses = await asyncio.gather(
+            *(client.post("/graphql", json={"query": query}) for _ in range(5))
+        )
+        assert {r.json()["data"]["hello"] for r in responses} == {"hello burst"}
+        assert calls == [query]
