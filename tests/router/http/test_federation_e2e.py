@@ -227,3 +227,33 @@ async def test_requirements_that_differ_only_by_argument_each_get_their_value() 
             "items": [{"costByKg": 6.0, "costByLb": 4.0}, {"costByKg": 30.0, "costByLb": 20.0}]
         }
     }
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{ topProducts { name ", "GRAPHQL_PARSE_FAILED"),
+        ("{ topProducts { nom } }", "GRAPHQL_VALIDATION_FAILED"),
+    ],
+)
+async def test_rejected_operations_carry_apollo_codes(
+    shop: httpx.AsyncClient, query: str, code: str
+) -> None:
+    response = await shop.post(
+        "/graphql",
+        json={"query": query},
+        headers={"accept": "application/graphql-response+json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == code
+
+
+async def test_the_real_planner_budget_stops_with_a_clear_error(shop_supergraph: Path) -> None:
+    config = dataclasses.replace(
+        parse_config({"limits": {"planning_budget": 3}}), supergraph=shop_supergraph
+    )
+    async with router_client(config, AsgiTransport(shop_apps())) as client:
+        response = await client.post("/graphql", json={"query": TOP_PRODUCTS})
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "OPERATION_TOO_COMPLEX"
+    assert "budget of 3 steps" in error["message"]
