@@ -257,3 +257,30 @@ async def test_the_real_planner_budget_stops_with_a_clear_error(shop_supergraph:
     (error,) = response.json()["errors"]
     assert error["extensions"]["code"] == "OPERATION_TOO_COMPLEX"
     assert "budget of 3 steps" in error["message"]
+
+
+async def test_a_subgraph_that_is_down_nulls_only_its_fields(shop_supergraph: Path) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        urls = {
+            name: await stack.enter_async_context(serving(app, path="/graphql"))
+            for name, app in shop_apps().items()
+            if name != "reviews"
+        }
+        urls["reviews"] = "http://127.0.0.1:9/graphql"  # discard port: nothing listens
+        config = dataclasses.replace(
+            parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
+            supergraph=shop_supergraph,
+        )
+        app = create_router_app(config)
+        router_url = await stack.enter_async_context(serving(app))
+        async with httpx.AsyncClient(base_url=router_url, timeout=10) as client:
+            response = await client.post(
+                "/graphql", json={"query": "{ topProducts(first: 2) { name reviews { body } } }"}
+            )
+    body = response.json()
+    assert body["data"] == {
+        "topProducts": [{"name": "Table", "reviews": None}, {"name": "Couch", "reviews": None}]
+    }
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "reviews"}
+    assert error["path"] == ["topProducts"]
