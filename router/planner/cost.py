@@ -75,9 +75,11 @@ class CostModel:
                 continue
             if caps.resolvable(graph, parent, selection, provided):
                 cost += self.estimate(
-                    graph, selection.type, selection.selections,
+                    graph,
+                    selection.type,
+                    selection.selections,
                     self.sub_provided(graph, parent, selection, provided),
-                )  # fmt: skip
+                )
             elif (
                 caps.is_abstract(parent)
                 and not interface_object
