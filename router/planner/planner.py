@@ -20,6 +20,7 @@ from router.planner.cover import cover
 from router.planner.emit import Emitter
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.price import Cost
 from router.planner.walk import Place, Walker
 from router.supergraph import Supergraph
 
@@ -73,7 +74,7 @@ def plan(
 
 def _root_prices(
     capabilities: Capabilities, cost: CostModel, root: str, field: Field
-) -> dict[str, int]:
+) -> dict[str, Cost]:
     return {
         graph: cost.estimate(
             graph,
@@ -86,7 +87,7 @@ def _root_prices(
     }
 
 
-def _in_order(prices: list[dict[str, int]]) -> list[str | None]:
+def _in_order(prices: list[dict[str, Cost]]) -> list[str | None]:
     """Mutation fields: the cheapest subgraph each, staying on the previous one on a tie."""
     chosen: list[str | None] = []
     previous: str | None = None

@@ -287,7 +287,9 @@ class Walker:
         )
         for tree_type in tree_types:
             merge_into(child.representation.fragment(tree_type), fields_in)
-            if hop.interface_object and tree_type != entity:
+            # Set even when the tree type is the interface: another fetch may
+            # have replaced it with the concrete type by the time this one runs.
+            if hop.interface_object:
                 setter = ValueSetter((f"... on {tree_type}", "__typename"), entity)
                 if setter not in child.rewrites:
                     child.rewrites.append(setter)

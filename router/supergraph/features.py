@@ -20,10 +20,20 @@ _SPEC_URL = re.compile(r"/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\
 # client API: the API schema drops their definitions and applications.
 MACHINERY = frozenset(
     {
-        "link", "core", "join", "inaccessible", "tag", "authenticated",
-        "requiresScopes", "policy", "cost", "listSize", "context", "federation",
+        "link",
+        "core",
+        "join",
+        "inaccessible",
+        "tag",
+        "authenticated",
+        "requiresScopes",
+        "policy",
+        "cost",
+        "listSize",
+        "context",
+        "federation",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True, slots=True)

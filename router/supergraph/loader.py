@@ -58,10 +58,12 @@ def load_supergraph(sdl: str) -> Supergraph:
     root_types = dict(document.root_types) or {
         operation: name
         for operation, name in (
-            ("query", "Query"), ("mutation", "Mutation"), ("subscription", "Subscription")
+            ("query", "Query"),
+            ("mutation", "Mutation"),
+            ("subscription", "Subscription"),
         )
         if name in types
-    }  # fmt: skip
+    }
     return Supergraph(
         version=hashlib.sha256(sdl.encode()).hexdigest(),
         subgraphs=subgraphs,
@@ -156,10 +158,13 @@ class _JoinReader:
         # Without join__implements (join v0.1/v0.2) every graph that has the
         # type implements all its interfaces; same for union members.
         implements_in = {
-            graph: frozenset(implements.get(graph, definition.interfaces) if implements else
-                             definition.interfaces)
+            graph: frozenset(
+                implements.get(graph, definition.interfaces)
+                if implements
+                else definition.interfaces
+            )
             for graph in in_graphs
-        }  # fmt: skip
+        }
         members_in = {
             graph: frozenset(members.get(graph, ()) if members else definition.members)
             for graph in in_graphs
