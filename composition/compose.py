@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from composition.errors import CompositionError
 from composition.facts import SubgraphFacts, analyse
+from composition.graph_rules import valid_schema
 from composition.merge import merge
 from composition.printer import print_supergraph
 from composition.subgraph import Subgraph, SubgraphSDL, load_subgraph
@@ -47,4 +48,8 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
     errors.extend(merge_errors)
     if errors:
         return CompositionResult(None, tuple(errors))
-    return CompositionResult(print_supergraph(supergraph))
+    supergraph_sdl = print_supergraph(supergraph)
+    errors.extend(valid_schema(supergraph_sdl))
+    if errors:
+        return CompositionResult(None, tuple(errors))
+    return CompositionResult(supergraph_sdl)

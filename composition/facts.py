@@ -15,6 +15,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLUnionType,
     get_named_type,
+    print_ast,
 )
 
 from composition.errors import CompositionError
@@ -106,6 +107,7 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
                     _selection_errors(name, "provides", coordinate, text, selection, facts)
                 )
     errors.extend(_unused_externals(subgraph, facts))
+    errors.extend(_merged_directives_on_externals(subgraph, facts))
     return facts, errors
 
 
@@ -196,6 +198,24 @@ def _unused_externals(subgraph: Subgraph, facts: SubgraphFacts) -> list[Composit
             "the field declaration has no use and should be removed (or the field should not be "
             "@external).",
         ))
+    return errors
+
+
+def _merged_directives_on_externals(
+    subgraph: Subgraph, facts: SubgraphFacts
+) -> list[CompositionError]:
+    errors = []
+    for coordinate in sorted(facts.external):
+        type_name, field_name = coordinate.split(".")
+        parent = subgraph.schema.type_map[type_name]
+        definition = _composite_fields(parent)[field_name]
+        for name in ("tag", "inaccessible"):
+            for node in applied(definition, name):
+                errors.append(CompositionError(
+                    "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
+                    f"[{subgraph.name}] Cannot apply merged directive {print_ast(node)} to external "
+                    f'field "{coordinate}"',
+                ))
     return errors
 
 

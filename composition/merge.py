@@ -29,6 +29,7 @@ from graphql import (
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
+from composition.graph_rules import interface_implementations
 from composition.model import Graph, MergedEnumValue, MergedType, Supergraph, directive, literal
 from composition.sources import (
     Source,
@@ -128,13 +129,35 @@ def merge(
                 )
         supergraph.types[name] = merged
     _add_interface_object_fields(supergraph, by_name)
-    supergraph.uses_tag = any(
-        has(element, "tag") for s in subgraphs for element in _elements(s)
-    )
-    supergraph.uses_inaccessible = any(
-        has(element, "inaccessible") for s in subgraphs for element in _elements(s)
-    )
+    errors.extend(interface_implementations(supergraph, by_name))
+    supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)
+    supergraph.inaccessible_name = _supergraph_name("inaccessible", subgraphs, errors)
     return supergraph, errors
+
+
+def _supergraph_name(
+    canonical: str, subgraphs: Sequence[Subgraph], errors: list[CompositionError]
+) -> str | None:
+    """The name a directive copied into the supergraph goes by: the one the subgraphs that
+    use it import it as (None when no subgraph uses it)."""
+    names: dict[str, list[str]] = {}
+    for subgraph in subgraphs:
+        if any(has(element, canonical) for element in _elements(subgraph)):
+            local = next(
+                (k for k, v in subgraph.link.directive_names.items() if v == canonical), canonical
+            )
+            names.setdefault(local, []).append(subgraph.name)
+    if len(names) > 1:
+        detail = " and ".join(
+            f'as "@{local}" in subgraph{"s" if len(n) > 1 else ""} {quoted_list(n)}'
+            for local, n in names.items()
+        )
+        errors.append(CompositionError(
+            "LINK_IMPORT_NAME_MISMATCH",
+            f'The "@{canonical}" directive (from https://specs.apollo.dev/{canonical}) is imported '
+            f"with mismatched name between subgraphs: it is imported {detail}",
+        ))
+    return next(iter(names), None)
 
 
 def _elements(subgraph: Subgraph) -> list[Element]:
@@ -254,12 +277,13 @@ def _join_types(source: Source) -> list[str]:
 def _merge_union(merged: MergedType, sources: Sequence[Source]) -> None:
     for source in sources:
         assert isinstance(source.type, GraphQLUnionType)
-        for member in source.type.types:
-            if member.name not in merged.members:
-                merged.members.append(member.name)
-            merged.member_join.append(directive(
-                "join__unionMember", ("graph", source.graph), ("member", literal(member.name))
-            ))
+        merged.members.extend(m.name for m in source.type.types if m.name not in merged.members)
+    for member in merged.members:
+        merged.member_join.extend(
+            directive("join__unionMember", ("graph", s.graph), ("member", literal(member)))
+            for s in sources
+            if member in [m.name for m in getattr(s.type, "types", ())]
+        )
 
 
 def _merge_enum(

@@ -82,8 +82,8 @@ class Supergraph:
     graphs: list[Graph]
     types: dict[str, MergedType]
     join_version: str
-    uses_tag: bool = False
-    uses_inaccessible: bool = False
+    tag_name: str | None = None  # None: no subgraph uses @tag
+    inaccessible_name: str | None = None
 
     @property
     def roots(self) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ definitions and the types, each sorted by name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from graphql import StringValueNode, print_ast
@@ -111,23 +112,20 @@ def print_supergraph(supergraph: Supergraph) -> str:
             ("for", "EXECUTION"),
         ),
     ]
-    if supergraph.uses_tag:
-        links.append(directive("link", ("url", literal("https://specs.apollo.dev/tag/v0.3"))))
-    if supergraph.uses_inaccessible:
-        links.append(directive(
-            "link",
-            ("url", literal("https://specs.apollo.dev/inaccessible/v0.2")),
-            ("for", "SECURITY"),
-        ))
+    tag, inaccessible = supergraph.tag_name, supergraph.inaccessible_name
+    if tag is not None:
+        links.append(_spec_link("tag", "v0.3", tag, None))
+    if inaccessible is not None:
+        links.append(_spec_link("inaccessible", "v0.2", inaccessible, "SECURITY"))
     roots = "".join(f"  {operation}: {name}\n" for operation, name in supergraph.roots)
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n" + roots + "}"
 
     directives, types = _join_definitions(supergraph.join_version)
     directives["link"] = LINK_DEFINITION
-    if supergraph.uses_inaccessible:
-        directives["inaccessible"] = INACCESSIBLE_DEFINITION
-    if supergraph.uses_tag:
-        directives["tag"] = TAG_DEFINITION
+    if inaccessible is not None:
+        directives[inaccessible] = INACCESSIBLE_DEFINITION.replace("@inaccessible", f"@{inaccessible}")
+    if tag is not None:
+        directives[tag] = TAG_DEFINITION.replace("@tag", f"@{tag}")
     graph_values = "".join(
         f"  {g.enum_value} "
         + directive("join__graph", ("name", literal(g.name)), ("url", literal(g.url)))
@@ -137,12 +135,30 @@ def print_supergraph(supergraph: Supergraph) -> str:
     types["join__Graph"] = "enum join__Graph {\n" + graph_values + "}"
     types["link__Import"] = "scalar link__Import"
     types["link__Purpose"] = LINK_PURPOSE
+    renames = {"@tag": f"@{tag}", "@inaccessible": f"@{inaccessible}"}
     for name, merged in supergraph.types.items():
-        types[name] = print_type(merged)
+        types[name] = _rename_applied(print_type(merged), renames)
     blocks = [schema]
     blocks.extend(directives[name] for name in sorted(directives, key=sort_key))
     blocks.extend(types[name] for name in sorted(types, key=sort_key))
     return "\n\n".join(blocks) + "\n"
+
+
+def _spec_link(spec: str, version: str, local: str, purpose: str | None) -> str:
+    arguments = [("url", literal(f"https://specs.apollo.dev/{spec}/{version}"))]
+    if purpose is not None:
+        arguments.append(("for", purpose))
+    if local != spec:
+        arguments.append(("import", f'[{{name: "@{spec}", as: "@{local}"}}]'))
+    return directive("link", *arguments)
+
+
+def _rename_applied(printed: str, renames: dict[str, str]) -> str:
+    """Use the supergraph's names for @tag and @inaccessible when subgraphs renamed them."""
+    for canonical, local in renames.items():
+        if canonical != local:
+            printed = re.sub(rf"(?<=[ \n]){re.escape(canonical)}(?=[(\s]|$)", local, printed)
+    return printed
 
 
 def description(text: str | None, indentation: str = "", first: bool = True) -> str:
