@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from composition.errors import CompositionError
 from composition.facts import SubgraphFacts, analyse
 from composition.graph_rules import valid_schema
+from composition.inaccessible import inaccessible_rules
 from composition.merge import merge
 from composition.printer import print_supergraph
 from composition.subgraph import Subgraph, SubgraphSDL, load_subgraph
@@ -46,6 +47,7 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
         return CompositionResult(None, tuple(errors))
     supergraph, merge_errors = merge(loaded, facts)
     errors.extend(merge_errors)
+    errors.extend(inaccessible_rules(supergraph))
     if errors:
         return CompositionResult(None, tuple(errors))
     supergraph_sdl = print_supergraph(supergraph)

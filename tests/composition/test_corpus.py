@@ -31,3 +31,15 @@ def test_errors_name_subgraphs_and_coordinates() -> None:
     case = next(c for c in cases() if c.name == "error-field-sharing")
     messages = [e.message for e in compose(case.subgraphs).errors]
     assert any('"Article.title"' in m and '"articles"' in m and '"search"' in m for m in messages)
+
+
+def test_every_error_is_reported_in_one_run() -> None:
+    case = next(c for c in cases() if c.name == "error-many-at-once")
+    errors = compose(case.subgraphs).errors
+    assert {e.code for e in errors} == {
+        "INVALID_FIELD_SHARING",
+        "FIELD_TYPE_MISMATCH",
+        "ENUM_VALUE_MISMATCH",
+    }
+    assert any('"Article.words"' in e.message for e in errors)
+    assert any('"Article.title"' in e.message for e in errors)
