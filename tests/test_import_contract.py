@@ -18,6 +18,7 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
     ("router.planner", ("router.execution", "router.http")),
     ("router.supergraph", ("router.planner", "router.execution", "router.http")),
     ("subgraphs", ("router", "beyond")),
+    ("composition", ("router", "subgraphs", "shared", "beyond")),
 ]
 
 

@@ -1,0 +1,27 @@
+"""Apollo's composition (``@apollo/composition`` from npm) decides every corpus case as we do."""
+
+from __future__ import annotations
+
+import pytest
+
+from composition import compose
+from tests.composition.corpus import Case, apollo_outcomes, cases, normalize
+
+pytestmark = pytest.mark.node
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda c: c.name)
+def test_apollo_agrees(case: Case) -> None:
+    ours = compose(case.subgraphs)
+    theirs = apollo_outcomes()[case.name]
+    apollo_sdl = theirs.get("supergraphSdl")
+    apollo_codes = sorted({str(e["code"]) for e in theirs.get("errors", [])})  # type: ignore[attr-defined]
+    assert (ours.supergraph_sdl is None) == (apollo_sdl is None), apollo_codes
+    if case.apollo_differs is not None:
+        # The case documents why the details differ (e.g. we report errors Apollo stops before).
+        return
+    if ours.supergraph_sdl is not None:
+        assert isinstance(apollo_sdl, str)
+        assert normalize(ours.supergraph_sdl) == normalize(apollo_sdl)
+    else:
+        assert sorted({e.code for e in ours.errors}) == apollo_codes
