@@ -48,6 +48,7 @@ class Capabilities:
         self.supergraph = supergraph
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
+        self._selections: dict[tuple[str, FieldSet], tuple[Selection, ...]] = {}
         self._arguments: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
 
     # -- types ---------------------------------------------------------------
@@ -216,6 +217,13 @@ class Capabilities:
     # -- field sets as selections --------------------------------------------
     def selections(self, parent: str, field_set: FieldSet) -> tuple[Selection, ...]:
         """A supergraph field set (key, requires) as operation selections on ``parent``."""
+        cache_key = (parent, field_set)
+        cached = self._selections.get(cache_key)
+        if cached is None:
+            cached = self._selections[cache_key] = self._to_selections(parent, field_set)
+        return cached
+
+    def _to_selections(self, parent: str, field_set: FieldSet) -> tuple[Selection, ...]:
         found: list[Selection] = []
         for item in field_set:
             if isinstance(item, FragmentSelection):

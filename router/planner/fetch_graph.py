@@ -46,6 +46,7 @@ class FetchGroup:
 class FetchGraph:
     def __init__(self) -> None:
         self.groups: list[FetchGroup] = []
+        self._entity_groups: dict[tuple[str, tuple[str, ...]], list[FetchGroup]] = {}
 
     def group(self, group_id: int) -> FetchGroup:
         return self.groups[group_id]
@@ -55,6 +56,8 @@ class FetchGraph:
     ) -> FetchGroup:
         created = FetchGroup(len(self.groups), graph, path, is_entity, root_type)
         self.groups.append(created)
+        if is_entity:
+            self._entity_groups.setdefault((graph, path), []).append(created)
         return created
 
     def ancestors(self, group_ids: set[int]) -> set[int]:
@@ -83,14 +86,8 @@ class FetchGraph:
         this hop needs (one field required with two different arguments).
         """
         blocked = self.ancestors(sources)
-        for candidate in self.groups:
-            if (
-                candidate.is_entity
-                and candidate.graph == graph
-                and candidate.path == path
-                and candidate.id not in blocked
-                and fits(candidate)
-            ):
+        for candidate in self._entity_groups.get((graph, path), ()):
+            if candidate.id not in blocked and fits(candidate):
                 candidate.deps |= sources
                 return candidate
         created = self.new_group(graph, path, is_entity=True, root_type=root_type)
@@ -98,8 +95,8 @@ class FetchGraph:
         return created
 
     def mergeable(self, graph: str, path: tuple[str, ...], sources: set[int]) -> bool:
+        candidates = self._entity_groups.get((graph, path), ())
+        if not candidates:
+            return False
         blocked = self.ancestors(sources)
-        return any(
-            g.is_entity and g.graph == graph and g.path == path and g.id not in blocked
-            for g in self.groups
-        )
+        return any(g.id not in blocked for g in candidates)

@@ -45,28 +45,19 @@ def plan(
         if not options:
             raise UnsatisfiableField(f"no subgraph resolves the root field {root}.{field.name}")
     if operation.kind is OperationKind.MUTATION:
-        chosen = _in_order(prices)
+        chosen: list[str | None] = _in_order(prices)
     else:
         chosen = cover(prices, lambda _: False, lambda graph: capabilities.graph_order[graph])
+    mutation = operation.kind is OperationKind.MUTATION
     roots: list[FetchGroup] = []
     for field, graph in zip(fields, chosen, strict=True):
         assert graph is not None
-        if (
-            not roots
-            or roots[-1].graph != graph
-            or (
-                operation.kind is not OperationKind.MUTATION
-                and not any(r.graph == graph for r in roots)
-            )
-        ):
-            existing = [r for r in roots if r.graph == graph]
-            if operation.kind is OperationKind.MUTATION or not existing:
-                roots.append(fetch_graph.new_group(graph, (), is_entity=False, root_type=root))
-        group = (
-            roots[-1]
-            if operation.kind is OperationKind.MUTATION
-            else next(r for r in roots if r.graph == graph)
-        )
+        # Mutation fields share a fetch only with the field just before them.
+        candidates = roots[-1:] if mutation else roots
+        group = next((r for r in candidates if r.graph == graph), None)
+        if group is None:
+            group = fetch_graph.new_group(graph, (), is_entity=False, root_type=root)
+            roots.append(group)
         group.guard(field.conditions)
         walker.add_field(Place(group, group.selection, root, (), None, ()), field, internal=False)
     return QueryPlan(Emitter(fetch_graph, operation).emit(roots))

@@ -2,8 +2,9 @@
 
 A feature's elements are named with a prefix (``join__type``) or, for its own
 directive, the bare name (``@inaccessible``); ``as:`` renames the prefix and
-``import:`` can bring directives in under other names. The API schema drops
-every element of the features listed in :data:`MACHINERY`.
+``import:`` can bring directives in under other names. Like Apollo's, the
+API schema drops every element of every linked feature: join and link
+machinery, security annotations, and directives a subgraph composed in.
 """
 
 from __future__ import annotations
@@ -15,25 +16,6 @@ from router.supergraph.errors import UnsupportedSupergraphError
 from router.supergraph.sdl_reader import Directive
 
 _SPEC_URL = re.compile(r"/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
-
-# Features whose elements are routing metadata or security annotations, never
-# client API: the API schema drops their definitions and applications.
-MACHINERY = frozenset(
-    {
-        "link",
-        "core",
-        "join",
-        "inaccessible",
-        "tag",
-        "authenticated",
-        "requiresScopes",
-        "policy",
-        "cost",
-        "listSize",
-        "context",
-        "federation",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +75,11 @@ def _imports(directive: Directive) -> dict[str, str]:
 
 
 def machinery_names(features: dict[str, Feature]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Directive names and type-name prefixes that belong to routing machinery."""
+    """Directive names and type-name prefixes that belong to linked features."""
     directives: set[str] = set()
     prefixes: list[str] = []
     for feature in features.values():
-        if feature.name in MACHINERY:
-            directives.add(feature.prefix)
-            directives.update(feature.imports.values())
-            prefixes.append(f"{feature.prefix}__")
+        directives.add(feature.prefix)
+        directives.update(feature.imports.values())
+        prefixes.append(f"{feature.prefix}__")
     return frozenset(directives), tuple(prefixes)
