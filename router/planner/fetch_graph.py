@@ -21,7 +21,9 @@ class FetchGroup:
     """One subgraph request: a root fetch (``path`` empty) or an ``_entities`` fetch.
 
     For an entity fetch, ``selection`` holds one fragment per entity type and
-    ``representation`` the fields copied from the tree into representations.
+    ``representation`` the fields copied from the tree into representations;
+    ``renamed_types`` are the tree types sent under an ``@interfaceObject``
+    interface's name (by ``rewrites``).
     ``conditions`` is what every selection in the group is guarded by (so the
     whole fetch can sit in a Condition node); ``None`` until the first one.
     """
@@ -34,6 +36,7 @@ class FetchGroup:
     selection: SelectionBuilder = field(default_factory=SelectionBuilder)
     representation: SelectionBuilder = field(default_factory=SelectionBuilder)
     rewrites: list[ValueSetter] = field(default_factory=list)
+    renamed_types: set[str] = field(default_factory=set)
     deps: set[int] = field(default_factory=set)
     conditions: frozenset[Condition] | None = None
 

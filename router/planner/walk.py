@@ -281,8 +281,8 @@ class Walker:
             place.path,
             sources,
             root_type=entity,
-            fits=lambda group: (
-                not any(conflicts(group.representation.fragment(t), fields_in) for t in tree_types)
+            fits=lambda group: all(
+                _fits(group, tree_type, fields_in, hop.interface_object) for tree_type in tree_types
             ),
         )
         for tree_type in tree_types:
@@ -290,6 +290,7 @@ class Walker:
             # Set even when the tree type is the interface: another fetch may
             # have replaced it with the concrete type by the time this one runs.
             if hop.interface_object:
+                child.renamed_types.add(tree_type)
                 setter = ValueSetter((f"... on {tree_type}", "__typename"), entity)
                 if setter not in child.rewrites:
                     child.rewrites.append(setter)
@@ -329,6 +330,19 @@ class Walker:
             ):
                 return key
         return keys[0]
+
+
+def _fits(
+    group: FetchGroup, tree_type: str, fields_in: SelectionBuilder, interface_object: bool
+) -> bool:
+    """Representations of ``tree_type`` objects for this hop can share ``group``'s."""
+    existing = group.representation.fragments.get(tree_type)
+    if existing is None:
+        return True
+    # Objects sent under their interface's name cannot also be sent as themselves.
+    if (tree_type in group.renamed_types) != interface_object:
+        return False
+    return not conflicts(existing, fields_in)
 
 
 def _unsatisfiable(place: Place, selection: Selection) -> str:
