@@ -1,6 +1,8 @@
 """``beyond dev``: the whole graph in one process on embedded defaults.
 
-Every service runs on its own port inside one event loop. Databases are SQLite
+Every service runs on its own port inside one event loop, and the router on
+the graph's port in front of them, serving the supergraph composed from the
+code at start-up (written to ``<data>/supergraph.graphql``). Databases are SQLite
 files under the data folder unless ``BEYOND_<SERVICE>_DATABASE_URL`` is set;
 Redis is the in-process store unless ``BEYOND_REDIS_URL`` is set; the JWT
 secret and data key are generated once into ``<data>/secrets.json``.
@@ -22,9 +24,14 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from beyond.services import SERVICES, ServiceSpec
+from beyond.services import SERVICES, ServiceSpec, export_sdls
+from composition import SubgraphSDL, compose
+from router.config import RouterConfig
+from router.http import create_router_app
 from shared.migrations import upgrade
 from shared.settings import CommonSettings, load_settings
+
+DEFAULT_GRAPH_PORT = 4000
 
 
 class _Server(uvicorn.Server):
@@ -65,11 +72,40 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
     return load_settings(spec.settings_cls, **overrides)
 
 
+def _server(app: Any, host: str, port: int) -> uvicorn.Server:
+    return _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", ws="auto"))
+
+
+class CompositionFailed(Exception):
+    """The subgraphs' SDLs do not compose; the message lists every error."""
+
+
+def service_port(spec: ServiceSpec, graph_port: int) -> int:
+    """Services keep their place after the graph: 4001, 4002, … when the graph is on 4000."""
+    return graph_port + spec.dev_port - DEFAULT_GRAPH_PORT
+
+
+def compose_dev_supergraph(host: str, graph_port: int) -> str:
+    sources = [
+        SubgraphSDL(
+            name=name,
+            url=f"http://{host}:{service_port(SERVICES[name], graph_port)}/graphql",
+            sdl=sdl,
+        )
+        for name, sdl in export_sdls().items()
+    ]
+    result = compose(sources)
+    if result.supergraph_sdl is None:
+        raise CompositionFailed(
+            "\n".join(f"{error.code}: {error.message}" for error in result.errors)
+        )
+    return result.supergraph_sdl
+
+
 async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = print
 ) -> None:
     stored = dev_secrets(data_dir)
-    servers: list[uvicorn.Server] = []
     apps: dict[str, FastAPI] = {}
     for spec in SERVICES.values():
         settings = dev_settings(spec, data_dir, stored)
@@ -78,10 +114,15 @@ async def run_dev(
         if seed and spec.seed:
             created = await spec.seed(apps[spec.name])
             say(f"{spec.name}: seeded {created} demo record(s)")
-    graph = apps["accounts"]
-    servers.append(
-        _Server(uvicorn.Config(graph, host=host, port=port, log_level="warning", ws="auto"))
-    )
+    supergraph = data_dir / "supergraph.graphql"
+    supergraph.write_text(compose_dev_supergraph(host, port))
+    router = create_router_app(RouterConfig(supergraph=supergraph))
+    servers = [
+        *(_server(apps[name], host, service_port(SERVICES[name], port)) for name in apps),
+        _server(router, host, port),
+    ]
+    for name in apps:
+        say(f"{name}: http://{host}:{service_port(SERVICES[name], port)}/graphql")
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
 
@@ -99,4 +140,5 @@ async def run_dev(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
     if not all(server.started for server in servers):
-        raise OSError(f"could not listen on {host}:{port}: is another process using it?")
+        ports = ", ".join(str(server.config.port) for server in servers)
+        raise OSError(f"could not listen on {host} ports {ports}: is another process using one?")

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+from router.transport.types import EDGE_HEADERS
 
 T = TypeVar("T")
 
@@ -90,7 +91,7 @@ class RouterConfig:
 
     def propagated_headers(self, service_name: str) -> frozenset[str]:
         extra = self.subgraphs.get(service_name, SubgraphConfig()).propagate
-        return frozenset(h.lower() for h in (*self.propagate, *extra))
+        return frozenset(h.lower() for h in (*self.propagate, *extra)) | EDGE_HEADERS
 
 
 def load_config(path: Path) -> RouterConfig:

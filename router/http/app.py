@@ -30,6 +30,7 @@ from router.http.negotiation import JSON, choose_media_type, status_for_request_
 from router.http.params import read_params
 from router.http.pipeline import Pipeline
 from router.transport import DedupTransport, HttpTransport, Transport
+from router.transport.types import EDGE_HEADERS
 
 log = logging.getLogger("router.http")
 
@@ -96,7 +97,11 @@ def create_router_app(
             answer = await pipeline.run(
                 params,
                 method=request.method,
-                forwarded=forwardable(request.headers.items(), forwarded_names),
+                forwarded=(
+                    *forwardable(request.headers.items(), forwarded_names - EDGE_HEADERS),
+                    (REQUEST_ID_HEADER, request_id),
+                    ("x-forwarded-for", request.client.host if request.client else "unknown"),
+                ),
                 media_type=media_type,
                 include_plan=request.headers.get(plan_header, "").lower() == "true",
             )

@@ -16,7 +16,7 @@ import asyncio
 
 import orjson
 
-from router.transport.types import SubgraphRequest, SubgraphResponse, Transport
+from router.transport.types import EDGE_HEADERS, SubgraphRequest, SubgraphResponse, Transport
 
 _Key = tuple[str, bytes]
 
@@ -71,7 +71,12 @@ def _private_copy(response: SubgraphResponse) -> SubgraphResponse:
 
 def _fingerprint(request: SubgraphRequest) -> bytes:
     return orjson.dumps(
-        [request.query, request.operation_name, request.variables, sorted(request.headers)],
+        [
+            request.query,
+            request.operation_name,
+            request.variables,
+            sorted(h for h in request.headers if h[0].lower() not in EDGE_HEADERS),
+        ],
         option=orjson.OPT_SORT_KEYS,
     )
 

@@ -9,6 +9,11 @@ from typing import Any, Protocol
 # Header lists keep repeated names (``Set-Cookie``), so they are pairs, not a dict.
 Headers = tuple[tuple[str, str], ...]
 
+# Set by the router on every subgraph request from what it saw of the client: the
+# request id, and the client's address (replacing any the client claimed). They
+# describe the request, not what it asks, so they never make two fetches differ.
+EDGE_HEADERS = frozenset({"x-request-id", "x-forwarded-for"})
+
 
 @dataclass(frozen=True, slots=True)
 class SubgraphRequest:

@@ -134,8 +134,10 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
     assert process.stdout is not None
     try:
         url = f"http://127.0.0.1:{port}/graphql"
-        banner = process.stdout.readline() + process.stdout.readline()
-        assert "seeded 5 demo record(s)" in banner and url in banner
+        banner = "".join(process.stdout.readline() for _ in range(3))
+        assert "seeded 5 demo record(s)" in banner
+        assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
+        assert f"the graph at {url}" in banner
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -165,8 +167,13 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             'nickname: "Dev") { accessToken } }'
         )
         token = registered["data"]["register"]["accessToken"]  # type: ignore[index]
-        me = gql("{ me { nickname mobile } }", token=token)
+        me = httpx.post(
+            url,
+            json={"query": "{ me { nickname mobile } }"},
+            headers={"Authorization": f"Bearer {token}", "Beyond-Query-Plan": "true"},
+        ).json()
         assert me["data"] == {"me": {"nickname": "Dev", "mobile": "137****2222"}}
+        assert 'Fetch(service: "accounts")' in me["extensions"]["queryPlan"]  # the router answered
         demo = gql(
             'mutation { login(mobile: "13800000001", password: "beyond2026") { user { nickname } } }'
         )

@@ -34,6 +34,7 @@ EDGE_SDL = """
 type Query {
   hello(name: String = "world"): String!
   headers: [String!]!
+  edgeHeaders: [String!]!
   cached: Int
   personal: Int
   slow(n: Int!): Int
@@ -53,6 +54,11 @@ class EdgeQuery:
     @strawberry.field
     def hello(self, name: str = "world") -> str:
         return f"hello {name}"
+
+    @strawberry.field
+    def edge_headers(self, info: Info) -> list[str]:
+        received = info.context["request"].headers
+        return [f"{k}={received.get(k)}" for k in ("x-request-id", "x-forwarded-for")]
 
     @strawberry.field
     def headers(self, info: Info) -> list[str]:

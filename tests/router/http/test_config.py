@@ -8,6 +8,7 @@ import pytest
 
 from router.config import ConfigError, RouterConfig, load_config
 from router.execution import ErrorMode
+from router.transport.types import EDGE_HEADERS as EDGE
 
 EXAMPLE = """
 supergraph = "supergraph.graphql"
@@ -46,8 +47,8 @@ def test_a_config_file_overrides_the_defaults(tmp_path: Path) -> None:
     policy = config.error_policy()
     assert policy.mode_for("accounts") is ErrorMode.PASS
     assert policy.mode_for("social") is ErrorMode.MASK
-    assert config.propagated_headers("accounts") == {"authorization", "x-tenant", "cookie"}
-    assert config.propagated_headers("social") == {"authorization", "x-tenant"}
+    assert config.propagated_headers("accounts") == {"authorization", "x-tenant", "cookie"} | EDGE
+    assert config.propagated_headers("social") == {"authorization", "x-tenant"} | EDGE
 
 
 def test_defaults_forward_authorization_and_trace_context() -> None:
@@ -55,6 +56,7 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
         "authorization",
         "traceparent",
         "tracestate",
+        *EDGE,
     }
 
 

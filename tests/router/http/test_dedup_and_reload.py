@@ -17,7 +17,12 @@ async def test_identical_concurrent_requests_reach_the_subgraph_once(
 ) -> None:
     before = edge_calls.slow
     responses = await asyncio.gather(
-        *(client.post("/graphql", json={"query": "{ slow(n: 7) }"}) for _ in range(5))
+        *(
+            client.post(
+                "/graphql", json={"query": "{ slow(n: 7) }"}, headers={"x-request-id": str(i)}
+            )
+            for i in range(5)
+        )
     )
     assert {r.json()["data"]["slow"] for r in responses} == {7}
     assert edge_calls.slow - before == 1

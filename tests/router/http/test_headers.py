@@ -25,6 +25,19 @@ async def test_authorization_and_trace_context_are_forwarded_by_default(
     ]
 
 
+async def test_subgraphs_learn_the_request_id_and_the_real_client_address(
+    client: httpx.AsyncClient,
+) -> None:
+    spoofed = {"x-request-id": "req-7", "x-forwarded-for": "203.0.113.9"}
+    response = await client.post("/graphql", json={"query": "{ edgeHeaders }"}, headers=spoofed)
+    # httpx's ASGI transport connects from 127.0.0.1; a client cannot claim another address.
+    assert response.json()["data"]["edgeHeaders"] == [
+        "x-request-id=req-7",
+        "x-forwarded-for=127.0.0.1",
+    ]
+    assert response.headers["x-request-id"] == "req-7"
+
+
 async def test_propagation_is_configurable_per_subgraph(make_client) -> None:
     config = {
         "headers": {"propagate": ["cookie"]},
