@@ -11,7 +11,7 @@ from beyond.commands import CommandError
 
 # Each module has ``register(subparsers)``, which adds its sub-commands and sets
 # ``handler`` (``args -> int`` exit status) as the parser default.
-COMMAND_MODULES: tuple[str, ...] = ("schema",)
+COMMAND_MODULES: tuple[str, ...] = ("dev", "serve", "migrate", "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except CommandError as exc:
-        print(f"beyond: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"beyond: {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

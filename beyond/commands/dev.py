@@ -1,0 +1,36 @@
+"""``beyond dev [--seed]``: run the whole graph on embedded defaults."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from beyond.commands import CommandError
+from shared.settings import SettingsError
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "dev", help="run the whole graph on one machine (SQLite, in-process Redis)"
+    )
+    parser.add_argument("--seed", action="store_true", help="add the demo users from the README")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4000, help="port of the graph (default 4000)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(".beyond"), help="where SQLite files live"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from beyond.dev import run_dev
+
+    try:
+        asyncio.run(run_dev(data_dir=args.data_dir, host=args.host, port=args.port, seed=args.seed))
+    except SettingsError as exc:
+        raise CommandError("\n".join(exc.lines)) from None
+    except OSError as exc:
+        raise CommandError(str(exc)) from None
+    return 0

@@ -1,0 +1,124 @@
+"""Cache-aside for hot entities, with single-flight loading.
+
+Read path: ``MGET`` the keys → for misses, load from the source of truth, one
+load per key at a time in this process (concurrent callers for a key already
+loading await the same future) and all misses of one call in one batch → store
+found values with a jittered TTL so keys written together do not expire
+together, and a short "not found" marker for ids that do not exist. Write path:
+delete the key after the write commits (:func:`shared.db.after_commit`).
+
+Redis is an optimisation here, never a dependency: any Redis error is logged
+and the call falls through to the loader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+Loader = Callable[[list[K]], Awaitable[Mapping[K, dict[str, Any]]]]
+
+_NOT_FOUND = "\x00"
+
+
+class CacheAside(Generic[K]):
+    def __init__(
+        self,
+        redis: Redis,
+        namespace: str,
+        *,
+        ttl: float = 300.0,
+        jitter: float = 0.1,
+        not_found_ttl: float = 30.0,
+    ) -> None:
+        self._redis = redis
+        self._namespace = namespace
+        self._ttl = ttl
+        self._jitter = jitter
+        self._not_found_ttl = not_found_ttl
+        self._in_flight: dict[K, asyncio.Future[dict[str, Any] | None]] = {}
+
+    def key(self, item: K) -> str:
+        return f"{self._namespace}:{item}"
+
+    async def get(self, item: K, load: Loader[K]) -> dict[str, Any] | None:
+        return (await self.get_many([item], load))[item]
+
+    async def get_many(self, items: Iterable[K], load: Loader[K]) -> dict[K, dict[str, Any] | None]:
+        wanted = list(dict.fromkeys(items))
+        found: dict[K, dict[str, Any] | None] = {}
+        missing: list[K] = []
+        for item, raw in zip(wanted, await self._read(wanted), strict=True):
+            if raw is None:
+                missing.append(item)
+            else:
+                found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
+        if missing:
+            found.update(await self._load_single_flight(missing, load))
+        return {item: found[item] for item in wanted}
+
+    async def invalidate(self, *items: K) -> None:
+        try:
+            await self._redis.delete(*(self.key(item) for item in items))
+        except RedisError:
+            log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
+
+    async def _read(self, items: list[K]) -> list[str | None]:
+        try:
+            values = await self._redis.mget([self.key(i) for i in items])
+        except RedisError:
+            log.warning("cache read failed for %s; loading from the source", self._namespace)
+            return [None] * len(items)
+        return [None if v is None else str(v) for v in values]
+
+    async def _load_single_flight(
+        self, items: list[K], load: Loader[K]
+    ) -> dict[K, dict[str, Any] | None]:
+        waiting = {item: self._in_flight[item] for item in items if item in self._in_flight}
+        mine = [item for item in items if item not in waiting]
+        loop = asyncio.get_running_loop()
+        futures = {item: loop.create_future() for item in mine}
+        self._in_flight.update(futures)
+        try:
+            if mine:
+                loaded = await load(mine)
+                values = {item: loaded.get(item) for item in mine}
+                await self._store(values)
+                for item, value in values.items():
+                    futures[item].set_result(value)
+        except BaseException as exc:
+            for future in futures.values():
+                if not future.done():
+                    future.set_exception(exc)
+                    future.exception()  # retrieved here; waiters re-raise it
+            raise
+        finally:
+            for item in mine:
+                self._in_flight.pop(item, None)
+        result = {item: futures[item].result() for item in mine}
+        for item, future in waiting.items():
+            result[item] = await future
+        return result
+
+    async def _store(self, values: Mapping[K, dict[str, Any] | None]) -> None:
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for item, value in values.items():
+                    if value is None:
+                        pipe.set(self.key(item), _NOT_FOUND, px=int(self._not_found_ttl * 1000))
+                    else:
+                        ttl = self._ttl * (1 + random.uniform(-self._jitter, self._jitter))
+                        pipe.set(self.key(item), orjson.dumps(value).decode(), px=int(ttl * 1000))
+                await pipe.execute()
+        except RedisError:
+            log.warning("cache write failed for %s", self._namespace)

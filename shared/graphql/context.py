@@ -1,0 +1,71 @@
+"""Per-request context: request id, caller address and the authenticated viewer."""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from shared.errors import Unauthenticated
+from shared.tokens import AccessClaims, AccessTokens
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+def request_id_of(connection: HTTPConnection) -> str:
+    supplied = connection.headers.get(REQUEST_ID_HEADER, "")
+    if supplied and len(supplied) <= 64 and supplied.isascii() and supplied.isprintable():
+        return supplied
+    return uuid.uuid4().hex
+
+
+def client_ip_of(connection: HTTPConnection) -> str:
+    """The caller's address; ``X-Forwarded-For`` is believed only from a loopback peer (the router)."""
+    peer = connection.client.host if connection.client else "unknown"
+    forwarded = connection.headers.get("x-forwarded-for")
+    try:
+        trusted = ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        trusted = False
+    if forwarded and trusted:
+        return forwarded.split(",")[0].strip() or peer
+    return peer
+
+
+@dataclass
+class RequestContext:
+    """What a resolver knows about the request. Services subclass it to add loaders."""
+
+    request: HTTPConnection
+    response: Any
+    tokens: AccessTokens
+    request_id: str
+    client_ip: str
+    _claims: AccessClaims | None = field(default=None, init=False)
+    _claims_read: bool = field(default=False, init=False)
+
+    @property
+    def claims(self) -> AccessClaims | None:
+        """The verified access token, ``None`` when the request has none; a bad one raises."""
+        if not self._claims_read:
+            header = self.request.headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            if header and (scheme.lower() != "bearer" or not token.strip()):
+                raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
+            self._claims = self.tokens.verify(token.strip()) if header else None
+            self._claims_read = True
+        return self._claims
+
+    @property
+    def viewer_id(self) -> str | None:
+        claims = self.claims
+        return claims.user_id if claims else None
+
+    def require_viewer(self) -> str:
+        viewer = self.viewer_id
+        if viewer is None:
+            raise Unauthenticated("sign in first: this needs an access token")
+        return viewer

@@ -1,0 +1,108 @@
+"""Typed settings read once from ``BEYOND_*`` environment variables.
+
+``load_settings`` turns pydantic's validation report into :class:`SettingsError`,
+one readable line per missing or malformed variable, so ``beyond serve`` can
+print them and exit non-zero before anything starts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+JwtAlgorithm = Literal["HS256", "RS256", "EdDSA"]
+
+
+def _decode_key(value: str) -> str:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("must be base64") from exc
+    if len(raw) != 32:
+        raise ValueError(f"must decode to 32 bytes, got {len(raw)}")
+    return value
+
+
+Base64Key = Annotated[str, AfterValidator(_decode_key)]
+
+
+class CommonSettings(BaseSettings):
+    """Settings every service reads: Redis, token verification, logging."""
+
+    model_config = SettingsConfigDict(env_prefix="BEYOND_", extra="ignore", frozen=True)
+
+    redis_url: str | None = Field(
+        default=None,
+        description="redis:// URL; unset means the in-process Redis-compatible store",
+    )
+    redis_prefix: str = "beyond:"
+    jwt_algorithm: JwtAlgorithm = "HS256"
+    jwt_secret: str | None = Field(
+        default=None, validate_default=True, description="HS256 key, at least 32 bytes"
+    )
+    jwt_private_key: str | None = Field(default=None, description="PEM, for RS256/EdDSA")
+    jwt_public_key: str | None = Field(
+        default=None, validate_default=True, description="PEM, for RS256/EdDSA"
+    )
+    jwt_issuer: str = "beyond"
+    jwt_audience: str = "beyond"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_for_hmac(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("jwt_algorithm", "HS256") != "HS256":
+            return value
+        if not value:
+            raise ValueError("not set: HS256 needs a secret of at least 32 bytes")
+        if len(value.encode()) < 32:
+            raise ValueError("must be at least 32 bytes")
+        return value
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _public_key_for_signatures(cls, value: str | None, info: ValidationInfo) -> str | None:
+        algorithm = info.data.get("jwt_algorithm", "HS256")
+        if algorithm != "HS256" and not value:
+            raise ValueError(f"not set: {algorithm} needs the PEM public key")
+        return value
+
+
+class SettingsError(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def _describe(settings_cls: type[BaseSettings], error: ValidationError) -> list[str]:
+    prefix = str(settings_cls.model_config.get("env_prefix", ""))
+    lines = []
+    for item in error.errors():
+        location = [str(part) for part in item["loc"]]
+        message = item["msg"].removeprefix("Value error, ")
+        if not location:
+            lines.append(message)
+            continue
+        variable = (prefix + location[0]).upper()
+        if item["type"] == "missing":
+            lines.append(f"{variable} is not set")
+        elif message.startswith("not set"):
+            lines.append(f"{variable} is {message}")
+        else:
+            lines.append(f"{variable} is invalid: {message}")
+    return lines
+
+
+def load_settings(settings_cls: type[S], **overrides: Any) -> S:
+    """Read ``settings_cls`` from the environment, with ``overrides`` taking precedence."""
+    try:
+        return settings_cls(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_describe(settings_cls, exc)) from None

@@ -1,0 +1,1 @@
+"""The accounts domain: users, credentials, verification codes and tokens."""

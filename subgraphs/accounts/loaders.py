@@ -1,0 +1,17 @@
+"""Per-request loaders: many ``User`` lookups in one request become one cache/SQL round."""
+
+from __future__ import annotations
+
+from aiodataloader import DataLoader
+
+from subgraphs.accounts.service import AccountsService, UserView
+
+
+class UserLoader(DataLoader[int, UserView | None]):
+    def __init__(self, service: AccountsService) -> None:
+        super().__init__()
+        self._service = service
+
+    async def batch_load_fn(self, keys: list[int]) -> list[UserView | None]:
+        found = await self._service.users_by_id(keys)
+        return [found[key] for key in keys]

@@ -1,0 +1,249 @@
+"""The accounts subgraph: ``User`` and sign-up, sign-in and profile operations."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from shared.db import Database
+from shared.errors import BadUserInput, Unauthenticated
+from shared.graphql import RequestContext
+from shared.graphql.app import schema_extensions
+from subgraphs.accounts import rules
+from subgraphs.accounts.codes import Purpose
+from subgraphs.accounts.loaders import UserLoader
+from subgraphs.accounts.service import AccountsService, Session, UserView
+
+MAX_IDS = 100
+
+
+@dataclass
+class AccountsContext(RequestContext):
+    service: AccountsService | None = None
+    database: Database | None = None
+    users: UserLoader | None = None
+
+    @property
+    def accounts(self) -> AccountsService:
+        assert self.service is not None
+        return self.service
+
+    @property
+    def db(self) -> Database:
+        assert self.database is not None
+        return self.database
+
+    @property
+    def user_loader(self) -> UserLoader:
+        assert self.users is not None
+        return self.users
+
+
+AccountsInfo = Info[AccountsContext, None]
+
+
+def _user_id(raw: strawberry.ID) -> int | None:
+    """Ids are opaque to clients; one that is not ours names nothing."""
+    text = str(raw)
+    return int(text) if text.isdigit() and len(text) <= 19 else None
+
+
+@strawberry.federation.type(keys=["id"], description="A member of the community.")
+class User:
+    id: strawberry.ID
+    nickname: str
+    avatar: str | None
+    bio: str
+    created_at: datetime
+    view: strawberry.Private[UserView]
+
+    @classmethod
+    def from_view(cls, view: UserView) -> User:
+        return cls(
+            id=strawberry.ID(str(view.id)),
+            nickname=view.nickname,
+            avatar=view.avatar,
+            bio=view.bio,
+            created_at=view.created_at,
+            view=view,
+        )
+
+    @strawberry.field(
+        description="The mobile number, masked (138****8000); only its owner sees it."
+    )
+    def mobile(self, info: AccountsInfo) -> str | None:
+        if info.context.viewer_id != str(self.view.id):
+            return None
+        return rules.mask_mobile(info.context.accounts.mobile_of(self.view))
+
+    @classmethod
+    async def resolve_reference(cls, info: AccountsInfo, id: strawberry.ID) -> User | None:
+        user_id = _user_id(id)
+        view = await info.context.user_loader.load(user_id) if user_id is not None else None
+        return cls.from_view(view) if view else None
+
+
+@strawberry.enum(description="What a verification code is for.")
+class VerificationPurpose(enum.Enum):
+    REGISTER = "register"
+    LOGIN = "login"
+    RESET_PASSWORD = "reset_password"
+
+
+@strawberry.type(description="A code is on its way (if the number may receive one).")
+class VerificationCodeSent:
+    expires_in: int = strawberry.field(description="Seconds the code stays valid.")
+    resend_after: int = strawberry.field(
+        description="Seconds before another code may be requested."
+    )
+
+
+@strawberry.type(description="Tokens of a signed-in session.")
+class AuthPayload:
+    access_token: str
+    refresh_token: str
+    expires_in: int = strawberry.field(description="Seconds until the access token expires.")
+    user: User
+
+    @classmethod
+    def from_session(cls, session: Session) -> AuthPayload:
+        return cls(
+            access_token=session.access_token,
+            refresh_token=session.refresh_token,
+            expires_in=session.expires_in,
+            user=User.from_view(session.user),
+        )
+
+
+@strawberry.input(description="Profile fields to change; omitted fields stay as they are.")
+class UpdateProfileInput:
+    nickname: str | None = strawberry.UNSET
+    avatar: str | None = strawberry.UNSET
+    bio: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in user, or null without a valid access token.")
+    async def me(self, info: AccountsInfo) -> User | None:
+        viewer = info.context.viewer_id
+        if viewer is None:
+            return None
+        view = await info.context.user_loader.load(int(viewer))
+        return User.from_view(view) if view else None
+
+    @strawberry.field(description="A user by id, or null if there is none.")
+    async def user(self, info: AccountsInfo, id: strawberry.ID) -> User | None:
+        return await User.resolve_reference(info, id)
+
+    @strawberry.field(
+        description=f"Users by id, in order, null where there is none (at most {MAX_IDS})."
+    )
+    async def users(self, info: AccountsInfo, ids: list[strawberry.ID]) -> list[User | None]:
+        if len(ids) > MAX_IDS:
+            raise BadUserInput(f"Ask for at most {MAX_IDS} ids at a time.", field="ids")
+        parsed = [_user_id(i) for i in ids]
+        views = await info.context.user_loader.load_many([i for i in parsed if i is not None])
+        found = {view.id: view for view in views if view is not None}
+        return [User.from_view(found[i]) if i in found else None for i in parsed]
+
+
+Mobile = Annotated[str, strawberry.argument(description="Mainland China mobile number.")]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Send a 6-digit code by SMS, valid 5 minutes.")
+    async def request_verification_code(
+        self, info: AccountsInfo, mobile: Mobile, purpose: VerificationPurpose
+    ) -> VerificationCodeSent:
+        ctx = info.context
+        async with ctx.db.transaction() as session:
+            ticket = await ctx.accounts.request_code(
+                mobile, Purpose(purpose.value), client_ip=ctx.client_ip, session=session
+            )
+        return VerificationCodeSent(expires_in=ticket.expires_in, resend_after=ticket.resend_after)
+
+    @strawberry.mutation(description="Create an account with a REGISTER code and sign in.")
+    async def register(
+        self, info: AccountsInfo, mobile: Mobile, code: str, password: str, nickname: str
+    ) -> AuthPayload:
+        async with info.context.db.transaction() as session:
+            result = await info.context.accounts.register(
+                mobile, code, password, nickname, session=session
+            )
+        return AuthPayload.from_session(result)
+
+    @strawberry.mutation(description="Sign in with mobile number and password.")
+    async def login(self, info: AccountsInfo, mobile: Mobile, password: str) -> AuthPayload:
+        ctx = info.context
+        async with ctx.db.transaction() as session:
+            result = await ctx.accounts.login(
+                mobile, password, client_ip=ctx.client_ip, session=session
+            )
+        return AuthPayload.from_session(result)
+
+    @strawberry.mutation(description="Sign in with a LOGIN code.")
+    async def login_with_code(self, info: AccountsInfo, mobile: Mobile, code: str) -> AuthPayload:
+        async with info.context.db.transaction() as session:
+            result = await info.context.accounts.login_with_code(mobile, code, session=session)
+        return AuthPayload.from_session(result)
+
+    @strawberry.mutation(
+        description="Exchange a refresh token for new tokens. A refresh token works once; "
+        "presenting a used one signs out every session that descends from it."
+    )
+    async def refresh_token(self, info: AccountsInfo, refresh_token: str) -> AuthPayload:
+        async with info.context.db.transaction() as session:
+            result = await info.context.accounts.refresh(refresh_token, session=session)
+        if result is None:
+            raise Unauthenticated(
+                "This refresh token was already used, so every session it led to is now "
+                "signed out: log in again."
+            )
+        return AuthPayload.from_session(result)
+
+    @strawberry.mutation(description="End the session of this refresh token (or every session).")
+    async def logout(
+        self, info: AccountsInfo, refresh_token: str, all_devices: bool = False
+    ) -> bool:
+        async with info.context.db.transaction() as session:
+            await info.context.accounts.logout(
+                refresh_token, all_devices=all_devices, session=session
+            )
+        return True
+
+    @strawberry.mutation(description="Set a new password with a RESET_PASSWORD code and sign in.")
+    async def reset_password(
+        self, info: AccountsInfo, mobile: Mobile, code: str, new_password: str
+    ) -> AuthPayload:
+        async with info.context.db.transaction() as session:
+            result = await info.context.accounts.reset_password(
+                mobile, code, new_password, session=session
+            )
+        return AuthPayload.from_session(result)
+
+    @strawberry.mutation(description="Change the signed-in user's profile.")
+    async def update_profile(self, info: AccountsInfo, input: UpdateProfileInput) -> User:
+        viewer = int(info.context.require_viewer())
+        changes = {
+            name: value for name, value in vars(input).items() if value is not strawberry.UNSET
+        }
+        async with info.context.db.transaction() as session:
+            view = await info.context.accounts.update_profile(viewer, changes, session=session)
+        return User.from_view(view)
+
+
+def build_schema() -> strawberry.federation.Schema:
+    return strawberry.federation.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[User],
+        extensions=schema_extensions(),
+        federation_version="2.11",
+    )

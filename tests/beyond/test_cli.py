@@ -1,0 +1,178 @@
+"""The ``beyond`` command as an operator uses it: real processes, real MariaDB."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pymysql
+import pytest
+
+from tests.conftest import MYSQL_URL, SESSION_TAG
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _beyond(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
+    return subprocess.run(
+        [sys.executable, "-m", "beyond.cli", *args],
+        cwd=ROOT,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_serve_names_every_missing_setting_and_fails() -> None:
+    result = _beyond("serve", "accounts")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert "beyond: accounts cannot start:" in lines
+    assert any("BEYOND_ACCOUNTS_DATABASE_URL is not set" in line for line in lines)
+    assert any("BEYOND_DATA_KEY is not set" in line for line in lines)
+    assert any("BEYOND_JWT_SECRET is not set" in line for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_names_malformed_settings() -> None:
+    result = _beyond(
+        "serve",
+        "accounts",
+        env={
+            "BEYOND_DATA_KEY": "c2hvcnQ=",
+            "BEYOND_JWT_SECRET": "too-short",
+            "BEYOND_ACCESS_TOKEN_TTL": "ten",
+        },
+    )
+    assert result.returncode == 1
+    assert "BEYOND_DATA_KEY is invalid: must decode to 32 bytes, got 5" in result.stderr
+    assert "BEYOND_JWT_SECRET is invalid: must be at least 32 bytes" in result.stderr
+    assert "BEYOND_ACCESS_TOKEN_TTL is invalid" in result.stderr
+
+
+@pytest.fixture
+def scratch_database() -> Iterator[str]:
+    name = f"beyond_t{SESSION_TAG}_cli"
+    yield MYSQL_URL.set(database=name).render_as_string(hide_password=False)
+    connection = pymysql.connect(
+        host=MYSQL_URL.host,
+        port=MYSQL_URL.port or 3306,
+        user=MYSQL_URL.username,
+        password=MYSQL_URL.password or "",
+        autocommit=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+    connection.close()
+
+
+def test_migrate_creates_the_database_and_is_idempotent(scratch_database: str) -> None:
+    env = {"BEYOND_ACCOUNTS_DATABASE_URL": scratch_database}
+    first = _beyond("migrate", "accounts", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "accounts: empty -> 0001"
+    again = _beyond("migrate", "accounts", env=env)
+    assert again.stdout.strip() == "accounts: already up to date"
+
+
+def test_migrate_without_a_url_says_which_variable(scratch_database: str) -> None:
+    result = _beyond("migrate", "accounts")
+    assert result.returncode == 1
+    assert result.stderr.startswith("beyond: BEYOND_ACCOUNTS_DATABASE_URL is not set")
+
+
+def test_serve_refuses_an_unmigrated_database(scratch_database: str) -> None:
+    env = {
+        "BEYOND_ACCOUNTS_DATABASE_URL": scratch_database.replace("_cli", "_cli_missing"),
+        "BEYOND_DATA_KEY": "A" * 43 + "=",
+        "BEYOND_JWT_SECRET": "x" * 32,
+    }
+    result = _beyond("serve", "accounts", env=env)
+    assert result.returncode == 1
+    assert "cannot reach the accounts database" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "beyond.cli",
+            "dev",
+            "--seed",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        url = f"http://127.0.0.1:{port}/graphql"
+        banner = process.stdout.readline() + process.stdout.readline()
+        assert "seeded 5 demo record(s)" in banner and url in banner
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = httpx.get(url, headers={"Accept": "text/html"})
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "beyond dev did not start listening"
+                time.sleep(0.2)
+        assert "GraphiQL" in page.text
+
+        def gql(query: str, token: str | None = None) -> dict[str, object]:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            body: dict[str, object] = httpx.post(url, json={"query": query}, headers=headers).json()
+            assert "errors" not in body, body
+            return body
+
+        gql(
+            'mutation { requestVerificationCode(mobile: "13711112222", purpose: REGISTER) { expiresIn } }'
+        )
+        line = ""
+        while not line.startswith("SMS to "):
+            line = process.stdout.readline()
+        match = re.fullmatch(r"SMS to 13711112222: (\d{6})\n", line)
+        assert match, line
+        registered = gql(
+            f'mutation {{ register(mobile: "13711112222", code: "{match[1]}", password: "first2try", '
+            'nickname: "Dev") { accessToken } }'
+        )
+        token = registered["data"]["register"]["accessToken"]  # type: ignore[index]
+        me = gql("{ me { nickname mobile } }", token=token)
+        assert me["data"] == {"me": {"nickname": "Dev", "mobile": "137****2222"}}
+        demo = gql(
+            'mutation { login(mobile: "13800000001", password: "beyond2026") { user { nickname } } }'
+        )
+        assert demo["data"] == {"login": {"user": {"nickname": "Ada"}}}
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        process.stdout.close()
+    assert (tmp_path / "accounts.db").exists()

@@ -1,0 +1,97 @@
+"""Cache-aside against the real Redis: single flight, not-found markers, TTLs, outages."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from redis.asyncio import Redis
+
+from shared.cache import CacheAside
+from shared.redis import create_redis
+
+
+class Source:
+    """A source of truth that counts how it is asked."""
+
+    def __init__(self, rows: dict[int, dict[str, Any]], delay: float = 0.0) -> None:
+        self.rows = rows
+        self.calls: list[list[int]] = []
+        self.delay = delay
+
+    async def load(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        self.calls.append(sorted(ids))
+        await asyncio.sleep(self.delay)
+        return {i: self.rows[i] for i in ids if i in self.rows}
+
+
+async def test_a_miss_loads_once_and_then_hits(redis: Redis, redis_prefix: str) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}user")
+    source = Source({1: {"name": "ada"}})
+    assert await cache.get(1, source.load) == {"name": "ada"}
+    assert await cache.get(1, source.load) == {"name": "ada"}
+    assert source.calls == [[1]]
+
+
+async def test_concurrent_misses_share_one_load(redis: Redis, redis_prefix: str) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}user")
+    source = Source({1: {"name": "ada"}, 2: {"name": "bob"}}, delay=0.05)
+    results = await asyncio.gather(
+        *(cache.get_many([1, 2], source.load) for _ in range(10)), cache.get(1, source.load)
+    )
+    assert source.calls == [[1, 2]]
+    assert results[0] == {1: {"name": "ada"}, 2: {"name": "bob"}}
+    assert results[-1] == {"name": "ada"}
+
+
+async def test_a_missing_id_is_remembered_briefly(redis: Redis, redis_prefix: str) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}user", not_found_ttl=5)
+    source = Source({})
+    assert await cache.get(404, source.load) is None
+    assert await cache.get(404, source.load) is None
+    assert source.calls == [[404]]
+    assert 0 < await redis.pttl(cache.key(404)) <= 5000
+
+
+async def test_ttls_are_jittered_within_bounds(redis: Redis, redis_prefix: str) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}user", ttl=100, jitter=0.2)
+    source = Source({i: {"n": i} for i in range(40)})
+    await cache.get_many(range(40), source.load)
+    ttls = [await redis.pttl(cache.key(i)) for i in range(40)]
+    assert all(79_000 <= t <= 120_000 for t in ttls)
+    assert len(set(ttls)) > 10  # spread out, not one expiry for all
+
+
+async def test_invalidate_forces_a_reload(redis: Redis, redis_prefix: str) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}user")
+    source = Source({1: {"name": "ada"}})
+    await cache.get(1, source.load)
+    source.rows[1] = {"name": "ada lovelace"}
+    await cache.invalidate(1)
+    assert await cache.get(1, source.load) == {"name": "ada lovelace"}
+
+
+async def test_a_failed_load_reaches_every_waiter_and_is_not_cached(
+    redis: Redis, redis_prefix: str
+) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}user")
+
+    async def broken(ids: list[int]) -> dict[int, dict[str, Any]]:
+        await asyncio.sleep(0.02)
+        raise RuntimeError("database down")
+
+    outcomes = await asyncio.gather(
+        *(cache.get(1, broken) for _ in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(o, RuntimeError) for o in outcomes)
+    assert await redis.exists(cache.key(1)) == 0
+    assert await cache.get(1, Source({1: {"ok": True}}).load) == {"ok": True}
+
+
+async def test_a_redis_outage_falls_back_to_the_source() -> None:
+    unreachable = create_redis("redis://127.0.0.1:1/0")
+    cache = CacheAside[int](unreachable, "beyondtest:outage:user")
+    source = Source({1: {"name": "ada"}})
+    assert await cache.get_many([1, 2], source.load) == {1: {"name": "ada"}, 2: None}
+    await cache.invalidate(1)  # logged, not raised
+    await unreachable.aclose()
