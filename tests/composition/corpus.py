@@ -78,18 +78,24 @@ class _SortDirectiveArguments(Visitor):
 @cache
 def apollo_outcomes() -> dict[str, dict[str, object]]:
     """Every case composed by ``@apollo/composition``, in one node process."""
-    node = shutil.which("node")
-    if node is None or not (NODE_DIR / "node_modules" / "@apollo" / "composition").exists():
-        raise RuntimeError("node and the npm packages in tests/node are needed (npm ci there)")
-    payload = {
-        "cases": {
+    return compose_with_apollo(
+        {
             case.name: [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in case.subgraphs]
             for case in cases()
         }
-    }
+    )
+
+
+def compose_with_apollo(
+    batches: dict[str, list[dict[str, str]]],
+) -> dict[str, dict[str, object]]:
+    """Compose each named list of subgraphs (name, url, sdl) with ``@apollo/composition``."""
+    node = shutil.which("node")
+    if node is None or not (NODE_DIR / "node_modules" / "@apollo" / "composition").exists():
+        raise RuntimeError("node and the npm packages in tests/node are needed (npm ci there)")
     completed = subprocess.run(
         [node, str(NODE_DIR / "compose.mjs")],
-        input=json.dumps(payload),
+        input=json.dumps({"cases": batches}),
         capture_output=True,
         text=True,
         check=True,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from beyond.commands.schema import read_routing
 from composition import compose
-from tests.composition.corpus import Case, apollo_outcomes, cases, normalize
+from tests.composition.corpus import Case, apollo_outcomes, cases, compose_with_apollo, normalize
 
 pytestmark = pytest.mark.node
 
@@ -25,3 +28,16 @@ def test_apollo_agrees(case: Case) -> None:
         assert normalize(ours.supergraph_sdl) == normalize(apollo_sdl)
     else:
         assert sorted({e.code for e in ours.errors}) == apollo_codes
+
+
+def test_apollo_composes_the_checked_in_contract_to_the_same_supergraph() -> None:
+    schema_dir = Path(__file__).resolve().parents[2] / "schema"
+    routing = read_routing(schema_dir)
+    subgraphs = [
+        {"name": p.stem, "url": routing[p.stem], "sdl": p.read_text()}
+        for p in sorted((schema_dir / "subgraphs").glob("*.graphql"))
+    ]
+    outcome = compose_with_apollo({"contract": subgraphs})["contract"]
+    assert "supergraphSdl" in outcome, outcome
+    ours = (schema_dir / "supergraph.graphql").read_text()
+    assert normalize(ours) == normalize(str(outcome["supergraphSdl"]))
