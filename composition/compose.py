@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from composition.errors import CompositionError
 from composition.facts import SubgraphFacts, analyse
+from composition.fed1 import upgrade_fed1
 from composition.graph_rules import valid_schema
 from composition.inaccessible import inaccessible_rules
 from composition.merge import merge
@@ -45,6 +46,7 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
         errors.extend(subgraph_errors)
     if errors:
         return CompositionResult(None, tuple(errors))
+    upgrade_fed1(loaded, facts)
     supergraph, merge_errors = merge(loaded, facts)
     errors.extend(merge_errors)
     errors.extend(inaccessible_rules(supergraph))

@@ -41,6 +41,8 @@ class SubgraphFacts:
     required: set[str] = field(default_factory=set)  # coordinates selected by a @requires
     shareable: set[str] = field(default_factory=set)  # coordinates shareable in this subgraph
     interface_objects: set[str] = field(default_factory=set)
+    extension_types: set[str] = field(default_factory=set)  # types defined as extensions
+    removed: set[str] = field(default_factory=set)  # fields the merge ignores (Federation 1)
 
     def used(self, coordinate: str) -> bool:
         return (
@@ -58,7 +60,7 @@ def _composite_fields(named: GraphQLNamedType) -> dict[str, GraphQLField]:
 
 def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
     """Collect the subgraph's facts and check its field sets and ``@external`` uses."""
-    facts = SubgraphFacts()
+    facts = SubgraphFacts(extension_types=set(subgraph.extension_types))
     errors: list[CompositionError] = []
     name = subgraph.name
     for named in subgraph.types():

@@ -54,7 +54,10 @@ def merge_fields(
             FieldSource(s, s.type.fields[name])  # type: ignore[attr-defined]
             for s in sources
             if name in s.type.fields  # type: ignore[attr-defined]
+            and f"{merged.name}.{name}" not in s.facts.removed
         ]
+        if not field_sources:
+            continue
         coordinate = f"{merged.name}.{name}"
         _apply_overrides(coordinate, field_sources, errors)
         merged_field = _merge_field(merged, name, sources, field_sources, relations, errors)
@@ -227,7 +230,7 @@ def _check_sharing(
     unshared = [
         fs.source.subgraph.name
         for fs in resolving
-        if coordinate not in fs.source.facts.shareable and not fs.source.subgraph.is_fed1
+        if coordinate not in fs.source.facts.shareable
     ]
     if not unshared:
         return

@@ -255,7 +255,7 @@ def _merge_composite(
 def _join_types(source: Source) -> list[str]:
     name = source.type.name
     flags: list[tuple[str, str]] = []
-    if name in source.subgraph.extension_types:
+    if name in source.facts.extension_types:
         flags.append(("extension", "true"))
     keys = source.facts.keys.get(name, [])
     interface_object = [("isInterfaceObject", "true")] if name in source.facts.interface_objects else []
