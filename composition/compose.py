@@ -12,6 +12,7 @@ from composition.graph_rules import valid_schema
 from composition.inaccessible import inaccessible_rules
 from composition.merge import merge
 from composition.printer import print_supergraph
+from composition.satisfiability import check_satisfiability
 from composition.subgraph import Subgraph, SubgraphSDL, load_subgraph
 
 
@@ -50,6 +51,8 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
     supergraph, merge_errors = merge(loaded, facts)
     errors.extend(merge_errors)
     errors.extend(inaccessible_rules(supergraph))
+    if not errors:
+        errors.extend(check_satisfiability(loaded, facts, supergraph))
     if errors:
         return CompositionResult(None, tuple(errors))
     supergraph_sdl = print_supergraph(supergraph)
