@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from composition.directives import merge_executable_directives
 from composition.errors import CompositionError
 from composition.facts import SubgraphFacts, analyse
 from composition.fed1 import upgrade_fed1
@@ -49,6 +50,7 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
         return CompositionResult(None, tuple(errors))
     upgrade_fed1(loaded, facts)
     supergraph, merge_errors = merge(loaded, facts)
+    supergraph.executable_directives = merge_executable_directives(loaded)
     errors.extend(merge_errors)
     errors.extend(inaccessible_rules(supergraph))
     if not errors:

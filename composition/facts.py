@@ -82,6 +82,10 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
             facts.keys.setdefault(named.name, []).append(Key(fields_text, resolvable, selection))
             errors.extend(_key_errors(name, named, fields_text, selection))
             facts.key_fields.update(s.coordinate for s in selection.selected)
+    # @external on a key field of a type extension only repeats the key ("fake" external).
+    for type_name in facts.extension_types:
+        for key in facts.keys.get(type_name, []):
+            facts.external -= {s.coordinate for s in key.selection.selected}
     facts.shareable |= facts.key_fields
     for named in subgraph.types():
         for field_name, definition in _composite_fields(named).items():
@@ -108,6 +112,8 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
                 errors.extend(
                     _selection_errors(name, "provides", coordinate, text, selection, facts)
                 )
+    # A provided external field is resolved by this subgraph too, and shared by definition.
+    facts.shareable |= facts.provided & facts.external
     errors.extend(_unused_externals(subgraph, facts))
     errors.extend(_merged_directives_on_externals(subgraph, facts))
     return facts, errors

@@ -82,6 +82,7 @@ class Supergraph:
     graphs: list[Graph]
     types: dict[str, MergedType]
     join_version: str
+    executable_directives: dict[str, str] = field(default_factory=dict)  # name -> definition
     tag_name: str | None = None  # None: no subgraph uses @tag
     inaccessible_name: str | None = None
 

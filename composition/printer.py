@@ -122,6 +122,7 @@ def print_supergraph(supergraph: Supergraph) -> str:
 
     directives, types = _join_definitions(supergraph.join_version)
     directives["link"] = LINK_DEFINITION
+    directives.update(supergraph.executable_directives)
     if inaccessible is not None:
         directives[inaccessible] = INACCESSIBLE_DEFINITION.replace("@inaccessible", f"@{inaccessible}")
     if tag is not None:
