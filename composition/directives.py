@@ -24,7 +24,7 @@ EXECUTABLE_LOCATIONS = frozenset({
 })
 _NOT_COMPOSED = frozenset(
     {d.name for d in specified_directives}
-    | {getattr(d, "name").value for d in FEDERATION_DEFINITIONS.definitions if d.kind == "directive_definition"}
+    | {d.name.value for d in FEDERATION_DEFINITIONS.definitions if d.kind == "directive_definition"}
 )
 
 
