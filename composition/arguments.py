@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphql import GraphQLArgument, GraphQLInputField, is_non_null_type, print_ast
+from graphql import GraphQLArgument, GraphQLInputField, is_non_null_type
 
 from composition.errors import CompositionError, quoted_list
-from composition.model import MergedArgument
+from composition.model import MergedArgument, print_value
 from composition.sources import Source, deprecation, merge_description, tags_and_flags
 from composition.typerefs import merge_type_references
 
@@ -73,7 +73,7 @@ def merge_default(
     errors: list[CompositionError],
 ) -> str | None:
     defaults = [
-        (s.subgraph.name, print_ast(e.ast_node.default_value))
+        (s.subgraph.name, print_value(e.ast_node.default_value))
         for s, e in present
         if e.ast_node is not None and e.ast_node.default_value is not None
     ]

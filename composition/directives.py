@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphql import DirectiveLocation, GraphQLDirective, print_ast, specified_directives
+from graphql import (
+    DirectiveDefinitionNode,
+    DirectiveLocation,
+    GraphQLDirective,
+    specified_directives,
+)
 
+from composition.model import print_value
 from composition.printer import description
 from composition.subgraph import FEDERATION_DEFINITIONS, Subgraph
 from composition.typerefs import merge_type_references
@@ -24,7 +30,11 @@ EXECUTABLE_LOCATIONS = frozenset({
 })
 _NOT_COMPOSED = frozenset(
     {d.name for d in specified_directives}
-    | {d.name.value for d in FEDERATION_DEFINITIONS.definitions if d.kind == "directive_definition"}
+    | {
+        d.name.value
+        for d in FEDERATION_DEFINITIONS.definitions
+        if isinstance(d, DirectiveDefinitionNode)
+    }
 )
 
 
@@ -66,7 +76,7 @@ def _merged(versions: list[GraphQLDirective]) -> str | None:
             return None
         default = ""
         if argument.ast_node is not None and argument.ast_node.default_value is not None:
-            default = " = " + print_ast(argument.ast_node.default_value)
+            default = " = " + print_value(argument.ast_node.default_value)
         arguments.append(f"{name}: {merged_type}{default}")
     text = description(versions[0].description) + f"directive @{versions[0].name}"
     if arguments:

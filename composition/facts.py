@@ -82,6 +82,7 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
             facts.keys.setdefault(named.name, []).append(Key(fields_text, resolvable, selection))
             errors.extend(_key_errors(name, named, fields_text, selection))
             facts.key_fields.update(s.coordinate for s in selection.selected)
+    errors.extend(_interface_keys_on_implementations(subgraph, facts))
     # @external on a key field of a type extension only repeats the key ("fake" external).
     for type_name in facts.extension_types:
         for key in facts.keys.get(type_name, []):
@@ -178,6 +179,27 @@ def _selection_errors(
             f'{prefix}field "{selected.coordinate}" should not be part of a @{directive} since it '
             "is already provided by this subgraph (it is not marked @external)",
         ))
+    return errors
+
+
+def _interface_keys_on_implementations(
+    subgraph: Subgraph, facts: SubgraphFacts
+) -> list[CompositionError]:
+    """Each key of an entity interface is also a key of its implementations there."""
+    errors = []
+    for named in subgraph.types():
+        if not isinstance(named, GraphQLInterfaceType):
+            continue
+        for key in facts.keys.get(named.name, []):
+            wanted = " ".join(key.fields.split())
+            for implementation in subgraph.schema.get_possible_types(named):
+                have = {" ".join(k.fields.split()) for k in facts.keys.get(implementation.name, [])}
+                if wanted not in have:
+                    errors.append(CompositionError(
+                        "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
+                        f'[{subgraph.name}] Key @key(fields: "{key.fields}") on interface type '
+                        f'"{named.name}" is missing on implementation type "{implementation.name}".',
+                    ))
     return errors
 
 

@@ -21,6 +21,7 @@ from graphql import (
 
 from composition.arguments import is_required, merge_arguments, merge_default, types_by_subgraph
 from composition.errors import CompositionError, quoted_list
+from composition.externals import check_externals
 from composition.model import MergedField, MergedType, directive, literal
 from composition.sources import Source, deprecation, merge_description, tags_and_flags
 from composition.subgraph import applied, argument
@@ -107,12 +108,10 @@ def _apply_overrides(
             continue
         if coordinate in target.source.facts.external:
             continue
-        if fs.label is not None:
-            target.label = fs.label
-            target.overridden = True
-            continue
         target.overridden = True
         target.used_overridden = target.source.facts.used(coordinate)
+        if fs.label is not None:
+            target.label = fs.label
 
 
 def _merge_field(
@@ -124,16 +123,18 @@ def _merge_field(
     errors: list[CompositionError],
 ) -> MergedField | None:
     coordinate = f"{merged.name}.{name}"
-    field_type = merge_type_references(
-        [fs.field.type for fs in field_sources], relations, output=True
-    )
+    # The type merges over the subgraphs that resolve the field; externals are checked apart.
+    externals = [fs for fs in field_sources if coordinate in fs.source.facts.external]
+    typed = [fs for fs in field_sources if fs not in externals] or field_sources
+    field_type = merge_type_references([fs.field.type for fs in typed], relations, output=True)
     if field_type is None:
         errors.append(CompositionError(
             "FIELD_TYPE_MISMATCH",
             f'Type of field "{coordinate}" is incompatible across subgraphs: it '
-            + types_by_subgraph([(fs.source.subgraph.name, str(fs.field.type)) for fs in field_sources]),
+            + types_by_subgraph([(fs.source.subgraph.name, str(fs.field.type)) for fs in typed]),
         ))
         return None
+    all_equal = len({str(fs.field.type) for fs in typed}) == 1
     facts_external = [coordinate in fs.source.facts.external for fs in field_sources]
     if all(facts_external) and merged.kind == "object":
         names = [fs.source.subgraph.name for fs in field_sources]
@@ -165,7 +166,16 @@ def _merge_field(
         inaccessible=inaccessible,
         directives=tags + deprecation(elements),
     )
-    all_equal = len({str(fs.field.type) for fs in field_sources}) == 1
+    if externals and len(typed) < len(field_sources):
+        errors.extend(check_externals(
+            coordinate,
+            field_type,
+            all_equal,
+            arguments,
+            [(fs.source.subgraph.name, fs.field) for fs in externals],
+            [(fs.source.subgraph.name, fs.field) for fs in field_sources],
+            relations,
+        ))
     if _needs_join_field(merged.name, sources, field_sources, all_equal):
         result.join = [
             _join_field(fs, coordinate, all_equal)
@@ -208,6 +218,8 @@ def _join_field(fs: FieldSource, coordinate: str, all_equal: bool) -> str:
         arguments.append(("external", "true"))
     if fs.override_from is not None:
         arguments.append(("override", literal(fs.override_from)))
+    if fs.used_overridden:
+        arguments.append(("usedOverridden", "true"))
     if fs.label is not None:
         arguments.append(("overrideLabel", literal(fs.label)))
     return directive("join__field", *arguments)

@@ -51,6 +51,22 @@ def interface_implementations(
     return errors
 
 
+def interface_object_usage(by_name: Mapping[str, Sequence[Source]]) -> list[CompositionError]:
+    """An ``@interfaceObject`` stands for an interface some subgraph defines."""
+    errors = []
+    for name, sources in by_name.items():
+        objects = [s.subgraph.name for s in sources if name in s.facts.interface_objects]
+        if objects and len(objects) == len(sources):
+            errors.append(CompositionError(
+                "INTERFACE_OBJECT_USAGE_ERROR",
+                f'Type "{name}" is declared with @interfaceObject in all the subgraphs in which '
+                f'it is defined (it is defined in subgraph{"s" if len(objects) > 1 else ""} '
+                f"{quoted_list(objects)} but should be defined as an interface in at least one "
+                "subgraph)",
+            ))
+    return errors
+
+
 def valid_schema(supergraph_sdl: str) -> list[CompositionError]:
     """The printed supergraph is a valid GraphQL schema (``INVALID_GRAPHQL`` otherwise)."""
     try:

@@ -29,7 +29,7 @@ from graphql import (
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
-from composition.graph_rules import interface_implementations
+from composition.graph_rules import interface_implementations, interface_object_usage
 from composition.model import Graph, MergedEnumValue, MergedType, Supergraph, directive, literal
 from composition.sources import (
     Source,
@@ -128,6 +128,15 @@ def merge(
                     print_ast(d) for s in sources[:1] for d in applied(s.type, "specifiedBy")
                 )
         supergraph.types[name] = merged
+    query = supergraph.types.get("Query")
+    if query is not None and not query.fields:
+        del supergraph.types["Query"]  # only the empty roots every subgraph gets
+    if "Query" not in supergraph.types:
+        errors.append(CompositionError(
+            "NO_QUERIES",
+            "No queries found in any subgraph: a supergraph must have a query root type.",
+        ))
+    errors.extend(interface_object_usage(by_name))
     _add_interface_object_fields(supergraph, by_name)
     errors.extend(interface_implementations(supergraph, by_name))
     supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)

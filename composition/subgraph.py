@@ -180,6 +180,15 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
     except GraphQLError as exc:
         return CompositionError("INVALID_GRAPHQL", f"[{source.name}] {exc.message}")
     link = read_federation_link(document)
+    unimported = _unimported_directives(document, link)
+    if unimported:
+        name = unimported[0]
+        return CompositionError(
+            "INVALID_GRAPHQL",
+            f'[{source.name}] Unknown directive "@{name}". If you meant the "@{name}" federation '
+            f'directive, you should use fully-qualified name "@federation__{name}" or add '
+            f'"@{name}" to the `import` argument of the @link to the federation specification.',
+        )
     document, extension_types, renamed = _canonical_document(document, link)
     merged = DocumentNode(definitions=(*FEDERATION_DEFINITIONS.definitions, *document.definitions))
     try:
@@ -188,6 +197,20 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
         message = exc.message if isinstance(exc, GraphQLError) else str(exc)
         return CompositionError("INVALID_GRAPHQL", f"[{source.name}] {message}")
     return Subgraph(source.name, source.url, schema, link, frozenset(extension_types), renamed)
+
+
+def _unimported_directives(document: DocumentNode, link: FederationLink) -> list[str]:
+    """Federation directives used by their bare name without being imported."""
+    found: list[str] = []
+
+    class Finder(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            name = node.name.value
+            if name in FEDERATION_DIRECTIVES and name not in link.directive_names:
+                found.append(name)
+
+    visit(document, Finder())
+    return found
 
 
 class _Renamer(Visitor):
