@@ -20,7 +20,7 @@ from graphql import (
 
 from composition.errors import CompositionError
 from composition.fieldsets import ResolvedFieldSet, resolve_field_set
-from composition.subgraph import Subgraph, applied, argument, has
+from composition.subgraph import Element, Subgraph, applied, argument, has
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,7 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
             errors.extend(_key_errors(name, named, fields_text, selection))
             facts.key_fields.update(s.coordinate for s in selection.selected)
     errors.extend(_interface_keys_on_implementations(subgraph, facts))
+    errors.extend(_unsupported(subgraph))
     # @external on a key field of a type extension only repeats the key ("fake" external).
     for type_name in facts.extension_types:
         for key in facts.keys.get(type_name, []):
@@ -180,6 +181,32 @@ def _selection_errors(
             "is already provided by this subgraph (it is not marked @external)",
         ))
     return errors
+
+
+UNSUPPORTED_DIRECTIVES = ("cost", "listSize", "context", "fromContext", "composeDirective")
+
+
+def _unsupported(subgraph: Subgraph) -> list[CompositionError]:
+    """Federation directives this composer does not compose yet: refused, never dropped."""
+    used: list[str] = []
+    for node in subgraph.schema.ast_node, *subgraph.schema.extension_ast_nodes:
+        for applied_directive in getattr(node, "directives", None) or ():
+            if applied_directive.name.value in UNSUPPORTED_DIRECTIVES:
+                used.append(applied_directive.name.value)
+    for named in subgraph.types():
+        elements: list[Element] = [named]
+        for member in getattr(named, "fields", {}).values():
+            elements.append(member)
+            elements.extend(getattr(member, "args", {}).values())
+        used.extend(n for e in elements for n in UNSUPPORTED_DIRECTIVES if has(e, n))
+    return [
+        CompositionError(
+            "UNSUPPORTED_FEATURE",
+            f'[{subgraph.name}] @{name} is not composed by this composer yet: remove it or '
+            "compose with Apollo's composition",
+        )
+        for name in dict.fromkeys(used)
+    ]
 
 
 def _interface_keys_on_implementations(

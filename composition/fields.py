@@ -19,6 +19,7 @@ from graphql import (
     GraphQLObjectType,
 )
 
+from composition.access import access_control
 from composition.arguments import is_required, merge_arguments, merge_default, types_by_subgraph
 from composition.errors import CompositionError, quoted_list
 from composition.externals import check_externals
@@ -164,7 +165,7 @@ def _merge_field(
         merge_description(elements),
         arguments,
         inaccessible=inaccessible,
-        directives=tags + deprecation(elements),
+        directives=tags + access_control(elements) + deprecation(elements),
     )
     if externals and len(typed) < len(field_sources):
         errors.extend(check_externals(

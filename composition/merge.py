@@ -26,6 +26,7 @@ from graphql import (
     print_ast,
 )
 
+from composition.access import access_control, used_access_specs
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
@@ -112,7 +113,7 @@ def merge(
         merged = MergedType(kind, name, merge_description([s.type for s in sources]))
         inaccessible, tags = tags_and_flags([s.type for s in sources])
         merged.inaccessible = inaccessible
-        merged.directives = tags
+        merged.directives = tags + access_control([s.type for s in sources])
         if kind in ("object", "interface"):
             _merge_composite(merged, sources, len(subgraphs), relations, errors)
         else:
@@ -139,6 +140,7 @@ def merge(
     errors.extend(interface_object_usage(by_name))
     _add_interface_object_fields(supergraph, by_name)
     errors.extend(interface_implementations(supergraph, by_name))
+    supergraph.access_specs = used_access_specs(subgraphs, _elements)
     supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)
     supergraph.inaccessible_name = _supergraph_name("inaccessible", subgraphs, errors)
     return supergraph, errors

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from graphql import StringValueNode, print_ast
 from graphql.language.block_string import is_printable_as_block_string
 
+from composition.access import access_definitions
 from composition.model import (
     MergedArgument,
     MergedField,
@@ -117,12 +118,16 @@ def print_supergraph(supergraph: Supergraph) -> str:
         links.append(_spec_link("tag", "v0.3", tag, None))
     if inaccessible is not None:
         links.append(_spec_link("inaccessible", "v0.2", inaccessible, "SECURITY"))
+    access_directives, access_scalars, access_links = access_definitions(supergraph.access_specs)
+    links.extend(access_links)
     roots = "".join(f"  {operation}: {name}\n" for operation, name in supergraph.roots)
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n" + roots + "}"
 
     directives, types = _join_definitions(supergraph.join_version)
     directives["link"] = LINK_DEFINITION
     directives.update(supergraph.executable_directives)
+    directives.update(access_directives)
+    types.update(access_scalars)
     if inaccessible is not None:
         directives[inaccessible] = INACCESSIBLE_DEFINITION.replace("@inaccessible", f"@{inaccessible}")
     if tag is not None:

@@ -3,8 +3,9 @@
 A case holds subgraph SDLs (``<subgraph>.graphql``, the subgraph named after the file) and
 either ``expected.graphql`` (the supergraph) or ``expected-errors.txt`` (one error code a
 line). A ``README`` says what the case covers. Apollo's composition must take the same
-decision on every case; ``apollo-differs`` (when present) says why its supergraph or error
-codes deliberately differ from ours, and the differential test then compares the decision only.
+decision, with the same supergraph or error codes, on every case, except where the case
+has an ``apollo-differs`` note saying why we deliberately differ; the differential test
+then checks that the difference is still there.
 """
 
 from __future__ import annotations
