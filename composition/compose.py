@@ -46,13 +46,14 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
         subgraph_facts, subgraph_errors = analyse(subgraph)
         facts.append(subgraph_facts)
         errors.extend(subgraph_errors)
-    if errors:
-        return CompositionResult(None, tuple(errors))
+    # Merging goes on past the subgraphs' own errors, so that one run reports both; the
+    # checks of the merged graph need a sound merge and run only when all is well so far.
     upgrade_fed1(loaded, facts)
     supergraph, merge_errors = merge(loaded, facts)
     supergraph.executable_directives = merge_executable_directives(loaded)
     errors.extend(merge_errors)
-    errors.extend(inaccessible_rules(supergraph))
+    if not errors:
+        errors.extend(inaccessible_rules(supergraph))
     if not errors:
         errors.extend(check_satisfiability(loaded, facts, supergraph))
     if errors:
