@@ -9,7 +9,7 @@ as written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import product
 
 from composition.model import directive, literal
@@ -72,9 +72,10 @@ def _first_position(elements: Sequence[Element | None], name: str) -> tuple[int,
     return len(elements), 0
 
 
-def used_access_specs(subgraphs: Sequence[Subgraph], elements_of: object) -> list[str]:
+def used_access_specs(
+    subgraphs: Sequence[Subgraph], elements_of: Callable[[Subgraph], list[Element]]
+) -> list[str]:
     """The access-control directives any subgraph applies, in order of first use."""
-    assert callable(elements_of)
     used: list[str] = []
     for subgraph in subgraphs:
         for element in elements_of(subgraph):

@@ -20,7 +20,12 @@ from graphql import (
 )
 
 from composition.access import access_control
-from composition.arguments import is_required, merge_arguments, merge_default, types_by_subgraph
+from composition.arguments import (
+    INPUT_FIELD,
+    merge_arguments,
+    merge_input_value,
+    types_by_subgraph,
+)
 from composition.errors import CompositionError, quoted_list
 from composition.externals import check_externals
 from composition.model import MergedField, MergedType, directive, literal
@@ -275,33 +280,15 @@ def merge_input_fields(
             if name in s.type.fields  # type: ignore[attr-defined]
         ]
         missing = [s.subgraph.name for s in sources if name not in s.type.fields]  # type: ignore[attr-defined]
-        if missing:
-            required = [s.subgraph.name for s, f in present if is_required(f)]
-            if required:
-                errors.append(CompositionError(
-                    "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
-                    f'Input object field "{coordinate}" is required in some subgraphs but does '
-                    f"not appear in all subgraphs: it is required in subgraph "
-                    f"{quoted_list(required)} but does not appear in subgraph "
-                    f"{quoted_list(missing)}",
-                ))
+        value = merge_input_value(INPUT_FIELD, coordinate, present, missing, errors)
+        if value is None:
             continue
-        field_type = merge_type_references([f.type for _, f in present], set(), output=False)
-        if field_type is None:
-            errors.append(CompositionError(
-                "FIELD_TYPE_MISMATCH",
-                f'Type of field "{coordinate}" is incompatible across subgraphs: it '
-                + types_by_subgraph([(s.subgraph.name, str(f.type)) for s, f in present]),
-            ))
-            field_type = present[0][1].type
-        default = merge_default(
-            f'input field "{coordinate}"', "INPUT_FIELD_DEFAULT_MISMATCH", present, errors
-        )
+        field_type, default = value
         elements = [f for _, f in present]
         inaccessible, tags = tags_and_flags(elements)
         result = MergedField(
             name,
-            str(field_type),
+            field_type,
             merge_description(elements),
             default=default,
             inaccessible=inaccessible,

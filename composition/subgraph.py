@@ -214,22 +214,17 @@ def _unimported_directives(document: DocumentNode, link: FederationLink) -> list
 
 
 class _Renamer(Visitor):
-    def __init__(self, directives: dict[str, str], types: dict[str, str]) -> None:
+    """Federation directives under their canonical names."""
+
+    def __init__(self, directives: dict[str, str]) -> None:
         super().__init__()
         self.directives = directives
-        self.types = types
 
     def enter_directive(self, node: DirectiveNode, *_: Any) -> DirectiveNode | None:
         canonical = self.directives.get(node.name.value)
         if canonical is None:
             return None
         return DirectiveNode(name=NameNode(value=canonical), arguments=node.arguments)
-
-    def enter_named_type(self, node: NamedTypeNode, *_: Any) -> NamedTypeNode | None:
-        canonical = self.types.get(node.name.value)
-        if canonical is None:
-            return None
-        return NamedTypeNode(name=NameNode(value=canonical))
 
 
 def _canonical_document(
@@ -281,7 +276,7 @@ def _canonical_document(
     type_names = {getattr(getattr(d, "name", None), "value", "") for d in kept}
     if "Query" not in type_names and "Query" not in {renamed_roots.get(n) for n in type_names}:
         kept.append(ObjectTypeDefinitionNode(name=NameNode(value="Query"), fields=()))
-    renamed = visit(DocumentNode(definitions=tuple(kept)), _Renamer(link.directive_names, {}))
+    renamed = visit(DocumentNode(definitions=tuple(kept)), _Renamer(link.directive_names))
     renamed = visit(renamed, _TypeRenamer(type_renames))
     for definition in renamed.definitions:
         if any(d.name.value == "extends" for d in getattr(definition, "directives", None) or ()):
