@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from beyond.cli import main
 from beyond.commands import CommandError
-from beyond.commands.schema import check_schema_dir, compose_schema_dir, read_routing
+from beyond.commands.schema import (
+    check_schema_dir,
+    compose_schema_dir,
+    fetch_sdls,
+    read_routing,
+)
 
 HEADER = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
 ACCOUNTS = HEADER + """
@@ -144,3 +153,66 @@ def test_the_checked_in_contract_is_up_to_date() -> None:
     report = check_schema_dir(schema_dir, export_sdls(), allow_breaking=False)
     assert report.status == 0, "\n".join(report.lines)
     assert set(read_routing(schema_dir)) >= set(export_sdls())
+
+
+class _ServiceSdl(BaseHTTPRequestHandler):
+    sdl = ACCOUNTS
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        query = json.loads(self.rfile.read(length))["query"]
+        body = {"data": {"_service": {"sdl": self.sdl}}} if "_service" in query else {}
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_compose_from_urls_fetches_each_subgraph_sdl(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ServiceSdl)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/graphql"
+        (tmp_path / "subgraphs.toml").write_text(f'[subgraphs.accounts]\ndev = "{url}"\n')
+        assert main(["schema", "compose", "--from-urls", "--schema-dir", str(tmp_path)]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (tmp_path / "subgraphs" / "accounts.graphql").read_text() == ACCOUNTS
+    assert f'url: "{url}"' in (tmp_path / "supergraph.graphql").read_text()
+
+
+def test_from_urls_says_which_subgraph_is_down(schema_dir: Path) -> None:
+    (schema_dir / "subgraphs.toml").write_text(
+        '[subgraphs.accounts]\ndev = "http://127.0.0.1:9/graphql"\n'
+    )
+    with pytest.raises(CommandError, match="cannot fetch the SDL of accounts"):
+        fetch_sdls(read_routing(schema_dir), timeout=2)
+
+
+def test_check_against_a_git_revision_classifies_changes_since_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    schema_dir = tmp_path / "schema"
+    schema_dir.mkdir()
+    (schema_dir / "subgraphs.toml").write_text(ROUTING)
+    compose_schema_dir(schema_dir, {"accounts": ACCOUNTS})
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base")
+    without_name = ACCOUNTS.replace("  name: String\n", "")
+    compose_schema_dir(schema_dir, {"accounts": without_name})
+    monkeypatch.setattr("beyond.commands.schema.exported_sdls", lambda: {"accounts": without_name})
+    argv = ["schema", "check", "--schema-dir", str(schema_dir), "--against", "HEAD"]
+    assert main(argv) == 1
+    assert "breaking  FIELD_REMOVED: Field User.name was removed." in capsys.readouterr().out
+    assert main([*argv, "--allow-breaking"]) == 0
