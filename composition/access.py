@@ -72,29 +72,36 @@ def _first_position(elements: Sequence[Element | None], name: str) -> tuple[int,
     return len(elements), 0
 
 
-def used_access_specs(
+def used_specs(
     subgraphs: Sequence[Subgraph], elements_of: Callable[[Subgraph], list[Element]]
 ) -> list[str]:
-    """The access-control directives any subgraph applies, in order of first use."""
+    """The specs copied into the supergraph that some subgraph uses (``tag``,
+    ``inaccessible`` and the access-control ones), in the order Apollo links them: by
+    subgraph, and in a fixed order within one subgraph."""
     used: list[str] = []
     for subgraph in subgraphs:
-        for element in elements_of(subgraph):
-            for name in ACCESS_DIRECTIVES:
-                if name not in used and applied(element, name):
-                    used.append(name)
+        elements = elements_of(subgraph)
+        for name in ("tag", "inaccessible", *ACCESS_DIRECTIVES):
+            if name not in used and any(applied(element, name) for element in elements):
+                used.append(name)
     return used
 
 
-def access_definitions(used: Sequence[str]) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Directive definitions, scalar definitions and schema links for the used directives."""
+def access_definitions(
+    used: Sequence[str],
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Directive definitions, scalar definitions and schema links of the used access-control
+    directives (other names in ``used`` are ignored)."""
     directives: dict[str, str] = {}
     scalars: dict[str, str] = {}
-    links: list[str] = []
+    links: dict[str, str] = {}
     for name in used:
+        if name not in ACCESS_DIRECTIVES:
+            continue
         spec = ACCESS_DIRECTIVES[name]
-        links.append(directive(
+        links[name] = directive(
             "link", ("url", literal(f"https://specs.apollo.dev/{name}/v0.1")), ("for", "SECURITY")
-        ))
+        )
         if spec is None:
             directives[name] = f"directive @{name} on {LOCATIONS}"
         else:

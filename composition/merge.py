@@ -26,7 +26,7 @@ from graphql import (
     print_ast,
 )
 
-from composition.access import access_control, used_access_specs
+from composition.access import access_control, used_specs
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
@@ -140,7 +140,7 @@ def merge(
     errors.extend(interface_object_usage(by_name))
     _add_interface_object_fields(supergraph, by_name)
     errors.extend(interface_implementations(supergraph, by_name))
-    supergraph.access_specs = used_access_specs(subgraphs, _elements)
+    supergraph.specs = used_specs(subgraphs, _elements)
     supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)
     supergraph.inaccessible_name = _supergraph_name("inaccessible", subgraphs, errors)
     return supergraph, errors

@@ -92,7 +92,7 @@ class Supergraph:
     types: dict[str, MergedType]
     join_version: str
     executable_directives: dict[str, str] = field(default_factory=dict)  # name -> definition
-    access_specs: list[str] = field(default_factory=list)  # @authenticated... in order of use
+    specs: list[str] = field(default_factory=list)  # tag, inaccessible... in link order
     tag_name: str | None = None  # None: no subgraph uses @tag
     inaccessible_name: str | None = None
 

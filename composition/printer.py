@@ -114,12 +114,12 @@ def print_supergraph(supergraph: Supergraph) -> str:
         ),
     ]
     tag, inaccessible = supergraph.tag_name, supergraph.inaccessible_name
+    access_directives, access_scalars, spec_links = access_definitions(supergraph.specs)
     if tag is not None:
-        links.append(_spec_link("tag", "v0.3", tag, None))
+        spec_links["tag"] = _spec_link("tag", "v0.3", tag, None)
     if inaccessible is not None:
-        links.append(_spec_link("inaccessible", "v0.2", inaccessible, "SECURITY"))
-    access_directives, access_scalars, access_links = access_definitions(supergraph.access_specs)
-    links.extend(access_links)
+        spec_links["inaccessible"] = _spec_link("inaccessible", "v0.2", inaccessible, "SECURITY")
+    links.extend(spec_links[name] for name in supergraph.specs)
     roots = "".join(f"  {operation}: {name}\n" for operation, name in supergraph.roots)
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n" + roots + "}"
 
