@@ -43,6 +43,9 @@ class SubgraphFacts:
     interface_objects: set[str] = field(default_factory=set)
     extension_types: set[str] = field(default_factory=set)  # types defined as extensions
     removed: set[str] = field(default_factory=set)  # fields the merge ignores (Federation 1)
+    # (directive, coordinate) -> the field set printed in the supergraph, None to drop it
+    # (Federation 1 @requires/@provides lose the fields that are not external)
+    field_sets: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def used(self, coordinate: str) -> bool:
         return (
@@ -82,7 +85,8 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
             facts.keys.setdefault(named.name, []).append(Key(fields_text, resolvable, selection))
             errors.extend(_key_errors(name, named, fields_text, selection))
             facts.key_fields.update(s.coordinate for s in selection.selected)
-    errors.extend(_interface_keys_on_implementations(subgraph, facts))
+    if not subgraph.is_fed1:  # Federation 1 interface keys are dropped, not checked
+        errors.extend(_interface_keys_on_implementations(subgraph, facts))
     errors.extend(_unsupported(subgraph))
     # @external on a key field of a type extension only repeats the key ("fake" external).
     for type_name in facts.extension_types:
@@ -96,9 +100,10 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
                 text = str(argument(directive, "fields") or "")
                 selection = resolve_field_set(subgraph.schema, named, text)
                 facts.required.update(s.coordinate for s in selection.selected)
-                errors.extend(
-                    _selection_errors(name, "requires", coordinate, text, selection, facts)
-                )
+                if not subgraph.is_fed1:  # Federation 1 drops inactive ones instead (fed1.py)
+                    errors.extend(
+                        _selection_errors(name, "requires", coordinate, text, selection, facts)
+                    )
             for directive in applied(definition, "provides"):
                 text = str(argument(directive, "fields") or "")
                 target = get_named_type(definition.type)
@@ -111,9 +116,10 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
                     continue
                 selection = resolve_field_set(subgraph.schema, target, text)
                 facts.provided.update(s.coordinate for s in selection.selected)
-                errors.extend(
-                    _selection_errors(name, "provides", coordinate, text, selection, facts)
-                )
+                if not subgraph.is_fed1:
+                    errors.extend(
+                        _selection_errors(name, "provides", coordinate, text, selection, facts)
+                    )
     # A provided external field is resolved by this subgraph too, and shared by definition.
     facts.shareable |= facts.provided & facts.external
     errors.extend(_unused_externals(subgraph, facts))

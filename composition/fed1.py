@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphql import GraphQLInterfaceType, GraphQLObjectType
+from graphql import (
+    FieldNode,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+    print_ast,
+)
 
 from composition.facts import SubgraphFacts
-from composition.subgraph import Subgraph, has
+from composition.fieldsets import parse_field_set
+from composition.subgraph import Subgraph, applied, argument, has
 
 
 def upgrade_fed1(subgraphs: Sequence[Subgraph], facts: Sequence[SubgraphFacts]) -> None:
@@ -22,6 +32,7 @@ def upgrade_fed1(subgraphs: Sequence[Subgraph], facts: Sequence[SubgraphFacts]) 
         if not subgraph.is_fed1:
             continue
         _drop_syntactic_externals(subgraph, own, subgraphs, facts)
+        _drop_inactive_field_sets(subgraph, own)
         own.removed |= {c for c in own.external if not own.used(c)}
         own.external -= own.removed
         # `extend type` becomes a definition; an explicit @extends stays an extension.
@@ -40,6 +51,7 @@ def _drop_syntactic_externals(
     for named in subgraph.types():
         if isinstance(named, GraphQLInterfaceType):
             own.external -= {f"{named.name}.{f}" for f in named.fields}
+            own.keys.pop(named.name, None)  # a Federation 1 interface key meant nothing
         if named.name not in own.extension_types:
             continue
         keys = own.keys.get(named.name)
@@ -56,6 +68,52 @@ def _drop_syntactic_externals(
                 for s in key.selection.selected
                 if not s.ancestors and s.coordinate.startswith(f"{named.name}.")
             }
+
+
+def _drop_inactive_field_sets(subgraph: Subgraph, own: SubgraphFacts) -> None:
+    """Federation 1 ignored non-external fields in @requires/@provides: drop them."""
+    for named in subgraph.types():
+        for field_name, definition in getattr(named, "fields", {}).items():
+            for kind in ("requires", "provides"):
+                for directive in applied(definition, kind):
+                    text = str(argument(directive, "fields") or "")
+                    parsed = parse_field_set(text)
+                    if isinstance(parsed, str):
+                        continue
+                    parent = named if kind == "requires" else get_named_type(definition.type)
+                    active = _active(subgraph, parent, parsed, own.external)
+                    if active != " ".join(text.split()):
+                        own.field_sets[(kind, f"{named.name}.{field_name}")] = active or None
+
+
+def _active(
+    subgraph: Subgraph, parent: GraphQLNamedType, selection_set: SelectionSetNode, external: set[str]
+) -> str:
+    """The selections that reach an external field, printed on one line."""
+    kept: list[str] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, InlineFragmentNode) and selection.type_condition is not None:
+            condition = subgraph.schema.type_map.get(selection.type_condition.name.value)
+            inner = _active(subgraph, condition, selection.selection_set, external) if condition else ""
+            if inner:
+                kept.append(f"... on {condition.name} {{ {inner} }}")  # type: ignore[union-attr]
+        elif isinstance(selection, FieldNode):
+            field_def = getattr(parent, "fields", {}).get(selection.name.value)
+            if field_def is None:
+                continue
+            coordinate = f"{parent.name}.{selection.name.value}"
+            nested = selection.selection_set
+            if coordinate in external:
+                kept.append(_one_line(selection))
+            elif nested is not None:
+                inner = _active(subgraph, get_named_type(field_def.type), nested, external)
+                if inner:
+                    kept.append(f"{selection.name.value} {{ {inner} }}")
+    return " ".join(kept)
+
+
+def _one_line(node: FieldNode) -> str:
+    return " ".join(print_ast(node).split())
 
 
 def _add_shareable(

@@ -205,10 +205,19 @@ def _needs_join_field(
     coordinate = f"{type_name}.{field_sources[0].field.ast_node.name.value}"  # type: ignore[union-attr]
     return any(
         coordinate in fs.source.facts.external
-        or applied(fs.field, "requires")
-        or applied(fs.field, "provides")
+        or _field_set(fs, "requires", coordinate) is not None
+        or _field_set(fs, "provides", coordinate) is not None
         for fs in field_sources
     )
+
+
+def _field_set(fs: FieldSource, kind: str, coordinate: str) -> str | None:
+    """The @requires/@provides field set of a source as the supergraph records it."""
+    if (kind, coordinate) in fs.source.facts.field_sets:
+        return fs.source.facts.field_sets[(kind, coordinate)]
+    for applied_directive in applied(fs.field, kind):
+        return str(argument(applied_directive, "fields"))
+    return None
 
 
 def _join_field(fs: FieldSource, coordinate: str, all_equal: bool) -> str:
@@ -216,8 +225,9 @@ def _join_field(fs: FieldSource, coordinate: str, all_equal: bool) -> str:
     if fs.used_overridden and not fs.label:
         return directive("join__field", *arguments, ("usedOverridden", "true"))
     for kind in ("requires", "provides"):
-        for applied_directive in applied(fs.field, kind):
-            arguments.append((kind, literal(str(argument(applied_directive, "fields")))))
+        field_set = _field_set(fs, kind, coordinate)
+        if field_set is not None:
+            arguments.append((kind, literal(field_set)))
     if not all_equal:
         arguments.append(("type", literal(str(fs.field.type))))
     if coordinate in fs.source.facts.external:
