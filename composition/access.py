@@ -49,13 +49,17 @@ def access_control(elements: Sequence[Element | None]) -> list[str]:
         combined = (
             alternatives[0]
             if len(alternatives) == 1
-            else list(dict.fromkeys(
-                tuple(sorted(set().union(*choice))) for choice in product(*alternatives)
-            ))
+            else list(
+                dict.fromkeys(
+                    tuple(sorted(set().union(*choice))) for choice in product(*alternatives)
+                )
+            )
         )
-        rendered = "[" + ", ".join(
-            "[" + ", ".join(literal(v) for v in clause) + "]" for clause in combined
-        ) + "]"
+        rendered = (
+            "["
+            + ", ".join("[" + ", ".join(literal(v) for v in clause) + "]" for clause in combined)
+            + "]"
+        )
         merged.append(directive(name, (spec[0], rendered)))
     return merged
 

@@ -57,21 +57,25 @@ def merge_input_value(
     if missing:
         required = [s.subgraph.name for s, value in present if is_required(value)]
         if required:
-            errors.append(CompositionError(
-                kind.missing_code,
-                f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
-                f"appear in all subgraphs: it is required in subgraph "
-                f"{quoted_list(required)} but does not appear in subgraph "
-                f"{quoted_list(missing)}",
-            ))
+            errors.append(
+                CompositionError(
+                    kind.missing_code,
+                    f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
+                    f"appear in all subgraphs: it is required in subgraph "
+                    f"{quoted_list(required)} but does not appear in subgraph "
+                    f"{quoted_list(missing)}",
+                )
+            )
         return None
     merged_type = merge_type_references([v.type for _, v in present], set(), output=False)
     if merged_type is None:
-        errors.append(CompositionError(
-            kind.type_code,
-            f'Type of {kind.type_label} "{coordinate}" is incompatible across subgraphs: it '
-            + types_by_subgraph([(s.subgraph.name, str(v.type)) for s, v in present]),
-        ))
+        errors.append(
+            CompositionError(
+                kind.type_code,
+                f'Type of {kind.type_label} "{coordinate}" is incompatible across subgraphs: it '
+                + types_by_subgraph([(s.subgraph.name, str(v.type)) for s, v in present]),
+            )
+        )
         merged_type = present[0][1].type
     default = merge_default(f'{kind.short} "{coordinate}"', kind.default_code, present, errors)
     return str(merged_type), default
@@ -95,20 +99,24 @@ def merge_arguments(
             continue
         elements = [a for _, a in present]
         inaccessible, tags = tags_and_flags(elements)
-        merged.append(MergedArgument(
-            name,
-            value[0],
-            merge_description(elements),
-            value[1],
-            inaccessible,
-            tags + deprecation(elements),
-        ))
+        merged.append(
+            MergedArgument(
+                name,
+                value[0],
+                merge_description(elements),
+                value[1],
+                inaccessible,
+                tags + deprecation(elements),
+            )
+        )
     return merged
 
 
 def is_required(element: GraphQLArgument | GraphQLInputField) -> bool:
-    return is_non_null_type(element.type) and element.ast_node is not None and (
-        element.ast_node.default_value is None
+    return (
+        is_non_null_type(element.type)
+        and element.ast_node is not None
+        and (element.ast_node.default_value is None)
     )
 
 
@@ -129,9 +137,11 @@ def merge_default(
         detail = "; ".join(f'has default value {v} in subgraph "{n}"' for n, v in defaults)
         if undefined:
             detail += f"; has no default value in subgraph {quoted_list(undefined)}"
-        errors.append(CompositionError(
-            code, f"Type of {what} has incompatible default values across subgraphs: {detail}"
-        ))
+        errors.append(
+            CompositionError(
+                code, f"Type of {what} has incompatible default values across subgraphs: {detail}"
+            )
+        )
     return values[0] if values else None
 
 
@@ -144,5 +154,3 @@ def types_by_subgraph(pairs: Sequence[tuple[str, str]]) -> str:
         for t, n in by_type.items()
     ]
     return "has " + " but ".join(parts)
-
-

@@ -102,7 +102,10 @@ def _safe_changes(old: GraphQLSchema, new: GraphQLSchema) -> list[SchemaChange]:
         elif isinstance(new_type, GraphQLEnumType) and isinstance(old_type, GraphQLEnumType):
             for value_name, value in new_type.values.items():
                 old_value = old_type.values.get(value_name)
-                if old_value is not None and old_value.deprecation_reason != value.deprecation_reason:
+                if (
+                    old_value is not None
+                    and old_value.deprecation_reason != value.deprecation_reason
+                ):
                     note("VALUE_DEPRECATION_CHANGED", f"{name}.{value_name} deprecation changed.")
     return safe
 

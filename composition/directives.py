@@ -18,16 +18,18 @@ from composition.printer import description
 from composition.subgraph import FEDERATION_DEFINITIONS, Subgraph
 from composition.typerefs import merge_type_references
 
-EXECUTABLE_LOCATIONS = frozenset({
-    DirectiveLocation.QUERY,
-    DirectiveLocation.MUTATION,
-    DirectiveLocation.SUBSCRIPTION,
-    DirectiveLocation.FIELD,
-    DirectiveLocation.FRAGMENT_DEFINITION,
-    DirectiveLocation.FRAGMENT_SPREAD,
-    DirectiveLocation.INLINE_FRAGMENT,
-    DirectiveLocation.VARIABLE_DEFINITION,
-})
+EXECUTABLE_LOCATIONS = frozenset(
+    {
+        DirectiveLocation.QUERY,
+        DirectiveLocation.MUTATION,
+        DirectiveLocation.SUBSCRIPTION,
+        DirectiveLocation.FIELD,
+        DirectiveLocation.FRAGMENT_DEFINITION,
+        DirectiveLocation.FRAGMENT_SPREAD,
+        DirectiveLocation.INLINE_FRAGMENT,
+        DirectiveLocation.VARIABLE_DEFINITION,
+    }
+)
 _NOT_COMPOSED = frozenset(
     {d.name for d in specified_directives}
     | {

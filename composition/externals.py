@@ -31,32 +31,38 @@ def check_externals(
         for _, field in externals
     )
     if invalid_type:
-        errors.append(CompositionError(
-            "EXTERNAL_TYPE_MISMATCH",
-            f'Type of field "{coordinate}" is incompatible across subgraphs (where marked '
-            "@external): it "
-            + types_by_subgraph([(name, str(field.type)) for name, field in everyone]),
-        ))
+        errors.append(
+            CompositionError(
+                "EXTERNAL_TYPE_MISMATCH",
+                f'Type of field "{coordinate}" is incompatible across subgraphs (where marked '
+                "@external): it "
+                + types_by_subgraph([(name, str(field.type)) for name, field in everyone]),
+            )
+        )
     for argument in arguments:
         missing = [name for name, field in externals if argument.name not in field.args]
         if missing:
-            errors.append(CompositionError(
-                "EXTERNAL_ARGUMENT_MISSING",
-                f'Field "{coordinate}" is missing argument "{coordinate}({argument.name}:)" in '
-                f"some subgraphs where it is marked @external: it is not declared in subgraph"
-                f'{"s" if len(missing) > 1 else ""} {quoted_list(missing)}.',
-            ))
+            errors.append(
+                CompositionError(
+                    "EXTERNAL_ARGUMENT_MISSING",
+                    f'Field "{coordinate}" is missing argument "{coordinate}({argument.name}:)" in '
+                    f"some subgraphs where it is marked @external: it is not declared in subgraph"
+                    f"{'s' if len(missing) > 1 else ''} {quoted_list(missing)}.",
+                )
+            )
             continue
         for name, field in externals:
             declared = field.args[argument.name]
             if str(declared.type) != argument.type:
-                errors.append(CompositionError(
-                    "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
-                    f'Type of argument "{coordinate}({argument.name}:)" is incompatible across '
-                    f'subgraphs (where "{coordinate}" is marked @external): it has type '
-                    f'"{declared.type}" in subgraph "{name}" but type "{argument.type}" in the '
-                    "others",
-                ))
+                errors.append(
+                    CompositionError(
+                        "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+                        f'Type of argument "{coordinate}({argument.name}:)" is incompatible across '
+                        f'subgraphs (where "{coordinate}" is marked @external): it has type '
+                        f'"{declared.type}" in subgraph "{name}" but type "{argument.type}" in the '
+                        "others",
+                    )
+                )
             node = declared.ast_node
             default = (
                 print_value(node.default_value)
@@ -64,10 +70,12 @@ def check_externals(
                 else None
             )
             if default != argument.default:
-                errors.append(CompositionError(
-                    "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
-                    f'Argument "{coordinate}({argument.name}:)" has incompatible defaults across '
-                    f'subgraphs (where "{coordinate}" is marked @external): it has default value '
-                    f'{default} in subgraph "{name}" but {argument.default} in the others',
-                ))
+                errors.append(
+                    CompositionError(
+                        "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+                        f'Argument "{coordinate}({argument.name}:)" has incompatible defaults across '
+                        f'subgraphs (where "{coordinate}" is marked @external): it has default value '
+                        f'{default} in subgraph "{name}" but {argument.default} in the others',
+                    )
+                )
     return errors

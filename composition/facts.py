@@ -107,12 +107,16 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
             for directive in applied(definition, "provides"):
                 text = str(argument(directive, "fields") or "")
                 target = get_named_type(definition.type)
-                if not isinstance(target, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
-                    errors.append(CompositionError(
-                        "PROVIDES_ON_NON_OBJECT_FIELD",
-                        f'[{name}] Invalid @provides directive on field "{coordinate}": field has '
-                        f'type "{definition.type}" which is not a Composite Type',
-                    ))
+                if not isinstance(
+                    target, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+                ):
+                    errors.append(
+                        CompositionError(
+                            "PROVIDES_ON_NON_OBJECT_FIELD",
+                            f'[{name}] Invalid @provides directive on field "{coordinate}": field has '
+                            f'type "{definition.type}" which is not a Composite Type',
+                        )
+                    )
                     continue
                 selection = resolve_field_set(subgraph.schema, target, text)
                 facts.provided.update(s.coordinate for s in selection.selected)
@@ -136,28 +140,36 @@ def _key_errors(
     ]
     for selected in selection.selected:
         if selected.field.args:
-            errors.append(CompositionError(
-                "KEY_FIELDS_HAS_ARGS",
-                f"{prefix}field {selected.coordinate} cannot be included because it has arguments "
-                "(fields with argument are not allowed in @key)",
-            ))
+            errors.append(
+                CompositionError(
+                    "KEY_FIELDS_HAS_ARGS",
+                    f"{prefix}field {selected.coordinate} cannot be included because it has arguments "
+                    "(fields with argument are not allowed in @key)",
+                )
+            )
         if selected.node.directives:
-            errors.append(CompositionError(
-                "KEY_HAS_DIRECTIVE_IN_FIELDS_ARGS",
-                f"{prefix}cannot have directive applications in the @key(fields:) argument",
-            ))
+            errors.append(
+                CompositionError(
+                    "KEY_HAS_DIRECTIVE_IN_FIELDS_ARGS",
+                    f"{prefix}cannot have directive applications in the @key(fields:) argument",
+                )
+            )
         named = get_named_type(selected.field.type)
         kind = (
-            "Interface" if isinstance(named, GraphQLInterfaceType)
-            else "Union" if isinstance(named, GraphQLUnionType)
+            "Interface"
+            if isinstance(named, GraphQLInterfaceType)
+            else "Union"
+            if isinstance(named, GraphQLUnionType)
             else None
         )
         if kind is not None:
-            errors.append(CompositionError(
-                "KEY_FIELDS_SELECT_INVALID_TYPE",
-                f'{prefix}field "{selected.coordinate}" is a {kind} type which is not allowed '
-                "in @key",
-            ))
+            errors.append(
+                CompositionError(
+                    "KEY_FIELDS_SELECT_INVALID_TYPE",
+                    f'{prefix}field "{selected.coordinate}" is a {kind} type which is not allowed '
+                    "in @key",
+                )
+            )
     return errors
 
 
@@ -172,8 +184,7 @@ def _selection_errors(
     code = directive.upper()
     prefix = f'[{subgraph}] On field "{coordinate}", for @{directive}(fields: "{text}"): '
     errors = [
-        CompositionError(f"{code}_INVALID_FIELDS", prefix + _explain(p))
-        for p in selection.problems
+        CompositionError(f"{code}_INVALID_FIELDS", prefix + _explain(p)) for p in selection.problems
     ]
     for selected in selection.selected:
         # A field nested under an external field needs no @external of its own.
@@ -181,11 +192,13 @@ def _selection_errors(
             continue
         if any(a in facts.external for a in selected.ancestors):
             continue
-        errors.append(CompositionError(
-            f"{code}_FIELDS_MISSING_EXTERNAL",
-            f'{prefix}field "{selected.coordinate}" should not be part of a @{directive} since it '
-            "is already provided by this subgraph (it is not marked @external)",
-        ))
+        errors.append(
+            CompositionError(
+                f"{code}_FIELDS_MISSING_EXTERNAL",
+                f'{prefix}field "{selected.coordinate}" should not be part of a @{directive} since it '
+                "is already provided by this subgraph (it is not marked @external)",
+            )
+        )
     return errors
 
 
@@ -208,7 +221,7 @@ def _unsupported(subgraph: Subgraph) -> list[CompositionError]:
     return [
         CompositionError(
             "UNSUPPORTED_FEATURE",
-            f'[{subgraph.name}] @{name} is not composed by this composer yet: remove it or '
+            f"[{subgraph.name}] @{name} is not composed by this composer yet: remove it or "
             "compose with Apollo's composition",
         )
         for name in dict.fromkeys(used)
@@ -228,11 +241,13 @@ def _interface_keys_on_implementations(
             for implementation in subgraph.schema.get_possible_types(named):
                 have = {" ".join(k.fields.split()) for k in facts.keys.get(implementation.name, [])}
                 if wanted not in have:
-                    errors.append(CompositionError(
-                        "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
-                        f'[{subgraph.name}] Key @key(fields: "{key.fields}") on interface type '
-                        f'"{named.name}" is missing on implementation type "{implementation.name}".',
-                    ))
+                    errors.append(
+                        CompositionError(
+                            "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
+                            f'[{subgraph.name}] Key @key(fields: "{key.fields}") on interface type '
+                            f'"{named.name}" is missing on implementation type "{implementation.name}".',
+                        )
+                    )
     return errors
 
 
@@ -254,13 +269,15 @@ def _unused_externals(subgraph: Subgraph, facts: SubgraphFacts) -> list[Composit
             continue
         if subgraph.is_fed1:
             continue
-        errors.append(CompositionError(
-            "EXTERNAL_UNUSED",
-            f'[{subgraph.name}] Field "{coordinate}" is marked @external but is not used in any '
-            "federation directive (@key, @provides, @requires) or to satisfy an interface; "
-            "the field declaration has no use and should be removed (or the field should not be "
-            "@external).",
-        ))
+        errors.append(
+            CompositionError(
+                "EXTERNAL_UNUSED",
+                f'[{subgraph.name}] Field "{coordinate}" is marked @external but is not used in any '
+                "federation directive (@key, @provides, @requires) or to satisfy an interface; "
+                "the field declaration has no use and should be removed (or the field should not be "
+                "@external).",
+            )
+        )
     return errors
 
 
@@ -274,11 +291,13 @@ def _merged_directives_on_externals(
         definition = _composite_fields(parent)[field_name]
         for name in ("tag", "inaccessible"):
             for node in applied(definition, name):
-                errors.append(CompositionError(
-                    "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
-                    f"[{subgraph.name}] Cannot apply merged directive {print_ast(node)} to external "
-                    f'field "{coordinate}"',
-                ))
+                errors.append(
+                    CompositionError(
+                        "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
+                        f"[{subgraph.name}] Cannot apply merged directive {print_ast(node)} to external "
+                        f'field "{coordinate}"',
+                    )
+                )
     return errors
 
 

@@ -58,8 +58,11 @@ def _drop_syntactic_externals(
         if not keys:
             # No key of its own: the key another subgraph declares for the type.
             keys = next(
-                (f.keys[named.name][:1] for s, f in zip(subgraphs, facts, strict=True)
-                 if s is not subgraph and f.keys.get(named.name)),
+                (
+                    f.keys[named.name][:1]
+                    for s, f in zip(subgraphs, facts, strict=True)
+                    if s is not subgraph and f.keys.get(named.name)
+                ),
                 [],
             )
         for key in keys:
@@ -87,14 +90,19 @@ def _drop_inactive_field_sets(subgraph: Subgraph, own: SubgraphFacts) -> None:
 
 
 def _active(
-    subgraph: Subgraph, parent: GraphQLNamedType, selection_set: SelectionSetNode, external: set[str]
+    subgraph: Subgraph,
+    parent: GraphQLNamedType,
+    selection_set: SelectionSetNode,
+    external: set[str],
 ) -> str:
     """The selections that reach an external field, printed on one line."""
     kept: list[str] = []
     for selection in selection_set.selections:
         if isinstance(selection, InlineFragmentNode) and selection.type_condition is not None:
             condition = subgraph.schema.type_map.get(selection.type_condition.name.value)
-            inner = _active(subgraph, condition, selection.selection_set, external) if condition else ""
+            inner = (
+                _active(subgraph, condition, selection.selection_set, external) if condition else ""
+            )
             if inner:
                 kept.append(f"... on {condition.name} {{ {inner} }}")  # type: ignore[union-attr]
         elif isinstance(selection, FieldNode):

@@ -88,29 +88,35 @@ def _apply_overrides(
         if fs.override_from is None:
             continue
         if fs.override_from == name:
-            errors.append(CompositionError(
-                "OVERRIDE_FROM_SELF_ERROR",
-                f'Source and destination subgraphs "{name}" are the same for overridden field '
-                f'"{coordinate}"',
-            ))
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_FROM_SELF_ERROR",
+                    f'Source and destination subgraphs "{name}" are the same for overridden field '
+                    f'"{coordinate}"',
+                )
+            )
             continue
         if coordinate in fs.source.facts.external:
-            errors.append(CompositionError(
-                "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
-                f'"{coordinate}" on "{name}" is marked with directive "@external"',
-            ))
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
+                    f'"{coordinate}" on "{name}" is marked with directive "@external"',
+                )
+            )
             continue
         target = by_subgraph.get(fs.override_from)
         if target is None:
             continue
         if target.override_from is not None:
-            errors.append(CompositionError(
-                "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
-                f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
-                "directive is allowed per field.",
-            ))
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
+                    f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
+                    f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
+                    "directive is allowed per field.",
+                )
+            )
             continue
         if coordinate in target.source.facts.external:
             continue
@@ -134,21 +140,27 @@ def _merge_field(
     typed = [fs for fs in field_sources if fs not in externals] or field_sources
     field_type = merge_type_references([fs.field.type for fs in typed], relations, output=True)
     if field_type is None:
-        errors.append(CompositionError(
-            "FIELD_TYPE_MISMATCH",
-            f'Type of field "{coordinate}" is incompatible across subgraphs: it '
-            + types_by_subgraph([(fs.source.subgraph.name, str(fs.field.type)) for fs in typed]),
-        ))
+        errors.append(
+            CompositionError(
+                "FIELD_TYPE_MISMATCH",
+                f'Type of field "{coordinate}" is incompatible across subgraphs: it '
+                + types_by_subgraph(
+                    [(fs.source.subgraph.name, str(fs.field.type)) for fs in typed]
+                ),
+            )
+        )
         return None
     all_equal = len({str(fs.field.type) for fs in typed}) == 1
     facts_external = [coordinate in fs.source.facts.external for fs in field_sources]
     if all(facts_external) and merged.kind == "object":
         names = [fs.source.subgraph.name for fs in field_sources]
-        errors.append(CompositionError(
-            "EXTERNAL_MISSING_ON_BASE",
-            f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
-            f'(subgraph{"s" if len(names) > 1 else ""} {quoted_list(names)}).',
-        ))
+        errors.append(
+            CompositionError(
+                "EXTERNAL_MISSING_ON_BASE",
+                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
+                f"(subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
+            )
+        )
     if merged.kind == "object":
         _check_sharing(coordinate, field_sources, errors)
     resolving = [fs for fs in field_sources if not (fs.overridden and not fs.label)]
@@ -173,15 +185,17 @@ def _merge_field(
         directives=tags + access_control(elements) + deprecation(elements),
     )
     if externals and len(typed) < len(field_sources):
-        errors.extend(check_externals(
-            coordinate,
-            field_type,
-            all_equal,
-            arguments,
-            [(fs.source.subgraph.name, fs.field) for fs in externals],
-            [(fs.source.subgraph.name, fs.field) for fs in field_sources],
-            relations,
-        ))
+        errors.extend(
+            check_externals(
+                coordinate,
+                field_type,
+                all_equal,
+                arguments,
+                [(fs.source.subgraph.name, fs.field) for fs in externals],
+                [(fs.source.subgraph.name, fs.field) for fs in field_sources],
+                relations,
+            )
+        )
     if _needs_join_field(merged.name, sources, field_sources, all_equal):
         result.join = [
             _join_field(fs, coordinate, all_equal)
@@ -248,17 +262,12 @@ def _check_sharing(
         fs
         for fs in field_sources
         if not fs.overridden
-        and (
-            coordinate not in fs.source.facts.external
-            or coordinate in fs.source.facts.provided
-        )
+        and (coordinate not in fs.source.facts.external or coordinate in fs.source.facts.provided)
     ]
     if len(resolving) < 2:
         return
     unshared = [
-        fs.source.subgraph.name
-        for fs in resolving
-        if coordinate not in fs.source.facts.shareable
+        fs.source.subgraph.name for fs in resolving if coordinate not in fs.source.facts.shareable
     ]
     if not unshared:
         return
@@ -266,13 +275,15 @@ def _check_sharing(
     where = (
         "in all of them"
         if len(unshared) == len(names)
-        else f'in subgraph{"s" if len(unshared) > 1 else ""} {quoted_list(unshared)}'
+        else f"in subgraph{'s' if len(unshared) > 1 else ''} {quoted_list(unshared)}"
     )
-    errors.append(CompositionError(
-        "INVALID_FIELD_SHARING",
-        f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved '
-        f"from subgraphs {quoted_list(names)} and defined as non-shareable {where}",
-    ))
+    errors.append(
+        CompositionError(
+            "INVALID_FIELD_SHARING",
+            f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved '
+            f"from subgraphs {quoted_list(names)} and defined as non-shareable {where}",
+        )
+    )
 
 
 def merge_input_fields(
@@ -311,9 +322,11 @@ def merge_input_fields(
             ]
         merged.fields[name] = result
     if not merged.fields:
-        errors.append(CompositionError(
-            "EMPTY_MERGED_INPUT_TYPE",
-            f'None of the fields of input object type "{merged.name}" are consistently defined '
-            "in all the subgraphs defining that type. As only fields common to all subgraphs "
-            "are merged, this would result in an empty type.",
-        ))
+        errors.append(
+            CompositionError(
+                "EMPTY_MERGED_INPUT_TYPE",
+                f'None of the fields of input object type "{merged.name}" are consistently defined '
+                "in all the subgraphs defining that type. As only fields common to all subgraphs "
+                "are merged, this would result in an empty type.",
+            )
+        )

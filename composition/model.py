@@ -20,7 +20,9 @@ def literal(value: str) -> str:
 def print_value(value: ValueNode) -> str:
     """A literal as graphql-js prints it (objects without inner spaces: ``{a: 1}``)."""
     if isinstance(value, ObjectValueNode):
-        return "{" + ", ".join(f"{f.name.value}: {print_value(f.value)}" for f in value.fields) + "}"
+        return (
+            "{" + ", ".join(f"{f.name.value}: {print_value(f.value)}" for f in value.fields) + "}"
+        )
     if isinstance(value, ListValueNode):
         return "[" + ", ".join(print_value(v) for v in value.values) + "]"
     return print_ast(value)

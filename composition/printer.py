@@ -5,7 +5,6 @@ definitions and the types, each sorted by name."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from graphql import StringValueNode, print_ast
 from graphql.language.block_string import is_printable_as_block_string
@@ -13,6 +12,7 @@ from graphql.language.block_string import is_printable_as_block_string
 from composition.access import access_definitions
 from composition.model import (
     MergedArgument,
+    MergedEnumValue,
     MergedField,
     MergedType,
     Supergraph,
@@ -129,7 +129,9 @@ def print_supergraph(supergraph: Supergraph) -> str:
     directives.update(access_directives)
     types.update(access_scalars)
     if inaccessible is not None:
-        directives[inaccessible] = INACCESSIBLE_DEFINITION.replace("@inaccessible", f"@{inaccessible}")
+        directives[inaccessible] = INACCESSIBLE_DEFINITION.replace(
+            "@inaccessible", f"@{inaccessible}"
+        )
     if tag is not None:
         directives[tag] = TAG_DEFINITION.replace("@tag", f"@{tag}")
     graph_values = "".join(
@@ -227,20 +229,21 @@ def print_type(merged: MergedType) -> str:
     flags = ["@inaccessible"] if merged.inaccessible else []
     applied = [*merged.join, *flags, *merged.member_join, *merged.directives]
     text = description(merged.description) + header + "".join(f"\n  {d}" for d in applied)
-    body: Callable[[], str] | None = None
     if merged.kind in ("object", "interface", "input"):
-        fields = list(merged.fields.values())
-        body = lambda: _block([_field(f, i == 0) for i, f in enumerate(fields)])  # noqa: E731
-    elif merged.kind == "enum":
-        values = list(merged.values.values())
-        body = lambda: _block([  # noqa: E731
-            description(v.description, "  ", i == 0)
-            + f"  {v.name}"
-            + _applied((["@inaccessible"] if v.inaccessible else []) + v.join + v.directives)
-            for i, v in enumerate(values)
-        ])
-    elif merged.kind == "union":
+        fields = merged.fields.values()
+        return text + "\n" + _block([_field(f, i == 0) for i, f in enumerate(fields)])
+    if merged.kind == "enum":
+        values = merged.values.values()
+        return text + "\n" + _block([_enum_value(v, i == 0) for i, v in enumerate(values)])
+    if merged.kind == "union":
         return text + "\n = " + " | ".join(merged.members)
-    if body is None:
-        return text
-    return text + "\n" + body()
+    return text
+
+
+def _enum_value(value: MergedEnumValue, first: bool) -> str:
+    flags = ["@inaccessible"] if value.inaccessible else []
+    return (
+        description(value.description, "  ", first)
+        + f"  {value.name}"
+        + _applied(flags + value.join + value.directives)
+    )

@@ -220,11 +220,11 @@ def _error(
     ]
     if others:
         reasons.append(
-            f'- subgraph{"s" if len(others) > 1 else ""} '
+            f"- subgraph{'s' if len(others) > 1 else ''} "
             + ", ".join(f'"{o}"' for o in others)
             + f' resolve{"" if len(others) > 1 else "s"} "{coordinate}" but cannot be reached: '
             f'no resolvable @key of "{state.type_name}" there can be satisfied from subgraph'
-            f'{"s" if len(state.subgraphs) > 1 else ""} '
+            f"{'s' if len(state.subgraphs) > 1 else ''} "
             + ", ".join(f'"{graph.subgraphs[i].name}"' for i in sorted(state.subgraphs))
             + "."
         )

@@ -48,7 +48,7 @@ from composition.errors import CompositionError
 from composition.links import FEDERATION_DIRECTIVES, FederationLink, read_federation_link
 
 # Canonical federation definitions every loaded subgraph is built with.
-FEDERATION_DEFINITIONS = parse('''
+FEDERATION_DEFINITIONS = parse("""
 scalar federation__FieldSet
 scalar federation__Scope
 scalar federation__Policy
@@ -82,7 +82,7 @@ directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION |
 | OBJECT | SCALAR
 directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], \
 requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
-''')
+""")
 
 PLUMBING_TYPES = frozenset({"_Any", "_Entity", "_Service", "link__Import", "link__Purpose"})
 PLUMBING_FIELDS = frozenset({"_service", "_entities"})
@@ -241,9 +241,7 @@ def _canonical_document(
     drop_directives = set(link.directive_names) | set(FEDERATION_DIRECTIVES) | {"link"}
     drop_types = PLUMBING_TYPES | set(link.type_names) | {"FieldSet", "_FieldSet"}
     kept: list[Any] = []
-    defined = {
-        d.name.value for d in document.definitions if isinstance(d, TypeDefinitionNode)
-    }
+    defined = {d.name.value for d in document.definitions if isinstance(d, TypeDefinitionNode)}
     extension_types: set[str] = set()
     for original in document.definitions:
         definition: Any = original
@@ -262,7 +260,9 @@ def _canonical_document(
                 **{key: getattr(definition, key) for key in definition.keys if key != "loc"}
             )
         if isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
-            fields = tuple(f for f in definition.fields or () if f.name.value not in PLUMBING_FIELDS)
+            fields = tuple(
+                f for f in definition.fields or () if f.name.value not in PLUMBING_FIELDS
+            )
             if definition.fields and not fields:
                 continue
             definition = type(definition)(

@@ -186,11 +186,16 @@ def _baseline(schema_dir: Path, ref: str | None) -> str | None:
     try:
         top = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=True, cwd=path.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=path.parent,
         ).stdout.strip()
         shown = subprocess.run(
             ["git", "show", f"{ref}:{path.relative_to(top).as_posix()}"],
-            capture_output=True, text=True, cwd=top,
+            capture_output=True,
+            text=True,
+            cwd=top,
         )
     except (OSError, subprocess.CalledProcessError) as exc:
         raise CommandError(f"cannot read the supergraph at {ref}: {exc}") from None

@@ -8,10 +8,12 @@ from composition.links import read_federation_link
 
 
 def test_imported_directives_keep_their_bare_or_renamed_names() -> None:
-    link = read_federation_link(parse(
-        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", '
-        'import: ["@key", {name: "@shareable", as: "@shared"}, "FieldSet"])'
-    ))
+    link = read_federation_link(
+        parse(
+            'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", '
+            'import: ["@key", {name: "@shareable", as: "@shared"}, "FieldSet"])'
+        )
+    )
     assert link.version == (2, 5)
     assert link.directive_names["key"] == "key"
     assert link.directive_names["shared"] == "shareable"
@@ -21,10 +23,12 @@ def test_imported_directives_keep_their_bare_or_renamed_names() -> None:
 
 
 def test_a_namespace_prefixes_the_directives_not_imported() -> None:
-    link = read_federation_link(parse(
-        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", as: "fed", '
-        'import: ["@key"])'
-    ))
+    link = read_federation_link(
+        parse(
+            'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", as: "fed", '
+            'import: ["@key"])'
+        )
+    )
     assert link.directive_names["fed__shareable"] == "shareable"
     assert "federation__shareable" not in link.directive_names
 

@@ -20,7 +20,9 @@ from beyond.commands.schema import (
 )
 
 HEADER = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
-ACCOUNTS = HEADER + """
+ACCOUNTS = (
+    HEADER
+    + """
 type User @key(fields: "id") {
   id: ID!
   name: String
@@ -30,12 +32,16 @@ type Query {
   me: User
 }
 """
-SOCIAL = HEADER + """
+)
+SOCIAL = (
+    HEADER
+    + """
 type User @key(fields: "id") {
   id: ID!
   followerCount: Int!
 }
 """
+)
 ROUTING = """
 [subgraphs.accounts]
 dev = "http://127.0.0.1:4001/graphql"
@@ -57,7 +63,10 @@ def test_compose_writes_the_subgraphs_and_the_supergraph(schema_dir: Path) -> No
     compose_schema_dir(schema_dir, {"accounts": ACCOUNTS, "social": SOCIAL})
     assert (schema_dir / "subgraphs" / "accounts.graphql").read_text() == ACCOUNTS
     supergraph = (schema_dir / "supergraph.graphql").read_text()
-    assert 'ACCOUNTS @join__graph(name: "accounts", url: "http://127.0.0.1:4001/graphql")' in supergraph
+    assert (
+        'ACCOUNTS @join__graph(name: "accounts", url: "http://127.0.0.1:4001/graphql")'
+        in supergraph
+    )
     assert "followerCount: Int! @join__field(graph: SOCIAL)" in supergraph
 
 
@@ -138,9 +147,7 @@ def test_routing_for_an_unknown_environment_is_an_error(schema_dir: Path) -> Non
 
 
 def test_the_cli_composes_and_checks(schema_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "beyond.commands.schema.exported_sdls", lambda: {"accounts": ACCOUNTS}
-    )
+    monkeypatch.setattr("beyond.commands.schema.exported_sdls", lambda: {"accounts": ACCOUNTS})
     assert main(["schema", "check", "--schema-dir", str(schema_dir)]) == 1
     assert main(["schema", "compose", "--schema-dir", str(schema_dir)]) == 0
     assert main(["schema", "check", "--schema-dir", str(schema_dir)]) == 0
