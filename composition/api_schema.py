@@ -87,7 +87,9 @@ class _Prune(Visitor):
     enter_input_value_definition = _member
     enter_enum_value_definition = _member
 
-    def enter_named_type(self, node: NamedTypeNode, _key: Any, _parent: Any, path: Any, *_: Any) -> object:
+    def enter_named_type(
+        self, node: NamedTypeNode, _key: Any, _parent: Any, path: Any, *_: Any
+    ) -> object:
         # Union members and implemented interfaces that are hidden disappear with them.
         in_list = "types" in path or "interfaces" in path
         return self.REMOVE if in_list and node.name.value in self.hidden_types else None

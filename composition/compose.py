@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from composition.directives import merge_executable_directives
 from composition.errors import CompositionError
 from composition.facts import SubgraphFacts, analyse
+from composition.fed1 import upgrade_fed1
 from composition.graph_rules import valid_schema
 from composition.inaccessible import inaccessible_rules
 from composition.merge import merge
 from composition.printer import print_supergraph
+from composition.satisfiability import check_satisfiability
 from composition.subgraph import Subgraph, SubgraphSDL, load_subgraph
 
 
@@ -43,11 +46,16 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
         subgraph_facts, subgraph_errors = analyse(subgraph)
         facts.append(subgraph_facts)
         errors.extend(subgraph_errors)
-    if errors:
-        return CompositionResult(None, tuple(errors))
+    # Merging goes on past the subgraphs' own errors, so that one run reports both; the
+    # checks of the merged graph need a sound merge and run only when all is well so far.
+    upgrade_fed1(loaded, facts)
     supergraph, merge_errors = merge(loaded, facts)
+    supergraph.executable_directives = merge_executable_directives(loaded)
     errors.extend(merge_errors)
-    errors.extend(inaccessible_rules(supergraph))
+    if not errors:
+        errors.extend(inaccessible_rules(supergraph))
+    if not errors:
+        errors.extend(check_satisfiability(loaded, facts, supergraph))
     if errors:
         return CompositionResult(None, tuple(errors))
     supergraph_sdl = print_supergraph(supergraph)

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from graphql import (
+    GraphQLArgument,
     GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -22,6 +25,8 @@ from graphql import (
 )
 
 from composition.api_schema import api_schema
+
+Typed = GraphQLField | GraphQLArgument | GraphQLInputField
 
 
 class Severity(Enum):
@@ -92,16 +97,15 @@ def _safe_changes(old: GraphQLSchema, new: GraphQLSchema) -> list[SchemaChange]:
         ):
             for field_name, new_field in new_type.fields.items():
                 old_field = old_type.fields.get(field_name)
-                if old_field is not None and str(old_field.type) != str(new_field.type):
-                    note(
-                        "INPUT_FIELD_CHANGED_KIND",
-                        f"{name}.{field_name} changed type from {old_field.type} to "
-                        f"{new_field.type}.",
-                    )
+                if old_field is not None:
+                    _type_change(note, "INPUT_FIELD", f"{name}.{field_name}", old_field, new_field)
         elif isinstance(new_type, GraphQLEnumType) and isinstance(old_type, GraphQLEnumType):
             for value_name, value in new_type.values.items():
                 old_value = old_type.values.get(value_name)
-                if old_value is not None and old_value.deprecation_reason != value.deprecation_reason:
+                if (
+                    old_value is not None
+                    and old_value.deprecation_reason != value.deprecation_reason
+                ):
                     note("VALUE_DEPRECATION_CHANGED", f"{name}.{value_name} deprecation changed.")
     return safe
 
@@ -118,20 +122,19 @@ def _fields(
         if old_field is None:
             note("FIELD_ADDED", f"{coordinate} was added.")
             continue
-        if str(old_field.type) != str(new_field.type):
-            note(
-                "FIELD_CHANGED_KIND",
-                f"{coordinate} changed type from {old_field.type} to {new_field.type}.",
-            )
+        _type_change(note, "FIELD", coordinate, old_field, new_field)
         if old_field.deprecation_reason != new_field.deprecation_reason:
             note("FIELD_DEPRECATION_CHANGED", f"{coordinate} deprecation changed.")
         if old_field.description != new_field.description:
             note("DESCRIPTION_CHANGED", f"{coordinate} has a new description.")
         for arg_name, new_arg in new_field.args.items():
             old_arg = old_field.args.get(arg_name)
-            if old_arg is not None and str(old_arg.type) != str(new_arg.type):
-                note(
-                    "ARG_CHANGED_KIND",
-                    f"{coordinate}({arg_name}:) changed type from {old_arg.type} to "
-                    f"{new_arg.type}.",
-                )
+            if old_arg is not None:
+                _type_change(note, "ARG", f"{coordinate}({arg_name}:)", old_arg, new_arg)
+
+
+def _type_change(
+    note: Callable[[str, str], None], kind: str, coordinate: str, old: Typed, new: Typed
+) -> None:
+    if str(old.type) != str(new.type):
+        note(f"{kind}_CHANGED_KIND", f"{coordinate} changed type from {old.type} to {new.type}.")

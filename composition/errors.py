@@ -3,6 +3,7 @@ subgraphs and the schema coordinate involved."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -17,7 +18,7 @@ class CompositionError:
         return f"{self.code}: {self.message}"
 
 
-def quoted_list(names: list[str] | tuple[str, ...]) -> str:
+def quoted_list(names: Sequence[str]) -> str:
     """``"a"``, ``"a" and "b"``, ``"a", "b" and "c"``: how Apollo lists subgraphs in messages."""
     quoted = [f'"{n}"' for n in names]
     if len(quoted) <= 1:

@@ -19,8 +19,15 @@ from graphql import (
     GraphQLObjectType,
 )
 
-from composition.arguments import is_required, merge_arguments, merge_default, types_by_subgraph
+from composition.access import access_control
+from composition.arguments import (
+    INPUT_FIELD,
+    merge_arguments,
+    merge_input_value,
+    types_by_subgraph,
+)
 from composition.errors import CompositionError, quoted_list
+from composition.externals import check_externals
 from composition.model import MergedField, MergedType, directive, literal
 from composition.sources import Source, deprecation, merge_description, tags_and_flags
 from composition.subgraph import applied, argument
@@ -54,7 +61,10 @@ def merge_fields(
             FieldSource(s, s.type.fields[name])  # type: ignore[attr-defined]
             for s in sources
             if name in s.type.fields  # type: ignore[attr-defined]
+            and f"{merged.name}.{name}" not in s.facts.removed
         ]
+        if not field_sources:
+            continue
         coordinate = f"{merged.name}.{name}"
         _apply_overrides(coordinate, field_sources, errors)
         merged_field = _merge_field(merged, name, sources, field_sources, relations, errors)
@@ -78,38 +88,42 @@ def _apply_overrides(
         if fs.override_from is None:
             continue
         if fs.override_from == name:
-            errors.append(CompositionError(
-                "OVERRIDE_FROM_SELF_ERROR",
-                f'Source and destination subgraphs "{name}" are the same for overridden field '
-                f'"{coordinate}"',
-            ))
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_FROM_SELF_ERROR",
+                    f'Source and destination subgraphs "{name}" are the same for overridden field '
+                    f'"{coordinate}"',
+                )
+            )
             continue
         if coordinate in fs.source.facts.external:
-            errors.append(CompositionError(
-                "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
-                f'"{coordinate}" on "{name}" is marked with directive "@external"',
-            ))
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
+                    f'"{coordinate}" on "{name}" is marked with directive "@external"',
+                )
+            )
             continue
         target = by_subgraph.get(fs.override_from)
         if target is None:
             continue
         if target.override_from is not None:
-            errors.append(CompositionError(
-                "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
-                f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
-                "directive is allowed per field.",
-            ))
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
+                    f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
+                    f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
+                    "directive is allowed per field.",
+                )
+            )
             continue
         if coordinate in target.source.facts.external:
             continue
-        if fs.label is not None:
-            target.label = fs.label
-            target.overridden = True
-            continue
         target.overridden = True
         target.used_overridden = target.source.facts.used(coordinate)
+        if fs.label is not None:
+            target.label = fs.label
 
 
 def _merge_field(
@@ -121,24 +135,32 @@ def _merge_field(
     errors: list[CompositionError],
 ) -> MergedField | None:
     coordinate = f"{merged.name}.{name}"
-    field_type = merge_type_references(
-        [fs.field.type for fs in field_sources], relations, output=True
-    )
+    # The type merges over the subgraphs that resolve the field; externals are checked apart.
+    externals = [fs for fs in field_sources if coordinate in fs.source.facts.external]
+    typed = [fs for fs in field_sources if fs not in externals] or field_sources
+    field_type = merge_type_references([fs.field.type for fs in typed], relations, output=True)
     if field_type is None:
-        errors.append(CompositionError(
-            "FIELD_TYPE_MISMATCH",
-            f'Type of field "{coordinate}" is incompatible across subgraphs: it '
-            + types_by_subgraph([(fs.source.subgraph.name, str(fs.field.type)) for fs in field_sources]),
-        ))
+        errors.append(
+            CompositionError(
+                "FIELD_TYPE_MISMATCH",
+                f'Type of field "{coordinate}" is incompatible across subgraphs: it '
+                + types_by_subgraph(
+                    [(fs.source.subgraph.name, str(fs.field.type)) for fs in typed]
+                ),
+            )
+        )
         return None
+    all_equal = len({str(fs.field.type) for fs in typed}) == 1
     facts_external = [coordinate in fs.source.facts.external for fs in field_sources]
     if all(facts_external) and merged.kind == "object":
         names = [fs.source.subgraph.name for fs in field_sources]
-        errors.append(CompositionError(
-            "EXTERNAL_MISSING_ON_BASE",
-            f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
-            f'(subgraph{"s" if len(names) > 1 else ""} {quoted_list(names)}).',
-        ))
+        errors.append(
+            CompositionError(
+                "EXTERNAL_MISSING_ON_BASE",
+                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
+                f"(subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
+            )
+        )
     if merged.kind == "object":
         _check_sharing(coordinate, field_sources, errors)
     resolving = [fs for fs in field_sources if not (fs.overridden and not fs.label)]
@@ -160,9 +182,20 @@ def _merge_field(
         merge_description(elements),
         arguments,
         inaccessible=inaccessible,
-        directives=tags + deprecation(elements),
+        directives=tags + access_control(elements) + deprecation(elements),
     )
-    all_equal = len({str(fs.field.type) for fs in field_sources}) == 1
+    if externals and len(typed) < len(field_sources):
+        errors.extend(
+            check_externals(
+                coordinate,
+                field_type,
+                all_equal,
+                arguments,
+                [(fs.source.subgraph.name, fs.field) for fs in externals],
+                [(fs.source.subgraph.name, fs.field) for fs in field_sources],
+                relations,
+            )
+        )
     if _needs_join_field(merged.name, sources, field_sources, all_equal):
         result.join = [
             _join_field(fs, coordinate, all_equal)
@@ -186,10 +219,19 @@ def _needs_join_field(
     coordinate = f"{type_name}.{field_sources[0].field.ast_node.name.value}"  # type: ignore[union-attr]
     return any(
         coordinate in fs.source.facts.external
-        or applied(fs.field, "requires")
-        or applied(fs.field, "provides")
+        or _field_set(fs, "requires", coordinate) is not None
+        or _field_set(fs, "provides", coordinate) is not None
         for fs in field_sources
     )
+
+
+def _field_set(fs: FieldSource, kind: str, coordinate: str) -> str | None:
+    """The @requires/@provides field set of a source as the supergraph records it."""
+    if (kind, coordinate) in fs.source.facts.field_sets:
+        return fs.source.facts.field_sets[(kind, coordinate)]
+    for applied_directive in applied(fs.field, kind):
+        return str(argument(applied_directive, "fields"))
+    return None
 
 
 def _join_field(fs: FieldSource, coordinate: str, all_equal: bool) -> str:
@@ -197,14 +239,17 @@ def _join_field(fs: FieldSource, coordinate: str, all_equal: bool) -> str:
     if fs.used_overridden and not fs.label:
         return directive("join__field", *arguments, ("usedOverridden", "true"))
     for kind in ("requires", "provides"):
-        for applied_directive in applied(fs.field, kind):
-            arguments.append((kind, literal(str(argument(applied_directive, "fields")))))
+        field_set = _field_set(fs, kind, coordinate)
+        if field_set is not None:
+            arguments.append((kind, literal(field_set)))
     if not all_equal:
         arguments.append(("type", literal(str(fs.field.type))))
     if coordinate in fs.source.facts.external:
         arguments.append(("external", "true"))
     if fs.override_from is not None:
         arguments.append(("override", literal(fs.override_from)))
+    if fs.used_overridden:
+        arguments.append(("usedOverridden", "true"))
     if fs.label is not None:
         arguments.append(("overrideLabel", literal(fs.label)))
     return directive("join__field", *arguments)
@@ -217,17 +262,12 @@ def _check_sharing(
         fs
         for fs in field_sources
         if not fs.overridden
-        and (
-            coordinate not in fs.source.facts.external
-            or coordinate in fs.source.facts.provided
-        )
+        and (coordinate not in fs.source.facts.external or coordinate in fs.source.facts.provided)
     ]
     if len(resolving) < 2:
         return
     unshared = [
-        fs.source.subgraph.name
-        for fs in resolving
-        if coordinate not in fs.source.facts.shareable and not fs.source.subgraph.is_fed1
+        fs.source.subgraph.name for fs in resolving if coordinate not in fs.source.facts.shareable
     ]
     if not unshared:
         return
@@ -235,13 +275,15 @@ def _check_sharing(
     where = (
         "in all of them"
         if len(unshared) == len(names)
-        else f'in subgraph{"s" if len(unshared) > 1 else ""} {quoted_list(unshared)}'
+        else f"in subgraph{'s' if len(unshared) > 1 else ''} {quoted_list(unshared)}"
     )
-    errors.append(CompositionError(
-        "INVALID_FIELD_SHARING",
-        f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved '
-        f"from subgraphs {quoted_list(names)} and defined as non-shareable {where}",
-    ))
+    errors.append(
+        CompositionError(
+            "INVALID_FIELD_SHARING",
+            f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved '
+            f"from subgraphs {quoted_list(names)} and defined as non-shareable {where}",
+        )
+    )
 
 
 def merge_input_fields(
@@ -259,33 +301,15 @@ def merge_input_fields(
             if name in s.type.fields  # type: ignore[attr-defined]
         ]
         missing = [s.subgraph.name for s in sources if name not in s.type.fields]  # type: ignore[attr-defined]
-        if missing:
-            required = [s.subgraph.name for s, f in present if is_required(f)]
-            if required:
-                errors.append(CompositionError(
-                    "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
-                    f'Input object field "{coordinate}" is required in some subgraphs but does '
-                    f"not appear in all subgraphs: it is required in subgraph "
-                    f"{quoted_list(required)} but does not appear in subgraph "
-                    f"{quoted_list(missing)}",
-                ))
+        value = merge_input_value(INPUT_FIELD, coordinate, present, missing, errors)
+        if value is None:
             continue
-        field_type = merge_type_references([f.type for _, f in present], set(), output=False)
-        if field_type is None:
-            errors.append(CompositionError(
-                "FIELD_TYPE_MISMATCH",
-                f'Type of field "{coordinate}" is incompatible across subgraphs: it '
-                + types_by_subgraph([(s.subgraph.name, str(f.type)) for s, f in present]),
-            ))
-            field_type = present[0][1].type
-        default = merge_default(
-            f'input field "{coordinate}"', "INPUT_FIELD_DEFAULT_MISMATCH", present, errors
-        )
+        field_type, default = value
         elements = [f for _, f in present]
         inaccessible, tags = tags_and_flags(elements)
         result = MergedField(
             name,
-            str(field_type),
+            field_type,
             merge_description(elements),
             default=default,
             inaccessible=inaccessible,
@@ -298,9 +322,11 @@ def merge_input_fields(
             ]
         merged.fields[name] = result
     if not merged.fields:
-        errors.append(CompositionError(
-            "EMPTY_MERGED_INPUT_TYPE",
-            f'None of the fields of input object type "{merged.name}" are consistently defined '
-            "in all the subgraphs defining that type. As only fields common to all subgraphs "
-            "are merged, this would result in an empty type.",
-        ))
+        errors.append(
+            CompositionError(
+                "EMPTY_MERGED_INPUT_TYPE",
+                f'None of the fields of input object type "{merged.name}" are consistently defined '
+                "in all the subgraphs defining that type. As only fields common to all subgraphs "
+                "are merged, this would result in an empty type.",
+            )
+        )

@@ -97,9 +97,7 @@ def _walk(
         if name == "__typename":
             continue
         fields = (
-            parent.fields
-            if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
-            else {}
+            parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
         )
         if name not in fields:
             problems.append(f'Cannot query field "{name}" on type "{parent.name}"')
@@ -114,9 +112,7 @@ def _walk(
                 )
                 continue
             nested = (*ancestors, f"{parent.name}.{name}")
-            fragments |= _walk(
-                schema, named, selection.selection_set, selected, problems, nested
-            )
+            fragments |= _walk(schema, named, selection.selection_set, selected, problems, nested)
         elif isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             problems.append(
                 f'Field "{parent.name}.{name}" of type "{named.name}" must have a selection of '

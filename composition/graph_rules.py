@@ -40,14 +40,34 @@ def interface_implementations(
                     for s in by_name.get(merged.name, ())
                     if interface_name in [i.name for i in getattr(s.type, "interfaces", ())]
                 ]
-                errors.append(CompositionError(
-                    "INTERFACE_FIELD_NO_IMPLEM",
-                    f'Interface field "{interface_name}.{field_name}" is declared in subgraph'
-                    f'{"s" if len(declared) > 1 else ""} {quoted_list(declared)} but type '
-                    f'"{merged.name}", which implements "{interface_name}" only in subgraph'
-                    f'{"s" if len(implementing) > 1 else ""} {quoted_list(implementing)} does not have '
-                    f'field "{field_name}".',
-                ))
+                errors.append(
+                    CompositionError(
+                        "INTERFACE_FIELD_NO_IMPLEM",
+                        f'Interface field "{interface_name}.{field_name}" is declared in subgraph'
+                        f"{'s' if len(declared) > 1 else ''} {quoted_list(declared)} but type "
+                        f'"{merged.name}", which implements "{interface_name}" only in subgraph'
+                        f"{'s' if len(implementing) > 1 else ''} {quoted_list(implementing)} does not have "
+                        f'field "{field_name}".',
+                    )
+                )
+    return errors
+
+
+def interface_object_usage(by_name: Mapping[str, Sequence[Source]]) -> list[CompositionError]:
+    """An ``@interfaceObject`` stands for an interface some subgraph defines."""
+    errors = []
+    for name, sources in by_name.items():
+        objects = [s.subgraph.name for s in sources if name in s.facts.interface_objects]
+        if objects and len(objects) == len(sources):
+            errors.append(
+                CompositionError(
+                    "INTERFACE_OBJECT_USAGE_ERROR",
+                    f'Type "{name}" is declared with @interfaceObject in all the subgraphs in which '
+                    f"it is defined (it is defined in subgraph{'s' if len(objects) > 1 else ''} "
+                    f"{quoted_list(objects)} but should be defined as an interface in at least one "
+                    "subgraph)",
+                )
+            )
     return errors
 
 

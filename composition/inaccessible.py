@@ -29,30 +29,40 @@ def inaccessible_rules(supergraph: Supergraph) -> list[CompositionError]:
     def referenced(type_ref: str, coordinate: str) -> None:
         name = _named(type_ref)
         if name in hidden:
-            errors.append(CompositionError(
-                "REFERENCED_INACCESSIBLE",
-                f'Type "{name}" is @inaccessible but is referenced by "{coordinate}", which is in '
-                "the API schema.",
-            ))
+            errors.append(
+                CompositionError(
+                    "REFERENCED_INACCESSIBLE",
+                    f'Type "{name}" is @inaccessible but is referenced by "{coordinate}", which is in '
+                    "the API schema.",
+                )
+            )
 
     if "Query" in hidden:
-        errors.append(CompositionError(
-            "QUERY_ROOT_TYPE_INACCESSIBLE",
-            'Type "Query" is @inaccessible but is the query root type, which must be in the API '
-            "schema.",
-        ))
+        errors.append(
+            CompositionError(
+                "QUERY_ROOT_TYPE_INACCESSIBLE",
+                'Type "Query" is @inaccessible but is the query root type, which must be in the API '
+                "schema.",
+            )
+        )
     for merged in types.values():
         if merged.inaccessible:
             continue
         errors.extend(_only_inaccessible_children(merged))
         for field in merged.fields.values():
             coordinate = f"{merged.name}.{field.name}"
-            if merged.kind == "input" and field.inaccessible and _required(field.type, field.default):
-                errors.append(CompositionError(
-                    "REQUIRED_INACCESSIBLE",
-                    f'Input field "{coordinate}" is @inaccessible but is a required input field '
-                    "of its type.",
-                ))
+            if (
+                merged.kind == "input"
+                and field.inaccessible
+                and _required(field.type, field.default)
+            ):
+                errors.append(
+                    CompositionError(
+                        "REQUIRED_INACCESSIBLE",
+                        f'Input field "{coordinate}" is @inaccessible but is a required input field '
+                        "of its type.",
+                    )
+                )
             if field.inaccessible:
                 errors.extend(_implemented_by_inaccessible(merged, field.name, types))
                 continue
@@ -61,11 +71,13 @@ def inaccessible_rules(supergraph: Supergraph) -> list[CompositionError]:
                 argument_coordinate = f"{coordinate}({argument.name}:)"
                 if argument.inaccessible:
                     if _required(argument.type, argument.default):
-                        errors.append(CompositionError(
-                            "REQUIRED_INACCESSIBLE",
-                            f'Argument "{argument_coordinate}" is @inaccessible but is a required '
-                            "argument of its field.",
-                        ))
+                        errors.append(
+                            CompositionError(
+                                "REQUIRED_INACCESSIBLE",
+                                f'Argument "{argument_coordinate}" is @inaccessible but is a required '
+                                "argument of its field.",
+                            )
+                        )
                     continue
                 referenced(argument.type, argument_coordinate)
     return errors
@@ -80,10 +92,12 @@ def _only_inaccessible_children(merged: MergedType) -> list[CompositionError]:
     else:
         return []
     if children and all(children):
-        return [CompositionError(
-            "ONLY_INACCESSIBLE_CHILDREN",
-            f'Type "{merged.name}" is in the API schema but all of its {what} are @inaccessible.',
-        )]
+        return [
+            CompositionError(
+                "ONLY_INACCESSIBLE_CHILDREN",
+                f'Type "{merged.name}" is in the API schema but all of its {what} are @inaccessible.',
+            )
+        ]
     return []
 
 
@@ -97,9 +111,11 @@ def _implemented_by_inaccessible(
             continue
         interface_field = interface.fields.get(field_name)
         if interface_field is not None and not interface_field.inaccessible:
-            errors.append(CompositionError(
-                "IMPLEMENTED_BY_INACCESSIBLE",
-                f'Field "{merged.name}.{field_name}" is @inaccessible but implements the '
-                f'interface field "{interface_name}.{field_name}", which is in the API schema.',
-            ))
+            errors.append(
+                CompositionError(
+                    "IMPLEMENTED_BY_INACCESSIBLE",
+                    f'Field "{merged.name}.{field_name}" is @inaccessible but implements the '
+                    f'interface field "{interface_name}.{field_name}", which is in the API schema.',
+                )
+            )
     return errors

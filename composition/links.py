@@ -118,9 +118,7 @@ def read_federation_link(document: DocumentNode) -> FederationLink:
                 types.pop(f"{namespace}__{name}", None)
                 types[local] = name
         return FederationLink((int(match[1]), int(match[2])), directives, types)
-    return FederationLink(
-        None, {name: name for name in FED1_DIRECTIVES}, {"_FieldSet": "FieldSet"}
-    )
+    return FederationLink(None, {name: name for name in FED1_DIRECTIVES}, {"_FieldSet": "FieldSet"})
 
 
 def _import_item(item: ValueNode) -> tuple[str | None, str | None]:

@@ -26,10 +26,11 @@ from graphql import (
     print_ast,
 )
 
+from composition.access import access_control, used_specs
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
-from composition.graph_rules import interface_implementations
+from composition.graph_rules import interface_implementations, interface_object_usage
 from composition.model import Graph, MergedEnumValue, MergedType, Supergraph, directive, literal
 from composition.sources import (
     Source,
@@ -112,7 +113,7 @@ def merge(
         merged = MergedType(kind, name, merge_description([s.type for s in sources]))
         inaccessible, tags = tags_and_flags([s.type for s in sources])
         merged.inaccessible = inaccessible
-        merged.directives = tags
+        merged.directives = tags + access_control([s.type for s in sources])
         if kind in ("object", "interface"):
             _merge_composite(merged, sources, len(subgraphs), relations, errors)
         else:
@@ -128,8 +129,20 @@ def merge(
                     print_ast(d) for s in sources[:1] for d in applied(s.type, "specifiedBy")
                 )
         supergraph.types[name] = merged
+    query = supergraph.types.get("Query")
+    if query is not None and not query.fields:
+        del supergraph.types["Query"]  # only the empty roots every subgraph gets
+    if "Query" not in supergraph.types:
+        errors.append(
+            CompositionError(
+                "NO_QUERIES",
+                "No queries found in any subgraph: a supergraph must have a query root type.",
+            )
+        )
+    errors.extend(interface_object_usage(by_name))
     _add_interface_object_fields(supergraph, by_name)
     errors.extend(interface_implementations(supergraph, by_name))
+    supergraph.specs = used_specs(subgraphs, _elements)
     supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)
     supergraph.inaccessible_name = _supergraph_name("inaccessible", subgraphs, errors)
     return supergraph, errors
@@ -152,11 +165,13 @@ def _supergraph_name(
             f'as "@{local}" in subgraph{"s" if len(n) > 1 else ""} {quoted_list(n)}'
             for local, n in names.items()
         )
-        errors.append(CompositionError(
-            "LINK_IMPORT_NAME_MISMATCH",
-            f'The "@{canonical}" directive (from https://specs.apollo.dev/{canonical}) is imported '
-            f"with mismatched name between subgraphs: it is imported {detail}",
-        ))
+        errors.append(
+            CompositionError(
+                "LINK_IMPORT_NAME_MISMATCH",
+                f'The "@{canonical}" directive (from https://specs.apollo.dev/{canonical}) is imported '
+                f"with mismatched name between subgraphs: it is imported {detail}",
+            )
+        )
     return next(iter(names), None)
 
 
@@ -188,13 +203,15 @@ def _merged_kind(
     for kind, source in zip(kinds, sources, strict=True):
         by_kind.setdefault(kind, []).append(source.subgraph.name)
     parts = [
-        f'{KIND_NAMES[k]} in subgraph{"s" if len(n) > 1 else ""} {quoted_list(n)}'
+        f"{KIND_NAMES[k]} in subgraph{'s' if len(n) > 1 else ''} {quoted_list(n)}"
         for k, n in by_kind.items()
     ]
-    errors.append(CompositionError(
-        "TYPE_KIND_MISMATCH",
-        f'Type "{name}" has mismatched kind: it is defined as ' + " but ".join(parts),
-    ))
+    errors.append(
+        CompositionError(
+            "TYPE_KIND_MISMATCH",
+            f'Type "{name}" has mismatched kind: it is defined as ' + " but ".join(parts),
+        )
+    )
     return None
 
 
@@ -244,9 +261,13 @@ def _merge_composite(
         for interface in named.interfaces:
             if interface.name not in merged.interfaces:
                 merged.interfaces.append(interface.name)
-            merged.join.append(directive(
-                "join__implements", ("graph", source.graph), ("interface", literal(interface.name))
-            ))
+            merged.join.append(
+                directive(
+                    "join__implements",
+                    ("graph", source.graph),
+                    ("interface", literal(interface.name)),
+                )
+            )
     for source in sources:
         merged.join.extend(_join_types(source))
     merge_fields(merged, sources, relations, errors)
@@ -255,10 +276,12 @@ def _merge_composite(
 def _join_types(source: Source) -> list[str]:
     name = source.type.name
     flags: list[tuple[str, str]] = []
-    if name in source.subgraph.extension_types:
+    if name in source.facts.extension_types:
         flags.append(("extension", "true"))
     keys = source.facts.keys.get(name, [])
-    interface_object = [("isInterfaceObject", "true")] if name in source.facts.interface_objects else []
+    interface_object = (
+        [("isInterfaceObject", "true")] if name in source.facts.interface_objects else []
+    )
     if not keys:
         return [directive("join__type", ("graph", source.graph), *flags, *interface_object)]
     return [
@@ -302,14 +325,16 @@ def _merge_enum(
         if lacking and usage == {"input"}:
             continue
         if lacking and usage == {"input", "output"}:
-            errors.append(CompositionError(
-                "ENUM_VALUE_MISMATCH",
-                f'Enum type "{merged.name}" is used as both input type and output type, but '
-                f'value "{value}" is not defined in all the subgraphs defining "{merged.name}": '
-                f'"{value}" is defined in subgraph{"s" if len(having) > 1 else ""} '
-                f"{quoted_list([s.subgraph.name for s in having])} but not in subgraph"
-                f'{"s" if len(lacking) > 1 else ""} {quoted_list(lacking)}',
-            ))
+            errors.append(
+                CompositionError(
+                    "ENUM_VALUE_MISMATCH",
+                    f'Enum type "{merged.name}" is used as both input type and output type, but '
+                    f'value "{value}" is not defined in all the subgraphs defining "{merged.name}": '
+                    f'"{value}" is defined in subgraph{"s" if len(having) > 1 else ""} '
+                    f"{quoted_list([s.subgraph.name for s in having])} but not in subgraph"
+                    f"{'s' if len(lacking) > 1 else ''} {quoted_list(lacking)}",
+                )
+            )
             continue
         elements = [getattr(s.type, "values", {})[value] for s in having]
         inaccessible, tags = tags_and_flags(elements)
@@ -321,17 +346,17 @@ def _merge_enum(
             tags + deprecation(elements),
         )
     if not merged.values:
-        errors.append(CompositionError(
-            "EMPTY_MERGED_ENUM_TYPE",
-            f'None of the values of enum type "{merged.name}" are defined consistently in all '
-            f"the subgraphs defining that type. As only values common to all subgraphs are "
-            "merged, this would result in an empty type.",
-        ))
+        errors.append(
+            CompositionError(
+                "EMPTY_MERGED_ENUM_TYPE",
+                f'None of the values of enum type "{merged.name}" are defined consistently in all '
+                f"the subgraphs defining that type. As only values common to all subgraphs are "
+                "merged, this would result in an empty type.",
+            )
+        )
 
 
-def _add_interface_object_fields(
-    supergraph: Supergraph, by_name: dict[str, list[Source]]
-) -> None:
+def _add_interface_object_fields(supergraph: Supergraph, by_name: dict[str, list[Source]]) -> None:
     """Fields an ``@interfaceObject`` adds to an interface also appear on its implementations."""
     for name, sources in by_name.items():
         contributed = [s for s in sources if name in s.facts.interface_objects]
@@ -344,9 +369,7 @@ def _add_interface_object_fields(
             for field_name, interface_field in interface.fields.items():
                 if field_name in implementation.fields:
                     continue
-                if not any(
-                    field_name in getattr(s.type, "fields", {}) for s in contributed
-                ):
+                if not any(field_name in getattr(s.type, "fields", {}) for s in contributed):
                     continue
                 implementation.fields[field_name] = replace(
                     interface_field, join=["@join__field"], inaccessible=False, directives=[]

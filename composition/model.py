@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphql import StringValueNode, print_ast
+from graphql import ListValueNode, ObjectValueNode, StringValueNode, ValueNode, print_ast
 
 
 def literal(value: str) -> str:
     """A GraphQL string literal."""
     return print_ast(StringValueNode(value=value))
+
+
+def print_value(value: ValueNode) -> str:
+    """A literal as graphql-js prints it (objects without inner spaces: ``{a: 1}``)."""
+    if isinstance(value, ObjectValueNode):
+        return (
+            "{" + ", ".join(f"{f.name.value}: {print_value(f.value)}" for f in value.fields) + "}"
+        )
+    if isinstance(value, ListValueNode):
+        return "[" + ", ".join(print_value(v) for v in value.values) + "]"
+    return print_ast(value)
 
 
 def directive(name: str, *arguments: tuple[str, str]) -> str:
@@ -82,6 +93,8 @@ class Supergraph:
     graphs: list[Graph]
     types: dict[str, MergedType]
     join_version: str
+    executable_directives: dict[str, str] = field(default_factory=dict)  # name -> definition
+    specs: list[str] = field(default_factory=list)  # tag, inaccessible... in link order
     tag_name: str | None = None  # None: no subgraph uses @tag
     inaccessible_name: str | None = None
 

@@ -5,13 +5,14 @@ definitions and the types, each sorted by name."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from graphql import StringValueNode, print_ast
 from graphql.language.block_string import is_printable_as_block_string
 
+from composition.access import access_definitions
 from composition.model import (
     MergedArgument,
+    MergedEnumValue,
     MergedField,
     MergedType,
     Supergraph,
@@ -113,17 +114,24 @@ def print_supergraph(supergraph: Supergraph) -> str:
         ),
     ]
     tag, inaccessible = supergraph.tag_name, supergraph.inaccessible_name
+    access_directives, access_scalars, spec_links = access_definitions(supergraph.specs)
     if tag is not None:
-        links.append(_spec_link("tag", "v0.3", tag, None))
+        spec_links["tag"] = _spec_link("tag", "v0.3", tag, None)
     if inaccessible is not None:
-        links.append(_spec_link("inaccessible", "v0.2", inaccessible, "SECURITY"))
+        spec_links["inaccessible"] = _spec_link("inaccessible", "v0.2", inaccessible, "SECURITY")
+    links.extend(spec_links[name] for name in supergraph.specs)
     roots = "".join(f"  {operation}: {name}\n" for operation, name in supergraph.roots)
     schema = "schema\n" + "".join(f"  {link}\n" for link in links) + "{\n" + roots + "}"
 
     directives, types = _join_definitions(supergraph.join_version)
     directives["link"] = LINK_DEFINITION
+    directives.update(supergraph.executable_directives)
+    directives.update(access_directives)
+    types.update(access_scalars)
     if inaccessible is not None:
-        directives[inaccessible] = INACCESSIBLE_DEFINITION.replace("@inaccessible", f"@{inaccessible}")
+        directives[inaccessible] = INACCESSIBLE_DEFINITION.replace(
+            "@inaccessible", f"@{inaccessible}"
+        )
     if tag is not None:
         directives[tag] = TAG_DEFINITION.replace("@tag", f"@{tag}")
     graph_values = "".join(
@@ -221,20 +229,21 @@ def print_type(merged: MergedType) -> str:
     flags = ["@inaccessible"] if merged.inaccessible else []
     applied = [*merged.join, *flags, *merged.member_join, *merged.directives]
     text = description(merged.description) + header + "".join(f"\n  {d}" for d in applied)
-    body: Callable[[], str] | None = None
     if merged.kind in ("object", "interface", "input"):
-        fields = list(merged.fields.values())
-        body = lambda: _block([_field(f, i == 0) for i, f in enumerate(fields)])  # noqa: E731
-    elif merged.kind == "enum":
-        values = list(merged.values.values())
-        body = lambda: _block([  # noqa: E731
-            description(v.description, "  ", i == 0)
-            + f"  {v.name}"
-            + _applied((["@inaccessible"] if v.inaccessible else []) + v.join + v.directives)
-            for i, v in enumerate(values)
-        ])
-    elif merged.kind == "union":
+        fields = merged.fields.values()
+        return text + "\n" + _block([_field(f, i == 0) for i, f in enumerate(fields)])
+    if merged.kind == "enum":
+        values = merged.values.values()
+        return text + "\n" + _block([_enum_value(v, i == 0) for i, v in enumerate(values)])
+    if merged.kind == "union":
         return text + "\n = " + " | ".join(merged.members)
-    if body is None:
-        return text
-    return text + "\n" + body()
+    return text
+
+
+def _enum_value(value: MergedEnumValue, first: bool) -> str:
+    flags = ["@inaccessible"] if value.inaccessible else []
+    return (
+        description(value.description, "  ", first)
+        + f"  {value.name}"
+        + _applied(flags + value.join + value.directives)
+    )

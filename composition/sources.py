@@ -24,8 +24,6 @@ class Source:
     type: GraphQLNamedType
 
 
-
-
 def merge_description(elements: Sequence[Element | None]) -> str | None:
     """The most common description; the first one on a tie."""
     counts: dict[str, int] = {}
@@ -61,5 +59,3 @@ def deprecation(elements: Sequence[Element | None]) -> list[str]:
             for node in applied(element, "deprecated"):
                 return [print_ast(node)]
     return []
-
-

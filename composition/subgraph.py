@@ -48,7 +48,7 @@ from composition.errors import CompositionError
 from composition.links import FEDERATION_DIRECTIVES, FederationLink, read_federation_link
 
 # Canonical federation definitions every loaded subgraph is built with.
-FEDERATION_DEFINITIONS = parse('''
+FEDERATION_DEFINITIONS = parse("""
 scalar federation__FieldSet
 scalar federation__Scope
 scalar federation__Policy
@@ -82,7 +82,7 @@ directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION |
 | OBJECT | SCALAR
 directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], \
 requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
-''')
+""")
 
 PLUMBING_TYPES = frozenset({"_Any", "_Entity", "_Service", "link__Import", "link__Purpose"})
 PLUMBING_FIELDS = frozenset({"_service", "_entities"})
@@ -180,6 +180,15 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
     except GraphQLError as exc:
         return CompositionError("INVALID_GRAPHQL", f"[{source.name}] {exc.message}")
     link = read_federation_link(document)
+    unimported = _unimported_directives(document, link)
+    if unimported:
+        name = unimported[0]
+        return CompositionError(
+            "INVALID_GRAPHQL",
+            f'[{source.name}] Unknown directive "@{name}". If you meant the "@{name}" federation '
+            f'directive, you should use fully-qualified name "@federation__{name}" or add '
+            f'"@{name}" to the `import` argument of the @link to the federation specification.',
+        )
     document, extension_types, renamed = _canonical_document(document, link)
     merged = DocumentNode(definitions=(*FEDERATION_DEFINITIONS.definitions, *document.definitions))
     try:
@@ -190,23 +199,32 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
     return Subgraph(source.name, source.url, schema, link, frozenset(extension_types), renamed)
 
 
+def _unimported_directives(document: DocumentNode, link: FederationLink) -> list[str]:
+    """Federation directives used by their bare name without being imported."""
+    found: list[str] = []
+
+    class Finder(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            name = node.name.value
+            if name in FEDERATION_DIRECTIVES and name not in link.directive_names:
+                found.append(name)
+
+    visit(document, Finder())
+    return found
+
+
 class _Renamer(Visitor):
-    def __init__(self, directives: dict[str, str], types: dict[str, str]) -> None:
+    """Federation directives under their canonical names."""
+
+    def __init__(self, directives: dict[str, str]) -> None:
         super().__init__()
         self.directives = directives
-        self.types = types
 
     def enter_directive(self, node: DirectiveNode, *_: Any) -> DirectiveNode | None:
         canonical = self.directives.get(node.name.value)
         if canonical is None:
             return None
         return DirectiveNode(name=NameNode(value=canonical), arguments=node.arguments)
-
-    def enter_named_type(self, node: NamedTypeNode, *_: Any) -> NamedTypeNode | None:
-        canonical = self.types.get(node.name.value)
-        if canonical is None:
-            return None
-        return NamedTypeNode(name=NameNode(value=canonical))
 
 
 def _canonical_document(
@@ -223,9 +241,7 @@ def _canonical_document(
     drop_directives = set(link.directive_names) | set(FEDERATION_DIRECTIVES) | {"link"}
     drop_types = PLUMBING_TYPES | set(link.type_names) | {"FieldSet", "_FieldSet"}
     kept: list[Any] = []
-    defined = {
-        d.name.value for d in document.definitions if isinstance(d, TypeDefinitionNode)
-    }
+    defined = {d.name.value for d in document.definitions if isinstance(d, TypeDefinitionNode)}
     extension_types: set[str] = set()
     for original in document.definitions:
         definition: Any = original
@@ -244,7 +260,9 @@ def _canonical_document(
                 **{key: getattr(definition, key) for key in definition.keys if key != "loc"}
             )
         if isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
-            fields = tuple(f for f in definition.fields or () if f.name.value not in PLUMBING_FIELDS)
+            fields = tuple(
+                f for f in definition.fields or () if f.name.value not in PLUMBING_FIELDS
+            )
             if definition.fields and not fields:
                 continue
             definition = type(definition)(
@@ -258,7 +276,7 @@ def _canonical_document(
     type_names = {getattr(getattr(d, "name", None), "value", "") for d in kept}
     if "Query" not in type_names and "Query" not in {renamed_roots.get(n) for n in type_names}:
         kept.append(ObjectTypeDefinitionNode(name=NameNode(value="Query"), fields=()))
-    renamed = visit(DocumentNode(definitions=tuple(kept)), _Renamer(link.directive_names, {}))
+    renamed = visit(DocumentNode(definitions=tuple(kept)), _Renamer(link.directive_names))
     renamed = visit(renamed, _TypeRenamer(type_renames))
     for definition in renamed.definitions:
         if any(d.name.value == "extends" for d in getattr(definition, "directives", None) or ()):

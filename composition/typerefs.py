@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from graphql import GraphQLType, get_named_type, is_list_type, is_non_null_type
 
 
-def is_subtype(
-    sub: GraphQLType, sup: GraphQLType, relations: set[tuple[str, str]]
-) -> bool:
+def is_subtype(sub: GraphQLType, sup: GraphQLType, relations: set[tuple[str, str]]) -> bool:
     """``sub`` may stand where ``sup`` is expected (nullability, lists, implementations)."""
     if is_non_null_type(sup):
         return is_non_null_type(sub) and is_subtype(sub.of_type, sup.of_type, relations)
@@ -35,5 +33,3 @@ def merge_type_references(
         elif not is_subtype(general, specific, relations):
             return None
     return merged
-
-

@@ -3,8 +3,9 @@
 A case holds subgraph SDLs (``<subgraph>.graphql``, the subgraph named after the file) and
 either ``expected.graphql`` (the supergraph) or ``expected-errors.txt`` (one error code a
 line). A ``README`` says what the case covers. Apollo's composition must take the same
-decision on every case; ``apollo-differs`` (when present) says why its supergraph or error
-codes deliberately differ from ours, and the differential test then compares the decision only.
+decision, with the same supergraph or error codes, on every case, except where the case
+has an ``apollo-differs`` note saying why we deliberately differ; the differential test
+then checks that the difference is still there.
 """
 
 from __future__ import annotations
@@ -78,18 +79,24 @@ class _SortDirectiveArguments(Visitor):
 @cache
 def apollo_outcomes() -> dict[str, dict[str, object]]:
     """Every case composed by ``@apollo/composition``, in one node process."""
-    node = shutil.which("node")
-    if node is None or not (NODE_DIR / "node_modules" / "@apollo" / "composition").exists():
-        raise RuntimeError("node and the npm packages in tests/node are needed (npm ci there)")
-    payload = {
-        "cases": {
+    return compose_with_apollo(
+        {
             case.name: [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in case.subgraphs]
             for case in cases()
         }
-    }
+    )
+
+
+def compose_with_apollo(
+    batches: dict[str, list[dict[str, str]]],
+) -> dict[str, dict[str, object]]:
+    """Compose each named list of subgraphs (name, url, sdl) with ``@apollo/composition``."""
+    node = shutil.which("node")
+    if node is None or not (NODE_DIR / "node_modules" / "@apollo" / "composition").exists():
+        raise RuntimeError("node and the npm packages in tests/node are needed (npm ci there)")
     completed = subprocess.run(
         [node, str(NODE_DIR / "compose.mjs")],
-        input=json.dumps(payload),
+        input=json.dumps({"cases": batches}),
         capture_output=True,
         text=True,
         check=True,

@@ -43,3 +43,11 @@ def test_every_error_is_reported_in_one_run() -> None:
     }
     assert any('"Article.words"' in e.message for e in errors)
     assert any('"Article.title"' in e.message for e in errors)
+
+
+def test_an_unreachable_field_is_reported_with_the_query_that_fails() -> None:
+    case = next(c for c in cases() if c.name == "error-satisfiability")
+    messages = [e.message for e in compose(case.subgraphs).errors]
+    like_count = next(m for m in messages if '"Article.likeCount"' in m)
+    assert "{\n  articles {\n    likeCount\n  }\n}" in like_count
+    assert 'subgraph "engagement"' in like_count

@@ -50,27 +50,71 @@ def test_identical_supergraphs_have_no_changes() -> None:
     [
         # removals break clients
         ("  name: String\n", "", (Severity.BREAKING, "FIELD_REMOVED")),
-        ("enum Role { ADMIN MEMBER }", "enum Role { ADMIN }", (Severity.BREAKING, "VALUE_REMOVED_FROM_ENUM")),
-        ("posts(first: Int = 10, after: String)", "posts(first: Int = 10)", (Severity.BREAKING, "ARG_REMOVED")),
+        (
+            "enum Role { ADMIN MEMBER }",
+            "enum Role { ADMIN }",
+            (Severity.BREAKING, "VALUE_REMOVED_FROM_ENUM"),
+        ),
+        (
+            "posts(first: Int = 10, after: String)",
+            "posts(first: Int = 10)",
+            (Severity.BREAKING, "ARG_REMOVED"),
+        ),
         ("union Actor = User\n", "", (Severity.BREAKING, "TYPE_REMOVED")),
         # nullability: loosening an output or tightening an input breaks clients
         ("email: String!", "email: String", (Severity.BREAKING, "FIELD_CHANGED_KIND")),
-        ("posts(first: Int = 10,", "posts(first: Int! = 10,", (Severity.BREAKING, "ARG_CHANGED_KIND")),
-        ("input UserFilter { role: Role, name: String }", "input UserFilter { role: Role, name: String! }", (Severity.BREAKING, "FIELD_CHANGED_KIND")),
+        (
+            "posts(first: Int = 10,",
+            "posts(first: Int! = 10,",
+            (Severity.BREAKING, "ARG_CHANGED_KIND"),
+        ),
+        (
+            "input UserFilter { role: Role, name: String }",
+            "input UserFilter { role: Role, name: String! }",
+            (Severity.BREAKING, "FIELD_CHANGED_KIND"),
+        ),
         ("name: String\n  email", "name: Int\n  email", (Severity.BREAKING, "FIELD_CHANGED_KIND")),
         # inputs made required break clients
-        ("input UserFilter { role: Role, name: String }", "input UserFilter { role: Role, name: String, age: Int! }", (Severity.BREAKING, "REQUIRED_INPUT_FIELD_ADDED")),
-        ("user(id: ID!)", "user(id: ID!, scope: String!)", (Severity.BREAKING, "REQUIRED_ARG_ADDED")),
+        (
+            "input UserFilter { role: Role, name: String }",
+            "input UserFilter { role: Role, name: String, age: Int! }",
+            (Severity.BREAKING, "REQUIRED_INPUT_FIELD_ADDED"),
+        ),
+        (
+            "user(id: ID!)",
+            "user(id: ID!, scope: String!)",
+            (Severity.BREAKING, "REQUIRED_ARG_ADDED"),
+        ),
         # dangerous: behaviour may change for existing operations
-        ("enum Role { ADMIN MEMBER }", "enum Role { ADMIN MEMBER GUEST }", (Severity.DANGEROUS, "VALUE_ADDED_TO_ENUM")),
-        ("user(id: ID!)", "user(id: ID!, scope: String)", (Severity.DANGEROUS, "OPTIONAL_ARG_ADDED")),
-        ("posts(first: Int = 10,", "posts(first: Int = 20,", (Severity.DANGEROUS, "ARG_DEFAULT_VALUE_CHANGE")),
+        (
+            "enum Role { ADMIN MEMBER }",
+            "enum Role { ADMIN MEMBER GUEST }",
+            (Severity.DANGEROUS, "VALUE_ADDED_TO_ENUM"),
+        ),
+        (
+            "user(id: ID!)",
+            "user(id: ID!, scope: String)",
+            (Severity.DANGEROUS, "OPTIONAL_ARG_ADDED"),
+        ),
+        (
+            "posts(first: Int = 10,",
+            "posts(first: Int = 20,",
+            (Severity.DANGEROUS, "ARG_DEFAULT_VALUE_CHANGE"),
+        ),
         # safe
         ("  name: String\n", "  name: String\n  bio: String\n", (Severity.SAFE, "FIELD_ADDED")),
-        ("email: String!", "email: String! @deprecated(reason: \"no\")", (Severity.SAFE, "FIELD_DEPRECATION_CHANGED")),
+        (
+            "email: String!",
+            'email: String! @deprecated(reason: "no")',
+            (Severity.SAFE, "FIELD_DEPRECATION_CHANGED"),
+        ),
         ("  name: String\n", "  name: String!\n", (Severity.SAFE, "FIELD_CHANGED_KIND")),
         ("  name: String\n", "  name: String\n  nick: String @inaccessible\n", None),
-        ("posts(first: Int = 10,", "posts(first: Int = 10 @inaccessible,", (Severity.BREAKING, "ARG_REMOVED")),
+        (
+            "posts(first: Int = 10,",
+            "posts(first: Int = 10 @inaccessible,",
+            (Severity.BREAKING, "ARG_REMOVED"),
+        ),
     ],
 )
 def test_a_change_is_classified(old: str, new: str, expected: tuple[Severity, str] | None) -> None:

@@ -3,10 +3,26 @@
 // stdout: {"<name>": {"supergraphSdl": "..."} | {"errors": [{"code": ..., "message": ...}]}}
 import { readFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
-import { buildSubgraph } from "@apollo/federation-internals";
 import { parse } from "graphql";
 
+function parseErrors(subgraphs) {
+  // composeServices takes parsed documents: a syntax error is the subgraph's invalid GraphQL.
+  const errors = [];
+  for (const s of subgraphs) {
+    try {
+      parse(s.sdl);
+    } catch (e) {
+      errors.push({ code: "INVALID_GRAPHQL", message: `[${s.name}] ${e.message}` });
+    }
+  }
+  return errors;
+}
+
 function composeCase(subgraphs) {
+  const syntaxErrors = parseErrors(subgraphs);
+  if (syntaxErrors.length > 0) {
+    return { errors: syntaxErrors };
+  }
   try {
     const services = subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) }));
     const result = composeServices(services);
