@@ -195,6 +195,13 @@ class Walker:
                 sources |= self.add_field(
                     place, selection, internal=True, representation=representation
                 )
+            elif self.expands(place, selection):
+                for concrete in caps.possible_in(graph, place.parent):
+                    sources |= self.require(
+                        place.narrow(concrete),
+                        (replace(selection, parent_type=concrete),),
+                        representation.fragment(concrete),
+                    )
             else:
                 remote.append(selection)
         if remote:
