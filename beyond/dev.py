@@ -1,7 +1,9 @@
 """``beyond dev``: the whole graph in one process on embedded defaults.
 
 Every service runs on its own port inside one event loop, with its gRPC
-server (on its dev gRPC port) and its event relays and consumers beside it.
+server (on its dev gRPC port) and its event relays and consumers beside it,
+and the router on the graph's port in front of them, serving the supergraph
+composed from the code at start-up (written to ``<data>/supergraph.graphql``).
 Databases are SQLite files under the data folder unless
 ``BEYOND_<SERVICE>_DATABASE_URL`` is set; Redis is the in-process store
 unless ``BEYOND_REDIS_URL`` is set; the JWT secret and data key are generated
@@ -23,11 +25,16 @@ from typing import Any
 from fastapi import FastAPI
 
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
-from beyond.services import SERVICES, ServiceSpec
+from beyond.services import SERVICES, ServiceSpec, export_sdls
+from composition import SubgraphSDL, compose
+from router.config import RouterConfig
+from router.http import create_router_app
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
 from shared.migrations import upgrade
 from shared.settings import CommonSettings, load_settings
+
+DEFAULT_GRAPH_PORT = 4000
 
 
 def dev_secrets(data_dir: Path) -> dict[str, str]:
@@ -63,6 +70,32 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
     return load_settings(spec.settings_cls, **overrides)
 
 
+class CompositionFailed(Exception):
+    """The subgraphs' SDLs do not compose; the message lists every error."""
+
+
+def service_port(spec: ServiceSpec, graph_port: int) -> int:
+    """Services keep their place after the graph: 4001, 4002, … when the graph is on 4000."""
+    return graph_port + spec.dev_port - DEFAULT_GRAPH_PORT
+
+
+def compose_dev_supergraph(host: str, graph_port: int) -> str:
+    sources = [
+        SubgraphSDL(
+            name=name,
+            url=f"http://{host}:{service_port(SERVICES[name], graph_port)}/graphql",
+            sdl=sdl,
+        )
+        for name, sdl in export_sdls().items()
+    ]
+    result = compose(sources)
+    if result.supergraph_sdl is None:
+        raise CompositionFailed(
+            "\n".join(f"{error.code}: {error.message}" for error in result.errors)
+        )
+    return result.supergraph_sdl
+
+
 async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = print
 ) -> None:
@@ -81,26 +114,29 @@ async def run_dev(
         if server is not None:
             grpc_servers.append(server)
         workers += event_workers(spec, settings, app)
-    graph = http_server(apps["accounts"], host=host, port=port, log_level="warning")
-    # Until the router composes them, the other subgraphs answer on their own dev ports.
-    subgraphs = {
-        spec.dev_port: http_server(apps[name], host=host, port=spec.dev_port, log_level="warning")
-        for name, spec in SERVICES.items()
-        if name != "accounts"
-    }
-    say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
-    say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
-    for name, spec in SERVICES.items():
-        if spec.dev_port in subgraphs:
-            say(f"{name} subgraph at http://{host}:{spec.dev_port}/graphql")
+    supergraph = data_dir / "supergraph.graphql"
+    supergraph.write_text(compose_dev_supergraph(host, port))
+    router = create_router_app(RouterConfig(supergraph=supergraph))
+    ports = {name: service_port(SERVICES[name], port) for name in apps}
+    servers = [
+        *(
+            http_server(apps[name], host=host, port=ports[name], log_level="warning")
+            for name in apps
+        ),
+        http_server(router, host=host, port=port, log_level="warning"),
+    ]
+    for name in apps:
+        say(f"{name}: http://{host}:{ports[name]}/graphql")
     for server in grpc_servers:
         say(server.name)
+    say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
+    say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
     # gRPC servers start first and stop last: consumers may call them.
     await run_until_stopped(
-        apps=list(apps.values()),
+        apps=[*apps.values(), router],
         workers=[*grpc_servers, *workers],
-        servers=[graph, *subgraphs.values()],
+        servers=servers,
     )
-    for taken, http in [(port, graph), *subgraphs.items()]:
-        if not http.started:
-            raise OSError(f"could not listen on {host}:{taken}: is another process using it?")
+    if not all(server.started for server in servers):
+        taken = ", ".join(str(server.config.port) for server in servers)
+        raise OSError(f"could not listen on {host} ports {taken}: is another process using one?")

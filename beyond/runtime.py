@@ -17,6 +17,7 @@ from contextlib import AsyncExitStack, contextmanager
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from beyond.services import ServiceSpec
 from shared.grpc import GrpcServer
@@ -32,7 +33,7 @@ class _Server(uvicorn.Server):
         yield
 
 
-def http_server(app: FastAPI, *, host: str, port: int, log_level: str) -> uvicorn.Server:
+def http_server(app: Starlette, *, host: str, port: int, log_level: str) -> uvicorn.Server:
     return _Server(
         uvicorn.Config(app, host=host, port=port, log_level=log_level, ws="auto", lifespan="off")
     )
@@ -54,7 +55,7 @@ def event_workers(spec: ServiceSpec, settings: CommonSettings, app: FastAPI) -> 
 
 async def run_until_stopped(
     *,
-    apps: Sequence[FastAPI],
+    apps: Sequence[Starlette],
     workers: Sequence[Worker],
     servers: Sequence[uvicorn.Server] = (),
 ) -> None:

@@ -32,11 +32,16 @@ class RateLimiter:
         self._hit = redis.register_script(_HIT)
         self._peek = redis.register_script(_PEEK)
 
+    async def record(self, key: str, *, window: int) -> tuple[int, int]:
+        """Count one event in the ``window``-second window; return (count, seconds left)."""
+        count, ttl = await self._hit(keys=[key], args=[window])
+        return int(count), int(ttl)
+
     async def hit(self, key: str, *, limit: int, window: int, message: str) -> None:
         """Count one event; raise :class:`RateLimited` once ``limit`` is exceeded in ``window`` s."""
-        count, ttl = await self._hit(keys=[key], args=[window])
-        if int(count) > limit:
-            raise RateLimited(message, retry_after=int(ttl))
+        count, ttl = await self.record(key, window=window)
+        if count > limit:
+            raise RateLimited(message, retry_after=ttl)
 
     async def check(self, key: str, *, limit: int, message: str) -> None:
         """Raise :class:`RateLimited` if ``key`` already reached ``limit``, without counting."""

@@ -48,23 +48,25 @@ def _mysql_connection() -> pymysql.Connection[pymysql.cursors.Cursor]:
     )
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop before collecting anything when a server the tests need is down."""
     try:
         _mysql_connection().close()
     except pymysql.err.MySQLError:
-        pytest.exit(
+        raise pytest.UsageError(
             f"MariaDB is not reachable at {MYSQL_URL.host}:{MYSQL_URL.port or 3306}: "
-            f"start it with `{_START_MARIADB}` or set BEYOND_TEST_MYSQL_URL",
-            returncode=3,
-        )
+            f"start it with `{_START_MARIADB}` or set BEYOND_TEST_MYSQL_URL"
+        ) from None
+    client = SyncRedis.from_url(REDIS_URL, socket_connect_timeout=3)
     try:
-        SyncRedis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+        client.ping()
     except RedisError:
-        pytest.exit(
+        raise pytest.UsageError(
             f"Redis is not reachable at {REDIS_URL}: start it with `{_START_REDIS}` "
-            "or set BEYOND_TEST_REDIS_URL",
-            returncode=3,
-        )
+            "or set BEYOND_TEST_REDIS_URL"
+        ) from None
+    finally:
+        client.close()
 
 
 class MySQLDatabases:

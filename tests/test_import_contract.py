@@ -18,13 +18,12 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
     ("router.planner", ("router.execution", "router.http")),
     ("router.supergraph", ("router.planner", "router.execution", "router.http")),
     ("subgraphs", ("router", "beyond")),
+    ("composition", ("router", "subgraphs", "shared", "beyond")),
 ]
 
 
 def _subgraph_names() -> list[str]:
-    return sorted(
-        p.name for p in (ROOT / "subgraphs").iterdir() if (p / "__init__.py").exists()
-    )
+    return sorted(p.name for p in (ROOT / "subgraphs").iterdir() if (p / "__init__.py").exists())
 
 
 def _modules(package: str) -> Iterator[tuple[str, Path]]:

@@ -169,12 +169,7 @@ class AccountsService:
             seconds=s.code_resend_cooldown,
             message="A code was sent to this number a moment ago: wait before asking again.",
         )
-        await self._limiter.hit(
-            self._keys.key("limit", "code-day", index),
-            limit=s.codes_per_mobile_per_day,
-            window=86_400,
-            message="This mobile number has had as many codes as it may today.",
-        )
+        await self._limiter.record(self._keys.key("limit", "code-day", index), window=86_400)
         if purpose is Purpose.REGISTER or await self._user_by_mobile(mobile, session=session):
             code = await self._codes.issue(purpose, index)
             await self._sms.send_code(mobile, code)
@@ -243,9 +238,8 @@ class AccountsService:
         await self._limiter.check(ip_key, limit=s.login_failures_per_ip, message=throttled)
         user = await self._user_by_mobile(mobile, session=session)
         if not self._passwords.verify(user.password_hash if user else None, password):
-            window = s.login_failure_window
-            await self._limiter.hit(mobile_key, limit=10**9, window=window, message=throttled)
-            await self._limiter.hit(ip_key, limit=10**9, window=window, message=throttled)
+            await self._limiter.record(mobile_key, window=s.login_failure_window)
+            await self._limiter.record(ip_key, window=s.login_failure_window)
             raise Unauthenticated(_WRONG_CREDENTIALS)
         assert user is not None
         await self._limiter.reset(mobile_key)

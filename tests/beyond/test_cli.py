@@ -134,8 +134,14 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
     assert process.stdout is not None
     try:
         url = f"http://127.0.0.1:{port}/graphql"
-        banner = process.stdout.readline() + process.stdout.readline()
-        assert "seeded 5 demo record(s)" in banner and url in banner
+        banner = ""
+        while "Beyond is running" not in banner:
+            line = process.stdout.readline()
+            assert line, banner
+            banner += line
+        assert "seeded 5 demo record(s)" in banner
+        assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
+        assert f"the graph at {url}" in banner
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -165,21 +171,26 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             'nickname: "Dev") { accessToken } }'
         )
         token = registered["data"]["register"]["accessToken"]  # type: ignore[index]
-        me = gql("{ me { nickname mobile } }", token=token)
+        me = httpx.post(
+            url,
+            json={"query": "{ me { nickname mobile } }"},
+            headers={"Authorization": f"Bearer {token}", "Beyond-Query-Plan": "true"},
+        ).json()
         assert me["data"] == {"me": {"nickname": "Dev", "mobile": "137****2222"}}
+        assert 'Fetch(service: "accounts")' in me["extensions"]["queryPlan"]  # the router answered
         demo = gql(
             'mutation { login(mobile: "13800000001", password: "beyond2026") { user { nickname } } }'
         )
         assert demo["data"] == {"login": {"user": {"nickname": "Ada"}}}
         ada = gql('{ users(ids: ["1"]) { id nickname } }')["data"]["users"][0]  # type: ignore[index]
         assert ada == {"id": "1", "nickname": "Ada"}
-        # social answers on its dev port, asking accounts over gRPC whether Ada exists.
-        followed = httpx.post(
-            "http://127.0.0.1:4002/graphql",
-            json={"query": 'mutation { follow(userId: "1") { id followerCount viewerFollows } }'},
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()
-        assert followed == {"data": {"follow": {"id": "1", "followerCount": 1, "viewerFollows": True}}}
+        # social asks accounts over gRPC whether Ada exists; the router adds her nickname.
+        followed = gql(
+            'mutation { follow(userId: "1") { id nickname followerCount viewerFollows } }', token
+        )
+        assert followed["data"] == {
+            "follow": {"id": "1", "nickname": "Ada", "followerCount": 1, "viewerFollows": True}
+        }
     finally:
         process.terminate()
         process.wait(timeout=15)

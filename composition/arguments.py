@@ -1,0 +1,156 @@
+"""Merging input values, the arguments of a field and the fields of an input object: an
+intersection over subgraphs, merged to the most restrictive type, with equal defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphql import GraphQLArgument, GraphQLInputField, is_non_null_type
+
+from composition.errors import CompositionError, quoted_list
+from composition.model import MergedArgument, print_value
+from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.typerefs import merge_type_references
+
+
+@dataclass(frozen=True, slots=True)
+class InputValueKind:
+    """How messages name one kind of input value (an argument or an input field)."""
+
+    label: str  # "Argument" or "Input object field"
+    short: str  # "argument" or "input field"
+    type_label: str  # "argument" or "field"
+    missing_code: str
+    type_code: str
+    default_code: str
+
+
+ARGUMENT = InputValueKind(
+    "Argument",
+    "argument",
+    "argument",
+    "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
+    "FIELD_ARGUMENT_TYPE_MISMATCH",
+    "FIELD_ARGUMENT_DEFAULT_MISMATCH",
+)
+INPUT_FIELD = InputValueKind(
+    "Input object field",
+    "input field",
+    "field",
+    "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
+    "FIELD_TYPE_MISMATCH",
+    "INPUT_FIELD_DEFAULT_MISMATCH",
+)
+InputValue = GraphQLArgument | GraphQLInputField
+
+
+def merge_input_value(
+    kind: InputValueKind,
+    coordinate: str,
+    present: Sequence[tuple[Source, InputValue]],
+    missing: Sequence[str],
+    errors: list[CompositionError],
+) -> tuple[str, str | None] | None:
+    """The merged type and default of an argument or input field, or None when it is not
+    in every subgraph (an intersection: it is dropped, unless some subgraph requires it)."""
+    if missing:
+        required = [s.subgraph.name for s, value in present if is_required(value)]
+        if required:
+            errors.append(
+                CompositionError(
+                    kind.missing_code,
+                    f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
+                    f"appear in all subgraphs: it is required in subgraph "
+                    f"{quoted_list(required)} but does not appear in subgraph "
+                    f"{quoted_list(missing)}",
+                )
+            )
+        return None
+    merged_type = merge_type_references([v.type for _, v in present], set(), output=False)
+    if merged_type is None:
+        errors.append(
+            CompositionError(
+                kind.type_code,
+                f'Type of {kind.type_label} "{coordinate}" is incompatible across subgraphs: it '
+                + types_by_subgraph([(s.subgraph.name, str(v.type)) for s, v in present]),
+            )
+        )
+        merged_type = present[0][1].type
+    default = merge_default(f'{kind.short} "{coordinate}"', kind.default_code, present, errors)
+    return str(merged_type), default
+
+
+def merge_arguments(
+    coordinate: str,
+    arguments: Sequence[tuple[Source, dict[str, GraphQLArgument]]],
+    errors: list[CompositionError],
+) -> list[MergedArgument]:
+    """Arguments present in every source of a field; the others are dropped."""
+    merged: list[MergedArgument] = []
+    names: list[str] = []
+    for _, args in arguments:
+        names.extend(n for n in args if n not in names)
+    for name in names:
+        present = [(s, args[name]) for s, args in arguments if name in args]
+        missing = [s.subgraph.name for s, args in arguments if name not in args]
+        value = merge_input_value(ARGUMENT, f"{coordinate}({name}:)", present, missing, errors)
+        if value is None:
+            continue
+        elements = [a for _, a in present]
+        inaccessible, tags = tags_and_flags(elements)
+        merged.append(
+            MergedArgument(
+                name,
+                value[0],
+                merge_description(elements),
+                value[1],
+                inaccessible,
+                tags + deprecation(elements),
+            )
+        )
+    return merged
+
+
+def is_required(element: GraphQLArgument | GraphQLInputField) -> bool:
+    return (
+        is_non_null_type(element.type)
+        and element.ast_node is not None
+        and (element.ast_node.default_value is None)
+    )
+
+
+def merge_default(
+    what: str,
+    code: str,
+    present: Sequence[tuple[Source, GraphQLArgument | GraphQLInputField]],
+    errors: list[CompositionError],
+) -> str | None:
+    defaults = [
+        (s.subgraph.name, print_value(e.ast_node.default_value))
+        for s, e in present
+        if e.ast_node is not None and e.ast_node.default_value is not None
+    ]
+    values = list(dict.fromkeys(v for _, v in defaults))
+    if len(values) > 1 or (values and len(defaults) < len(present)):
+        undefined = [s.subgraph.name for s, _ in present if s.subgraph.name not in dict(defaults)]
+        detail = "; ".join(f'has default value {v} in subgraph "{n}"' for n, v in defaults)
+        if undefined:
+            detail += f"; has no default value in subgraph {quoted_list(undefined)}"
+        errors.append(
+            CompositionError(
+                code, f"Type of {what} has incompatible default values across subgraphs: {detail}"
+            )
+        )
+    return values[0] if values else None
+
+
+def types_by_subgraph(pairs: Sequence[tuple[str, str]]) -> str:
+    by_type: dict[str, list[str]] = {}
+    for subgraph, type_name in pairs:
+        by_type.setdefault(type_name, []).append(subgraph)
+    parts = [
+        f'type "{t}" in subgraph{"s" if len(n) > 1 else ""} {quoted_list(n)}'
+        for t, n in by_type.items()
+    ]
+    return "has " + " but ".join(parts)

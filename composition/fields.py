@@ -1,0 +1,332 @@
+"""Merging the fields of object, interface and input object types.
+
+Output fields are the union over subgraphs. A field's ``@join__field`` directives are
+printed only when the plain rule (every subgraph that has the type resolves the field
+with the same type) does not hold: when a subgraph lacks it, marks it ``@external``,
+``@requires``/``@provides`` on it, overrides it, or types it differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphql import (
+    GraphQLField,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+)
+
+from composition.access import access_control
+from composition.arguments import (
+    INPUT_FIELD,
+    merge_arguments,
+    merge_input_value,
+    types_by_subgraph,
+)
+from composition.errors import CompositionError, quoted_list
+from composition.externals import check_externals
+from composition.model import MergedField, MergedType, directive, literal
+from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.subgraph import applied, argument
+from composition.typerefs import merge_type_references
+
+
+@dataclass
+class FieldSource:
+    """One subgraph's definition of the field, and how ``@override`` treats it."""
+
+    source: Source
+    field: GraphQLField
+    override_from: str | None = None
+    label: str | None = None
+    overridden: bool = False  # taken over by another subgraph: it no longer resolves it
+    used_overridden: bool = False  # overridden, but still read by its own keys/requires
+
+
+def merge_fields(
+    merged: MergedType,
+    sources: Sequence[Source],
+    relations: set[tuple[str, str]],
+    errors: list[CompositionError],
+) -> None:
+    names: list[str] = []
+    for source in sources:
+        assert isinstance(source.type, GraphQLObjectType | GraphQLInterfaceType)
+        names.extend(n for n in source.type.fields if n not in names)
+    for name in names:
+        field_sources = [
+            FieldSource(s, s.type.fields[name])  # type: ignore[attr-defined]
+            for s in sources
+            if name in s.type.fields  # type: ignore[attr-defined]
+            and f"{merged.name}.{name}" not in s.facts.removed
+        ]
+        if not field_sources:
+            continue
+        coordinate = f"{merged.name}.{name}"
+        _apply_overrides(coordinate, field_sources, errors)
+        merged_field = _merge_field(merged, name, sources, field_sources, relations, errors)
+        if merged_field is not None:
+            merged.fields[name] = merged_field
+
+
+def _apply_overrides(
+    coordinate: str, field_sources: list[FieldSource], errors: list[CompositionError]
+) -> None:
+    by_subgraph = {fs.source.subgraph.name: fs for fs in field_sources}
+    for fs in field_sources:
+        overrides = applied(fs.field, "override")
+        if not overrides:
+            continue
+        fs.override_from = str(argument(overrides[0], "from"))
+        label = argument(overrides[0], "label")
+        fs.label = str(label) if label is not None else None
+    for fs in field_sources:
+        name = fs.source.subgraph.name
+        if fs.override_from is None:
+            continue
+        if fs.override_from == name:
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_FROM_SELF_ERROR",
+                    f'Source and destination subgraphs "{name}" are the same for overridden field '
+                    f'"{coordinate}"',
+                )
+            )
+            continue
+        if coordinate in fs.source.facts.external:
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
+                    f'"{coordinate}" on "{name}" is marked with directive "@external"',
+                )
+            )
+            continue
+        target = by_subgraph.get(fs.override_from)
+        if target is None:
+            continue
+        if target.override_from is not None:
+            errors.append(
+                CompositionError(
+                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
+                    f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
+                    f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
+                    "directive is allowed per field.",
+                )
+            )
+            continue
+        if coordinate in target.source.facts.external:
+            continue
+        target.overridden = True
+        target.used_overridden = target.source.facts.used(coordinate)
+        if fs.label is not None:
+            target.label = fs.label
+
+
+def _merge_field(
+    merged: MergedType,
+    name: str,
+    sources: Sequence[Source],
+    field_sources: list[FieldSource],
+    relations: set[tuple[str, str]],
+    errors: list[CompositionError],
+) -> MergedField | None:
+    coordinate = f"{merged.name}.{name}"
+    # The type merges over the subgraphs that resolve the field; externals are checked apart.
+    externals = [fs for fs in field_sources if coordinate in fs.source.facts.external]
+    typed = [fs for fs in field_sources if fs not in externals] or field_sources
+    field_type = merge_type_references([fs.field.type for fs in typed], relations, output=True)
+    if field_type is None:
+        errors.append(
+            CompositionError(
+                "FIELD_TYPE_MISMATCH",
+                f'Type of field "{coordinate}" is incompatible across subgraphs: it '
+                + types_by_subgraph(
+                    [(fs.source.subgraph.name, str(fs.field.type)) for fs in typed]
+                ),
+            )
+        )
+        return None
+    all_equal = len({str(fs.field.type) for fs in typed}) == 1
+    facts_external = [coordinate in fs.source.facts.external for fs in field_sources]
+    if all(facts_external) and merged.kind == "object":
+        names = [fs.source.subgraph.name for fs in field_sources]
+        errors.append(
+            CompositionError(
+                "EXTERNAL_MISSING_ON_BASE",
+                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
+                f"(subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
+            )
+        )
+    if merged.kind == "object":
+        _check_sharing(coordinate, field_sources, errors)
+    resolving = [fs for fs in field_sources if not (fs.overridden and not fs.label)]
+    arguments = merge_arguments(
+        coordinate,
+        [
+            (fs.source, dict(fs.field.args))
+            for fs in resolving
+            if coordinate not in fs.source.facts.external
+        ]
+        or [(fs.source, dict(fs.field.args)) for fs in resolving[:1]],
+        errors,
+    )
+    elements = [fs.field for fs in field_sources]
+    inaccessible, tags = tags_and_flags(elements)
+    result = MergedField(
+        name,
+        str(field_type),
+        merge_description(elements),
+        arguments,
+        inaccessible=inaccessible,
+        directives=tags + access_control(elements) + deprecation(elements),
+    )
+    if externals and len(typed) < len(field_sources):
+        errors.extend(
+            check_externals(
+                coordinate,
+                field_type,
+                all_equal,
+                arguments,
+                [(fs.source.subgraph.name, fs.field) for fs in externals],
+                [(fs.source.subgraph.name, fs.field) for fs in field_sources],
+                relations,
+            )
+        )
+    if _needs_join_field(merged.name, sources, field_sources, all_equal):
+        result.join = [
+            _join_field(fs, coordinate, all_equal)
+            for fs in field_sources
+            if not fs.overridden or fs.label or fs.used_overridden
+        ]
+    return result
+
+
+def _needs_join_field(
+    type_name: str,
+    sources: Sequence[Source],
+    field_sources: list[FieldSource],
+    all_equal: bool,
+) -> bool:
+    if not all_equal or any(fs.label or fs.used_overridden for fs in field_sources):
+        return True
+    present = {fs.source.index for fs in field_sources if not fs.overridden}
+    if any(s.index not in present for s in sources):
+        return True
+    coordinate = f"{type_name}.{field_sources[0].field.ast_node.name.value}"  # type: ignore[union-attr]
+    return any(
+        coordinate in fs.source.facts.external
+        or _field_set(fs, "requires", coordinate) is not None
+        or _field_set(fs, "provides", coordinate) is not None
+        for fs in field_sources
+    )
+
+
+def _field_set(fs: FieldSource, kind: str, coordinate: str) -> str | None:
+    """The @requires/@provides field set of a source as the supergraph records it."""
+    if (kind, coordinate) in fs.source.facts.field_sets:
+        return fs.source.facts.field_sets[(kind, coordinate)]
+    for applied_directive in applied(fs.field, kind):
+        return str(argument(applied_directive, "fields"))
+    return None
+
+
+def _join_field(fs: FieldSource, coordinate: str, all_equal: bool) -> str:
+    arguments: list[tuple[str, str]] = [("graph", fs.source.graph)]
+    if fs.used_overridden and not fs.label:
+        return directive("join__field", *arguments, ("usedOverridden", "true"))
+    for kind in ("requires", "provides"):
+        field_set = _field_set(fs, kind, coordinate)
+        if field_set is not None:
+            arguments.append((kind, literal(field_set)))
+    if not all_equal:
+        arguments.append(("type", literal(str(fs.field.type))))
+    if coordinate in fs.source.facts.external:
+        arguments.append(("external", "true"))
+    if fs.override_from is not None:
+        arguments.append(("override", literal(fs.override_from)))
+    if fs.used_overridden:
+        arguments.append(("usedOverridden", "true"))
+    if fs.label is not None:
+        arguments.append(("overrideLabel", literal(fs.label)))
+    return directive("join__field", *arguments)
+
+
+def _check_sharing(
+    coordinate: str, field_sources: list[FieldSource], errors: list[CompositionError]
+) -> None:
+    resolving = [
+        fs
+        for fs in field_sources
+        if not fs.overridden
+        and (coordinate not in fs.source.facts.external or coordinate in fs.source.facts.provided)
+    ]
+    if len(resolving) < 2:
+        return
+    unshared = [
+        fs.source.subgraph.name for fs in resolving if coordinate not in fs.source.facts.shareable
+    ]
+    if not unshared:
+        return
+    names = [fs.source.subgraph.name for fs in resolving]
+    where = (
+        "in all of them"
+        if len(unshared) == len(names)
+        else f"in subgraph{'s' if len(unshared) > 1 else ''} {quoted_list(unshared)}"
+    )
+    errors.append(
+        CompositionError(
+            "INVALID_FIELD_SHARING",
+            f'Non-shareable field "{coordinate}" is resolved from multiple subgraphs: it is resolved '
+            f"from subgraphs {quoted_list(names)} and defined as non-shareable {where}",
+        )
+    )
+
+
+def merge_input_fields(
+    merged: MergedType, sources: Sequence[Source], errors: list[CompositionError]
+) -> None:
+    names: list[str] = []
+    for source in sources:
+        assert isinstance(source.type, GraphQLInputObjectType)
+        names.extend(n for n in source.type.fields if n not in names)
+    for name in names:
+        coordinate = f"{merged.name}.{name}"
+        present: list[tuple[Source, GraphQLInputField]] = [
+            (s, s.type.fields[name])  # type: ignore[attr-defined]
+            for s in sources
+            if name in s.type.fields  # type: ignore[attr-defined]
+        ]
+        missing = [s.subgraph.name for s in sources if name not in s.type.fields]  # type: ignore[attr-defined]
+        value = merge_input_value(INPUT_FIELD, coordinate, present, missing, errors)
+        if value is None:
+            continue
+        field_type, default = value
+        elements = [f for _, f in present]
+        inaccessible, tags = tags_and_flags(elements)
+        result = MergedField(
+            name,
+            field_type,
+            merge_description(elements),
+            default=default,
+            inaccessible=inaccessible,
+            directives=tags + deprecation(elements),
+        )
+        if len({str(f.type) for _, f in present}) > 1:
+            result.join = [
+                directive("join__field", ("graph", s.graph), ("type", literal(str(f.type))))
+                for s, f in present
+            ]
+        merged.fields[name] = result
+    if not merged.fields:
+        errors.append(
+            CompositionError(
+                "EMPTY_MERGED_INPUT_TYPE",
+                f'None of the fields of input object type "{merged.name}" are consistently defined '
+                "in all the subgraphs defining that type. As only fields common to all subgraphs "
+                "are merged, this would result in an empty type.",
+            )
+        )
