@@ -20,6 +20,20 @@ class FollowerIdsBatch(_message.Message):
     follower_ids: _containers.RepeatedScalarFieldContainer[int]
     def __init__(self, follower_ids: _Optional[_Iterable[int]] = ...) -> None: ...
 
+class FolloweeIdsRequest(_message.Message):
+    __slots__ = ("user_id", "batch_size")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
+    user_id: int
+    batch_size: int
+    def __init__(self, user_id: _Optional[int] = ..., batch_size: _Optional[int] = ...) -> None: ...
+
+class FolloweeIdsBatch(_message.Message):
+    __slots__ = ("followee_ids",)
+    FOLLOWEE_IDS_FIELD_NUMBER: _ClassVar[int]
+    followee_ids: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, followee_ids: _Optional[_Iterable[int]] = ...) -> None: ...
+
 class WhichFollowedRequest(_message.Message):
     __slots__ = ("follower_id", "candidate_ids")
     FOLLOWER_ID_FIELD_NUMBER: _ClassVar[int]

@@ -39,6 +39,11 @@ class FollowsStub:
                 request_serializer=social__pb2.FollowerIdsRequest.SerializeToString,
                 response_deserializer=social__pb2.FollowerIdsBatch.FromString,
                 _registered_method=True)
+        self.FolloweeIds = channel.unary_stream(
+                '/beyond.social.v1.Follows/FolloweeIds',
+                request_serializer=social__pb2.FolloweeIdsRequest.SerializeToString,
+                response_deserializer=social__pb2.FolloweeIdsBatch.FromString,
+                _registered_method=True)
         self.WhichFollowed = channel.unary_unary(
                 '/beyond.social.v1.Follows/WhichFollowed',
                 request_serializer=social__pb2.WhichFollowedRequest.SerializeToString,
@@ -58,6 +63,14 @@ class FollowsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FolloweeIds(self, request, context):
+        """Everyone a user follows, most recently followed first, batched the same way
+        (the feed rebuilds a reader's timeline from them).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WhichFollowed(self, request, context):
         """Which of the candidates the follower follows. At most 1000 candidates per call.
         """
@@ -72,6 +85,11 @@ def add_FollowsServicer_to_server(servicer, server):
                     servicer.FollowerIds,
                     request_deserializer=social__pb2.FollowerIdsRequest.FromString,
                     response_serializer=social__pb2.FollowerIdsBatch.SerializeToString,
+            ),
+            'FolloweeIds': grpc.unary_stream_rpc_method_handler(
+                    servicer.FolloweeIds,
+                    request_deserializer=social__pb2.FolloweeIdsRequest.FromString,
+                    response_serializer=social__pb2.FolloweeIdsBatch.SerializeToString,
             ),
             'WhichFollowed': grpc.unary_unary_rpc_method_handler(
                     servicer.WhichFollowed,
@@ -106,6 +124,33 @@ class Follows:
             '/beyond.social.v1.Follows/FollowerIds',
             social__pb2.FollowerIdsRequest.SerializeToString,
             social__pb2.FollowerIdsBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FolloweeIds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/beyond.social.v1.Follows/FolloweeIds',
+            social__pb2.FolloweeIdsRequest.SerializeToString,
+            social__pb2.FolloweeIdsBatch.FromString,
             options,
             channel_credentials,
             insecure,

@@ -45,6 +45,18 @@ async def test_follower_ids_stream_in_batches_newest_first(social: Social, follo
     assert await follower_batches(stub, star) == [fans[::-1]]  # the default batch holds them
 
 
+async def test_followee_ids_stream_whom_a_user_follows_newest_first(
+    social: Social, follows: Any
+) -> None:
+    stub, _ = follows
+    [fan, *stars] = await social.users(6)
+    for star in stars:
+        await social.follow(fan, star)
+    request = social_pb2.FolloweeIdsRequest(user_id=int(fan), batch_size=4)
+    batches = [[str(i) for i in batch.followee_ids] async for batch in stub.FolloweeIds(request)]
+    assert batches == [stars[::-1][:4], stars[::-1][4:]]
+
+
 async def test_a_user_without_followers_streams_nothing(social: Social, follows: Any) -> None:
     stub, _ = follows
     [loner] = await social.users(1)
