@@ -18,6 +18,9 @@ from subgraphs.accounts.rpc.server import grpc_services as accounts_grpc_service
 from subgraphs.accounts.schema import build_schema as accounts_schema
 from subgraphs.accounts.seed import seed as seed_accounts
 from subgraphs.accounts.settings import AccountsSettings
+from subgraphs.articles import app as articles_app
+from subgraphs.articles.schema import build_schema as articles_schema
+from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.social import app as social_app
 from subgraphs.social.rpc.server import grpc_services as social_grpc_services
 from subgraphs.social.schema import build_schema as social_schema
@@ -102,6 +105,15 @@ SERVICES: dict[str, ServiceSpec] = {
             workers=social_app.workers,
             grpc_services=social_grpc_services,
             grpc_port=5002,
+        ),
+        ServiceSpec(
+            name="articles",
+            dev_port=4003,
+            settings_cls=ArticlesSettings,
+            create_app=articles_app.create_app,
+            build_schema=articles_schema,
+            migrations=articles_app.MIGRATIONS,
+            workers=articles_app.workers,
         ),
     )
 }

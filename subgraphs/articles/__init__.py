@@ -1,0 +1,1 @@
+"""The articles service: articles, tags, view counts and the feed."""

@@ -1,0 +1,56 @@
+"""Events articles announces, recorded in the outbox in the transaction of the change.
+
+    ArticlePublished  {"articleId": int, "authorId": int, "publishedAt": ISO-8601 UTC}
+    ArticleUpdated    {"articleId": int, "authorId": int, "fields": [changed field names]}
+    ArticleDeleted    {"articleId": int, "authorId": int}
+
+All have the article as aggregate (``article``/<id>); the article row is
+locked by each change, so one article's events are numbered in commit order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.events import record_event
+
+ARTICLE_PUBLISHED = "ArticlePublished"
+ARTICLE_UPDATED = "ArticleUpdated"
+ARTICLE_DELETED = "ArticleDeleted"
+
+
+async def _record(
+    session: AsyncSession, event_type: str, article_id: int, payload: Mapping[str, Any]
+) -> None:
+    await record_event(
+        session,
+        aggregate_type="article",
+        aggregate_id=str(article_id),
+        event_type=event_type,
+        payload={"articleId": article_id, **payload},
+    )
+
+
+async def article_published(
+    session: AsyncSession, *, article_id: int, author_id: int, published_at: datetime
+) -> None:
+    await _record(
+        session,
+        ARTICLE_PUBLISHED,
+        article_id,
+        {"authorId": author_id, "publishedAt": published_at.isoformat()},
+    )
+
+
+async def article_updated(
+    session: AsyncSession, *, article_id: int, author_id: int, fields: list[str]
+) -> None:
+    await _record(session, ARTICLE_UPDATED, article_id, {"authorId": author_id, "fields": fields})
+
+
+async def article_deleted(session: AsyncSession, *, article_id: int, author_id: int) -> None:
+    await _record(session, ARTICLE_DELETED, article_id, {"authorId": author_id})

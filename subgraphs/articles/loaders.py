@@ -1,0 +1,44 @@
+"""Per-request loaders: a field asked of many articles or authors becomes one round."""
+
+from __future__ import annotations
+
+from aiodataloader import DataLoader
+
+from subgraphs.articles.service import ArticlesService, ArticleView, Page, PageKey
+from subgraphs.articles.views import ViewCounter
+
+
+class ArticleLoader(DataLoader[int, ArticleView | None]):
+    """Articles by id, through the cache (misses in one read)."""
+
+    def __init__(self, service: ArticlesService) -> None:
+        super().__init__()
+        self._service = service
+
+    async def batch_load_fn(self, keys: list[int]) -> list[ArticleView | None]:
+        found = await self._service.articles_by_id(keys)
+        return [found[key] for key in keys]
+
+
+class AuthorPagesLoader(DataLoader[PageKey, Page]):
+    """``User.articles`` pages of many authors in one statement."""
+
+    def __init__(self, service: ArticlesService) -> None:
+        super().__init__()
+        self._service = service
+
+    async def batch_load_fn(self, keys: list[PageKey]) -> list[Page]:
+        found = await self._service.pages_by_author(keys)
+        return [found[key] for key in keys]
+
+
+class BufferedViewsLoader(DataLoader[int, int]):
+    """Views of many articles still in the Redis buffer, in one ``HMGET``."""
+
+    def __init__(self, counter: ViewCounter) -> None:
+        super().__init__()
+        self._counter = counter
+
+    async def batch_load_fn(self, keys: list[int]) -> list[int]:
+        found = await self._counter.buffered(keys)
+        return [found[key] for key in keys]

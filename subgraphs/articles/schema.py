@@ -1,0 +1,317 @@
+"""The articles subgraph: ``Article``, tags, ``User.articles``, the feed, and the article mutations.
+
+``User`` belongs to accounts: this subgraph declares only its key and the
+``articles`` list it adds, and ``Article.author`` is a reference by key that
+the router resolves (nickname from accounts, follower count from social).
+Drafts are visible to their author only; deleted articles read as null.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from shared.db import Database
+from shared.errors import NotFound
+from shared.graphql import RequestContext
+from shared.graphql.app import schema_extensions
+from shared.graphql.connections import PageInfo
+from shared.graphql.ids import parse_id
+from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
+from subgraphs.articles import rules
+from subgraphs.articles.feed import Feed
+from subgraphs.articles.loaders import ArticleLoader, AuthorPagesLoader, BufferedViewsLoader
+from subgraphs.articles.service import ArticlesService, ArticleView, Changes, Draft
+from subgraphs.articles.views import ViewCounter
+
+
+@dataclass
+class ArticlesContext(RequestContext):
+    db: Database
+    articles: ArticlesService
+    feed: Feed
+    views: ViewCounter
+    article_loader: ArticleLoader
+    page_loader: AuthorPagesLoader
+    views_loader: BufferedViewsLoader
+
+    def visible(self, view: ArticleView | None) -> ArticleView | None:
+        """The article if this viewer may read it: published, or a draft of their own."""
+        if view is None or view.status.value == "DELETED":
+            return None
+        if view.status.value == "DRAFT" and self.viewer_id != str(view.author_id):
+            return None
+        return view
+
+
+ArticlesInfo = Info[ArticlesContext, None]
+
+First = Annotated[
+    int | None,
+    strawberry.argument(description=f"How many articles to return, at most {MAX_FIRST}."),
+]
+After = Annotated[
+    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
+]
+ArticleId = Annotated[strawberry.ID, strawberry.argument(description="The article's id.")]
+
+
+@strawberry.enum(description="Where an article is in its life.")
+class ArticleStatus(enum.Enum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+    DELETED = "DELETED"
+
+
+@strawberry.federation.type(keys=["id"], description="A member of the community.")
+class User:
+    id: strawberry.ID
+    user_id: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, user_id: int) -> User:
+        return cls(id=strawberry.ID(str(user_id)), user_id=user_id)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> User | None:
+        user_id = parse_id(id)
+        return cls.of(user_id) if user_id is not None else None
+
+    @strawberry.field(description="Articles this user published, newest first.")
+    async def articles(
+        self, info: ArticlesInfo, first: First = DEFAULT_FIRST, after: After = None
+    ) -> ArticleConnection:
+        size = check_first(first)
+        position = decode_cursor(after) if after is not None else None
+        page = await info.context.page_loader.load((self.user_id, size, position))
+        return ArticleConnection.of(page.articles, page.has_next_page)
+
+
+@strawberry.federation.type(keys=["id"], description="An article: long-form writing by a member.")
+class Article:
+    id: strawberry.ID
+    title: str
+    content: str = strawberry.field(description="The body, as the author wrote it.")
+    summary: str = strawberry.field(
+        description="The author's summary, or the start of the content when none was given."
+    )
+    cover: str | None = strawberry.field(description="URL of the cover image.")
+    tags: list[str] = strawberry.field(description="Lower-case tag names, at most 5.")
+    status: ArticleStatus
+    published_at: datetime | None = strawberry.field(description="Null while a draft.")
+    updated_at: datetime
+    view: strawberry.Private[ArticleView]
+
+    @classmethod
+    def of(cls, view: ArticleView) -> Article:
+        return cls(
+            id=strawberry.ID(str(view.id)),
+            title=view.title,
+            content=view.content,
+            summary=view.summary,
+            cover=view.cover,
+            tags=list(view.tags),
+            status=ArticleStatus(view.status.value),
+            published_at=view.published_at,
+            updated_at=view.updated_at,
+            view=view,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: ArticlesInfo, id: strawberry.ID) -> Article | None:
+        article_id = parse_id(id)
+        if article_id is None:
+            return None
+        view = info.context.visible(await info.context.article_loader.load(article_id))
+        return cls.of(view) if view else None
+
+    @strawberry.field(description="Who wrote it.")
+    def author(self) -> User:
+        return User.of(self.view.author_id)
+
+    @strawberry.field(description="How many times it was read (recent views included).")
+    async def view_count(self, info: ArticlesInfo) -> int:
+        return self.view.view_count + await info.context.views_loader.load(self.view.id)
+
+
+@strawberry.type(description="One article in a list.")
+class ArticleEdge:
+    cursor: str
+    node: Article
+
+
+@strawberry.type(description="A page of articles, newest first.")
+class ArticleConnection:
+    edges: list[ArticleEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, articles: list[ArticleView], has_next_page: bool) -> ArticleConnection:
+        edges = [
+            ArticleEdge(cursor=encode_cursor(a.position), node=Article.of(a)) for a in articles
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+
+@strawberry.type(description="A tag and how many published articles carry it.")
+class Tag:
+    name: str
+    article_count: int
+
+
+@strawberry.input(description="A new article. Tags: at most 5, letters and digits with dashes.")
+class PublishArticleInput:
+    title: str = strawberry.field(description="1 to 100 characters.")
+    content: str = strawberry.field(description=f"At most {rules.CONTENT_MAX_BYTES} bytes.")
+    summary: str | None = strawberry.field(
+        default=None, description="At most 300 characters; derived from the content if omitted."
+    )
+    cover: str | None = strawberry.field(default=None, description="An http(s) image URL.")
+    tags: list[str] = strawberry.field(default_factory=list)
+    draft: bool = strawberry.field(
+        default=False, description="Keep it as a draft, visible only to you, instead of publishing."
+    )
+
+
+@strawberry.input(description="Fields of an article to change; omitted fields stay as they are.")
+class UpdateArticleInput:
+    title: str | None = None
+    content: str | None = None
+    summary: str | None = strawberry.field(
+        default=None, description="The empty string derives it from the content again."
+    )
+    cover: str | None = strawberry.field(
+        default=None, description="The empty string removes the cover."
+    )
+    tags: list[str] | None = strawberry.field(default=None, description="Replaces all tags.")
+    draft: bool | None = strawberry.field(
+        default=None, description="`false` publishes a draft; a published article stays published."
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="An article by id; null if there is none or you may not see it.")
+    async def article(self, info: ArticlesInfo, id: ArticleId) -> Article | None:
+        return await Article.resolve_reference(info, id)
+
+    @strawberry.field(description="Published articles, newest first, optionally with one tag.")
+    async def articles(
+        self,
+        info: ArticlesInfo,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
+        tag: Annotated[str | None, strawberry.argument(description="A tag name.")] = None,
+    ) -> ArticleConnection:
+        size = check_first(first)
+        position = decode_cursor(after) if after is not None else None
+        name = rules.check_tag(tag) if tag is not None else None
+        page = await info.context.articles.page(first=size, after=position, tag=name)
+        return ArticleConnection.of(page.articles, page.has_next_page)
+
+    @strawberry.field(description="The most used tags, most used first.")
+    async def tags(
+        self,
+        info: ArticlesInfo,
+        first: Annotated[
+            int | None, strawberry.argument(description=f"At most {MAX_FIRST} tags.")
+        ] = DEFAULT_FIRST,
+    ) -> list[Tag]:
+        size = check_first(first)
+        found = await info.context.articles.popular_tags(first=size)
+        return [Tag(name=tag.name, article_count=tag.article_count) for tag in found]
+
+    @strawberry.field(description="Your timeline: articles by the people you follow, newest first.")
+    async def feed(
+        self, info: ArticlesInfo, first: First = DEFAULT_FIRST, after: After = None
+    ) -> ArticleConnection:
+        viewer = int(info.context.require_viewer())
+        size = check_first(first)
+        position = decode_cursor(after) if after is not None else None
+        page = await info.context.feed.page(viewer, first=size, after=position)
+        return ArticleConnection.of(page.articles, page.has_next_page)
+
+
+def _article_id(raw: strawberry.ID) -> int:
+    article_id = parse_id(raw)
+    if article_id is None:
+        raise NotFound(f"There is no article with id {str(raw)!r}.")
+    return article_id
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Publish an article (or save a draft) and return it.")
+    async def publish_article(self, info: ArticlesInfo, input: PublishArticleInput) -> Article:
+        author = int(info.context.require_viewer())
+        draft = Draft(
+            title=input.title,
+            content=input.content,
+            summary=input.summary,
+            cover=input.cover,
+            tags=input.tags,
+        )
+        async with info.context.db.transaction() as session:
+            view = await info.context.articles.publish(
+                author, draft, as_draft=input.draft, session=session
+            )
+        return Article.of(view)
+
+    @strawberry.mutation(description="Change your article and return it.")
+    async def update_article(
+        self, info: ArticlesInfo, id: ArticleId, input: UpdateArticleInput
+    ) -> Article:
+        author = int(info.context.require_viewer())
+        changes = Changes(
+            title=input.title,
+            content=input.content,
+            summary=input.summary,
+            cover=input.cover,
+            tags=input.tags,
+            draft=input.draft,
+        )
+        async with info.context.db.transaction() as session:
+            view = await info.context.articles.update(
+                author, _article_id(id), changes, session=session
+            )
+        return Article.of(view)
+
+    @strawberry.mutation(
+        description="Delete your article and return it (status DELETED). Deleting it again "
+        "succeeds and changes nothing."
+    )
+    async def delete_article(self, info: ArticlesInfo, id: ArticleId) -> Article:
+        author = int(info.context.require_viewer())
+        async with info.context.db.transaction() as session:
+            view = await info.context.articles.delete(author, _article_id(id), session=session)
+        return Article.of(view)
+
+    @strawberry.mutation(description="Count one read of a published article and return it.")
+    async def record_article_view(self, info: ArticlesInfo, id: ArticleId) -> Article:
+        article_id = _article_id(id)
+        view = await info.context.article_loader.load(article_id)
+        if view is None or view.status.value != "PUBLISHED":
+            raise NotFound(f"There is no published article with id {article_id}.")
+        await info.context.views.record(article_id)
+        info.context.views_loader.clear(article_id)
+        return Article.of(view)
+
+
+def build_schema() -> strawberry.federation.Schema:
+    return strawberry.federation.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[User, Article],
+        extensions=schema_extensions(),
+        federation_version="2.11",
+    )

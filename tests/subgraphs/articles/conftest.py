@@ -1,0 +1,133 @@
+"""The articles service against real accounts and social services reached over real gRPC.
+
+Accounts and social run in-process (their apps, and their gRPC servers on
+ephemeral 127.0.0.1 ports); articles is pointed at both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import URL
+
+from shared.grpc import GrpcServer
+from shared.tokens import AccessTokens
+from subgraphs.articles.app import MIGRATIONS, create_app
+from subgraphs.articles.settings import ArticlesSettings
+from subgraphs.social.rpc.server import grpc_services as social_grpc_services
+from tests.conftest import REDIS_URL, MySQLDatabases
+from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used here)
+    JWT_SECRET,
+    accounts_factory,
+    accounts_mysql_url,
+    accounts_settings,
+)
+from tests.subgraphs.social.conftest import (  # noqa: F401 (fixtures used here)
+    Social,
+    social_factory,
+    social_mysql_url,
+    social_settings,
+)
+from tests.support.graphql import GraphQLClient
+
+PUBLISH = """mutation($input: PublishArticleInput!) {
+  publishArticle(input: $input) { id title summary tags status publishedAt author { id } }
+}"""
+
+
+@pytest.fixture(scope="session")
+def articles_mysql_url(mysql_databases: MySQLDatabases) -> URL:
+    return mysql_databases.create("articles", MIGRATIONS)
+
+
+@dataclass
+class Articles:
+    app: FastAPI
+    client: GraphQLClient
+    settings: ArticlesSettings
+    social: Social
+    social_grpc: GrpcServer
+
+    async def users(self, count: int) -> list[str]:
+        return await self.social.users(count)
+
+    def token(self, user_id: str) -> str:
+        return AccessTokens.from_settings(self.settings).issue(user_id)
+
+    async def publish(self, author: str, **fields: Any) -> dict[str, Any]:
+        values = {"title": "A title", "content": "Some content.", **fields}
+        data = await self.client.data(PUBLISH, {"input": values}, token=self.token(author))
+        published: dict[str, Any] = data["publishArticle"]
+        return published
+
+    async def execute(self, query: str, user: str | None = None, **variables: Any) -> Any:
+        token = self.token(user) if user else None
+        return await self.client.execute(query, variables, token=token)
+
+    async def data(self, query: str, user: str | None = None, **variables: Any) -> Any:
+        token = self.token(user) if user else None
+        return await self.client.data(query, variables, token=token)
+
+
+@pytest.fixture
+def articles_settings(
+    backend: str, articles_mysql_url: URL, sqlite_url: Callable[[str, Path], URL], redis_prefix: str
+) -> Callable[..., ArticlesSettings]:
+    url = articles_mysql_url if backend == "mariadb" else sqlite_url("articles", MIGRATIONS)
+
+    def make(**overrides: Any) -> ArticlesSettings:
+        values: dict[str, Any] = {
+            "articles_database_url": url.render_as_string(hide_password=False),
+            "redis_url": REDIS_URL,
+            "redis_prefix": redis_prefix,
+            "jwt_secret": JWT_SECRET,
+            **overrides,
+        }
+        return ArticlesSettings(**values)
+
+    return make
+
+
+@pytest.fixture
+async def articles_factory(
+    articles_settings: Callable[..., ArticlesSettings],
+    social_factory: Callable[..., Any],  # noqa: F811
+) -> AsyncIterator[Callable[..., Any]]:
+    """Starts accounts and social (apps and gRPC servers) and an articles app pointed at both."""
+    servers: list[GrpcServer] = []
+    started: list[Articles] = []
+
+    async def start(**overrides: Any) -> Articles:
+        social: Social = await social_factory()
+        server = GrpcServer(
+            social_grpc_services(social.settings, social.app), address="127.0.0.1:0"
+        )
+        await server.start()
+        servers.append(server)
+        overrides.setdefault("accounts_grpc_target", f"127.0.0.1:{social.accounts_grpc.port}")
+        overrides.setdefault("social_grpc_target", f"127.0.0.1:{server.port}")
+        settings = articles_settings(**overrides)
+        app = create_app(settings)
+        started.append(Articles(app, GraphQLClient(app), settings, social, server))
+        return started[-1]
+
+    yield start
+    for articles in started:
+        await articles.client.aclose()
+        await articles.app.state.accounts_channel.close()
+        await articles.app.state.social_channel.close()
+        await articles.app.state.database.dispose()
+        await articles.app.state.redis.aclose()
+    for server in servers:
+        await server.stop()
+
+
+@pytest.fixture
+async def articles(articles_factory: Callable[..., Any]) -> Articles:
+    started: Articles = await articles_factory()
+    return started

@@ -1,0 +1,118 @@
+"""Publishing, reading, changing and deleting articles through the articles schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.subgraphs.articles.conftest import Articles
+from tests.support.graphql import error_of
+
+ARTICLE = "query($id: ID!) { article(id: $id) { id title status tags viewCount author { id } } }"
+UPDATE = """mutation($id: ID!, $input: UpdateArticleInput!) {
+  updateArticle(id: $id, input: $input) { id title summary tags status publishedAt }
+}"""
+DELETE = "mutation($id: ID!) { deleteArticle(id: $id) { id status } }"
+
+
+@pytest.mark.sqlite
+async def test_publish_then_read_by_id(articles: Articles) -> None:
+    [ada] = await articles.users(1)
+    published = await articles.publish(
+        ada, title="  Hello   world ", content="First words.", tags=["Python", "python", "机器学习"]
+    )
+    assert published["title"] == "Hello world"
+    assert published["summary"] == "First words."
+    assert published["tags"] == ["python", "机器学习"]
+    assert published["status"] == "PUBLISHED"
+    assert published["author"] == {"id": ada}
+    found = await articles.data(ARTICLE, id=published["id"])
+    assert found["article"] == {
+        "id": published["id"],
+        "title": "Hello world",
+        "status": "PUBLISHED",
+        "tags": ["python", "机器学习"],
+        "viewCount": 0,
+        "author": {"id": ada},
+    }
+    assert (await articles.data(ARTICLE, id="999999999"))["article"] is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"title": " "}, "title"),
+        ({"title": "x" * 101}, "title"),
+        ({"content": ""}, "content"),
+        ({"content": "字" * 40_000}, "content"),
+        ({"tags": ["a", "b", "c", "d", "e", "f"]}, "tags"),
+        ({"tags": ["not a tag"]}, "tags"),
+        ({"cover": "ftp://example.com/x.png"}, "cover"),
+        ({"summary": "s" * 301}, "summary"),
+    ],
+)
+async def test_invalid_input_names_the_field(
+    articles: Articles, fields: dict[str, object], field: str
+) -> None:
+    [ada] = await articles.users(1)
+    values = {"title": "A title", "content": "Body", **fields}
+    body = await articles.execute(
+        "mutation($i: PublishArticleInput!) { publishArticle(input: $i) { id } }", ada, i=values
+    )
+    error = error_of(body)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == field
+
+
+async def test_only_the_author_may_change_or_delete(articles: Articles) -> None:
+    ada, bob = await articles.users(2)
+    article = await articles.publish(ada)
+    for query, variables in (
+        (UPDATE, {"id": article["id"], "input": {"title": "Mine now"}}),
+        (DELETE, {"id": article["id"]}),
+    ):
+        error = error_of(await articles.execute(query, bob, **variables))
+        assert error["extensions"]["code"] == "FORBIDDEN"
+    missing = error_of(await articles.execute(DELETE, ada, id="424242424"))
+    assert missing["extensions"]["code"] == "NOT_FOUND"
+    anonymous = error_of(await articles.execute(DELETE, None, id=article["id"]))
+    assert anonymous["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.sqlite
+async def test_update_changes_fields_and_drops_the_cached_copy(articles: Articles) -> None:
+    [ada] = await articles.users(1)
+    article = await articles.publish(ada, tags=["old"])
+    await articles.data(ARTICLE, id=article["id"])  # now cached
+    updated = await articles.data(
+        UPDATE, ada, id=article["id"], input={"title": "New title", "tags": ["new", "fresh"]}
+    )
+    assert updated["updateArticle"]["title"] == "New title"
+    assert updated["updateArticle"]["tags"] == ["new", "fresh"]
+    again = await articles.data(ARTICLE, id=article["id"])
+    assert again["article"]["title"] == "New title"
+    assert again["article"]["tags"] == ["fresh", "new"]
+
+
+async def test_drafts_are_private_until_published(articles: Articles) -> None:
+    ada, bob = await articles.users(2)
+    draft = await articles.publish(ada, draft=True)
+    assert draft["status"] == "DRAFT" and draft["publishedAt"] is None
+    assert (await articles.data(ARTICLE, bob, id=draft["id"]))["article"] is None
+    assert (await articles.data(ARTICLE, ada, id=draft["id"]))["article"]["status"] == "DRAFT"
+    published = await articles.data(UPDATE, ada, id=draft["id"], input={"draft": False})
+    assert published["updateArticle"]["status"] == "PUBLISHED"
+    assert published["updateArticle"]["publishedAt"] is not None
+    assert (await articles.data(ARTICLE, bob, id=draft["id"]))["article"]["status"] == "PUBLISHED"
+    back = error_of(await articles.execute(UPDATE, ada, id=draft["id"], input={"draft": True}))
+    assert back["extensions"]["field"] == "draft"
+
+
+@pytest.mark.sqlite
+async def test_delete_hides_the_article_and_repeats_harmlessly(articles: Articles) -> None:
+    [ada] = await articles.users(1)
+    article = await articles.publish(ada)
+    await articles.data(ARTICLE, id=article["id"])  # now cached
+    for _ in range(2):
+        deleted = await articles.data(DELETE, ada, id=article["id"])
+        assert deleted["deleteArticle"]["status"] == "DELETED"
+    assert (await articles.data(ARTICLE, id=article["id"]))["article"] is None
