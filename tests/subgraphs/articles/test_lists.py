@@ -21,30 +21,33 @@ USER_ARTICLES = """query($reps: [_Any!]!, $first: Int) { _entities(representatio
 } }"""
 
 
-async def _all_pages(articles: Articles, first: int, **variables: Any) -> list[str]:
+async def _pages(articles: Articles, first: int, limit: int, **variables: Any) -> list[str]:
+    """Ids of up to ``limit`` articles, newest first, read ``first`` at a time."""
     seen: list[str] = []
     after = None
-    while True:
+    while len(seen) < limit:
         data = await articles.data(ARTICLES, first=first, after=after, **variables)
         page = data["articles"]
         seen += [edge["node"]["id"] for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
-            return seen
+            break
         after = page["pageInfo"]["endCursor"]
+    return seen[:limit]
 
 
 @pytest.mark.sqlite
 async def test_articles_page_newest_first_with_and_without_a_tag(articles: Articles) -> None:
     [ada] = await articles.users(1)
+    even, odd = f"even{ada}", f"odd{ada}"
     # Published within the same second: the id breaks the tie, and no page skips or repeats.
     ids = [
-        (await articles.publish(ada, tags=["even" if i % 2 == 0 else "odd"]))["id"]
-        for i in range(7)
+        (await articles.publish(ada, tags=[even if i % 2 == 0 else odd]))["id"] for i in range(7)
     ]
-    assert await _all_pages(articles, 3) == ids[::-1]
-    assert await _all_pages(articles, 2, tag="Even") == ids[::2][::-1]
-    tags = await articles.data("{ tags { name articleCount } }")
-    assert tags["tags"] == [{"name": "even", "articleCount": 4}, {"name": "odd", "articleCount": 3}]
+    assert await _pages(articles, 3, limit=7) == ids[::-1]
+    assert await _pages(articles, 2, limit=10, tag=even.upper()) == ids[::2][::-1]
+    tags = (await articles.data("{ tags(first: 100) { name articleCount } }"))["tags"]
+    mine = [tag for tag in tags if tag["name"] in (even, odd)]
+    assert mine == [{"name": even, "articleCount": 4}, {"name": odd, "articleCount": 3}]
 
 
 async def test_page_size_and_cursor_are_checked(articles: Articles) -> None:
