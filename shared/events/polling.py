@@ -13,6 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
+PURGE_EVERY = 300.0
+"""Seconds between a worker's deletions of old outbox and processed-event rows."""
+
 
 class PollingWorker(ABC):
     """Runs :meth:`step` in a task until :meth:`stop`; a :class:`~shared.lifecycle.Worker`.
