@@ -100,8 +100,8 @@ class Consumer(PollingWorker):
         )
         self.group = name
         self.stream = stream
-        # The member name within the group; unique per process so a restarted
-        # process does not inherit the entries of its predecessor silently.
+        # The member name within the group: unique per process, since replicas
+        # sharing one would read as a single member and share its pending entries.
         self.member = member or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self._database = database
         self._redis = redis

@@ -146,12 +146,9 @@ class OutboxRelay(PollingWorker):
             payload=row.payload,
             occurred_at=row.occurred_at,
         )
-        if self._max_stream_length is None:
-            await self._redis.xadd(self._stream, fields)  # type: ignore[arg-type]
-        else:
-            await self._redis.xadd(
-                self._stream,
-                fields,  # type: ignore[arg-type]
-                maxlen=self._max_stream_length,
-                approximate=True,
-            )
+        await self._redis.xadd(
+            self._stream,
+            fields,  # type: ignore[arg-type]
+            maxlen=self._max_stream_length,
+            approximate=True,
+        )
