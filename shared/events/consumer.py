@@ -21,7 +21,10 @@ error text, and is acknowledged. An entry reclaimed after more than
 ``max_attempts`` deliveries (its consumers kept dying mid-way) is
 dead-lettered without running again, and one that does not decode as an event
 is dead-lettered at once. ``claim_idle`` must exceed the slowest handler, or a
-live consumer's entry is reclaimed while it still works on it.
+live consumer's entry is reclaimed while it still works on it. Entries arrive
+in stream order, but a failed one is retried later, so entries after it (of
+the same aggregate too) may be handled first: a handler that must not apply
+an older change over a newer one compares ``occurred_at`` or a version.
 
 A new group starts at the beginning of the stream, so a consumer added later
 still sees the events the stream holds. Processed-event records are kept
