@@ -1,0 +1,1 @@
+"""The feed benchmark: seed three MariaDB databases, run the graph, load the feed, time a fan-out."""

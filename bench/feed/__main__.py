@@ -1,0 +1,5 @@
+"""``python -m bench.feed``: see :mod:`bench.feed.run`."""
+
+from bench.feed.run import main
+
+raise SystemExit(main())

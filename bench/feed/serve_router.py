@@ -1,0 +1,24 @@
+"""The router as the benchmark runs it: ``python -m bench.feed.serve_router SUPERGRAPH PORT``.
+
+Like ``beyond router``, without uvicorn's per-request access log.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from router.config import RouterConfig
+from router.http import create_router_app
+
+
+def main() -> None:
+    supergraph, port = Path(sys.argv[1]), int(sys.argv[2])
+    app = create_router_app(RouterConfig(supergraph=supergraph))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()
