@@ -32,16 +32,15 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 from sqlalchemy import select
-from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import Insert
 
-from shared.db import Database, after_commit, utcnow
+from shared.db import Database, after_commit
 from shared.pagination import Position
 from shared.redis import Keys
 from subgraphs.articles.models import Article, ArticleStatus, PulledAuthor
 from subgraphs.articles.service import ArticlesService, ArticleView, before, newest_first
 from subgraphs.articles.timelines import Timelines
+from subgraphs.articles.upserts import add_pulled_author
 
 FANOUT_BATCH = 1000
 REBUILD_BATCH = 5000
@@ -217,13 +216,7 @@ class Feed:
             await self._timelines.remove([follower_id], [entry.id for entry in newest])
 
     async def _make_pulled(self, author_id: int, *, session: AsyncSession) -> None:
-        values = {"author_id": author_id, "counted_at": utcnow()}
-        statement: Insert
-        if session.get_bind().dialect.name == "sqlite":
-            statement = sqlite.insert(PulledAuthor).values(values).on_conflict_do_nothing()
-        else:
-            statement = mysql.insert(PulledAuthor).values(values).prefix_with("IGNORE")
-        await session.execute(statement)
+        await add_pulled_author(session, author_id)
         # The mirror is reloaded from the table on its next read, which now holds the author.
         after_commit(session, lambda: self._forget_pulled())
 

@@ -96,8 +96,9 @@ async def test_a_feed_page_costs_the_same_statements_whatever_its_size(
 
     small, large = await statements(5), await statements(20)
     assert small == large, (small, large)
-    # articles: the articles and their tags; accounts: the users; social: their counts.
-    assert large == {"accounts": 1, "social": 1, "articles": 2}
+    # articles: the articles and their tags; accounts: the users; social: their counts, and
+    # (when some author in the shared test database is pulled) which of them the reader follows.
+    assert large["articles"] == 2 and large["accounts"] == 1 and large["social"] in (1, 2)
 
 
 async def until_feed_is_long(graph: Graph, token: str, length: int) -> None:
