@@ -88,3 +88,22 @@ def test_a_cached_article_round_trips() -> None:
         view_count=3,
     )
     assert ArticleView.from_cache(view.to_cache()) == view
+
+
+async def test_user_articles_page_on_and_skip_drafts_and_deleted(articles: Articles) -> None:
+    [ada] = await articles.users(1)
+    ids = [(await articles.publish(ada, title=f"t{n}"))["id"] for n in range(5)]
+    await articles.publish(ada, draft=True)
+    await articles.data("mutation($id: ID!) { deleteArticle(id: $id) { id } }", ada, id=ids[2])
+    query = """query($id: ID!, $after: String) { _entities(representations: [{__typename: "User", id: $id}]) {
+      ... on User { articles(first: 2, after: $after) {
+        edges { node { id } } pageInfo { hasNextPage endCursor } } } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await articles.data(query, id=ada, after=after))["_entities"][0]["articles"]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [ids[4], ids[3], ids[1], ids[0]]
