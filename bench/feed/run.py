@@ -287,7 +287,9 @@ async def main_async(args: argparse.Namespace) -> int:
     rng = random.Random(11)
     readers = rng.sample(range(2, sizes.users + 1), args.readers)
     reader_tokens = [tokens.issue(str(reader)) for reader in readers]
+    # Other work on the machine skews every figure: note how busy it was.
     results: dict[str, Any] = {
+        "load_average_1m_before": round(os.getloadavg()[0], 2),
         "machine": machine(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -211,9 +211,9 @@ class Feed:
     async def unfollowed(
         self, follower_id: int, followee_id: int, *, session: AsyncSession
     ) -> None:
-        if followee_id not in await self.pulled_authors(session=session):
-            newest = await self._newest_of([followee_id], session=session)
-            await self._timelines.remove([follower_id], [entry.id for entry in newest])
+        # Pulled authors too: the publish that made them pulled was pushed to some followers.
+        newest = await self._newest_of([followee_id], session=session)
+        await self._timelines.remove([follower_id], [entry.id for entry in newest])
 
     async def _make_pulled(self, author_id: int, *, session: AsyncSession) -> None:
         await add_pulled_author(session, author_id)
