@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Annotated
 
 import strawberry
@@ -79,7 +80,7 @@ class User:
         self, info: SocialInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> UserConnection:
         return await UserConnection.load(
-            info, self.user_id, first, after, info.context.social.followers, _followers
+            info, self.user_id, first, after, info.context.social.followers, attrgetter("followers")
         )
 
     @strawberry.field(description="Users this one follows, most recently followed first.")
@@ -87,7 +88,7 @@ class User:
         self, info: SocialInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> UserConnection:
         return await UserConnection.load(
-            info, self.user_id, first, after, info.context.social.following, _following
+            info, self.user_id, first, after, info.context.social.following, attrgetter("following")
         )
 
     @strawberry.field(
@@ -107,14 +108,6 @@ class User:
         if viewer is None:
             return False
         return await info.context.edge_loader.load((self.user_id, int(viewer)))
-
-
-def _followers(counts: Counts) -> int:
-    return counts.followers
-
-
-def _following(counts: Counts) -> int:
-    return counts.following
 
 
 @strawberry.type(description="One user in a follow list.")
@@ -163,8 +156,6 @@ class UserConnection:
 
 
 UserIdArgument = Annotated[strawberry.ID, strawberry.argument(description="The user's id.")]
-
-
 Act = Callable[..., Awaitable[bool]]
 
 
@@ -186,14 +177,16 @@ async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
 class Mutation:
     @strawberry.mutation(
         description="Follow a user and return them. Following someone already followed "
-        "succeeds and changes nothing."
+        "succeeds and changes nothing. NOT_FOUND for an unknown user; BAD_USER_INPUT for "
+        "oneself."
     )
     async def follow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
         return await _act(info, user_id, info.context.social.follow)
 
     @strawberry.mutation(
         description="Stop following a user and return them. Unfollowing someone not "
-        "followed succeeds and changes nothing."
+        "followed succeeds and changes nothing. NOT_FOUND for an unknown user; BAD_USER_INPUT for "
+        "oneself."
     )
     async def unfollow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
         return await _act(info, user_id, info.context.social.unfollow)
