@@ -31,7 +31,7 @@ from shared.pagination import (
     encode_cursor,
 )
 from subgraphs.social.loaders import CountsLoader, EdgeLoader
-from subgraphs.social.service import Counts, Page, SocialService
+from subgraphs.social.service import Counts, Page, Pair, SocialService
 
 
 @dataclass
@@ -95,19 +95,19 @@ class User:
         description="Whether the signed-in user follows this one; false when signed out."
     )
     async def viewer_follows(self, info: SocialInfo) -> bool:
-        viewer = info.context.viewer_id
-        if viewer is None:
-            return False
-        return await info.context.edge_loader.load((int(viewer), self.user_id))
+        return await _viewer_edge(info, lambda viewer: (viewer, self.user_id))
 
     @strawberry.field(
         description="Whether this user follows the signed-in one; false when signed out."
     )
     async def follows_viewer(self, info: SocialInfo) -> bool:
-        viewer = info.context.viewer_id
-        if viewer is None:
-            return False
-        return await info.context.edge_loader.load((self.user_id, int(viewer)))
+        return await _viewer_edge(info, lambda viewer: (self.user_id, viewer))
+
+
+async def _viewer_edge(info: SocialInfo, edge: Callable[[int], Pair]) -> bool:
+    """Whether the edge ``edge(viewer)`` exists; false without a signed-in viewer."""
+    viewer = info.context.viewer_id
+    return viewer is not None and await info.context.edge_loader.load(edge(int(viewer)))
 
 
 @strawberry.type(description="One user in a follow list.")
