@@ -57,10 +57,20 @@ def ready_settings(spec: ServiceSpec) -> CommonSettings:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
-
     spec = SERVICES[args.service]
     settings = ready_settings(spec)
+    try:
+        asyncio.run(_serve(args, spec, settings))
+    except OSError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSettings) -> None:
+    # The app is built inside the running loop: gRPC channels and other
+    # clients bind to the loop they are created in.
+    from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+
     app = spec.create_app(settings)
     server = grpc_server(spec, settings, app, host=args.host, port=args.grpc_port)
     workers = [] if args.no_workers else event_workers(spec, settings, app)
@@ -70,12 +80,6 @@ def handle(args: argparse.Namespace) -> int:
         port=args.port or spec.dev_port,
         log_level=settings.log_level.lower(),
     )
-    try:
-        asyncio.run(
-            run_until_stopped(
-                apps=[app], workers=[*([server] if server else []), *workers], servers=[http]
-            )
-        )
-    except OSError as exc:
-        raise CommandError(str(exc)) from None
-    return 0
+    await run_until_stopped(
+        apps=[app], workers=[*([server] if server else []), *workers], servers=[http]
+    )

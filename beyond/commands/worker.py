@@ -9,7 +9,10 @@ from typing import Any
 
 from beyond.commands import CommandError
 from beyond.commands.serve import ready_settings
-from beyond.services import SERVICES
+from beyond.services import SERVICES, ServiceSpec
+from shared.settings import CommonSettings
+
+log = logging.getLogger("beyond.worker")
 
 
 def register(subparsers: Any) -> None:
@@ -21,18 +24,23 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from beyond.runtime import event_workers, run_until_stopped
-
     spec = SERVICES[args.service]
     settings = ready_settings(spec)
-    app = spec.create_app(settings)
-    workers = event_workers(spec, settings, app)
-    if not workers:
+    if spec.workers is None:
         raise CommandError(f"{spec.name} has no event relays or consumers to run")
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for worker in workers:
-        logging.getLogger("beyond.worker").info("running %s", worker.name)
-    asyncio.run(run_until_stopped(apps=[app], workers=workers))
+    asyncio.run(_work(spec, settings))
     return 0
+
+
+async def _work(spec: ServiceSpec, settings: CommonSettings) -> None:
+    # Built inside the running loop, like ``beyond serve``: clients bind to it.
+    from beyond.runtime import event_workers, run_until_stopped
+
+    app = spec.create_app(settings)
+    workers = event_workers(spec, settings, app)
+    for worker in workers:
+        log.info("running %s", worker.name)
+    await run_until_stopped(apps=[app], workers=workers)

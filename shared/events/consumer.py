@@ -21,10 +21,15 @@ error text, and is acknowledged. An entry reclaimed after more than
 ``max_attempts`` deliveries (its consumers kept dying mid-way) is
 dead-lettered without running again, and one that does not decode as an event
 is dead-lettered at once. ``claim_idle`` must exceed the slowest handler, or a
-live consumer's entry is reclaimed while it still works on it.
+live consumer's entry is reclaimed while it still works on it. Entries arrive
+in stream order, but a failed one is retried later, so entries after it (of
+the same aggregate too) may be handled first: a handler that must not apply
+an older change over a newer one compares ``occurred_at`` or a version.
 
 A new group starts at the beginning of the stream, so a consumer added later
-still sees the events the stream holds.
+still sees the events the stream holds. Processed-event records are kept
+``keep_processed`` (a week by default), far longer than any redelivery
+takes, then deleted.
 """
 
 from __future__ import annotations
@@ -36,16 +41,17 @@ import socket
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from datetime import timedelta
 from typing import Any, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
-from sqlalchemy import insert, select
+from sqlalchemy import CursorResult, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database, utcnow
 from shared.events.event import Event, MalformedEvent
-from shared.events.polling import PollingWorker
+from shared.events.polling import PURGE_EVERY, PollingWorker
 from shared.events.tables import PROCESSED_EVENTS
 
 log = logging.getLogger(__name__)
@@ -90,14 +96,15 @@ class Consumer(PollingWorker):
         block: float = 0.25,
         max_backoff: float = 5.0,
         member: str | None = None,
+        keep_processed: timedelta = timedelta(days=7),
     ) -> None:
         super().__init__(
             name=f"consumer {name} of {stream}", idle_interval=0, max_backoff=max_backoff
         )
         self.group = name
         self.stream = stream
-        # The member name within the group; unique per process so a restarted
-        # process does not inherit the entries of its predecessor silently.
+        # The member name within the group: unique per process, since replicas
+        # sharing one would read as a single member and share its pending entries.
         self.member = member or f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self._database = database
         self._redis = redis
@@ -111,6 +118,8 @@ class Consumer(PollingWorker):
         self._claim_cursor = "0-0"
         self._next_claim = 0.0
         self._group_ready = False
+        self._keep_processed = keep_processed
+        self._next_purge = 0.0
 
     async def stop(self) -> None:
         await super().stop()
@@ -147,6 +156,9 @@ class Consumer(PollingWorker):
             raise
 
     async def _handle_due_and_new(self) -> int:
+        if time.monotonic() >= self._next_purge:
+            self._next_purge = time.monotonic() + PURGE_EVERY
+            await self.forget_processed()
         handled = 0
         if time.monotonic() >= self._next_claim:
             self._next_claim = time.monotonic() + self._claim_every
@@ -157,6 +169,17 @@ class Consumer(PollingWorker):
             await self._handle(entry, 1)
             handled += 1
         return handled
+
+    async def forget_processed(self) -> int:
+        """Delete this consumer's records older than ``keep_processed``; return how many."""
+        async with self._database.transaction() as session:
+            result = await session.execute(
+                delete(PROCESSED_EVENTS).where(
+                    PROCESSED_EVENTS.c.consumer == self.group,
+                    PROCESSED_EVENTS.c.processed_at < utcnow() - self._keep_processed,
+                )
+            )
+        return cast("CursorResult[Any]", result).rowcount
 
     async def _read_new(self) -> list[Entry]:
         # Decoded RESP2 reply: [[stream, [(id, fields), ...]]], or nothing after BLOCK.

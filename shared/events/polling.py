@@ -13,6 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 
+PURGE_EVERY = 300.0
+"""Seconds between a worker's deletions of old outbox and processed-event rows."""
+STOP_TIMEOUT = 10.0
+"""Seconds a worker's current step may take to finish once asked to stop."""
+
 
 class PollingWorker(ABC):
     """Runs :meth:`step` in a task until :meth:`stop`; a :class:`~shared.lifecycle.Worker`.
@@ -44,12 +49,18 @@ class PollingWorker(ABC):
         self._task = asyncio.create_task(self._run(), name=self._name)
 
     async def stop(self) -> None:
-        """Let the current step finish, then end the loop."""
+        """Let the current step finish, then end the loop; cancel a step stuck past a timeout."""
         if self._task is None:
             return
         self._stopping.set()
         task, self._task = self._task, None
-        await task
+        done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+        if not done:
+            # A cancelled step rolls its transaction back; its entry or rows are
+            # picked up again later, as after a crash.
+            log.warning("%s did not stop within %g s: cancelling it", self._name, STOP_TIMEOUT)
+            task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
     async def _run(self) -> None:
         failures = 0

@@ -16,21 +16,25 @@ which consumers skip by event id.
 
 The relay's transactions run at READ COMMITTED on MariaDB so the locking read
 takes no gap locks that would block producers inserting new outbox rows.
+Sent rows are kept ``keep_sent`` (a day by default) for inspection, then the
+relay deletes them.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.db import Database, utcnow
 from shared.events.event import stream_entry
-from shared.events.polling import PollingWorker
+from shared.events.polling import PURGE_EVERY, PollingWorker
 from shared.events.tables import OUTBOX
 
 
@@ -47,6 +51,7 @@ class OutboxRelay(PollingWorker):
         poll_interval: float = 0.2,
         max_backoff: float = 5.0,
         max_stream_length: int | None = None,
+        keep_sent: timedelta = timedelta(days=1),
     ) -> None:
         super().__init__(
             name=f"outbox relay to {stream}", idle_interval=poll_interval, max_backoff=max_backoff
@@ -57,9 +62,22 @@ class OutboxRelay(PollingWorker):
         self._batch_size = batch_size
         # Trimming is off by default: a trimmed entry is lost to a consumer that lags behind.
         self._max_stream_length = max_stream_length
+        self._keep_sent = keep_sent
+        self._next_purge = 0.0
 
     async def step(self) -> bool:
+        if time.monotonic() >= self._next_purge:
+            self._next_purge = time.monotonic() + PURGE_EVERY
+            await self.purge_sent()
         return await self.publish_batch() == self._batch_size
+
+    async def purge_sent(self) -> int:
+        """Delete rows sent longer than ``keep_sent`` ago; return how many."""
+        async with self._connection() as connection, connection.begin():
+            result = await connection.execute(
+                delete(OUTBOX).where(OUTBOX.c.sent_at < utcnow() - self._keep_sent)
+            )
+        return result.rowcount
 
     async def publish_pending(self) -> int:
         """Publish batches until none is full; return how many events were published."""
@@ -128,12 +146,9 @@ class OutboxRelay(PollingWorker):
             payload=row.payload,
             occurred_at=row.occurred_at,
         )
-        if self._max_stream_length is None:
-            await self._redis.xadd(self._stream, fields)  # type: ignore[arg-type]
-        else:
-            await self._redis.xadd(
-                self._stream,
-                fields,  # type: ignore[arg-type]
-                maxlen=self._max_stream_length,
-                approximate=True,
-            )
+        await self._redis.xadd(
+            self._stream,
+            fields,  # type: ignore[arg-type]
+            maxlen=self._max_stream_length,
+            approximate=True,
+        )

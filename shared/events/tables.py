@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Index, MetaData, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import (
+    Column,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.schema import SchemaItem
 
 from shared.db import BigId, UtcDateTime
@@ -27,13 +36,14 @@ PROCESSED_EVENTS_TABLE = "processed_events"
 def outbox_columns() -> list[SchemaItem]:
     return [
         Column("id", BigId, primary_key=True, autoincrement=True),
-        Column("event_id", String(36), nullable=False, unique=True),
+        Column("event_id", String(36), nullable=False),
         Column("aggregate_type", String(64), nullable=False),
         Column("aggregate_id", String(64), nullable=False),
         Column("event_type", String(128), nullable=False),
         Column("payload", Text, nullable=False),
         Column("occurred_at", UtcDateTime, nullable=False),
         Column("sent_at", UtcDateTime, nullable=True),
+        UniqueConstraint("event_id", name="uq_outbox_event_id"),
         # The relay's query: unsent rows in insertion order.
         Index("ix_outbox_sent_at_id", "sent_at", "id"),
     ]
@@ -45,6 +55,8 @@ def processed_events_columns() -> list[SchemaItem]:
         Column("event_id", String(36), nullable=False),
         Column("processed_at", UtcDateTime, nullable=False),
         PrimaryKeyConstraint("consumer", "event_id", name="pk_processed_events"),
+        # Forgetting old records: one consumer's, by age.
+        Index("ix_processed_events_consumer_processed_at", "consumer", "processed_at"),
     ]
 
 

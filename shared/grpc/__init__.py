@@ -15,7 +15,9 @@ Calling::
     reply = await stub.GetUser(request)           # BeyondError on failure
 
 Every unary-unary and unary-stream call gets ``deadline`` seconds unless it
-passes ``timeout=``; a call never hangs. Failures reach the caller as the
+passes ``timeout=``; a call never hangs. (Client-streaming and bidirectional
+calls are not intercepted: give them a ``timeout=`` and catch
+``grpc.aio.AioRpcError`` yourself.) Failures reach the caller as the
 shared error model, so a resolver need not catch anything:
 
     servicer raised BeyondError X      → X again (status + ``beyond-error`` trailer)

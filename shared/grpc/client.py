@@ -85,7 +85,8 @@ def create_channel(
     caller passes ``timeout=``, and raise :class:`~shared.errors.BeyondError`
     subclasses instead of ``AioRpcError`` (see :mod:`shared.grpc`). A server
     stream's deadline covers the whole stream: pass a longer ``timeout=`` for
-    long ones. Close the channel with ``await channel.close()``.
+    long ones. Create it inside the running event loop (a channel is bound to
+    the loop it was made in) and close it with ``await channel.close()``.
     """
     calls = _Calls(service, deadline)
     return grpc.aio.insecure_channel(

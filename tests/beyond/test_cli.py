@@ -187,14 +187,20 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
     assert (tmp_path / "accounts.db").exists()
 
 
-def test_worker_says_when_a_service_has_no_event_workers(scratch_database: str) -> None:
+@pytest.fixture
+def migrated(scratch_database: str) -> dict[str, str]:
+    """The environment of an accounts service whose database is migrated."""
     env = {
         "BEYOND_ACCOUNTS_DATABASE_URL": scratch_database,
         "BEYOND_DATA_KEY": "A" * 43 + "=",
         "BEYOND_JWT_SECRET": "x" * 32,
     }
     assert _beyond("migrate", "accounts", env=env).returncode == 0
-    result = _beyond("worker", "accounts", env=env)
+    return env
+
+
+def test_worker_says_when_a_service_has_no_event_workers(migrated: dict[str, str]) -> None:
+    result = _beyond("worker", "accounts", env=migrated)
     assert result.returncode == 1
     assert result.stderr == "beyond: accounts has no event relays or consumers to run\n"
 
@@ -202,3 +208,32 @@ def test_worker_says_when_a_service_has_no_event_workers(scratch_database: str) 
 def test_proto_check_passes_on_current_stubs() -> None:
     result = _beyond("proto", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beyond.cli", "serve", "accounts", "--port", str(port)],
+        cwd=ROOT,
+        env={**clean, **migrated},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health")
+                break
+            except httpx.ConnectError:
+                assert process.poll() is None, process.communicate()[0]
+                assert time.monotonic() < deadline, "beyond serve did not start listening"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0]
+    assert process.returncode == 0, output
+    assert "Traceback" not in output

@@ -32,7 +32,7 @@ from tests.shared.events.conftest import MIGRATIONS
 from tests.shared.events.models import Shipment
 from tests.shared.events.support import eventually, place_order
 from tests.shared.grpc import echo_pb2, echo_pb2_grpc
-from tests.shared.grpc.test_plumbing import ECHO, EchoServicer
+from tests.shared.grpc.echo_service import ECHO, EchoServicer
 
 
 def _free_port() -> int:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database
+from shared.db import Database, utcnow
 from shared.events import Consumer, Event, OutboxRelay, dead_letter_stream
 from shared.redis import create_redis
-from tests.shared.events.models import Shipment
+from tests.shared.events.models import EVENT_TABLES, Shipment
 from tests.shared.events.support import eventually, place_order
 
 
@@ -226,3 +227,25 @@ async def test_a_consumer_recreates_its_group_when_redis_lost_the_stream(
         return await shipments(shop) == 1
 
     await poll_until(worker, shipped)
+
+
+async def test_old_processed_records_are_forgotten(
+    shop: Database, redis: Redis, stream: str
+) -> None:
+    long_ago = utcnow() - timedelta(days=30)
+    async with shop.transaction() as session:
+        await session.execute(
+            insert(EVENT_TABLES.processed_events),
+            [
+                {"consumer": "shipping", "event_id": "old", "processed_at": long_ago},
+                {"consumer": "shipping", "event_id": "new", "processed_at": utcnow()},
+                {"consumer": "billing", "event_id": "old", "processed_at": long_ago},
+            ],
+        )
+    assert await consumer(shop, redis, stream, Shipping()).forget_processed() == 1
+    async with shop.transaction() as session:
+        left = (await session.execute(select(EVENT_TABLES.processed_events))).all()
+    assert sorted((row.consumer, row.event_id) for row in left) == [
+        ("billing", "old"),
+        ("shipping", "new"),
+    ]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, pool, select
+from sqlalchemy.engine import URL
 
 from shared.db import Database
 from shared.events import record_event
-from tests.shared.events.models import EVENT_TABLES, Order
+from shared.migrations import sync_url
+from tests.shared.events.models import EVENT_TABLES, Order, ShopBase
 
 OUTBOX = EVENT_TABLES.outbox
 
@@ -54,3 +58,12 @@ async def test_a_rollback_takes_the_event_with_it(shop: Database) -> None:
     async with shop.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Order)) == 0
         assert await session.scalar(select(func.count()).select_from(OUTBOX)) == 0
+
+
+def test_the_migration_helper_builds_the_tables_the_metadata_declares(shop_mysql_url: URL) -> None:
+    engine = create_engine(sync_url(shop_mysql_url), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, ShopBase.metadata)
+    engine.dispose()
+    assert differences == []

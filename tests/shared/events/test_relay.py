@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from shared.db import Database
+from shared.db import Database, utcnow
 from shared.events import OutboxRelay
 from tests.shared.events.models import EVENT_TABLES
 from tests.shared.events.support import eventually, place_order, published
@@ -118,3 +119,24 @@ async def test_two_relays_on_mariadb_publish_each_event_once_and_in_order(
     for event in events:
         by_aggregate[event.aggregate_id].append(event.payload["item"])
     assert by_aggregate["order-3"] == [f"step {n}" for n in range(3, 120, 10)]
+
+
+async def test_sent_rows_are_deleted_once_they_are_old(
+    shop: Database, redis: Redis, stream: str
+) -> None:
+    for n in range(3):
+        await place_order(shop, f"item {n}")
+    relay = OutboxRelay(shop, redis, stream=stream, keep_sent=timedelta(hours=1))
+    await relay.publish_pending()
+    unsent_id = await place_order(shop, "not yet sent")
+    async with shop.transaction() as session:
+        oldest = await session.scalar(select(func.min(OUTBOX.c.id)))
+        await session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == oldest)
+            .values(sent_at=utcnow() - timedelta(hours=2))
+        )
+    assert await relay.purge_sent() == 1
+    async with shop.transaction() as session:
+        left = (await session.scalars(select(OUTBOX.c.event_id))).all()
+    assert len(left) == 3 and unsent_id in left
