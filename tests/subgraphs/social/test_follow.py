@@ -167,6 +167,15 @@ async def test_concurrent_follows_of_one_user_count_each_follower_once(social: S
     )
 
 
+async def test_users_following_each_other_at_once_do_not_deadlock(social: Social) -> None:
+    users = await social.users(5)
+    pairs = [(a, b) for a in users for b in users if a != b]
+    await asyncio.gather(*(social.follow(a, b) for a, b in pairs))
+    assert await count_pair(social, *users) == [(4, 4)] * 5
+    await asyncio.gather(*(social.unfollow(a, b) for a, b in pairs))
+    assert await count_pair(social, *users) == [(0, 0)] * 5
+
+
 async def test_the_event_commits_with_the_edge_or_not_at_all(social: Social) -> None:
     ada, bob = await social.users(2)
     service, database = social.app.state.service, social.app.state.database
