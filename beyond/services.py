@@ -14,9 +14,14 @@ from shared.grpc import GrpcService
 from shared.lifecycle import Worker
 from shared.settings import CommonSettings
 from subgraphs.accounts import app as accounts_app
+from subgraphs.accounts.rpc.server import grpc_services as accounts_grpc_services
 from subgraphs.accounts.schema import build_schema as accounts_schema
 from subgraphs.accounts.seed import seed as seed_accounts
 from subgraphs.accounts.settings import AccountsSettings
+from subgraphs.social import app as social_app
+from subgraphs.social.rpc.server import grpc_services as social_grpc_services
+from subgraphs.social.schema import build_schema as social_schema
+from subgraphs.social.settings import SocialSettings
 
 
 async def _seed_accounts(app: FastAPI) -> int:
@@ -84,6 +89,19 @@ SERVICES: dict[str, ServiceSpec] = {
             build_schema=accounts_schema,
             migrations=accounts_app.MIGRATIONS,
             seed=_seed_accounts,
+            grpc_services=accounts_grpc_services,
+            grpc_port=5001,
+        ),
+        ServiceSpec(
+            name="social",
+            dev_port=4002,
+            settings_cls=SocialSettings,
+            create_app=social_app.create_app,
+            build_schema=social_schema,
+            migrations=social_app.MIGRATIONS,
+            workers=social_app.workers,
+            grpc_services=social_grpc_services,
+            grpc_port=5002,
         ),
     )
 }

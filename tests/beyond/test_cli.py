@@ -134,7 +134,11 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
     assert process.stdout is not None
     try:
         url = f"http://127.0.0.1:{port}/graphql"
-        banner = "".join(process.stdout.readline() for _ in range(3))
+        banner = ""
+        while "Beyond is running" not in banner:
+            line = process.stdout.readline()
+            assert line, banner  # the process ended before it started serving
+            banner += line
         assert "seeded 5 demo record(s)" in banner
         assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
         assert f"the graph at {url}" in banner
@@ -178,6 +182,20 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             'mutation { login(mobile: "13800000001", password: "beyond2026") { user { nickname } } }'
         )
         assert demo["data"] == {"login": {"user": {"nickname": "Ada"}}}
+        ada = gql('{ users(ids: ["1"]) { id nickname } }')["data"]["users"][0]  # type: ignore[index]
+        assert ada == {"id": "1", "nickname": "Ada"}
+        # Through the router: social asks accounts over gRPC whether Ada exists, and the
+        # router joins Ada's nickname from accounts to social's counts.
+        followed = httpx.post(
+            url,
+            json={
+                "query": 'mutation { follow(userId: "1") { nickname followerCount viewerFollows } }'
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        assert followed == {
+            "data": {"follow": {"nickname": "Ada", "followerCount": 1, "viewerFollows": True}}
+        }
     finally:
         process.terminate()
         process.wait(timeout=15)
