@@ -37,6 +37,32 @@ from shared.settings import CommonSettings, load_settings
 DEFAULT_GRAPH_PORT = 4000
 
 
+class CompositionFailed(Exception):
+    """The subgraphs' SDLs do not compose; the message lists every error."""
+
+
+def service_port(spec: ServiceSpec, graph_port: int) -> int:
+    """Services keep their place after the graph: 4001, 4002, … when the graph is on 4000."""
+    return graph_port + spec.dev_port - DEFAULT_GRAPH_PORT
+
+
+def compose_dev_supergraph(host: str, graph_port: int) -> str:
+    sources = [
+        SubgraphSDL(
+            name=name,
+            url=f"http://{host}:{service_port(SERVICES[name], graph_port)}/graphql",
+            sdl=sdl,
+        )
+        for name, sdl in export_sdls().items()
+    ]
+    result = compose(sources)
+    if result.supergraph_sdl is None:
+        raise CompositionFailed(
+            "\n".join(f"{error.code}: {error.message}" for error in result.errors)
+        )
+    return result.supergraph_sdl
+
+
 def dev_secrets(data_dir: Path) -> dict[str, str]:
     path = data_dir / "secrets.json"
     if path.exists():
@@ -70,32 +96,6 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
     return load_settings(spec.settings_cls, **overrides)
 
 
-class CompositionFailed(Exception):
-    """The subgraphs' SDLs do not compose; the message lists every error."""
-
-
-def service_port(spec: ServiceSpec, graph_port: int) -> int:
-    """Services keep their place after the graph: 4001, 4002, … when the graph is on 4000."""
-    return graph_port + spec.dev_port - DEFAULT_GRAPH_PORT
-
-
-def compose_dev_supergraph(host: str, graph_port: int) -> str:
-    sources = [
-        SubgraphSDL(
-            name=name,
-            url=f"http://{host}:{service_port(SERVICES[name], graph_port)}/graphql",
-            sdl=sdl,
-        )
-        for name, sdl in export_sdls().items()
-    ]
-    result = compose(sources)
-    if result.supergraph_sdl is None:
-        raise CompositionFailed(
-            "\n".join(f"{error.code}: {error.message}" for error in result.errors)
-        )
-    return result.supergraph_sdl
-
-
 async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = print
 ) -> None:
@@ -117,26 +117,23 @@ async def run_dev(
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
     router = create_router_app(RouterConfig(supergraph=supergraph))
-    ports = {name: service_port(SERVICES[name], port) for name in apps}
     servers = [
         *(
-            http_server(apps[name], host=host, port=ports[name], log_level="warning")
-            for name in apps
+            http_server(app, host=host, port=service_port(SERVICES[name], port), log_level="warning")
+            for name, app in apps.items()
         ),
         http_server(router, host=host, port=port, log_level="warning"),
     ]
     for name in apps:
-        say(f"{name}: http://{host}:{ports[name]}/graphql")
+        say(f"{name}: http://{host}:{service_port(SERVICES[name], port)}/graphql")
     for server in grpc_servers:
         say(server.name)
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
     # gRPC servers start first and stop last: consumers may call them.
     await run_until_stopped(
-        apps=[*apps.values(), router],
-        workers=[*grpc_servers, *workers],
-        servers=servers,
+        apps=[*apps.values(), router], workers=[*grpc_servers, *workers], servers=servers
     )
     if not all(server.started for server in servers):
-        taken = ", ".join(str(server.config.port) for server in servers)
-        raise OSError(f"could not listen on {host} ports {taken}: is another process using one?")
+        ports = ", ".join(str(server.config.port) for server in servers)
+        raise OSError(f"could not listen on {host} ports {ports}: is another process using one?")

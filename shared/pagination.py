@@ -23,7 +23,7 @@ MAX_FIRST = 100
 _VERSION = "v1"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """Where an edge sits in a newest-first list."""
 

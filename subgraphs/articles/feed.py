@@ -39,7 +39,7 @@ from shared.pagination import Position
 from shared.redis import Keys
 from subgraphs.articles.models import Article, ArticleStatus, PulledAuthor
 from subgraphs.articles.service import ArticlesService, ArticleView, before, newest_first
-from subgraphs.articles.timelines import Timelines
+from subgraphs.articles.timelines import Timelines, feed_order
 from subgraphs.articles.upserts import add_pulled_author
 
 FANOUT_BATCH = 1000
@@ -98,9 +98,8 @@ class Feed:
             if pushed is None:
                 await self.rebuild(reader_id)
                 pushed = await self._timelines.page(reader_id, cursor, need) or []
-            candidates = sorted(
-                {*pushed, *await self._pulled_page(pulled, cursor, need)}, reverse=True
-            )[:need]
+            pulled_page = await self._pulled_page(pulled, cursor, need)
+            candidates = feed_order({*pushed, *pulled_page})[:need]
             if not candidates:
                 break
             views = await self._articles.articles_by_id(c.id for c in candidates)
@@ -178,7 +177,7 @@ class Feed:
                 )
             )
             found += [Position(p, i) for i, p in rows if p is not None]
-            found = sorted(found, reverse=True)[:size]
+            found = feed_order(found)[:size]
         return found
 
     # -- writing (event handlers, in the consumer's transaction) --------------------

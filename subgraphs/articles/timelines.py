@@ -44,6 +44,15 @@ return redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '(0', 'WITHSCORES',
 """
 
 
+def feed_order(entries: Iterable[Position]) -> list[Position]:
+    """Entries in feed order: publication time, then id, both descending."""
+    return sorted(entries, key=_order, reverse=True)
+
+
+def _order(entry: Position) -> tuple[datetime, int]:
+    return entry.created_at, entry.id
+
+
 def score_of(published_at: datetime) -> int:
     return int(published_at.timestamp())
 
@@ -87,7 +96,7 @@ class Timelines:
 
     async def replace(self, reader_id: int, entries: Sequence[Position]) -> None:
         """Make the reader's timeline exactly the ``size`` newest of ``entries``."""
-        newest = sorted(entries, reverse=True)[: self.size]
+        newest = feed_order(entries)[: self.size]
         mapping: dict[str, float] = {_member(e.id): score_of(e.created_at) for e in newest}
         mapping[SENTINEL] = SENTINEL_SCORE
         key = self.key(reader_id)
@@ -111,6 +120,6 @@ class Timelines:
         found: list[Position] = []
         for member, score in zip(reply[::2], reply[1::2], strict=True):
             entry = Position(datetime.fromtimestamp(int(float(score)), UTC), int(member))
-            if after is None or entry < after:
+            if after is None or _order(entry) < _order(after):
                 found.append(entry)
         return found[:count]

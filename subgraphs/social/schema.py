@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Annotated
 
 import strawberry
@@ -30,7 +31,7 @@ from shared.pagination import (
     encode_cursor,
 )
 from subgraphs.social.loaders import CountsLoader, EdgeLoader
-from subgraphs.social.service import Counts, Page, SocialService
+from subgraphs.social.service import Counts, Page, Pair, SocialService
 
 
 @dataclass
@@ -79,7 +80,7 @@ class User:
         self, info: SocialInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> UserConnection:
         return await UserConnection.load(
-            info, self.user_id, first, after, info.context.social.followers, _followers
+            info, self.user_id, first, after, info.context.social.followers, attrgetter("followers")
         )
 
     @strawberry.field(description="Users this one follows, most recently followed first.")
@@ -87,34 +88,26 @@ class User:
         self, info: SocialInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> UserConnection:
         return await UserConnection.load(
-            info, self.user_id, first, after, info.context.social.following, _following
+            info, self.user_id, first, after, info.context.social.following, attrgetter("following")
         )
 
     @strawberry.field(
         description="Whether the signed-in user follows this one; false when signed out."
     )
     async def viewer_follows(self, info: SocialInfo) -> bool:
-        viewer = info.context.viewer_id
-        if viewer is None:
-            return False
-        return await info.context.edge_loader.load((int(viewer), self.user_id))
+        return await _viewer_edge(info, lambda viewer: (viewer, self.user_id))
 
     @strawberry.field(
         description="Whether this user follows the signed-in one; false when signed out."
     )
     async def follows_viewer(self, info: SocialInfo) -> bool:
-        viewer = info.context.viewer_id
-        if viewer is None:
-            return False
-        return await info.context.edge_loader.load((self.user_id, int(viewer)))
+        return await _viewer_edge(info, lambda viewer: (self.user_id, viewer))
 
 
-def _followers(counts: Counts) -> int:
-    return counts.followers
-
-
-def _following(counts: Counts) -> int:
-    return counts.following
+async def _viewer_edge(info: SocialInfo, edge: Callable[[int], Pair]) -> bool:
+    """Whether the edge ``edge(viewer)`` exists; false without a signed-in viewer."""
+    viewer = info.context.viewer_id
+    return viewer is not None and await info.context.edge_loader.load(edge(int(viewer)))
 
 
 @strawberry.type(description="One user in a follow list.")
@@ -163,8 +156,6 @@ class UserConnection:
 
 
 UserIdArgument = Annotated[strawberry.ID, strawberry.argument(description="The user's id.")]
-
-
 Act = Callable[..., Awaitable[bool]]
 
 
@@ -186,14 +177,16 @@ async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
 class Mutation:
     @strawberry.mutation(
         description="Follow a user and return them. Following someone already followed "
-        "succeeds and changes nothing."
+        "succeeds and changes nothing. NOT_FOUND for an unknown user; BAD_USER_INPUT for "
+        "oneself."
     )
     async def follow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
         return await _act(info, user_id, info.context.social.follow)
 
     @strawberry.mutation(
         description="Stop following a user and return them. Unfollowing someone not "
-        "followed succeeds and changes nothing."
+        "followed succeeds and changes nothing. NOT_FOUND for an unknown user; BAD_USER_INPUT for "
+        "oneself."
     )
     async def unfollow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
         return await _act(info, user_id, info.context.social.unfollow)

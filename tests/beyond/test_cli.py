@@ -137,7 +137,7 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         banner = ""
         while "Beyond is running" not in banner:
             line = process.stdout.readline()
-            assert line, banner
+            assert line, banner  # the process ended before it started serving
             banner += line
         assert "seeded 5 demo record(s)" in banner
         assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
@@ -184,12 +184,17 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         assert demo["data"] == {"login": {"user": {"nickname": "Ada"}}}
         ada = gql('{ users(ids: ["1"]) { id nickname } }')["data"]["users"][0]  # type: ignore[index]
         assert ada == {"id": "1", "nickname": "Ada"}
-        # social asks accounts over gRPC whether Ada exists; the router adds her nickname.
-        followed = gql(
-            'mutation { follow(userId: "1") { id nickname followerCount viewerFollows } }', token
-        )
-        assert followed["data"] == {
-            "follow": {"id": "1", "nickname": "Ada", "followerCount": 1, "viewerFollows": True}
+        # Through the router: social asks accounts over gRPC whether Ada exists, and the
+        # router joins Ada's nickname from accounts to social's counts.
+        followed = httpx.post(
+            url,
+            json={
+                "query": 'mutation { follow(userId: "1") { nickname followerCount viewerFollows } }'
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        assert followed == {
+            "data": {"follow": {"nickname": "Ada", "followerCount": 1, "viewerFollows": True}}
         }
     finally:
         process.terminate()

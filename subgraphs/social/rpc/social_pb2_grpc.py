@@ -57,7 +57,8 @@ class FollowsServicer:
     def FollowerIds(self, request, context):
         """Every follower of a user, most recent first, in batches read page by page
         from the database (keyset, never OFFSET), so a user with millions of
-        followers streams in bounded memory.
+        followers streams in bounded memory. A call's deadline covers the whole
+        stream: give a long one (shared.grpc's 2 s default suits small audiences).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -13,6 +13,7 @@ from shared.grpc import GrpcServer, create_channel
 from subgraphs.accounts.rpc import accounts_pb2, accounts_pb2_grpc
 from subgraphs.accounts.rpc.server import grpc_services
 from tests.subgraphs.accounts.conftest import Accounts
+from tests.support.sql import StatementCounter
 
 
 @pytest.fixture
@@ -34,6 +35,20 @@ async def test_users_exist_answers_for_a_batch(accounts: Accounts, channel: grpc
     assert sorted(reply.existing_ids) == sorted({int(a), int(b)})
     empty = await stub.UsersExist(accounts_pb2.UsersExistRequest(ids=[]))
     assert list(empty.existing_ids) == []
+
+
+async def test_users_exist_reads_through_the_user_cache(
+    accounts: Accounts, channel: grpc.aio.Channel
+) -> None:
+    a = int((await accounts.register())["user"]["id"])
+    stub = accounts_pb2_grpc.UsersStub(channel)
+    request = accounts_pb2.UsersExistRequest(ids=[a, 999_999_998])
+    with StatementCounter(accounts.app.state.database.engine) as cold:
+        await stub.UsersExist(request)
+    with StatementCounter(accounts.app.state.database.engine) as warm:
+        reply = await stub.UsersExist(request)
+    assert (cold.count, warm.count) == (1, 0)
+    assert list(reply.existing_ids) == [a]
 
 
 async def test_users_exist_refuses_oversized_batches(channel: grpc.aio.Channel) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from subgraphs.social.models import Follow
 from tests.subgraphs.social.conftest import FOLLOW, UNFOLLOW, Social
 from tests.support.graphql import error_of
+from tests.support.sql import StatementCounter
 
 ENTITIES = """query($reps: [_Any!]!) { _entities(representations: $reps) {
   ... on User { id followerCount followingCount viewerFollows followsViewer } } }"""
@@ -166,6 +167,15 @@ async def test_concurrent_follows_of_one_user_count_each_follower_once(social: S
     )
 
 
+async def test_users_following_each_other_at_once_do_not_deadlock(social: Social) -> None:
+    users = await social.users(5)
+    pairs = [(a, b) for a in users for b in users if a != b]
+    await asyncio.gather(*(social.follow(a, b) for a, b in pairs))
+    assert await count_pair(social, *users) == [(4, 4)] * 5
+    await asyncio.gather(*(social.unfollow(a, b) for a, b in pairs))
+    assert await count_pair(social, *users) == [(0, 0)] * 5
+
+
 async def test_the_event_commits_with_the_edge_or_not_at_all(social: Social) -> None:
     ada, bob = await social.users(2)
     service, database = social.app.state.service, social.app.state.database
@@ -180,3 +190,17 @@ async def test_the_event_commits_with_the_edge_or_not_at_all(social: Social) -> 
         assert await service.follow(int(ada), int(bob), session=session)
     assert await count_pair(social, ada, bob) == [(0, 1), (1, 0)]
     assert await social.events(ada) == [("UserFollowed", ada, bob)]
+
+
+async def test_fields_of_many_users_take_one_statement_each(social: Social) -> None:
+    [viewer, *users] = await social.users(10)
+    await social.follow(viewer, users[0])
+    await social.follow(users[1], viewer)
+    with StatementCounter(social.app.state.database.engine) as counter:
+        found = await entities(social, *users, viewer=viewer)
+    assert counter.count == 2  # the counters of all users, the viewer's edges with all of them
+    assert [(u["viewerFollows"], u["followsViewer"]) for u in found[:3]] == [
+        (True, False),
+        (False, True),
+        (False, False),
+    ]

@@ -34,6 +34,7 @@ async def follower_batches(stub: Any, user_id: str, batch_size: int = 0) -> list
     return [[str(i) for i in batch.follower_ids] async for batch in stub.FollowerIds(request)]
 
 
+@pytest.mark.sqlite
 async def test_follower_ids_stream_in_batches_newest_first(social: Social, follows: Any) -> None:
     stub, _ = follows
     [star, *fans] = await social.users(8)
@@ -70,6 +71,7 @@ async def test_follower_ids_refuses_a_huge_batch(social: Social, follows: Any) -
     assert raised.value.extensions["field"] == "batch_size"
 
 
+@pytest.mark.sqlite
 async def test_which_followed_answers_for_a_batch(social: Social, follows: Any) -> None:
     stub, _ = follows
     ada, bob, cy, dan = await social.users(4)
