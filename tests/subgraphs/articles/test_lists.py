@@ -90,6 +90,7 @@ def test_a_cached_article_round_trips() -> None:
     assert ArticleView.from_cache(view.to_cache()) == view
 
 
+@pytest.mark.sqlite
 async def test_user_articles_page_on_and_skip_drafts_and_deleted(articles: Articles) -> None:
     [ada] = await articles.users(1)
     ids = [(await articles.publish(ada, title=f"t{n}"))["id"] for n in range(5)]

@@ -116,3 +116,22 @@ async def test_delete_hides_the_article_and_repeats_harmlessly(articles: Article
         deleted = await articles.data(DELETE, ada, id=article["id"])
         assert deleted["deleteArticle"]["status"] == "DELETED"
     assert (await articles.data(ARTICLE, id=article["id"]))["article"] is None
+
+
+async def test_a_derived_summary_follows_the_content_and_an_empty_cover_removes_it(
+    articles: Articles,
+) -> None:
+    [ada] = await articles.users(1)
+    article = await articles.publish(ada, content="Old words.", cover="https://img.example/a.png")
+    query = """mutation($id: ID!, $input: UpdateArticleInput!) {
+      updateArticle(id: $id, input: $input) { summary cover } }"""
+    changed = await articles.data(
+        query, ada, id=article["id"], input={"content": "New words.", "cover": ""}
+    )
+    assert changed["updateArticle"] == {"summary": "New words.", "cover": None}
+    own = await articles.data(
+        query, ada, id=article["id"], input={"summary": "Mine.", "content": "Newer words."}
+    )
+    assert own["updateArticle"]["summary"] == "Mine."
+    kept = await articles.data(query, ada, id=article["id"], input={"content": "Newest."})
+    assert kept["updateArticle"]["summary"] == "Mine."  # written by the author: kept
