@@ -18,7 +18,9 @@ id again, and just deletes it: each batch is applied exactly once. Keys
 share the ``{views}`` hash tag, so the scripts work on Redis Cluster.
 
 A reader's ``viewCount`` is the flushed value plus the buffer's field;
-flushed articles' cache entries are dropped after the commit.
+flushed articles' cache entries are dropped after the commit. While a batch
+is being applied (between the swap and the commit, a few milliseconds) its
+views are in neither, so a count read then can be briefly low, never high.
 """
 
 from __future__ import annotations
