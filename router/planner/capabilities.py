@@ -44,8 +44,11 @@ class Hop:
 
 
 class Capabilities:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(
+        self, supergraph: Supergraph, override_labels: frozenset[str] = frozenset()
+    ) -> None:
         self.supergraph = supergraph
+        self.override_labels = override_labels
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
         self._selections: dict[tuple[str, FieldSet], tuple[Selection, ...]] = {}
@@ -82,7 +85,11 @@ class Capabilities:
             return False
         info = self.supergraph.types[parent].fields.get(field.name)
         in_graph = info.graphs.get(graph) if info else None
-        if in_graph is None or in_graph.used_overridden or in_graph.requires is not None:
+        if (
+            in_graph is None
+            or not in_graph.owned(self.override_labels)
+            or in_graph.requires is not None
+        ):
             return False
         if field.arguments and not self.arguments_known(graph, parent, field):
             return False
@@ -191,7 +198,7 @@ class Capabilities:
             return not self.interface_object_in(graph, parent)
         info = self.supergraph.types[parent].fields.get(field.name)
         in_graph = info.graphs.get(graph) if info else None
-        if in_graph is None or in_graph.used_overridden or in_graph.external:
+        if in_graph is None or in_graph.external or not in_graph.owned(self.override_labels):
             return False
         if field.arguments and not self.arguments_known(graph, parent, field):
             return False

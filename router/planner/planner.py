@@ -26,11 +26,19 @@ from router.supergraph import Supergraph
 
 
 def plan(
-    supergraph: Supergraph, operation: Operation, *, budget: int = DEFAULT_BUDGET
+    supergraph: Supergraph,
+    operation: Operation,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    override_labels: frozenset[str] = frozenset(),
 ) -> QueryPlan:
-    """Plan ``operation`` over ``supergraph``; raises ``PlanningBudgetExceeded`` past ``budget`` steps."""
+    """Plan ``operation`` over ``supergraph``; raises ``PlanningBudgetExceeded`` past ``budget`` steps.
+
+    ``override_labels`` are the progressive ``@override`` labels switched on
+    for this request (none by default: labelled fields stay where they were).
+    """
     steps = Budget(budget)
-    capabilities = Capabilities(supergraph)
+    capabilities = Capabilities(supergraph, override_labels)
     cost = CostModel(capabilities, steps)
     fetch_graph = FetchGraph()
     walker = Walker(fetch_graph, capabilities, cost, steps)

