@@ -67,7 +67,9 @@ class FieldInGraph:
         """
         if self.override_label is not None:
             active = self.override_label in override_labels
-            return not active if self.used_overridden else active
+            # The overriding subgraph names its source; the source carries
+            # only the label (and usedOverridden when it still needs it).
+            return active if self.override is not None else not active
         return not self.used_overridden
 
 
