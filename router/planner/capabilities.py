@@ -52,6 +52,7 @@ class Capabilities:
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
         self._selections: dict[tuple[str, FieldSet], tuple[Selection, ...]] = {}
+        self._resolvable: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
         self._arguments: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
 
     # -- types ---------------------------------------------------------------
@@ -81,6 +82,13 @@ class Capabilities:
             return not self.interface_object_in(graph, parent)
         if provided is not None and provided_field(provided, parent, field.name, self):
             return True
+        cache_key = (graph, parent, field.name, field.arguments)
+        found = self._resolvable.get(cache_key)
+        if found is None:
+            found = self._resolvable[cache_key] = self._answers_here(graph, parent, field)
+        return found
+
+    def _answers_here(self, graph: str, parent: str, field: Field) -> bool:
         if not self.supergraph.has_type_in(graph, parent):
             return False
         info = self.supergraph.types[parent].fields.get(field.name)
