@@ -5,10 +5,11 @@ an ``_entities`` fetch, inside ``ConditionNode``s for the conditions guarding
 the whole group and not already enforced around it). When every group waits
 for at most one other, the plan is a tree: a group's fetch, then its
 dependents in parallel. When a group waits for several (``@requires`` fed by
-more than one subgraph), the groups are laid out in stages by longest
-dependency chain: each stage in parallel, stages in sequence. Mutation root
+more than one subgraph), the groups of that independent part of the plan are
+laid out in stages by longest dependency chain: each stage in parallel,
+stages in sequence; independent parts still run side by side. Mutation root
 groups run in sequence, each followed by its own dependents. Linear in the
-number of groups (quadratic for the staged layout's dependent lookups).
+number of groups, quadratic for grouping roots into independent parts.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ answer are grouped by :mod:`.cover` into ``_entities`` hops priced by
 ``@requires`` selections are fetched (``require``, the same walk for internal
 fields, possibly hopping again) before the hop's group. Internal fields get an
 alias when their response name is taken at that path by something else.
+Selections under a value type that the subgraph cannot answer (there is no
+key to hop with) are handed back up: the nearest entity asks the enclosing
+field again from another subgraph, or the root asks the root field again.
 Cost: each selection is placed once; choosing a hop costs one estimate per
 option, and estimates are memoised.
 """
