@@ -91,7 +91,7 @@ class Emitter:
         node = self.fetch(group, inside)
         children = [self.tree(child, inside) for child in self.children[group.id]]
         if children:
-            node = SequenceNode((node, _parallel(children)))
+            node = _sequence([node, _parallel(children)])
         return _guard(node, conditions)
 
     def staged(self, members: list[FetchGroup]) -> PlanNode:
