@@ -50,7 +50,7 @@ class Capabilities:
         self.supergraph = supergraph
         self.override_labels = override_labels
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
-        self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
+        self._hops: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[Hop, ...]] = {}
         self._selections: dict[tuple[str, FieldSet], tuple[Selection, ...]] = {}
         self._resolvable: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
         self._arguments: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
@@ -163,7 +163,7 @@ class Capabilities:
     # -- hops ----------------------------------------------------------------
     def hops(self, parent: str, field: Field) -> tuple[Hop, ...]:
         """Every ``_entities`` hop after which ``field`` on ``parent`` is answerable."""
-        cache_key = (parent, field.name)
+        cache_key = (parent, field.name, field.arguments)
         found = self._hops.get(cache_key)
         if found is None:
             found = self._hops[cache_key] = tuple(
@@ -174,15 +174,10 @@ class Capabilities:
     def _find_hops(self, parent: str, field: Field) -> list[Hop]:
         info = self.supergraph.types[parent]
         hops: list[Hop] = []
+        as_field = replace(field, parent_type=parent)
         for graph, in_graph in info.graphs.items():
-            if not in_graph.resolvable_keys:
-                continue
-            as_field = replace(field, parent_type=parent)
-            if in_graph.interface_object:
-                if self._answers_after_hop(graph, parent, as_field):
-                    hops.append(Hop(graph, parent, interface_object=True))
-            elif self._answers_after_hop(graph, parent, as_field):
-                hops.append(Hop(graph, parent))
+            if in_graph.resolvable_keys and self._answers_after_hop(graph, parent, as_field):
+                hops.append(Hop(graph, parent, interface_object=in_graph.interface_object))
         if info.kind is TypeKind.OBJECT:
             # Fields an @interfaceObject adds to every implementation.
             for interface in info.interfaces:
