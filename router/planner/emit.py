@@ -95,11 +95,21 @@ class Emitter:
         return _guard(node, conditions)
 
     def staged(self, members: list[FetchGroup]) -> PlanNode:
+        # A merged group can gain a dependency created after it: levels come
+        # from the dependencies themselves, not from creation order.
         level: dict[int, int] = {}
-        for group in members:  # ids grow with creation, and dependencies are created first
-            level[group.id] = 1 + max((level.get(d, -1) for d in group.deps), default=-1)
-        stages: dict[int, list[PlanNode]] = {}
+        by_id = {group.id: group for group in members}
+
+        def level_of(group_id: int) -> int:
+            if group_id not in level:
+                deps = [d for d in self.fetch_graph.group(group_id).deps if d in self.children]
+                level[group_id] = 1 + max((level_of(d) for d in deps), default=-1)
+            return level[group_id]
+
         for group in members:
+            level_of(group.id)
+        stages: dict[int, list[PlanNode]] = {}
+        for group in by_id.values():
             conditions = group.conditions or frozenset()
             stages.setdefault(level[group.id], []).append(
                 _guard(self.fetch(group, conditions), conditions)
