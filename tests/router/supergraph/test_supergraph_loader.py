@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -116,12 +115,10 @@ def _big_supergraph(size: int) -> str:
     return "\n\n".join(parts)
 
 
-def test_a_two_megabyte_supergraph_loads_in_well_under_two_seconds() -> None:
-    # CPU time, best of two: the machine is shared, wall-clock time is not ours.
+def test_a_two_megabyte_supergraph_loads_whole() -> None:
+    # How fast it loads is measured by the router benchmark, not asserted here.
     text = _big_supergraph(2_000_000)
-    timings = []
-    for _ in range(2):
-        started = time.process_time()
-        load_supergraph(text)
-        timings.append(time.process_time() - started)
-    assert min(timings) < 2.0
+    types = text.count("\ntype T")
+    supergraph = load_supergraph(text)
+    assert all(supergraph.api_schema.get_type(f"T{i}") for i in range(types))
+    assert len(supergraph.api_schema.get_type(f"T{types - 1}").fields) == 22  # type: ignore[union-attr]
