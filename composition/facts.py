@@ -69,14 +69,20 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
     for named in subgraph.types():
         fields = _composite_fields(named)
         type_external = has(named, "external")
-        type_shareable = has(named, "shareable")
+        # A type's @shareable covers the fields of the definition or extension it is on.
+        type_shareable = {
+            f.name.value
+            for node in (named.ast_node, *(named.extension_ast_nodes or ()))
+            if node is not None and any(d.name.value == "shareable" for d in node.directives or ())
+            for f in getattr(node, "fields", None) or ()
+        }
         if has(named, "interfaceObject"):
             facts.interface_objects.add(named.name)
         for field_name, definition in fields.items():
             coordinate = f"{named.name}.{field_name}"
             if type_external or has(definition, "external"):
                 facts.external.add(coordinate)
-            if type_shareable or has(definition, "shareable"):
+            if field_name in type_shareable or has(definition, "shareable"):
                 facts.shareable.add(coordinate)
         for directive in applied(named, "key"):
             fields_text = str(argument(directive, "fields") or "")

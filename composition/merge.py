@@ -65,16 +65,20 @@ def kind_of(named: GraphQLNamedType) -> str:
 
 
 def graph_enum_values(names: Sequence[str]) -> list[str]:
-    """``join__Graph`` value names: upper case, other characters as ``_``, made unique."""
-    values: list[str] = []
+    """``join__Graph`` value names: upper case, other characters as ``_``; names that
+    collide are all numbered (``A_B_1``, ``A_B_2``)."""
+    bases = []
     for name in names:
-        value = re.sub(r"[^A-Z0-9_]", "_", name.upper())
-        if value[:1].isdigit():
-            value = "_" + value
-        candidate, n = value, 1
-        while candidate in values:
-            candidate, n = f"{value}_{n}", n + 1
-        values.append(candidate)
+        base = re.sub(r"[^A-Z0-9_]", "_", name.upper())
+        bases.append("_" + base if base[:1].isdigit() else base)
+    seen: dict[str, int] = {}
+    values = []
+    for base in bases:
+        if bases.count(base) == 1:
+            values.append(base)
+            continue
+        seen[base] = seen.get(base, 0) + 1
+        values.append(f"{base}_{seen[base]}")
     return values
 
 
