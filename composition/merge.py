@@ -20,21 +20,19 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
-    GraphQLType,
     GraphQLUnionType,
-    get_named_type,
     print_ast,
 )
 
 from composition.access import access_control, used_specs
+from composition.enums import enum_usage, merge_enum
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
 from composition.graph_rules import interface_implementations, interface_object_usage
-from composition.model import Graph, MergedEnumValue, MergedType, Supergraph, directive, literal
+from composition.model import Graph, MergedType, Supergraph, directive, literal
 from composition.sources import (
     Source,
-    deprecation,
     merge_description,
     tags_and_flags,
 )
@@ -109,7 +107,7 @@ def merge(
                 Source(index, subgraph, facts[index], graphs[index].enum_value, named)
             )
     relations = _subtype_relations(by_name)
-    usage = _enum_usage(subgraphs)
+    enums: list[tuple[MergedType, list[Source]]] = []  # merged last: they depend on usage
     for name, sources in by_name.items():
         kind = _merged_kind(name, sources, errors)
         if kind is None:
@@ -125,7 +123,7 @@ def merge(
             if kind == "union":
                 _merge_union(merged, sources)
             elif kind == "enum":
-                _merge_enum(merged, sources, usage.get(name, set()), errors)
+                enums.append((merged, sources))
             elif kind == "input":
                 merge_input_fields(merged, sources, errors)
             else:
@@ -133,6 +131,9 @@ def merge(
                     print_ast(d) for s in sources[:1] for d in applied(s.type, "specifiedBy")
                 )
         supergraph.types[name] = merged
+    usage = enum_usage(supergraph)
+    for merged, sources in enums:
+        merge_enum(merged, sources, usage.get(merged.name, set()), errors)
     query = supergraph.types.get("Query")
     if query is not None and not query.fields:
         del supergraph.types["Query"]  # only the empty roots every subgraph gets
@@ -231,27 +232,6 @@ def _subtype_relations(by_name: dict[str, list[Source]]) -> set[tuple[str, str]]
     return relations
 
 
-def _enum_usage(subgraphs: Sequence[Subgraph]) -> dict[str, set[str]]:
-    usage: dict[str, set[str]] = {}
-
-    def note(field_type: GraphQLType, position: str) -> None:
-        named = get_named_type(field_type)
-        if isinstance(named, GraphQLEnumType):
-            usage.setdefault(named.name, set()).add(position)
-
-    for subgraph in subgraphs:
-        for named in subgraph.types():
-            if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
-                for f in named.fields.values():
-                    note(f.type, "output")
-                    for a in f.args.values():
-                        note(a.type, "input")
-            elif isinstance(named, GraphQLInputObjectType):
-                for input_field in named.fields.values():
-                    note(input_field.type, "input")
-    return usage
-
-
 def _merge_composite(
     merged: MergedType,
     sources: Sequence[Source],
@@ -310,53 +290,6 @@ def _merge_union(merged: MergedType, sources: Sequence[Source]) -> None:
             directive("join__unionMember", ("graph", s.graph), ("member", literal(member)))
             for s in sources
             if member in [m.name for m in getattr(s.type, "types", ())]
-        )
-
-
-def _merge_enum(
-    merged: MergedType,
-    sources: Sequence[Source],
-    usage: set[str],
-    errors: list[CompositionError],
-) -> None:
-    names: list[str] = []
-    for source in sources:
-        assert isinstance(source.type, GraphQLEnumType)
-        names.extend(v for v in source.type.values if v not in names)
-    for value in names:
-        having = [s for s in sources if value in getattr(s.type, "values", {})]
-        lacking = [s.subgraph.name for s in sources if s not in having]
-        if lacking and usage == {"input"}:
-            continue
-        if lacking and usage == {"input", "output"}:
-            errors.append(
-                CompositionError(
-                    "ENUM_VALUE_MISMATCH",
-                    f'Enum type "{merged.name}" is used as both input type and output type, but '
-                    f'value "{value}" is not defined in all the subgraphs defining "{merged.name}": '
-                    f'"{value}" is defined in subgraph{"s" if len(having) > 1 else ""} '
-                    f"{quoted_list([s.subgraph.name for s in having])} but not in subgraph"
-                    f"{'s' if len(lacking) > 1 else ''} {quoted_list(lacking)}",
-                )
-            )
-            continue
-        elements = [getattr(s.type, "values", {})[value] for s in having]
-        inaccessible, tags = tags_and_flags(elements)
-        merged.values[value] = MergedEnumValue(
-            value,
-            merge_description(elements),
-            inaccessible,
-            [directive("join__enumValue", ("graph", s.graph)) for s in having],
-            tags + deprecation(elements),
-        )
-    if not merged.values:
-        errors.append(
-            CompositionError(
-                "EMPTY_MERGED_ENUM_TYPE",
-                f'None of the values of enum type "{merged.name}" are defined consistently in all '
-                f"the subgraphs defining that type. As only values common to all subgraphs are "
-                "merged, this would result in an empty type.",
-            )
         )
 
 
