@@ -19,7 +19,7 @@ class InputValueKind:
     """How messages name one kind of input value (an argument or an input field)."""
 
     label: str  # "Argument" or "Input object field"
-    short: str  # "argument" or "input field"
+    short: str  # "Argument" or "Input field"
     type_label: str  # "argument" or "field"
     missing_code: str
     type_code: str
@@ -28,7 +28,7 @@ class InputValueKind:
 
 ARGUMENT = InputValueKind(
     "Argument",
-    "argument",
+    "Argument",
     "argument",
     "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
     "FIELD_ARGUMENT_TYPE_MISMATCH",
@@ -36,7 +36,7 @@ ARGUMENT = InputValueKind(
 )
 INPUT_FIELD = InputValueKind(
     "Input object field",
-    "input field",
+    "Input field",
     "field",
     "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
     "FIELD_TYPE_MISMATCH",
@@ -126,31 +126,40 @@ def merge_default(
     present: Sequence[tuple[Source, GraphQLArgument | GraphQLInputField]],
     errors: list[CompositionError],
 ) -> str | None:
+    """The shared default value. Two different defaults are an error; a default some
+    subgraphs leave out is dropped (clients could not rely on it)."""
     defaults = [
-        (s.subgraph.name, print_value(e.ast_node.default_value))
-        for s, e in present
+        print_value(e.ast_node.default_value)
         if e.ast_node is not None and e.ast_node.default_value is not None
+        else None
+        for _, e in present
     ]
-    values = list(dict.fromkeys(v for _, v in defaults))
-    if len(values) > 1 or (values and len(defaults) < len(present)):
-        undefined = [s.subgraph.name for s, _ in present if s.subgraph.name not in dict(defaults)]
-        detail = "; ".join(f'has default value {v} in subgraph "{n}"' for n, v in defaults)
-        if undefined:
-            detail += f"; has no default value in subgraph {quoted_list(undefined)}"
+    given = list(dict.fromkeys(d for d in defaults if d is not None))
+    if len(given) > 1:
+        detail = " and ".join(
+            f'{"no default value" if d is None else f"default value {d}"} in subgraph "{s.subgraph.name}"'
+            for (s, _), d in zip(present, defaults, strict=True)
+        )
         errors.append(
             CompositionError(
-                code, f"Type of {what} has incompatible default values across subgraphs: {detail}"
+                code, f"{what} has incompatible default values across subgraphs: it has {detail}"
             )
         )
-    return values[0] if values else None
+        return next(d for d in defaults if d is not None)
+    if None in defaults:
+        return None
+    return given[0] if given else None
 
 
-def types_by_subgraph(pairs: Sequence[tuple[str, str]]) -> str:
-    by_type: dict[str, list[str]] = {}
+def types_by_subgraph(pairs: Sequence[tuple[str, str]], first: str | None = None) -> str:
+    """``has type "A" in subgraph "x" but type "B" in subgraph "y" and ...``, the type
+    ``first`` (the supergraph's) leading."""
+    by_type: dict[str, list[str]] = {first: []} if first is not None else {}
     for subgraph, type_name in pairs:
         by_type.setdefault(type_name, []).append(subgraph)
     parts = [
         f'type "{t}" in subgraph{"s" if len(n) > 1 else ""} {quoted_list(n)}'
         for t, n in by_type.items()
+        if n
     ]
-    return "has " + " but ".join(parts)
+    return "has " + parts[0] + (" but " + " and ".join(parts[1:]) if parts[1:] else "")

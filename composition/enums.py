@@ -63,7 +63,7 @@ def merge_enum(
             [directive("join__enumValue", ("graph", s.graph)) for s in having],
             tags + deprecation(elements),
         )
-    if not merged.values:
+    if not merged.values and usage == {"input"}:
         errors.append(
             CompositionError(
                 "EMPTY_MERGED_ENUM_TYPE",

@@ -15,7 +15,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLUnionType,
     get_named_type,
-    print_ast,
 )
 
 from composition.errors import CompositionError
@@ -133,7 +132,6 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
     # A provided external field is resolved by this subgraph too, and shared by definition.
     facts.shareable |= facts.provided & facts.external
     errors.extend(_unused_externals(subgraph, facts))
-    errors.extend(_merged_directives_on_externals(subgraph, facts))
     return facts, errors
 
 
@@ -284,26 +282,6 @@ def _unused_externals(subgraph: Subgraph, facts: SubgraphFacts) -> list[Composit
                 "@external).",
             )
         )
-    return errors
-
-
-def _merged_directives_on_externals(
-    subgraph: Subgraph, facts: SubgraphFacts
-) -> list[CompositionError]:
-    errors = []
-    for coordinate in sorted(facts.external):
-        type_name, field_name = coordinate.split(".")
-        parent = subgraph.schema.type_map[type_name]
-        definition = _composite_fields(parent)[field_name]
-        for name in ("tag", "inaccessible"):
-            for node in applied(definition, name):
-                errors.append(
-                    CompositionError(
-                        "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
-                        f"[{subgraph.name}] Cannot apply merged directive {print_ast(node)} to external "
-                        f'field "{coordinate}"',
-                    )
-                )
     return errors
 
 

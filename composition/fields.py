@@ -17,6 +17,7 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    print_ast,
 )
 
 from composition.access import access_control
@@ -137,7 +138,18 @@ def _merge_field(
     coordinate = f"{merged.name}.{name}"
     # The type merges over the subgraphs that resolve the field; externals are checked apart.
     externals = [fs for fs in field_sources if coordinate in fs.source.facts.external]
-    typed = [fs for fs in field_sources if fs not in externals] or field_sources
+    if len(externals) == len(field_sources):
+        names = [fs.source.subgraph.name for fs in field_sources]
+        errors.append(
+            CompositionError(
+                "EXTERNAL_MISSING_ON_BASE",
+                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is '
+                f"listed (subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
+            )
+        )
+        return None
+    errors.extend(merged_directives_on_externals(coordinate, externals))
+    typed = [fs for fs in field_sources if fs not in externals]
     field_type = merge_type_references([fs.field.type for fs in typed], relations, output=True)
     if field_type is None:
         errors.append(
@@ -149,30 +161,13 @@ def _merge_field(
                 ),
             )
         )
-        return None
+        field_type = typed[0].field.type  # keep merging: report the rest too
     all_equal = len({str(fs.field.type) for fs in typed}) == 1
-    facts_external = [coordinate in fs.source.facts.external for fs in field_sources]
-    if all(facts_external) and merged.kind == "object":
-        names = [fs.source.subgraph.name for fs in field_sources]
-        errors.append(
-            CompositionError(
-                "EXTERNAL_MISSING_ON_BASE",
-                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
-                f"(subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
-            )
-        )
     if merged.kind == "object":
         _check_sharing(coordinate, field_sources, errors)
-    resolving = [fs for fs in field_sources if not (fs.overridden and not fs.label)]
+    # Arguments intersect over the subgraphs that define the field (overridden ones too).
     arguments = merge_arguments(
-        coordinate,
-        [
-            (fs.source, dict(fs.field.args))
-            for fs in resolving
-            if coordinate not in fs.source.facts.external
-        ]
-        or [(fs.source, dict(fs.field.args)) for fs in resolving[:1]],
-        errors,
+        coordinate, [(fs.source, dict(fs.field.args)) for fs in typed], errors
     )
     elements = [fs.field for fs in field_sources]
     inaccessible, tags = tags_and_flags(elements)
@@ -184,7 +179,7 @@ def _merge_field(
         inaccessible=inaccessible,
         directives=tags + access_control(elements) + deprecation(elements),
     )
-    if externals and len(typed) < len(field_sources):
+    if externals:
         errors.extend(
             check_externals(
                 coordinate,
@@ -203,6 +198,23 @@ def _merge_field(
             if not fs.overridden or fs.label or fs.used_overridden
         ]
     return result
+
+
+def merged_directives_on_externals(
+    coordinate: str, externals: Sequence[FieldSource]
+) -> list[CompositionError]:
+    """@tag and @inaccessible are merged into the supergraph: an external field, which this
+    subgraph does not resolve, cannot carry them."""
+    return [
+        CompositionError(
+            "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
+            f"[{fs.source.subgraph.name}] Cannot apply merged directive {print_ast(node)} to "
+            f'external field "{coordinate}"',
+        )
+        for fs in externals
+        for name in ("tag", "inaccessible")
+        for node in applied(fs.field, name)
+    ]
 
 
 def _needs_join_field(
