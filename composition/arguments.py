@@ -10,7 +10,7 @@ from graphql import GraphQLArgument, GraphQLInputField, is_non_null_type
 
 from composition.errors import CompositionError, quoted_list
 from composition.model import MergedArgument, print_value
-from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.sources import Source, is_inaccessible, merge_description, merged_directives
 from composition.typerefs import merge_type_references
 
 
@@ -98,7 +98,7 @@ def merge_arguments(
         if value is None:
             continue
         elements = [a for _, a in present]
-        inaccessible, tags = tags_and_flags(elements)
+        inaccessible = is_inaccessible(elements)
         merged.append(
             MergedArgument(
                 name,
@@ -106,7 +106,7 @@ def merge_arguments(
                 merge_description(elements),
                 value[1],
                 inaccessible,
-                tags + deprecation(elements),
+                merged_directives(elements),
             )
         )
     return merged

@@ -11,7 +11,7 @@ from graphql import GraphQLEnumType
 
 from composition.errors import CompositionError, quoted_list
 from composition.model import MergedEnumValue, MergedType, Supergraph, directive
-from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.sources import Source, is_inaccessible, merge_description, merged_directives
 from composition.typerefs import named_type
 
 
@@ -55,13 +55,13 @@ def merge_enum(
             )
             continue
         elements = [getattr(s.type, "values", {})[value] for s in having]
-        inaccessible, tags = tags_and_flags(elements)
+        inaccessible = is_inaccessible(elements)
         merged.values[value] = MergedEnumValue(
             value,
             merge_description(elements),
             inaccessible,
             [directive("join__enumValue", ("graph", s.graph)) for s in having],
-            tags + deprecation(elements),
+            merged_directives(elements),
         )
     if not merged.values and usage == {"input"}:
         errors.append(

@@ -20,7 +20,6 @@ from graphql import (
     print_ast,
 )
 
-from composition.access import access_control
 from composition.arguments import (
     INPUT_FIELD,
     merge_arguments,
@@ -30,7 +29,7 @@ from composition.arguments import (
 from composition.errors import CompositionError, quoted_list
 from composition.externals import check_externals
 from composition.model import MergedField, MergedType, directive, literal
-from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.sources import Source, is_inaccessible, merge_description, merged_directives
 from composition.subgraph import applied, argument
 from composition.typerefs import merge_type_references
 
@@ -170,14 +169,14 @@ def _merge_field(
         coordinate, [(fs.source, dict(fs.field.args)) for fs in typed], errors
     )
     elements = [fs.field for fs in field_sources]
-    inaccessible, tags = tags_and_flags(elements)
+    inaccessible = is_inaccessible(elements)
     result = MergedField(
         name,
         str(field_type),
         merge_description(elements),
         arguments,
         inaccessible=inaccessible,
-        directives=tags + access_control(elements) + deprecation(elements),
+        directives=merged_directives(elements),
     )
     if externals:
         errors.extend(
@@ -318,14 +317,14 @@ def merge_input_fields(
             continue
         field_type, default = value
         elements = [f for _, f in present]
-        inaccessible, tags = tags_and_flags(elements)
+        inaccessible = is_inaccessible(elements)
         result = MergedField(
             name,
             field_type,
             merge_description(elements),
             default=default,
             inaccessible=inaccessible,
-            directives=tags + deprecation(elements),
+            directives=merged_directives(elements),
         )
         if len({str(f.type) for _, f in present}) > 1:
             result.join = [

@@ -21,10 +21,9 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLUnionType,
-    print_ast,
 )
 
-from composition.access import access_control, used_specs
+from composition.access import used_specs
 from composition.enums import enum_usage, merge_enum
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
@@ -33,10 +32,11 @@ from composition.graph_rules import interface_implementations, interface_object_
 from composition.model import Graph, MergedType, Supergraph, directive, literal
 from composition.sources import (
     Source,
+    is_inaccessible,
     merge_description,
-    tags_and_flags,
+    merged_directives,
 )
-from composition.subgraph import Element, Subgraph, applied, has
+from composition.subgraph import Element, Subgraph, has
 
 KIND_NAMES = {
     "object": "Object Type",
@@ -113,9 +113,8 @@ def merge(
         if kind is None:
             continue
         merged = MergedType(kind, name, merge_description([s.type for s in sources]))
-        inaccessible, tags = tags_and_flags([s.type for s in sources])
-        merged.inaccessible = inaccessible
-        merged.directives = tags + access_control([s.type for s in sources])
+        merged.inaccessible = is_inaccessible([s.type for s in sources])
+        merged.directives = merged_directives([s.type for s in sources])
         if kind in ("object", "interface"):
             _merge_composite(merged, sources, len(subgraphs), relations, errors)
         else:
@@ -126,10 +125,7 @@ def merge(
                 enums.append((merged, sources))
             elif kind == "input":
                 merge_input_fields(merged, sources, errors)
-            else:
-                merged.directives.extend(
-                    print_ast(d) for s in sources[:1] for d in applied(s.type, "specifiedBy")
-                )
+        errors.extend(_extension_with_no_base(name, sources))
         supergraph.types[name] = merged
     usage = enum_usage(supergraph)
     for merged, sources in enums:
@@ -193,6 +189,22 @@ def _elements(subgraph: Subgraph) -> list[Element]:
         elif isinstance(named, GraphQLEnumType):
             found.extend(named.values.values())
     return found
+
+
+def _extension_with_no_base(name: str, sources: Sequence[Source]) -> list[CompositionError]:
+    """A type only ever extended, never defined (root types excepted)."""
+    if name in ("Query", "Mutation", "Subscription"):
+        return []
+    if any(name not in s.subgraph.extension_only for s in sources):
+        return []
+    return [
+        CompositionError(
+            "EXTENSION_WITH_NO_BASE",
+            f'[{s.subgraph.name}] Type "{name}" is an extension type, but there is no type '
+            f'definition for "{name}" in any subgraph.',
+        )
+        for s in sources
+    ]
 
 
 def _merged_kind(
