@@ -55,7 +55,11 @@ def merge_fields(
     names: list[str] = []
     for source in sources:
         assert isinstance(source.type, GraphQLObjectType | GraphQLInterfaceType)
-        names.extend(n for n in source.type.fields if n not in names)
+        names.extend(
+            n
+            for n in source.type.fields
+            if n not in names and f"{merged.name}.{n}" not in source.facts.removed
+        )
     for name in names:
         field_sources = [
             FieldSource(s, s.type.fields[name])  # type: ignore[attr-defined]
