@@ -1,7 +1,11 @@
-"""Seeded random subgraph sets for the differential test: a User entity owned by one
-subgraph and extended by the others, with shared fields whose types, arguments,
-descriptions, tags, deprecations and enum values vary, plus @requires on externals.
-Most of them compose; the others fail in ways both composers must agree on."""
+"""Seeded random subgraph sets for the differential test.
+
+``random_subgraphs``: a User entity owned by one subgraph and extended by the others, with
+shared fields whose types, arguments, descriptions, tags, deprecations and enum values
+vary, plus @requires on externals. ``random_product_subgraphs``: a Product entity moved
+between subgraphs with @override (labelled from 2.7), @requires, @provides, unions,
+interfaces and input types, some subgraphs in Federation 1. Most sets compose; the
+others fail in ways both composers must agree on."""
 
 from __future__ import annotations
 
@@ -76,4 +80,104 @@ def _subgraph(rng: random.Random, name: str, owner: str) -> str:
     if rng.random() < 0.3:
         query.append("  pets(color: Color): [Pet] @shareable")
     lines.append("type Query {\n" + "\n".join(query) + "\n}")
+    return "\n".join(lines) + "\n"
+
+
+def random_product_subgraphs(seed: int) -> list[SubgraphSDL]:
+    rng = random.Random(seed)
+    names = ["a", "b", "c"][: rng.randint(2, 3)]
+    owner = rng.choice(names)
+    return [
+        SubgraphSDL(
+            name,
+            f"http://{name}.example/graphql",
+            _fed1_product(rng, name, owner) if rng.random() < 0.3 else _product(rng, name, owner),
+        )
+        for name in names
+    ]
+
+
+def _product(rng: random.Random, name: str, owner: str) -> str:
+    version = rng.choice(VERSIONS[1:])
+    lines = [
+        f'extend schema @link(url: "https://specs.apollo.dev/federation/v{version}", '
+        f'import: {IMPORTS[:-1]}, "@interfaceObject"])'
+    ]
+    fields = ["  id: ID!"]
+    if name == owner:
+        fields += ["  title: String! @shareable", "  price: Int", "  weight: Float"]
+    else:
+        roll = rng.random()
+        if roll < 0.3:
+            label = ""
+            if version in ("2.7", "2.9") and rng.random() < 0.5:
+                label = f', label: "percent({rng.randint(1, 99)})"'
+            fields.append(f'  price: Int @override(from: "{owner}"{label})')
+        elif roll < 0.5:
+            fields += ["  weight: Float @external", '  shipping: Int @requires(fields: "weight")']
+        elif roll < 0.7:
+            fields.append("  title: String! @external @shareable")
+        if rng.random() < 0.4:
+            fields.append(f"  extra_{name}(filter: Filter): [Review!]")
+    keys = ['@key(fields: "id")']
+    if rng.random() < 0.2:
+        keys.append(
+            '@key(fields: "id title")' if name == owner else '@key(fields: "id", resolvable: false)'
+        )
+    implements = "implements Priced " if rng.random() < 0.4 else ""
+    lines.append(f"type Product {implements}{' '.join(keys)} {{\n" + "\n".join(fields) + "\n}")
+    if implements:
+        lines.append("interface Priced { id: ID! }")
+    lines.append("type Review @shareable { stars: Int " + rng.choice(["", "body: String"]) + " }")
+    lines.append(
+        "input Filter { "
+        + rng.choice(
+            ["min: Int", "min: Int max: Int", "min: Int! max: Int", "min: Int max: Int = 5"]
+        )
+        + " }"
+    )
+    union = rng.random() < 0.5
+    if union:
+        lines.append("union Item = Product" + rng.choice(["", " | Review"]))
+    query = []
+    if name == owner or rng.random() < 0.5:
+        query.append(f"  product_{name}(id: ID!): Product")
+    if rng.random() < 0.5:
+        provides = ' @provides(fields: "title")' if "title: String! @external" in fields[-1] else ""
+        query.append(f"  top_{name}: [Product]{provides}")
+    if union and rng.random() < 0.3:
+        query.append(f"  items_{name}: [Item]")
+    if query:
+        lines.append("type Query {\n" + "\n".join(query) + "\n}")
+    return "\n".join(lines) + "\n"
+
+
+def _fed1_product(rng: random.Random, name: str, owner: str) -> str:
+    if name == owner:
+        lines = [
+            'type Product @key(fields: "id") { id: ID! title: String price: Int weight: Float '
+            "dims: Dims }"
+        ]
+    else:
+        fields = ["id: ID! @external"]
+        if rng.random() < 0.5:
+            fields += ["weight: Float @external", 'shipping: Int @requires(fields: "weight")']
+        if rng.random() < 0.3:
+            fields.append("title: String @external")
+        if rng.random() < 0.4:
+            fields.append(f"own_{name}: Int")
+        if rng.random() < 0.3:
+            fields.append("dims: Dims")
+        keyword = rng.choice(["extend type Product", "type Product @extends"])
+        lines = [f'{keyword} @key(fields: "id") {{ ' + " ".join(fields) + " }"]
+    lines.append("type Dims { w: Int " + rng.choice(["", "h: Int"]) + " }")
+    query = []
+    if rng.random() < 0.6:
+        query.append(f"product_{name}(id: ID!): Product")
+    if rng.random() < 0.4:
+        query.append("version: String")
+    if rng.random() < 0.3 and "title: String @external" in lines[0]:
+        query.append(f'top_{name}: [Product] @provides(fields: "title")')
+    if query:
+        lines.append("extend type Query { " + " ".join(query) + " }")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ import pytest
 from beyond.commands.schema import read_routing
 from composition import compose
 from tests.composition.corpus import Case, apollo_outcomes, cases, compose_with_apollo, normalize
-from tests.composition.random_subgraphs import random_subgraphs
+from tests.composition.random_subgraphs import random_product_subgraphs, random_subgraphs
 
 pytestmark = pytest.mark.node
 
@@ -50,29 +50,31 @@ def test_apollo_composes_the_checked_in_contract_to_the_same_supergraph() -> Non
     assert normalize(ours) == normalize(str(outcome["supergraphSdl"]))
 
 
-RANDOM_SEEDS = range(120)
+RANDOM_SEEDS = range(100)
+GENERATORS = {"user": random_subgraphs, "product": random_product_subgraphs}
 
 
 @cache
 def _apollo_on_random_sets() -> dict[str, dict[str, object]]:
     return compose_with_apollo(
         {
-            str(seed): [
-                {"name": s.name, "url": s.url, "sdl": s.sdl} for s in random_subgraphs(seed)
-            ]
+            f"{kind}-{seed}": [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in make(seed)]
+            for kind, make in GENERATORS.items()
             for seed in RANDOM_SEEDS
         }
     )
 
 
 @pytest.mark.parametrize("seed", RANDOM_SEEDS)
-def test_apollo_agrees_on_random_subgraphs(seed: int) -> None:
-    ours = compose(random_subgraphs(seed))
-    theirs = _apollo_on_random_sets()[str(seed)]
+@pytest.mark.parametrize("kind", GENERATORS)
+def test_apollo_agrees_on_random_subgraphs(kind: str, seed: int) -> None:
+    ours = compose(GENERATORS[kind](seed))
+    theirs = _apollo_on_random_sets()[f"{kind}-{seed}"]
     apollo_sdl = theirs.get("supergraphSdl")
     assert (ours.supergraph_sdl is None) == (apollo_sdl is None), theirs.get("errors")
     if ours.supergraph_sdl is not None:
         assert normalize(ours.supergraph_sdl) == normalize(str(apollo_sdl))
     else:
-        apollo_codes = sorted({str(e["code"]) for e in theirs.get("errors", [])})  # type: ignore[attr-defined]
-        assert sorted({e.code for e in ours.errors}) == apollo_codes
+        # Apollo stops after its first failing phase; we report every phase's errors.
+        apollo_codes = {str(e["code"]) for e in theirs.get("errors", [])}  # type: ignore[attr-defined]
+        assert apollo_codes <= {e.code for e in ours.errors}
