@@ -181,3 +181,52 @@ def _fed1_product(rng: random.Random, name: str, owner: str) -> str:
     if query:
         lines.append("extend type Query { " + " ".join(query) + " }")
     return "\n".join(lines) + "\n"
+
+
+def random_reachability_subgraphs(seed: int) -> list[SubgraphSDL]:
+    """Two types linked to each other, each an entity (key resolvable or not, on one of two
+    fields) or a value type per subgraph, fields spread over subgraphs: mostly sets where
+    some field cannot be reached, for the satisfiability check."""
+    rng = random.Random(seed)
+    names = ["a", "b", "c"][: rng.randint(2, 3)]
+    return [
+        SubgraphSDL(name, f"http://{name}.example/graphql", _reachability(rng, name))
+        for name in names
+    ]
+
+
+def _reachability(rng: random.Random, name: str) -> str:
+    lines = [
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+        'import: ["@key", "@shareable"])'
+    ]
+    for type_name, other in (("T", "U"), ("U", "T")):
+        key = rng.choice(
+            [
+                '@key(fields: "id")',
+                '@key(fields: "id", resolvable: false)',
+                '@key(fields: "code")',
+                "@shareable",
+                "",
+            ]
+        )
+        fields = ["  id: ID! @shareable"]
+        if "code" in key or rng.random() < 0.3:
+            fields.append("  code: String! @shareable")
+        fields += [
+            f"  {f}_{type_name}: Int @shareable"
+            for f in rng.sample(["x", "y", "z"], rng.randint(0, 2))
+        ]
+        if rng.random() < 0.4:
+            fields.append(f"  link: {other} @shareable")
+        lines.append(f"type {type_name} {key} {{\n" + "\n".join(fields) + "\n}")
+    query = []
+    if rng.random() < 0.7:
+        query.append(f"  t_{name}: T")
+    if rng.random() < 0.4:
+        query.append(f"  u_{name}: U")
+    if rng.random() < 0.3:
+        query.append("  shared: T @shareable")
+    if query:
+        lines.append("type Query {\n" + "\n".join(query) + "\n}")
+    return "\n".join(lines) + "\n"

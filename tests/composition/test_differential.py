@@ -10,7 +10,11 @@ import pytest
 from beyond.commands.schema import read_routing
 from composition import compose
 from tests.composition.corpus import Case, apollo_outcomes, cases, compose_with_apollo, normalize
-from tests.composition.random_subgraphs import random_product_subgraphs, random_subgraphs
+from tests.composition.random_subgraphs import (
+    random_product_subgraphs,
+    random_reachability_subgraphs,
+    random_subgraphs,
+)
 
 pytestmark = pytest.mark.node
 
@@ -51,7 +55,11 @@ def test_apollo_composes_the_checked_in_contract_to_the_same_supergraph() -> Non
 
 
 RANDOM_SEEDS = range(100)
-GENERATORS = {"user": random_subgraphs, "product": random_product_subgraphs}
+GENERATORS = {
+    "user": random_subgraphs,
+    "product": random_product_subgraphs,
+    "reachability": random_reachability_subgraphs,
+}
 
 
 @cache
