@@ -7,7 +7,7 @@
 2. check its own field sets and externals and collect its facts (``facts``, ``fieldsets``),
    reading Federation 1 subgraphs as Apollo's upgrader does (``fed1``);
 3. merge the types (``merge``, ``fields``, ``arguments``, ``enums``, ``externals``,
-   ``typerefs``, ``sources``, ``access``, ``directives``) into a model (``model``);
+   ``overrides``, ``typerefs``, ``sources``, ``access``, ``directives``) into a model (``model``);
 4. check the merged graph (``graph_rules``, ``inaccessible``, ``satisfiability``);
 5. print it in Apollo's layout (``printer``).
 

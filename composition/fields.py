@@ -9,10 +9,8 @@ with the same type) does not hold: when a subgraph lacks it, marks it ``@externa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from graphql import (
-    GraphQLField,
     GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -29,21 +27,10 @@ from composition.arguments import (
 from composition.errors import CompositionError, quoted_list
 from composition.externals import check_externals
 from composition.model import MergedField, MergedType, directive, literal
+from composition.overrides import FieldSource, apply_overrides
 from composition.sources import Source, is_inaccessible, merge_description, merged_directives
 from composition.subgraph import applied, argument
 from composition.typerefs import merge_type_references
-
-
-@dataclass
-class FieldSource:
-    """One subgraph's definition of the field, and how ``@override`` treats it."""
-
-    source: Source
-    field: GraphQLField
-    override_from: str | None = None
-    label: str | None = None
-    overridden: bool = False  # taken over by another subgraph: it no longer resolves it
-    used_overridden: bool = False  # overridden, but still read by its own keys/requires
 
 
 def merge_fields(
@@ -70,64 +57,10 @@ def merge_fields(
         if not field_sources:
             continue
         coordinate = f"{merged.name}.{name}"
-        _apply_overrides(coordinate, field_sources, errors)
+        apply_overrides(coordinate, field_sources, errors)
         merged_field = _merge_field(merged, name, sources, field_sources, relations, errors)
         if merged_field is not None:
             merged.fields[name] = merged_field
-
-
-def _apply_overrides(
-    coordinate: str, field_sources: list[FieldSource], errors: list[CompositionError]
-) -> None:
-    by_subgraph = {fs.source.subgraph.name: fs for fs in field_sources}
-    for fs in field_sources:
-        overrides = applied(fs.field, "override")
-        if not overrides:
-            continue
-        fs.override_from = str(argument(overrides[0], "from"))
-        label = argument(overrides[0], "label")
-        fs.label = str(label) if label is not None else None
-    for fs in field_sources:
-        name = fs.source.subgraph.name
-        if fs.override_from is None:
-            continue
-        if fs.override_from == name:
-            errors.append(
-                CompositionError(
-                    "OVERRIDE_FROM_SELF_ERROR",
-                    f'Source and destination subgraphs "{name}" are the same for overridden field '
-                    f'"{coordinate}"',
-                )
-            )
-            continue
-        if coordinate in fs.source.facts.external:
-            errors.append(
-                CompositionError(
-                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
-                    f'"{coordinate}" on "{name}" is marked with directive "@external"',
-                )
-            )
-            continue
-        target = by_subgraph.get(fs.override_from)
-        if target is None:
-            continue
-        if target.override_from is not None:
-            errors.append(
-                CompositionError(
-                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                    f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
-                    f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
-                    "directive is allowed per field.",
-                )
-            )
-            continue
-        if coordinate in target.source.facts.external:
-            continue
-        target.overridden = True
-        target.used_overridden = target.source.facts.used(coordinate)
-        if fs.label is not None:
-            target.label = fs.label
 
 
 def _merge_field(

@@ -116,7 +116,7 @@ def merge(
         merged.inaccessible = is_inaccessible([s.type for s in sources])
         merged.directives = merged_directives([s.type for s in sources])
         if kind in ("object", "interface"):
-            _merge_composite(merged, sources, len(subgraphs), relations, errors)
+            _merge_composite(merged, sources, relations, errors)
         else:
             merged.join = [directive("join__type", ("graph", s.graph)) for s in sources]
             if kind == "union":
@@ -247,7 +247,6 @@ def _subtype_relations(by_name: dict[str, list[Source]]) -> set[tuple[str, str]]
 def _merge_composite(
     merged: MergedType,
     sources: Sequence[Source],
-    subgraph_count: int,
     relations: set[tuple[str, str]],
     errors: list[CompositionError],
 ) -> None:
