@@ -19,10 +19,12 @@ with a code, Apollo's name where it has one::
 
     CompositionError(code, message)
     ├── INVALID_GRAPHQL                 a subgraph (or the merged graph) is not valid GraphQL
+    ├── INVALID_LINK_DIRECTIVE_USAGE    an import the linked federation version lacks
     ├── UNSUPPORTED_FEATURE             @cost, @listSize, @context, @fromContext, @composeDirective
     ├── one subgraph
     │   ├── KEY_INVALID_FIELDS, KEY_FIELDS_HAS_ARGS, KEY_FIELDS_SELECT_INVALID_TYPE,
-    │   │   KEY_HAS_DIRECTIVE_IN_FIELDS_ARGS, INTERFACE_KEY_NOT_ON_IMPLEMENTATION
+    │   │   KEY_HAS_DIRECTIVE_IN_FIELDS_ARGS, INTERFACE_KEY_NOT_ON_IMPLEMENTATION,
+    │   │   KEY_UNSUPPORTED_ON_INTERFACE, INVALID_SHAREABLE_USAGE
     │   ├── REQUIRES_INVALID_FIELDS, REQUIRES_FIELDS_MISSING_EXTERNAL
     │   ├── PROVIDES_INVALID_FIELDS, PROVIDES_FIELDS_MISSING_EXTERNAL,
     │   │   PROVIDES_ON_NON_OBJECT_FIELD

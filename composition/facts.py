@@ -93,6 +93,7 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
     if not subgraph.is_fed1:  # Federation 1 interface keys are dropped, not checked
         errors.extend(_interface_keys_on_implementations(subgraph, facts))
     errors.extend(_unsupported(subgraph))
+    errors.extend(_version_rules(subgraph, facts))
     # @external on a key field of a type extension only repeats the key ("fake" external).
     for type_name in facts.extension_types:
         for key in facts.keys.get(type_name, []):
@@ -207,6 +208,42 @@ def _selection_errors(
 
 
 UNSUPPORTED_DIRECTIVES = ("cost", "listSize", "context", "fromContext", "composeDirective")
+
+
+def _version_rules(subgraph: Subgraph, facts: SubgraphFacts) -> list[CompositionError]:
+    """Uses the linked federation version does not allow, and misplaced @shareable."""
+    errors = []
+    version = subgraph.link.version or (1, 0)
+    for named in subgraph.types():
+        if not isinstance(named, GraphQLInterfaceType):
+            for definition in _composite_fields(named).values():
+                for node in applied(definition, "override"):
+                    if argument(node, "label") is not None and version < (2, 7):
+                        errors.append(
+                            CompositionError(
+                                "INVALID_GRAPHQL",
+                                f'[{subgraph.name}] Unknown argument "label" on directive "@override".',
+                            )
+                        )
+            continue
+        if facts.keys.get(named.name) and version < (2, 3) and not subgraph.is_fed1:
+            errors.append(
+                CompositionError(
+                    "KEY_UNSUPPORTED_ON_INTERFACE",
+                    f'[{subgraph.name}] Cannot use @key on interface "{named.name}": @key is not yet '
+                    "supported on interfaces",
+                )
+            )
+        for field_name, definition in named.fields.items():
+            if has(definition, "shareable"):
+                errors.append(
+                    CompositionError(
+                        "INVALID_SHAREABLE_USAGE",
+                        f'[{subgraph.name}] Invalid use of @shareable on field "{named.name}.'
+                        f'{field_name}": only object type fields can be marked with @shareable',
+                    )
+                )
+    return errors
 
 
 def _unsupported(subgraph: Subgraph) -> list[CompositionError]:

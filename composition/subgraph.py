@@ -182,6 +182,11 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
     except GraphQLError as exc:
         return CompositionError("INVALID_GRAPHQL", f"[{source.name}] {exc.message}")
     link = read_federation_link(document)
+    if link.unknown_imports:
+        return CompositionError(
+            "INVALID_LINK_DIRECTIVE_USAGE",
+            f'[{source.name}] Cannot import unknown element "{link.unknown_imports[0]}".',
+        )
     unimported = _unimported_directives(document, link)
     if unimported:
         name = unimported[0]
