@@ -319,6 +319,9 @@ def _add_interface_object_fields(supergraph: Supergraph, by_name: dict[str, list
                     continue
                 if not any(field_name in getattr(s.type, "fields", {}) for s in contributed):
                     continue
+                # Copied whole, with a bare @join__field last: no subgraph defines it there.
                 implementation.fields[field_name] = replace(
-                    interface_field, join=["@join__field"], inaccessible=False, directives=[]
+                    interface_field,
+                    join=[],
+                    directives=[*interface_field.directives, "@join__field"],
                 )

@@ -4,8 +4,10 @@
 shared fields whose types, arguments, descriptions, tags, deprecations and enum values
 vary, plus @requires on externals. ``random_product_subgraphs``: a Product entity moved
 between subgraphs with @override (labelled from 2.7), @requires, @provides, unions,
-interfaces and input types, some subgraphs in Federation 1. Most sets compose; the
-others fail in ways both composers must agree on."""
+interfaces and input types, some subgraphs in Federation 1.
+``random_reachability_subgraphs``: linked entity and value types for satisfiability.
+``random_interface_subgraphs``: entity interfaces and @interfaceObject. Most sets compose;
+the others fail in ways both composers must agree on."""
 
 from __future__ import annotations
 
@@ -229,4 +231,55 @@ def _reachability(rng: random.Random, name: str) -> str:
         query.append("  shared: T @shareable")
     if query:
         lines.append("type Query {\n" + "\n".join(query) + "\n}")
+    return "\n".join(lines) + "\n"
+
+
+def random_interface_subgraphs(seed: int) -> list[SubgraphSDL]:
+    """An entity interface with one to three implementations in its owner; other subgraphs
+    add fields through @interfaceObject (some with a resolvable: false key) or extend one
+    implementation; @inaccessible sprinkled over fields."""
+    rng = random.Random(seed)
+    names = ["a", "b", "c"][: rng.randint(2, 3)]
+    owner = rng.choice(names)
+    return [
+        SubgraphSDL(name, f"http://{name}.example/graphql", _interface(rng, name, owner))
+        for name in names
+    ]
+
+
+def _interface(rng: random.Random, name: str, owner: str) -> str:
+    version = rng.choice(["2.3", "2.5", "2.8"])
+    lines = [
+        f'extend schema @link(url: "https://specs.apollo.dev/federation/v{version}", '
+        'import: ["@key", "@shareable", "@interfaceObject", "@inaccessible", "@tag"])'
+    ]
+
+    def hidden() -> str:
+        return " @inaccessible" if rng.random() < 0.08 else ""
+
+    if name == owner:
+        lines.append(f'interface Media @key(fields: "id") {{ id: ID! title: String{hidden()} }}')
+        for impl in rng.sample(["Book", "Movie", "Song"], rng.randint(1, 3)):
+            lines.append(
+                f'type {impl} implements Media @key(fields: "id") '
+                f"{{ id: ID! title: String{hidden()} {impl.lower()}Only: Int }}"
+            )
+        one = "one(id: ID!): Media" if rng.random() < 0.5 else ""
+        lines.append(f"type Query {{ media: [Media] {one} }}")
+    elif rng.random() < 0.7:
+        resolvable = ", resolvable: false" if rng.random() < 0.2 else ""
+        extra = rng.sample(
+            [f"rating_{name}: Int", "score: Float @shareable", f"tags_{name}: [String]"],
+            rng.randint(1, 2),
+        )
+        fields = " ".join(e + hidden() for e in extra)
+        lines.append(
+            f'type Media @key(fields: "id"{resolvable}) @interfaceObject {{ id: ID! {fields} }}'
+        )
+        if rng.random() < 0.5:
+            lines.append(f"type Query {{ top_{name}: [Media] }}")
+    else:
+        lines.append(f'type Book @key(fields: "id") {{ id: ID! sales_{name}: Int }}')
+        if rng.random() < 0.5:
+            lines.append(f"type Query {{ books_{name}: [Book] }}")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from beyond.commands.schema import read_routing
 from composition import compose
 from tests.composition.corpus import Case, apollo_outcomes, cases, compose_with_apollo, normalize
 from tests.composition.random_subgraphs import (
+    random_interface_subgraphs,
     random_product_subgraphs,
     random_reachability_subgraphs,
     random_subgraphs,
@@ -54,11 +55,12 @@ def test_apollo_composes_the_checked_in_contract_to_the_same_supergraph() -> Non
     assert normalize(ours) == normalize(str(outcome["supergraphSdl"]))
 
 
-RANDOM_SEEDS = range(100)
+RANDOM_SEEDS = range(80)
 GENERATORS = {
     "user": random_subgraphs,
     "product": random_product_subgraphs,
     "reachability": random_reachability_subgraphs,
+    "interface": random_interface_subgraphs,
 }
 
 
