@@ -56,46 +56,19 @@ class CacheAside(Generic[K]):
 
     async def get_many(self, items: Iterable[K], load: Loader[K]) -> dict[K, dict[str, Any] | None]:
         wanted = list(dict.fromkeys(items))
-        found: dict[K, dict[str, Any] | None] = {}
-        missing: list[K] = []
-        for item, raw in zip(wanted, await self._read(wanted), strict=True):
-            if raw is None:
-                missing.append(item)
-            else:
-                found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
-        if missing:
-            found.update(await self._load_single_flight(missing, load))
-        return {item: found[item] for item in wanted}
-
-    async def invalidate(self, *items: K) -> None:
-        try:
-            await self._redis.delete(*(self.key(item) for item in items))
-        except RedisError:
-            log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
-
-    async def _read(self, items: list[K]) -> list[str | None]:
-        try:
-            values = await self._redis.mget([self.key(i) for i in items])
-        except RedisError:
-            log.warning("cache read failed for %s; loading from the source", self._namespace)
-            return [None] * len(items)
-        return [None if v is None else str(v) for v in values]
-
-    async def _load_single_flight(
-        self, items: list[K], load: Loader[K]
-    ) -> dict[K, dict[str, Any] | None]:
-        waiting = {item: self._in_flight[item] for item in items if item in self._in_flight}
-        mine = [item for item in items if item not in waiting]
+        # Claim the keys nobody is fetching before the first await, so every caller
+        # that arrives while this fetch runs waits for it instead of racing it.
+        waiting = {item: self._in_flight[item] for item in wanted if item in self._in_flight}
+        mine = [item for item in wanted if item not in waiting]
         loop = asyncio.get_running_loop()
         futures = {item: loop.create_future() for item in mine}
         self._in_flight.update(futures)
+        found: dict[K, dict[str, Any] | None] = {}
         try:
             if mine:
-                loaded = await load(mine)
-                values = {item: loaded.get(item) for item in mine}
-                await self._store(values)
-                for item, value in values.items():
-                    futures[item].set_result(value)
+                found = await self._fetch(mine, load)
+                for item in mine:
+                    futures[item].set_result(found[item])
         except BaseException as exc:
             for future in futures.values():
                 if not future.done():
@@ -105,10 +78,39 @@ class CacheAside(Generic[K]):
         finally:
             for item in mine:
                 self._in_flight.pop(item, None)
-        result = {item: futures[item].result() for item in mine}
         for item, future in waiting.items():
-            result[item] = await future
-        return result
+            found[item] = await future
+        return {item: found[item] for item in wanted}
+
+    async def invalidate(self, *items: K) -> None:
+        try:
+            await self._redis.delete(*(self.key(item) for item in items))
+        except RedisError:
+            log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
+
+    async def _fetch(self, items: list[K], load: Loader[K]) -> dict[K, dict[str, Any] | None]:
+        """Read ``items`` from Redis; load the misses in one call and store them."""
+        found: dict[K, dict[str, Any] | None] = {}
+        missing: list[K] = []
+        for item, raw in zip(items, await self._read(items), strict=True):
+            if raw is None:
+                missing.append(item)
+            else:
+                found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
+        if missing:
+            loaded = await load(missing)
+            values = {item: loaded.get(item) for item in missing}
+            await self._store(values)
+            found.update(values)
+        return found
+
+    async def _read(self, items: list[K]) -> list[str | None]:
+        try:
+            values = await self._redis.mget([self.key(i) for i in items])
+        except RedisError:
+            log.warning("cache read failed for %s; loading from the source", self._namespace)
+            return [None] * len(items)
+        return [None if v is None else str(v) for v in values]
 
     async def _store(self, values: Mapping[K, dict[str, Any] | None]) -> None:
         try:

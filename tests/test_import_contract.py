@@ -23,9 +23,7 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def _subgraph_names() -> list[str]:
-    return sorted(
-        p.name for p in (ROOT / "subgraphs").iterdir() if (p / "__init__.py").exists()
-    )
+    return sorted(p.name for p in (ROOT / "subgraphs").iterdir() if (p / "__init__.py").exists())
 
 
 def _modules(package: str) -> Iterator[tuple[str, Path]]:

@@ -17,7 +17,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--seed", action="store_true", help="add the demo users from the README")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=4000, help="port of the graph (default 4000)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=4000,
+        help="port of the graph (default 4000); the subgraphs take the ports after it",
+    )
     parser.add_argument(
         "--data-dir", type=Path, default=Path(".beyond"), help="where SQLite files live"
     )
@@ -25,12 +30,14 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from beyond.dev import run_dev
+    from beyond.dev import CompositionFailed, run_dev
 
     try:
         asyncio.run(run_dev(data_dir=args.data_dir, host=args.host, port=args.port, seed=args.seed))
     except SettingsError as exc:
         raise CommandError("\n".join(exc.lines)) from None
+    except CompositionFailed as exc:
+        raise CommandError(f"the subgraphs do not compose:\n{exc}") from None
     except OSError as exc:
         raise CommandError(str(exc)) from None
     return 0

@@ -23,7 +23,11 @@ def request_id_of(connection: HTTPConnection) -> str:
 
 
 def client_ip_of(connection: HTTPConnection) -> str:
-    """The caller's address; ``X-Forwarded-For`` is believed only from a loopback peer (the router)."""
+    """The caller's address; ``X-Forwarded-For`` is believed only from a loopback peer (the router).
+
+    The router sets it to the one address it saw; when proxies append, the last
+    entry is the one the nearest proxy vouches for, so that is the one used.
+    """
     peer = connection.client.host if connection.client else "unknown"
     forwarded = connection.headers.get("x-forwarded-for")
     try:
@@ -31,7 +35,7 @@ def client_ip_of(connection: HTTPConnection) -> str:
     except ValueError:
         trusted = False
     if forwarded and trusted:
-        return forwarded.split(",")[0].strip() or peer
+        return forwarded.split(",")[-1].strip() or peer
     return peer
 
 

@@ -1,0 +1,110 @@
+"""``beyond router``: serve the federated graph, or explain how an operation would be planned.
+
+::
+
+    beyond router --supergraph PATH [--listen 127.0.0.1:4000] [--config FILE]
+    beyond router explain --supergraph PATH [--operation-name N] QUERYFILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from beyond.commands import CommandError
+from router.config import ConfigError, RouterConfig, load_config
+from router.http.errors import OperationRejected, SupergraphRejected
+
+DEFAULT_LISTEN = "127.0.0.1:4000"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "router",
+        help="serve the federated graph",
+        description="Serve the supergraph over GraphQL-over-HTTP, or explain a query plan.",
+    )
+    _supergraph_option(parser, required=False)
+    parser.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="router TOML configuration")
+    parser.set_defaults(handler=serve)
+
+    nested = parser.add_subparsers(dest="router_command", metavar="ACTION")
+    explain_parser = nested.add_parser("explain", help="print the query plan of an operation")
+    _supergraph_option(explain_parser, required=True)
+    explain_parser.add_argument("--operation-name", metavar="NAME")
+    explain_parser.add_argument("queryfile", type=Path, metavar="QUERYFILE")
+    explain_parser.set_defaults(handler=explain)
+
+
+def _supergraph_option(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--supergraph", type=Path, required=required, metavar="PATH", help="composed supergraph SDL"
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from router.http import create_router_app
+
+    config = _config(args)
+    host, port = _listen(args.listen)
+    try:
+        app = create_router_app(config)
+    except SupergraphRejected as exc:
+        raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
+    except OSError as exc:
+        raise CommandError(f"cannot read supergraph {config.supergraph}: {exc.strerror}") from None
+    uvicorn.run(app, host=host, port=port, log_level="info")
+    return 0
+
+
+def explain(args: argparse.Namespace) -> int:
+    from router.http.federation import FederationFront
+
+    front = FederationFront()
+    sdl = _read(args.supergraph, "supergraph")
+    query = _read(args.queryfile, "query file")
+    try:
+        graph = front.load(sdl)
+        prepared = front.prepare(
+            graph, query, args.operation_name, budget=RouterConfig().limits.planning_budget
+        )
+    except SupergraphRejected as exc:
+        raise CommandError(f"supergraph {args.supergraph} cannot be served: {exc}") from None
+    except OperationRejected as exc:
+        messages = "; ".join(str(e.get("message")) for e in exc.graphql_errors())
+        raise CommandError(f"{args.queryfile}: {messages}") from None
+    print(front.print_plan(prepared.plan))
+    return 0
+
+
+def _config(args: argparse.Namespace) -> RouterConfig:
+    try:
+        config = load_config(args.config) if args.config else RouterConfig()
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    if args.supergraph is not None:
+        config = dataclasses.replace(config, supergraph=args.supergraph)
+    if config.supergraph is None:
+        raise CommandError(
+            "no supergraph: pass --supergraph PATH or set 'supergraph' in the config"
+        )
+    return config
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(f"--listen must be HOST:PORT (like {DEFAULT_LISTEN}), not {value!r}")
+    return host, int(port)
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot read {what} {path}: {exc.strerror}") from None

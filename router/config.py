@@ -1,0 +1,201 @@
+"""The router's typed configuration, read once from a TOML file.
+
+::
+
+    supergraph = "schema/supergraph.graphql"   # optional; --supergraph wins
+
+    [router]
+    timeout = 30.0            # seconds per subgraph request (default for all)
+    errors = "pass"           # "pass" or "mask" subgraph errors (default for all)
+    dedup = true              # share identical in-flight subgraph queries
+    poll_interval = 1.0       # seconds between supergraph file checks
+    graphiql = true
+    query_plan_header = "Beyond-Query-Plan"
+
+    [limits]
+    max_body_bytes = 1048576
+    planning_budget = 100000
+    plan_cache_size = 1000
+
+    [headers]
+    propagate = ["authorization", "traceparent", "tracestate"]
+
+    [subgraphs.accounts]
+    url = "http://127.0.0.1:4001/graphql"   # overrides the supergraph's URL
+    timeout = 5.0
+    errors = "mask"
+    propagate = ["x-device-id"]              # added to [headers].propagate
+
+Unknown keys are errors, so a typo does not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+from router.transport.types import EDGE_HEADERS
+
+T = TypeVar("T")
+
+DEFAULT_PROPAGATED_HEADERS = ("authorization", "traceparent", "tracestate")
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, not TOML, or has a wrong key or value."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphConfig:
+    url: str | None = None
+    timeout: float | None = None
+    errors: ErrorMode | None = None
+    propagate: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_body_bytes: int = 1024 * 1024
+    planning_budget: int = 100_000
+    plan_cache_size: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class RouterConfig:
+    supergraph: Path | None = None
+    timeout: float = 30.0
+    errors: ErrorMode = ErrorMode.PASS
+    dedup: bool = True
+    poll_interval: float = 1.0
+    graphiql: bool = True
+    query_plan_header: str = "Beyond-Query-Plan"
+    limits: Limits = field(default_factory=Limits)
+    propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
+    subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
+
+    def error_policy(self) -> SubgraphErrorPolicy:
+        modes = {name: sub.errors for name, sub in self.subgraphs.items() if sub.errors}
+        return SubgraphErrorPolicy(modes=modes, default=self.errors)
+
+    def timeouts(self) -> dict[str, float]:
+        return {name: sub.timeout for name, sub in self.subgraphs.items() if sub.timeout}
+
+    def subgraph_urls(self, from_supergraph: Mapping[str, str]) -> dict[str, str]:
+        urls = dict(from_supergraph)
+        urls.update({name: sub.url for name, sub in self.subgraphs.items() if sub.url})
+        return urls
+
+    def propagated_headers(self, service_name: str) -> frozenset[str]:
+        extra = self.subgraphs.get(service_name, SubgraphConfig()).propagate
+        return frozenset(h.lower() for h in (*self.propagate, *extra)) | EDGE_HEADERS
+
+
+def load_config(path: Path) -> RouterConfig:
+    try:
+        raw = tomllib.loads(path.read_text())
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
+    return parse_config(raw, base=path.parent)
+
+
+def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig:
+    _only(raw, {"supergraph", "router", "limits", "headers", "subgraphs"}, "the top level")
+    router = _table(raw, "router")
+    _only(
+        router,
+        {"timeout", "errors", "dedup", "poll_interval", "graphiql", "query_plan_header"},
+        "[router]",
+    )
+    limits = _table(raw, "limits")
+    _only(limits, {"max_body_bytes", "planning_budget", "plan_cache_size"}, "[limits]")
+    headers = _table(raw, "headers")
+    _only(headers, {"propagate"}, "[headers]")
+    defaults = RouterConfig()
+    supergraph = raw.get("supergraph")
+    return RouterConfig(
+        supergraph=base / _typed(supergraph, str, "supergraph") if supergraph else None,
+        timeout=_number(router.get("timeout", defaults.timeout), "[router] timeout"),
+        errors=_mode(router.get("errors", defaults.errors.value), "[router] errors"),
+        dedup=_typed(router.get("dedup", defaults.dedup), bool, "[router] dedup"),
+        poll_interval=_number(
+            router.get("poll_interval", defaults.poll_interval), "[router] poll_interval"
+        ),
+        graphiql=_typed(router.get("graphiql", defaults.graphiql), bool, "[router] graphiql"),
+        query_plan_header=_typed(
+            router.get("query_plan_header", defaults.query_plan_header),
+            str,
+            "[router] query_plan_header",
+        ),
+        limits=Limits(
+            **{name: _positive_int(value, f"[limits] {name}") for name, value in limits.items()}
+        ),
+        propagate=_names(headers.get("propagate", list(defaults.propagate)), "[headers] propagate"),
+        subgraphs={
+            name: _subgraph(name, table) for name, table in _table(raw, "subgraphs").items()
+        },
+    )
+
+
+def _subgraph(name: str, table: Any) -> SubgraphConfig:
+    where = f"[subgraphs.{name}]"
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where} must be a table")
+    _only(table, {"url", "timeout", "errors", "propagate"}, where)
+    return SubgraphConfig(
+        url=_typed(table["url"], str, f"{where} url") if "url" in table else None,
+        timeout=_number(table["timeout"], f"{where} timeout") if "timeout" in table else None,
+        errors=_mode(table["errors"], f"{where} errors") if "errors" in table else None,
+        propagate=_names(table.get("propagate", []), f"{where} propagate"),
+    )
+
+
+def _table(raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"[{name}] must be a table")
+    return value
+
+
+def _only(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"unknown key {unknown[0]!r} in {where}; expected one of {', '.join(sorted(allowed))}"
+        )
+
+
+def _typed(value: Any, kind: type[T], where: str) -> T:
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where} must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{where} must be a positive number, not {value!r}")
+    return float(value)
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where} must be a positive integer, not {value!r}")
+    return value
+
+
+def _mode(value: Any, where: str) -> ErrorMode:
+    try:
+        return ErrorMode(value)
+    except ValueError:
+        raise ConfigError(f'{where} must be "pass" or "mask", not {value!r}') from None
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of header names")
+    return tuple(v.lower() for v in value)

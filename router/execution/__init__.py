@@ -1,0 +1,26 @@
+"""Plan execution and response shaping: ``await execute(plan, request, transport)``.
+
+Modules follow the request: :mod:`~router.execution.executor` (the entry
+point and the plan walk), :mod:`~router.execution.fetch` (one fetch node),
+:mod:`~router.execution.representations` and :mod:`~router.execution.tree`
+(entity plumbing), :mod:`~router.execution.subgraph_errors`,
+:mod:`~router.execution.introspection` and :mod:`~router.execution.shaping`
+(the client's answer).
+"""
+
+from __future__ import annotations
+
+from router.execution.errors import ExecutionError, PlanShapeError
+from router.execution.executor import execute
+from router.execution.request import ExecutionRequest, ExecutionResult
+from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+
+__all__ = [
+    "ErrorMode",
+    "ExecutionError",
+    "ExecutionRequest",
+    "ExecutionResult",
+    "PlanShapeError",
+    "SubgraphErrorPolicy",
+    "execute",
+]

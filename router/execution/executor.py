@@ -1,0 +1,146 @@
+"""``execute(plan, request, transport)``: run a query plan, then shape the client's answer.
+
+The spec's ExecuteRequest, federated: coerce variable values (request errors
+stop here, with no ``data``), run the plan's nodes against the subgraphs into
+one response tree (Sequence in order, Parallel concurrently, Condition on a
+boolean variable, Flatten + Fetch for entities), answer introspection
+locally, then shape the tree into the response the client's operation asks
+for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+)
+from graphql.execution.values import get_variable_values
+
+from router.execution.errors import PlanShapeError
+from router.execution.fetch import execute_entity_fetch, execute_root_fetch
+from router.execution.introspection import execute_introspection, introspection_fields
+from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
+from router.execution.shaping import ShapingContext, collect_fields, shape_response
+from router.execution.state import RunState
+from router.execution.subgraph_errors import SubgraphErrorPolicy
+from router.plan import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    SequenceNode,
+)
+from router.transport.types import Transport
+
+_DEFAULT_POLICY = SubgraphErrorPolicy()
+
+
+async def execute(
+    plan: QueryPlan,
+    request: ExecutionRequest,
+    transport: Transport,
+    *,
+    error_policy: SubgraphErrorPolicy = _DEFAULT_POLICY,
+) -> ExecutionResult:
+    operation = get_operation_ast(request.document, request.operation_name)
+    if operation is None:
+        return _request_error(f"Unknown operation named '{request.operation_name or ''}'.")
+    coerced = get_variable_values(
+        request.schema, operation.variable_definitions or (), dict(request.variables or {})
+    )
+    if isinstance(coerced, list):
+        return ExecutionResult(
+            data=None,
+            errors=tuple(formatted_error(e) for e in coerced),
+            data_present=False,
+        )
+    root_type = _root_type(request, operation)
+
+    state = RunState(
+        schema=request.schema,
+        transport=transport,
+        variables=coerced.coerced,
+        headers=request.headers,
+        policy=error_policy,
+    )
+    if plan.node is not None:
+        await execute_node(plan.node, state)
+
+    fragments = {
+        d.name.value: d
+        for d in request.document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    context = ShapingContext(
+        schema=request.schema,
+        fragments=fragments,
+        variables=coerced,
+        errors=[],
+        reported=set(),
+    )
+    preshaped: dict[str, Any] = {}
+    wanted = introspection_fields(collect_fields(context, root_type, [operation.selection_set]))
+    if wanted:
+        preshaped, introspection_errors = execute_introspection(
+            request, operation, wanted, request.variables or {}
+        )
+        state.errors.extend(introspection_errors)
+
+    context.reported.update(_error_paths(state.errors))
+    data = shape_response(context, operation, root_type, state.data, preshaped)
+    return ExecutionResult(
+        data=data,
+        errors=(*state.errors, *context.errors),
+        subgraph_headers=tuple(state.subgraph_headers),
+    )
+
+
+async def execute_node(node: PlanNode, state: RunState) -> None:
+    if isinstance(node, FetchNode):
+        await execute_root_fetch(node, state)
+    elif isinstance(node, FlattenNode):
+        if not isinstance(node.node, FetchNode):
+            raise PlanShapeError(f"Flatten at {node.path} wraps {type(node.node).__name__}")
+        await execute_entity_fetch(node.node, node.path, state)
+    elif isinstance(node, SequenceNode):
+        for child in node.nodes:
+            await execute_node(child, state)
+    elif isinstance(node, ParallelNode):
+        await asyncio.gather(*(execute_node(child, state) for child in node.nodes))
+    elif isinstance(node, ConditionNode):
+        branch = node.if_clause if state.variables.get(node.condition) else node.else_clause
+        if branch is not None:
+            await execute_node(branch, state)
+
+
+def _root_type(request: ExecutionRequest, operation: OperationDefinitionNode) -> GraphQLObjectType:
+    schema = request.schema
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    if root is None:
+        raise PlanShapeError(f"the schema has no {operation.operation.value} root type")
+    return root
+
+
+def _error_paths(errors: list[dict[str, Any]]) -> set[tuple[str | int, ...]]:
+    return {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
+
+
+def _request_error(message: str) -> ExecutionResult:
+    return ExecutionResult(
+        data=None,
+        errors=(formatted_error(GraphQLError(message)),),
+        data_present=False,
+    )

@@ -1,0 +1,137 @@
+"""Run one ``FetchNode``: a root fetch writes ``data``, an entity fetch fills tree objects.
+
+An entity fetch gathers every object at the Flatten path, builds their
+representations, deduplicates them (one ``_entities`` request per node, each
+distinct representation sent once), and maps result ``i`` back onto every
+object that produced representation ``i``. Cost: one subgraph round trip and
+a walk of the tree at the path.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import orjson
+
+from router.execution.representations import apply_renames, build_representation
+from router.execution.state import RunState
+from router.execution.subgraph_errors import (
+    client_error,
+    entity_error_paths,
+    fetch_failed_error,
+    root_error_path,
+)
+from router.execution.tree import Located, ResponsePath, deep_merge, objects_at
+from router.plan import FetchNode
+from router.transport.errors import TransportError
+from router.transport.types import SubgraphRequest, SubgraphResponse
+
+
+async def execute_root_fetch(fetch: FetchNode, state: RunState) -> None:
+    response = await _send(fetch, state, {}, None)
+    if response is None:
+        return
+    for error in response.errors:
+        state.errors.append(
+            client_error(error, fetch.service_name, root_error_path(error), state.policy)
+        )
+    if response.data:
+        apply_renames(response.data, fetch.output_rewrites, state.matches)
+        deep_merge(state.data, response.data)
+
+
+async def execute_entity_fetch(fetch: FetchNode, path: tuple[str, ...], state: RunState) -> None:
+    representations: list[dict[str, Any]] = []
+    targets: list[list[Located]] = []
+    index_of: dict[bytes, int] = {}
+    for located in objects_at(state.data, path, state.matches):
+        representation = build_representation(
+            located.obj, fetch.requires, fetch.input_rewrites, state.schema, state.matches
+        )
+        if representation is None:
+            continue
+        key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+        index = index_of.get(key)
+        if index is None:
+            index = index_of[key] = len(representations)
+            representations.append(representation)
+            targets.append([])
+        targets[index].append(located)
+    if not representations:
+        return
+
+    where = _common_prefix([loc.path for group in targets for loc in group])
+    response = await _send(fetch, state, {"representations": representations}, where)
+    if response is None:
+        return
+    object_paths = [[loc.path for loc in group] for group in targets]
+    for error in response.errors:
+        for error_path in entity_error_paths(error, object_paths):
+            state.errors.append(client_error(error, fetch.service_name, error_path, state.policy))
+
+    entities = (response.data or {}).get("_entities")
+    if not isinstance(entities, list) or len(entities) != len(representations):
+        if not response.errors:
+            state.errors.append(
+                fetch_failed_error(
+                    fetch.service_name,
+                    f"expected {len(representations)} entities in the response",
+                    where,
+                    state.policy,
+                )
+            )
+        return
+    for entity, group in zip(entities, targets, strict=True):
+        _merge_entity(entity, group, fetch, state)
+
+
+def _merge_entity(entity: Any, group: list[Located], fetch: FetchNode, state: RunState) -> None:
+    if not isinstance(entity, dict):
+        for located in group:
+            located.replace_with_null()
+        return
+    apply_renames(entity, fetch.output_rewrites, state.matches)
+    for position, located in enumerate(group):
+        # Objects sharing a representation must not share nested dicts: later fetches
+        # and null propagation address them by their own paths.
+        deep_merge(located.obj, entity if position == 0 else copy.deepcopy(entity))
+
+
+async def _send(
+    fetch: FetchNode,
+    state: RunState,
+    extra_variables: dict[str, Any],
+    where: ResponsePath | None,
+) -> SubgraphResponse | None:
+    variables = {
+        name: state.variables[name] for name in fetch.variable_usages if name in state.variables
+    }
+    variables.update(extra_variables)
+    request = SubgraphRequest(
+        query=fetch.operation,
+        operation_name=fetch.operation_name,
+        variables=variables,
+        headers=state.headers,
+    )
+    try:
+        response = await state.transport.fetch(fetch.service_name, request)
+    except TransportError as exc:
+        state.errors.append(fetch_failed_error(fetch.service_name, exc.reason, where, state.policy))
+        return None
+    state.subgraph_headers.append(response.headers)
+    return response
+
+
+def _common_prefix(paths: list[ResponsePath]) -> ResponsePath | None:
+    if not paths:
+        return None
+    prefix = paths[0]
+    for path in paths[1:]:
+        length = 0
+        for a, b in zip(prefix, path, strict=False):
+            if a != b:
+                break
+            length += 1
+        prefix = prefix[:length]
+    return prefix or None

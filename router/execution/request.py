@@ -1,0 +1,51 @@
+"""What the executor takes and gives back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema
+
+from router.transport.types import Headers
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionRequest:
+    """A validated client operation, ready to run.
+
+    ``schema`` is the client API schema; ``document`` the client's own
+    document (not the planner's normalized form), because the response is
+    shaped from what the client wrote. ``headers`` are the headers to forward
+    to every subgraph, already filtered by the propagation rules.
+    """
+
+    schema: GraphQLSchema
+    document: DocumentNode
+    operation_name: str | None = None
+    variables: Mapping[str, Any] | None = None
+    headers: Headers = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionResult:
+    """``data_present`` is false for request errors (bad variables): the response has no ``data``."""
+
+    data: dict[str, Any] | None
+    errors: tuple[dict[str, Any], ...] = ()
+    data_present: bool = True
+    subgraph_headers: tuple[Headers, ...] = field(default=())
+
+    def formatted(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.errors:
+            out["errors"] = list(self.errors)
+        if self.data_present:
+            out["data"] = self.data
+        return out
+
+
+def formatted_error(error: GraphQLError) -> dict[str, Any]:
+    """A graphql-core error as a plain response dict (message, locations, path, extensions)."""
+    return cast("dict[str, Any]", error.formatted)

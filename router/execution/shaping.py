@@ -1,0 +1,260 @@
+"""Response shaping: the client's answer, built from the response tree and the client's operation.
+
+The tree holds whatever the fetches returned, under response names, with
+extra fields the plan needed (keys, requirements, ``__typename``). Shaping
+walks the client's operation the way the spec's ``ExecuteSelectionSet`` does
+(``collect_fields`` → ``execute_fields`` → ``complete_value``) but reads
+values from the tree instead of calling resolvers: it keeps only what was
+asked, in the order asked, evaluates type conditions on the concrete
+``__typename``, and turns a null in a non-null position into an error at that
+path, nulling the nearest nullable ancestor. A null whose cause is already
+reported (an error at that path or above it) gets no second error. Cost:
+linear in the size of the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLIncludeDirective,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    is_abstract_type,
+    is_leaf_type,
+)
+from graphql.execution.values import VariableValues, get_directive_values
+
+from router.execution.request import formatted_error
+from router.execution.tree import ResponsePath
+
+# Root fields whose values arrive already shaped (answered by graphql-core).
+PRESHAPED_ROOT_FIELDS = frozenset({"__schema", "__type"})
+
+FieldGroups = dict[str, list[FieldNode]]
+
+
+class _Invalid:
+    """A non-null position got null: the parent must become null too."""
+
+
+INVALID = _Invalid()
+
+
+@dataclass(slots=True)
+class ShapingContext:
+    schema: GraphQLSchema
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: VariableValues
+    errors: list[dict[str, Any]]
+    reported: set[ResponsePath]
+
+    def report_null(self, message: str, nodes: list[FieldNode], path: ResponsePath) -> None:
+        if any(path[:length] in self.reported for length in range(len(path) + 1)):
+            return
+        error = GraphQLError(message, nodes, path=list(path))
+        self.errors.append(formatted_error(error))
+        self.reported.add(path)
+
+
+def shape_response(
+    context: ShapingContext,
+    operation: OperationDefinitionNode,
+    root_type: GraphQLObjectType,
+    tree: dict[str, Any],
+    preshaped: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    """The ``data`` of the client response (``None`` when a root non-null field failed)."""
+    fields = collect_fields(context, root_type, [operation.selection_set])
+    result: dict[str, Any] = {}
+    for response_name, nodes in fields.items():
+        if nodes[0].name.value in PRESHAPED_ROOT_FIELDS:
+            result[response_name] = preshaped.get(response_name)
+            continue
+        value = execute_field(context, root_type, tree, nodes, (response_name,))
+        if value is INVALID:
+            return None
+        result[response_name] = value
+    return result
+
+
+def collect_fields(
+    context: ShapingContext,
+    object_type: GraphQLObjectType,
+    selection_sets: list[SelectionSetNode],
+) -> FieldGroups:
+    """CollectFields (spec §6.3.2), with type conditions checked against ``object_type``."""
+    groups: FieldGroups = {}
+    visited: set[str] = set()
+    for selection_set in selection_sets:
+        _collect(context, object_type, selection_set, groups, visited)
+    return groups
+
+
+def _collect(
+    context: ShapingContext,
+    object_type: GraphQLObjectType,
+    selection_set: SelectionSetNode,
+    groups: FieldGroups,
+    visited: set[str],
+) -> None:
+    for selection in selection_set.selections:
+        if not _should_include(context, selection):  # type: ignore[arg-type]
+            continue
+        if isinstance(selection, FieldNode):
+            name = selection.alias.value if selection.alias else selection.name.value
+            groups.setdefault(name, []).append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            if condition is None or _applies(context, condition.name.value, object_type):
+                _collect(context, object_type, selection.selection_set, groups, visited)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = context.fragments.get(name)
+            if name in visited or fragment is None:
+                continue
+            visited.add(name)
+            if _applies(context, fragment.type_condition.name.value, object_type):
+                _collect(context, object_type, fragment.selection_set, groups, visited)
+
+
+def _should_include(
+    context: ShapingContext, node: FieldNode | InlineFragmentNode | FragmentSpreadNode
+) -> bool:
+    skip = get_directive_values(GraphQLSkipDirective, node, context.variables)
+    if skip and skip.get("if") is True:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, node, context.variables)
+    return not (include and include.get("if") is False)
+
+
+def _applies(context: ShapingContext, condition: str, object_type: GraphQLObjectType) -> bool:
+    if condition == object_type.name:
+        return True
+    condition_type = context.schema.get_type(condition)
+    if condition_type is None or not is_abstract_type(condition_type):
+        return False
+    return context.schema.is_sub_type(condition_type, object_type)
+
+
+def execute_fields(
+    context: ShapingContext,
+    object_type: GraphQLObjectType,
+    source: Mapping[str, Any],
+    fields: FieldGroups,
+    path: ResponsePath,
+) -> dict[str, Any] | _Invalid:
+    result: dict[str, Any] = {}
+    for response_name, nodes in fields.items():
+        value = execute_field(context, object_type, source, nodes, (*path, response_name))
+        if isinstance(value, _Invalid):
+            return value
+        result[response_name] = value
+    return result
+
+
+def execute_field(
+    context: ShapingContext,
+    parent_type: GraphQLObjectType,
+    source: Mapping[str, Any],
+    nodes: list[FieldNode],
+    path: ResponsePath,
+) -> Any:
+    field_name = nodes[0].name.value
+    if field_name == "__typename":
+        return parent_type.name
+    definition = parent_type.fields.get(field_name)
+    if definition is None:
+        return None
+    response_name = path[-1]
+    value = source.get(response_name) if isinstance(response_name, str) else None
+    where = f"{parent_type.name}.{field_name}"
+    return complete_value(context, definition.type, nodes, value, path, where)
+
+
+def complete_value(
+    context: ShapingContext,
+    return_type: GraphQLOutputType,
+    nodes: list[FieldNode],
+    value: Any,
+    path: ResponsePath,
+    where: str,
+) -> Any:
+    """CompleteValue (spec §6.4.3) over a value already fetched; ``INVALID`` means null must bubble."""
+    if isinstance(return_type, GraphQLNonNull):
+        if value is None:
+            context.report_null(f"Cannot return null for non-nullable field {where}.", nodes, path)
+            return INVALID
+        return _complete_nullable(context, return_type.of_type, nodes, value, path, where)
+    if value is None:
+        return None
+    completed = _complete_nullable(context, return_type, nodes, value, path, where)
+    return None if completed is INVALID else completed
+
+
+def _complete_nullable(
+    context: ShapingContext,
+    return_type: GraphQLOutputType,
+    nodes: list[FieldNode],
+    value: Any,
+    path: ResponsePath,
+    where: str,
+) -> Any:
+    if isinstance(return_type, GraphQLList):
+        if not isinstance(value, list):
+            context.report_null(f"Expected a list for field {where}.", nodes, path)
+            return INVALID
+        items = []
+        for index, item in enumerate(value):
+            completed = complete_value(
+                context, return_type.of_type, nodes, item, (*path, index), where
+            )
+            if completed is INVALID:
+                return INVALID
+            items.append(completed)
+        return items
+    if is_leaf_type(return_type):
+        return value
+    if not isinstance(value, dict):
+        context.report_null(f"Expected an object for field {where}.", nodes, path)
+        return INVALID
+    runtime_type = _runtime_type(context, return_type, value)
+    if runtime_type is None:
+        context.report_null(
+            f"Could not resolve the concrete type of {where} "
+            f"(__typename {value.get('__typename')!r}).",
+            nodes,
+            path,
+        )
+        return INVALID
+    selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+    fields = collect_fields(context, runtime_type, selection_sets)
+    return execute_fields(context, runtime_type, value, fields, path)
+
+
+def _runtime_type(
+    context: ShapingContext, return_type: GraphQLOutputType, value: Mapping[str, Any]
+) -> GraphQLObjectType | None:
+    """ResolveAbstractType from the tree's ``__typename``; an object type is its own."""
+    if isinstance(return_type, GraphQLObjectType):
+        return return_type
+    typename = value.get("__typename")
+    concrete = context.schema.get_type(typename) if isinstance(typename, str) else None
+    if not isinstance(concrete, GraphQLObjectType):
+        return None
+    if not context.schema.is_sub_type(return_type, concrete):  # type: ignore[arg-type]
+        return None
+    return concrete

@@ -1,0 +1,36 @@
+"""The mutable state of one request while its plan runs: the response tree and what came back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLSchema, is_abstract_type
+
+from router.execution.subgraph_errors import SubgraphErrorPolicy
+from router.transport.types import Headers, Transport
+
+
+@dataclass(slots=True)
+class RunState:
+    schema: GraphQLSchema
+    transport: Transport
+    variables: Mapping[str, Any]
+    headers: Headers
+    policy: SubgraphErrorPolicy
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    subgraph_headers: list[Headers] = field(default_factory=list)
+
+    def matches(self, typename: str | None, condition: str) -> bool:
+        """Does ``... on condition`` select an object whose ``__typename`` is ``typename``."""
+        if typename is None:
+            return False
+        if typename == condition:
+            return True
+        abstract = self.schema.get_type(condition)
+        concrete = self.schema.get_type(typename)
+        if abstract is None or concrete is None or not is_abstract_type(abstract):
+            return False
+        return self.schema.is_sub_type(abstract, concrete)

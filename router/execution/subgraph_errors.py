@@ -1,0 +1,107 @@
+"""Subgraph errors as the client sees them: at the client's path, passed through or masked.
+
+In ``pass`` mode a subgraph error keeps its message and ``extensions`` and
+gains ``extensions.serviceName``; in ``mask`` mode the client gets a generic
+message (path and service kept, so partial data still makes sense) and the
+original is logged.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from router.execution.tree import ResponsePath
+
+log = logging.getLogger("router.execution")
+
+MASKED_MESSAGE = "Subgraph errors redacted"
+FETCH_FAILED_CODE = "SUBREQUEST_HTTP_ERROR"
+
+
+class ErrorMode(enum.Enum):
+    PASS = "pass"
+    MASK = "mask"
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphErrorPolicy:
+    modes: Mapping[str, ErrorMode] = field(default_factory=dict)
+    default: ErrorMode = ErrorMode.PASS
+
+    def mode_for(self, service_name: str) -> ErrorMode:
+        return self.modes.get(service_name, self.default)
+
+
+def client_error(
+    error: Mapping[str, Any],
+    service_name: str,
+    path: ResponsePath | None,
+    policy: SubgraphErrorPolicy,
+) -> dict[str, Any]:
+    """One subgraph error, re-homed at ``path`` (``None``: no path) under the policy."""
+    extensions = error.get("extensions")
+    out: dict[str, Any]
+    if policy.mode_for(service_name) is ErrorMode.MASK:
+        log.warning("masked error from subgraph %s: %r", service_name, dict(error))
+        out = {"message": MASKED_MESSAGE}
+        code = extensions.get("code") if isinstance(extensions, Mapping) else None
+        masked_extensions: dict[str, Any] = {"serviceName": service_name}
+        if code is not None:
+            masked_extensions["code"] = code
+        if path is not None:
+            out["path"] = list(path)
+        out["extensions"] = masked_extensions
+        return out
+    out = {"message": str(error.get("message", "Unknown subgraph error"))}
+    # Subgraph ``locations`` point into the subgraph operation, not the client's: dropped.
+    if path is not None:
+        out["path"] = list(path)
+    merged = dict(extensions) if isinstance(extensions, Mapping) else {}
+    merged["serviceName"] = service_name
+    out["extensions"] = merged
+    return out
+
+
+def fetch_failed_error(
+    service_name: str, reason: str, path: ResponsePath | None, policy: SubgraphErrorPolicy
+) -> dict[str, Any]:
+    """The whole request to a subgraph failed (timeout, connection, non-GraphQL answer)."""
+    log.warning("fetch from subgraph %s failed: %s", service_name, reason)
+    message = (
+        f"HTTP fetch failed from '{service_name}'"
+        if policy.mode_for(service_name) is ErrorMode.MASK
+        else f"HTTP fetch failed from '{service_name}': {reason}"
+    )
+    out: dict[str, Any] = {"message": message}
+    if path is not None:
+        out["path"] = list(path)
+    out["extensions"] = {"code": FETCH_FAILED_CODE, "serviceName": service_name}
+    return out
+
+
+def entity_error_paths(
+    error: Mapping[str, Any], object_paths: list[list[ResponsePath]]
+) -> list[ResponsePath | None]:
+    """Where an ``_entities`` error lands: ``["_entities", i, *rest]`` → each object of representation ``i``."""
+    path = error.get("path")
+    if not isinstance(path, list) or not path or path[0] != "_entities":
+        return [None]
+    if len(path) == 1:
+        return [p for paths in object_paths for p in paths] or [None]
+    index = path[1]
+    if not isinstance(index, int) or not 0 <= index < len(object_paths):
+        return [None]
+    rest = tuple(path[2:])
+    return [(*p, *rest) for p in object_paths[index]] or [None]
+
+
+def root_error_path(error: Mapping[str, Any]) -> ResponsePath | None:
+    """A root fetch keeps the client's response names, so its paths are already client paths."""
+    path = error.get("path")
+    if isinstance(path, list) and all(isinstance(step, str | int) for step in path):
+        return tuple(path)
+    return None

@@ -1,0 +1,86 @@
+"""The per-request response tree: finding the objects a Flatten path names, and merging into them.
+
+A path step is a response name, ``"@"`` (every item of a list) or
+``"... on T"`` (only objects whose ``__typename`` is ``T`` or implements it).
+Walking keeps, for every object found, its concrete path (list indices
+included) and the container slot holding it, so an entity fetch can both
+report errors at the client's path and null an object in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+ResponsePath = tuple[str | int, ...]
+TypeMatcher = Callable[[str | None, str], bool]
+"""``matches(typename, condition)``: is an object of ``typename`` selected by ``... on condition``."""
+
+_FRAGMENT = "... on "
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An object of the tree, where it sits (``container[key]``) and its client path."""
+
+    obj: dict[str, Any]
+    container: dict[str, Any] | list[Any]
+    key: str | int
+    path: ResponsePath
+
+    def replace_with_null(self) -> None:
+        self.container[self.key] = None  # type: ignore[index]
+
+
+def objects_at(root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher) -> list[Located]:
+    """Every object at ``steps`` below ``root``, in document order."""
+    return list(_walk(root, None, "", (), steps, matches))
+
+
+def _walk(
+    value: Any,
+    container: dict[str, Any] | list[Any] | None,
+    key: str | int,
+    path: ResponsePath,
+    steps: tuple[str, ...],
+    matches: TypeMatcher,
+) -> Iterator[Located]:
+    if value is None:
+        return
+    if isinstance(value, list):
+        # "@" is optional before a list: a path written without it still reaches the items.
+        rest = steps[1:] if steps and steps[0] == "@" else steps
+        for index, item in enumerate(value):
+            yield from _walk(item, value, index, (*path, index), rest, matches)
+        return
+    if not isinstance(value, dict):
+        return
+    if not steps:
+        if container is not None:
+            yield Located(value, container, key, path)
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "@":
+        yield from _walk(value, container, key, path, rest, matches)
+    elif step.startswith(_FRAGMENT):
+        if matches(value.get("__typename"), step[len(_FRAGMENT) :].strip()):
+            yield from _walk(value, container, key, path, rest, matches)
+    else:
+        yield from _walk(value.get(step), value, step, (*path, step), rest, matches)
+
+
+def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Merge ``source`` into ``target``: objects field by field, lists item by item."""
+    for name, incoming in source.items():
+        target[name] = _merged(target.get(name), incoming)
+
+
+def _merged(existing: Any, incoming: Any) -> Any:
+    if isinstance(existing, dict) and isinstance(incoming, dict):
+        deep_merge(existing, incoming)
+        return existing
+    if isinstance(existing, list) and isinstance(incoming, list) and len(existing) == len(incoming):
+        existing[:] = [_merged(old, new) for old, new in zip(existing, incoming, strict=True)]
+        return existing
+    return incoming

@@ -1,0 +1,15 @@
+"""The router's HTTP edge: GraphQL over HTTP, health, GraphiQL, supergraph hot reload.
+
+``create_router_app(config)`` is the composition root; the request path is
+:mod:`~router.http.params` → :mod:`~router.http.live_graph` (cached plans) →
+:mod:`router.execution` → :mod:`~router.http.headers`, with statuses from
+:mod:`~router.http.negotiation` and the error tree in :mod:`~router.http.errors`.
+"""
+
+from __future__ import annotations
+
+from router.http.app import create_router_app
+from router.http.front import FrontHalf, LoadedGraph
+from router.http.plan_cache import PreparedPlan
+
+__all__ = ["FrontHalf", "LoadedGraph", "PreparedPlan", "create_router_app"]

@@ -1,0 +1,179 @@
+"""``create_router_app(config)``: the router's one composition root, a Starlette ASGI app.
+
+Routes: ``/graphql`` (GraphQL over HTTP: POST, GET for queries, GraphiQL for
+browsers) and ``/health``. Everything is built when this is called, nothing
+at import time; the supergraph watcher runs for the app's lifespan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from router.config import RouterConfig
+from router.http.errors import NotAcceptable, RequestError
+from router.http.front import FrontHalf, LoadedGraph
+from router.http.graphiql import GRAPHIQL_HTML
+from router.http.headers import PropagatingTransport, forwardable
+from router.http.live_graph import LiveGraph
+from router.http.negotiation import JSON, choose_media_type, status_for_request_error, wants_html
+from router.http.params import read_params
+from router.http.pipeline import Pipeline
+from router.transport import DedupTransport, HttpTransport, Transport
+from router.transport.types import EDGE_HEADERS
+
+log = logging.getLogger("router.http")
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+def create_router_app(
+    config: RouterConfig,
+    *,
+    front: FrontHalf | None = None,
+    transport: Transport | None = None,
+) -> Starlette:
+    """Serve ``config.supergraph``; ``transport`` replaces the HTTP client (tests mount apps in-process)."""
+    if config.supergraph is None:
+        raise ValueError("the router needs a supergraph file (config 'supergraph' or --supergraph)")
+    if front is None:
+        from router.http.federation import FederationFront
+
+        front = FederationFront()
+
+    http_transport: HttpTransport | None = None
+
+    def on_swap(graph: LoadedGraph) -> None:
+        if http_transport is not None:
+            http_transport.set_urls(config.subgraph_urls(graph.subgraph_urls))
+
+    live = LiveGraph(
+        front,
+        config.supergraph,
+        cache_size=config.limits.plan_cache_size,
+        budget=config.limits.planning_budget,
+        on_swap=on_swap,
+    )
+    if transport is None:
+        http_transport = HttpTransport(
+            config.subgraph_urls(live.current.subgraph_urls),
+            timeouts=config.timeouts(),
+            default_timeout=config.timeout,
+        )
+        transport = http_transport
+    if config.dedup:
+        transport = DedupTransport(transport)
+    transport = PropagatingTransport(transport, config.propagated_headers)
+    pipeline = Pipeline(live, front, transport, config.error_policy())
+    forwarded_names = frozenset(
+        name for service in (None, *config.subgraphs) for name in _names(config, service)
+    )
+    plan_header = config.query_plan_header.lower()
+
+    async def graphql(request: Request) -> Response:
+        request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        accept = request.headers.get("accept")
+        if (
+            request.method == "GET"
+            and config.graphiql
+            and wants_html(accept)
+            and "query" not in request.query_params
+        ):
+            return HTMLResponse(GRAPHIQL_HTML)
+        media_type = JSON
+        try:
+            media_type = choose_media_type(accept)
+            params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
+            answer = await pipeline.run(
+                params,
+                method=request.method,
+                forwarded=(
+                    *forwardable(request.headers.items(), forwarded_names - EDGE_HEADERS),
+                    (REQUEST_ID_HEADER, request_id),
+                    ("x-forwarded-for", request.client.host if request.client else "unknown"),
+                ),
+                media_type=media_type,
+                include_plan=request.headers.get(plan_header, "").lower() == "true",
+            )
+        except RequestError as exc:
+            status = (
+                exc.status
+                if isinstance(exc, NotAcceptable)
+                else status_for_request_error(exc, media_type)
+            )
+            return _respond(
+                status,
+                {"errors": exc.graphql_errors()},
+                media_type,
+                request_id,
+                exc.headers.items(),
+            )
+        except Exception:  # masked for the client, logged with the request id
+            log.exception("request %s failed", request_id)
+            body = {
+                "errors": [
+                    {
+                        "message": "Internal server error",
+                        "extensions": {"code": "INTERNAL", "requestId": request_id},
+                    }
+                ]
+            }
+            return _respond(500, body, media_type, request_id, ())
+        return _respond(answer.status, answer.body, media_type, request_id, answer.headers)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "supergraphVersion": live.current.version})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        watcher = asyncio.create_task(live.watch(config.poll_interval))
+        try:
+            yield
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            if http_transport is not None:
+                await http_transport.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.live_graph = live
+    return app
+
+
+def _names(config: RouterConfig, service: str | None) -> frozenset[str]:
+    return config.propagated_headers(service) if service else frozenset(config.propagate)
+
+
+def _respond(
+    status: int,
+    body: dict[str, Any],
+    media_type: str,
+    request_id: str,
+    headers: Iterable[tuple[str, str]],
+) -> Response:
+    response = Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type=f"{media_type}; charset=utf-8",
+    )
+    for name, value in headers:
+        response.headers.append(name, value)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response

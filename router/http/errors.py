@@ -1,0 +1,83 @@
+"""Why a GraphQL-over-HTTP request gets no execution, and with which status.
+
+::
+
+    RequestError                 answered with one GraphQL error and ``status``
+    ├── BadRequest               400: malformed JSON, missing or non-string query,
+    │                            bad variables/extensions parameter
+    ├── MethodNotAllowed         405: a mutation over GET, or an unsupported method
+    ├── NotAcceptable            406: no supported media type in ``Accept``
+    ├── PayloadTooLarge          413: the body is over ``limits.max_body_bytes``
+    ├── UnsupportedMediaType     415: a POST body that is not JSON
+    └── OperationRejected        the operation does not parse or validate, names an
+        │                        unknown operation, or cannot be planned: 400 with
+        │                        graphql-response+json, 200 with application/json
+        └── PlanningBudgetExceeded  the planner's step budget ran out
+
+    SupergraphRejected           a supergraph file that cannot be served (the
+                                 previous one stays in service)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class RequestError(Exception):
+    status = 400
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def graphql_errors(self) -> list[dict[str, Any]]:
+        return [{"message": self.message, "extensions": {"code": self.code}}]
+
+
+class BadRequest(RequestError):
+    pass
+
+
+class MethodNotAllowed(RequestError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class NotAcceptable(RequestError):
+    status = 406
+    code = "NOT_ACCEPTABLE"
+
+
+class PayloadTooLarge(RequestError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(RequestError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class OperationRejected(RequestError):
+    """Carries the GraphQL errors as the operation stage reported them."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["message"] if errors else "Invalid operation")
+        self.errors = errors
+
+    def graphql_errors(self) -> list[dict[str, Any]]:
+        return self.errors
+
+
+class PlanningBudgetExceeded(OperationRejected):
+    code = "OPERATION_TOO_COMPLEX"
+
+    def __init__(self, message: str) -> None:
+        super().__init__([{"message": message, "extensions": {"code": self.code}}])
+
+
+class SupergraphRejected(Exception):
+    """The supergraph text cannot be served; the message says why."""

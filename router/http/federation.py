@@ -1,0 +1,75 @@
+"""The real front half: ``router.supergraph`` → ``router.operation`` → ``router.planner``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import OperationType
+
+from router.execution.request import formatted_error
+from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
+from router.http.front import LoadedGraph
+from router.http.plan_cache import PreparedPlan
+from router.operation import OperationError, prepare
+from router.plan import OperationKind, QueryPlan
+from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
+from router.planner import PlanningError, plan, print_plan
+from router.supergraph import Supergraph, SupergraphError, load_supergraph
+
+_OPERATION_TYPES = {
+    OperationKind.QUERY: OperationType.QUERY,
+    OperationKind.MUTATION: OperationType.MUTATION,
+    OperationKind.SUBSCRIPTION: OperationType.SUBSCRIPTION,
+}
+
+
+class FederationFront:
+    def load(self, sdl: str) -> LoadedGraph:
+        try:
+            supergraph = load_supergraph(sdl)
+        except SupergraphError as exc:
+            raise SupergraphRejected(str(exc)) from exc
+        return LoadedGraph(
+            version=supergraph.version,
+            api_schema=supergraph.api_schema,
+            subgraph_urls=supergraph.subgraphs,
+            model=supergraph,
+        )
+
+    def prepare(
+        self, graph: LoadedGraph, query: str, operation_name: str | None, *, budget: int
+    ) -> PreparedPlan:
+        supergraph: Supergraph = graph.model
+        try:
+            operation = prepare(supergraph, query, operation_name)
+        except OperationError as exc:
+            raise OperationRejected([_with_code(formatted_error(e)) for e in exc.errors]) from exc
+        try:
+            query_plan = plan(supergraph, operation, budget=budget)
+        except PlannerBudgetExceeded as exc:
+            raise PlanningBudgetExceeded(
+                f"The operation is too complex to plan within the budget of {budget} steps: "
+                "split it into smaller operations"
+            ) from exc
+        except PlanningError as exc:
+            # The supergraph cannot serve this selection: say so rather than a bare 500.
+            raise OperationRejected(
+                [{"message": str(exc), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]
+            ) from exc
+        return PreparedPlan(
+            document=operation.document,
+            operation_type=_OPERATION_TYPES[operation.kind],
+            plan=query_plan,
+        )
+
+    def print_plan(self, plan: QueryPlan) -> str:
+        return print_plan(plan)
+
+
+def _with_code(error: dict[str, Any]) -> dict[str, Any]:
+    """Apollo's codes, so clients can tell a typo in the document from a schema mismatch."""
+    extensions = dict(error.get("extensions") or {})
+    if "code" not in extensions:
+        syntax = str(error.get("message", "")).startswith("Syntax Error")
+        extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+    return {**error, "extensions": extensions}

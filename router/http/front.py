@@ -1,0 +1,41 @@
+"""The router's front half as the HTTP layer sees it: load a supergraph, prepare and plan operations.
+
+:class:`FrontHalf` is the plug point between the edge and the planning
+stages, so the edge can be exercised with a stand-in and the composition root
+picks the real stages (:mod:`router.http.federation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from graphql import GraphQLSchema
+
+from router.http.plan_cache import PreparedPlan
+from router.plan import QueryPlan
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedGraph:
+    """A supergraph ready to serve; ``model`` is the supergraph stage's own object."""
+
+    version: str
+    api_schema: GraphQLSchema
+    subgraph_urls: Mapping[str, str]
+    model: Any
+
+
+class FrontHalf(Protocol):
+    def load(self, sdl: str) -> LoadedGraph:
+        """Raise :class:`~router.http.errors.SupergraphRejected` for a supergraph that cannot be served."""
+        ...
+
+    def prepare(
+        self, graph: LoadedGraph, query: str, operation_name: str | None, *, budget: int
+    ) -> PreparedPlan:
+        """Raise :class:`~router.http.errors.OperationRejected` (or its budget subclass)."""
+        ...
+
+    def print_plan(self, plan: QueryPlan) -> str: ...

@@ -1,0 +1,98 @@
+"""Headers across the router: which client headers reach subgraphs, which subgraph headers reach the client.
+
+Inbound, only configured names are forwarded (``Authorization``,
+``traceparent`` and ``tracestate`` by default); :class:`PropagatingTransport`
+applies per-subgraph additions. Outbound, every ``Set-Cookie`` is appended and
+the most restrictive ``Cache-Control`` wins: ``no-store`` anywhere makes the
+answer ``no-store``; a subgraph answer without ``Cache-Control`` makes the
+merged answer uncacheable (no header); otherwise the smallest ``max-age`` and
+``s-maxage``, ``private`` over ``public``, ``no-cache`` if any says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from router.transport.types import Headers, SubgraphRequest, SubgraphResponse, Transport
+
+
+def forwardable(client_headers: Iterable[tuple[str, str]], names: frozenset[str]) -> Headers:
+    return tuple((k, v) for k, v in client_headers if k.lower() in names)
+
+
+class PropagatingTransport:
+    """Drops, per subgraph, the forwarded headers that subgraph is not configured to receive."""
+
+    def __init__(self, inner: Transport, allowed: Callable[[str], frozenset[str]]) -> None:
+        self._inner = inner
+        self._allowed = allowed
+
+    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
+        names = self._allowed(service_name)
+        headers = tuple((k, v) for k, v in request.headers if k.lower() in names)
+        if headers != request.headers:
+            request = SubgraphRequest(
+                query=request.query,
+                operation_name=request.operation_name,
+                variables=request.variables,
+                headers=headers,
+            )
+        return await self._inner.fetch(service_name, request)
+
+
+def client_response_headers(subgraph_headers: Iterable[Headers]) -> list[tuple[str, str]]:
+    """Headers for the client, merged from every subgraph response of one request."""
+    cookies: list[str] = []
+    cache_controls: list[str | None] = []
+    for headers in subgraph_headers:
+        cache_control: str | None = None
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered == "set-cookie":
+                cookies.append(value)
+            elif lowered == "cache-control":
+                cache_control = value if cache_control is None else f"{cache_control}, {value}"
+        cache_controls.append(cache_control)
+    out = [("set-cookie", cookie) for cookie in cookies]
+    merged = merge_cache_control(cache_controls)
+    if merged is not None:
+        out.append(("cache-control", merged))
+    return out
+
+
+def merge_cache_control(values: list[str | None]) -> str | None:
+    if not values:
+        return None
+    parsed = [_directives(v) for v in values if v is not None]
+    if any("no-store" in d for d in parsed):
+        return "no-store"
+    if len(parsed) != len(values):
+        return None
+    out: list[str] = []
+    if any("no-cache" in d for d in parsed):
+        out.append("no-cache")
+    if any("private" in d for d in parsed):
+        out.append("private")
+    elif all("public" in d for d in parsed):
+        out.append("public")
+    for name in ("max-age", "s-maxage"):
+        ages = [_seconds(d[name]) for d in parsed if name in d]
+        if name == "max-age" and len(ages) != len(parsed):
+            # A response without max-age gives no freshness: the merged one has none either.
+            return ", ".join(out) or None
+        if ages:
+            out.append(f"{name}={min(ages)}")
+    return ", ".join(out) or None
+
+
+def _directives(value: str) -> Mapping[str, str]:
+    directives: dict[str, str] = {}
+    for part in value.split(","):
+        name, _, argument = part.strip().partition("=")
+        if name:
+            directives[name.lower()] = argument.strip().strip('"')
+    return directives
+
+
+def _seconds(value: str) -> int:
+    return int(value) if value.isdigit() else 0

@@ -1,0 +1,123 @@
+"""The supergraph in service, its plan cache, and hot reload from a watched file.
+
+The file is polled (mtime and size): cheap, portable, and enough for a file
+that changes on deploys. A new file is loaded and the recently used
+operations are planned for it off the event loop; only then is the served
+graph swapped, in one assignment, so a request sees either the old graph
+with its plans or the new one with its plans. A file that does not load is
+logged and the old graph stays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from router.http.errors import OperationRejected, SupergraphRejected
+from router.http.front import FrontHalf, LoadedGraph
+from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
+
+log = logging.getLogger("router.http")
+
+
+class LiveGraph:
+    def __init__(
+        self,
+        front: FrontHalf,
+        path: Path,
+        *,
+        cache_size: int,
+        budget: int,
+        on_swap: Callable[[LoadedGraph], None] | None = None,
+    ) -> None:
+        self._front = front
+        self._path = path
+        self._budget = budget
+        self._on_swap = on_swap
+        self.cache = PlanCache(cache_size)
+        self._planning: dict[CacheKey, asyncio.Future[PreparedPlan]] = {}
+        self._stamp = self._file_stamp()
+        self.current = front.load(self._read())
+
+    async def prepare(
+        self, query: str, operation_name: str | None
+    ) -> tuple[LoadedGraph, PreparedPlan]:
+        """The served graph and the operation's plan, planned off the event loop on a miss."""
+        graph = self.current
+        cached = self.cache.get(query, operation_name, graph.version)
+        if cached is not None:
+            return graph, cached
+        key = (query, operation_name, graph.version)
+        planning = self._planning.get(key)
+        if planning is None:
+            # One planning per operation at a time: a burst of the same new query plans once.
+            planning = self._planning[key] = asyncio.ensure_future(
+                asyncio.to_thread(
+                    self._front.prepare, graph, query, operation_name, budget=self._budget
+                )
+            )
+            planning.add_done_callback(lambda done: self._settled(key, done))
+        prepared = await asyncio.shield(planning)
+        self.cache.put(query, operation_name, graph.version, prepared)
+        return graph, prepared
+
+    def _settled(self, key: CacheKey, done: asyncio.Future[PreparedPlan]) -> None:
+        self._planning.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved here: a rejected operation may have no waiter left
+
+    async def reload_if_changed(self) -> bool:
+        """Load the file if it changed since the last look; True when a new graph went live."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            graph = await asyncio.to_thread(self._front.load, self._read())
+        except (SupergraphRejected, OSError, UnicodeDecodeError) as exc:
+            log.error(
+                "supergraph %s not loaded, keeping version %s: %s",
+                self._path,
+                self.current.version,
+                exc,
+            )
+            return False
+        if graph.version == self.current.version:
+            return False
+        old = self.current
+        await asyncio.to_thread(self._warm, graph, self.cache.recent_operations(old.version))
+        self.current = graph
+        self.cache.drop_version(old.version)
+        if self._on_swap is not None:
+            self._on_swap(graph)
+        log.info("supergraph %s now serving version %s", self._path, graph.version)
+        return True
+
+    async def watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.reload_if_changed()
+            except Exception:  # the watcher must outlive any one bad reload
+                log.exception("supergraph reload failed")
+
+    def _warm(self, graph: LoadedGraph, operations: list[tuple[str, str | None]]) -> None:
+        for query, operation_name in operations:
+            try:
+                prepared = self._front.prepare(graph, query, operation_name, budget=self._budget)
+            except OperationRejected:
+                continue  # no longer valid against the new graph: it will answer so when asked
+            self.cache.put(query, operation_name, graph.version, prepared)
+
+    def _read(self) -> str:
+        return self._path.read_text(encoding="utf-8")
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self._path)
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)

@@ -1,0 +1,57 @@
+"""Content negotiation and status codes per the GraphQL-over-HTTP specification.
+
+``application/graphql-response+json`` lets the status code say whether the
+request was executed: request errors get 4xx and no ``data``. With the legacy
+``application/json`` every well-formed request gets 200 and the body says
+what went wrong. A missing ``Accept`` or ``*/*`` means ``application/json``.
+"""
+
+from __future__ import annotations
+
+from router.http.errors import NotAcceptable, OperationRejected, RequestError
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+
+def choose_media_type(accept: str | None) -> str:
+    if not accept:
+        return JSON
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        media, *options = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for option in options:
+            if option.startswith("q="):
+                try:
+                    quality = float(option[2:])
+                except ValueError:
+                    quality = 0.0
+        ranked.append((quality, -position, media.lower()))
+    for quality, _, media in sorted(ranked, reverse=True):
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE_JSON:
+            return GRAPHQL_RESPONSE_JSON
+        if media in (JSON, "application/*", "*/*"):
+            return JSON
+    raise NotAcceptable(
+        f"Cannot answer with any of {accept!r}; accept {GRAPHQL_RESPONSE_JSON} or {JSON}"
+    )
+
+
+def wants_html(accept: str | None) -> bool:
+    return bool(accept) and "text/html" in (accept or "").lower()
+
+
+def status_for_request_error(error: RequestError, media_type: str) -> int:
+    if isinstance(error, OperationRejected):
+        return 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+    return error.status
+
+
+def status_for_result(data_present: bool, media_type: str) -> int:
+    """Executed (``data`` present, even null): 200. Not executed (variables rejected): 400 or 200."""
+    if data_present or media_type == JSON:
+        return 200
+    return 400

@@ -1,0 +1,92 @@
+"""Read GraphQL-over-HTTP request parameters from a GET query string or a JSON POST body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from router.http.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLParams:
+    query: str
+    operation_name: str | None
+    variables: Mapping[str, Any] | None
+    extensions: Mapping[str, Any] | None
+
+
+async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
+    if request.method == "GET":
+        return _from_query_string(request)
+    if request.method != "POST":
+        raise MethodNotAllowed(
+            f"{request.method} is not supported; use POST (or GET for queries)",
+            headers={"Allow": "GET, POST"},
+        )
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in ("application/json", "application/graphql-response+json"):
+        raise UnsupportedMediaType(
+            f"POST bodies must be application/json, not {media_type or 'unspecified'!r}"
+        )
+    body = await _read_limited(request, max_body_bytes)
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"The request body is not valid JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise BadRequest("The request body must be a JSON object with a 'query' string")
+    return _params(payload)
+
+
+def _from_query_string(request: Request) -> GraphQLParams:
+    raw = request.query_params
+    payload: dict[str, Any] = {"query": raw.get("query")}
+    if "operationName" in raw:
+        payload["operationName"] = raw["operationName"] or None
+    for name in ("variables", "extensions"):
+        text = raw.get(name)
+        if text:
+            try:
+                payload[name] = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                raise BadRequest(f"The '{name}' parameter is not valid JSON") from None
+    return _params(payload)
+
+
+def _params(payload: Mapping[str, Any]) -> GraphQLParams:
+    query = payload.get("query")
+    if query is None or query == "":
+        raise BadRequest("The request has no 'query': send the GraphQL document as a string")
+    if not isinstance(query, str):
+        raise BadRequest("'query' must be a string holding a GraphQL document")
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("'operationName' must be a string or null")
+    variables = payload.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest("'variables' must be a JSON object or null")
+    extensions = payload.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise BadRequest("'extensions' must be a JSON object or null")
+    return GraphQLParams(query, operation_name, variables, extensions)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    too_large = PayloadTooLarge(f"The request body is larger than {limit} bytes")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,53 @@
+"""Normalisation pass: merge fields with one response name and one set of conditions.
+
+Validation has already proven such fields identical apart from their
+sub-selections, so merging concatenates sub-selections and recurses.
+Fragments on the same type merge the same way. Order is first occurrence.
+A conditional leaf field is dropped when the same field is also selected
+without conditions: it is in the response either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from router.operation.model import Condition, Field, Fragment, Selection
+
+
+def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
+    fields: dict[tuple[str, tuple[Condition, ...]], Field] = {}
+    fragments: dict[str, list[Selection]] = {}
+    order: list[tuple[str, tuple[str, tuple[Condition, ...]]]] = []
+    for selection in selections:
+        if isinstance(selection, Fragment):
+            if selection.type_condition not in fragments:
+                fragments[selection.type_condition] = []
+                order.append(("fragment", (selection.type_condition, ())))
+            fragments[selection.type_condition].extend(selection.selections)
+            continue
+        key = selection.merge_key
+        existing = fields.get(key)
+        if existing is None:
+            fields[key] = selection
+            order.append(("field", key))
+        else:
+            fields[key] = replace(existing, selections=existing.selections + selection.selections)
+    merged: list[Selection] = []
+    for kind, key in order:
+        if kind == "field" and key[1] and _always_there(fields, key):
+            continue
+        if kind == "fragment":
+            merged.append(Fragment(key[0], merge_selections(fragments[key[0]])))
+        else:
+            field = fields[key]
+            if field.selections:
+                field = replace(field, selections=merge_selections(list(field.selections)))
+            merged.append(field)
+    return tuple(merged)
+
+
+def _always_there(
+    fields: dict[tuple[str, tuple[Condition, ...]], Field], key: tuple[str, tuple[Condition, ...]]
+) -> bool:
+    unconditional = fields.get((key[0], ()))
+    return unconditional is not None and not fields[key].selections

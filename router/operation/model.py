@@ -1,0 +1,84 @@
+"""A prepared operation: the client's document plus its normalised selections.
+
+Normal form: fragment spreads and inline fragments are gone except
+``Fragment`` records on a concrete object type directly under an abstract
+parent; fields with the same response name and the same conditions are
+merged; ``@skip``/``@include`` with literal values are applied, and those with
+variables survive as ``conditions`` on the field they guard (a fragment's
+conditions are pushed onto its fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphql import DocumentNode, OperationDefinitionNode
+
+from router.plan.nodes import OperationKind
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Keep the guarded selection when ``$variable`` is ``passes_when``.
+
+    ``@include(if: $v)`` passes when true, ``@skip(if: $v)`` when false.
+    """
+
+    variable: str
+    passes_when: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    parent_type: str
+    type: str
+    alias: str | None = None
+    arguments: tuple[tuple[str, str], ...] = ()
+    selections: tuple[Selection, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    variables: frozenset[str] = frozenset()
+
+    @property
+    def response_name(self) -> str:
+        return self.alias or self.name
+
+    @property
+    def merge_key(self) -> tuple[str, tuple[Condition, ...]]:
+        return (self.response_name, self.conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Selections that apply only to objects of the concrete type ``type_condition``."""
+
+    type_condition: str
+    selections: tuple[Selection, ...]
+
+
+Selection = Field | Fragment
+
+
+@dataclass(frozen=True, slots=True)
+class VariableDefinition:
+    name: str
+    type: str
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The chosen operation, validated and normalised.
+
+    ``document`` and ``definition`` are the client's own AST, from which the
+    executor shapes the response; ``selections`` is the normal form the
+    planner reads.
+    """
+
+    kind: OperationKind
+    name: str | None
+    root_type: str
+    selections: tuple[Selection, ...]
+    variables: tuple[VariableDefinition, ...]
+    document: DocumentNode
+    definition: OperationDefinitionNode

@@ -1,0 +1,121 @@
+"""Turn the chosen operation's AST into the normal form (see :mod:`router.operation.model`).
+
+One recursive walk applies the passes in order at every selection set:
+conditions (:mod:`.conditions`), fragment placement (:mod:`.fragments`),
+then merging (:mod:`.merge`). Cost: linear in the size of the operation after
+fragment expansion (each fragment is expanded once per place it is used).
+"""
+
+from __future__ import annotations
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+    print_ast,
+)
+from graphql.language import ListValueNode, ObjectValueNode
+
+from router.operation.conditions import read_conditions
+from router.operation.fragments import place_fragment
+from router.operation.merge import merge_selections
+from router.operation.model import Condition, Field, Fragment, Selection
+from router.supergraph import Supergraph
+
+_INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
+
+
+class Normalizer:
+    def __init__(
+        self, supergraph: Supergraph, fragments: dict[str, FragmentDefinitionNode]
+    ) -> None:
+        self.supergraph = supergraph
+        self.fragments = fragments
+
+    def selection_set(self, node: SelectionSetNode, parent: str) -> tuple[Selection, ...]:
+        return merge_selections(self.collect(node, parent, ()))
+
+    def collect(
+        self, node: SelectionSetNode, parent: str, inherited: tuple[Condition, ...]
+    ) -> list[Selection]:
+        found: list[Selection] = []
+        for selection in node.selections:
+            conditions = read_conditions(selection.directives)
+            if conditions is None:
+                continue
+            conditions = _combine(inherited, conditions)
+            if isinstance(selection, FieldNode):
+                found.append(self.field(selection, parent, conditions))
+                continue
+            if isinstance(selection, FragmentSpreadNode):
+                definition = self.fragments[selection.name.value]
+                type_condition: str | None = definition.type_condition.name.value
+                selection_set = definition.selection_set
+            else:
+                assert isinstance(selection, InlineFragmentNode)
+                type_condition = (
+                    selection.type_condition.name.value if selection.type_condition else None
+                )
+                selection_set = selection.selection_set
+            placement = place_fragment(self.supergraph, parent, type_condition)
+            if placement.inline:
+                found.extend(self.collect(selection_set, parent, conditions))
+            for concrete in placement.types:
+                inner = self.collect(selection_set, concrete, conditions)
+                found.append(Fragment(concrete, tuple(inner)))
+        return found
+
+    def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
+        name = node.name.value
+        if name in _INTROSPECTION:
+            # Answered by the executor from the API schema; nothing to plan below.
+            return Field(
+                name,
+                parent,
+                _INTROSPECTION[name],
+                alias=node.alias.value if node.alias else None,
+                conditions=conditions,
+            )
+        if name == "__typename":
+            type_name = "String"
+        else:
+            type_name = self.supergraph.types[parent].fields[name].named_type
+        variables: set[str] = set()
+        arguments = []
+        for argument in node.arguments or ():
+            _collect_variables(argument.value, variables)
+            arguments.append((argument.name.value, print_ast(argument.value)))
+        for condition in conditions:
+            variables.add(condition.variable)
+        selections: tuple[Selection, ...] = ()
+        if node.selection_set is not None:
+            selections = tuple(self.collect(node.selection_set, type_name, ()))
+        return Field(
+            name=name,
+            parent_type=parent,
+            type=type_name,
+            alias=node.alias.value if node.alias else None,
+            arguments=tuple(arguments),
+            selections=selections,
+            conditions=conditions,
+            variables=frozenset(variables),
+        )
+
+
+def _combine(inherited: tuple[Condition, ...], own: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    return inherited + tuple(c for c in own if c not in inherited)
+
+
+def _collect_variables(value: ValueNode, into: set[str]) -> None:
+    if isinstance(value, VariableNode):
+        into.add(value.name.value)
+    elif isinstance(value, ListValueNode):
+        for item in value.values:
+            _collect_variables(item, into)
+    elif isinstance(value, ObjectValueNode):
+        for field in value.fields:
+            _collect_variables(field.value, into)

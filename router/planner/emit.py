@@ -1,0 +1,174 @@
+"""Turn a finished fetch graph into plan nodes.
+
+Each group becomes a ``FetchNode`` (inside a ``FlattenNode`` at its path for
+an ``_entities`` fetch, inside ``ConditionNode``s for the conditions guarding
+the whole group and not already enforced around it). When every group waits
+for at most one other, the plan is a tree: a group's fetch, then its
+dependents in parallel. When a group waits for several (``@requires`` fed by
+more than one subgraph), the groups are laid out in stages by longest
+dependency chain: each stage in parallel, stages in sequence. Mutation root
+groups run in sequence, each followed by its own dependents. Linear in the
+number of groups (quadratic for the staged layout's dependent lookups).
+"""
+
+from __future__ import annotations
+
+from router.operation import Condition, Operation
+from router.plan.nodes import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    OperationKind,
+    ParallelNode,
+    PlanNode,
+    RequiredField,
+    RequiredFragment,
+    RequiredSelection,
+    SequenceNode,
+)
+from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.selection_builder import SelectionBuilder
+
+
+class Emitter:
+    def __init__(self, fetch_graph: FetchGraph, operation: Operation) -> None:
+        self.fetch_graph = fetch_graph
+        self.operation = operation
+        self.groups = [g for g in fetch_graph.groups if not g.selection.is_empty()]
+        self.children: dict[int, list[FetchGroup]] = {g.id: [] for g in self.groups}
+        for group in self.groups:
+            for dep in group.deps:
+                if dep in self.children:
+                    self.children[dep].append(group)
+        self.counter = 0
+
+    def emit(self, roots: list[FetchGroup]) -> PlanNode | None:
+        roots = [r for r in roots if r.id in self.children]
+        if not roots:
+            return None
+        if self.operation.kind is OperationKind.MUTATION:
+            return _sequence([self.chunk([root]) for root in roots])
+        return self.chunk(roots)
+
+    def chunk(self, roots: list[FetchGroup]) -> PlanNode:
+        """Independent parts run in parallel; each part is a tree or, failing that, stages."""
+        nodes: list[PlanNode] = []
+        for part in self.components(roots):
+            members = self.reachable(part)
+            if all(len(g.deps) <= 1 for g in members):
+                nodes.extend(self.tree(root, frozenset()) for root in part)
+            else:
+                nodes.append(self.staged(members))
+        return _parallel(nodes)
+
+    def components(self, roots: list[FetchGroup]) -> list[list[FetchGroup]]:
+        """Roots grouped so that roots whose dependents meet end up together."""
+        parts: list[tuple[set[int], list[FetchGroup]]] = []
+        for root in roots:
+            reach = {g.id for g in self.reachable([root])}
+            joined = [p for p in parts if p[0] & reach]
+            for part in joined:
+                parts.remove(part)
+                reach |= part[0]
+            members = sorted([root, *(r for p in joined for r in p[1])], key=lambda g: g.id)
+            parts.append((reach, members))
+        return sorted((p[1] for p in parts), key=lambda m: m[0].id)
+
+    def reachable(self, roots: list[FetchGroup]) -> list[FetchGroup]:
+        seen: dict[int, FetchGroup] = {}
+        stack = list(roots)
+        while stack:
+            group = stack.pop()
+            if group.id not in seen:
+                seen[group.id] = group
+                stack.extend(self.children[group.id])
+        return sorted(seen.values(), key=lambda g: g.id)
+
+    def tree(self, group: FetchGroup, enforced: frozenset[Condition]) -> PlanNode:
+        conditions = (group.conditions or frozenset()) - enforced
+        inside = enforced | conditions
+        node = self.fetch(group, inside)
+        children = [self.tree(child, inside) for child in self.children[group.id]]
+        if children:
+            node = SequenceNode((node, _parallel(children)))
+        return _guard(node, conditions)
+
+    def staged(self, members: list[FetchGroup]) -> PlanNode:
+        level: dict[int, int] = {}
+        for group in members:  # ids grow with creation, and dependencies are created first
+            level[group.id] = 1 + max((level.get(d, -1) for d in group.deps), default=-1)
+        stages: dict[int, list[PlanNode]] = {}
+        for group in members:
+            conditions = group.conditions or frozenset()
+            stages.setdefault(level[group.id], []).append(
+                _guard(self.fetch(group, conditions), conditions)
+            )
+        return _sequence([_parallel(stages[i]) for i in sorted(stages)])
+
+    def fetch(self, group: FetchGroup, enforced: frozenset[Condition]) -> PlanNode:
+        self.counter += 1
+        body = group.selection.print(drop=enforced)
+        used: set[str] = set()
+        group.selection.variables(used, enforced)
+        definitions = [v for v in self.operation.variables if v.name in used]
+        declared = [
+            f"${v.name}:{v.type}" + (f"={v.default}" if v.default is not None else "")
+            for v in definitions
+        ]
+        kind = self.operation.kind
+        if group.is_entity:
+            declared.insert(0, "$representations:[_Any!]!")
+            body = "{_entities(representations:$representations)" + body + "}"
+            kind = OperationKind.QUERY
+        name = (
+            f"{self.operation.name}__{group.graph}__{self.counter - 1}"
+            if self.operation.name
+            else None
+        )
+        header = kind.value
+        if name:
+            header += f" {name}"
+        if declared:
+            header += "(" + ",".join(declared) + ")"
+        node: PlanNode = FetchNode(
+            service_name=group.graph,
+            operation=f"{header}{body}",
+            operation_kind=kind,
+            variable_usages=tuple(v.name for v in definitions),
+            requires=_required(group.representation) if group.is_entity else (),
+            input_rewrites=tuple(group.rewrites),
+            operation_name=name,
+        )
+        if group.is_entity:
+            node = FlattenNode(group.path, node)
+        return node
+
+
+def _required(builder: SelectionBuilder) -> tuple[RequiredSelection, ...]:
+    found: list[RequiredSelection] = []
+    for built in builder.fields.values():
+        inner = _required(built.selections) if built.selections is not None else ()
+        found.append(RequiredField(built.name, inner, built.alias))
+    for type_condition, fragment in builder.fragments.items():
+        found.append(RequiredFragment(type_condition, _required(fragment)))
+    return tuple(found)
+
+
+def _guard(node: PlanNode, conditions: frozenset[Condition]) -> PlanNode:
+    for condition in sorted(conditions, key=lambda c: (c.variable, c.passes_when), reverse=True):
+        if condition.passes_when:
+            node = ConditionNode(condition.variable, node, None)
+        else:
+            node = ConditionNode(condition.variable, None, node)
+    return node
+
+
+def _parallel(nodes: list[PlanNode]) -> PlanNode:
+    return nodes[0] if len(nodes) == 1 else ParallelNode(tuple(nodes))
+
+
+def _sequence(nodes: list[PlanNode]) -> PlanNode:
+    flat: list[PlanNode] = []
+    for node in nodes:
+        flat.extend(node.nodes if isinstance(node, SequenceNode) else (node,))
+    return flat[0] if len(flat) == 1 else SequenceNode(tuple(flat))

@@ -1,0 +1,92 @@
+"""``plan()``: choose subgraphs for the root fields, walk the operation, emit the plan.
+
+Root fields of a query are spread over subgraphs by the same weighted set
+cover as hops (price: the estimated fetches below the field from that
+subgraph), so root fields sharing a subgraph share one fetch and the entry
+point is chosen by the cost of the whole subtree, not by declaration order.
+Mutation fields keep document order; consecutive fields on one subgraph share
+a fetch, as their side effects still run in order inside it. Pure and
+deterministic: no I/O, no clock, stable iteration orders.
+"""
+
+from __future__ import annotations
+
+from router.operation import Field, Operation
+from router.plan.nodes import OperationKind, QueryPlan
+from router.planner.budget import DEFAULT_BUDGET, Budget
+from router.planner.capabilities import ROOT_ONLY_FIELDS, Capabilities
+from router.planner.cost import CostModel
+from router.planner.cover import cover
+from router.planner.emit import Emitter
+from router.planner.errors import UnsatisfiableField
+from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.price import Cost
+from router.planner.walk import Place, Walker
+from router.supergraph import Supergraph
+
+
+def plan(
+    supergraph: Supergraph, operation: Operation, *, budget: int = DEFAULT_BUDGET
+) -> QueryPlan:
+    """Plan ``operation`` over ``supergraph``; raises ``PlanningBudgetExceeded`` past ``budget`` steps."""
+    steps = Budget(budget)
+    capabilities = Capabilities(supergraph)
+    cost = CostModel(capabilities, steps)
+    fetch_graph = FetchGraph()
+    walker = Walker(fetch_graph, capabilities, cost, steps)
+    fields = [
+        s
+        for s in operation.selections
+        if isinstance(s, Field) and s.name != "__typename" and s.name not in ROOT_ONLY_FIELDS
+    ]
+    root = operation.root_type
+    prices = [_root_prices(capabilities, cost, root, f) for f in fields]
+    for field, options in zip(fields, prices, strict=True):
+        if not options:
+            raise UnsatisfiableField(f"no subgraph resolves the root field {root}.{field.name}")
+    if operation.kind is OperationKind.MUTATION:
+        chosen: list[str | None] = _in_order(prices)
+    else:
+        chosen = cover(prices, lambda _: False, lambda graph: capabilities.graph_order[graph])
+    mutation = operation.kind is OperationKind.MUTATION
+    roots: list[FetchGroup] = []
+    for field, graph in zip(fields, chosen, strict=True):
+        assert graph is not None
+        # Mutation fields share a fetch only with the field just before them.
+        candidates = roots[-1:] if mutation else roots
+        group = next((r for r in candidates if r.graph == graph), None)
+        if group is None:
+            group = fetch_graph.new_group(graph, (), is_entity=False, root_type=root)
+            roots.append(group)
+        group.guard(field.conditions)
+        walker.add_field(Place(group, group.selection, root, (), None, ()), field, internal=False)
+    return QueryPlan(Emitter(fetch_graph, operation).emit(roots))
+
+
+def _root_prices(
+    capabilities: Capabilities, cost: CostModel, root: str, field: Field
+) -> dict[str, Cost]:
+    return {
+        graph: cost.estimate(
+            graph,
+            field.type,
+            field.selections,
+            capabilities.field_provides(graph, root, field.name),
+        )
+        for graph in capabilities.supergraph.subgraphs
+        if capabilities.resolvable(graph, root, field, None)
+    }
+
+
+def _in_order(prices: list[dict[str, Cost]]) -> list[str | None]:
+    """Mutation fields: the cheapest subgraph each, staying on the previous one on a tie."""
+    chosen: list[str | None] = []
+    previous: str | None = None
+    for options in prices:
+        best = min(options.values())
+        pick = previous if previous in options and options[previous] == best else None
+        if pick is None:
+            pick = next(graph for graph, price in options.items() if price == best)
+        chosen.append(pick)
+        previous = pick
+    return chosen

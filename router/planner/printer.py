@@ -1,0 +1,108 @@
+"""``print_plan()``: a plan as stable, indented text in Apollo's query plan notation.
+
+``Fetch(service: "x") { {selection} }``, and for an ``_entities`` fetch the
+representation selection, ``=>``, then the selection asked of each entity.
+Subgraph operations are re-parsed with graphql-core and printed one field a
+line, so the text does not depend on how compactly the operation was written.
+"""
+
+from __future__ import annotations
+
+from graphql import FieldNode, OperationDefinitionNode, parse, print_ast
+
+from router.plan.nodes import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    RequiredField,
+    RequiredSelection,
+    SequenceNode,
+)
+
+
+def print_plan(plan: QueryPlan) -> str:
+    lines = ["QueryPlan {"]
+    if plan.node is not None:
+        lines.extend(_node(plan.node, 1))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _indent(text: str, depth: int) -> list[str]:
+    pad = "  " * depth
+    return [pad + line if line else line for line in text.splitlines()]
+
+
+def _node(node: PlanNode, depth: int) -> list[str]:
+    pad = "  " * depth
+    if isinstance(node, FetchNode):
+        return _fetch(node, depth)
+    if isinstance(node, FlattenNode):
+        path = ".".join(node.path)
+        return [f'{pad}Flatten(path: "{path}") {{', *_node(node.node, depth + 1), f"{pad}}},"]
+    if isinstance(node, SequenceNode | ParallelNode):
+        title = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
+        inner = [line for child in node.nodes for line in _node(child, depth + 1)]
+        return [f"{pad}{title} {{", *inner, f"{pad}}},"]
+    return _condition(node, depth)
+
+
+def _condition(node: ConditionNode, depth: int) -> list[str]:
+    pad = "  " * depth
+    if node.else_clause is None and node.if_clause is not None:
+        return [
+            f"{pad}Include(if: ${node.condition}) {{",
+            *_node(node.if_clause, depth + 1),
+            f"{pad}}},",
+        ]
+    if node.if_clause is None and node.else_clause is not None:
+        return [
+            f"{pad}Skip(if: ${node.condition}) {{",
+            *_node(node.else_clause, depth + 1),
+            f"{pad}}},",
+        ]
+    lines = [f"{pad}Condition(if: ${node.condition}) {{"]
+    for title, clause in (("Then", node.if_clause), ("Else", node.else_clause)):
+        lines.append(f"{pad}  {title} {{")
+        if clause is not None:
+            lines.extend(_node(clause, depth + 2))
+        lines.append(f"{pad}  }},")
+    lines.append(f"{pad}}},")
+    return lines
+
+
+def _fetch(node: FetchNode, depth: int) -> list[str]:
+    pad = "  " * depth
+    document = parse(node.operation)
+    definition = document.definitions[0]
+    assert isinstance(definition, OperationDefinitionNode)
+    selection_set = definition.selection_set
+    lines = [f'{pad}Fetch(service: "{node.service_name}") {{']
+    if node.requires:
+        entities = selection_set.selections[0]
+        assert isinstance(entities, FieldNode) and entities.selection_set is not None
+        selection_set = entities.selection_set
+        required = print_ast(parse("{" + _required(node.requires) + "}").definitions[0])
+        lines.extend(_indent(required, depth + 1))
+        lines[-1] += " =>"
+        for rewrite in node.input_rewrites:
+            lines.append(f"{pad}  # set {'.'.join(rewrite.path)} = {rewrite.value!r}")
+    lines.extend(_indent(print_ast(selection_set), depth + 1))
+    lines.append(f"{pad}}},")
+    return lines
+
+
+def _required(selections: tuple[RequiredSelection, ...]) -> str:
+    parts: list[str] = []
+    for selection in selections:
+        if isinstance(selection, RequiredField):
+            text = f"{selection.alias}: {selection.name}" if selection.alias else selection.name
+            if selection.selections:
+                text += " {" + _required(selection.selections) + "}"
+        else:
+            text = f"... on {selection.type_condition} {{{_required(selection.selections)}}}"
+        parts.append(text)
+    return " ".join(parts)

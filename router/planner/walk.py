@@ -1,0 +1,365 @@
+"""The walk: place every selection of the operation into fetch groups.
+
+Depth first over the normalised operation. At each place (a group, a spot
+in its selection, the type there, the response path, what ``@provides``
+grants on this path, the conditions guarding it) a field the group's
+subgraph answers joins the group and the walk descends; the fields it cannot
+answer are grouped by :mod:`.cover` into ``_entities`` hops priced by
+:mod:`.cost`, and each hop first makes sure the representation's key and
+``@requires`` selections are fetched (``require``, the same walk for internal
+fields, possibly hopping again) before the hop's group. Internal fields get an
+alias when their response name is taken at that path by something else.
+Cost: each selection is placed once; choosing a hop costs one estimate per
+option, and estimates are memoised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from router.operation import Condition, Field, Fragment, Selection
+from router.plan.nodes import ValueSetter
+from router.planner.budget import Budget
+from router.planner.capabilities import (
+    ROOT_ONLY_FIELDS,
+    Capabilities,
+    Hop,
+    answers_all,
+)
+from router.planner.cost import CostModel
+from router.planner.cover import cover
+from router.planner.errors import UnsatisfiableField
+from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.selection_builder import SelectionBuilder, conflicts, merge_into
+from router.supergraph import FieldSet, Key
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    group: FetchGroup
+    builder: SelectionBuilder
+    parent: str
+    path: tuple[str, ...]
+    provided: FieldSet | None
+    conditions: tuple[Condition, ...]
+
+    def narrow(self, concrete: str) -> Place:
+        return replace(self, builder=self.builder.fragment(concrete), parent=concrete)
+
+
+class Walker:
+    def __init__(
+        self,
+        fetch_graph: FetchGraph,
+        capabilities: Capabilities,
+        cost: CostModel,
+        budget: Budget,
+    ) -> None:
+        self.fetch_graph = fetch_graph
+        self.caps = capabilities
+        self.cost = cost
+        self.budget = budget
+        self.names: dict[tuple[str, ...], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
+        self.in_progress: set[tuple[str, tuple[str, ...]]] = set()
+
+    # -- client selections ---------------------------------------------------
+    def plan(self, place: Place, selections: tuple[Selection, ...]) -> None:
+        self.budget.spend()
+        self.register_client_names(place.path, selections)
+        caps, graph = self.caps, place.group.graph
+        remote: list[Selection] = []
+        for selection in selections:
+            if isinstance(selection, Fragment):
+                if caps.interface_object_in(graph, place.parent):
+                    remote.append(selection)
+                elif selection.type_condition in caps.possible_in(graph, place.parent):
+                    self.plan(place.narrow(selection.type_condition), selection.selections)
+            elif selection.name in ROOT_ONLY_FIELDS:
+                continue
+            elif caps.resolvable(graph, place.parent, selection, place.provided):
+                self.add_field(place, selection, internal=False)
+            elif self.expands(place, selection):
+                for concrete in caps.possible_in(graph, place.parent):
+                    self.plan(place.narrow(concrete), (replace(selection, parent_type=concrete),))
+            else:
+                remote.append(selection)
+        if remote:
+            self.plan_remote(place, remote, internal=False, representation=None)
+
+    def expands(self, place: Place, field: Field) -> bool:
+        """An interface field not answerable at interface level goes type by type."""
+        caps, graph = self.caps, place.group.graph
+        if (
+            field.name == "__typename"
+            or not caps.is_abstract(place.parent)
+            or caps.interface_object_in(graph, place.parent)
+        ):
+            return False
+        concrete = caps.possible_in(graph, place.parent)
+        local = any(
+            caps.resolvable(graph, t, replace(field, parent_type=t), place.provided)
+            for t in concrete
+        )
+        return local or not caps.hops(place.parent, field)
+
+    def register_client_names(
+        self, path: tuple[str, ...], selections: tuple[Selection, ...]
+    ) -> None:
+        names = self.names.setdefault(path, {})
+        for selection in selections:
+            if isinstance(selection, Fragment):
+                self.register_client_names(path, selection.selections)
+            else:
+                names.setdefault(selection.response_name, (selection.name, selection.arguments))
+
+    def internal_alias(self, path: tuple[str, ...], field: Field) -> str | None:
+        """``None`` when the field can use its own name at ``path``, else a free alias."""
+        names = self.names.setdefault(path, {})
+        signature = (field.name, field.arguments)
+        candidate, index = field.name, 0
+        while candidate in names and names[candidate] != signature:
+            candidate = f"{field.name}__alias_{index}"
+            index += 1
+        names[candidate] = signature
+        return None if candidate == field.name else candidate
+
+    # -- adding a field to a group -------------------------------------------
+    def add_field(
+        self,
+        place: Place,
+        field: Field,
+        *,
+        internal: bool,
+        representation: SelectionBuilder | None = None,
+    ) -> set[int]:
+        """Add ``field`` to the place's group; returns the groups its value depends on."""
+        caps = self.caps
+        alias = self.internal_alias(place.path, field) if internal else field.alias
+        if field.name == "__typename":
+            alias = None if internal else field.alias
+        composite = caps.is_composite(field.type)
+        conditions = () if internal else field.conditions
+        built = place.builder.add_field(field.name, alias, field.arguments, conditions, composite)
+        mirrored = (
+            representation.add_field(field.name, alias, composite=composite)
+            if representation is not None
+            else None
+        )
+        sources = {place.group.id}
+        if not composite or built.selections is None:
+            return sources
+        if caps.is_abstract(field.type):
+            built.selections.add_field("__typename")
+            if mirrored is not None and mirrored.selections is not None:
+                mirrored.selections.add_field("__typename")
+        child = Place(
+            group=place.group,
+            builder=built.selections,
+            parent=field.type,
+            path=place.path
+            + (built.response_name,)
+            + ("@",) * caps.list_depth(field.parent_type, field.name),
+            provided=self.cost.sub_provided(place.group.graph, place.parent, field, place.provided),
+            conditions=place.conditions + conditions,
+        )
+        if internal:
+            assert mirrored is not None and mirrored.selections is not None
+            sources |= self.require(child, field.selections, mirrored.selections)
+        else:
+            self.plan(child, field.selections)
+        return sources
+
+    # -- internal selections (keys, requirements) ----------------------------
+    def require(
+        self, place: Place, selections: tuple[Selection, ...], representation: SelectionBuilder
+    ) -> set[int]:
+        """Make sure ``selections`` are in the tree at ``place``; mirror them into ``representation``.
+
+        Returns the groups that must run first.
+        """
+        self.budget.spend()
+        caps, graph = self.caps, place.group.graph
+        sources = {place.group.id}
+        remote: list[Selection] = []
+        for selection in selections:
+            if isinstance(selection, Fragment):
+                if caps.interface_object_in(graph, place.parent):
+                    remote.append(selection)
+                elif selection.type_condition in caps.possible_in(graph, place.parent):
+                    sources |= self.require(
+                        place.narrow(selection.type_condition),
+                        selection.selections,
+                        representation.fragment(selection.type_condition),
+                    )
+            elif caps.resolvable(graph, place.parent, selection, place.provided):
+                sources |= self.add_field(
+                    place, selection, internal=True, representation=representation
+                )
+            elif self.expands(place, selection):
+                for concrete in caps.possible_in(graph, place.parent):
+                    sources |= self.require(
+                        place.narrow(concrete),
+                        (replace(selection, parent_type=concrete),),
+                        representation.fragment(concrete),
+                    )
+            else:
+                remote.append(selection)
+        if remote:
+            sources |= self.plan_remote(place, remote, internal=True, representation=representation)
+        return sources
+
+    # -- hops ----------------------------------------------------------------
+    def plan_remote(
+        self,
+        place: Place,
+        remote: list[Selection],
+        *,
+        internal: bool,
+        representation: SelectionBuilder | None,
+    ) -> set[int]:
+        graph = place.group.graph
+        prices = []
+        for selection in remote:
+            options = {
+                hop: price
+                for hop, price in self.cost.hop_prices(
+                    graph, place.parent, selection, place.provided
+                ).items()
+                if (hop.graph, place.path) not in self.in_progress
+            }
+            if not options:
+                raise UnsatisfiableField(_unsatisfiable(place, selection))
+            prices.append(options)
+        chosen = cover(
+            prices,
+            lambda hop: self.fetch_graph.mergeable(hop.graph, place.path, {place.group.id}),
+            lambda hop: self.caps.graph_order[hop.graph],
+        )
+        # One hop per selection: hops to one subgraph here then share a group
+        # unless their representations clash (see FetchGraph.entity_group).
+        sources: set[int] = set()
+        for selection, hop in zip(remote, chosen, strict=True):
+            assert hop is not None
+            sources |= self.hop(
+                place, hop, selection, internal=internal, representation=representation
+            )
+        return sources
+
+    def hop(
+        self,
+        place: Place,
+        hop: Hop,
+        selection: Selection,
+        *,
+        internal: bool,
+        representation: SelectionBuilder | None,
+    ) -> set[int]:
+        """Fetch ``selection`` through an ``_entities`` request to ``hop.graph``."""
+        self.budget.spend()
+        caps, graph = self.caps, place.group.graph
+        entity = hop.entity_type
+        own = selection.conditions if isinstance(selection, Field) and not internal else ()
+        # What the hop needs is needed only when the selection is: fetches made
+        # for its key or requirements sit under the same conditions.
+        needs = replace(place, conditions=place.conditions + own)
+        key = self.choose_key(place, hop)
+        token = (hop.graph, place.path)
+        self.in_progress.add(token)
+        try:
+            fields_in = SelectionBuilder()
+            place.builder.add_field("__typename")
+            fields_in.add_field("__typename")
+            sources = self.require(needs, caps.selections(entity, key.fields), fields_in)
+            requires = (
+                caps.field_requires(hop.graph, entity, selection.name)
+                if isinstance(selection, Field) and selection.name != "__typename"
+                else None
+            )
+            if requires is not None:
+                sources |= self.require(needs, caps.selections(entity, requires), fields_in)
+        finally:
+            self.in_progress.discard(token)
+        if caps.is_abstract(place.parent) and not caps.interface_object_in(graph, place.parent):
+            tree_types = caps.possible_in(graph, place.parent)
+        else:
+            tree_types = (place.parent,)
+        child = self.fetch_graph.entity_group(
+            hop.graph,
+            place.path,
+            sources,
+            root_type=entity,
+            fits=lambda group: all(
+                _fits(group, tree_type, fields_in, hop.interface_object) for tree_type in tree_types
+            ),
+        )
+        for tree_type in tree_types:
+            merge_into(child.representation.fragment(tree_type), fields_in)
+            # Set even when the tree type is the interface: another fetch may
+            # have replaced it with the concrete type by the time this one runs.
+            if hop.interface_object:
+                child.renamed_types.add(tree_type)
+                setter = ValueSetter((f"... on {tree_type}", "__typename"), entity)
+                if setter not in child.rewrites:
+                    child.rewrites.append(setter)
+        target = Place(
+            group=child,
+            builder=child.selection.fragment(entity),
+            parent=entity,
+            path=place.path,
+            provided=None,
+            conditions=place.conditions,
+        )
+        if caps.interface_object_in(graph, place.parent) and not hop.interface_object:
+            # The tree holds the interface name as __typename: the concrete one
+            # must come back from this graph, which knows the real types.
+            target.builder.add_field("__typename")
+        child.guard(needs.conditions)
+        if isinstance(selection, Fragment):
+            self.plan(target, (selection,))
+        elif selection.name == "__typename":
+            target.builder.add_field("__typename", None if internal else selection.alias)
+        else:
+            moved = replace(selection, parent_type=entity)
+            self.add_field(target, moved, internal=internal, representation=representation)
+        return {child.id}
+
+    def choose_key(self, place: Place, hop: Hop) -> Key:
+        """A key of the hop's entity the place already holds, else the first one."""
+        caps = self.caps
+        keys = caps.keys(hop.graph, hop.entity_type)
+        for key in keys:
+            if answers_all(
+                caps,
+                place.group.graph,
+                place.parent,
+                caps.selections(hop.entity_type, key.fields),
+                place.provided,
+            ):
+                return key
+        return keys[0]
+
+
+def _fits(
+    group: FetchGroup, tree_type: str, fields_in: SelectionBuilder, interface_object: bool
+) -> bool:
+    """Representations of ``tree_type`` objects for this hop can share ``group``'s."""
+    existing = group.representation.fragments.get(tree_type)
+    if existing is None:
+        return True
+    # Objects sent under their interface's name cannot also be sent as themselves.
+    if (tree_type in group.renamed_types) != interface_object:
+        return False
+    return not conflicts(existing, fields_in)
+
+
+def _unsatisfiable(place: Place, selection: Selection) -> str:
+    what = (
+        f"fragment on {selection.type_condition}"
+        if isinstance(selection, Fragment)
+        else f"field {place.parent}.{selection.name}"
+    )
+    path = ".".join(place.path) or "the root"
+    return (
+        f"no subgraph can resolve {what} at {path} coming from subgraph "
+        f"{place.group.graph!r}; the supergraph does not satisfy this operation"
+    )

@@ -1,0 +1,86 @@
+"""Send identical in-flight requests once and share the answer.
+
+Only queries are shared: a mutation must run as many times as it was asked.
+The key is the subgraph, the operation text, the variables and the forwarded
+headers (two users' requests are never merged). The shared future is removed
+as soon as it settles, so this is in-flight deduplication, not a cache.
+
+The executor merges response data into its tree in place, so every caller
+that shares an answer gets its own copy of the data; the first caller gets
+the original only when nobody shared it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+
+from router.transport.types import EDGE_HEADERS, SubgraphRequest, SubgraphResponse, Transport
+
+_Key = tuple[str, bytes]
+
+
+class _InFlight:
+    __slots__ = ("followers", "future")
+
+    def __init__(self, future: asyncio.Future[SubgraphResponse]) -> None:
+        self.future = future
+        self.followers = 0
+
+
+class DedupTransport:
+    def __init__(self, inner: Transport) -> None:
+        self._inner = inner
+        self._in_flight: dict[_Key, _InFlight] = {}
+
+    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
+        if _is_mutation(request.query):
+            return await self._inner.fetch(service_name, request)
+        key = (service_name, _fingerprint(request))
+        shared = self._in_flight.get(key)
+        if shared is not None:
+            shared.followers += 1
+            return _private_copy(await asyncio.shield(shared.future))
+        future: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
+        entry = self._in_flight[key] = _InFlight(future)
+        try:
+            response = await self._inner.fetch(service_name, request)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            # Mark it retrieved: there may be no follower to read it.
+            future.exception()
+            raise
+        else:
+            future.set_result(response)
+            return _private_copy(response) if entry.followers else response
+        finally:
+            del self._in_flight[key]
+
+
+def _private_copy(response: SubgraphResponse) -> SubgraphResponse:
+    # A JSON round trip: the data came from JSON, and orjson is faster than deepcopy.
+    data = orjson.loads(orjson.dumps(response.data)) if response.data is not None else None
+    return SubgraphResponse(
+        data=data, errors=response.errors, headers=response.headers, status=response.status
+    )
+
+
+def _fingerprint(request: SubgraphRequest) -> bytes:
+    return orjson.dumps(
+        [
+            request.query,
+            request.operation_name,
+            request.variables,
+            sorted(h for h in request.headers if h[0].lower() not in EDGE_HEADERS),
+        ],
+        option=orjson.OPT_SORT_KEYS,
+    )
+
+
+def _is_mutation(query: str) -> bool:
+    # Plans print subgraph operations with the operation keyword first.
+    return query.lstrip().startswith("mutation")

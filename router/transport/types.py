@@ -1,0 +1,45 @@
+"""The transport plug point: a GraphQL request to one subgraph and what came back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Header lists keep repeated names (``Set-Cookie``), so they are pairs, not a dict.
+Headers = tuple[tuple[str, str], ...]
+
+# Set by the router on every subgraph request from what it saw of the client: the
+# request id, and the client's address (replacing any the client claimed). They
+# describe the request, not what it asks, so they never make two fetches differ.
+EDGE_HEADERS = frozenset({"x-request-id", "x-forwarded-for"})
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphRequest:
+    query: str
+    operation_name: str | None = None
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    headers: Headers = ()
+
+    def body(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"query": self.query}
+        if self.operation_name is not None:
+            payload["operationName"] = self.operation_name
+        if self.variables:
+            payload["variables"] = dict(self.variables)
+        return payload
+
+
+@dataclass(frozen=True, slots=True)
+class SubgraphResponse:
+    """A decoded GraphQL response; ``data`` is ``None`` when absent or null."""
+
+    data: dict[str, Any] | None
+    errors: tuple[dict[str, Any], ...] = ()
+    headers: Headers = ()
+    status: int = 200
+
+
+class Transport(Protocol):
+    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse: ...

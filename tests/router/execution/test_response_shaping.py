@@ -1,0 +1,114 @@
+"""Shaping the client's answer from the response tree: the operation decides what and in which order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from router.plan import ConditionNode, FetchNode, QueryPlan
+from router.transport import SubgraphRequest, SubgraphResponse
+
+SEARCH = [
+    {"__typename": "Book", "id": "b1", "title": "Dune", "pages": 412},
+    {"__typename": "Film", "id": "f1", "title": "Alien", "minutes": 117},
+]
+
+
+def answering(data: dict[str, Any]):
+    async def answer(service: str, request: SubgraphRequest) -> SubgraphResponse:
+        return SubgraphResponse(data=data)
+
+    return answer
+
+
+ROOT = QueryPlan(FetchNode("media", "{...}"))
+
+
+async def test_aliases_order_and_typename_follow_the_operation(run, canned) -> None:
+    query = """
+      { search { __typename ... on Film { length: minutes t: title } ... on Book { title } } }
+    """
+    # Subgraph operations keep the client's response names, so the tree holds the aliases.
+    tree = [SEARCH[0], {"__typename": "Film", "id": "f1", "length": 117, "t": "Alien"}]
+    response = await run(query, ROOT, canned(answering({"search": tree})))
+    assert response == {
+        "data": {
+            "search": [
+                {"__typename": "Book", "title": "Dune"},
+                {"__typename": "Film", "length": 117, "t": "Alien"},
+            ]
+        }
+    }
+    assert list(response["data"]["search"][1]) == ["__typename", "length", "t"]
+
+
+async def test_fragments_on_interfaces_match_the_concrete_typename(run, canned) -> None:
+    query = """
+      query { node(id: "b1") { id ...Titled } }
+      fragment Titled on Node { ... on Book { title pages } ... on Film { minutes } }
+    """
+    response = await run(query, ROOT, canned(answering({"node": SEARCH[0]})))
+    assert response == {"data": {"node": {"id": "b1", "title": "Dune", "pages": 412}}}
+
+
+async def test_a_non_null_violation_bubbles_to_the_nearest_nullable_ancestor(run, canned) -> None:
+    broken = [dict(SEARCH[0]), {**SEARCH[1], "minutes": None}]
+    query = "{ search {\n ... on Film { minutes } } }"
+    response = await run(query, ROOT, canned(answering({"search": broken})))
+    # search: [SearchResult!] — the Film item is non-null, so the whole list becomes null.
+    assert response == {
+        "data": {"search": None},
+        "errors": [
+            {
+                "message": "Cannot return null for non-nullable field Film.minutes.",
+                "locations": [{"line": 2, "column": 16}],
+                "path": ["search", 1, "minutes"],
+            }
+        ],
+    }
+
+
+async def test_a_null_root_non_null_field_nulls_data(run, canned) -> None:
+    response = await run("{ topProducts { upc } }", ROOT, canned(answering({})))
+    assert response["data"] is None
+    assert response["errors"][0]["path"] == ["topProducts"]
+
+
+async def test_skip_and_include_prune_the_answer(run, canned) -> None:
+    query = """
+      query($withPages: Boolean!, $noTitle: Boolean = true) {
+        node(id: "b1") { id ... on Book @include(if: $withPages) { pages } title @skip(if: $noTitle) }
+      }
+    """
+    data = {"node": {**SEARCH[0]}}
+    shaped = await run(query, ROOT, canned(answering(data)), variables={"withPages": False})
+    assert shaped == {"data": {"node": {"id": "b1"}}}
+
+
+async def test_a_condition_node_skips_the_fetch_when_the_variable_is_false(run, canned) -> None:
+    plan = QueryPlan(ConditionNode("withSearch", FetchNode("media", "{search{...}}"), None))
+    transport = canned(answering({"search": SEARCH}))
+    query = "query($withSearch: Boolean!) { search @include(if: $withSearch) { __typename } }"
+    assert await run(query, plan, transport, variables={"withSearch": False}) == {"data": {}}
+    assert transport.sent == []
+    shaped = await run(query, plan, transport, variables={"withSearch": True})
+    assert shaped == {"data": {"search": [{"__typename": "Book"}, {"__typename": "Film"}]}}
+
+
+async def test_invalid_variables_are_a_request_error_without_data(run, canned) -> None:
+    transport = canned(answering({}))
+    response = await run(
+        "query($n: Int!) { topProducts(first: $n) { upc } }",
+        ROOT,
+        transport,
+        variables={"n": "many"},
+    )
+    assert "data" not in response
+    assert "$n" in response["errors"][0]["message"]
+    assert transport.sent == []
+
+
+async def test_root_typename_needs_no_fetch(run, canned) -> None:
+    transport = canned(answering({}))
+    response = await run("{ __typename t: __typename }", QueryPlan(None), transport)
+    assert response == {"data": {"__typename": "Query", "t": "Query"}}
+    assert transport.sent == []

@@ -1,0 +1,141 @@
+"""Transports: the in-process ASGI peer, the pooled HTTP peer, and in-flight deduplication."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from router.transport import (
+    AsgiTransport,
+    DedupTransport,
+    HttpTransport,
+    SubgraphHttpError,
+    SubgraphRequest,
+    SubgraphResponse,
+    TransportError,
+    UnknownSubgraphError,
+)
+from tests.router.live_server import serving
+
+
+async def _graphql(request: Request) -> Response:
+    body = await request.json()
+    if body["query"] == "{slow}":
+        await asyncio.sleep(1)
+    if body["query"] == "{broken}":
+        return Response("<html>oops</html>", status_code=502)
+    return JSONResponse(
+        {"data": {"echo": body, "auth": request.headers.get("authorization")}},
+        headers={"cache-control": "max-age=60"},
+    )
+
+
+ECHO = Starlette(routes=[Route("/graphql", _graphql, methods=["POST"])])
+
+
+@pytest.fixture(scope="module")
+async def echo_url():
+    async with serving(ECHO, path="/graphql") as url:
+        yield url
+
+
+REQUEST = SubgraphRequest(
+    query="{echo}", variables={"a": 1}, headers=(("Authorization", "Bearer t"),)
+)
+
+
+async def test_asgi_transport_posts_the_graphql_request_in_process() -> None:
+    response = await AsgiTransport({"echo": ECHO}).fetch("echo", REQUEST)
+    assert response.data == {
+        "echo": {"query": "{echo}", "variables": {"a": 1}},
+        "auth": "Bearer t",
+    }
+    assert ("cache-control", "max-age=60") in response.headers
+
+
+async def test_http_transport_posts_over_a_pooled_session(echo_url: str) -> None:
+    transport = HttpTransport({"echo": echo_url})
+    try:
+        first = await transport.fetch("echo", REQUEST)
+        second = await transport.fetch("echo", REQUEST)
+    finally:
+        await transport.aclose()
+    assert first.data == second.data
+    assert first.data is not None and first.data["auth"] == "Bearer t"
+
+
+async def test_http_transport_failures_are_transport_errors(echo_url: str) -> None:
+    transport = HttpTransport(
+        {"echo": echo_url, "down": "http://127.0.0.1:9/graphql"}, timeouts={"echo": 0.2}
+    )
+    try:
+        with pytest.raises(TransportError, match=r"timed out after 0\.2s"):
+            await transport.fetch("echo", SubgraphRequest(query="{slow}"))
+        with pytest.raises(SubgraphHttpError, match="HTTP 502"):
+            await transport.fetch("echo", SubgraphRequest(query="{broken}"))
+        with pytest.raises(TransportError, match="request failed"):
+            await transport.fetch("down", REQUEST)
+        with pytest.raises(UnknownSubgraphError):
+            await transport.fetch("nope", REQUEST)
+    finally:
+        await transport.aclose()
+
+
+class _Counting:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
+        self.calls += 1
+        await asyncio.sleep(0.01)
+        return SubgraphResponse(data={"n": self.calls})
+
+
+async def test_identical_in_flight_queries_are_sent_once() -> None:
+    inner = _Counting()
+    dedup = DedupTransport(inner)
+    results = await asyncio.gather(*(dedup.fetch("s", REQUEST) for _ in range(5)))
+    assert inner.calls == 1
+    assert {r.data["n"] for r in results if r.data} == {1}
+    # Settled requests are not cached: the next one goes out again.
+    await dedup.fetch("s", REQUEST)
+    assert inner.calls == 2
+
+
+async def test_dedup_never_merges_mutations_or_different_headers() -> None:
+    inner = _Counting()
+    dedup = DedupTransport(inner)
+    mutation = SubgraphRequest(query="mutation{like}")
+    other_user = SubgraphRequest(
+        query="{echo}", variables={"a": 1}, headers=(("Authorization", "x"),)
+    )
+    await asyncio.gather(
+        dedup.fetch("s", mutation),
+        dedup.fetch("s", mutation),
+        dedup.fetch("s", REQUEST),
+        dedup.fetch("s", other_user),
+    )
+    assert inner.calls == 4
+
+
+async def test_callers_sharing_an_answer_each_get_their_own_data() -> None:
+    class Slow:
+        async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
+            await asyncio.sleep(0.01)
+            return SubgraphResponse(data={"me": {"id": "1"}})
+
+    dedup = DedupTransport(Slow())
+
+    async def fetch_and_scribble() -> dict[str, object]:
+        response = await dedup.fetch("s", REQUEST)
+        assert response.data is not None
+        seen = dict(response.data["me"])
+        response.data["me"]["scribbled"] = True  # what the executor's merge does
+        return seen
+
+    assert await asyncio.gather(fetch_and_scribble(), fetch_and_scribble()) == [{"id": "1"}] * 2

@@ -1,0 +1,84 @@
+"""The router's TOML configuration: defaults, overrides, and readable errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from router.config import ConfigError, RouterConfig, load_config
+from router.execution import ErrorMode
+from router.transport.types import EDGE_HEADERS as EDGE
+
+EXAMPLE = """
+supergraph = "supergraph.graphql"
+
+[router]
+timeout = 10
+errors = "mask"
+
+[limits]
+max_body_bytes = 2048
+
+[headers]
+propagate = ["Authorization", "X-Tenant"]
+
+[subgraphs.accounts]
+url = "http://127.0.0.1:4001/graphql"
+timeout = 2.5
+errors = "pass"
+propagate = ["cookie"]
+"""
+
+
+def test_a_config_file_overrides_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "router.toml"
+    path.write_text(EXAMPLE)
+    config = load_config(path)
+    assert config.supergraph == tmp_path / "supergraph.graphql"
+    assert config.timeout == 10.0
+    assert config.limits.max_body_bytes == 2048
+    assert config.limits.planning_budget == RouterConfig().limits.planning_budget
+    assert config.subgraph_urls({"accounts": "http://a", "social": "http://s"}) == {
+        "accounts": "http://127.0.0.1:4001/graphql",
+        "social": "http://s",
+    }
+    assert config.timeouts() == {"accounts": 2.5}
+    policy = config.error_policy()
+    assert policy.mode_for("accounts") is ErrorMode.PASS
+    assert policy.mode_for("social") is ErrorMode.MASK
+    assert config.propagated_headers("accounts") == {"authorization", "x-tenant", "cookie"} | EDGE
+    assert config.propagated_headers("social") == {"authorization", "x-tenant"} | EDGE
+
+
+def test_defaults_forward_authorization_and_trace_context() -> None:
+    assert RouterConfig().propagated_headers("any") == {
+        "authorization",
+        "traceparent",
+        "tracestate",
+        *EDGE,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[router]\ntimout = 3\n", "unknown key 'timout' in [router]"),
+        ('[router]\nerrors = "hide"\n', '[router] errors must be "pass" or "mask"'),
+        ("[limits]\nmax_body_bytes = -1\n", "[limits] max_body_bytes must be a positive integer"),
+        ("[subgraphs.a]\nurl = 3\n", "[subgraphs.a] url must be a str"),
+        ('[headers]\npropagate = "authorization"\n', "must be a list of header names"),
+        ("router = [", "not valid TOML"),
+    ],
+)
+def test_mistakes_are_reported_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "router.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert message in str(caught.value)
+
+
+def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(tmp_path / "nope.toml")

@@ -1,0 +1,34 @@
+"""Serve an ASGI app with uvicorn on an ephemeral 127.0.0.1 port for the length of a test."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import uvicorn
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any, *, path: str = "") -> AsyncIterator[str]:
+    """Yield ``http://127.0.0.1:PORT{path}`` while uvicorn serves ``app`` (lifespan included)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(250):
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.02)
+        if not server.started:
+            raise RuntimeError("uvicorn did not start within 5 s")
+        yield f"http://127.0.0.1:{port}{path}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 5)

@@ -1,0 +1,79 @@
+"""Planner cases as data: ``<feature>/supergraph.graphql`` + ``<feature>/cases/<case>.graphql``.
+
+Each case's expected plan text sits beside it as ``<case>.plan``. Run with
+``UPDATE_PLANS=1`` to (re)write the expected files, then review the diff.
+
+A case's first lines may hold ``# variables: {...}`` (unused by the planner,
+kept for end-to-end runs) and ``# apollo: <note>`` when Apollo's planner is
+known to get the case wrong or to fail; the note says why.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from router.operation import prepare
+from router.plan import ConditionNode, FetchNode, FlattenNode, PlanNode, QueryPlan
+from router.planner import plan, print_plan
+from router.supergraph import Supergraph, load_supergraph
+
+HERE = Path(__file__).parent
+
+
+def features() -> list[str]:
+    return sorted(p.parent.name for p in HERE.glob("*/supergraph.graphql"))
+
+
+def case_names(feature: str) -> list[str]:
+    return sorted(p.stem for p in (HERE / feature / "cases").glob("*.graphql"))
+
+
+def all_cases() -> list[tuple[str, str]]:
+    return [(feature, case) for feature in features() for case in case_names(feature)]
+
+
+def supergraph_path(feature: str) -> Path:
+    return HERE / feature / "supergraph.graphql"
+
+
+@cache
+def supergraph(feature: str) -> Supergraph:
+    return load_supergraph(supergraph_path(feature).read_text())
+
+
+def query(feature: str, case: str) -> str:
+    return (HERE / feature / "cases" / f"{case}.graphql").read_text()
+
+
+def apollo_note(feature: str, case: str) -> str | None:
+    for line in query(feature, case).splitlines():
+        if line.startswith("# apollo:"):
+            return line.removeprefix("# apollo:").strip()
+    return None
+
+
+def our_plan(feature: str, case: str) -> QueryPlan:
+    graph = supergraph(feature)
+    return plan(graph, prepare(graph, query(feature, case)))
+
+
+def check_case(feature: str, case: str) -> None:
+    actual = print_plan(our_plan(feature, case))
+    expected_path = HERE / feature / "cases" / f"{case}.plan"
+    if os.environ.get("UPDATE_PLANS") or not expected_path.exists():
+        expected_path.write_text(actual)
+    assert actual == expected_path.read_text()
+
+
+def fetch_count(node: PlanNode | None) -> int:
+    if node is None:
+        return 0
+    if isinstance(node, FetchNode):
+        return 1
+    if isinstance(node, FlattenNode):
+        return fetch_count(node.node)
+    if isinstance(node, ConditionNode):
+        return fetch_count(node.if_clause) + fetch_count(node.else_clause)
+    return sum(fetch_count(child) for child in node.nodes)

@@ -1,0 +1,14 @@
+"""Interfaces and unions whose members differ per subgraph."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.router.planner.plan_cases import case_names, check_case
+
+FEATURE = "abstract_types"
+
+
+@pytest.mark.parametrize("case", case_names(FEATURE))
+def test_plan(case: str) -> None:
+    check_case(FEATURE, case)

@@ -1,0 +1,14 @@
+"""@inaccessible fields stay usable in keys and requirements."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.router.planner.plan_cases import case_names, check_case
+
+FEATURE = "inaccessible"
+
+
+@pytest.mark.parametrize("case", case_names(FEATURE))
+def test_plan(case: str) -> None:
+    check_case(FEATURE, case)

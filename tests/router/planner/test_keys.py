@@ -1,0 +1,14 @@
+"""Entity keys: several per type, compound and nested, resolvable: false, reached indirectly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.router.planner.plan_cases import case_names, check_case
+
+FEATURE = "keys"
+
+
+@pytest.mark.parametrize("case", case_names(FEATURE))
+def test_plan(case: str) -> None:
+    check_case(FEATURE, case)

@@ -1,0 +1,14 @@
+"""Mutations: root fields in document order, each with its follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.router.planner.plan_cases import case_names, check_case
+
+FEATURE = "mutations"
+
+
+@pytest.mark.parametrize("case", case_names(FEATURE))
+def test_plan(case: str) -> None:
+    check_case(FEATURE, case)

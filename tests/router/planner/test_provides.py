@@ -1,0 +1,14 @@
+"""@provides: provided fields are not fetched again, and are not assumed off their path."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.router.planner.plan_cases import case_names, check_case
+
+FEATURE = "provides"
+
+
+@pytest.mark.parametrize("case", case_names(FEATURE))
+def test_plan(case: str) -> None:
+    check_case(FEATURE, case)

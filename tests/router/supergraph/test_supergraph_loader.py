@@ -1,0 +1,124 @@
+"""The supergraph reader: join metadata per subgraph, Federation 1, and the API schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import print_schema
+
+from router.supergraph import (
+    SupergraphSyntaxError,
+    UnsupportedSupergraphError,
+    load_supergraph,
+    print_field_set,
+)
+
+HERE = Path(__file__).parent
+MODEL = load_supergraph((HERE / "model" / "supergraph.graphql").read_text())
+FED1 = load_supergraph((HERE.parent / "planner" / "fed1" / "supergraph.graphql").read_text())
+
+
+def test_subgraph_names_and_urls_come_from_the_graph_enum() -> None:
+    assert MODEL.subgraphs == {"accounts": "http://accounts", "reviews": "http://reviews"}
+    assert MODEL.graph_names == {"ACCOUNTS": "accounts", "REVIEWS": "reviews"}
+
+
+def test_a_type_keeps_every_key_of_every_graph_with_its_resolvability() -> None:
+    user = MODEL.type("User")
+    keys = {
+        graph: [(print_field_set(k.fields), k.resolvable) for k in in_graph.keys]
+        for graph, in_graph in user.graphs.items()
+    }
+    assert keys == {
+        "accounts": [("id", True), ("email", True), ("org { id } login", True)],
+        "reviews": [("id", True), ("email", False)],
+    }
+
+
+def test_field_ownership_external_and_requires() -> None:
+    user = MODEL.type("User")
+    assert set(user.fields["id"].graphs) == {"accounts", "reviews"}
+    assert set(user.fields["login"].graphs) == {"accounts"}
+    assert user.fields["name"].graphs["reviews"].external
+    assert not user.fields["name"].graphs["accounts"].external
+    requires = user.fields["reviews"].graphs["reviews"].requires
+    assert requires is not None and print_field_set(requires) == "name"
+
+
+def test_interface_object_and_fields_it_brings_to_implementations() -> None:
+    node = MODEL.type("Node")
+    assert node.graphs["reviews"].interface_object
+    assert not node.graphs["accounts"].interface_object
+    assert set(node.fields["score"].graphs) == {"reviews"}
+    # A bare @join__field: no graph resolves Book.score itself.
+    assert dict(MODEL.type("Book").fields["score"].graphs) == {}
+    assert MODEL.possible_types_of("Node") == ("Book",)
+    assert MODEL.possible_types_of("Node", "accounts") == ("Book",)
+
+
+def test_the_api_schema_drops_join_link_and_inaccessible_elements() -> None:
+    printed = print_schema(MODEL.api_schema)
+    for hidden in ("join__", "link__", "@link", "secret", "HIDDEN", "inaccessible"):
+        assert hidden not in printed
+    assert "ACTIVE" in printed
+    assert "score: Int" in printed
+
+
+def test_federation_1_owner_fields_and_implicit_key_fields() -> None:
+    assert FED1.federation_version == 1
+    assert set(FED1.subgraphs) == {"accounts", "inventory", "products", "reviews"}
+    product = FED1.type("Product")
+    assert set(product.fields["upc"].graphs) == {"products", "inventory", "reviews"}
+    assert set(product.fields["name"].graphs) == {"products"}
+    requires = product.fields["shippingEstimate"].graphs["inventory"].requires
+    assert requires is not None and print_field_set(requires) == "price weight"
+    author = FED1.type("Review").fields["author"].graphs["reviews"]
+    assert author.provides is not None and print_field_set(author.provides) == "username"
+    assert "join__" not in print_schema(FED1.api_schema)
+    assert "core" not in print_schema(FED1.api_schema)
+
+
+def test_the_version_is_a_stable_hash_of_the_text() -> None:
+    text = (HERE / "model" / "supergraph.graphql").read_text()
+    assert load_supergraph(text).version == MODEL.version
+    assert load_supergraph(text + "\n").version != MODEL.version
+
+
+def test_a_subgraph_schema_is_refused_with_a_hint() -> None:
+    with pytest.raises(UnsupportedSupergraphError, match="compose it first"):
+        load_supergraph("type Query { a: Int }")
+
+
+def test_broken_sdl_is_a_syntax_error() -> None:
+    text = (HERE / "model" / "supergraph.graphql").read_text()
+    with pytest.raises(SupergraphSyntaxError):
+        load_supergraph(text + "\ntype Broken {")
+
+
+def _big_supergraph(size: int) -> str:
+    head = (HERE / "model" / "supergraph.graphql").read_text()
+    parts = [head]
+    index = 0
+    while sum(map(len, parts)) < size:
+        fields = "\n".join(
+            f"  field{j}(arg: Int = 3): String @join__field(graph: ACCOUNTS) "
+            f"@join__field(graph: REVIEWS, external: true)"
+            for j in range(20)
+        )
+        parts.append(
+            f'type T{index} @join__type(graph: ACCOUNTS, key: "id") '
+            f'@join__type(graph: REVIEWS, key: "id") {{\n  id: ID!\n{fields}\n'
+            f'  other: T{index} @join__field(graph: REVIEWS, requires: "field1")\n}}'
+        )
+        index += 1
+    return "\n\n".join(parts)
+
+
+def test_a_two_megabyte_supergraph_loads_whole() -> None:
+    # How fast it loads is measured by the router benchmark, not asserted here.
+    text = _big_supergraph(2_000_000)
+    types = text.count("\ntype T")
+    supergraph = load_supergraph(text)
+    assert all(supergraph.api_schema.get_type(f"T{i}") for i in range(types))
+    assert len(supergraph.api_schema.get_type(f"T{types - 1}").fields) == 22  # type: ignore[union-attr]
