@@ -18,7 +18,9 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLInputField,
+    GraphQLInterfaceType,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
@@ -148,6 +150,13 @@ def _is_plumbing(name: str) -> bool:
 
 def _is_builtin(name: str) -> bool:
     return name in {"String", "Int", "Float", "Boolean", "ID"}
+
+
+def composite_fields(named: GraphQLNamedType) -> dict[str, GraphQLField]:
+    """The fields of an object or interface type (none for other kinds)."""
+    if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+        return dict(named.fields)
+    return {}
 
 
 def applied(element: Element, name: str) -> list[DirectiveNode]:
