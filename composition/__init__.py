@@ -5,8 +5,7 @@
 1. read each subgraph (``subgraph``, ``links``): federation names made canonical, roots
    renamed, built with graphql-core;
 2. collect its facts, checking its field sets and other rules (``facts``, ``fieldsets``,
-   ``subgraph_rules``),
-   reading Federation 1 subgraphs as Apollo's upgrader does (``fed1``);
+   ``subgraph_rules``), reading Federation 1 subgraphs as Apollo's upgrader does (``fed1``);
 3. merge the types (``merge``, ``fields``, ``arguments``, ``enums``, ``externals``,
    ``overrides``, ``typerefs``, ``sources``, ``access``, ``directives``) into a model (``model``);
 4. check the merged graph (``graph_rules``, ``inaccessible``, ``satisfiability``);
