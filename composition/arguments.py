@@ -45,28 +45,38 @@ INPUT_FIELD = InputValueKind(
 InputValue = GraphQLArgument | GraphQLInputField
 
 
-def merge_input_value(
+def drop_missing(
     kind: InputValueKind,
     coordinate: str,
     present: Sequence[tuple[Source, InputValue]],
     missing: Sequence[str],
     errors: list[CompositionError],
-) -> tuple[str, str | None] | None:
-    """The merged type and default of an argument or input field, or None when it is not
-    in every subgraph (an intersection: it is dropped, unless some subgraph requires it)."""
-    if missing:
-        required = [s.subgraph.name for s, value in present if is_required(value)]
-        if required:
-            errors.append(
-                CompositionError(
-                    kind.missing_code,
-                    f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
-                    f"appear in all subgraphs: it is required in subgraph "
-                    f"{quoted_list(required)} but does not appear in subgraph "
-                    f"{quoted_list(missing)}",
-                )
+) -> bool:
+    """Whether an input value absent from some subgraphs is dropped (the intersection);
+    an error when some subgraph requires it."""
+    if not missing:
+        return False
+    required = [s.subgraph.name for s, value in present if is_required(value)]
+    if required:
+        errors.append(
+            CompositionError(
+                kind.missing_code,
+                f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
+                f"appear in all subgraphs: it is required in subgraph "
+                f"{quoted_list(required)} but does not appear in subgraph "
+                f"{quoted_list(missing)}",
             )
-        return None
+        )
+    return True
+
+
+def merge_input_value(
+    kind: InputValueKind,
+    coordinate: str,
+    present: Sequence[tuple[Source, InputValue]],
+    errors: list[CompositionError],
+) -> tuple[str, str | None]:
+    """The merged (most restrictive) type and the default of an argument or input field."""
     merged_type = merge_type_references([v.type for _, v in present], set(), output=False)
     if merged_type is None:
         errors.append(
@@ -94,9 +104,10 @@ def merge_arguments(
     for name in names:
         present = [(s, args[name]) for s, args in arguments if name in args]
         missing = [s.subgraph.name for s, args in arguments if name not in args]
-        value = merge_input_value(ARGUMENT, f"{coordinate}({name}:)", present, missing, errors)
-        if value is None:
+        argument_coordinate = f"{coordinate}({name}:)"
+        if drop_missing(ARGUMENT, argument_coordinate, present, missing, errors):
             continue
+        value = merge_input_value(ARGUMENT, argument_coordinate, present, errors)
         elements = [a for _, a in present]
         inaccessible = is_inaccessible(elements)
         merged.append(

@@ -1,13 +1,14 @@
 """Enum merging by usage, over the merged graph: an enum only in output positions is the
 union of the subgraphs' values, one only in input positions their intersection, and one in
 both must have the same values everywhere. Positions count only where they survive the
-merge (an argument dropped by the intersection does not make its enum an input)."""
+merge (an argument dropped by the intersection does not make its enum an input; an input
+object field does, as Apollo counts them before intersecting)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from graphql import GraphQLEnumType
+from graphql import GraphQLEnumType, get_named_type
 
 from composition.errors import CompositionError, quoted_list
 from composition.model import MergedEnumValue, MergedType, Supergraph, directive
@@ -15,13 +16,20 @@ from composition.sources import Source, is_inaccessible, merge_description, merg
 from composition.typerefs import named_type
 
 
-def enum_usage(supergraph: Supergraph) -> dict[str, set[str]]:
-    """For each type name, the positions (``input``, ``output``) the merged graph uses it in."""
+def enum_usage(
+    supergraph: Supergraph, sources: Mapping[str, Sequence[Source]]
+) -> dict[str, set[str]]:
+    """For each type name, the positions (``input``, ``output``) the merged graph uses it
+    in. Input object fields count even where the intersection drops them, as in Apollo."""
     usage: dict[str, set[str]] = {}
     for merged in supergraph.types.values():
+        if merged.kind == "input":
+            for source in sources.get(merged.name, ()):
+                for input_field in getattr(source.type, "fields", {}).values():
+                    usage.setdefault(get_named_type(input_field.type).name, set()).add("input")
+            continue
         for field in merged.fields.values():
-            position = "input" if merged.kind == "input" else "output"
-            usage.setdefault(named_type(field.type), set()).add(position)
+            usage.setdefault(named_type(field.type), set()).add("output")
             for argument in field.arguments:
                 usage.setdefault(named_type(argument.type), set()).add("input")
     return usage
@@ -39,7 +47,10 @@ def merge_enum(
         names.extend(v for v in source.type.values if v not in names)
     for value in names:
         having = [s for s in sources if value in getattr(s.type, "values", {})]
-        lacking = [s.subgraph.name for s in sources if s not in having]
+        elements = [getattr(s.type, "values", {})[value] for s in having]
+        inaccessible = is_inaccessible(elements)
+        # An @inaccessible value is not part of the API: it needs no agreement.
+        lacking = [] if inaccessible else [s.subgraph.name for s in sources if s not in having]
         if lacking and usage == {"input"}:
             continue
         if lacking and usage == {"input", "output"}:
@@ -54,8 +65,6 @@ def merge_enum(
                 )
             )
             continue
-        elements = [getattr(s.type, "values", {})[value] for s in having]
-        inaccessible = is_inaccessible(elements)
         merged.values[value] = MergedEnumValue(
             value,
             merge_description(elements),

@@ -20,6 +20,7 @@ from graphql import (
 
 from composition.arguments import (
     INPUT_FIELD,
+    drop_missing,
     merge_arguments,
     merge_input_value,
     types_by_subgraph,
@@ -249,12 +250,13 @@ def merge_input_fields(
             if name in s.type.fields  # type: ignore[attr-defined]
         ]
         missing = [s.subgraph.name for s in sources if name not in s.type.fields]  # type: ignore[attr-defined]
-        value = merge_input_value(INPUT_FIELD, coordinate, present, missing, errors)
-        if value is None:
-            continue
-        field_type, default = value
+        # Merged before the intersection drops it (Apollo reports its conflicts all the same);
+        # an @inaccessible field stays even where some subgraphs lack it.
+        field_type, default = merge_input_value(INPUT_FIELD, coordinate, present, errors)
         elements = [f for _, f in present]
         inaccessible = is_inaccessible(elements)
+        if not inaccessible and drop_missing(INPUT_FIELD, coordinate, present, missing, errors):
+            continue
         result = MergedField(
             name,
             field_type,
@@ -263,9 +265,14 @@ def merge_input_fields(
             inaccessible=inaccessible,
             directives=merged_directives(elements),
         )
-        if len({str(f.type) for _, f in present}) > 1:
+        all_equal = len({str(f.type) for _, f in present}) == 1
+        if not all_equal or missing:
             result.join = [
-                directive("join__field", ("graph", s.graph), ("type", literal(str(f.type))))
+                directive(
+                    "join__field",
+                    ("graph", s.graph),
+                    *([] if all_equal else [("type", literal(str(f.type)))]),
+                )
                 for s, f in present
             ]
         merged.fields[name] = result

@@ -127,7 +127,7 @@ def merge(
                 merge_input_fields(merged, sources, errors)
         errors.extend(_extension_with_no_base(name, sources))
         supergraph.types[name] = merged
-    usage = enum_usage(supergraph)
+    usage = enum_usage(supergraph, by_name)
     for merged, sources in enums:
         merge_enum(merged, sources, usage.get(merged.name, set()), errors)
     query = supergraph.types.get("Query")

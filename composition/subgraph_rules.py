@@ -1,12 +1,22 @@
 """Rules one subgraph must satisfy on its own, read from its facts: the federation version
 it links allows what it uses, entity interface keys repeat on implementations, every
-``@external`` field is used, and the directives not composed yet are refused."""
+``@external`` field is used, default values are values of their type, and the directives
+not composed yet are refused."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from graphql import GraphQLInterfaceType, GraphQLNamedType
+from graphql import (
+    GraphQLArgument,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    Undefined,
+    print_ast,
+    value_from_ast,
+)
 
 from composition.errors import CompositionError
 from composition.subgraph import Element, Subgraph, applied, argument, composite_fields, has
@@ -22,6 +32,35 @@ def subgraph_rules(subgraph: Subgraph, facts: SubgraphFacts) -> list[Composition
     errors.extend(_unsupported(subgraph))
     errors.extend(_version_rules(subgraph, facts))
     errors.extend(_unused_externals(subgraph, facts))
+    errors.extend(_invalid_defaults(subgraph))
+    return errors
+
+
+def _invalid_defaults(subgraph: Subgraph) -> list[CompositionError]:
+    """Default values must be values of their type (GraphQL's own validation skips them)."""
+    errors = []
+    for named in subgraph.types():
+        values: list[tuple[str, str, GraphQLArgument | GraphQLInputField]] = []
+        if isinstance(named, GraphQLInputObjectType):
+            values += [("input field", f"{named.name}.{n}", f) for n, f in named.fields.items()]
+        for field_name, definition in composite_fields(named).items():
+            values += [
+                ("argument", f"{named.name}.{field_name}({n}:)", a)
+                for n, a in definition.args.items()
+            ]
+        for kind, coordinate, value in values:
+            node = value.ast_node
+            if node is None or node.default_value is None:
+                continue
+            if value_from_ast(node.default_value, value.type) is Undefined:
+                errors.append(
+                    CompositionError(
+                        "INVALID_GRAPHQL",
+                        f"[{subgraph.name}] Invalid default value (got: "
+                        f"{print_ast(node.default_value)}) provided for {kind} {coordinate} of "
+                        f"type {value.type}.",
+                    )
+                )
     return errors
 
 
