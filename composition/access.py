@@ -15,7 +15,8 @@ from itertools import product
 from composition.model import directive, literal
 from composition.subgraph import Element, Subgraph, applied, argument
 
-# directive name -> (argument holding the alternatives, its scalar), in no particular order
+# directive name -> (argument holding the alternatives, its scalar), in the order Apollo
+# applies them to fields
 ACCESS_DIRECTIVES: dict[str, tuple[str, str] | None] = {
     "authenticated": None,
     "requiresScopes": ("scopes", "requiresScopes__Scope"),

@@ -38,6 +38,7 @@ def merge_fields(
     merged: MergedType,
     sources: Sequence[Source],
     relations: set[tuple[str, str]],
+    access_order: Sequence[str],
     errors: list[CompositionError],
 ) -> None:
     names: list[str] = []
@@ -59,7 +60,9 @@ def merge_fields(
             continue
         coordinate = f"{merged.name}.{name}"
         apply_overrides(coordinate, field_sources, errors)
-        merged_field = _merge_field(merged, name, sources, field_sources, relations, errors)
+        merged_field = _merge_field(
+            merged, name, sources, field_sources, relations, access_order, errors
+        )
         if merged_field is not None:
             merged.fields[name] = merged_field
 
@@ -70,6 +73,7 @@ def _merge_field(
     sources: Sequence[Source],
     field_sources: list[FieldSource],
     relations: set[tuple[str, str]],
+    access_order: Sequence[str],
     errors: list[CompositionError],
 ) -> MergedField | None:
     coordinate = f"{merged.name}.{name}"
@@ -114,7 +118,7 @@ def _merge_field(
         merge_description(elements),
         arguments,
         inaccessible=inaccessible,
-        directives=merged_directives(elements),
+        directives=merged_directives(elements, access_order=access_order),
     )
     if externals:
         errors.extend(

@@ -23,7 +23,7 @@ from graphql import (
     GraphQLUnionType,
 )
 
-from composition.access import used_specs
+from composition.access import ACCESS_DIRECTIVES, used_specs
 from composition.enums import enum_usage, merge_enum
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
@@ -107,6 +107,8 @@ def merge(
                 Source(index, subgraph, facts[index], graphs[index].enum_value, named)
             )
     relations = _subtype_relations(by_name)
+    supergraph.specs = used_specs(subgraphs, _elements)
+    access_order = [name for name in supergraph.specs if name in ACCESS_DIRECTIVES]
     enums: list[tuple[MergedType, list[Source]]] = []  # merged last: they depend on usage
     for name, sources in by_name.items():
         kind = _merged_kind(name, sources, errors)
@@ -116,7 +118,7 @@ def merge(
         merged.inaccessible = is_inaccessible([s.type for s in sources])
         merged.directives = merged_directives([s.type for s in sources])
         if kind in ("object", "interface"):
-            _merge_composite(merged, sources, relations, errors)
+            _merge_composite(merged, sources, relations, access_order, errors)
         else:
             merged.join = [directive("join__type", ("graph", s.graph)) for s in sources]
             if kind == "union":
@@ -143,7 +145,6 @@ def merge(
     errors.extend(interface_object_usage(by_name))
     _add_interface_object_fields(supergraph, by_name)
     errors.extend(interface_implementations(supergraph, by_name))
-    supergraph.specs = used_specs(subgraphs, _elements)
     supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)
     supergraph.inaccessible_name = _supergraph_name("inaccessible", subgraphs, errors)
     return supergraph, errors
@@ -248,6 +249,7 @@ def _merge_composite(
     merged: MergedType,
     sources: Sequence[Source],
     relations: set[tuple[str, str]],
+    access_order: Sequence[str],
     errors: list[CompositionError],
 ) -> None:
     for source in sources:
@@ -265,7 +267,7 @@ def _merge_composite(
             )
     for source in sources:
         merged.join.extend(_join_types(source))
-    merge_fields(merged, sources, relations, errors)
+    merge_fields(merged, sources, relations, access_order, errors)
 
 
 def _join_types(source: Source) -> list[str]:

@@ -48,10 +48,13 @@ def is_inaccessible(elements: Sequence[Element | None]) -> bool:
 MERGED_DIRECTIVES = ("tag", "deprecated", "specifiedBy", *ACCESS_DIRECTIVES)
 
 
-def merged_directives(elements: Sequence[Element | None]) -> list[str]:
+def merged_directives(
+    elements: Sequence[Element | None], *, access_order: Sequence[str] = ()
+) -> list[str]:
     """The directives the supergraph carries for an element, in order of first appearance
-    across its sources: every distinct @tag, the first @deprecated and @specifiedBy, and
-    the access-control directives merged."""
+        across its sources: every distinct @tag, the first @deprecated and @specifiedBy, and
+        the access-control directives merged. With ``access_order`` (for fields), those come
+    first, in that order (the supergraph's spec link order), as in Apollo."""
     order: list[str] = []
     for element in elements:
         if element is None:
@@ -61,6 +64,10 @@ def merged_directives(elements: Sequence[Element | None]) -> list[str]:
                 name = applied_directive.name.value
                 if name in MERGED_DIRECTIVES and name not in order:
                     order.append(name)
+    if access_order:
+        order.sort(
+            key=lambda n: list(access_order).index(n) if n in access_order else len(access_order)
+        )
     rendered: list[str] = []
     for name in order:
         if name == "tag":
@@ -73,13 +80,12 @@ def merged_directives(elements: Sequence[Element | None]) -> list[str]:
             rendered.extend(dict.fromkeys(tags))
         elif name in ACCESS_DIRECTIVES:
             rendered.append(access_directive(elements, name))
-        else:
-            rendered.append(
-                next(
-                    print_ast(node)
-                    for element in elements
-                    if element is not None
-                    for node in applied(element, name)
-                )
-            )
+        else:  # not repeatable: the application most sources agree on (first on a tie)
+            printed = [
+                print_ast(node)
+                for element in elements
+                if element is not None
+                for node in applied(element, name)
+            ]
+            rendered.append(max(dict.fromkeys(printed), key=printed.count))
     return rendered

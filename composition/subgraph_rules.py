@@ -33,6 +33,34 @@ def subgraph_rules(subgraph: Subgraph, facts: SubgraphFacts) -> list[Composition
     errors.extend(_version_rules(subgraph, facts))
     errors.extend(_unused_externals(subgraph, facts))
     errors.extend(_invalid_defaults(subgraph))
+    errors.extend(_auth_on_interfaces(subgraph, facts))
+    return errors
+
+
+def _auth_on_interfaces(subgraph: Subgraph, facts: SubgraphFacts) -> list[CompositionError]:
+    """Access control belongs on object types and their fields, not on interfaces."""
+    errors = []
+    for named in subgraph.types():
+        interface_object = named.name in facts.interface_objects
+        if not (isinstance(named, GraphQLInterfaceType) or interface_object):
+            continue
+        kind = "interface object" if interface_object else "interface"
+        elements: list[tuple[str, str, Element]] = [(kind, named.name, named)]
+        if not interface_object:
+            elements += [
+                ("field", f"{named.name}.{n}", f) for n, f in composite_fields(named).items()
+            ]
+        for element_kind, coordinate, element in elements:
+            for name in ("authenticated", "requiresScopes", "policy"):
+                if has(element, name):
+                    errors.append(
+                        CompositionError(
+                            "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE",
+                            f"[{subgraph.name}] Invalid use of @{name} on {element_kind} "
+                            f'"{coordinate}": @{name} cannot be applied on interfaces, interface '
+                            "fields and interface objects",
+                        )
+                    )
     return errors
 
 

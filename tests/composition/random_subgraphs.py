@@ -6,8 +6,9 @@ vary, plus @requires on externals. ``random_product_subgraphs``: a Product entit
 between subgraphs with @override (labelled from 2.7), @requires, @provides, unions,
 interfaces and input types, some subgraphs in Federation 1.
 ``random_reachability_subgraphs``: linked entity and value types for satisfiability.
-``random_interface_subgraphs``: entity interfaces and @interfaceObject. Most sets compose;
-the others fail in ways both composers must agree on."""
+``random_interface_subgraphs``: entity interfaces and @interfaceObject.
+``random_directive_subgraphs``: descriptions and merged directives on every kind of
+element. Most sets compose; the others fail in ways both composers must agree on."""
 
 from __future__ import annotations
 
@@ -282,4 +283,57 @@ def _interface(rng: random.Random, name: str, owner: str) -> str:
         lines.append(f'type Book @key(fields: "id") {{ id: ID! sales_{name}: Int }}')
         if rng.random() < 0.5:
             lines.append(f"type Query {{ books_{name}: [Book] }}")
+    return "\n".join(lines) + "\n"
+
+
+def random_directive_subgraphs(seed: int) -> list[SubgraphSDL]:
+    """The same types in every subgraph, each carrying a random mix of descriptions, @tag,
+    @deprecated, @specifiedBy and access-control directives: probes how they merge and in
+    which order the supergraph prints them."""
+    rng = random.Random(seed)
+    names = ["a", "b", "c"][: rng.randint(2, 3)]
+    return [SubgraphSDL(name, f"http://{name}.example/graphql", _directives(rng)) for name in names]
+
+
+def _directives(rng: random.Random) -> str:
+    version = rng.choice(["2.5", "2.6"])
+    policy = ', "@policy"' if version == "2.6" else ""
+    lines = [
+        f'extend schema @link(url: "https://specs.apollo.dev/federation/v{version}", '
+        f'import: ["@key", "@shareable", "@tag", "@authenticated", "@requiresScopes"{policy}])'
+    ]
+
+    def applied(kinds: list[str]) -> str:
+        out = []
+        for kind in rng.sample(kinds, rng.randint(0, min(2, len(kinds)))):
+            if kind == "tag":
+                out.append(f'@tag(name: "{rng.choice("abc")}")')
+            elif kind == "auth":
+                out.append("@authenticated")
+            elif kind == "scopes":
+                out.append(f'@requiresScopes(scopes: [["{rng.choice("xyz")}"]])')
+            elif kind == "policy" and policy:
+                out.append(f'@policy(policies: [["{rng.choice("pq")}"]])')
+            elif kind == "deprecated":
+                out.append(f'@deprecated(reason: "{rng.choice(["old", "gone"])}")')
+        return " ".join(out)
+
+    def described() -> str:
+        return f'"{rng.choice(["Alpha", "Beta", "multi-line"])}" ' if rng.random() < 0.3 else ""
+
+    specified = ' @specifiedBy(url: "https://example.com/date")' if rng.random() < 0.5 else ""
+    lines += [
+        f"{described()}scalar Date {applied(['tag', 'auth', 'scopes'])}{specified}",
+        f"{described()}enum Color {applied(['tag', 'auth'])} "
+        f"{{ {described()}RED {applied(['tag', 'deprecated'])} GREEN {applied(['tag'])} }}",
+        f'{described()}type User @key(fields: "id") {applied(["tag", "auth", "scopes", "policy"])} '
+        f"{{ id: ID! {described()}name: String @shareable "
+        f"{applied(['tag', 'auth', 'scopes', 'policy', 'deprecated'])} "
+        "born: Date @shareable color: Color @shareable }",
+        f"{described()}interface Node {applied(['tag'])} {{ id: ID! }}",
+        "type Doc implements Node @shareable { id: ID! }",
+        f"{described()}union Thing {applied(['tag'])} = User | Doc",
+        f"type Query {{ me: User @shareable {applied(['tag', 'auth'])} "
+        "things: [Thing] @shareable node: Node @shareable }",
+    ]
     return "\n".join(lines) + "\n"

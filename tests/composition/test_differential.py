@@ -11,6 +11,7 @@ from beyond.commands.schema import read_routing
 from composition import compose
 from tests.composition.corpus import Case, apollo_outcomes, cases, compose_with_apollo, normalize
 from tests.composition.random_subgraphs import (
+    random_directive_subgraphs,
     random_interface_subgraphs,
     random_product_subgraphs,
     random_reachability_subgraphs,
@@ -61,6 +62,7 @@ GENERATORS = {
     "product": random_product_subgraphs,
     "reachability": random_reachability_subgraphs,
     "interface": random_interface_subgraphs,
+    "directives": random_directive_subgraphs,
 }
 
 
