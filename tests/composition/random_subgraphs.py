@@ -13,6 +13,7 @@ element. Most sets compose; the others fail in ways both composers must agree on
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from composition import SubgraphSDL
 
@@ -29,14 +30,19 @@ FIELD_TYPES = {
 IMPORTS = '["@key", "@shareable", "@external", "@requires", "@provides", "@override", "@inaccessible", "@tag"]'
 
 
-def random_subgraphs(seed: int) -> list[SubgraphSDL]:
+def _subgraph_set(seed: int, make: Callable[[random.Random, str, str], str]) -> list[SubgraphSDL]:
+    """Two or three subgraphs, one of them the owner of the entities, each made by ``make``."""
     rng = random.Random(seed)
     names = ["a", "b", "c"][: rng.randint(2, 3)]
     owner = rng.choice(names)
     return [
-        SubgraphSDL(name, f"http://{name}.example/graphql", _subgraph(rng, name, owner))
+        SubgraphSDL(name, f"http://{name}.example/graphql", make(rng, name, owner))
         for name in names
     ]
+
+
+def random_subgraphs(seed: int) -> list[SubgraphSDL]:
+    return _subgraph_set(seed, _subgraph)
 
 
 def _field(rng: random.Random, name: str) -> str:
@@ -87,17 +93,12 @@ def _subgraph(rng: random.Random, name: str, owner: str) -> str:
 
 
 def random_product_subgraphs(seed: int) -> list[SubgraphSDL]:
-    rng = random.Random(seed)
-    names = ["a", "b", "c"][: rng.randint(2, 3)]
-    owner = rng.choice(names)
-    return [
-        SubgraphSDL(
-            name,
-            f"http://{name}.example/graphql",
-            _fed1_product(rng, name, owner) if rng.random() < 0.3 else _product(rng, name, owner),
-        )
-        for name in names
-    ]
+    return _subgraph_set(
+        seed,
+        lambda rng, name, owner: (
+            _fed1_product(rng, name, owner) if rng.random() < 0.3 else _product(rng, name, owner)
+        ),
+    )
 
 
 def _product(rng: random.Random, name: str, owner: str) -> str:
@@ -190,12 +191,7 @@ def random_reachability_subgraphs(seed: int) -> list[SubgraphSDL]:
     """Two types linked to each other, each an entity (key resolvable or not, on one of two
     fields) or a value type per subgraph, fields spread over subgraphs: mostly sets where
     some field cannot be reached, for the satisfiability check."""
-    rng = random.Random(seed)
-    names = ["a", "b", "c"][: rng.randint(2, 3)]
-    return [
-        SubgraphSDL(name, f"http://{name}.example/graphql", _reachability(rng, name))
-        for name in names
-    ]
+    return _subgraph_set(seed, lambda rng, name, _owner: _reachability(rng, name))
 
 
 def _reachability(rng: random.Random, name: str) -> str:
@@ -239,13 +235,7 @@ def random_interface_subgraphs(seed: int) -> list[SubgraphSDL]:
     """An entity interface with one to three implementations in its owner; other subgraphs
     add fields through @interfaceObject (some with a resolvable: false key) or extend one
     implementation; @inaccessible sprinkled over fields."""
-    rng = random.Random(seed)
-    names = ["a", "b", "c"][: rng.randint(2, 3)]
-    owner = rng.choice(names)
-    return [
-        SubgraphSDL(name, f"http://{name}.example/graphql", _interface(rng, name, owner))
-        for name in names
-    ]
+    return _subgraph_set(seed, _interface)
 
 
 def _interface(rng: random.Random, name: str, owner: str) -> str:
@@ -290,9 +280,7 @@ def random_directive_subgraphs(seed: int) -> list[SubgraphSDL]:
     """The same types in every subgraph, each carrying a random mix of descriptions, @tag,
     @deprecated, @specifiedBy and access-control directives: probes how they merge and in
     which order the supergraph prints them."""
-    rng = random.Random(seed)
-    names = ["a", "b", "c"][: rng.randint(2, 3)]
-    return [SubgraphSDL(name, f"http://{name}.example/graphql", _directives(rng)) for name in names]
+    return _subgraph_set(seed, lambda rng, _name, _owner: _directives(rng))
 
 
 def _directives(rng: random.Random) -> str:
