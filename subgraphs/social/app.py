@@ -19,7 +19,7 @@ from shared.health import backing_services
 from shared.lifecycle import Worker
 from shared.redis import create_redis
 from shared.tokens import AccessTokens
-from subgraphs.social.loaders import CountsLoader, EdgeLoader
+from subgraphs.social.loaders import CountsLoader, EdgeLoader, PageLoader
 from subgraphs.social.rpc.accounts import AccountsDirectory
 from subgraphs.social.schema import SocialContext, build_schema
 from subgraphs.social.service import SocialService
@@ -49,6 +49,7 @@ def create_app(settings: SocialSettings, *, redis: Redis | None = None) -> FastA
             db=database,
             count_loader=CountsLoader(service, database),
             edge_loader=EdgeLoader(service, database),
+            page_loader=PageLoader(service, database),
         )
 
     @asynccontextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiodataloader import DataLoader
 
 from shared.db import Database
-from subgraphs.social.service import Counts, Pair, SocialService
+from subgraphs.social.service import Counts, Page, PageKey, Pair, SocialService
 
 
 class CountsLoader(DataLoader[int, Counts]):
@@ -34,3 +34,17 @@ class EdgeLoader(DataLoader[Pair, bool]):
         async with self._database.transaction() as session:
             found = await self._service.existing_edges(keys, session=session)
         return [key in found for key in keys]
+
+
+class PageLoader(DataLoader[PageKey, Page]):
+    """``followers``/``following`` pages of many users: one statement per nesting level."""
+
+    def __init__(self, service: SocialService, database: Database) -> None:
+        super().__init__()
+        self._service = service
+        self._database = database
+
+    async def batch_load_fn(self, keys: list[PageKey]) -> list[Page]:
+        async with self._database.transaction() as session:
+            found = await self._service.pages(keys, session=session)
+        return [found[key] for key in keys]

@@ -30,8 +30,8 @@ from shared.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from subgraphs.social.loaders import CountsLoader, EdgeLoader
-from subgraphs.social.service import Counts, Page, Pair, SocialService
+from subgraphs.social.loaders import CountsLoader, EdgeLoader, PageLoader
+from subgraphs.social.service import Counts, Direction, Pair, SocialService
 
 
 @dataclass
@@ -40,10 +40,10 @@ class SocialContext(RequestContext):
     db: Database
     count_loader: CountsLoader
     edge_loader: EdgeLoader
+    page_loader: PageLoader
 
 
 SocialInfo = Info[SocialContext, None]
-ListPage = Callable[..., Awaitable[Page]]
 
 First = Annotated[
     int | None, strawberry.argument(description=f"How many users to return, at most {MAX_FIRST}.")
@@ -80,7 +80,7 @@ class User:
         self, info: SocialInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> UserConnection:
         return await UserConnection.load(
-            info, self.user_id, first, after, info.context.social.followers, attrgetter("followers")
+            info, self.user_id, first, after, Direction.FOLLOWERS, attrgetter("followers")
         )
 
     @strawberry.field(description="Users this one follows, most recently followed first.")
@@ -88,7 +88,7 @@ class User:
         self, info: SocialInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> UserConnection:
         return await UserConnection.load(
-            info, self.user_id, first, after, info.context.social.following, attrgetter("following")
+            info, self.user_id, first, after, Direction.FOLLOWING, attrgetter("following")
         )
 
     @strawberry.field(
@@ -134,13 +134,12 @@ class UserConnection:
         owner_id: int,
         first: int | None,
         after: str | None,
-        list_page: ListPage,
+        direction: Direction,
         count_of: Callable[[Counts], int],
     ) -> UserConnection:
         size = check_first(first)
         position: Position | None = decode_cursor(after) if after is not None else None
-        async with info.context.db.transaction() as session:
-            page = await list_page(owner_id, first=size, after=position, session=session)
+        page = await info.context.page_loader.load((direction, owner_id, size, position))
         edges = [
             UserEdge(cursor=encode_cursor(edge.position), node=User.of(edge.user_id))
             for edge in page.edges

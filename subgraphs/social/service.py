@@ -9,13 +9,14 @@ the first statement, so no database lock is held across the network call.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import enum
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, tuple_
+from sqlalchemy import Select, and_, delete, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from shared.db import utcnow
 from shared.errors import BadUserInput, NotFound
@@ -72,9 +73,7 @@ class SocialService:
         )
         return True
 
-    async def unfollow(
-        self, follower_id: int, followee_id: int, *, session: AsyncSession
-    ) -> bool:
+    async def unfollow(self, follower_id: int, followee_id: int, *, session: AsyncSession) -> bool:
         """Make ``follower_id`` stop following ``followee_id``; whether anything changed."""
         await self._check_target(follower_id, followee_id, verb="unfollow")
         removed = await session.execute(
@@ -124,29 +123,65 @@ class SocialService:
         self, user_id: int, *, first: int, after: Position | None, session: AsyncSession
     ) -> Page:
         """Who follows ``user_id``, most recent first."""
-        return await _page(
-            Follow.followee_id == user_id, Follow.follower_id, first, after, session=session
-        )
+        key = (Direction.FOLLOWERS, user_id, first, after)
+        return (await self.pages([key], session=session))[key]
 
     async def following(
         self, user_id: int, *, first: int, after: Position | None, session: AsyncSession
     ) -> Page:
         """Whom ``user_id`` follows, most recently followed first."""
-        return await _page(
-            Follow.follower_id == user_id, Follow.followee_id, first, after, session=session
-        )
+        key = (Direction.FOLLOWING, user_id, first, after)
+        return (await self.pages([key], session=session))[key]
+
+    async def pages(self, keys: Sequence[PageKey], *, session: AsyncSession) -> dict[PageKey, Page]:
+        """Keyset pages of many follow lists in one ``UNION ALL`` statement.
+
+        Each part asks one row more than its page, which tells whether another
+        page follows; the union's order is not guaranteed, so rows are sorted
+        per part here.
+        """
+        wanted = list(dict.fromkeys(keys))
+        parts = []
+        for index, (direction, owner_id, first, after) in enumerate(wanted):
+            one = _page_query(direction, owner_id, first, after).subquery()
+            parts.append(
+                select(one.c.user_id, one.c.created_at, one.c.id, literal(index).label("part"))
+            )
+        rows: dict[int, list[Edge]] = {index: [] for index in range(len(wanted))}
+        if parts:
+            statement = union_all(*parts) if len(parts) > 1 else parts[0]
+            for user_id, created_at, id_, part in await session.execute(statement):
+                rows[int(part)].append(Edge(user_id, Position(created_at, id_)))
+        pages = {}
+        for index, key in enumerate(wanted):
+            first = key[2]
+            edges = sorted(
+                rows[index], key=lambda e: (e.position.created_at, e.position.id), reverse=True
+            )
+            pages[key] = Page(edges=edges[:first], has_next_page=len(edges) > first)
+        return pages
 
 
-async def _page(
-    owner: ColumnElement[bool],
-    other_end: InstrumentedAttribute[int],
-    first: int,
-    after: Position | None,
-    *,
-    session: AsyncSession,
-) -> Page:
-    """One keyset page; one row more than asked tells whether another page follows."""
-    query = select(other_end, Follow.created_at, Follow.id).where(owner)
+class Direction(enum.Enum):
+    FOLLOWERS = "followers"
+    FOLLOWING = "following"
+
+
+# (list, owner, page size, cursor): one follow-list page a request asks for.
+PageKey = tuple[Direction, int, int, Position | None]
+
+
+def _page_query(
+    direction: Direction, owner_id: int, first: int, after: Position | None
+) -> Select[int, datetime, int]:
+    owner, other_end = (
+        (Follow.followee_id, Follow.follower_id)
+        if direction is Direction.FOLLOWERS
+        else (Follow.follower_id, Follow.followee_id)
+    )
+    query = select(other_end.label("user_id"), Follow.created_at, Follow.id).where(
+        owner == owner_id
+    )
     if after is not None:
         query = query.where(
             or_(
@@ -154,10 +189,4 @@ async def _page(
                 and_(Follow.created_at == after.created_at, Follow.id < after.id),
             )
         )
-    rows = list(
-        await session.execute(
-            query.order_by(Follow.created_at.desc(), Follow.id.desc()).limit(first + 1)
-        )
-    )
-    edges = [Edge(user_id, Position(created_at, id_)) for user_id, created_at, id_ in rows]
-    return Page(edges=edges[:first], has_next_page=len(edges) > first)
+    return query.order_by(Follow.created_at.desc(), Follow.id.desc()).limit(first + 1)

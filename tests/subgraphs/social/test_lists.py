@@ -19,7 +19,10 @@ FOLLOWING = FOLLOWERS.replace("followers(", "following(")
 
 
 async def page(
-    social: Social, user: str, first: int | None = None, after: str | None = None,
+    social: Social,
+    user: str,
+    first: int | None = None,
+    after: str | None = None,
     query: str = FOLLOWERS,
 ) -> dict[str, Any]:
     variables: dict[str, Any] = {"id": {"__typename": "User", "id": user}, "after": after}
@@ -149,3 +152,26 @@ async def test_statements_do_not_grow_with_the_page_size(social: Social) -> None
     assert small == large
     # The user's counts and edges, the page, then the counts and edges of all its users.
     assert large == 5
+
+
+async def test_nested_follow_lists_cost_one_statement_per_level(social: Social) -> None:
+    [star, *fans] = await social.users(11)
+    for fan in fans:
+        await social.follow(fan, star)
+        await social.follow(star, fan)
+    query = """query($id: _Any!, $first: Int) { _entities(representations: [$id]) {
+      ... on User { followers(first: $first) { edges { node {
+        following(first: 3) { edges { node { id } } }
+        followers(first: 3) { edges { node { id } } } } } } } } }"""
+
+    async def statements(first: int) -> tuple[int, list[Any]]:
+        variables = {"id": {"__typename": "User", "id": star}, "first": first}
+        with StatementCounter(social.app.state.database.engine) as counter:
+            data = await social.client.data(query, variables)
+        return counter.count, data["_entities"][0]["followers"]["edges"]
+
+    (small, _), (large, edges) = await statements(1), await statements(10)
+    assert small == large == 2  # the star's page, then every fan's two lists in one statement
+    assert len(edges) == 10
+    assert all(e["node"]["following"]["edges"][0]["node"]["id"] == star for e in edges)
+    assert all(e["node"]["followers"]["edges"][0]["node"]["id"] == star for e in edges)
