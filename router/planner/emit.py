@@ -94,9 +94,19 @@ class Emitter:
         return _guard(node, conditions)
 
     def staged(self, members: list[FetchGroup]) -> PlanNode:
+        # Longest dependency chain, not creation order: a walk can add a dependency on a
+        # group created after the dependent (a @requires met by a later sibling hop).
         level: dict[int, int] = {}
-        for group in members:  # ids grow with creation, and dependencies are created first
-            level[group.id] = 1 + max((level.get(d, -1) for d in group.deps), default=-1)
+
+        def depth(group_id: int) -> int:
+            if group_id not in level:
+                level[group_id] = 0  # deps are acyclic; this only guards the recursion
+                deps = self.fetch_graph.group(group_id).deps
+                level[group_id] = 1 + max((depth(d) for d in deps), default=-1)
+            return level[group_id]
+
+        for group in members:
+            depth(group.id)
         stages: dict[int, list[PlanNode]] = {}
         for group in members:
             conditions = group.conditions or frozenset()
