@@ -9,7 +9,6 @@ a walk of the tree at the path.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import orjson
@@ -92,10 +91,14 @@ def _merge_entity(entity: Any, group: list[Located], fetch: FetchNode, state: Ru
             located.replace_with_null()
         return
     apply_renames(entity, fetch.output_rewrites, state.matches)
-    for position, located in enumerate(group):
+    deep_merge(group[0].obj, entity)
+    if len(group) > 1:
         # Objects sharing a representation must not share nested dicts: later fetches
-        # and null propagation address them by their own paths.
-        deep_merge(located.obj, entity if position == 0 else copy.deepcopy(entity))
+        # and null propagation address them by their own paths. The entity came from
+        # JSON, and an orjson round trip copies it several times faster than deepcopy.
+        encoded = orjson.dumps(entity)
+        for located in group[1:]:
+            deep_merge(located.obj, orjson.loads(encoded))
 
 
 async def _send(
