@@ -74,10 +74,11 @@ class ShapingContext:
     variables: VariableValues
     errors: list[dict[str, Any]]
     reported: set[ResponsePath]
-    # Every object of one type under one set of field nodes collects the same fields:
-    # collected once per request, keyed by the type and the field nodes (which the
-    # request's document keeps alive).
-    planned: dict[tuple[str, tuple[int, ...]], list[PlannedField]] = field(
+    # Every object of one type under one list of field nodes collects the same fields:
+    # collected once per request, keyed by the type and the list's identity. The entry
+    # holds the list, so its id cannot be reused while the entry lives; the lists come
+    # from earlier entries (or the root's collection), so repeated objects hit.
+    planned: dict[tuple[str, int], tuple[list[FieldNode], list[PlannedField]]] = field(
         default_factory=dict
     )
 
@@ -271,16 +272,18 @@ def planned_fields(
     context: ShapingContext, object_type: GraphQLObjectType, nodes: list[FieldNode]
 ) -> list[PlannedField]:
     """The fields of ``object_type`` that ``nodes``' selection sets collect, prepared once."""
-    key = (object_type.name, tuple(id(n) for n in nodes))
-    planned = context.planned.get(key)
-    if planned is None:
-        selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
-        planned = context.planned[key] = [
-            _plan_field(object_type, response_name, field_nodes)
-            for response_name, field_nodes in collect_fields(
-                context, object_type, selection_sets
-            ).items()
-        ]
+    key = (object_type.name, id(nodes))
+    entry = context.planned.get(key)
+    if entry is not None and entry[0] is nodes:
+        return entry[1]
+    selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+    planned = [
+        _plan_field(object_type, response_name, field_nodes)
+        for response_name, field_nodes in collect_fields(
+            context, object_type, selection_sets
+        ).items()
+    ]
+    context.planned[key] = (nodes, planned)
     return planned
 
 

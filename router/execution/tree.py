@@ -10,8 +10,7 @@ report errors at the client's path and null an object in place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 ResponsePath = tuple[str | int, ...]
 TypeMatcher = Callable[[str | None, str], bool]
@@ -20,9 +19,12 @@ TypeMatcher = Callable[[str | None, str], bool]
 _FRAGMENT = "... on "
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
-    """An object of the tree, where it sits (``container[key]``) and its client path."""
+class Located(NamedTuple):
+    """An object of the tree, where it sits (``container[key]``) and its client path.
+
+    A named tuple: one is built per object per entity fetch, several times faster
+    than a frozen dataclass.
+    """
 
     obj: dict[str, Any]
     container: dict[str, Any] | list[Any]
