@@ -11,6 +11,7 @@ for.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 from graphql import (
@@ -110,16 +111,74 @@ async def execute_node(node: PlanNode, state: RunState) -> None:
     elif isinstance(node, FlattenNode):
         if not isinstance(node.node, FetchNode):
             raise PlanShapeError(f"Flatten at {node.path} wraps {type(node.node).__name__}")
-        await execute_entity_fetch(node.node, node.path, state)
+        await execute_entity_fetch(node.node, (node.path,), state)
     elif isinstance(node, SequenceNode):
         for child in node.nodes:
             await execute_node(child, state)
     elif isinstance(node, ParallelNode):
-        await asyncio.gather(*(execute_node(child, state) for child in node.nodes))
+        await asyncio.gather(*(_execute_parallel_part(part, state) for part in _parts(node)))
     elif isinstance(node, ConditionNode):
         branch = node.if_clause if state.variables.get(node.condition) else node.else_clause
         if branch is not None:
             await execute_node(branch, state)
+
+
+_Batch = tuple[FetchNode, tuple[tuple[str, ...], ...]]
+
+
+def _parts(node: ParallelNode) -> list[PlanNode | _Batch]:
+    """The children of a Parallel, with identical entity fetches at different paths batched.
+
+    Siblings in a Parallel never depend on each other, so two Flatten fetches that
+    send the same selection to the same subgraph (the same type reached along two
+    paths) can share one ``_entities`` request: fewer subgraph round trips, and the
+    representations are deduplicated across both paths.
+    """
+    batches: dict[FetchNode, list[FlattenNode]] = {}
+    order: list[PlanNode | FetchNode] = []
+    for child in node.nodes:
+        if isinstance(child, FlattenNode) and isinstance(child.node, FetchNode):
+            key = _batch_key(child.node)
+            if key not in batches:
+                batches[key] = []
+                order.append(key)
+            batches[key].append(child)
+        else:
+            order.append(child)
+    if len(order) == len(node.nodes):
+        return list(node.nodes)
+    parts: list[PlanNode | _Batch] = []
+    for part in order:
+        if not isinstance(part, FetchNode):
+            parts.append(part)
+            continue
+        flattens = batches[part]
+        first = flattens[0]
+        if len(flattens) == 1:
+            parts.append(first)
+        else:
+            # The first fetch's own text (with its name) is what the subgraph sees.
+            parts.append((first.node, tuple(f.path for f in flattens)))  # type: ignore[arg-type]
+    return parts
+
+
+def _batch_key(fetch: FetchNode) -> FetchNode:
+    """The fetch without its name: fetches equal under this send the same request."""
+    if fetch.operation_name is None:
+        return fetch
+    return dataclasses.replace(
+        fetch,
+        operation=fetch.operation.replace(f" {fetch.operation_name}", "", 1),
+        operation_name=None,
+    )
+
+
+async def _execute_parallel_part(part: PlanNode | _Batch, state: RunState) -> None:
+    if isinstance(part, tuple):
+        fetch, paths = part
+        await execute_entity_fetch(fetch, paths, state)
+    else:
+        await execute_node(part, state)
 
 
 def _root_type(request: ExecutionRequest, operation: OperationDefinitionNode) -> GraphQLObjectType:

@@ -1,10 +1,11 @@
 """Run one ``FetchNode``: a root fetch writes ``data``, an entity fetch fills tree objects.
 
-An entity fetch gathers every object at the Flatten path, builds their
-representations, deduplicates them (one ``_entities`` request per node, each
-distinct representation sent once), and maps result ``i`` back onto every
-object that produced representation ``i``. Cost: one subgraph round trip and
-a walk of the tree at the path.
+An entity fetch gathers every object at the Flatten path (or paths: the
+executor hands over identical fetches from one Parallel together), builds
+their representations, deduplicates them (one ``_entities`` request per node,
+each distinct representation sent once), and maps result ``i`` back onto
+every object that produced representation ``i``. Cost: one subgraph round
+trip and a walk of the tree at each path.
 """
 
 from __future__ import annotations
@@ -40,11 +41,15 @@ async def execute_root_fetch(fetch: FetchNode, state: RunState) -> None:
         deep_merge(state.data, response.data)
 
 
-async def execute_entity_fetch(fetch: FetchNode, path: tuple[str, ...], state: RunState) -> None:
+async def execute_entity_fetch(
+    fetch: FetchNode, paths: tuple[tuple[str, ...], ...], state: RunState
+) -> None:
+    """One ``_entities`` request for the objects at every path in ``paths`` (usually one)."""
     representations: list[dict[str, Any]] = []
     targets: list[list[Located]] = []
     index_of: dict[bytes, int] = {}
-    for located in objects_at(state.data, path, state.matches):
+    found = [located for path in paths for located in objects_at(state.data, path, state.matches)]
+    for located in found:
         representation = build_representation(
             located.obj, fetch.requires, fetch.input_rewrites, state.schema, state.matches
         )
