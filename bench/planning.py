@@ -4,7 +4,7 @@
 then times ``load_supergraph`` on each and the preparation and planning of a
 fresh operation (never seen before: each run aliases its fields differently)
 on the 20-subgraph graph, and prints the median and worst of ``--runs`` runs.
-The operation walks a chain of entities through every subgraph, with a
+The operation walks a chain of entities through all 20 subgraphs, with a
 ``@requires`` at each hop, so the planner has real choices to make.
 """
 
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.planning", description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--subgraphs", type=int, default=20)
-    parser.add_argument("--hops", type=int, default=8)
+    parser.add_argument("--hops", type=int, default=19)
     args = parser.parse_args(argv)
 
     chain_sdl = composed(chain_subgraphs(args.subgraphs))
