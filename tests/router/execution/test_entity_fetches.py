@@ -243,3 +243,38 @@ async def test_identical_fetches_at_two_paths_of_one_parallel_share_one_request(
     assert len(entity_calls) == 1
     assert entity_calls[0].operation_name == "Q__reviews__1"
     assert [r["upc"] for r in entity_calls[0].variables["representations"]] == ["1", "2", "3"]
+
+
+async def test_branches_of_a_parallel_run_in_step_so_their_same_hops_share_a_request(
+    run, catalog
+) -> None:
+    plan = QueryPlan(
+        ParallelNode(
+            (
+                SequenceNode(
+                    (
+                        FetchNode("products", "{topProducts(first:1){__typename upc}}"),
+                        reviews_at(("topProducts", "@")),
+                    )
+                ),
+                SequenceNode(
+                    (
+                        FetchNode("products", '{products(upcs:["2"]){__typename upc}}'),
+                        reviews_at(("products", "@")),
+                    )
+                ),
+            )
+        )
+    )
+    response = await run(
+        '{ topProducts(first: 1) { reviews { body } } products(upcs: ["2"]) { reviews { body } } }',
+        plan,
+        catalog,
+    )
+    assert response["data"] == {
+        "topProducts": [{"reviews": [{"body": "Love it!"}, {"body": "Too expensive."}]}],
+        "products": [{"reviews": [{"body": "Could be softer."}]}],
+    }
+    assert [name for name, _ in catalog.sent] == ["products", "products", "reviews"]
+    reviews_call = catalog.sent[2][1]
+    assert [r["upc"] for r in reviews_call.variables["representations"]] == ["1", "2"]
