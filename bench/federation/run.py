@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds first")
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all gateways")
-    parser.add_argument("--output", type=Path, default=Path("bench-federation.json"))
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument(
         "--write-expected", action="store_true", help="store the first answer as expected.json"
     )
