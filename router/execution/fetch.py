@@ -10,6 +10,7 @@ trip and a walk of the tree at each path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ from router.transport.types import SubgraphRequest, SubgraphResponse
 
 
 async def execute_root_fetch(fetch: FetchNode, state: RunState) -> None:
-    response = await _send(fetch, state, {}, None)
+    response = await _send(fetch, state, {}, _no_path)
     if response is None:
         return
     for error in response.errors:
@@ -65,14 +66,20 @@ async def execute_entity_fetch(
     if not representations:
         return
 
-    where = _common_prefix([loc.path for group in targets for loc in group])
+    def where() -> ResponsePath | None:
+        # Only errors need it: a walk over every object's path, skipped when all goes well.
+        return _common_prefix([loc.path for group in targets for loc in group])
+
     response = await _send(fetch, state, {"representations": representations}, where)
     if response is None:
         return
-    object_paths = [[loc.path for loc in group] for group in targets]
-    for error in response.errors:
-        for error_path in entity_error_paths(error, object_paths):
-            state.errors.append(client_error(error, fetch.service_name, error_path, state.policy))
+    if response.errors:
+        object_paths = [[loc.path for loc in group] for group in targets]
+        for error in response.errors:
+            for error_path in entity_error_paths(error, object_paths):
+                state.errors.append(
+                    client_error(error, fetch.service_name, error_path, state.policy)
+                )
 
     entities = (response.data or {}).get("_entities")
     if not isinstance(entities, list) or len(entities) != len(representations):
@@ -81,7 +88,7 @@ async def execute_entity_fetch(
                 fetch_failed_error(
                     fetch.service_name,
                     f"expected {len(representations)} entities in the response",
-                    where,
+                    where(),
                     state.policy,
                 )
             )
@@ -110,7 +117,7 @@ async def _send(
     fetch: FetchNode,
     state: RunState,
     extra_variables: dict[str, Any],
-    where: ResponsePath | None,
+    where: Callable[[], ResponsePath | None],
 ) -> SubgraphResponse | None:
     variables = {
         name: state.variables[name] for name in fetch.variable_usages if name in state.variables
@@ -125,10 +132,16 @@ async def _send(
     try:
         response = await state.transport.fetch(fetch.service_name, request)
     except TransportError as exc:
-        state.errors.append(fetch_failed_error(fetch.service_name, exc.reason, where, state.policy))
+        state.errors.append(
+            fetch_failed_error(fetch.service_name, exc.reason, where(), state.policy)
+        )
         return None
     state.subgraph_headers.append(response.headers)
     return response
+
+
+def _no_path() -> None:
+    return None
 
 
 def _common_prefix(paths: list[ResponsePath]) -> ResponsePath | None:
