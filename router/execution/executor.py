@@ -177,12 +177,13 @@ def _parts(nodes: tuple[PlanNode, ...]) -> list[PlanNode | _Batch]:
             parts.append(part)
             continue
         flattens = batches[part]
-        first = flattens[0]
         if len(flattens) == 1:
-            parts.append(first)
-        else:
-            # The first fetch's own text (with its name) is what the subgraph sees.
-            parts.append((first.node, tuple(f.path for f in flattens)))  # type: ignore[arg-type]
+            parts.append(flattens[0])
+            continue
+        # The first fetch's own text (with its name) is what the subgraph sees.
+        first = flattens[0].node
+        assert isinstance(first, FetchNode)
+        parts.append((first, tuple(f.path for f in flattens)))
     return parts
 
 
