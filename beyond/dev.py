@@ -1,11 +1,14 @@
 """``beyond dev``: the whole graph in one process on embedded defaults.
 
-Every service runs on its own port inside one event loop, and the router on
-the graph's port in front of them, serving the supergraph composed from the
-code at start-up (written to ``<data>/supergraph.graphql``). Databases are SQLite
-files under the data folder unless ``BEYOND_<SERVICE>_DATABASE_URL`` is set;
-Redis is the in-process store unless ``BEYOND_REDIS_URL`` is set; the JWT
-secret and data key are generated once into ``<data>/secrets.json``.
+Every service runs on its own port inside one event loop, with its gRPC
+server (on its dev gRPC port) and its event relays and consumers beside it,
+and the router on the graph's port in front of them, serving the supergraph
+composed from the code at start-up (written to ``<data>/supergraph.graphql``).
+Databases are SQLite files under the data folder unless
+``BEYOND_<SERVICE>_DATABASE_URL`` is set; Redis is the in-process store
+unless ``BEYOND_REDIS_URL`` is set; the JWT secret and data key are generated
+once into ``<data>/secrets.json``; services that call another's gRPC server
+are pointed at its dev port unless ``BEYOND_<SERVICE>_GRPC_TARGET`` is set.
 """
 
 from __future__ import annotations
@@ -15,65 +18,23 @@ import base64
 import json
 import os
 import secrets
-import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 
+from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
 from beyond.services import SERVICES, ServiceSpec, export_sdls
 from composition import SubgraphSDL, compose
 from router.config import RouterConfig
 from router.http import create_router_app
+from shared.grpc import GrpcServer
+from shared.lifecycle import Worker
 from shared.migrations import upgrade
 from shared.settings import CommonSettings, load_settings
 
 DEFAULT_GRAPH_PORT = 4000
-
-
-class _Server(uvicorn.Server):
-    """A uvicorn server that leaves signal handling to the dev runner, which owns several."""
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-def dev_secrets(data_dir: Path) -> dict[str, str]:
-    path = data_dir / "secrets.json"
-    if path.exists():
-        stored: dict[str, str] = json.loads(path.read_text())
-        return stored
-    generated = {
-        "jwt_secret": secrets.token_urlsafe(48),
-        "data_key": base64.b64encode(os.urandom(32)).decode(),
-    }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(generated, indent=2))
-    return generated
-
-
-def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> CommonSettings:
-    defaults: dict[str, Any] = {
-        spec.database_setting: f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
-        "jwt_secret": stored["jwt_secret"],
-        "data_key": stored["data_key"],
-    }
-    variables = {
-        spec.database_setting: spec.database_variable,
-        "jwt_secret": "BEYOND_JWT_SECRET",
-        "data_key": "BEYOND_DATA_KEY",
-    }
-    overrides = {key: value for key, value in defaults.items() if variables[key] not in os.environ}
-    return load_settings(spec.settings_cls, **overrides)
-
-
-def _server(app: Any, host: str, port: int) -> uvicorn.Server:
-    return _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", ws="auto"))
 
 
 class CompositionFailed(Exception):
@@ -102,43 +63,77 @@ def compose_dev_supergraph(host: str, graph_port: int) -> str:
     return result.supergraph_sdl
 
 
+def dev_secrets(data_dir: Path) -> dict[str, str]:
+    path = data_dir / "secrets.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text())
+        return stored
+    generated = {
+        "jwt_secret": secrets.token_urlsafe(48),
+        "data_key": base64.b64encode(os.urandom(32)).decode(),
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(generated, indent=2))
+    return generated
+
+
+def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> CommonSettings:
+    defaults: dict[str, Any] = {
+        spec.database_setting: f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
+        "jwt_secret": stored["jwt_secret"],
+        "data_key": stored["data_key"],
+    }
+    for other in SERVICES.values():
+        if (
+            other.grpc_port is not None
+            and other.grpc_target_setting in spec.settings_cls.model_fields
+        ):
+            defaults[other.grpc_target_setting] = f"127.0.0.1:{other.grpc_port}"
+    overrides = {
+        key: value for key, value in defaults.items() if f"BEYOND_{key.upper()}" not in os.environ
+    }
+    return load_settings(spec.settings_cls, **overrides)
+
+
 async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = print
 ) -> None:
     stored = dev_secrets(data_dir)
     apps: dict[str, FastAPI] = {}
+    grpc_servers: list[GrpcServer] = []
+    workers: list[Worker] = []
     for spec in SERVICES.values():
         settings = dev_settings(spec, data_dir, stored)
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
-        apps[spec.name] = spec.create_app(settings)
+        app = apps[spec.name] = spec.create_app(settings)
         if seed and spec.seed:
-            created = await spec.seed(apps[spec.name])
+            created = await spec.seed(app)
             say(f"{spec.name}: seeded {created} demo record(s)")
+        server = grpc_server(spec, settings, app, host=host, port=None)
+        if server is not None:
+            grpc_servers.append(server)
+        workers += event_workers(spec, settings, app)
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
     router = create_router_app(RouterConfig(supergraph=supergraph))
     servers = [
-        *(_server(apps[name], host, service_port(SERVICES[name], port)) for name in apps),
-        _server(router, host, port),
+        *(
+            http_server(app, host=host, port=service_port(SERVICES[name], port), log_level="warning")
+            for name, app in apps.items()
+        ),
+        http_server(router, host=host, port=port, log_level="warning"),
     ]
     for name in apps:
         say(f"{name}: http://{host}:{service_port(SERVICES[name], port)}/graphql")
+    for server in grpc_servers:
+        say(server.name)
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
-
-    loop = asyncio.get_running_loop()
-
-    def stop() -> None:
-        for server in servers:
-            server.should_exit = True
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop)
-    try:
-        await asyncio.gather(*(server.serve() for server in servers))
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+    # gRPC servers start first and stop last: consumers may call them.
+    await run_until_stopped(
+        apps=[*apps.values(), router], workers=[*grpc_servers, *workers], servers=servers
+    )
     if not all(server.started for server in servers):
         ports = ", ".join(str(server.config.port) for server in servers)
         raise OSError(f"could not listen on {host} ports {ports}: is another process using one?")

@@ -15,7 +15,8 @@ from itertools import product
 from composition.model import directive, literal
 from composition.subgraph import Element, Subgraph, applied, argument
 
-# directive name -> (argument holding the alternatives, its scalar), in no particular order
+# directive name -> (argument holding the alternatives, its scalar), in the order Apollo
+# applies them to fields
 ACCESS_DIRECTIVES: dict[str, tuple[str, str] | None] = {
     "authenticated": None,
     "requiresScopes": ("scopes", "requiresScopes__Scope"),
@@ -24,56 +25,30 @@ ACCESS_DIRECTIVES: dict[str, tuple[str, str] | None] = {
 LOCATIONS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
 
 
-def access_control(elements: Sequence[Element | None]) -> list[str]:
-    """The merged access-control applications of one element, in order of appearance."""
-    names: list[str] = []
-    for element in elements:
-        if element is None:
-            continue
-        for name in ACCESS_DIRECTIVES:
-            if applied(element, name) and name not in names:
-                names.append(name)
-    names.sort(key=lambda n: _first_position(elements, n))
-    merged: list[str] = []
-    for name in names:
-        spec = ACCESS_DIRECTIVES[name]
-        if spec is None:
-            merged.append(directive(name))
-            continue
-        alternatives = [
-            [[str(v) for v in clause] for clause in argument(node, spec[0]) or []]
-            for element in elements
-            if element is not None
-            for node in applied(element, name)
-        ]
-        combined = (
-            alternatives[0]
-            if len(alternatives) == 1
-            else list(
-                dict.fromkeys(
-                    tuple(sorted(set().union(*choice))) for choice in product(*alternatives)
-                )
-            )
+def access_directive(elements: Sequence[Element | None], name: str) -> str:
+    """One access-control directive of an element, merged over its sources."""
+    spec = ACCESS_DIRECTIVES[name]
+    if spec is None:
+        return directive(name)
+    alternatives = [
+        [[str(v) for v in clause] for clause in argument(node, spec[0]) or []]
+        for element in elements
+        if element is not None
+        for node in applied(element, name)
+    ]
+    combined = (
+        alternatives[0]
+        if len(alternatives) == 1
+        else list(
+            dict.fromkeys(tuple(sorted(set().union(*choice))) for choice in product(*alternatives))
         )
-        rendered = (
-            "["
-            + ", ".join("[" + ", ".join(literal(v) for v in clause) + "]" for clause in combined)
-            + "]"
-        )
-        merged.append(directive(name, (spec[0], rendered)))
-    return merged
-
-
-def _first_position(elements: Sequence[Element | None], name: str) -> tuple[int, int]:
-    for index, element in enumerate(elements):
-        if element is None:
-            continue
-        nodes = [element.ast_node, *(getattr(element, "extension_ast_nodes", None) or ())]
-        for node in nodes:
-            for position, applied_directive in enumerate(getattr(node, "directives", None) or ()):
-                if applied_directive.name.value == name:
-                    return index, position
-    return len(elements), 0
+    )
+    rendered = (
+        "["
+        + ", ".join("[" + ", ".join(literal(v) for v in clause) + "]" for clause in combined)
+        + "]"
+    )
+    return directive(name, (spec[0], rendered))
 
 
 def used_specs(

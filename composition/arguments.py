@@ -10,7 +10,7 @@ from graphql import GraphQLArgument, GraphQLInputField, is_non_null_type
 
 from composition.errors import CompositionError, quoted_list
 from composition.model import MergedArgument, print_value
-from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.sources import Source, is_inaccessible, merge_description, merged_directives
 from composition.typerefs import merge_type_references
 
 
@@ -19,7 +19,7 @@ class InputValueKind:
     """How messages name one kind of input value (an argument or an input field)."""
 
     label: str  # "Argument" or "Input object field"
-    short: str  # "argument" or "input field"
+    short: str  # "Argument" or "Input field"
     type_label: str  # "argument" or "field"
     missing_code: str
     type_code: str
@@ -28,7 +28,7 @@ class InputValueKind:
 
 ARGUMENT = InputValueKind(
     "Argument",
-    "argument",
+    "Argument",
     "argument",
     "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
     "FIELD_ARGUMENT_TYPE_MISMATCH",
@@ -36,7 +36,7 @@ ARGUMENT = InputValueKind(
 )
 INPUT_FIELD = InputValueKind(
     "Input object field",
-    "input field",
+    "Input field",
     "field",
     "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
     "FIELD_TYPE_MISMATCH",
@@ -45,28 +45,38 @@ INPUT_FIELD = InputValueKind(
 InputValue = GraphQLArgument | GraphQLInputField
 
 
-def merge_input_value(
+def drop_missing(
     kind: InputValueKind,
     coordinate: str,
     present: Sequence[tuple[Source, InputValue]],
     missing: Sequence[str],
     errors: list[CompositionError],
-) -> tuple[str, str | None] | None:
-    """The merged type and default of an argument or input field, or None when it is not
-    in every subgraph (an intersection: it is dropped, unless some subgraph requires it)."""
-    if missing:
-        required = [s.subgraph.name for s, value in present if is_required(value)]
-        if required:
-            errors.append(
-                CompositionError(
-                    kind.missing_code,
-                    f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
-                    f"appear in all subgraphs: it is required in subgraph "
-                    f"{quoted_list(required)} but does not appear in subgraph "
-                    f"{quoted_list(missing)}",
-                )
+) -> bool:
+    """Whether an input value absent from some subgraphs is dropped (the intersection);
+    an error when some subgraph requires it."""
+    if not missing:
+        return False
+    required = [s.subgraph.name for s, value in present if is_required(value)]
+    if required:
+        errors.append(
+            CompositionError(
+                kind.missing_code,
+                f'{kind.label} "{coordinate}" is required in some subgraphs but does not '
+                f"appear in all subgraphs: it is required in subgraph "
+                f"{quoted_list(required)} but does not appear in subgraph "
+                f"{quoted_list(missing)}",
             )
-        return None
+        )
+    return True
+
+
+def merge_input_value(
+    kind: InputValueKind,
+    coordinate: str,
+    present: Sequence[tuple[Source, InputValue]],
+    errors: list[CompositionError],
+) -> tuple[str, str | None]:
+    """The merged (most restrictive) type and the default of an argument or input field."""
     merged_type = merge_type_references([v.type for _, v in present], set(), output=False)
     if merged_type is None:
         errors.append(
@@ -94,11 +104,12 @@ def merge_arguments(
     for name in names:
         present = [(s, args[name]) for s, args in arguments if name in args]
         missing = [s.subgraph.name for s, args in arguments if name not in args]
-        value = merge_input_value(ARGUMENT, f"{coordinate}({name}:)", present, missing, errors)
-        if value is None:
+        argument_coordinate = f"{coordinate}({name}:)"
+        if drop_missing(ARGUMENT, argument_coordinate, present, missing, errors):
             continue
+        value = merge_input_value(ARGUMENT, argument_coordinate, present, errors)
         elements = [a for _, a in present]
-        inaccessible, tags = tags_and_flags(elements)
+        inaccessible = is_inaccessible(elements)
         merged.append(
             MergedArgument(
                 name,
@@ -106,7 +117,7 @@ def merge_arguments(
                 merge_description(elements),
                 value[1],
                 inaccessible,
-                tags + deprecation(elements),
+                merged_directives(elements),
             )
         )
     return merged
@@ -126,31 +137,40 @@ def merge_default(
     present: Sequence[tuple[Source, GraphQLArgument | GraphQLInputField]],
     errors: list[CompositionError],
 ) -> str | None:
+    """The shared default value. Two different defaults are an error; a default some
+    subgraphs leave out is dropped (clients could not rely on it)."""
     defaults = [
-        (s.subgraph.name, print_value(e.ast_node.default_value))
-        for s, e in present
+        print_value(e.ast_node.default_value)
         if e.ast_node is not None and e.ast_node.default_value is not None
+        else None
+        for _, e in present
     ]
-    values = list(dict.fromkeys(v for _, v in defaults))
-    if len(values) > 1 or (values and len(defaults) < len(present)):
-        undefined = [s.subgraph.name for s, _ in present if s.subgraph.name not in dict(defaults)]
-        detail = "; ".join(f'has default value {v} in subgraph "{n}"' for n, v in defaults)
-        if undefined:
-            detail += f"; has no default value in subgraph {quoted_list(undefined)}"
+    given = list(dict.fromkeys(d for d in defaults if d is not None))
+    if len(given) > 1:
+        detail = " and ".join(
+            f'{"no default value" if d is None else f"default value {d}"} in subgraph "{s.subgraph.name}"'
+            for (s, _), d in zip(present, defaults, strict=True)
+        )
         errors.append(
             CompositionError(
-                code, f"Type of {what} has incompatible default values across subgraphs: {detail}"
+                code, f"{what} has incompatible default values across subgraphs: it has {detail}"
             )
         )
-    return values[0] if values else None
+        return next(d for d in defaults if d is not None)
+    if None in defaults:
+        return None
+    return given[0] if given else None
 
 
-def types_by_subgraph(pairs: Sequence[tuple[str, str]]) -> str:
-    by_type: dict[str, list[str]] = {}
+def types_by_subgraph(pairs: Sequence[tuple[str, str]], first: str | None = None) -> str:
+    """``has type "A" in subgraph "x" but type "B" in subgraph "y" and ...``, the type
+    ``first`` (the supergraph's) leading."""
+    by_type: dict[str, list[str]] = {first: []} if first is not None else {}
     for subgraph, type_name in pairs:
         by_type.setdefault(type_name, []).append(subgraph)
     parts = [
         f'type "{t}" in subgraph{"s" if len(n) > 1 else ""} {quoted_list(n)}'
         for t, n in by_type.items()
+        if n
     ]
-    return "has " + " but ".join(parts)
+    return "has " + parts[0] + (" but " + " and ".join(parts[1:]) if parts[1:] else "")

@@ -39,13 +39,14 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
             errors.append(result)
         else:
             loaded.append(result)
-    if errors:
-        return CompositionResult(None, tuple(errors))
     facts: list[SubgraphFacts] = []
     for subgraph in loaded:
         subgraph_facts, subgraph_errors = analyse(subgraph)
         facts.append(subgraph_facts)
         errors.extend(subgraph_errors)
+    if len(loaded) < len(subgraphs):
+        # A subgraph that did not load would make the merge report errors that are not.
+        return CompositionResult(None, tuple(errors))
     # Merging goes on past the subgraphs' own errors, so that one run reports both; the
     # checks of the merged graph need a sound merge and run only when all is well so far.
     upgrade_fed1(loaded, facts)

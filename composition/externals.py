@@ -36,7 +36,9 @@ def check_externals(
                 "EXTERNAL_TYPE_MISMATCH",
                 f'Type of field "{coordinate}" is incompatible across subgraphs (where marked '
                 "@external): it "
-                + types_by_subgraph([(name, str(field.type)) for name, field in everyone]),
+                + types_by_subgraph(
+                    [(name, str(field.type)) for name, field in everyone], str(field_type)
+                ),
             )
         )
     for argument in arguments:

@@ -1,7 +1,7 @@
 """What one subgraph says about its entities: keys, externals, what its field sets use.
 
-Also the rules that a single subgraph must satisfy on its own (``@key``, ``@requires``,
-``@provides`` and ``@external`` usage); their errors carry Apollo's codes.
+Collecting them checks the field sets of ``@key``, ``@requires`` and ``@provides`` (with
+Apollo's codes); the other rules a subgraph must satisfy alone are in ``subgraph_rules``.
 """
 
 from __future__ import annotations
@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphql import (
-    GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLUnionType,
     get_named_type,
-    print_ast,
 )
 
 from composition.errors import CompositionError
 from composition.fieldsets import ResolvedFieldSet, resolve_field_set
-from composition.subgraph import Element, Subgraph, applied, argument, has
+from composition.subgraph import Subgraph, applied, argument, composite_fields, has
+from composition.subgraph_rules import subgraph_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,28 +54,28 @@ class SubgraphFacts:
         )
 
 
-def _composite_fields(named: GraphQLNamedType) -> dict[str, GraphQLField]:
-    if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
-        return dict(named.fields)
-    return {}
-
-
 def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
     """Collect the subgraph's facts and check its field sets and ``@external`` uses."""
     facts = SubgraphFacts(extension_types=set(subgraph.extension_types))
     errors: list[CompositionError] = []
     name = subgraph.name
     for named in subgraph.types():
-        fields = _composite_fields(named)
+        fields = composite_fields(named)
         type_external = has(named, "external")
-        type_shareable = has(named, "shareable")
+        # A type's @shareable covers the fields of the definition or extension it is on.
+        type_shareable = {
+            f.name.value
+            for node in (named.ast_node, *(named.extension_ast_nodes or ()))
+            if node is not None and any(d.name.value == "shareable" for d in node.directives or ())
+            for f in getattr(node, "fields", None) or ()
+        }
         if has(named, "interfaceObject"):
             facts.interface_objects.add(named.name)
         for field_name, definition in fields.items():
             coordinate = f"{named.name}.{field_name}"
             if type_external or has(definition, "external"):
                 facts.external.add(coordinate)
-            if type_shareable or has(definition, "shareable"):
+            if field_name in type_shareable or has(definition, "shareable"):
                 facts.shareable.add(coordinate)
         for directive in applied(named, "key"):
             fields_text = str(argument(directive, "fields") or "")
@@ -85,16 +84,13 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
             facts.keys.setdefault(named.name, []).append(Key(fields_text, resolvable, selection))
             errors.extend(_key_errors(name, named, fields_text, selection))
             facts.key_fields.update(s.coordinate for s in selection.selected)
-    if not subgraph.is_fed1:  # Federation 1 interface keys are dropped, not checked
-        errors.extend(_interface_keys_on_implementations(subgraph, facts))
-    errors.extend(_unsupported(subgraph))
     # @external on a key field of a type extension only repeats the key ("fake" external).
     for type_name in facts.extension_types:
         for key in facts.keys.get(type_name, []):
             facts.external -= {s.coordinate for s in key.selection.selected}
     facts.shareable |= facts.key_fields
     for named in subgraph.types():
-        for field_name, definition in _composite_fields(named).items():
+        for field_name, definition in composite_fields(named).items():
             coordinate = f"{named.name}.{field_name}"
             for directive in applied(definition, "requires"):
                 text = str(argument(directive, "fields") or "")
@@ -126,8 +122,7 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
                     )
     # A provided external field is resolved by this subgraph too, and shared by definition.
     facts.shareable |= facts.provided & facts.external
-    errors.extend(_unused_externals(subgraph, facts))
-    errors.extend(_merged_directives_on_externals(subgraph, facts))
+    errors.extend(subgraph_rules(subgraph, facts))
     return facts, errors
 
 
@@ -202,55 +197,6 @@ def _selection_errors(
     return errors
 
 
-UNSUPPORTED_DIRECTIVES = ("cost", "listSize", "context", "fromContext", "composeDirective")
-
-
-def _unsupported(subgraph: Subgraph) -> list[CompositionError]:
-    """Federation directives this composer does not compose yet: refused, never dropped."""
-    used: list[str] = []
-    for node in subgraph.schema.ast_node, *subgraph.schema.extension_ast_nodes:
-        for applied_directive in getattr(node, "directives", None) or ():
-            if applied_directive.name.value in UNSUPPORTED_DIRECTIVES:
-                used.append(applied_directive.name.value)
-    for named in subgraph.types():
-        elements: list[Element] = [named]
-        for member in getattr(named, "fields", {}).values():
-            elements.append(member)
-            elements.extend(getattr(member, "args", {}).values())
-        used.extend(n for e in elements for n in UNSUPPORTED_DIRECTIVES if has(e, n))
-    return [
-        CompositionError(
-            "UNSUPPORTED_FEATURE",
-            f"[{subgraph.name}] @{name} is not composed by this composer yet: remove it or "
-            "compose with Apollo's composition",
-        )
-        for name in dict.fromkeys(used)
-    ]
-
-
-def _interface_keys_on_implementations(
-    subgraph: Subgraph, facts: SubgraphFacts
-) -> list[CompositionError]:
-    """Each key of an entity interface is also a key of its implementations there."""
-    errors = []
-    for named in subgraph.types():
-        if not isinstance(named, GraphQLInterfaceType):
-            continue
-        for key in facts.keys.get(named.name, []):
-            wanted = " ".join(key.fields.split())
-            for implementation in subgraph.schema.get_possible_types(named):
-                have = {" ".join(k.fields.split()) for k in facts.keys.get(implementation.name, [])}
-                if wanted not in have:
-                    errors.append(
-                        CompositionError(
-                            "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
-                            f'[{subgraph.name}] Key @key(fields: "{key.fields}") on interface type '
-                            f'"{named.name}" is missing on implementation type "{implementation.name}".',
-                        )
-                    )
-    return errors
-
-
 def _explain(problem: str) -> str:
     if not problem.startswith("Cannot query field"):
         return problem
@@ -258,49 +204,3 @@ def _explain(problem: str) -> str:
         f"{problem} (the field should either be added to this subgraph or, if it should not be "
         "resolved by this subgraph, you need to add it to this subgraph with @external)."
     )
-
-
-def _unused_externals(subgraph: Subgraph, facts: SubgraphFacts) -> list[CompositionError]:
-    errors = []
-    for coordinate in sorted(facts.external):
-        type_name, field_name = coordinate.split(".")
-        parent = subgraph.schema.type_map[type_name]
-        if facts.used(coordinate) or _implements_interface_field(parent, field_name):
-            continue
-        if subgraph.is_fed1:
-            continue
-        errors.append(
-            CompositionError(
-                "EXTERNAL_UNUSED",
-                f'[{subgraph.name}] Field "{coordinate}" is marked @external but is not used in any '
-                "federation directive (@key, @provides, @requires) or to satisfy an interface; "
-                "the field declaration has no use and should be removed (or the field should not be "
-                "@external).",
-            )
-        )
-    return errors
-
-
-def _merged_directives_on_externals(
-    subgraph: Subgraph, facts: SubgraphFacts
-) -> list[CompositionError]:
-    errors = []
-    for coordinate in sorted(facts.external):
-        type_name, field_name = coordinate.split(".")
-        parent = subgraph.schema.type_map[type_name]
-        definition = _composite_fields(parent)[field_name]
-        for name in ("tag", "inaccessible"):
-            for node in applied(definition, name):
-                errors.append(
-                    CompositionError(
-                        "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
-                        f"[{subgraph.name}] Cannot apply merged directive {print_ast(node)} to external "
-                        f'field "{coordinate}"',
-                    )
-                )
-    return errors
-
-
-def _implements_interface_field(parent: GraphQLNamedType, field_name: str) -> bool:
-    interfaces = getattr(parent, "interfaces", ())
-    return any(field_name in interface.fields for interface in interfaces)

@@ -9,19 +9,18 @@ with the same type) does not hold: when a subgraph lacks it, marks it ``@externa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from graphql import (
-    GraphQLField,
     GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    print_ast,
 )
 
-from composition.access import access_control
 from composition.arguments import (
     INPUT_FIELD,
+    drop_missing,
     merge_arguments,
     merge_input_value,
     types_by_subgraph,
@@ -29,33 +28,27 @@ from composition.arguments import (
 from composition.errors import CompositionError, quoted_list
 from composition.externals import check_externals
 from composition.model import MergedField, MergedType, directive, literal
-from composition.sources import Source, deprecation, merge_description, tags_and_flags
+from composition.overrides import FieldSource, apply_overrides
+from composition.sources import Source, is_inaccessible, merge_description, merged_directives
 from composition.subgraph import applied, argument
 from composition.typerefs import merge_type_references
-
-
-@dataclass
-class FieldSource:
-    """One subgraph's definition of the field, and how ``@override`` treats it."""
-
-    source: Source
-    field: GraphQLField
-    override_from: str | None = None
-    label: str | None = None
-    overridden: bool = False  # taken over by another subgraph: it no longer resolves it
-    used_overridden: bool = False  # overridden, but still read by its own keys/requires
 
 
 def merge_fields(
     merged: MergedType,
     sources: Sequence[Source],
     relations: set[tuple[str, str]],
+    access_order: Sequence[str],
     errors: list[CompositionError],
 ) -> None:
     names: list[str] = []
     for source in sources:
         assert isinstance(source.type, GraphQLObjectType | GraphQLInterfaceType)
-        names.extend(n for n in source.type.fields if n not in names)
+        names.extend(
+            n
+            for n in source.type.fields
+            if n not in names and f"{merged.name}.{n}" not in source.facts.removed
+        )
     for name in names:
         field_sources = [
             FieldSource(s, s.type.fields[name])  # type: ignore[attr-defined]
@@ -66,64 +59,12 @@ def merge_fields(
         if not field_sources:
             continue
         coordinate = f"{merged.name}.{name}"
-        _apply_overrides(coordinate, field_sources, errors)
-        merged_field = _merge_field(merged, name, sources, field_sources, relations, errors)
+        apply_overrides(coordinate, field_sources, errors)
+        merged_field = _merge_field(
+            merged, name, sources, field_sources, relations, access_order, errors
+        )
         if merged_field is not None:
             merged.fields[name] = merged_field
-
-
-def _apply_overrides(
-    coordinate: str, field_sources: list[FieldSource], errors: list[CompositionError]
-) -> None:
-    by_subgraph = {fs.source.subgraph.name: fs for fs in field_sources}
-    for fs in field_sources:
-        overrides = applied(fs.field, "override")
-        if not overrides:
-            continue
-        fs.override_from = str(argument(overrides[0], "from"))
-        label = argument(overrides[0], "label")
-        fs.label = str(label) if label is not None else None
-    for fs in field_sources:
-        name = fs.source.subgraph.name
-        if fs.override_from is None:
-            continue
-        if fs.override_from == name:
-            errors.append(
-                CompositionError(
-                    "OVERRIDE_FROM_SELF_ERROR",
-                    f'Source and destination subgraphs "{name}" are the same for overridden field '
-                    f'"{coordinate}"',
-                )
-            )
-            continue
-        if coordinate in fs.source.facts.external:
-            errors.append(
-                CompositionError(
-                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    f'@override cannot be used on field "{coordinate}" on subgraph "{name}" since '
-                    f'"{coordinate}" on "{name}" is marked with directive "@external"',
-                )
-            )
-            continue
-        target = by_subgraph.get(fs.override_from)
-        if target is None:
-            continue
-        if target.override_from is not None:
-            errors.append(
-                CompositionError(
-                    "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                    f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
-                    f'@override in subgraph "{target.source.subgraph.name}". Only one @override '
-                    "directive is allowed per field.",
-                )
-            )
-            continue
-        if coordinate in target.source.facts.external:
-            continue
-        target.overridden = True
-        target.used_overridden = target.source.facts.used(coordinate)
-        if fs.label is not None:
-            target.label = fs.label
 
 
 def _merge_field(
@@ -132,12 +73,24 @@ def _merge_field(
     sources: Sequence[Source],
     field_sources: list[FieldSource],
     relations: set[tuple[str, str]],
+    access_order: Sequence[str],
     errors: list[CompositionError],
 ) -> MergedField | None:
     coordinate = f"{merged.name}.{name}"
     # The type merges over the subgraphs that resolve the field; externals are checked apart.
     externals = [fs for fs in field_sources if coordinate in fs.source.facts.external]
-    typed = [fs for fs in field_sources if fs not in externals] or field_sources
+    if len(externals) == len(field_sources):
+        names = [fs.source.subgraph.name for fs in field_sources]
+        errors.append(
+            CompositionError(
+                "EXTERNAL_MISSING_ON_BASE",
+                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is '
+                f"listed (subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
+            )
+        )
+        return None
+    errors.extend(merged_directives_on_externals(coordinate, externals))
+    typed = [fs for fs in field_sources if fs not in externals]
     field_type = merge_type_references([fs.field.type for fs in typed], relations, output=True)
     if field_type is None:
         errors.append(
@@ -149,42 +102,25 @@ def _merge_field(
                 ),
             )
         )
-        return None
+        field_type = typed[0].field.type  # keep merging: report the rest too
     all_equal = len({str(fs.field.type) for fs in typed}) == 1
-    facts_external = [coordinate in fs.source.facts.external for fs in field_sources]
-    if all(facts_external) and merged.kind == "object":
-        names = [fs.source.subgraph.name for fs in field_sources]
-        errors.append(
-            CompositionError(
-                "EXTERNAL_MISSING_ON_BASE",
-                f'Field "{coordinate}" is marked @external on all the subgraphs in which it is listed '
-                f"(subgraph{'s' if len(names) > 1 else ''} {quoted_list(names)}).",
-            )
-        )
     if merged.kind == "object":
         _check_sharing(coordinate, field_sources, errors)
-    resolving = [fs for fs in field_sources if not (fs.overridden and not fs.label)]
+    # Arguments intersect over the subgraphs that define the field (overridden ones too).
     arguments = merge_arguments(
-        coordinate,
-        [
-            (fs.source, dict(fs.field.args))
-            for fs in resolving
-            if coordinate not in fs.source.facts.external
-        ]
-        or [(fs.source, dict(fs.field.args)) for fs in resolving[:1]],
-        errors,
+        coordinate, [(fs.source, dict(fs.field.args)) for fs in typed], errors
     )
     elements = [fs.field for fs in field_sources]
-    inaccessible, tags = tags_and_flags(elements)
+    inaccessible = is_inaccessible(elements)
     result = MergedField(
         name,
         str(field_type),
         merge_description(elements),
         arguments,
         inaccessible=inaccessible,
-        directives=tags + access_control(elements) + deprecation(elements),
+        directives=merged_directives(elements, access_order=access_order),
     )
-    if externals and len(typed) < len(field_sources):
+    if externals:
         errors.extend(
             check_externals(
                 coordinate,
@@ -203,6 +139,23 @@ def _merge_field(
             if not fs.overridden or fs.label or fs.used_overridden
         ]
     return result
+
+
+def merged_directives_on_externals(
+    coordinate: str, externals: Sequence[FieldSource]
+) -> list[CompositionError]:
+    """@tag and @inaccessible are merged into the supergraph: an external field, which this
+    subgraph does not resolve, cannot carry them."""
+    return [
+        CompositionError(
+            "MERGED_DIRECTIVE_APPLICATION_ON_EXTERNAL",
+            f"[{fs.source.subgraph.name}] Cannot apply merged directive {print_ast(node)} to "
+            f'external field "{coordinate}"',
+        )
+        for fs in externals
+        for name in ("tag", "inaccessible")
+        for node in applied(fs.field, name)
+    ]
 
 
 def _needs_join_field(
@@ -301,23 +254,29 @@ def merge_input_fields(
             if name in s.type.fields  # type: ignore[attr-defined]
         ]
         missing = [s.subgraph.name for s in sources if name not in s.type.fields]  # type: ignore[attr-defined]
-        value = merge_input_value(INPUT_FIELD, coordinate, present, missing, errors)
-        if value is None:
-            continue
-        field_type, default = value
+        # Merged before the intersection drops it (Apollo reports its conflicts all the same);
+        # an @inaccessible field stays even where some subgraphs lack it.
+        field_type, default = merge_input_value(INPUT_FIELD, coordinate, present, errors)
         elements = [f for _, f in present]
-        inaccessible, tags = tags_and_flags(elements)
+        inaccessible = is_inaccessible(elements)
+        if not inaccessible and drop_missing(INPUT_FIELD, coordinate, present, missing, errors):
+            continue
         result = MergedField(
             name,
             field_type,
             merge_description(elements),
             default=default,
             inaccessible=inaccessible,
-            directives=tags + deprecation(elements),
+            directives=merged_directives(elements),
         )
-        if len({str(f.type) for _, f in present}) > 1:
+        all_equal = len({str(f.type) for _, f in present}) == 1
+        if not all_equal or missing:
             result.join = [
-                directive("join__field", ("graph", s.graph), ("type", literal(str(f.type))))
+                directive(
+                    "join__field",
+                    ("graph", s.graph),
+                    *([] if all_equal else [("type", literal(str(f.type)))]),
+                )
                 for s, f in present
             ]
         merged.fields[name] = result

@@ -4,17 +4,11 @@ schema. Checked on the merged graph; one pass over its types."""
 from __future__ import annotations
 
 from graphql import parse_type
-from graphql.language import NamedTypeNode, NonNullTypeNode, TypeNode
+from graphql.language import NonNullTypeNode
 
 from composition.errors import CompositionError
 from composition.model import MergedType, Supergraph
-
-
-def _named(type_ref: str) -> str:
-    node: TypeNode = parse_type(type_ref)
-    while not isinstance(node, NamedTypeNode):
-        node = node.type  # type: ignore[attr-defined]
-    return node.name.value
+from composition.typerefs import named_type
 
 
 def _required(type_ref: str, default: str | None) -> bool:
@@ -27,7 +21,7 @@ def inaccessible_rules(supergraph: Supergraph) -> list[CompositionError]:
     errors: list[CompositionError] = []
 
     def referenced(type_ref: str, coordinate: str) -> None:
-        name = _named(type_ref)
+        name = named_type(type_ref)
         if name in hidden:
             errors.append(
                 CompositionError(

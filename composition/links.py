@@ -46,6 +46,18 @@ FEDERATION_DIRECTIVES: tuple[str, ...] = (
     "cost",
     "listSize",
 )
+# The federation version each directive appeared in.
+DIRECTIVE_SINCE: dict[str, tuple[int, int]] = {
+    "composeDirective": (2, 1),
+    "interfaceObject": (2, 3),
+    "authenticated": (2, 5),
+    "requiresScopes": (2, 5),
+    "policy": (2, 6),
+    "context": (2, 8),
+    "fromContext": (2, 8),
+    "cost": (2, 9),
+    "listSize": (2, 9),
+}
 FEDERATION_TYPES: tuple[str, ...] = ("FieldSet", "Scope", "Policy", "ContextFieldValue")
 FED1_DIRECTIVES: tuple[str, ...] = (
     "key",
@@ -67,6 +79,7 @@ class FederationLink:
     version: tuple[int, int] | None  # None: a Federation 1 subgraph
     directive_names: dict[str, str]  # local name -> canonical name
     type_names: dict[str, str]  # local name -> canonical name
+    unknown_imports: tuple[str, ...] = ()  # imported names this version does not define
 
     @property
     def is_fed1(self) -> bool:
@@ -102,7 +115,10 @@ def read_federation_link(document: DocumentNode) -> FederationLink:
         if not match:
             continue
         namespace = _string(_argument(link, "as")) or "federation"
-        directives = {f"{namespace}__{name}": name for name in FEDERATION_DIRECTIVES}
+        version = (int(match[1]), int(match[2]))
+        known = [n for n in FEDERATION_DIRECTIVES if DIRECTIVE_SINCE.get(n, (2, 0)) <= version]
+        directives = {f"{namespace}__{name}": name for name in known}
+        unknown: list[str] = []
         types = {f"{namespace}__{name}": name for name in FEDERATION_TYPES}
         imports = _argument(link, "import")
         for item in imports.values if isinstance(imports, ListValueNode) else ():
@@ -111,13 +127,15 @@ def read_federation_link(document: DocumentNode) -> FederationLink:
                 continue
             local = alias or name
             if name.startswith("@"):
-                if name[1:] in FEDERATION_DIRECTIVES:
+                if name[1:] in known:
                     directives.pop(f"{namespace}__{name[1:]}", None)
                     directives[local.lstrip("@")] = name[1:]
+                else:
+                    unknown.append(name)
             elif name in FEDERATION_TYPES:
                 types.pop(f"{namespace}__{name}", None)
                 types[local] = name
-        return FederationLink((int(match[1]), int(match[2])), directives, types)
+        return FederationLink(version, directives, types, tuple(unknown))
     return FederationLink(None, {name: name for name in FED1_DIRECTIVES}, {"_FieldSet": "FieldSet"})
 
 

@@ -20,25 +20,23 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
-    GraphQLType,
     GraphQLUnionType,
-    get_named_type,
-    print_ast,
 )
 
-from composition.access import access_control, used_specs
+from composition.access import ACCESS_DIRECTIVES, used_specs
+from composition.enums import enum_usage, merge_enum
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
 from composition.fields import merge_fields, merge_input_fields
 from composition.graph_rules import interface_implementations, interface_object_usage
-from composition.model import Graph, MergedEnumValue, MergedType, Supergraph, directive, literal
+from composition.model import Graph, MergedType, Supergraph, directive, literal
 from composition.sources import (
     Source,
-    deprecation,
+    is_inaccessible,
     merge_description,
-    tags_and_flags,
+    merged_directives,
 )
-from composition.subgraph import Element, Subgraph, applied, has
+from composition.subgraph import Element, Subgraph, has
 
 KIND_NAMES = {
     "object": "Object Type",
@@ -65,16 +63,20 @@ def kind_of(named: GraphQLNamedType) -> str:
 
 
 def graph_enum_values(names: Sequence[str]) -> list[str]:
-    """``join__Graph`` value names: upper case, other characters as ``_``, made unique."""
-    values: list[str] = []
+    """``join__Graph`` value names: upper case, other characters as ``_``; names that
+    collide are all numbered (``A_B_1``, ``A_B_2``)."""
+    bases = []
     for name in names:
-        value = re.sub(r"[^A-Z0-9_]", "_", name.upper())
-        if value[:1].isdigit():
-            value = "_" + value
-        candidate, n = value, 1
-        while candidate in values:
-            candidate, n = f"{value}_{n}", n + 1
-        values.append(candidate)
+        base = re.sub(r"[^A-Z0-9_]", "_", name.upper())
+        bases.append("_" + base if base[:1].isdigit() else base)
+    seen: dict[str, int] = {}
+    values = []
+    for base in bases:
+        if bases.count(base) == 1:
+            values.append(base)
+            continue
+        seen[base] = seen.get(base, 0) + 1
+        values.append(f"{base}_{seen[base]}")
     return values
 
 
@@ -105,30 +107,31 @@ def merge(
                 Source(index, subgraph, facts[index], graphs[index].enum_value, named)
             )
     relations = _subtype_relations(by_name)
-    usage = _enum_usage(subgraphs)
+    supergraph.specs = used_specs(subgraphs, _elements)
+    access_order = [name for name in supergraph.specs if name in ACCESS_DIRECTIVES]
+    enums: list[tuple[MergedType, list[Source]]] = []  # merged last: they depend on usage
     for name, sources in by_name.items():
         kind = _merged_kind(name, sources, errors)
         if kind is None:
             continue
         merged = MergedType(kind, name, merge_description([s.type for s in sources]))
-        inaccessible, tags = tags_and_flags([s.type for s in sources])
-        merged.inaccessible = inaccessible
-        merged.directives = tags + access_control([s.type for s in sources])
+        merged.inaccessible = is_inaccessible([s.type for s in sources])
+        merged.directives = merged_directives([s.type for s in sources])
         if kind in ("object", "interface"):
-            _merge_composite(merged, sources, len(subgraphs), relations, errors)
+            _merge_composite(merged, sources, relations, access_order, errors)
         else:
             merged.join = [directive("join__type", ("graph", s.graph)) for s in sources]
             if kind == "union":
                 _merge_union(merged, sources)
             elif kind == "enum":
-                _merge_enum(merged, sources, usage.get(name, set()), errors)
+                enums.append((merged, sources))
             elif kind == "input":
                 merge_input_fields(merged, sources, errors)
-            else:
-                merged.directives.extend(
-                    print_ast(d) for s in sources[:1] for d in applied(s.type, "specifiedBy")
-                )
+        errors.extend(_extension_with_no_base(name, sources))
         supergraph.types[name] = merged
+    usage = enum_usage(supergraph, by_name)
+    for merged, sources in enums:
+        merge_enum(merged, sources, usage.get(merged.name, set()), errors)
     query = supergraph.types.get("Query")
     if query is not None and not query.fields:
         del supergraph.types["Query"]  # only the empty roots every subgraph gets
@@ -142,7 +145,6 @@ def merge(
     errors.extend(interface_object_usage(by_name))
     _add_interface_object_fields(supergraph, by_name)
     errors.extend(interface_implementations(supergraph, by_name))
-    supergraph.specs = used_specs(subgraphs, _elements)
     supergraph.tag_name = _supergraph_name("tag", subgraphs, errors)
     supergraph.inaccessible_name = _supergraph_name("inaccessible", subgraphs, errors)
     return supergraph, errors
@@ -190,6 +192,22 @@ def _elements(subgraph: Subgraph) -> list[Element]:
     return found
 
 
+def _extension_with_no_base(name: str, sources: Sequence[Source]) -> list[CompositionError]:
+    """A type only ever extended, never defined (root types excepted)."""
+    if name in ("Query", "Mutation", "Subscription"):
+        return []
+    if any(name not in s.subgraph.extension_only for s in sources):
+        return []
+    return [
+        CompositionError(
+            "EXTENSION_WITH_NO_BASE",
+            f'[{s.subgraph.name}] Type "{name}" is an extension type, but there is no type '
+            f'definition for "{name}" in any subgraph.',
+        )
+        for s in sources
+    ]
+
+
 def _merged_kind(
     name: str, sources: Sequence[Source], errors: list[CompositionError]
 ) -> str | None:
@@ -227,32 +245,11 @@ def _subtype_relations(by_name: dict[str, list[Source]]) -> set[tuple[str, str]]
     return relations
 
 
-def _enum_usage(subgraphs: Sequence[Subgraph]) -> dict[str, set[str]]:
-    usage: dict[str, set[str]] = {}
-
-    def note(field_type: GraphQLType, position: str) -> None:
-        named = get_named_type(field_type)
-        if isinstance(named, GraphQLEnumType):
-            usage.setdefault(named.name, set()).add(position)
-
-    for subgraph in subgraphs:
-        for named in subgraph.types():
-            if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
-                for f in named.fields.values():
-                    note(f.type, "output")
-                    for a in f.args.values():
-                        note(a.type, "input")
-            elif isinstance(named, GraphQLInputObjectType):
-                for input_field in named.fields.values():
-                    note(input_field.type, "input")
-    return usage
-
-
 def _merge_composite(
     merged: MergedType,
     sources: Sequence[Source],
-    subgraph_count: int,
     relations: set[tuple[str, str]],
+    access_order: Sequence[str],
     errors: list[CompositionError],
 ) -> None:
     for source in sources:
@@ -270,7 +267,7 @@ def _merge_composite(
             )
     for source in sources:
         merged.join.extend(_join_types(source))
-    merge_fields(merged, sources, relations, errors)
+    merge_fields(merged, sources, relations, access_order, errors)
 
 
 def _join_types(source: Source) -> list[str]:
@@ -309,53 +306,6 @@ def _merge_union(merged: MergedType, sources: Sequence[Source]) -> None:
         )
 
 
-def _merge_enum(
-    merged: MergedType,
-    sources: Sequence[Source],
-    usage: set[str],
-    errors: list[CompositionError],
-) -> None:
-    names: list[str] = []
-    for source in sources:
-        assert isinstance(source.type, GraphQLEnumType)
-        names.extend(v for v in source.type.values if v not in names)
-    for value in names:
-        having = [s for s in sources if value in getattr(s.type, "values", {})]
-        lacking = [s.subgraph.name for s in sources if s not in having]
-        if lacking and usage == {"input"}:
-            continue
-        if lacking and usage == {"input", "output"}:
-            errors.append(
-                CompositionError(
-                    "ENUM_VALUE_MISMATCH",
-                    f'Enum type "{merged.name}" is used as both input type and output type, but '
-                    f'value "{value}" is not defined in all the subgraphs defining "{merged.name}": '
-                    f'"{value}" is defined in subgraph{"s" if len(having) > 1 else ""} '
-                    f"{quoted_list([s.subgraph.name for s in having])} but not in subgraph"
-                    f"{'s' if len(lacking) > 1 else ''} {quoted_list(lacking)}",
-                )
-            )
-            continue
-        elements = [getattr(s.type, "values", {})[value] for s in having]
-        inaccessible, tags = tags_and_flags(elements)
-        merged.values[value] = MergedEnumValue(
-            value,
-            merge_description(elements),
-            inaccessible,
-            [directive("join__enumValue", ("graph", s.graph)) for s in having],
-            tags + deprecation(elements),
-        )
-    if not merged.values:
-        errors.append(
-            CompositionError(
-                "EMPTY_MERGED_ENUM_TYPE",
-                f'None of the values of enum type "{merged.name}" are defined consistently in all '
-                f"the subgraphs defining that type. As only values common to all subgraphs are "
-                "merged, this would result in an empty type.",
-            )
-        )
-
-
 def _add_interface_object_fields(supergraph: Supergraph, by_name: dict[str, list[Source]]) -> None:
     """Fields an ``@interfaceObject`` adds to an interface also appear on its implementations."""
     for name, sources in by_name.items():
@@ -371,6 +321,9 @@ def _add_interface_object_fields(supergraph: Supergraph, by_name: dict[str, list
                     continue
                 if not any(field_name in getattr(s.type, "fields", {}) for s in contributed):
                     continue
+                # Copied whole, with a bare @join__field last: no subgraph defines it there.
                 implementation.fields[field_name] = replace(
-                    interface_field, join=["@join__field"], inaccessible=False, directives=[]
+                    interface_field,
+                    join=[],
+                    directives=[*interface_field.directives, "@join__field"],
                 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from graphql import GraphQLNamedType, print_ast
 
+from composition.access import ACCESS_DIRECTIVES, access_directive
 from composition.facts import SubgraphFacts
 from composition.model import directive, literal
 from composition.subgraph import Element, Subgraph, applied, argument, has
@@ -38,24 +39,53 @@ def merge_description(elements: Sequence[Element | None]) -> str | None:
     return next(d for d, c in counts.items() if c == best)
 
 
-def tags_and_flags(elements: Sequence[Element | None]) -> tuple[bool, list[str]]:
-    """Whether any source is @inaccessible, and the @tag applications (deduplicated)."""
-    inaccessible = False
-    tags: list[str] = []
+def is_inaccessible(elements: Sequence[Element | None]) -> bool:
+    """Whether any source marks the element @inaccessible."""
+    return any(element is not None and has(element, "inaccessible") for element in elements)
+
+
+# Directives copied into the supergraph besides @inaccessible (which is printed first).
+MERGED_DIRECTIVES = ("tag", "deprecated", "specifiedBy", *ACCESS_DIRECTIVES)
+
+
+def merged_directives(
+    elements: Sequence[Element | None], *, access_order: Sequence[str] = ()
+) -> list[str]:
+    """The directives the supergraph carries for an element, in order of first appearance
+        across its sources: every distinct @tag, the first @deprecated and @specifiedBy, and
+        the access-control directives merged. With ``access_order`` (for fields), those come
+    first, in that order (the supergraph's spec link order), as in Apollo."""
+    order: list[str] = []
     for element in elements:
         if element is None:
             continue
-        inaccessible |= has(element, "inaccessible")
-        for tag in applied(element, "tag"):
-            rendered = directive("tag", ("name", literal(str(argument(tag, "name")))))
-            if rendered not in tags:
-                tags.append(rendered)
-    return inaccessible, tags
-
-
-def deprecation(elements: Sequence[Element | None]) -> list[str]:
-    for element in elements:
-        if element is not None:
-            for node in applied(element, "deprecated"):
-                return [print_ast(node)]
-    return []
+        for node in (element.ast_node, *(getattr(element, "extension_ast_nodes", None) or ())):
+            for applied_directive in getattr(node, "directives", None) or ():
+                name = applied_directive.name.value
+                if name in MERGED_DIRECTIVES and name not in order:
+                    order.append(name)
+    if access_order:
+        order.sort(
+            key=lambda n: list(access_order).index(n) if n in access_order else len(access_order)
+        )
+    rendered: list[str] = []
+    for name in order:
+        if name == "tag":
+            tags = [
+                directive("tag", ("name", literal(str(argument(node, "name")))))
+                for element in elements
+                if element is not None
+                for node in applied(element, "tag")
+            ]
+            rendered.extend(dict.fromkeys(tags))
+        elif name in ACCESS_DIRECTIVES:
+            rendered.append(access_directive(elements, name))
+        else:  # not repeatable: the application most sources agree on (first on a tie)
+            printed = [
+                print_ast(node)
+                for element in elements
+                if element is not None
+                for node in applied(element, name)
+            ]
+            rendered.append(max(dict.fromkeys(printed), key=printed.count))
+    return rendered

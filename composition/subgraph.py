@@ -18,7 +18,9 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLInputField,
+    GraphQLInterfaceType,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
@@ -120,7 +122,9 @@ class Subgraph:
     url: str
     schema: GraphQLSchema
     link: FederationLink
-    extension_types: frozenset[str]
+    extension_types: frozenset[str]  # defined by `extend type` only, or with @extends
+    # defined by `extend type` only (Federation 2), or any federation extension (Federation 1)
+    extension_only: frozenset[str]
     # local root type name -> canonical name, for messages
     renamed_roots: dict[str, str] = field(default_factory=dict)
 
@@ -146,6 +150,13 @@ def _is_plumbing(name: str) -> bool:
 
 def _is_builtin(name: str) -> bool:
     return name in {"String", "Int", "Float", "Boolean", "ID"}
+
+
+def composite_fields(named: GraphQLNamedType) -> dict[str, GraphQLField]:
+    """The fields of an object or interface type (none for other kinds)."""
+    if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+        return dict(named.fields)
+    return {}
 
 
 def applied(element: Element, name: str) -> list[DirectiveNode]:
@@ -180,6 +191,11 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
     except GraphQLError as exc:
         return CompositionError("INVALID_GRAPHQL", f"[{source.name}] {exc.message}")
     link = read_federation_link(document)
+    if link.unknown_imports:
+        return CompositionError(
+            "INVALID_LINK_DIRECTIVE_USAGE",
+            f'[{source.name}] Cannot import unknown element "{link.unknown_imports[0]}".',
+        )
     unimported = _unimported_directives(document, link)
     if unimported:
         name = unimported[0]
@@ -190,13 +206,31 @@ def load_subgraph(source: SubgraphSDL) -> Subgraph | CompositionError:
             f'"@{name}" to the `import` argument of the @link to the federation specification.',
         )
     document, extension_types, renamed = _canonical_document(document, link)
+    syntactic = {t for t in extension_types if not _extends(document, t)}
     merged = DocumentNode(definitions=(*FEDERATION_DEFINITIONS.definitions, *document.definitions))
     try:
         schema = build_ast_schema(merged)
     except (GraphQLError, TypeError) as exc:
         message = exc.message if isinstance(exc, GraphQLError) else str(exc)
         return CompositionError("INVALID_GRAPHQL", f"[{source.name}] {message}")
-    return Subgraph(source.name, source.url, schema, link, frozenset(extension_types), renamed)
+    extension_only = extension_types if link.is_fed1 else syntactic
+    return Subgraph(
+        source.name,
+        source.url,
+        schema,
+        link,
+        frozenset(extension_types),
+        frozenset(extension_only),
+        renamed,
+    )
+
+
+def _extends(document: DocumentNode, type_name: str) -> bool:
+    return any(
+        getattr(getattr(d, "name", None), "value", None) == type_name
+        and any(x.name.value == "extends" for x in getattr(d, "directives", None) or ())
+        for d in document.definitions
+    )
 
 
 def _unimported_directives(document: DocumentNode, link: FederationLink) -> list[str]:

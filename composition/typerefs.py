@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphql import GraphQLType, get_named_type, is_list_type, is_non_null_type
+from graphql import GraphQLType, get_named_type, is_list_type, is_non_null_type, parse_type
+from graphql.language import NamedTypeNode, TypeNode
 
 
 def is_subtype(sub: GraphQLType, sup: GraphQLType, relations: set[tuple[str, str]]) -> bool:
@@ -33,3 +34,11 @@ def merge_type_references(
         elif not is_subtype(general, specific, relations):
             return None
     return merged
+
+
+def named_type(type_ref: str) -> str:
+    """The named type at the bottom of a printed type reference (``[User!]!`` -> ``User``)."""
+    node: TypeNode = parse_type(type_ref)
+    while not isinstance(node, NamedTypeNode):
+        node = node.type  # type: ignore[attr-defined]
+    return node.name.value

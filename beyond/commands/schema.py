@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphql import GraphQLError
+
 from beyond.commands import CommandError
 from composition import SubgraphSDL, compose
 from composition.diff import Severity, diff_supergraphs
@@ -123,7 +125,11 @@ def check_schema_dir(
     if baseline is None and checked_in.exists():
         baseline = checked_in.read_text()
     if baseline is not None:
-        for change in diff_supergraphs(baseline, supergraph):
+        try:
+            changes = diff_supergraphs(baseline, supergraph)
+        except (GraphQLError, TypeError) as exc:
+            raise CommandError(f"the supergraph to compare with is not valid: {exc}") from None
+        for change in changes:
             report.lines.append(str(change))
             report.breaking += change.severity is Severity.BREAKING
     if report.stale:

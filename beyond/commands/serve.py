@@ -1,16 +1,22 @@
-"""``beyond serve SERVICE``: run one service as production does, configured by environment."""
+"""``beyond serve SERVICE``: run one service as production does, configured by environment.
+
+Beside the HTTP server run the service's gRPC server (``--grpc-port``,
+default its dev gRPC port) and its event relays and consumers
+(``--no-workers`` leaves those to ``beyond worker SERVICE``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from beyond.commands import CommandError
-from beyond.services import SERVICES
+from beyond.services import SERVICES, ServiceSpec
 from shared.migrations import current_revision, head_revision
-from shared.settings import SettingsError, load_settings
+from shared.settings import CommonSettings, SettingsError, load_settings
 
 
 def register(subparsers: Any) -> None:
@@ -20,13 +26,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("service", choices=sorted(SERVICES))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, help="default: the service's dev port")
+    parser.add_argument("--grpc-port", type=int, help="default: the service's dev gRPC port")
+    parser.add_argument(
+        "--no-workers", action="store_true", help="do not run event relays and consumers here"
+    )
     parser.set_defaults(handler=handle)
 
 
-def handle(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    spec = SERVICES[args.service]
+def ready_settings(spec: ServiceSpec) -> CommonSettings:
+    """The service's settings, once its database is reachable and fully migrated."""
     try:
         settings = load_settings(spec.settings_cls)
     except SettingsError as exc:
@@ -45,11 +53,33 @@ def handle(args: argparse.Namespace) -> int:
             f"the {spec.name} database is at migration {current or 'none'}, not {head}: "
             f"run `beyond migrate {spec.name}` first"
         )
-    uvicorn.run(
-        spec.create_app(settings),
+    return settings
+
+
+def handle(args: argparse.Namespace) -> int:
+    spec = SERVICES[args.service]
+    settings = ready_settings(spec)
+    try:
+        asyncio.run(_serve(args, spec, settings))
+    except OSError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSettings) -> None:
+    # The app is built inside the running loop: gRPC channels and other
+    # clients bind to the loop they are created in.
+    from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+
+    app = spec.create_app(settings)
+    server = grpc_server(spec, settings, app, host=args.host, port=args.grpc_port)
+    workers = [] if args.no_workers else event_workers(spec, settings, app)
+    http = http_server(
+        app,
         host=args.host,
         port=args.port or spec.dev_port,
-        ws="auto",
         log_level=settings.log_level.lower(),
     )
-    return 0
+    await run_until_stopped(
+        apps=[app], workers=[*([server] if server else []), *workers], servers=[http]
+    )

@@ -1,7 +1,8 @@
 """Errors raised while preparing a client operation.
 
 OperationError      the operation cannot run: ``errors`` holds GraphQL errors
-                    with locations (syntax, validation, operation choice)
+                    with locations (syntax, validation, operation choice,
+                    too many selections once fragments are expanded)
 """
 
 from __future__ import annotations

@@ -29,12 +29,20 @@ from router.supergraph import Supergraph
 _INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
 
 
+MAX_EXPANDED_SELECTIONS = 100_000
+
+
+class OperationTooLarge(Exception):
+    """Fragment expansion passed :data:`MAX_EXPANDED_SELECTIONS` (a "fragment bomb")."""
+
+
 class Normalizer:
     def __init__(
         self, supergraph: Supergraph, fragments: dict[str, FragmentDefinitionNode]
     ) -> None:
         self.supergraph = supergraph
         self.fragments = fragments
+        self.expanded = 0
 
     def selection_set(self, node: SelectionSetNode, parent: str) -> tuple[Selection, ...]:
         return merge_selections(self.collect(node, parent, ()))
@@ -43,6 +51,9 @@ class Normalizer:
         self, node: SelectionSetNode, parent: str, inherited: tuple[Condition, ...]
     ) -> list[Selection]:
         found: list[Selection] = []
+        self.expanded += len(node.selections)
+        if self.expanded > MAX_EXPANDED_SELECTIONS:
+            raise OperationTooLarge(MAX_EXPANDED_SELECTIONS)
         for selection in node.selections:
             conditions = read_conditions(selection.directives)
             if conditions is None:

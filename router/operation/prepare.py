@@ -14,7 +14,7 @@ from graphql import (
 
 from router.operation.errors import OperationError
 from router.operation.model import Operation, VariableDefinition
-from router.operation.normalize import Normalizer
+from router.operation.normalize import Normalizer, OperationTooLarge
 from router.plan.nodes import OperationKind
 from router.supergraph import Supergraph
 
@@ -43,9 +43,20 @@ def prepare(supergraph: Supergraph, query: str, operation_name: str | None = Non
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    selections = Normalizer(supergraph, fragments).selection_set(
-        definition.selection_set, root_type
-    )
+    try:
+        selections = Normalizer(supergraph, fragments).selection_set(
+            definition.selection_set, root_type
+        )
+    except OperationTooLarge as too_large:
+        raise OperationError(
+            [
+                GraphQLError(
+                    f"The operation selects more than {too_large.args[0]} fields once its "
+                    "fragments are expanded; split it or reuse fewer fragments.",
+                    definition,
+                )
+            ]
+        ) from None
     return Operation(
         kind=kind,
         name=definition.name.value if definition.name else None,

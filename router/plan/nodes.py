@@ -33,7 +33,12 @@ class OperationKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class RequiredField:
-    """A field to copy from a tree object into a representation."""
+    """A field to copy from a tree object into a representation.
+
+    It is read from the tree under ``response_name`` (an internal alias when
+    the planner needed one, e.g. one field required with two different
+    arguments) and written into the representation under ``name``.
+    """
 
     name: str
     selections: tuple[RequiredSelection, ...] = ()

@@ -44,11 +44,15 @@ class Hop:
 
 
 class Capabilities:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(
+        self, supergraph: Supergraph, override_labels: frozenset[str] = frozenset()
+    ) -> None:
         self.supergraph = supergraph
+        self.override_labels = override_labels
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
-        self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
+        self._hops: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[Hop, ...]] = {}
         self._selections: dict[tuple[str, FieldSet], tuple[Selection, ...]] = {}
+        self._resolvable: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
         self._arguments: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bool] = {}
 
     # -- types ---------------------------------------------------------------
@@ -78,11 +82,22 @@ class Capabilities:
             return not self.interface_object_in(graph, parent)
         if provided is not None and provided_field(provided, parent, field.name, self):
             return True
+        cache_key = (graph, parent, field.name, field.arguments)
+        found = self._resolvable.get(cache_key)
+        if found is None:
+            found = self._resolvable[cache_key] = self._answers_here(graph, parent, field)
+        return found
+
+    def _answers_here(self, graph: str, parent: str, field: Field) -> bool:
         if not self.supergraph.has_type_in(graph, parent):
             return False
         info = self.supergraph.types[parent].fields.get(field.name)
         in_graph = info.graphs.get(graph) if info else None
-        if in_graph is None or in_graph.used_overridden or in_graph.requires is not None:
+        if (
+            in_graph is None
+            or not in_graph.owned(self.override_labels)
+            or in_graph.requires is not None
+        ):
             return False
         if field.arguments and not self.arguments_known(graph, parent, field):
             return False
@@ -148,7 +163,7 @@ class Capabilities:
     # -- hops ----------------------------------------------------------------
     def hops(self, parent: str, field: Field) -> tuple[Hop, ...]:
         """Every ``_entities`` hop after which ``field`` on ``parent`` is answerable."""
-        cache_key = (parent, field.name)
+        cache_key = (parent, field.name, field.arguments)
         found = self._hops.get(cache_key)
         if found is None:
             found = self._hops[cache_key] = tuple(
@@ -159,15 +174,10 @@ class Capabilities:
     def _find_hops(self, parent: str, field: Field) -> list[Hop]:
         info = self.supergraph.types[parent]
         hops: list[Hop] = []
+        as_field = replace(field, parent_type=parent)
         for graph, in_graph in info.graphs.items():
-            if not in_graph.resolvable_keys:
-                continue
-            as_field = replace(field, parent_type=parent)
-            if in_graph.interface_object:
-                if self._answers_after_hop(graph, parent, as_field):
-                    hops.append(Hop(graph, parent, interface_object=True))
-            elif self._answers_after_hop(graph, parent, as_field):
-                hops.append(Hop(graph, parent))
+            if in_graph.resolvable_keys and self._answers_after_hop(graph, parent, as_field):
+                hops.append(Hop(graph, parent, interface_object=in_graph.interface_object))
         if info.kind is TypeKind.OBJECT:
             # Fields an @interfaceObject adds to every implementation.
             for interface in info.interfaces:
@@ -191,7 +201,7 @@ class Capabilities:
             return not self.interface_object_in(graph, parent)
         info = self.supergraph.types[parent].fields.get(field.name)
         in_graph = info.graphs.get(graph) if info else None
-        if in_graph is None or in_graph.used_overridden or in_graph.external:
+        if in_graph is None or in_graph.external or not in_graph.owned(self.override_labels):
             return False
         if field.arguments and not self.arguments_known(graph, parent, field):
             return False

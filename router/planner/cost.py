@@ -25,7 +25,7 @@ from router.planner.capabilities import (
     provided_field,
 )
 from router.planner.cover import cover
-from router.planner.price import FREE, ONE_FETCH, UNSATISFIABLE, Cost
+from router.planner.price import FREE, ONE_FETCH, Cost
 from router.supergraph import FieldSet
 
 
@@ -147,8 +147,13 @@ class CostModel:
         self, graph: str, parent: str, remote: list[Selection], provided: FieldSet | None
     ) -> Cost:
         prices = [self.hop_prices(graph, parent, s, provided) for s in remote]
-        if any(not p for p in prices):
-            return UNSATISFIABLE
+        # No hop from here (a value type): the enclosing field is fetched
+        # again from another subgraph, about one more fetch.
+        total = FREE
+        for price in prices:
+            if not price:
+                total += ONE_FETCH
+        prices = [price for price in prices if price]
         chosen = cover(
             prices, lambda _: False, lambda hop: self.capabilities.graph_order[hop.graph]
         )
@@ -156,7 +161,6 @@ class CostModel:
         for price, hop in zip(prices, chosen, strict=True):
             assert hop is not None
             per_hop[hop] = per_hop.get(hop, FREE) + price[hop]
-        total = FREE
         for cost in per_hop.values():
             total += ONE_FETCH.then(cost)
         return total

@@ -5,10 +5,11 @@ an ``_entities`` fetch, inside ``ConditionNode``s for the conditions guarding
 the whole group and not already enforced around it). When every group waits
 for at most one other, the plan is a tree: a group's fetch, then its
 dependents in parallel. When a group waits for several (``@requires`` fed by
-more than one subgraph), the groups are laid out in stages by longest
-dependency chain: each stage in parallel, stages in sequence. Mutation root
+more than one subgraph), the groups of that independent part of the plan are
+laid out in stages by longest dependency chain: each stage in parallel,
+stages in sequence; independent parts still run side by side. Mutation root
 groups run in sequence, each followed by its own dependents. Linear in the
-number of groups (quadratic for the staged layout's dependent lookups).
+number of groups, quadratic for grouping roots into independent parts.
 """
 
 from __future__ import annotations
@@ -90,25 +91,25 @@ class Emitter:
         node = self.fetch(group, inside)
         children = [self.tree(child, inside) for child in self.children[group.id]]
         if children:
-            node = SequenceNode((node, _parallel(children)))
+            node = _sequence([node, _parallel(children)])
         return _guard(node, conditions)
 
     def staged(self, members: list[FetchGroup]) -> PlanNode:
-        # Longest dependency chain, not creation order: a walk can add a dependency on a
-        # group created after the dependent (a @requires met by a later sibling hop).
+        # A merged group can gain a dependency created after it: levels come
+        # from the dependencies themselves, not from creation order.
         level: dict[int, int] = {}
+        by_id = {group.id: group for group in members}
 
-        def depth(group_id: int) -> int:
+        def level_of(group_id: int) -> int:
             if group_id not in level:
-                level[group_id] = 0  # deps are acyclic; this only guards the recursion
-                deps = self.fetch_graph.group(group_id).deps
-                level[group_id] = 1 + max((depth(d) for d in deps), default=-1)
+                deps = [d for d in self.fetch_graph.group(group_id).deps if d in self.children]
+                level[group_id] = 1 + max((level_of(d) for d in deps), default=-1)
             return level[group_id]
 
         for group in members:
-            depth(group.id)
+            level_of(group.id)
         stages: dict[int, list[PlanNode]] = {}
-        for group in members:
+        for group in by_id.values():
             conditions = group.conditions or frozenset()
             stages.setdefault(level[group.id], []).append(
                 _guard(self.fetch(group, conditions), conditions)

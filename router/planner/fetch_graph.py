@@ -3,7 +3,9 @@
 The walk adds selections to groups; a group for an entity hop is keyed by
 subgraph and response path, so sibling hops to the same subgraph at the same
 place share one request. Merging into an existing group is refused when it
-would make the group depend on itself.
+would make the group depend on itself, or when its representations cannot
+carry what the new hop needs. Cost: finding a group is a dictionary lookup
+plus a walk over the ancestors of the hop's sources (linear in groups).
 """
 
 from __future__ import annotations

@@ -26,11 +26,19 @@ from router.supergraph import Supergraph
 
 
 def plan(
-    supergraph: Supergraph, operation: Operation, *, budget: int = DEFAULT_BUDGET
+    supergraph: Supergraph,
+    operation: Operation,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    override_labels: frozenset[str] = frozenset(),
 ) -> QueryPlan:
-    """Plan ``operation`` over ``supergraph``; raises ``PlanningBudgetExceeded`` past ``budget`` steps."""
+    """Plan ``operation`` over ``supergraph``; raises ``PlanningBudgetExceeded`` past ``budget`` steps.
+
+    ``override_labels`` are the progressive ``@override`` labels switched on
+    for this request (none by default: labelled fields stay where they were).
+    """
     steps = Budget(budget)
-    capabilities = Capabilities(supergraph)
+    capabilities = Capabilities(supergraph, override_labels)
     cost = CostModel(capabilities, steps)
     fetch_graph = FetchGraph()
     walker = Walker(fetch_graph, capabilities, cost, steps)
@@ -50,7 +58,11 @@ def plan(
         chosen = cover(prices, lambda _: False, lambda graph: capabilities.graph_order[graph])
     mutation = operation.kind is OperationKind.MUTATION
     roots: list[FetchGroup] = []
-    for field, graph in zip(fields, chosen, strict=True):
+    pending = [
+        (field, graph, frozenset[str]()) for field, graph in zip(fields, chosen, strict=True)
+    ]
+    while pending:
+        field, graph, tried = pending.pop(0)
         assert graph is not None
         # Mutation fields share a fetch only with the field just before them.
         candidates = roots[-1:] if mutation else roots
@@ -59,7 +71,25 @@ def plan(
             group = fetch_graph.new_group(graph, (), is_entity=False, root_type=root)
             roots.append(group)
         group.guard(field.conditions)
-        walker.add_field(Place(group, group.selection, root, (), None, ()), field, internal=False)
+        left = walker.plan(Place(group, group.selection, root, (), None, ()), (field,))
+        if left:
+            # A value-type selection this subgraph cannot complete: ask the
+            # root field again, for what is missing, from another subgraph.
+            tried = tried | {graph}
+            options = {
+                g: price
+                for g, price in _root_prices(capabilities, cost, root, field).items()
+                if g not in tried
+            }
+            retry = min(options, key=lambda g: options[g], default=None)
+            if retry is None or mutation:
+                raise UnsatisfiableField(
+                    f"no subgraph completes the selection of {root}.{field.name}"
+                    + (" (a mutation field runs once, in one subgraph)" if mutation else "")
+                )
+            for extra in left:
+                assert isinstance(extra, Field)
+                pending.append((extra, retry, tried))
     return QueryPlan(Emitter(fetch_graph, operation).emit(roots))
 
 

@@ -23,4 +23,3 @@ class Cost:
 
 FREE = Cost()
 ONE_FETCH = Cost(1, 1)
-UNSATISFIABLE = Cost(10_000, 10_000)

@@ -9,6 +9,9 @@ answer are grouped by :mod:`.cover` into ``_entities`` hops priced by
 ``@requires`` selections are fetched (``require``, the same walk for internal
 fields, possibly hopping again) before the hop's group. Internal fields get an
 alias when their response name is taken at that path by something else.
+Selections under a value type that the subgraph cannot answer (there is no
+key to hop with) are handed back up: the nearest entity asks the enclosing
+field again from another subgraph, or the root asks the root field again.
 Cost: each selection is placed once; choosing a hop costs one estimate per
 option, and estimates are memoised.
 """
@@ -63,28 +66,50 @@ class Walker:
         self.in_progress: set[tuple[str, tuple[str, ...]]] = set()
 
     # -- client selections ---------------------------------------------------
-    def plan(self, place: Place, selections: tuple[Selection, ...]) -> None:
+    def plan(self, place: Place, selections: tuple[Selection, ...]) -> list[Selection]:
+        """Place client ``selections``; returns what cannot be fetched from this place.
+
+        Left over are selections under a value type (no key) that this
+        subgraph does not answer: the caller fetches the enclosing field again
+        from a subgraph that does, from the nearest entity or from the root.
+        """
         self.budget.spend()
         self.register_client_names(place.path, selections)
         caps, graph = self.caps, place.group.graph
         remote: list[Selection] = []
+        again: list[Selection] = []
+        left: list[Selection] = []
         for selection in selections:
             if isinstance(selection, Fragment):
                 if caps.interface_object_in(graph, place.parent):
                     remote.append(selection)
                 elif selection.type_condition in caps.possible_in(graph, place.parent):
-                    self.plan(place.narrow(selection.type_condition), selection.selections)
+                    inner = self.plan(place.narrow(selection.type_condition), selection.selections)
+                    if inner:
+                        left.append(Fragment(selection.type_condition, tuple(inner)))
             elif selection.name in ROOT_ONLY_FIELDS:
                 continue
             elif caps.resolvable(graph, place.parent, selection, place.provided):
-                self.add_field(place, selection, internal=False)
+                inner = self.add_client_field(place, selection)
+                if inner:
+                    again.append(replace(selection, selections=tuple(inner)))
             elif self.expands(place, selection):
                 for concrete in caps.possible_in(graph, place.parent):
-                    self.plan(place.narrow(concrete), (replace(selection, parent_type=concrete),))
+                    moved = replace(selection, parent_type=concrete)
+                    inner = self.plan(place.narrow(concrete), (moved,))
+                    if inner:
+                        left.append(Fragment(concrete, tuple(inner)))
             else:
                 remote.append(selection)
         if remote:
-            self.plan_remote(place, remote, internal=False, representation=None)
+            left += self.plan_remote(place, remote, internal=False, representation=None)[1]
+        if again:
+            # Fields this subgraph answers but not all of whose selections:
+            # fetch them again, with what is missing, from another subgraph.
+            left += self.plan_remote(
+                place, again, internal=False, representation=None, avoid=graph
+            )[1]
+        return left
 
     def expands(self, place: Place, field: Field) -> bool:
         """An interface field not answerable at interface level goes type by type."""
@@ -124,35 +149,54 @@ class Walker:
         return None if candidate == field.name else candidate
 
     # -- adding a field to a group -------------------------------------------
-    def add_field(
+    def add_client_field(self, place: Place, field: Field) -> list[Selection]:
+        """Add a client field to the place's group; returns its selections left over."""
+        child = self.open_field(place, field, field.alias, field.conditions, None)
+        if child is None:
+            return []
+        left = self.plan(child, field.selections)
+        if child.builder.is_empty():
+            # Everything below moved to other subgraphs: this fetch has
+            # nothing to ask for under the field.
+            place.builder.fields.pop((field.response_name, field.conditions), None)
+        return left
+
+    def add_internal_field(
+        self, place: Place, field: Field, representation: SelectionBuilder
+    ) -> set[int]:
+        """Add a key or required field, mirrored into ``representation``.
+
+        Returns the groups its value depends on.
+        """
+        alias = None if field.name == "__typename" else self.internal_alias(place.path, field)
+        composite = self.caps.is_composite(field.type)
+        mirrored = representation.add_field(field.name, alias, composite=composite)
+        child = self.open_field(place, field, alias, (), mirrored.selections)
+        sources = {place.group.id}
+        if child is not None:
+            assert mirrored.selections is not None
+            sources |= self.require(child, field.selections, mirrored.selections)
+        return sources
+
+    def open_field(
         self,
         place: Place,
         field: Field,
-        *,
-        internal: bool,
-        representation: SelectionBuilder | None = None,
-    ) -> set[int]:
-        """Add ``field`` to the place's group; returns the groups its value depends on."""
+        alias: str | None,
+        conditions: tuple[Condition, ...],
+        mirrored: SelectionBuilder | None,
+    ) -> Place | None:
+        """Add ``field`` to the place's selection; the place below it when it has one."""
         caps = self.caps
-        alias = self.internal_alias(place.path, field) if internal else field.alias
-        if field.name == "__typename":
-            alias = None if internal else field.alias
         composite = caps.is_composite(field.type)
-        conditions = () if internal else field.conditions
         built = place.builder.add_field(field.name, alias, field.arguments, conditions, composite)
-        mirrored = (
-            representation.add_field(field.name, alias, composite=composite)
-            if representation is not None
-            else None
-        )
-        sources = {place.group.id}
         if not composite or built.selections is None:
-            return sources
+            return None
         if caps.is_abstract(field.type):
             built.selections.add_field("__typename")
-            if mirrored is not None and mirrored.selections is not None:
-                mirrored.selections.add_field("__typename")
-        child = Place(
+            if mirrored is not None:
+                mirrored.add_field("__typename")
+        return Place(
             group=place.group,
             builder=built.selections,
             parent=field.type,
@@ -162,12 +206,6 @@ class Walker:
             provided=self.cost.sub_provided(place.group.graph, place.parent, field, place.provided),
             conditions=place.conditions + conditions,
         )
-        if internal:
-            assert mirrored is not None and mirrored.selections is not None
-            sources |= self.require(child, field.selections, mirrored.selections)
-        else:
-            self.plan(child, field.selections)
-        return sources
 
     # -- internal selections (keys, requirements) ----------------------------
     def require(
@@ -192,9 +230,7 @@ class Walker:
                         representation.fragment(selection.type_condition),
                     )
             elif caps.resolvable(graph, place.parent, selection, place.provided):
-                sources |= self.add_field(
-                    place, selection, internal=True, representation=representation
-                )
+                sources |= self.add_internal_field(place, selection, representation)
             elif self.expands(place, selection):
                 for concrete in caps.possible_in(graph, place.parent):
                     sources |= self.require(
@@ -205,7 +241,9 @@ class Walker:
             else:
                 remote.append(selection)
         if remote:
-            sources |= self.plan_remote(place, remote, internal=True, representation=representation)
+            sources |= self.plan_remote(
+                place, remote, internal=True, representation=representation
+            )[0]
         return sources
 
     # -- hops ----------------------------------------------------------------
@@ -216,20 +254,32 @@ class Walker:
         *,
         internal: bool,
         representation: SelectionBuilder | None,
-    ) -> set[int]:
+        avoid: str | None = None,
+    ) -> tuple[set[int], list[Selection]]:
+        """Hop for ``remote`` selections; returns the groups hopped to and what is left over.
+
+        ``avoid`` names a subgraph not to hop into (the one that already
+        could not answer these selections in full).
+        """
         graph = place.group.graph
         prices = []
+        placeable: list[Selection] = []
+        left: list[Selection] = []
         for selection in remote:
             options = {
                 hop: price
                 for hop, price in self.cost.hop_prices(
                     graph, place.parent, selection, place.provided
                 ).items()
-                if (hop.graph, place.path) not in self.in_progress
+                if (hop.graph, place.path) not in self.in_progress and hop.graph != avoid
             }
-            if not options:
+            if options:
+                prices.append(options)
+                placeable.append(selection)
+            elif internal:
                 raise UnsatisfiableField(_unsatisfiable(place, selection))
-            prices.append(options)
+            else:
+                left.append(selection)
         chosen = cover(
             prices,
             lambda hop: self.fetch_graph.mergeable(hop.graph, place.path, {place.group.id}),
@@ -238,12 +288,14 @@ class Walker:
         # One hop per selection: hops to one subgraph here then share a group
         # unless their representations clash (see FetchGraph.entity_group).
         sources: set[int] = set()
-        for selection, hop in zip(remote, chosen, strict=True):
+        for selection, hop in zip(placeable, chosen, strict=True):
             assert hop is not None
-            sources |= self.hop(
+            hopped, inner = self.hop(
                 place, hop, selection, internal=internal, representation=representation
             )
-        return sources
+            sources |= hopped
+            left += inner
+        return sources, left
 
     def hop(
         self,
@@ -253,8 +305,11 @@ class Walker:
         *,
         internal: bool,
         representation: SelectionBuilder | None,
-    ) -> set[int]:
-        """Fetch ``selection`` through an ``_entities`` request to ``hop.graph``."""
+    ) -> tuple[set[int], list[Selection]]:
+        """Fetch ``selection`` through an ``_entities`` request to ``hop.graph``.
+
+        Returns the group hopped to and what is left over for the caller.
+        """
         self.budget.spend()
         caps, graph = self.caps, place.group.graph
         entity = hop.entity_type
@@ -314,14 +369,23 @@ class Walker:
             # must come back from this graph, which knows the real types.
             target.builder.add_field("__typename")
         child.guard(needs.conditions)
+        left: list[Selection] = []
         if isinstance(selection, Fragment):
-            self.plan(target, (selection,))
+            left = self.plan(target, (selection,))
         elif selection.name == "__typename":
             target.builder.add_field("__typename", None if internal else selection.alias)
+        elif internal:
+            assert representation is not None
+            self.add_internal_field(target, replace(selection, parent_type=entity), representation)
         else:
             moved = replace(selection, parent_type=entity)
-            self.add_field(target, moved, internal=internal, representation=representation)
-        return {child.id}
+            inner = self.add_client_field(target, moved)
+            if inner:
+                again: list[Selection] = [replace(moved, selections=tuple(inner))]
+                left = self.plan_remote(
+                    target, again, internal=False, representation=None, avoid=hop.graph
+                )[1]
+        return {child.id}, left
 
     def choose_key(self, place: Place, hop: Hop) -> Key:
         """A key of the hop's entity the place already holds, else the first one."""

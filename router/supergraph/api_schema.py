@@ -32,6 +32,7 @@ from graphql import (
     GraphQLType,
     GraphQLUnionType,
     Undefined,
+    ValueNode,
     parse_value,
     specified_directives,
     specified_scalar_types,
@@ -61,6 +62,7 @@ class _Builder:
         self.document = document
         self.inaccessible = inaccessible
         self.types: dict[str, GraphQLNamedType] = dict(specified_scalar_types)
+        self.defaults: dict[str, ValueNode] = {}
         self.visible = {
             name
             for name, definition in document.types.items()
@@ -168,7 +170,11 @@ class _Builder:
     def default(self, value: InputValue, type_: GraphQLInputType) -> object:
         if value.default is None:
             return Undefined
-        return value_from_ast(parse_value(value.default), type_)
+        # Defaults repeat (``= 10``, ``= false``): parse each text once.
+        node = self.defaults.get(value.default)
+        if node is None:
+            node = self.defaults[value.default] = parse_value(value.default)
+        return value_from_ast(node, type_)
 
     def argument(self, value: InputValue) -> GraphQLArgument:
         type_: GraphQLInputType = self.type_ref(value.type)  # type: ignore[assignment]

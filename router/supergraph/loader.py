@@ -218,6 +218,7 @@ class _JoinReader:
                 requires = arguments.get("requires")
                 provides = arguments.get("provides")
                 override = arguments.get("override")
+                label = arguments.get("overrideLabel")
                 owners[graph] = FieldInGraph(
                     type=str(arguments.get("type") or type_ref),
                     external=arguments.get("external") is True,
@@ -225,6 +226,7 @@ class _JoinReader:
                     provides=parse_field_set(provides) if isinstance(provides, str) else None,
                     override=override if isinstance(override, str) else None,
                     used_overridden=arguments.get("usedOverridden") is True,
+                    override_label=label if isinstance(label, str) else None,
                 )
             elif directive.name == self.inaccessible:
                 inaccessible = True

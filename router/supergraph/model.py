@@ -57,11 +57,20 @@ class FieldInGraph:
     provides: FieldSet | None = None
     override: str | None = None
     used_overridden: bool = False
+    override_label: str | None = None
 
-    @property
-    def resolvable(self) -> bool:
-        """The subgraph answers this field itself (not external, not merely kept for a key)."""
-        return not self.external and not self.used_overridden
+    def owned(self, override_labels: frozenset[str] = frozenset()) -> bool:
+        """The subgraph answers this field itself, given the progressive-override labels on.
+
+        A labelled (progressive) override moves the field only while its label
+        is on; otherwise the overridden subgraph keeps answering it.
+        """
+        if self.override_label is not None:
+            active = self.override_label in override_labels
+            # The overriding subgraph names its source; the source carries
+            # only the label (and usedOverridden when it still needs it).
+            return active if self.override is not None else not active
+        return not self.used_overridden
 
 
 @dataclass(frozen=True, slots=True)

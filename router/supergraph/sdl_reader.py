@@ -261,15 +261,25 @@ class _Reader:
         return DirectiveDef(name, arguments, repeatable, locations, description)
 
     def directives(self) -> list[Directive]:
+        # The hottest loop of the reader (every field carries join directives):
+        # tokens are read straight from the list, without the helpers.
         found: list[Directive] = []
-        while self.accept("@"):
-            name = self.take()
+        tokens = self.tokens
+        while tokens[self.pos] == "@":
+            name = tokens[self.pos + 1]
+            self.pos += 2
             arguments: dict[str, object] = {}
-            if self.accept("("):
-                while not self.accept(")"):
-                    argument = self.take()
-                    self.expect(":")
+            if tokens[self.pos] == "(":
+                self.pos += 1
+                while tokens[self.pos] != ")":
+                    argument = tokens[self.pos]
+                    if tokens[self.pos + 1] != ":":
+                        raise SupergraphSyntaxError(
+                            f"expected ':' after argument {argument!r} of @{name}"
+                        )
+                    self.pos += 2
                     arguments[argument] = self.value()
+                self.pos += 1
             found.append(Directive(name, arguments))
         return found
 
@@ -277,6 +287,8 @@ class _Reader:
         token = self.take()
         first = token[0]
         if first == '"':
+            if first == token[-1] and "\\" not in token and not token.startswith('"""'):
+                return token[1:-1]  # plain string, nothing to unescape
             return string_value(token)
         if first == "[":
             items = []

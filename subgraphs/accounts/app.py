@@ -8,8 +8,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
-from sqlalchemy import text
 from starlette.requests import HTTPConnection
 
 from shared.cache import CacheAside
@@ -17,6 +15,7 @@ from shared.crypto import FieldCipher
 from shared.db import Database
 from shared.graphql import create_service_app
 from shared.graphql.context import client_ip_of, request_id_of
+from shared.health import backing_services
 from shared.ratelimit import RateLimiter
 from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
@@ -77,21 +76,6 @@ def create_app(
             users=UserLoader(service),
         )
 
-    async def health() -> dict[str, str]:
-        report = {}
-        try:
-            async with database.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            report["database"] = "ok"
-        except Exception:
-            report["database"] = "unavailable"
-        try:
-            await redis.ping()
-            report["redis"] = "ok"
-        except RedisError:
-            report["redis"] = "unavailable"
-        return report
-
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         try:
@@ -105,7 +89,7 @@ def create_app(
         schema=build_schema(),
         context_factory=context,
         lifespan=lifespan,
-        health=health,
+        health=lambda: backing_services(database, redis),
     )
     app.state.database = database
     app.state.service = service

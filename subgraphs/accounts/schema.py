@@ -14,6 +14,7 @@ from shared.db import Database
 from shared.errors import BadUserInput, Unauthenticated
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
+from shared.graphql.ids import parse_id
 from subgraphs.accounts import rules
 from subgraphs.accounts.codes import Purpose
 from subgraphs.accounts.loaders import UserLoader
@@ -47,12 +48,6 @@ class AccountsContext(RequestContext):
 AccountsInfo = Info[AccountsContext, None]
 
 
-def _user_id(raw: strawberry.ID) -> int | None:
-    """Ids are opaque to clients; one that is not ours names nothing."""
-    text = str(raw)
-    return int(text) if text.isdigit() and len(text) <= 19 else None
-
-
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
 class User:
     id: strawberry.ID
@@ -83,7 +78,7 @@ class User:
 
     @classmethod
     async def resolve_reference(cls, info: AccountsInfo, id: strawberry.ID) -> User | None:
-        user_id = _user_id(id)
+        user_id = parse_id(id)
         view = await info.context.user_loader.load(user_id) if user_id is not None else None
         return cls.from_view(view) if view else None
 
@@ -147,7 +142,7 @@ class Query:
     async def users(self, info: AccountsInfo, ids: list[strawberry.ID]) -> list[User | None]:
         if len(ids) > MAX_IDS:
             raise BadUserInput(f"Ask for at most {MAX_IDS} ids at a time.", field="ids")
-        parsed = [_user_id(i) for i in ids]
+        parsed = [parse_id(i) for i in ids]
         views = await info.context.user_loader.load_many([i for i in parsed if i is not None])
         found = {view.id: view for view in views if view is not None}
         return [User.from_view(found[i]) if i in found else None for i in parsed]

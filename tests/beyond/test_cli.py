@@ -134,7 +134,11 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
     assert process.stdout is not None
     try:
         url = f"http://127.0.0.1:{port}/graphql"
-        banner = "".join(process.stdout.readline() for _ in range(3))
+        banner = ""
+        while "Beyond is running" not in banner:
+            line = process.stdout.readline()
+            assert line, banner  # the process ended before it started serving
+            banner += line
         assert "seeded 5 demo record(s)" in banner
         assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
         assert f"the graph at {url}" in banner
@@ -178,8 +182,74 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             'mutation { login(mobile: "13800000001", password: "beyond2026") { user { nickname } } }'
         )
         assert demo["data"] == {"login": {"user": {"nickname": "Ada"}}}
+        ada = gql('{ users(ids: ["1"]) { id nickname } }')["data"]["users"][0]  # type: ignore[index]
+        assert ada == {"id": "1", "nickname": "Ada"}
+        # Through the router: social asks accounts over gRPC whether Ada exists, and the
+        # router joins Ada's nickname from accounts to social's counts.
+        followed = httpx.post(
+            url,
+            json={
+                "query": 'mutation { follow(userId: "1") { nickname followerCount viewerFollows } }'
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        assert followed == {
+            "data": {"follow": {"nickname": "Ada", "followerCount": 1, "viewerFollows": True}}
+        }
     finally:
         process.terminate()
         process.wait(timeout=15)
         process.stdout.close()
     assert (tmp_path / "accounts.db").exists()
+
+
+@pytest.fixture
+def migrated(scratch_database: str) -> dict[str, str]:
+    """The environment of an accounts service whose database is migrated."""
+    env = {
+        "BEYOND_ACCOUNTS_DATABASE_URL": scratch_database,
+        "BEYOND_DATA_KEY": "A" * 43 + "=",
+        "BEYOND_JWT_SECRET": "x" * 32,
+    }
+    assert _beyond("migrate", "accounts", env=env).returncode == 0
+    return env
+
+
+def test_worker_says_when_a_service_has_no_event_workers(migrated: dict[str, str]) -> None:
+    result = _beyond("worker", "accounts", env=migrated)
+    assert result.returncode == 1
+    assert result.stderr == "beyond: accounts has no event relays or consumers to run\n"
+
+
+def test_proto_check_passes_on_current_stubs() -> None:
+    result = _beyond("proto", "--check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beyond.cli", "serve", "accounts", "--port", str(port)],
+        cwd=ROOT,
+        env={**clean, **migrated},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health")
+                break
+            except httpx.ConnectError:
+                assert process.poll() is None, process.communicate()[0]
+                assert time.monotonic() < deadline, "beyond serve did not start listening"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0]
+    assert process.returncode == 0, output
+    assert "Traceback" not in output

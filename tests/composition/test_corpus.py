@@ -51,3 +51,10 @@ def test_an_unreachable_field_is_reported_with_the_query_that_fails() -> None:
     like_count = next(m for m in messages if '"Article.likeCount"' in m)
     assert "{\n  articles {\n    likeCount\n  }\n}" in like_count
     assert 'subgraph "engagement"' in like_count
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in cases() if c.expected_supergraph is not None], ids=lambda c: c.name
+)
+def test_output_does_not_depend_on_the_order_subgraphs_come_in(case: Case) -> None:
+    assert compose(list(reversed(case.subgraphs))).supergraph_sdl == case.expected_supergraph

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,13 @@ import pytest
 from beyond.commands.schema import read_routing
 from composition import compose
 from tests.composition.corpus import Case, apollo_outcomes, cases, compose_with_apollo, normalize
+from tests.composition.random_subgraphs import (
+    random_directive_subgraphs,
+    random_interface_subgraphs,
+    random_product_subgraphs,
+    random_reachability_subgraphs,
+    random_subgraphs,
+)
 
 pytestmark = pytest.mark.node
 
@@ -46,3 +54,39 @@ def test_apollo_composes_the_checked_in_contract_to_the_same_supergraph() -> Non
     assert "supergraphSdl" in outcome, outcome
     ours = (schema_dir / "supergraph.graphql").read_text()
     assert normalize(ours) == normalize(str(outcome["supergraphSdl"]))
+
+
+RANDOM_SEEDS = range(80)
+GENERATORS = {
+    "user": random_subgraphs,
+    "product": random_product_subgraphs,
+    "reachability": random_reachability_subgraphs,
+    "interface": random_interface_subgraphs,
+    "directives": random_directive_subgraphs,
+}
+
+
+@cache
+def _apollo_on_random_sets() -> dict[str, dict[str, object]]:
+    return compose_with_apollo(
+        {
+            f"{kind}-{seed}": [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in make(seed)]
+            for kind, make in GENERATORS.items()
+            for seed in RANDOM_SEEDS
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", RANDOM_SEEDS)
+@pytest.mark.parametrize("kind", GENERATORS)
+def test_apollo_agrees_on_random_subgraphs(kind: str, seed: int) -> None:
+    ours = compose(GENERATORS[kind](seed))
+    theirs = _apollo_on_random_sets()[f"{kind}-{seed}"]
+    apollo_sdl = theirs.get("supergraphSdl")
+    assert (ours.supergraph_sdl is None) == (apollo_sdl is None), theirs.get("errors")
+    if ours.supergraph_sdl is not None:
+        assert normalize(ours.supergraph_sdl) == normalize(str(apollo_sdl))
+    else:
+        # Apollo stops after its first failing phase; we report every phase's errors.
+        apollo_codes = {str(e["code"]) for e in theirs.get("errors", [])}  # type: ignore[attr-defined]
+        assert apollo_codes <= {e.code for e in ours.errors}

@@ -223,3 +223,10 @@ def test_check_against_a_git_revision_classifies_changes_since_then(
     assert main(argv) == 1
     assert "breaking  FIELD_REMOVED: Field User.name was removed." in capsys.readouterr().out
     assert main([*argv, "--allow-breaking"]) == 0
+
+
+def test_a_broken_baseline_is_reported_in_one_line(schema_dir: Path) -> None:
+    with pytest.raises(CommandError, match="supergraph to compare with is not valid"):
+        check_schema_dir(
+            schema_dir, {"accounts": ACCOUNTS}, allow_breaking=False, baseline_sdl="type {"
+        )

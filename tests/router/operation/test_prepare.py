@@ -82,3 +82,9 @@ def test_literal_conditions_apply_and_variable_ones_stay() -> None:
     email, name = me.selections
     assert isinstance(email, Field) and email.conditions == ()
     assert isinstance(name, Field) and name.conditions == (Condition("v", True),)
+
+
+def test_a_fragment_bomb_is_refused_with_a_clear_error() -> None:
+    fragments = "".join(f"fragment F{i} on User {{ ...F{i + 1} ...F{i + 1} }}\n" for i in range(30))
+    error = _error(f"{{ me {{ ...F0 }} }}\n{fragments}fragment F30 on User {{ id }}")
+    assert "once its fragments are expanded" in error.errors[0].message

@@ -62,8 +62,9 @@ def our_plan(feature: str, case: str) -> QueryPlan:
 def check_case(feature: str, case: str) -> None:
     actual = print_plan(our_plan(feature, case))
     expected_path = HERE / feature / "cases" / f"{case}.plan"
-    if os.environ.get("UPDATE_PLANS") or not expected_path.exists():
+    if os.environ.get("UPDATE_PLANS"):
         expected_path.write_text(actual)
+    assert expected_path.exists(), f"no {expected_path.name}: run with UPDATE_PLANS=1, then review"
     assert actual == expected_path.read_text()
 
 

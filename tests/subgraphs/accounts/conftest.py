@@ -36,16 +36,6 @@ def accounts_mysql_url(mysql_databases: MySQLDatabases) -> URL:
     return mysql_databases.create("accounts", MIGRATIONS)
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "backend" in metafunc.fixturenames:
-        backends = (
-            ["mariadb", "sqlite"]
-            if metafunc.definition.get_closest_marker("sqlite")
-            else ["mariadb"]
-        )
-        metafunc.parametrize("backend", backends)
-
-
 @dataclass
 class Accounts:
     app: FastAPI

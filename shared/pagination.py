@@ -1,0 +1,61 @@
+"""Keyset pagination: the ``first`` rule and opaque cursors every connection uses.
+
+A connection lists rows newest first, ordered by ``(created_at, id)``. Its cursor
+is the position of an edge, base64 of ``v1|<ISO created_at>|<id>``; the next page
+is the rows strictly after that position, read with
+``created_at < c OR (created_at = c AND id < i)`` on an index that ends in
+``(created_at, id)``. Unlike OFFSET, a page deep in the list costs what the first
+one does, and rows added at the head while a client pages neither repeat nor
+vanish.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.errors import BadUserInput
+
+DEFAULT_FIRST = 20
+MAX_FIRST = 100
+_VERSION = "v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where an edge sits in a newest-first list."""
+
+    created_at: datetime
+    id: int
+
+
+def check_first(first: int | None, *, field: str = "first") -> int:
+    """The page size asked for: ``DEFAULT_FIRST`` when ``None``, refused above ``MAX_FIRST``."""
+    if first is None:
+        return DEFAULT_FIRST
+    if first < 0 or first > MAX_FIRST:
+        raise BadUserInput(f"`{field}` must be between 0 and {MAX_FIRST}.", field=field)
+    return first
+
+
+def encode_cursor(position: Position) -> str:
+    raw = f"{_VERSION}|{position.created_at.isoformat()}|{position.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str, *, field: str = "after") -> Position:
+    """The position a cursor names; anything this module did not encode is refused."""
+    invalid = BadUserInput(
+        f"`{field}` is not a cursor from this list: pass an endCursor or cursor it returned.",
+        field=field,
+    )
+    try:
+        version, created_at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        position = Position(datetime.fromisoformat(created_at), int(id_))
+    except (binascii.Error, UnicodeError, ValueError):
+        raise invalid from None
+    if version != _VERSION or position.created_at.tzinfo is None or position.id < 1:
+        raise invalid
+    return position

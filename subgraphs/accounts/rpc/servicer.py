@@ -1,0 +1,28 @@
+"""The accounts gRPC servicer: answers from the same cache-aside reads the graph uses."""
+
+from __future__ import annotations
+
+import grpc
+
+from shared.errors import BadUserInput
+from subgraphs.accounts.rpc import accounts_pb2
+from subgraphs.accounts.service import AccountsService
+
+MAX_IDS = 1000
+
+
+# Not a subclass of the generated servicer base, which is untyped: the
+# generated add_*_to_server only needs the methods.
+class UsersServicer:
+    def __init__(self, service: AccountsService) -> None:
+        self._service = service
+
+    async def UsersExist(
+        self, request: accounts_pb2.UsersExistRequest, context: grpc.aio.ServicerContext
+    ) -> accounts_pb2.UsersExistResponse:
+        if len(request.ids) > MAX_IDS:
+            raise BadUserInput(f"Ask about at most {MAX_IDS} ids at a time.", field="ids")
+        found = await self._service.users_by_id(i for i in request.ids if i > 0)
+        return accounts_pb2.UsersExistResponse(
+            existing_ids=[user_id for user_id, user in found.items() if user is not None]
+        )

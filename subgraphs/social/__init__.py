@@ -1,0 +1,1 @@
+"""The social domain: who follows whom, and how many follow each user."""

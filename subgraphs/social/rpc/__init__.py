@@ -1,0 +1,1 @@
+"""The social gRPC API (``social.proto``) and the clients social uses to call others."""

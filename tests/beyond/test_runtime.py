@@ -1,0 +1,133 @@
+"""One loop runs a service's HTTP server, gRPC server and event workers, and stops them in order."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import grpc
+import httpx
+import strawberry
+from fastapi import FastAPI
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL
+
+from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+from beyond.services import ServiceSpec
+from shared.db import Database
+from shared.events import Consumer, Event, OutboxRelay, event_stream
+from shared.graphql import create_service_app
+from shared.grpc import GrpcService
+from shared.settings import CommonSettings
+from tests.conftest import REDIS_URL
+from tests.shared.events.conftest import MIGRATIONS
+from tests.shared.events.models import Shipment
+from tests.shared.events.support import eventually, place_order
+from tests.shared.grpc import echo_pb2, echo_pb2_grpc
+from tests.shared.grpc.echo_service import ECHO, EchoServicer
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@strawberry.type
+class Query:
+    ok: bool = True
+
+
+async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
+    sqlite_url: Callable[[str, Path], URL], redis_prefix: str
+) -> None:
+    database = Database.from_url(sqlite_url("shop", MIGRATIONS))
+    redis = Redis.from_url(REDIS_URL, decode_responses=True, protocol=2)
+    stream = event_stream(redis_prefix, "shop")
+    closed: list[str] = []
+
+    async def ship(event: Event, session: Any) -> None:
+        session.add(Shipment(event_id=event.id))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        closed.append("app")
+        await database.dispose()
+        await redis.aclose()
+
+    class RecordedConsumer(Consumer):
+        async def stop(self) -> None:
+            await super().stop()
+            closed.append("consumer")
+
+    spec = ServiceSpec(
+        name="shop",
+        dev_port=_free_port(),
+        settings_cls=CommonSettings,
+        create_app=lambda _settings: FastAPI(),
+        build_schema=lambda: strawberry.federation.Schema(query=Query),
+        migrations=MIGRATIONS,
+        workers=lambda _settings, _app: [
+            OutboxRelay(database, redis, stream=stream, poll_interval=0.02),
+            RecordedConsumer(
+                database, redis, stream=stream, name="shipping", handler=ship, block=0.05
+            ),
+        ],
+        grpc_services=lambda _settings, _app: [
+            GrpcService(ECHO, EchoServicer(), echo_pb2_grpc.add_EchoServicer_to_server)
+        ],
+        grpc_port=_free_port(),
+    )
+    app = create_service_app(
+        title="shop",
+        schema=strawberry.Schema(query=Query),
+        context_factory=lambda *_: asyncio.sleep(0),
+        lifespan=lifespan,
+    )
+    settings = CommonSettings(jwt_secret="x" * 32)
+    rpc = grpc_server(spec, settings, app, host="127.0.0.1", port=None)
+    assert rpc is not None
+    http = http_server(app, host="127.0.0.1", port=spec.dev_port, log_level="warning")
+    running = asyncio.create_task(
+        run_until_stopped(
+            apps=[app], workers=[rpc, *event_workers(spec, settings, app)], servers=[http]
+        )
+    )
+
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{spec.dev_port}") as client:
+
+        async def serving_http() -> bool:
+            try:
+                return (await client.get("/health")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await eventually(serving_http, within=10)
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{spec.grpc_port}") as channel:
+        check = health_pb2_grpc.HealthStub(channel).Check
+        reply = await check(health_pb2.HealthCheckRequest(service=ECHO), timeout=2)
+        assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        said = await echo_pb2_grpc.EchoStub(channel).Say(echo_pb2.SayRequest(text="hi"), timeout=2)
+        assert said.text == "hi"
+
+    await place_order(database, "parcel")
+
+    async def shipped() -> bool:
+        async with database.transaction() as session:
+            return await session.scalar(select(func.count()).select_from(Shipment)) == 1
+
+    await eventually(shipped)
+
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(running, timeout=10)
+    assert closed == ["consumer", "app"]

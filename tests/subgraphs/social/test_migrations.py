@@ -1,0 +1,13 @@
+"""The migrations build exactly the schema the models describe, event tables included."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL
+
+from subgraphs.social.app import MIGRATIONS
+from subgraphs.social.models import SocialBase
+from tests.support.migrations import schema_differences
+
+
+def test_migrations_reach_head_and_match_the_models(social_mysql_url: URL) -> None:
+    assert schema_differences(social_mysql_url, MIGRATIONS, SocialBase.metadata) == []
