@@ -9,13 +9,14 @@ asked, in the order asked, evaluates type conditions on the concrete
 ``__typename``, and turns a null in a non-null position into an error at that
 path, nulling the nearest nullable ancestor. A null whose cause is already
 reported (an error at that path or above it) gets no second error. Cost:
-linear in the size of the answer.
+linear in the size of the answer; fields are collected once per object type
+and set of field nodes, not once per object.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -54,6 +55,18 @@ class _Invalid:
 INVALID = _Invalid()
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedField:
+    """One response key of an object: its field nodes and what completing it needs."""
+
+    response_name: str
+    nodes: list[FieldNode]
+    is_typename: bool
+    return_type: GraphQLOutputType | None  # None: the type has no such field
+    plain_leaf: bool  # a nullable scalar or enum: the value is the answer
+    where: str
+
+
 @dataclass(slots=True)
 class ShapingContext:
     schema: GraphQLSchema
@@ -61,6 +74,13 @@ class ShapingContext:
     variables: VariableValues
     errors: list[dict[str, Any]]
     reported: set[ResponsePath]
+    # Every object of one type under one list of field nodes collects the same fields:
+    # collected once per request, keyed by the type and the list's identity. The entry
+    # holds the list, so its id cannot be reused while the entry lives; the lists come
+    # from earlier entries (or the root's collection), so repeated objects hit.
+    planned: dict[tuple[str, int], tuple[list[FieldNode], list[PlannedField]]] = field(
+        default_factory=dict
+    )
 
     def report_null(self, message: str, nodes: list[FieldNode], path: ResponsePath) -> None:
         if any(path[:length] in self.reported for length in range(len(path) + 1)):
@@ -150,22 +170,6 @@ def _applies(context: ShapingContext, condition: str, object_type: GraphQLObject
     return context.schema.is_sub_type(condition_type, object_type)
 
 
-def execute_fields(
-    context: ShapingContext,
-    object_type: GraphQLObjectType,
-    source: Mapping[str, Any],
-    fields: FieldGroups,
-    path: ResponsePath,
-) -> dict[str, Any] | _Invalid:
-    result: dict[str, Any] = {}
-    for response_name, nodes in fields.items():
-        value = execute_field(context, object_type, source, nodes, (*path, response_name))
-        if isinstance(value, _Invalid):
-            return value
-        result[response_name] = value
-    return result
-
-
 def execute_field(
     context: ShapingContext,
     parent_type: GraphQLObjectType,
@@ -240,9 +244,65 @@ def _complete_nullable(
             path,
         )
         return INVALID
+    result: dict[str, Any] = {}
+    for planned in planned_fields(context, runtime_type, nodes):
+        name = planned.response_name
+        if planned.is_typename:
+            result[name] = runtime_type.name
+        elif planned.return_type is None:
+            result[name] = None
+        elif planned.plain_leaf:
+            result[name] = value.get(name)
+        else:
+            completed = complete_value(
+                context,
+                planned.return_type,
+                planned.nodes,
+                value.get(name),
+                (*path, name),
+                planned.where,
+            )
+            if completed is INVALID:
+                return INVALID
+            result[name] = completed
+    return result
+
+
+def planned_fields(
+    context: ShapingContext, object_type: GraphQLObjectType, nodes: list[FieldNode]
+) -> list[PlannedField]:
+    """The fields of ``object_type`` that ``nodes``' selection sets collect, prepared once."""
+    key = (object_type.name, id(nodes))
+    entry = context.planned.get(key)
+    if entry is not None and entry[0] is nodes:
+        return entry[1]
     selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
-    fields = collect_fields(context, runtime_type, selection_sets)
-    return execute_fields(context, runtime_type, value, fields, path)
+    planned = [
+        _plan_field(object_type, response_name, field_nodes)
+        for response_name, field_nodes in collect_fields(
+            context, object_type, selection_sets
+        ).items()
+    ]
+    context.planned[key] = (nodes, planned)
+    return planned
+
+
+def _plan_field(
+    object_type: GraphQLObjectType, response_name: str, nodes: list[FieldNode]
+) -> PlannedField:
+    field_name = nodes[0].name.value
+    definition = object_type.fields.get(field_name)
+    return_type = definition.type if definition is not None else None
+    return PlannedField(
+        response_name=response_name,
+        nodes=nodes,
+        is_typename=field_name == "__typename",
+        return_type=return_type,
+        plain_leaf=return_type is not None
+        and not isinstance(return_type, GraphQLNonNull)
+        and is_leaf_type(return_type),
+        where=f"{object_type.name}.{field_name}",
+    )
 
 
 def _runtime_type(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import OperationType
@@ -26,7 +29,8 @@ _OPERATION_TYPES = {
 class FederationFront:
     def load(self, sdl: str) -> LoadedGraph:
         try:
-            supergraph = load_supergraph(sdl)
+            with _collector_paused():
+                supergraph = load_supergraph(sdl)
         except SupergraphError as exc:
             raise SupergraphRejected(str(exc)) from exc
         return LoadedGraph(
@@ -64,6 +68,23 @@ class FederationFront:
 
     def print_plan(self, plan: QueryPlan) -> str:
         return print_plan(plan)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run without cyclic garbage collection.
+
+    Loading builds hundreds of thousands of long-lived objects (AST, schema,
+    model) and almost no garbage, so the collector's passes over the growing
+    heap are pure overhead: a 2 MB supergraph loads in about half the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _with_code(error: dict[str, Any]) -> dict[str, Any]:

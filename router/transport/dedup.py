@@ -6,8 +6,9 @@ headers (two users' requests are never merged). The shared future is removed
 as soon as it settles, so this is in-flight deduplication, not a cache.
 
 The executor merges response data into its tree in place, so every caller
-that shares an answer gets its own copy of the data; the first caller gets
-the original only when nobody shared it.
+that shares an answer gets its own copy of the data: the first caller keeps
+the original, and the data is encoded once when it settles for the followers
+to decode.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _Key = tuple[str, bytes]
 class _InFlight:
     __slots__ = ("followers", "future")
 
-    def __init__(self, future: asyncio.Future[SubgraphResponse]) -> None:
+    def __init__(self, future: asyncio.Future[tuple[SubgraphResponse, bytes]]) -> None:
         self.future = future
         self.followers = 0
 
@@ -41,8 +42,10 @@ class DedupTransport:
         shared = self._in_flight.get(key)
         if shared is not None:
             shared.followers += 1
-            return _private_copy(await asyncio.shield(shared.future))
-        future: asyncio.Future[SubgraphResponse] = asyncio.get_running_loop().create_future()
+            return _private_copy(*await asyncio.shield(shared.future))
+        future: asyncio.Future[tuple[SubgraphResponse, bytes]] = (
+            asyncio.get_running_loop().create_future()
+        )
         entry = self._in_flight[key] = _InFlight(future)
         try:
             response = await self._inner.fetch(service_name, request)
@@ -55,15 +58,20 @@ class DedupTransport:
             future.exception()
             raise
         else:
-            future.set_result(response)
-            return _private_copy(response) if entry.followers else response
+            if entry.followers:
+                # Encoded once, before the leader's caller mutates the data; each
+                # follower decodes its own copy. Nobody can join once this settles.
+                future.set_result((response, orjson.dumps(response.data)))
+            else:
+                future.set_result((response, b""))
+            return response
         finally:
             del self._in_flight[key]
 
 
-def _private_copy(response: SubgraphResponse) -> SubgraphResponse:
+def _private_copy(response: SubgraphResponse, encoded_data: bytes) -> SubgraphResponse:
     # A JSON round trip: the data came from JSON, and orjson is faster than deepcopy.
-    data = orjson.loads(orjson.dumps(response.data)) if response.data is not None else None
+    data = orjson.loads(encoded_data) if response.data is not None else None
     return SubgraphResponse(
         data=data, errors=response.errors, headers=response.headers, status=response.status
     )

@@ -200,3 +200,81 @@ async def test_entity_results_are_deep_merged_into_nested_lists(run, canned) -> 
     )
     response = await run("{ topProducts { name reviews { body } } }", plan, canned(answer))
     assert response == {"data": {"topProducts": [{"name": "Table", "reviews": [{"body": "x"}]}]}}
+
+
+async def test_identical_fetches_at_two_paths_of_one_parallel_share_one_request(
+    run, catalog
+) -> None:
+    def named_reviews_at(path: tuple[str, ...], name: str) -> FlattenNode:
+        operation = (ENTITIES % "reviews{body}").replace("query(", f"query {name}(", 1)
+        return FlattenNode(path, FetchNode("reviews", operation, requires=KEY, operation_name=name))
+
+    plan = QueryPlan(
+        SequenceNode(
+            (
+                FetchNode(
+                    "products",
+                    '{topProducts(first:2){__typename upc} products(upcs:["3","1"]){__typename upc}}',
+                ),
+                ParallelNode(
+                    (
+                        named_reviews_at(("topProducts", "@"), "Q__reviews__1"),
+                        named_reviews_at(("products", "@"), "Q__reviews__2"),
+                    )
+                ),
+            )
+        )
+    )
+    response = await run(
+        '{ topProducts(first: 2) { reviews { body } } products(upcs: ["3", "1"]) { reviews { body } } }',
+        plan,
+        catalog,
+    )
+    table, couch, chair = (
+        [{"body": "Love it!"}, {"body": "Too expensive."}],
+        [{"body": "Could be softer."}],
+        response["data"]["products"][0]["reviews"],
+    )
+    assert response["data"] == {
+        "topProducts": [{"reviews": table}, {"reviews": couch}],
+        "products": [{"reviews": chair}, {"reviews": table}],
+    }
+    entity_calls = [r for name, r in catalog.sent if name == "reviews"]
+    assert len(entity_calls) == 1
+    assert entity_calls[0].operation_name == "Q__reviews__1"
+    assert [r["upc"] for r in entity_calls[0].variables["representations"]] == ["1", "2", "3"]
+
+
+async def test_branches_of_a_parallel_run_in_step_so_their_same_hops_share_a_request(
+    run, catalog
+) -> None:
+    plan = QueryPlan(
+        ParallelNode(
+            (
+                SequenceNode(
+                    (
+                        FetchNode("products", "{topProducts(first:1){__typename upc}}"),
+                        reviews_at(("topProducts", "@")),
+                    )
+                ),
+                SequenceNode(
+                    (
+                        FetchNode("products", '{products(upcs:["2"]){__typename upc}}'),
+                        reviews_at(("products", "@")),
+                    )
+                ),
+            )
+        )
+    )
+    response = await run(
+        '{ topProducts(first: 1) { reviews { body } } products(upcs: ["2"]) { reviews { body } } }',
+        plan,
+        catalog,
+    )
+    assert response["data"] == {
+        "topProducts": [{"reviews": [{"body": "Love it!"}, {"body": "Too expensive."}]}],
+        "products": [{"reviews": [{"body": "Could be softer."}]}],
+    }
+    assert [name for name, _ in catalog.sent] == ["products", "products", "reviews"]
+    reviews_call = catalog.sent[2][1]
+    assert [r["upc"] for r in reviews_call.variables["representations"]] == ["1", "2"]

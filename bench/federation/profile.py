@@ -1,0 +1,84 @@
+"""Profile our router under the benchmark load with py-spy (``pip install py-spy``; not a dependency).
+
+``python -m bench.federation.profile [--seconds 20] [--output profile.txt]``
+starts the subgraphs and ``beyond router``, warms up, then samples the router
+with ``py-spy record --format raw`` while the load runs, and prints the
+functions with the most samples (self and total).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import sys
+from pathlib import Path
+
+import orjson
+
+from bench.federation.compose import BASE_PORT
+from bench.federation.run import (
+    EXPECTED,
+    GATEWAY_PORT,
+    NODE,
+    QUERY,
+    gateway_command,
+    load,
+    started,
+)
+
+
+def summarize(raw: Path, top: int) -> None:
+    own: collections.Counter[str] = collections.Counter()
+    total: collections.Counter[str] = collections.Counter()
+    samples = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        count = int(count_text)
+        samples += count
+        frames = stack.split(";")
+        own[frames[-1]] += count
+        for frame in set(frames):
+            total[frame] += count
+    print(f"{samples} samples")
+    for title, counter in (("self", own), ("total", total)):
+        print(f"\n-- top {top} by {title} --")
+        for frame, count in counter.most_common(top):
+            print(f"{100 * count / samples:5.1f}%  {frame}")
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    url = f"http://127.0.0.1:{GATEWAY_PORT}/graphql"
+    body = orjson.dumps({"query": QUERY, "operationName": "TestQuery"})
+    expected = orjson.loads(EXPECTED.read_bytes())
+    with (
+        started(["node", str(NODE / "subgraphs.mjs"), str(BASE_PORT)]),
+        started(gateway_command("beyond", GATEWAY_PORT)) as router,
+    ):
+        await asyncio.sleep(3)
+        await load(url, body, expected, concurrency=args.concurrency, duration=3)
+        spy = await asyncio.create_subprocess_exec(
+            "py-spy", "record", "--pid", str(router.pid), "--format", "raw", "--rate", "200",
+            "--duration", str(args.seconds), "--output", str(args.output), "--nonblocking",
+        )  # fmt: skip
+        _, errors, _ = await load(
+            url, body, expected, concurrency=args.concurrency, duration=args.seconds + 1
+        )
+        await spy.wait()
+        if errors:
+            print(f"{errors} wrong answers", file=sys.stderr)
+    summarize(args.output, args.top)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.federation.profile")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--output", type=Path, default=Path("/tmp/router-profile.txt"))
+    asyncio.run(main_async(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
