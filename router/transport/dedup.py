@@ -17,7 +17,13 @@ import asyncio
 
 import orjson
 
-from router.transport.types import EDGE_HEADERS, SubgraphRequest, SubgraphResponse, Transport
+from router.transport.types import (
+    EDGE_HEADERS,
+    SubgraphRequest,
+    SubgraphResponse,
+    Transport,
+    is_mutation,
+)
 
 _Key = tuple[str, bytes]
 
@@ -36,7 +42,7 @@ class DedupTransport:
         self._in_flight: dict[_Key, _InFlight] = {}
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
-        if _is_mutation(request.query):
+        if is_mutation(request.query):
             return await self._inner.fetch(service_name, request)
         key = (service_name, _fingerprint(request))
         shared = self._in_flight.get(key)
@@ -88,7 +94,3 @@ def _fingerprint(request: SubgraphRequest) -> bytes:
         option=orjson.OPT_SORT_KEYS,
     )
 
-
-def _is_mutation(query: str) -> bool:
-    # Plans print subgraph operations with the operation keyword first.
-    return query.lstrip().startswith("mutation")

@@ -3,6 +3,12 @@
 aiohttp rather than httpx because its client costs about a third per request
 (measured in STACK.md). The session is opened lazily inside the running loop
 and closed by :meth:`HttpTransport.aclose`.
+
+A pooled connection can be closed by the subgraph while idle just as a request
+goes out on it. Idle connections are dropped after 4 s, before uvicorn's
+default 5 s keep-alive ends them from the other side; and a query whose
+connection the subgraph dropped is sent once more on a fresh one. A mutation is
+not: it may have run before the connection went.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ import orjson
 
 from router.transport.decode import decode_response
 from router.transport.errors import TransportError, UnknownSubgraphError
-from router.transport.types import SubgraphRequest, SubgraphResponse
+from router.transport.types import SubgraphRequest, SubgraphResponse, is_mutation
 
 _JSON = "application/json"
 _ACCEPT = "application/graphql-response+json, application/json;q=0.9"
+_IDLE_SECONDS = 4.0
 
 
 class HttpTransport:
@@ -43,7 +50,9 @@ class HttpTransport:
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(
+                    limit=self._pool_size, keepalive_timeout=_IDLE_SECONDS
+                ),
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),
             )
         return self._session
@@ -53,21 +62,34 @@ class HttpTransport:
         if url is None:
             raise UnknownSubgraphError(service_name)
         timeout = self._timeouts.get(service_name, self._default_timeout)
+        attempts = 1 if is_mutation(request.query) else 2
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._post(
+                    service_name, url, request, aiohttp.ClientTimeout(total=timeout)
+                )
+            except aiohttp.ServerDisconnectedError as exc:
+                if attempt == attempts:
+                    raise TransportError(service_name, f"request failed: {exc}") from None
+            except TimeoutError:
+                raise TransportError(service_name, f"timed out after {timeout:g}s") from None
+            except aiohttp.ClientError as exc:
+                raise TransportError(service_name, f"request failed: {exc}") from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _post(
+        self, service_name: str, url: str, request: SubgraphRequest, limit: aiohttp.ClientTimeout
+    ) -> SubgraphResponse:
         headers = [*request.headers, ("Content-Type", _JSON), ("Accept", _ACCEPT)]
-        try:
-            async with self._client().post(
-                url,
-                data=orjson.dumps(request.body()),
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=timeout),
-            ) as response:
-                body = await response.read()
-                received = tuple((k, v) for k, v in response.headers.items())
-                return decode_response(service_name, response.status, body, received)
-        except TimeoutError:
-            raise TransportError(service_name, f"timed out after {timeout:g}s") from None
-        except aiohttp.ClientError as exc:
-            raise TransportError(service_name, f"request failed: {exc}") from None
+        async with self._client().post(
+            url,
+            data=orjson.dumps(request.body()),
+            headers=headers,
+            timeout=limit,
+        ) as response:
+            body = await response.read()
+            received = tuple((k, v) for k, v in response.headers.items())
+            return decode_response(service_name, response.status, body, received)
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -15,6 +15,12 @@ Headers = tuple[tuple[str, str], ...]
 EDGE_HEADERS = frozenset({"x-request-id", "x-forwarded-for"})
 
 
+def is_mutation(query: str) -> bool:
+    """Whether a subgraph operation may change something (and so must run exactly once)."""
+    # Plans print subgraph operations with the operation keyword first.
+    return query.lstrip().startswith("mutation")
+
+
 @dataclass(frozen=True, slots=True)
 class SubgraphRequest:
     query: str
