@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pymysql
 import pytest
 
 from tests.conftest import MYSQL_URL, SESSION_TAG
+from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,15 +104,9 @@ def test_serve_refuses_an_unmigrated_database(scratch_database: str) -> None:
     assert len(result.stderr.splitlines()) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -227,7 +221,7 @@ def test_proto_check_passes_on_current_stubs() -> None:
 
 
 def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
-    port = _free_port()
+    port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "beyond.cli", "serve", "accounts", "--port", str(port)],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,13 +32,7 @@ from tests.shared.events.models import Shipment
 from tests.shared.events.support import eventually, place_order
 from tests.shared.grpc import echo_pb2, echo_pb2_grpc
 from tests.shared.grpc.echo_service import ECHO, EchoServicer
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.support.net import free_port
 
 
 @strawberry.type
@@ -72,7 +65,7 @@ async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
 
     spec = ServiceSpec(
         name="shop",
-        dev_port=_free_port(),
+        dev_port=free_port(),
         settings_cls=CommonSettings,
         create_app=lambda _settings: FastAPI(),
         build_schema=lambda: strawberry.federation.Schema(query=Query),
@@ -86,7 +79,7 @@ async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
         grpc_services=lambda _settings, _app: [
             GrpcService(ECHO, EchoServicer(), echo_pb2_grpc.add_EchoServicer_to_server)
         ],
-        grpc_port=_free_port(),
+        grpc_port=free_port(),
     )
     app = create_service_app(
         title="shop",

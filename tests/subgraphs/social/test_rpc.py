@@ -16,6 +16,7 @@ from subgraphs.social.rpc import social_pb2, social_pb2_grpc
 from subgraphs.social.rpc.server import grpc_services
 from tests.subgraphs.social.conftest import FOLLOW, Social
 from tests.support.graphql import error_of
+from tests.support.net import free_port
 
 
 @pytest.fixture
@@ -94,17 +95,11 @@ async def test_the_social_server_reports_serving(follows: Any) -> None:
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
 
 async def test_follow_fails_fast_and_clearly_when_accounts_is_down(
     social_factory: Callable[..., Any],
 ) -> None:
-    social: Social = await social_factory(accounts_grpc_target=f"127.0.0.1:{_free_port()}")
+    social: Social = await social_factory(accounts_grpc_target=f"127.0.0.1:{free_port()}")
     ada, bob = await social.users(2)
     started = time.monotonic()
     body = await social.client.execute(FOLLOW, {"id": bob}, token=social.token(ada))
