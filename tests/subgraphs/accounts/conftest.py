@@ -17,11 +17,11 @@ from sqlalchemy.engine import URL
 
 from subgraphs.accounts.app import MIGRATIONS, create_app
 from subgraphs.accounts.settings import AccountsSettings
-from tests.conftest import REDIS_URL, MySQLDatabases
+from tests.conftest import MySQLDatabases
+from tests.subgraphs.conftest import settings_maker
 from tests.support.graphql import GraphQLClient
 from tests.support.sms import RecordingSmsSender
 
-JWT_SECRET = "test-secret-that-is-at-least-32-bytes-long"
 DATA_KEY = base64.b64encode(os.urandom(32)).decode()
 _mobiles = itertools.count(int.from_bytes(os.urandom(2), "big") * 10_000)
 
@@ -77,20 +77,15 @@ def accounts_settings(
 ) -> Callable[..., AccountsSettings]:
     url = accounts_mysql_url if backend == "mariadb" else sqlite_url("accounts", MIGRATIONS)
 
-    def make(**overrides: Any) -> AccountsSettings:
-        values: dict[str, Any] = {
-            "accounts_database_url": url.render_as_string(hide_password=False),
-            "redis_url": REDIS_URL,
-            "redis_prefix": redis_prefix,
-            "jwt_secret": JWT_SECRET,
-            "data_key": DATA_KEY,
-            "password_time_cost": 1,
-            "password_memory_kib": 1024,
-            **overrides,
-        }
-        return AccountsSettings(**values)
-
-    return make
+    return settings_maker(
+        AccountsSettings,
+        "accounts",
+        url,
+        redis_prefix,
+        data_key=DATA_KEY,
+        password_time_cost=1,
+        password_memory_kib=1024,
+    )
 
 
 @pytest.fixture

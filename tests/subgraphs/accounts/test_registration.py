@@ -5,7 +5,8 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from tests.subgraphs.accounts.conftest import JWT_SECRET, Accounts, new_mobile
+from tests.subgraphs.accounts.conftest import Accounts, new_mobile
+from tests.subgraphs.conftest import JWT_SECRET
 from tests.support.graphql import error_of
 
 REQUEST_CODE = """mutation($m: String!, $p: VerificationPurpose!) {

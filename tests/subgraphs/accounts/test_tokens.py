@@ -10,7 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from tests.subgraphs.accounts.conftest import JWT_SECRET, Accounts, new_mobile
+from tests.subgraphs.accounts.conftest import Accounts, new_mobile
+from tests.subgraphs.conftest import JWT_SECRET
 from tests.support.graphql import error_of
 
 LOGIN = """mutation($m: String!, $p: String!) {

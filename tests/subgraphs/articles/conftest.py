@@ -20,13 +20,13 @@ from shared.tokens import AccessTokens
 from subgraphs.articles.app import MIGRATIONS, create_app
 from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.social.rpc.server import grpc_services as social_grpc_services
-from tests.conftest import REDIS_URL, MySQLDatabases
+from tests.conftest import MySQLDatabases
 from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used here)
-    JWT_SECRET,
     accounts_factory,
     accounts_mysql_url,
     accounts_settings,
 )
+from tests.subgraphs.conftest import settings_maker
 from tests.subgraphs.social.conftest import (  # noqa: F401 (fixtures used here)
     Social,
     social_factory,
@@ -80,17 +80,7 @@ def articles_settings(
 ) -> Callable[..., ArticlesSettings]:
     url = articles_mysql_url if backend == "mariadb" else sqlite_url("articles", MIGRATIONS)
 
-    def make(**overrides: Any) -> ArticlesSettings:
-        values: dict[str, Any] = {
-            "articles_database_url": url.render_as_string(hide_password=False),
-            "redis_url": REDIS_URL,
-            "redis_prefix": redis_prefix,
-            "jwt_secret": JWT_SECRET,
-            **overrides,
-        }
-        return ArticlesSettings(**values)
-
-    return make
+    return settings_maker(ArticlesSettings, "articles", url, redis_prefix)
 
 
 @pytest.fixture

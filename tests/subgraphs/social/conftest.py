@@ -23,15 +23,15 @@ from subgraphs.accounts.rpc.server import grpc_services as accounts_grpc_service
 from subgraphs.social.app import MIGRATIONS, create_app
 from subgraphs.social.models import EVENT_TABLES
 from subgraphs.social.settings import SocialSettings
-from tests.conftest import REDIS_URL, MySQLDatabases
+from tests.conftest import MySQLDatabases
 from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used here)
-    JWT_SECRET,
     Accounts,
     accounts_factory,
     accounts_mysql_url,
     accounts_settings,
     new_mobile,
 )
+from tests.subgraphs.conftest import settings_maker
 from tests.support.graphql import GraphQLClient
 
 FOLLOW = "mutation($id: ID!) { follow(userId: $id) { id followerCount viewerFollows } }"
@@ -99,17 +99,7 @@ def social_settings(
 ) -> Callable[..., SocialSettings]:
     url = social_mysql_url if backend == "mariadb" else sqlite_url("social", MIGRATIONS)
 
-    def make(**overrides: Any) -> SocialSettings:
-        values: dict[str, Any] = {
-            "social_database_url": url.render_as_string(hide_password=False),
-            "redis_url": REDIS_URL,
-            "redis_prefix": redis_prefix,
-            "jwt_secret": JWT_SECRET,
-            **overrides,
-        }
-        return SocialSettings(**values)
-
-    return make
+    return settings_maker(SocialSettings, "social", url, redis_prefix)
 
 
 @pytest.fixture
