@@ -77,9 +77,10 @@ def create_router_app(
         transport = DedupTransport(transport)
     transport = PropagatingTransport(transport, config.propagated_headers)
     pipeline = Pipeline(live, front, transport, config.error_policy())
+    # Client headers worth forwarding; the edge headers the router sets itself.
     forwarded_names = frozenset(
         name for service in (None, *config.subgraphs) for name in _names(config, service)
-    )
+    ) - EDGE_HEADERS
     plan_header = config.query_plan_header.lower()
 
     async def graphql(request: Request) -> Response:
@@ -100,7 +101,7 @@ def create_router_app(
                 params,
                 method=request.method,
                 forwarded=(
-                    *forwardable(request.headers.items(), forwarded_names - EDGE_HEADERS),
+                    *forwardable(request.headers.items(), forwarded_names),
                     (REQUEST_ID_HEADER, request_id),
                     ("x-forwarded-for", request.client.host if request.client else "unknown"),
                 ),
