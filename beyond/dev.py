@@ -96,8 +96,13 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
     return load_settings(spec.settings_cls, **overrides)
 
 
+def _say(line: str) -> None:
+    # Flushed: through a pipe (tee, a log collector) each line must show when it happens.
+    print(line, flush=True)
+
+
 async def run_dev(
-    *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = print
+    *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = _say
 ) -> None:
     stored = dev_secrets(data_dir)
     apps: dict[str, FastAPI] = {}

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,12 +121,21 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             str(tmp_path),
         ],
         cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")},
+        # Without PYTHONUNBUFFERED, as a pipe to tee or a log collector would have it.
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("BEYOND_") and k != "PYTHONUNBUFFERED"
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     assert process.stdout is not None
+    # A line that never comes must fail the test, not hang it: killing the process
+    # ends the read.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
     try:
         url = f"http://127.0.0.1:{port}/graphql"
         banner = ""
@@ -191,6 +201,7 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             "data": {"follow": {"nickname": "Ada", "followerCount": 1, "viewerFollows": True}}
         }
     finally:
+        watchdog.cancel()
         process.terminate()
         process.wait(timeout=15)
         process.stdout.close()
