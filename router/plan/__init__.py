@@ -13,6 +13,7 @@ from router.plan.nodes import (
     RequiredFragment,
     RequiredSelection,
     SequenceNode,
+    SubscriptionNode,
     ValueSetter,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "RequiredFragment",
     "RequiredSelection",
     "SequenceNode",
+    "SubscriptionNode",
     "ValueSetter",
 ]

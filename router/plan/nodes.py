@@ -1,4 +1,4 @@
-"""Plan nodes in federation vocabulary: Fetch, Flatten, Sequence, Parallel, Condition.
+"""Plan nodes in federation vocabulary: Fetch, Flatten, Sequence, Parallel, Condition, Subscription.
 
 The executor keeps one response tree per request. A root ``FetchNode`` writes its
 subgraph's ``data`` into that tree; a ``FlattenNode`` runs its fetch once for all
@@ -14,6 +14,10 @@ that object's representation; ``input_rewrites`` then adjust representations
 ``output_rewrites`` rename keys in what the subgraph returned (for example an
 aliased ``@requires`` field mapped back). Final response shaping from the
 client's operation is the executor's business, not the plan's.
+
+A ``SubscriptionNode`` is only ever a plan's top node: its ``primary`` fetch
+subscribes at the one subgraph that owns the subscription root field, and its
+``rest`` runs once per event, with the event's ``data`` as the root result.
 
 All nodes are frozen, slotted and hashable, so plans can be cached and shared
 between requests.
@@ -124,7 +128,15 @@ class ConditionNode:
     else_clause: PlanNode | None
 
 
-PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode
+@dataclass(frozen=True, slots=True)
+class SubscriptionNode:
+    """``primary`` opens the subscription; ``rest`` (entity fetches) completes every event."""
+
+    primary: FetchNode
+    rest: PlanNode | None = None
+
+
+PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode | SubscriptionNode
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,11 @@ dependents in parallel. When a group waits for several (``@requires`` fed by
 more than one subgraph), the groups of that independent part of the plan are
 laid out in stages by longest dependency chain: each stage in parallel,
 stages in sequence; independent parts still run side by side. Mutation root
-groups run in sequence, each followed by its own dependents. Linear in the
-number of groups, quadratic for grouping roots into independent parts.
+groups run in sequence, each followed by its own dependents. A subscription's
+plan is split as Apollo splits it: the root fetch is the ``Primary`` (sent to
+the subgraph once, to subscribe) and everything after it the ``Rest`` (run for
+every event). Linear in the number of groups, quadratic for grouping roots
+into independent parts.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from router.plan.nodes import (
     RequiredFragment,
     RequiredSelection,
     SequenceNode,
+    SubscriptionNode,
 )
+from router.planner.errors import PlanningError
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.selection_builder import SelectionBuilder
 
@@ -49,6 +54,8 @@ class Emitter:
             return None
         if self.operation.kind is OperationKind.MUTATION:
             return _sequence([self.chunk([root]) for root in roots])
+        if self.operation.kind is OperationKind.SUBSCRIPTION:
+            return _subscription(self.chunk(roots))
         return self.chunk(roots)
 
     def chunk(self, roots: list[FetchGroup]) -> PlanNode:
@@ -163,6 +170,19 @@ def _required(builder: SelectionBuilder) -> tuple[RequiredSelection, ...]:
     for type_condition, fragment in builder.fragments.items():
         found.append(RequiredFragment(type_condition, _required(fragment)))
     return tuple(found)
+
+
+def _subscription(node: PlanNode) -> SubscriptionNode:
+    """The root fetch subscribes; what follows it in the plan completes each event."""
+    if isinstance(node, FetchNode):
+        return SubscriptionNode(node)
+    if isinstance(node, SequenceNode) and isinstance(node.nodes[0], FetchNode):
+        # Kept as a Sequence even with one step, as Apollo prints it.
+        return SubscriptionNode(node.nodes[0], SequenceNode(node.nodes[1:]))
+    raise PlanningError(
+        "a subscription must be answered by one subscription fetch to the subgraph owning its "
+        f"root field, but its plan starts with {type(node).__name__}"
+    )
 
 
 def _guard(node: PlanNode, conditions: frozenset[Condition]) -> PlanNode:

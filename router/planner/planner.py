@@ -5,8 +5,10 @@ cover as hops (price: the estimated fetches below the field from that
 subgraph), so root fields sharing a subgraph share one fetch and the entry
 point is chosen by the cost of the whole subtree, not by declaration order.
 Mutation fields keep document order; consecutive fields on one subgraph share
-a fetch, as their side effects still run in order inside it. Pure and
-deterministic: no I/O, no clock, stable iteration orders.
+a fetch, as their side effects still run in order inside it. A subscription
+has one root field, subscribed to at one subgraph: like a mutation field, it
+is never asked again from another. Pure and deterministic: no I/O, no clock,
+stable iteration orders.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def plan(
     else:
         chosen = cover(prices, lambda _: False, lambda graph: capabilities.graph_order[graph])
     mutation = operation.kind is OperationKind.MUTATION
+    once = _ONCE.get(operation.kind)
     roots: list[FetchGroup] = []
     pending = [
         (field, graph, frozenset[str]()) for field, graph in zip(fields, chosen, strict=True)
@@ -82,15 +85,22 @@ def plan(
                 if g not in tried
             }
             retry = min(options, key=lambda g: options[g], default=None)
-            if retry is None or mutation:
+            if retry is None or once:
                 raise UnsatisfiableField(
                     f"no subgraph completes the selection of {root}.{field.name}"
-                    + (" (a mutation field runs once, in one subgraph)" if mutation else "")
+                    + (f" ({once})" if once else "")
                 )
             for extra in left:
                 assert isinstance(extra, Field)
                 pending.append((extra, retry, tried))
     return QueryPlan(Emitter(fetch_graph, operation).emit(roots))
+
+
+# Root fields that cannot be asked again from a second subgraph, and why.
+_ONCE = {
+    OperationKind.MUTATION: "a mutation field runs once, in one subgraph",
+    OperationKind.SUBSCRIPTION: "a subscription field subscribes at one subgraph",
+}
 
 
 def _root_prices(

@@ -2,6 +2,7 @@
 
 ``Fetch(service: "x") { {selection} }``, and for an ``_entities`` fetch the
 representation selection, ``=>``, then the selection asked of each entity.
+A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``.
 Subgraph operations are re-parsed with graphql-core and printed one field a
 line, so the text does not depend on how compactly the operation was written.
 """
@@ -20,6 +21,7 @@ from router.plan.nodes import (
     RequiredField,
     RequiredSelection,
     SequenceNode,
+    SubscriptionNode,
 )
 
 
@@ -47,7 +49,27 @@ def _node(node: PlanNode, depth: int) -> list[str]:
         title = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
         inner = [line for child in node.nodes for line in _node(child, depth + 1)]
         return [f"{pad}{title} {{", *inner, f"{pad}}},"]
+    if isinstance(node, SubscriptionNode):
+        return _subscription(node, depth)
     return _condition(node, depth)
+
+
+def _subscription(node: SubscriptionNode, depth: int) -> list[str]:
+    # Apollo's layout: the node inside Primary and Rest is not followed by a comma.
+    pad = "  " * depth
+    lines = [f"{pad}Subscription {{", f"{pad}  Primary: {{"]
+    lines.extend(_last_without_comma(_node(node.primary, depth + 2)))
+    lines.append(f"{pad}  }},")
+    if node.rest is not None:
+        lines.append(f"{pad}  Rest: {{")
+        lines.extend(_last_without_comma(_node(node.rest, depth + 2)))
+        lines.append(f"{pad}  }}")
+    lines.append(f"{pad}}},")
+    return lines
+
+
+def _last_without_comma(lines: list[str]) -> list[str]:
+    return [*lines[:-1], lines[-1].removesuffix(",")]
 
 
 def _condition(node: ConditionNode, depth: int) -> list[str]:

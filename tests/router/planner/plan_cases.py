@@ -15,7 +15,14 @@ from functools import cache
 from pathlib import Path
 
 from router.operation import prepare
-from router.plan import ConditionNode, FetchNode, FlattenNode, PlanNode, QueryPlan
+from router.plan import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    PlanNode,
+    QueryPlan,
+    SubscriptionNode,
+)
 from router.planner import plan, print_plan
 from router.supergraph import Supergraph, load_supergraph
 
@@ -68,13 +75,20 @@ def check_case(feature: str, case: str) -> None:
     assert actual == expected_path.read_text()
 
 
-def fetch_count(node: PlanNode | None) -> int:
+def fetches(node: PlanNode | None) -> list[FetchNode]:
+    """Every fetch of a plan, in plan order."""
     if node is None:
-        return 0
+        return []
     if isinstance(node, FetchNode):
-        return 1
+        return [node]
     if isinstance(node, FlattenNode):
-        return fetch_count(node.node)
+        return fetches(node.node)
     if isinstance(node, ConditionNode):
-        return fetch_count(node.if_clause) + fetch_count(node.else_clause)
-    return sum(fetch_count(child) for child in node.nodes)
+        return fetches(node.if_clause) + fetches(node.else_clause)
+    if isinstance(node, SubscriptionNode):
+        return [node.primary, *fetches(node.rest)]
+    return [fetch for child in node.nodes for fetch in fetches(child)]
+
+
+def fetch_count(node: PlanNode | None) -> int:
+    return len(fetches(node))

@@ -36,8 +36,13 @@ from graphql.type.definition import GraphQLField, GraphQLInputType, GraphQLOutpu
 
 from router.operation import OperationError, prepare
 from router.planner import plan
-from tests.router.planner.plan_cases import features, fetch_count, supergraph, supergraph_path
-from tests.router.planner.test_subgraph_operations import _fetches
+from tests.router.planner.plan_cases import (
+    features,
+    fetch_count,
+    fetches,
+    supergraph,
+    supergraph_path,
+)
 
 NODE_DIR = Path(__file__).resolve().parents[2] / "node"
 PER_SUPERGRAPH = 12
@@ -170,7 +175,7 @@ def verdicts() -> dict[int, list[str]]:
         ],
     )
     problems: dict[int, list[str]] = {}
-    fetches: list[dict[str, str]] = []
+    to_validate: list[dict[str, str]] = []
     owners: list[int] = []
     for index, ((feature, text), reference) in enumerate(zip(OPERATIONS, apollo, strict=True)):
         graph = supergraph(feature)
@@ -183,8 +188,8 @@ def verdicts() -> dict[int, list[str]]:
             problems.setdefault(index, []).append(
                 f"{fetch_count(ours.node)} fetches, Apollo {reference['fetches']}"
             )
-        for fetch in _fetches(ours.node):
-            fetches.append(
+        for fetch in fetches(ours.node):
+            to_validate.append(
                 {
                     "supergraph": str(supergraph_path(feature)),
                     "service": fetch.service_name,
@@ -193,7 +198,7 @@ def verdicts() -> dict[int, list[str]]:
             )
             owners.append(index)
     for index, errors, sent in zip(
-        owners, _node("validate_fetches.mjs", fetches), fetches, strict=True
+        owners, _node("validate_fetches.mjs", to_validate), to_validate, strict=True
     ):
         if errors:
             problems.setdefault(index, []).append(

@@ -15,25 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from router.plan import FetchNode, FlattenNode, PlanNode
-from tests.router.planner.plan_cases import all_cases, our_plan, supergraph_path
+from tests.router.planner.plan_cases import all_cases, fetches, our_plan, supergraph_path
 
 NODE_DIR = Path(__file__).resolve().parents[2] / "node"
 CASES = all_cases()
 
 pytestmark = pytest.mark.node
-
-
-def _fetches(node: PlanNode | None) -> list[FetchNode]:
-    if node is None:
-        return []
-    if isinstance(node, FetchNode):
-        return [node]
-    if isinstance(node, FlattenNode):
-        return _fetches(node.node)
-    if hasattr(node, "nodes"):
-        return [f for child in node.nodes for f in _fetches(child)]
-    return _fetches(node.if_clause) + _fetches(node.else_clause)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +30,7 @@ def verdicts() -> dict[tuple[str, str], list[list[str]]]:
     payload: list[dict[str, str]] = []
     owners: list[tuple[str, str]] = []
     for feature, case in CASES:
-        for fetch in _fetches(our_plan(feature, case).node):
+        for fetch in fetches(our_plan(feature, case).node):
             payload.append(
                 {
                     "supergraph": str(supergraph_path(feature)),
