@@ -1,7 +1,10 @@
 """Plan execution and response shaping: ``await execute(plan, request, transport)``.
 
 Modules follow the request: :mod:`~router.execution.executor` (the entry
-point and the plan walk), :mod:`~router.execution.fetch` (one fetch node),
+point and the plan walk), :mod:`~router.execution.run` (variables, one pass's
+tree, the shaped answer), :mod:`~router.execution.subscription` (a
+subscription's events, each a pass over the plan's ``Rest``),
+:mod:`~router.execution.fetch` (one fetch node),
 :mod:`~router.execution.representations` and :mod:`~router.execution.tree`
 (entity plumbing), :mod:`~router.execution.subgraph_errors`,
 :mod:`~router.execution.introspection` and :mod:`~router.execution.shaping`
@@ -14,6 +17,7 @@ from router.execution.errors import ExecutionError, PlanShapeError
 from router.execution.executor import execute
 from router.execution.request import ExecutionRequest, ExecutionResult
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+from router.execution.subscription import subscribe
 
 __all__ = [
     "ErrorMode",
@@ -23,4 +27,5 @@ __all__ = [
     "PlanShapeError",
     "SubgraphErrorPolicy",
     "execute",
+    "subscribe",
 ]

@@ -3,32 +3,20 @@
 The spec's ExecuteRequest, federated: coerce variable values (request errors
 stop here, with no ``data``), run the plan's nodes against the subgraphs into
 one response tree (Sequence in order, Parallel concurrently, Condition on a
-boolean variable, Flatten + Fetch for entities), answer introspection
-locally, then shape the tree into the response the client's operation asks
-for.
+boolean variable, Flatten + Fetch for entities), then shape the tree into the
+response the client's operation asks for (:mod:`.run`). A subscription's plan
+is run event by event by :mod:`.subscription`, which walks its ``Rest`` here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Any
-
-from graphql import (
-    FragmentDefinitionNode,
-    GraphQLError,
-    GraphQLObjectType,
-    OperationDefinitionNode,
-    OperationType,
-    get_operation_ast,
-)
-from graphql.execution.values import get_variable_values
 
 from router.execution.errors import PlanShapeError
 from router.execution.fetch import execute_entity_fetch, execute_root_fetch
-from router.execution.introspection import execute_introspection, introspection_fields
-from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
-from router.execution.shaping import ShapingContext, collect_fields, shape_response
+from router.execution.request import ExecutionRequest, ExecutionResult
+from router.execution.run import start_run
 from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.plan import (
@@ -39,10 +27,11 @@ from router.plan import (
     PlanNode,
     QueryPlan,
     SequenceNode,
+    SubscriptionNode,
 )
 from router.transport.types import Transport
 
-_DEFAULT_POLICY = SubgraphErrorPolicy()
+DEFAULT_POLICY = SubgraphErrorPolicy()
 
 
 async def execute(
@@ -50,59 +39,17 @@ async def execute(
     request: ExecutionRequest,
     transport: Transport,
     *,
-    error_policy: SubgraphErrorPolicy = _DEFAULT_POLICY,
+    error_policy: SubgraphErrorPolicy = DEFAULT_POLICY,
 ) -> ExecutionResult:
-    operation = get_operation_ast(request.document, request.operation_name)
-    if operation is None:
-        return _request_error(f"Unknown operation named '{request.operation_name or ''}'.")
-    coerced = get_variable_values(
-        request.schema, operation.variable_definitions or (), dict(request.variables or {})
-    )
-    if isinstance(coerced, list):
-        return ExecutionResult(
-            data=None,
-            errors=tuple(formatted_error(e) for e in coerced),
-            data_present=False,
-        )
-    root_type = _root_type(request, operation)
-
-    state = RunState(
-        schema=request.schema,
-        transport=transport,
-        variables=coerced.coerced,
-        headers=request.headers,
-        policy=error_policy,
-    )
+    run = start_run(request, transport, error_policy)
+    if isinstance(run, ExecutionResult):
+        return run
+    if isinstance(plan.node, SubscriptionNode):
+        raise PlanShapeError("a subscription's plan runs once per event: use subscribe()")
+    state = run.new_state()
     if plan.node is not None:
         await execute_node(plan.node, state)
-
-    fragments = {
-        d.name.value: d
-        for d in request.document.definitions
-        if isinstance(d, FragmentDefinitionNode)
-    }
-    context = ShapingContext(
-        schema=request.schema,
-        fragments=fragments,
-        variables=coerced,
-        errors=[],
-        reported=set(),
-    )
-    preshaped: dict[str, Any] = {}
-    wanted = introspection_fields(collect_fields(context, root_type, [operation.selection_set]))
-    if wanted:
-        preshaped, introspection_errors = execute_introspection(
-            request, operation, wanted, request.variables or {}
-        )
-        state.errors.extend(introspection_errors)
-
-    context.reported.update(_error_paths(state.errors))
-    data = shape_response(context, operation, root_type, state.data, preshaped)
-    return ExecutionResult(
-        data=data,
-        errors=(*state.errors, *context.errors),
-        subgraph_headers=tuple(state.subgraph_headers),
-    )
+    return run.result(state)
 
 
 async def execute_node(node: PlanNode, state: RunState) -> None:
@@ -122,6 +69,8 @@ async def execute_node(node: PlanNode, state: RunState) -> None:
         branch = node.if_clause if state.variables.get(node.condition) else node.else_clause
         if branch is not None:
             await execute_node(branch, state)
+    elif isinstance(node, SubscriptionNode):
+        raise PlanShapeError("a Subscription node is only ever a plan's top node")
 
 
 _Batch = tuple[FetchNode, tuple[tuple[str, ...], ...]]
@@ -204,27 +153,3 @@ async def _execute_parallel_part(part: PlanNode | _Batch, state: RunState) -> No
         await execute_entity_fetch(fetch, paths, state)
     else:
         await execute_node(part, state)
-
-
-def _root_type(request: ExecutionRequest, operation: OperationDefinitionNode) -> GraphQLObjectType:
-    schema = request.schema
-    root = {
-        OperationType.QUERY: schema.query_type,
-        OperationType.MUTATION: schema.mutation_type,
-        OperationType.SUBSCRIPTION: schema.subscription_type,
-    }[operation.operation]
-    if root is None:
-        raise PlanShapeError(f"the schema has no {operation.operation.value} root type")
-    return root
-
-
-def _error_paths(errors: list[dict[str, Any]]) -> set[tuple[str | int, ...]]:
-    return {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
-
-
-def _request_error(message: str) -> ExecutionResult:
-    return ExecutionResult(
-        data=None,
-        errors=(formatted_error(GraphQLError(message)),),
-        data_present=False,
-    )

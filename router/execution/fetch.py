@@ -31,8 +31,12 @@ from router.transport.types import SubgraphRequest, SubgraphResponse
 
 async def execute_root_fetch(fetch: FetchNode, state: RunState) -> None:
     response = await _send(fetch, state, {}, _no_path)
-    if response is None:
-        return
+    if response is not None:
+        merge_root_response(fetch, response, state)
+
+
+def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: RunState) -> None:
+    """A root fetch's answer (or one subscription event) into the tree, errors at their paths."""
     for error in response.errors:
         state.errors.append(
             client_error(error, fetch.service_name, root_error_path(error), state.policy)
@@ -119,16 +123,7 @@ async def _send(
     extra_variables: dict[str, Any],
     where: Callable[[], ResponsePath | None],
 ) -> SubgraphResponse | None:
-    variables = {
-        name: state.variables[name] for name in fetch.variable_usages if name in state.variables
-    }
-    variables.update(extra_variables)
-    request = SubgraphRequest(
-        query=fetch.operation,
-        operation_name=fetch.operation_name,
-        variables=variables,
-        headers=state.headers,
-    )
+    request = subgraph_request(fetch, state, extra_variables)
     try:
         response = await state.transport.fetch(fetch.service_name, request)
     except TransportError as exc:
@@ -138,6 +133,22 @@ async def _send(
         return None
     state.subgraph_headers.append(response.headers)
     return response
+
+
+def subgraph_request(
+    fetch: FetchNode, state: RunState, extra_variables: dict[str, Any] | None = None
+) -> SubgraphRequest:
+    """What ``fetch`` sends: its operation, the client variables it uses, the forwarded headers."""
+    variables = {
+        name: state.variables[name] for name in fetch.variable_usages if name in state.variables
+    }
+    variables.update(extra_variables or {})
+    return SubgraphRequest(
+        query=fetch.operation,
+        operation_name=fetch.operation_name,
+        variables=variables,
+        headers=state.headers,
+    )
 
 
 def _no_path() -> None:

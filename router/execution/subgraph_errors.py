@@ -20,6 +20,7 @@ log = logging.getLogger("router.execution")
 
 MASKED_MESSAGE = "Subgraph errors redacted"
 FETCH_FAILED_CODE = "SUBREQUEST_HTTP_ERROR"
+SUBSCRIPTION_FAILED_CODE = "SUBSCRIPTION_FAILED"
 
 
 class ErrorMode(enum.Enum):
@@ -70,16 +71,34 @@ def fetch_failed_error(
     service_name: str, reason: str, path: ResponsePath | None, policy: SubgraphErrorPolicy
 ) -> dict[str, Any]:
     """The whole request to a subgraph failed (timeout, connection, non-GraphQL answer)."""
-    log.warning("fetch from subgraph %s failed: %s", service_name, reason)
-    message = (
-        f"HTTP fetch failed from '{service_name}'"
-        if policy.mode_for(service_name) is ErrorMode.MASK
-        else f"HTTP fetch failed from '{service_name}': {reason}"
-    )
+    message = f"HTTP fetch failed from '{service_name}'"
+    return _failure(message, FETCH_FAILED_CODE, service_name, reason, path, policy)
+
+
+def subscription_failed_error(
+    service_name: str, reason: str, policy: SubgraphErrorPolicy
+) -> dict[str, Any]:
+    """A subscription at a subgraph could not be opened, or its connection was lost."""
+    message = f"Subscription at '{service_name}' failed"
+    return _failure(message, SUBSCRIPTION_FAILED_CODE, service_name, reason, None, policy)
+
+
+def _failure(
+    message: str,
+    code: str,
+    service_name: str,
+    reason: str,
+    path: ResponsePath | None,
+    policy: SubgraphErrorPolicy,
+) -> dict[str, Any]:
+    """``message``, with the ``reason`` unless masked (it is always logged)."""
+    log.warning("%s: %s", message, reason)
+    if policy.mode_for(service_name) is not ErrorMode.MASK:
+        message = f"{message}: {reason}"
     out: dict[str, Any] = {"message": message}
     if path is not None:
         out["path"] = list(path)
-    out["extensions"] = {"code": FETCH_FAILED_CODE, "serviceName": service_name}
+    out["extensions"] = {"code": code, "serviceName": service_name}
     return out
 
 

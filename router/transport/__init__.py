@@ -4,16 +4,30 @@
 interface. :class:`HttpTransport` talks to subgraphs over a pooled aiohttp
 session; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
 runs); :class:`DedupTransport` wraps any transport and sends identical
-in-flight requests once.
+in-flight requests once. Subscriptions have a plug point of their own,
+``SubscriptionTransport.subscribe(service_name, request)``, an async
+generator of events; :class:`WebSocketSubscriptions` is its peer over
+WebSocket.
 """
 
 from __future__ import annotations
 
 from router.transport.asgi import AsgiTransport
 from router.transport.dedup import DedupTransport
-from router.transport.errors import SubgraphHttpError, TransportError, UnknownSubgraphError
+from router.transport.errors import (
+    SubgraphHttpError,
+    SubgraphSubscriptionError,
+    TransportError,
+    UnknownSubgraphError,
+)
 from router.transport.http import HttpTransport
-from router.transport.types import SubgraphRequest, SubgraphResponse, Transport
+from router.transport.types import (
+    SubgraphRequest,
+    SubgraphResponse,
+    SubscriptionTransport,
+    Transport,
+)
+from router.transport.websocket import SubscriptionEndpoint, WebSocketSubscriptions
 
 __all__ = [
     "AsgiTransport",
@@ -22,7 +36,11 @@ __all__ = [
     "SubgraphHttpError",
     "SubgraphRequest",
     "SubgraphResponse",
+    "SubgraphSubscriptionError",
+    "SubscriptionEndpoint",
+    "SubscriptionTransport",
     "Transport",
     "TransportError",
     "UnknownSubgraphError",
+    "WebSocketSubscriptions",
 ]

@@ -1,8 +1,8 @@
-"""Turn a subgraph's HTTP answer into a :class:`SubgraphResponse`, shared by the HTTP and ASGI peers."""
+"""Turn a subgraph's answer into a :class:`SubgraphResponse`, shared by the HTTP, ASGI and WebSocket peers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -18,8 +18,19 @@ def decode_response(
         payload: Any = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise SubgraphHttpError(service_name, status, "response is not JSON") from None
-    if not isinstance(payload, dict) or not ("data" in payload or "errors" in payload):
+    if not is_graphql_response(payload):
         raise SubgraphHttpError(service_name, status, "response is not a GraphQL response")
+    return graphql_response(payload, headers, status)
+
+
+def is_graphql_response(payload: Any) -> TypeGuard[dict[str, Any]]:
+    return isinstance(payload, dict) and ("data" in payload or "errors" in payload)
+
+
+def graphql_response(
+    payload: dict[str, Any], headers: Headers = (), status: int = 200
+) -> SubgraphResponse:
+    """A decoded GraphQL response object; malformed ``data`` or ``errors`` are made safe."""
     data = payload.get("data")
     errors = payload.get("errors") or []
     if not isinstance(data, dict):

@@ -4,13 +4,19 @@
 
     TransportError                 any failure to get a GraphQL response
     ├── UnknownSubgraphError       no URL or app registered under that name
-    └── SubgraphHttpError          a response came, but not a GraphQL one
-                                   (non-2xx without a GraphQL body, bad JSON)
+    ├── SubgraphHttpError          a response came, but not a GraphQL one
+    │                              (non-2xx without a GraphQL body, bad JSON)
+    └── SubgraphSubscriptionError  the subgraph ended a subscription with errors
+                                   (an ``error`` message, a refused connection)
 
-Timeouts and connection failures surface as plain ``TransportError``.
+Timeouts, connection failures and lost subscription connections surface as
+plain ``TransportError``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 
 class TransportError(Exception):
@@ -29,3 +35,12 @@ class SubgraphHttpError(TransportError):
     def __init__(self, service_name: str, status: int, reason: str) -> None:
         super().__init__(service_name, f"HTTP {status}: {reason}")
         self.status = status
+
+
+class SubgraphSubscriptionError(TransportError):
+    """``errors`` are GraphQL errors as the subgraph (or its protocol) stated them."""
+
+    def __init__(self, service_name: str, errors: tuple[Mapping[str, Any], ...]) -> None:
+        first = str(errors[0].get("message", "")) if errors else "no reason given"
+        super().__init__(service_name, f"subscription ended with an error: {first}")
+        self.errors = errors

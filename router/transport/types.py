@@ -1,8 +1,8 @@
-"""The transport plug point: a GraphQL request to one subgraph and what came back."""
+"""The transport plug points: a GraphQL request to one subgraph and what came back; a subscription."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -49,3 +49,18 @@ class SubgraphResponse:
 
 class Transport(Protocol):
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse: ...
+
+
+class SubscriptionTransport(Protocol):
+    def subscribe(
+        self, service_name: str, request: SubgraphRequest
+    ) -> AsyncGenerator[SubgraphResponse, None]:
+        """Subscribe at the subgraph: one response per event until it completes.
+
+        Raises :class:`~router.transport.errors.TransportError` when the
+        subscription cannot be opened or its connection is lost, and
+        :class:`~router.transport.errors.SubgraphSubscriptionError` when the
+        subgraph ends it with errors. Closing the generator ends the
+        subscription at the subgraph.
+        """
+        ...

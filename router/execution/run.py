@@ -1,0 +1,127 @@
+"""One client operation's run: variables coerced once, a response tree per pass, the shaped answer.
+
+:func:`start_run` does the spec's request checks (the operation exists, its
+variable values coerce); a failure is the request-error result, with no
+``data``. A :class:`Run` then hands out a fresh :class:`RunState` for each pass
+over the plan (a query has one pass, a subscription one per event) and turns a
+finished state into the client's answer: introspection answered locally,
+then the tree shaped from the client's own operation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+
+from router.execution.errors import PlanShapeError
+from router.execution.introspection import execute_introspection, introspection_fields
+from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
+from router.execution.shaping import ShapingContext, collect_fields, shape_response
+from router.execution.state import RunState
+from router.execution.subgraph_errors import SubgraphErrorPolicy
+from router.transport.types import Transport
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    request: ExecutionRequest
+    operation: OperationDefinitionNode
+    root_type: GraphQLObjectType
+    variables: VariableValues
+    transport: Transport
+    policy: SubgraphErrorPolicy
+
+    def new_state(self) -> RunState:
+        return RunState(
+            schema=self.request.schema,
+            transport=self.transport,
+            variables=self.variables.coerced,
+            headers=self.request.headers,
+            policy=self.policy,
+        )
+
+    def result(self, state: RunState) -> ExecutionResult:
+        """The client's answer from a finished pass over the plan."""
+        request, operation = self.request, self.operation
+        fragments = {
+            d.name.value: d
+            for d in request.document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        context = ShapingContext(
+            schema=request.schema,
+            fragments=fragments,
+            variables=self.variables,
+            errors=[],
+            reported=set(),
+        )
+        preshaped: dict[str, Any] = {}
+        wanted = introspection_fields(
+            collect_fields(context, self.root_type, [operation.selection_set])
+        )
+        if wanted:
+            preshaped, introspection_errors = execute_introspection(
+                request, operation, wanted, request.variables or {}
+            )
+            state.errors.extend(introspection_errors)
+
+        context.reported.update(_error_paths(state.errors))
+        data = shape_response(context, operation, self.root_type, state.data, preshaped)
+        return ExecutionResult(
+            data=data,
+            errors=(*state.errors, *context.errors),
+            subgraph_headers=tuple(state.subgraph_headers),
+        )
+
+
+def start_run(
+    request: ExecutionRequest, transport: Transport, policy: SubgraphErrorPolicy
+) -> Run | ExecutionResult:
+    """The run of ``request``, or the request-error result (no ``data``) that ends it."""
+    operation = get_operation_ast(request.document, request.operation_name)
+    if operation is None:
+        return request_error(f"Unknown operation named '{request.operation_name or ''}'.")
+    coerced = get_variable_values(
+        request.schema, operation.variable_definitions or (), dict(request.variables or {})
+    )
+    if isinstance(coerced, list):
+        return ExecutionResult(
+            data=None,
+            errors=tuple(formatted_error(e) for e in coerced),
+            data_present=False,
+        )
+    return Run(request, operation, _root_type(request, operation), coerced, transport, policy)
+
+
+def request_error(message: str) -> ExecutionResult:
+    return ExecutionResult(
+        data=None,
+        errors=(formatted_error(GraphQLError(message)),),
+        data_present=False,
+    )
+
+
+def _root_type(request: ExecutionRequest, operation: OperationDefinitionNode) -> GraphQLObjectType:
+    schema = request.schema
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    if root is None:
+        raise PlanShapeError(f"the schema has no {operation.operation.value} root type")
+    return root
+
+
+def _error_paths(errors: list[dict[str, Any]]) -> set[tuple[str | int, ...]]:
+    return {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
