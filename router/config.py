@@ -16,6 +16,12 @@
     max_body_bytes = 1048576
     planning_budget = 100000
     plan_cache_size = 1000
+    max_subscriptions_per_connection = 100   # operations at once on one WebSocket
+
+    [subscriptions]
+    init_timeout = 10.0       # seconds a WebSocket client has to send connection_init
+    keepalive = 15.0          # seconds between graphql-ws "ka" messages, SSE keep-alive
+                              # comments and pings on subgraph WebSockets
 
     [headers]
     propagate = ["authorization", "traceparent", "tracestate"]
@@ -25,6 +31,8 @@
     timeout = 5.0
     errors = "mask"
     propagate = ["x-device-id"]              # added to [headers].propagate
+    subscription_url = "ws://127.0.0.1:4001/graphql"   # default: url with ws:// (wss://)
+    subscription_protocol = "graphql-transport-ws"    # or "graphql-ws"
 
 Unknown keys are errors, so a typo does not silently fall back to a default.
 """
@@ -38,7 +46,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+from router.transport.subprotocols import GRAPHQL_TRANSPORT_WS, SUBPROTOCOLS
 from router.transport.types import EDGE_HEADERS
+from router.transport.websocket import SubscriptionEndpoint, websocket_url
 
 T = TypeVar("T")
 
@@ -55,6 +65,8 @@ class SubgraphConfig:
     timeout: float | None = None
     errors: ErrorMode | None = None
     propagate: tuple[str, ...] = ()
+    subscription_url: str | None = None
+    subscription_protocol: str = GRAPHQL_TRANSPORT_WS
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,13 @@ class Limits:
     max_body_bytes: int = 1024 * 1024
     planning_budget: int = 100_000
     plan_cache_size: int = 1000
+    max_subscriptions_per_connection: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSettings:
+    init_timeout: float = 10.0
+    keepalive: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +93,7 @@ class RouterConfig:
     graphiql: bool = True
     query_plan_header: str = "Beyond-Query-Plan"
     limits: Limits = field(default_factory=Limits)
+    subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
     subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
 
@@ -88,6 +108,18 @@ class RouterConfig:
         urls = dict(from_supergraph)
         urls.update({name: sub.url for name, sub in self.subgraphs.items() if sub.url})
         return urls
+
+    def subscription_endpoints(
+        self, from_supergraph: Mapping[str, str]
+    ) -> dict[str, SubscriptionEndpoint]:
+        """Where and how to subscribe at each subgraph: its HTTP URL as ws:// unless configured."""
+        endpoints: dict[str, SubscriptionEndpoint] = {}
+        for name, url in self.subgraph_urls(from_supergraph).items():
+            sub = self.subgraphs.get(name, SubgraphConfig())
+            endpoints[name] = SubscriptionEndpoint(
+                sub.subscription_url or websocket_url(url), sub.subscription_protocol
+            )
+        return endpoints
 
     def propagated_headers(self, service_name: str) -> frozenset[str]:
         extra = self.subgraphs.get(service_name, SubgraphConfig()).propagate
@@ -105,7 +137,11 @@ def load_config(path: Path) -> RouterConfig:
 
 
 def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig:
-    _only(raw, {"supergraph", "router", "limits", "headers", "subgraphs"}, "the top level")
+    _only(
+        raw,
+        {"supergraph", "router", "limits", "subscriptions", "headers", "subgraphs"},
+        "the top level",
+    )
     router = _table(raw, "router")
     _only(
         router,
@@ -113,7 +149,18 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         "[router]",
     )
     limits = _table(raw, "limits")
-    _only(limits, {"max_body_bytes", "planning_budget", "plan_cache_size"}, "[limits]")
+    _only(
+        limits,
+        {
+            "max_body_bytes",
+            "planning_budget",
+            "plan_cache_size",
+            "max_subscriptions_per_connection",
+        },
+        "[limits]",
+    )
+    subscriptions = _table(raw, "subscriptions")
+    _only(subscriptions, {"init_timeout", "keepalive"}, "[subscriptions]")
     headers = _table(raw, "headers")
     _only(headers, {"propagate"}, "[headers]")
     defaults = RouterConfig()
@@ -135,6 +182,12 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         limits=Limits(
             **{name: _positive_int(value, f"[limits] {name}") for name, value in limits.items()}
         ),
+        subscriptions=SubscriptionSettings(
+            **{
+                name: _number(value, f"[subscriptions] {name}")
+                for name, value in subscriptions.items()
+            }
+        ),
         propagate=_names(headers.get("propagate", list(defaults.propagate)), "[headers] propagate"),
         subgraphs={
             name: _subgraph(name, table) for name, table in _table(raw, "subgraphs").items()
@@ -146,12 +199,28 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
     where = f"[subgraphs.{name}]"
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where} must be a table")
-    _only(table, {"url", "timeout", "errors", "propagate"}, where)
+    _only(
+        table,
+        {"url", "timeout", "errors", "propagate", "subscription_url", "subscription_protocol"},
+        where,
+    )
+    protocol = table.get("subscription_protocol", GRAPHQL_TRANSPORT_WS)
+    if protocol not in SUBPROTOCOLS:
+        raise ConfigError(
+            f"{where} subscription_protocol must be one of {', '.join(map(repr, SUBPROTOCOLS))}, "
+            f"not {protocol!r}"
+        )
     return SubgraphConfig(
         url=_typed(table["url"], str, f"{where} url") if "url" in table else None,
         timeout=_number(table["timeout"], f"{where} timeout") if "timeout" in table else None,
         errors=_mode(table["errors"], f"{where} errors") if "errors" in table else None,
         propagate=_names(table.get("propagate", []), f"{where} propagate"),
+        subscription_url=(
+            _typed(table["subscription_url"], str, f"{where} subscription_url")
+            if "subscription_url" in table
+            else None
+        ),
+        subscription_protocol=protocol,
     )
 
 

@@ -16,6 +16,11 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
     ("router", ("subgraphs", "beyond")),
     ("router.plan", ("router.supergraph", "router.planner", "router.execution", "router.http")),
     ("router.planner", ("router.execution", "router.http")),
+    ("router.execution", ("router.planner", "router.http")),
+    (
+        "router.transport",
+        ("router.plan", "router.planner", "router.execution", "router.http", "router.supergraph"),
+    ),
     ("router.supergraph", ("router.planner", "router.execution", "router.http")),
     ("subgraphs", ("router", "beyond")),
     ("composition", ("router", "subgraphs", "shared", "beyond")),

@@ -18,13 +18,19 @@ from router.config import ConfigError, RouterConfig, load_config
 from router.http.errors import OperationRejected, SupergraphRejected
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
+# Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
+# an event stream (a subscription over SSE) is cut after this many seconds.
+SHUTDOWN_GRACE_SECONDS = 5
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "router",
         help="serve the federated graph",
-        description="Serve the supergraph over GraphQL-over-HTTP, or explain a query plan.",
+        description=(
+            "Serve the supergraph over GraphQL-over-HTTP, WebSocket and Server-Sent Events, "
+            "or explain a query plan."
+        ),
     )
     _supergraph_option(parser, required=False)
     parser.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT")
@@ -58,7 +64,13 @@ def serve(args: argparse.Namespace) -> int:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
     except OSError as exc:
         raise CommandError(f"cannot read supergraph {config.supergraph}: {exc.strerror}") from None
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
     return 0
 
 

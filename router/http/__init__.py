@@ -1,9 +1,13 @@
-"""The router's HTTP edge: GraphQL over HTTP, health, GraphiQL, supergraph hot reload.
+"""The router's edge: GraphQL over HTTP, WebSocket and SSE, health, GraphiQL, supergraph hot reload.
 
 ``create_router_app(config)`` is the composition root; the request path is
 :mod:`~router.http.params` → :mod:`~router.http.live_graph` (cached plans) →
 :mod:`router.execution` → :mod:`~router.http.headers`, with statuses from
 :mod:`~router.http.negotiation` and the error tree in :mod:`~router.http.errors`.
+Streams of results leave through :mod:`~router.http.websocket` (the protocols'
+state machines in :mod:`~router.http.ws_protocol`,
+:mod:`~router.http.graphql_transport_ws`, :mod:`~router.http.graphql_ws`) or
+:mod:`~router.http.sse`.
 """
 
 from __future__ import annotations

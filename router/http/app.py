@@ -1,8 +1,10 @@
 """``create_router_app(config)``: the router's one composition root, a Starlette ASGI app.
 
 Routes: ``/graphql`` (GraphQL over HTTP: POST, GET for queries, GraphiQL for
-browsers) and ``/health``. Everything is built when this is called, nothing
-at import time; the supergraph watcher runs for the app's lifespan.
+browsers; Server-Sent Events when asked for; WebSocket with either GraphQL
+subprotocol) and ``/health``. Everything is built when this is called,
+nothing at import time; the supergraph watcher runs for the app's lifespan,
+and the subgraph clients are closed when it ends.
 """
 
 from __future__ import annotations
@@ -12,30 +14,46 @@ import contextlib
 import gc
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
 from router.config import RouterConfig
 from router.http.errors import NotAcceptable, RequestError
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.graphiql import GRAPHIQL_HTML
-from router.http.headers import PropagatingTransport, forwardable
+from router.http.headers import (
+    REQUEST_ID_HEADER,
+    PropagatingSubscriptions,
+    PropagatingTransport,
+    edge_headers,
+    forwardable,
+)
 from router.http.live_graph import LiveGraph
-from router.http.negotiation import JSON, choose_media_type, status_for_request_error, wants_html
+from router.http.negotiation import (
+    EVENT_STREAM,
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    choose_media_type,
+    status_for_request_error,
+    wants_html,
+)
 from router.http.params import read_params
 from router.http.pipeline import Pipeline
+from router.http.sse import EventStream
+from router.http.websocket import WebSocketEndpoint
 from router.transport import DedupTransport, HttpTransport, Transport
-from router.transport.types import EDGE_HEADERS
+from router.transport.types import EDGE_HEADERS, SubscriptionTransport
+from router.transport.websocket import WebSocketSubscriptions
 
 log = logging.getLogger("router.http")
 
-REQUEST_ID_HEADER = "x-request-id"
 _GC_GEN0_THRESHOLD = 20_000
 
 
@@ -44,8 +62,13 @@ def create_router_app(
     *,
     front: FrontHalf | None = None,
     transport: Transport | None = None,
+    subscriptions: SubscriptionTransport | None = None,
 ) -> Starlette:
-    """Serve ``config.supergraph``; ``transport`` replaces the HTTP client (tests mount apps in-process)."""
+    """Serve ``config.supergraph``.
+
+    ``transport`` replaces the HTTP client (tests mount apps in-process);
+    ``subscriptions`` replaces the WebSocket client to subgraphs.
+    """
     if config.supergraph is None:
         raise ValueError("the router needs a supergraph file (config 'supergraph' or --supergraph)")
     if front is None:
@@ -54,10 +77,13 @@ def create_router_app(
         front = FederationFront()
 
     http_transport: HttpTransport | None = None
+    ws_transport: WebSocketSubscriptions | None = None
 
     def on_swap(graph: LoadedGraph) -> None:
         if http_transport is not None:
             http_transport.set_urls(config.subgraph_urls(graph.subgraph_urls))
+        if ws_transport is not None:
+            ws_transport.set_endpoints(config.subscription_endpoints(graph.subgraph_urls))
 
     live = LiveGraph(
         front,
@@ -76,14 +102,30 @@ def create_router_app(
     if config.dedup:
         transport = DedupTransport(transport)
     transport = PropagatingTransport(transport, config.propagated_headers)
-    pipeline = Pipeline(live, front, transport, config.error_policy())
+    if subscriptions is None:
+        ws_transport = WebSocketSubscriptions(
+            config.subscription_endpoints(live.current.subgraph_urls),
+            timeouts=config.timeouts(),
+            default_timeout=config.timeout,
+            heartbeat=config.subscriptions.keepalive,
+        )
+        subscriptions = ws_transport
+    subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
+    pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy())
     # Client headers worth forwarding; the edge headers the router sets itself.
     forwarded_names = frozenset(
         name for service in (None, *config.subgraphs) for name in _names(config, service)
     ) - EDGE_HEADERS
     plan_header = config.query_plan_header.lower()
+    websocket = WebSocketEndpoint(
+        pipeline,
+        forwarded_names=forwarded_names,
+        init_timeout=config.subscriptions.init_timeout,
+        keepalive=config.subscriptions.keepalive,
+        max_operations=config.limits.max_subscriptions_per_connection,
+    )
 
-    async def graphql(request: Request) -> Response:
+    async def graphql(request: Request) -> Response | EventStream:
         request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
         accept = request.headers.get("accept")
         if (
@@ -94,17 +136,30 @@ def create_router_app(
         ):
             return HTMLResponse(GRAPHIQL_HTML)
         media_type = JSON
+        # Errors before an event stream starts are JSON, with the status a
+        # graphql-response+json client would get (400 for a rejected operation).
+        status_media_type = JSON
         try:
-            media_type = choose_media_type(accept)
+            chosen = choose_media_type(accept)
+            streaming = chosen == EVENT_STREAM
+            media_type = JSON if streaming else chosen
+            status_media_type = GRAPHQL_RESPONSE_JSON if streaming else chosen
             params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
+            forwarded = (
+                *forwardable(request.headers.items(), forwarded_names),
+                *edge_headers(request_id, request.client and request.client.host),
+            )
+            if streaming:
+                results = await pipeline.stream(params, method=request.method, forwarded=forwarded)
+                return EventStream(
+                    results,
+                    keepalive=config.subscriptions.keepalive,
+                    headers=[(REQUEST_ID_HEADER, request_id)],
+                )
             answer = await pipeline.run(
                 params,
                 method=request.method,
-                forwarded=(
-                    *forwardable(request.headers.items(), forwarded_names),
-                    (REQUEST_ID_HEADER, request_id),
-                    ("x-forwarded-for", request.client.host if request.client else "unknown"),
-                ),
+                forwarded=forwarded,
                 media_type=media_type,
                 include_plan=request.headers.get(plan_header, "").lower() == "true",
             )
@@ -112,7 +167,7 @@ def create_router_app(
             status = (
                 exc.status
                 if isinstance(exc, NotAcceptable)
-                else status_for_request_error(exc, media_type)
+                else status_for_request_error(exc, status_media_type)
             )
             return _respond(
                 status,
@@ -149,18 +204,36 @@ def create_router_app(
                 await watcher
             if http_transport is not None:
                 await http_transport.aclose()
+            if ws_transport is not None:
+                await ws_transport.aclose()
             gc.unfreeze()
             gc.set_threshold(*previous_thresholds)
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            Route(
+                "/graphql",
+                _Responding(graphql),
+                methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+            ),
+            WebSocketRoute("/graphql", websocket.serve),
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
     app.state.live_graph = live
     return app
+
+
+class _Responding:
+    """A route endpoint whose handler answers with any ASGI response, a stream included."""
+
+    def __init__(self, handler: Callable[[Request], Awaitable[Response | EventStream]]) -> None:
+        self._handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._handler(Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 def _tune_garbage_collector() -> tuple[int, int, int]:

@@ -4,6 +4,8 @@
 request was executed: request errors get 4xx and no ``data``. With the legacy
 ``application/json`` every well-formed request gets 200 and the body says
 what went wrong. A missing ``Accept`` or ``*/*`` means ``application/json``.
+``text/event-stream`` asks for the results as Server-Sent Events
+(:mod:`router.http.sse`); it is chosen when the client ranks it first.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from router.http.errors import NotAcceptable, OperationRejected, RequestError
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
+EVENT_STREAM = "text/event-stream"
 
 
 def choose_media_type(accept: str | None) -> str:
@@ -35,8 +38,11 @@ def choose_media_type(accept: str | None) -> str:
             return GRAPHQL_RESPONSE_JSON
         if media in (JSON, "application/*", "*/*"):
             return JSON
+        if media == EVENT_STREAM:
+            return EVENT_STREAM
     raise NotAcceptable(
-        f"Cannot answer with any of {accept!r}; accept {GRAPHQL_RESPONSE_JSON} or {JSON}"
+        f"Cannot answer with any of {accept!r}; "
+        f"accept {GRAPHQL_RESPONSE_JSON}, {JSON} or {EVENT_STREAM}"
     )
 
 

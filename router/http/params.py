@@ -1,4 +1,4 @@
-"""Read GraphQL-over-HTTP request parameters from a GET query string or a JSON POST body."""
+"""Read GraphQL request parameters from a GET query string, a JSON POST body or a message payload."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams
         raise BadRequest(f"The request body is not valid JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise BadRequest("The request body must be a JSON object with a 'query' string")
-    return _params(payload)
+    return params_from(payload)
 
 
 def _from_query_string(request: Request) -> GraphQLParams:
@@ -56,10 +56,11 @@ def _from_query_string(request: Request) -> GraphQLParams:
                 payload[name] = orjson.loads(text)
             except orjson.JSONDecodeError:
                 raise BadRequest(f"The '{name}' parameter is not valid JSON") from None
-    return _params(payload)
+    return params_from(payload)
 
 
-def _params(payload: Mapping[str, Any]) -> GraphQLParams:
+def params_from(payload: Mapping[str, Any]) -> GraphQLParams:
+    """The parameters of one request object (a POST body, a WebSocket subscribe payload)."""
     query = payload.get("query")
     if query is None or query == "":
         raise BadRequest("The request has no 'query': send the GraphQL document as a string")

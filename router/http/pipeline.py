@@ -1,25 +1,41 @@
 """One GraphQL request through the router: params → prepared plan → execution → response parts.
 
 Kept apart from Starlette routing so the order of the stages reads in one
-place: read parameters, prepare (cached plan), refuse mutations over GET,
-execute, then attach headers and, when asked for, the printed plan.
+place: read parameters, prepare (cached plan), refuse what the method or
+transport cannot carry, execute, then attach headers and, when asked for,
+the printed plan. :meth:`Pipeline.run` answers a plain HTTP request;
+:meth:`Pipeline.stream` gives the results of any operation, a subscription's
+included, for the streaming transports (WebSocket, Server-Sent Events).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import OperationType
 
-from router.execution import ExecutionRequest, SubgraphErrorPolicy, execute
+from router.execution import (
+    ExecutionRequest,
+    ExecutionResult,
+    SubgraphErrorPolicy,
+    execute,
+    subscribe,
+)
 from router.http.errors import BadRequest, MethodNotAllowed
-from router.http.front import FrontHalf
+from router.http.front import FrontHalf, LoadedGraph
 from router.http.headers import client_response_headers
 from router.http.live_graph import LiveGraph
 from router.http.negotiation import status_for_result
 from router.http.params import GraphQLParams
-from router.transport.types import Headers, Transport
+from router.http.plan_cache import PreparedPlan
+from router.transport.types import Headers, SubscriptionTransport, Transport
+
+SUBSCRIPTION_TRANSPORTS = (
+    "a WebSocket (subprotocol graphql-transport-ws or graphql-ws) "
+    "or Server-Sent Events (Accept: text/event-stream)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +50,7 @@ class Pipeline:
     live: LiveGraph
     front: FrontHalf
     transport: Transport
+    subscriptions: SubscriptionTransport
     error_policy: SubgraphErrorPolicy
 
     async def run(
@@ -45,28 +62,73 @@ class Pipeline:
         media_type: str,
         include_plan: bool,
     ) -> Answer:
-        graph, prepared = await self.live.prepare(params.query, params.operation_name)
+        graph, prepared = await self.prepare(params, method=method)
         if prepared.operation_type is OperationType.SUBSCRIPTION:
             raise BadRequest(
-                "Subscriptions are not served over plain HTTP requests: use a WebSocket connection"
+                "Subscriptions are not answered with a single HTTP response: "
+                f"subscribe over {SUBSCRIPTION_TRANSPORTS}"
             )
-        if method == "GET" and prepared.operation_type is not OperationType.QUERY:
-            raise MethodNotAllowed(
-                f"{prepared.operation_type.value.capitalize()}s are only accepted over POST",
-                headers={"Allow": "POST"},
-            )
-        request = ExecutionRequest(
-            schema=graph.api_schema,
-            document=prepared.document,
-            operation_name=params.operation_name,
-            variables=params.variables,
-            headers=forwarded,
-        )
-        result = await execute(
-            prepared.plan, request, self.transport, error_policy=self.error_policy
-        )
+        result = await self.execute(graph, prepared, params, forwarded)
         body = result.formatted()
         if include_plan:
             body["extensions"] = {"queryPlan": self.front.print_plan(prepared.plan)}
         headers = client_response_headers(result.subgraph_headers)
         return Answer(status_for_result(result.data_present, media_type), body, headers)
+
+    async def prepare(
+        self, params: GraphQLParams, *, method: str
+    ) -> tuple[LoadedGraph, PreparedPlan]:
+        """The served graph and the operation's plan; GET carries queries and subscriptions only."""
+        graph, prepared = await self.live.prepare(params.query, params.operation_name)
+        if method == "GET" and prepared.operation_type is OperationType.MUTATION:
+            raise MethodNotAllowed(
+                "Mutations are only accepted over POST", headers={"Allow": "POST"}
+            )
+        return graph, prepared
+
+    async def stream(
+        self, params: GraphQLParams, *, method: str, forwarded: Headers
+    ) -> AsyncGenerator[ExecutionResult, None]:
+        """Prepare the operation (request errors raise here), then its results one by one.
+
+        A query or mutation gives one result, a subscription one per event. A
+        result without ``data`` (``data_present`` false) ends the stream with errors.
+        """
+        graph, prepared = await self.prepare(params, method=method)
+        request = _request(graph, prepared, params, forwarded)
+        if prepared.operation_type is OperationType.SUBSCRIPTION:
+            return subscribe(
+                prepared.plan,
+                request,
+                self.transport,
+                self.subscriptions,
+                error_policy=self.error_policy,
+            )
+        return self._once(prepared, request)
+
+    async def _once(
+        self, prepared: PreparedPlan, request: ExecutionRequest
+    ) -> AsyncGenerator[ExecutionResult, None]:
+        yield await execute(prepared.plan, request, self.transport, error_policy=self.error_policy)
+
+    async def execute(
+        self, graph: LoadedGraph, prepared: PreparedPlan, params: GraphQLParams, forwarded: Headers
+    ) -> ExecutionResult:
+        return await execute(
+            prepared.plan,
+            _request(graph, prepared, params, forwarded),
+            self.transport,
+            error_policy=self.error_policy,
+        )
+
+
+def _request(
+    graph: LoadedGraph, prepared: PreparedPlan, params: GraphQLParams, forwarded: Headers
+) -> ExecutionRequest:
+    return ExecutionRequest(
+        schema=graph.api_schema,
+        document=prepared.document,
+        operation_name=params.operation_name,
+        variables=params.variables,
+        headers=forwarded,
+    )

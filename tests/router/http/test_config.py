@@ -9,6 +9,7 @@ import pytest
 from router.config import ConfigError, RouterConfig, load_config
 from router.execution import ErrorMode
 from router.transport.types import EDGE_HEADERS as EDGE
+from router.transport.websocket import SubscriptionEndpoint
 
 EXAMPLE = """
 supergraph = "supergraph.graphql"
@@ -69,6 +70,12 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
         ("[subgraphs.a]\nurl = 3\n", "[subgraphs.a] url must be a str"),
         ('[headers]\npropagate = "authorization"\n', "must be a list of header names"),
         ("router = [", "not valid TOML"),
+        ("[subscriptions]\ninit_timeout = 0\n", "[subscriptions] init_timeout must be a positive"),
+        ("[subscriptions]\nkeep_alive = 1\n", "unknown key 'keep_alive' in [subscriptions]"),
+        (
+            '[subgraphs.a]\nsubscription_protocol = "sse"\n',
+            "[subgraphs.a] subscription_protocol must be one of 'graphql-transport-ws', 'graphql-ws'",
+        ),
     ],
 )
 def test_mistakes_are_reported_in_one_line(tmp_path: Path, text: str, message: str) -> None:
@@ -77,6 +84,44 @@ def test_mistakes_are_reported_in_one_line(tmp_path: Path, text: str, message: s
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert message in str(caught.value)
+
+
+def test_subscriptions_are_configured_per_connection_and_per_subgraph(tmp_path: Path) -> None:
+    path = tmp_path / "router.toml"
+    path.write_text(
+        """
+[limits]
+max_subscriptions_per_connection = 3
+
+[subscriptions]
+init_timeout = 2
+keepalive = 5.5
+
+[subgraphs.chat]
+subscription_protocol = "graphql-ws"
+
+[subgraphs.feed]
+url = "https://feed.internal/graphql"
+
+[subgraphs.notifications]
+subscription_url = "ws://127.0.0.1:4010/subscriptions"
+"""
+    )
+    config = load_config(path)
+    assert config.limits.max_subscriptions_per_connection == 3
+    assert (config.subscriptions.init_timeout, config.subscriptions.keepalive) == (2.0, 5.5)
+    from_supergraph = {
+        "chat": "http://127.0.0.1:4002/graphql",
+        "feed": "http://ignored/graphql",
+        "notifications": "http://127.0.0.1:4003/graphql",
+    }
+    assert config.subscription_endpoints(from_supergraph) == {
+        "chat": SubscriptionEndpoint("ws://127.0.0.1:4002/graphql", "graphql-ws"),
+        "feed": SubscriptionEndpoint("wss://feed.internal/graphql", "graphql-transport-ws"),
+        "notifications": SubscriptionEndpoint(
+            "ws://127.0.0.1:4010/subscriptions", "graphql-transport-ws"
+        ),
+    }
 
 
 def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:

@@ -48,7 +48,8 @@ async def test_a_mutation_over_get_is_405(client: httpx.AsyncClient) -> None:
 async def test_subscriptions_are_refused_over_plain_http(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "subscription { ticks }"})
     assert response.status_code == 400
-    assert "WebSocket" in response.json()["errors"][0]["message"]
+    message = response.json()["errors"][0]["message"]
+    assert "WebSocket" in message and "Accept: text/event-stream" in message
 
 
 async def test_mutations_run_over_post(client: httpx.AsyncClient) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import socket
+import asyncio
+import contextlib
+import signal
 import subprocess
 import sys
 import time
@@ -12,7 +14,10 @@ import httpx
 import pytest
 
 from beyond.cli import main
-from tests.router.http.compose import ROOT, SHOP_SUPERGRAPH
+from tests.router.http.compose import REVIEW_FEED_SUPERGRAPH, ROOT, SHOP_SUPERGRAPH
+from tests.router.http.sockets import feed_subgraphs, socket, wait_until
+from tests.router.review_feed import Probe
+from tests.support.net import free_port
 
 
 @pytest.mark.parametrize(
@@ -46,9 +51,7 @@ def test_a_bad_supergraph_is_reported_before_serving(
 
 
 def test_beyond_router_serves_until_stopped() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "beyond.cli", "router", "--supergraph", str(SHOP_SUPERGRAPH)]
     process = subprocess.Popen(
         [*command, "--listen", f"127.0.0.1:{port}"],
@@ -72,3 +75,56 @@ def test_beyond_router_serves_until_stopped() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def test_beyond_router_serves_subscriptions_and_stops_cleanly(tmp_path: Path) -> None:
+    port = free_port()
+    async with feed_subgraphs() as urls:
+        config = tmp_path / "router.toml"
+        config.write_text(
+            "".join(f'[subgraphs.{name}]\nurl = "{url}"\n' for name, url in urls.items())
+        )
+        process = await asyncio.create_subprocess_exec(
+            *[sys.executable, "-m", "beyond.cli", "router"],
+            *["--supergraph", str(REVIEW_FEED_SUPERGRAPH), "--config", str(config)],
+            *["--listen", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            router = f"http://127.0.0.1:{port}"
+            async with httpx.AsyncClient(base_url=router, timeout=1) as client:
+                for _ in range(200):
+                    with contextlib.suppress(httpx.TransportError):
+                        await client.get("/health")
+                        break
+                    assert process.returncode is None, "beyond router exited"
+                    await asyncio.sleep(0.1)
+            async with socket(router) as ws:
+                await ws.init()
+                query = 'subscription { reviewAdded(ids: ["r4"]) { body author { name } } }'
+                await ws.send({"id": "1", "type": "subscribe", "payload": {"query": query}})
+                assert (await ws.receive())["payload"] == {
+                    "data": {"reviewAdded": {"body": "Wobbly.", "author": {"name": "Ada"}}}
+                }
+                assert await ws.receive() == {"id": "1", "type": "complete"}
+                await ws.send(
+                    {
+                        "id": "2",
+                        "type": "subscribe",
+                        "payload": {"query": 'subscription { ticks(tag: "command", every: 30) }'},
+                    }
+                )
+                assert (await ws.receive())["type"] == "next"
+                process.terminate()
+                assert (await ws.closed())[0] == 1012
+            await wait_until(lambda: "command" in Probe.closed)
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            _, errors = await asyncio.wait_for(process.communicate(), 15)
+    # uvicorn shuts down, then ends by the signal it was stopped with.
+    assert process.returncode in (0, -signal.SIGTERM), errors.decode()
+    assert b"Application shutdown complete" in errors
+    assert b"Traceback" not in errors
