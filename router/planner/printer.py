@@ -2,7 +2,9 @@
 
 ``Fetch(service: "x") { {selection} }``, and for an ``_entities`` fetch the
 representation selection, ``=>``, then the selection asked of each entity.
-A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``.
+A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``, as
+Apollo prints it, except that without a ``Rest`` Apollo leaves a stray
+closing brace where the ``Rest`` would be and this printer does not.
 Subgraph operations are re-parsed with graphql-core and printed one field a
 line, so the text does not depend on how compactly the operation was written.
 """
