@@ -122,14 +122,16 @@ class WebSocketSubscriptions:
                     service_name, f"no acknowledged WebSocket at {endpoint.url} within {timeout:g}s"
                 ) from None
             await _send(
-                ws, {"id": _OPERATION_ID, "type": dialect.subscribe, "payload": request.body()}
+                service_name,
+                ws,
+                {"id": _OPERATION_ID, "type": dialect.subscribe, "payload": request.body()},
             )
             farewell = dialect.stop
             while True:
                 message = await _receive(service_name, ws)
                 kind = message.get("type")
                 if kind == "ping":
-                    await _send(ws, {"type": "pong"})
+                    await _send(service_name, ws, {"type": "pong"})
                     continue
                 if message.get("id") != _OPERATION_ID:
                     continue  # pong, ka, or nothing this connection asked for
@@ -146,7 +148,7 @@ class WebSocketSubscriptions:
                     return
         finally:
             if ws is not None:
-                await _close(ws, farewell)
+                await _close(service_name, ws, farewell)
 
     async def _connect(
         self, service_name: str, endpoint: SubscriptionEndpoint, headers: Headers
@@ -185,14 +187,16 @@ class WebSocketSubscriptions:
 async def _initialise(
     service_name: str, ws: aiohttp.ClientWebSocketResponse, headers: Headers
 ) -> None:
-    await _send(ws, {"type": "connection_init", "payload": {k.lower(): v for k, v in headers}})
+    await _send(
+        service_name, ws, {"type": "connection_init", "payload": {k.lower(): v for k, v in headers}}
+    )
     while True:
         message = await _receive(service_name, ws)
         kind = message.get("type")
         if kind == "connection_ack":
             return
         if kind == "ping":
-            await _send(ws, {"type": "pong"})
+            await _send(service_name, ws, {"type": "pong"})
         elif kind == "connection_error":
             raise SubgraphSubscriptionError(
                 service_name,
@@ -231,16 +235,23 @@ async def _receive(service_name: str, ws: aiohttp.ClientWebSocketResponse) -> di
     )
 
 
-async def _send(ws: aiohttp.ClientWebSocketResponse, message: dict[str, Any]) -> None:
-    await ws.send_str(orjson.dumps(message).decode())
+async def _send(
+    service_name: str, ws: aiohttp.ClientWebSocketResponse, message: dict[str, Any]
+) -> None:
+    try:
+        await ws.send_str(orjson.dumps(message).decode())
+    except (ConnectionError, aiohttp.ClientError) as exc:
+        raise TransportError(service_name, f"subscription connection failed: {exc}") from None
 
 
-async def _close(ws: aiohttp.ClientWebSocketResponse, farewell: tuple[dict[str, Any], ...]) -> None:
+async def _close(
+    service_name: str, ws: aiohttp.ClientWebSocketResponse, farewell: tuple[dict[str, Any], ...]
+) -> None:
     """Say goodbye when the subgraph has not ended the subscription itself, then close."""
     if not ws.closed:
-        with contextlib.suppress(ConnectionError, RuntimeError, aiohttp.ClientError):
+        with contextlib.suppress(TransportError):
             for message in farewell:
-                await _send(ws, message)
+                await _send(service_name, ws, message)
     await ws.close()
 
 
