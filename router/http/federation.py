@@ -38,10 +38,17 @@ class FederationFront:
             api_schema=supergraph.api_schema,
             subgraph_urls=supergraph.subgraphs,
             model=supergraph,
+            override_labels=supergraph.override_labels,
         )
 
     def prepare(
-        self, graph: LoadedGraph, query: str, operation_name: str | None, *, budget: int
+        self,
+        graph: LoadedGraph,
+        query: str,
+        operation_name: str | None,
+        *,
+        budget: int,
+        override_labels: frozenset[str] = frozenset(),
     ) -> PreparedPlan:
         supergraph: Supergraph = graph.model
         try:
@@ -49,7 +56,7 @@ class FederationFront:
         except OperationError as exc:
             raise OperationRejected([_with_code(formatted_error(e)) for e in exc.errors]) from exc
         try:
-            query_plan = plan(supergraph, operation, budget=budget)
+            query_plan = plan(supergraph, operation, budget=budget, override_labels=override_labels)
         except PlannerBudgetExceeded as exc:
             raise PlanningBudgetExceeded(
                 f"The operation is too complex to plan within the budget of {budget} steps: "

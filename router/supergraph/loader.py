@@ -74,6 +74,17 @@ def load_supergraph(sdl: str) -> Supergraph:
         possible_types=possible,
         possible_types_in=possible_in,
         federation_version=1 if "link" not in features else 2,
+        override_labels=_override_labels(types),
+    )
+
+
+def _override_labels(types: dict[str, TypeInfo]) -> frozenset[str]:
+    return frozenset(
+        in_graph.override_label
+        for info in types.values()
+        for field in info.fields.values()
+        for in_graph in field.graphs.values()
+        if in_graph.override_label is not None
     )
 
 
