@@ -20,7 +20,13 @@ import pytest
 
 from router.config import parse_config
 from router.http import create_router_app
-from tests.router.http.compose import LIBRARY_SUPERGRAPH, NODE_DIR, SHOP_SUPERGRAPH
+from tests.router.fed1_shop import fed1_shop_apps
+from tests.router.http.compose import (
+    FED1_SHOP_SUPERGRAPHS,
+    LIBRARY_SUPERGRAPH,
+    NODE_DIR,
+    SHOP_SUPERGRAPH,
+)
 from tests.router.library import library_apps
 from tests.router.live_server import serving
 from tests.router.shop import shop_apps
@@ -61,6 +67,29 @@ LIBRARY_OPERATIONS = [
     ("{ media { __typename title rating } }", None),
     ("{ topRated { __typename id rating } }", None),
     ("{ topRated(first: 3) { title ... on Book { pages } ... on Film { minutes } rating } }", None),
+]
+# Federation 1 supergraphs (join v0.1 and v0.2): extension types, @requires, @provides, value
+# types defined in two subgraphs, __typename, aliases, fragments.
+FED1_OPERATIONS = [
+    (
+        "query Top($first: Int = 3) { topProducts(first: $first) { upc title: name inStock shippingEstimate reviews { body author { username name } } } }",
+        None,
+    ),
+    ("query($id: ID!) { review(id: $id) { product { name shippingEstimate } } }", {"id": "r3"}),
+    ("{ latestReviews { body author { username } } }", None),
+    (
+        "{ me { username address { city country } } warehouses { name address { city } manager { username address { city } } } }",
+        None,
+    ),
+    (
+        "query Shaped { __typename best: topProducts(first: 1) { kind: __typename ...Shipping } warehouses { __typename ... on Warehouse { where: address { __typename town: city } } } } fragment Shipping on Product { upc estimate: shippingEstimate ... on Product { stock: inStock } }",
+        None,
+    ),
+    (
+        "query($id: ID!) { user(id: $id) { username reviews { body product { name inStock reviews { author { name } } } } } }",
+        {"id": "2"},
+    ),
+    ('{ product(upc: "2") { __typename upc ... on Product { weight reviews { id } } } }', None),
 ]
 
 
@@ -126,6 +155,12 @@ async def library() -> AsyncIterator[Pair]:
         yield pair
 
 
+@pytest.fixture(scope="module", params=sorted(FED1_SHOP_SUPERGRAPHS))
+async def fed1_shop(request: pytest.FixtureRequest) -> AsyncIterator[Pair]:
+    async with gateway_and_router(fed1_shop_apps(), FED1_SHOP_SUPERGRAPHS[request.param]) as pair:
+        yield pair
+
+
 def _comparable(body: dict[str, Any]) -> dict[str, Any]:
     errors = [(e.get("message"), e.get("path")) for e in body.get("errors", [])]
     return {"data": body.get("data"), "errors": sorted(errors, key=str)}
@@ -155,3 +190,14 @@ async def test_interface_objects_answer_like_apollo_gateway(
     library: Pair, query: str, variables: Any
 ) -> None:
     await _same_answer(library, query, variables)
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    FED1_OPERATIONS,
+    ids=["hops", "requires", "provides", "value types", "shaping", "extensions", "fragments"],
+)
+async def test_federation_1_supergraphs_answer_like_apollo_gateway(
+    fed1_shop: Pair, query: str, variables: Any
+) -> None:
+    await _same_answer(fed1_shop, query, variables)
