@@ -43,6 +43,7 @@ from router.plan import (
 from router.transport.types import Transport
 
 _DEFAULT_POLICY = SubgraphErrorPolicy()
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 async def execute(
@@ -59,9 +60,10 @@ async def execute(
         request.schema, operation.variable_definitions or (), dict(request.variables or {})
     )
     if isinstance(coerced, list):
+        # Apollo's code for variable values that do not fit their types.
         return ExecutionResult(
             data=None,
-            errors=tuple(formatted_error(e) for e in coerced),
+            errors=tuple(formatted_error(e, BAD_USER_INPUT) for e in coerced),
             data_present=False,
         )
     root_type = _root_type(request, operation)

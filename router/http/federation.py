@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from typing import Any
 
-from graphql import OperationType
+from graphql import GraphQLError, GraphQLSyntaxError, OperationType
 
 from router.execution.request import formatted_error
 from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
@@ -47,7 +46,7 @@ class FederationFront:
         try:
             operation = prepare(supergraph, query, operation_name)
         except OperationError as exc:
-            raise OperationRejected([_with_code(formatted_error(e)) for e in exc.errors]) from exc
+            raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
         try:
             query_plan = plan(supergraph, operation, budget=budget)
         except PlannerBudgetExceeded as exc:
@@ -87,10 +86,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _with_code(error: dict[str, Any]) -> dict[str, Any]:
+def _code(error: GraphQLError) -> str:
     """Apollo's codes, so clients can tell a typo in the document from a schema mismatch."""
-    extensions = dict(error.get("extensions") or {})
-    if "code" not in extensions:
-        syntax = str(error.get("message", "")).startswith("Syntax Error")
-        extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
-    return {**error, "extensions": extensions}
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    return "GRAPHQL_VALIDATION_FAILED"
