@@ -15,7 +15,7 @@ from router.http.plan_cache import PreparedPlan
 from router.operation import OperationError, prepare
 from router.plan import OperationKind, QueryPlan
 from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
-from router.planner import PlanningError, plan, print_plan
+from router.planner import PlanningError, UnknownInputValue, plan, print_plan
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
 
 _OPERATION_TYPES = {
@@ -53,6 +53,12 @@ class FederationFront:
             raise PlanningBudgetExceeded(
                 f"The operation is too complex to plan within the budget of {budget} steps: "
                 "split it into smaller operations"
+            ) from exc
+        except UnknownInputValue as exc:
+            # Apollo Router's code for an enum value a variable cannot carry (see
+            # router.execution.input_values): the client chose a value this field cannot take.
+            raise OperationRejected(
+                [{"message": str(exc), "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
             ) from exc
         except PlanningError as exc:
             # The supergraph cannot serve this selection: say so rather than a bare 500.
