@@ -1,7 +1,8 @@
 """Plan execution and response shaping: ``await execute(plan, request, transport)``.
 
 Modules follow the request: :mod:`~router.execution.executor` (the entry
-point and the plan walk), :mod:`~router.execution.fetch` (one fetch node),
+point and the plan walk), :mod:`~router.execution.input_values` (variable
+values a subgraph would reject), :mod:`~router.execution.fetch` (one fetch node),
 :mod:`~router.execution.representations` and :mod:`~router.execution.tree`
 (entity plumbing), :mod:`~router.execution.subgraph_errors`,
 :mod:`~router.execution.introspection` and :mod:`~router.execution.shaping`

@@ -1,7 +1,8 @@
 """``execute(plan, request, transport)``: run a query plan, then shape the client's answer.
 
-The spec's ExecuteRequest, federated: coerce variable values (request errors
-stop here, with no ``data``), run the plan's nodes against the subgraphs into
+The spec's ExecuteRequest, federated: coerce variable values and refuse those
+a receiving subgraph does not know (request errors stop here, with no
+``data``), run the plan's nodes against the subgraphs into
 one response tree (Sequence in order, Parallel concurrently, Condition on a
 boolean variable, Flatten + Fetch for entities), answer introspection
 locally, then shape the tree into the response the client's operation asks
@@ -26,6 +27,7 @@ from graphql.execution.values import get_variable_values
 
 from router.execution.errors import PlanShapeError
 from router.execution.fetch import execute_entity_fetch, execute_root_fetch
+from router.execution.input_values import refused_variables
 from router.execution.introspection import execute_introspection, introspection_fields
 from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
 from router.execution.shaping import ShapingContext, collect_fields, shape_response
@@ -43,6 +45,7 @@ from router.plan import (
 from router.transport.types import Transport
 
 _DEFAULT_POLICY = SubgraphErrorPolicy()
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 async def execute(
@@ -59,11 +62,15 @@ async def execute(
         request.schema, operation.variable_definitions or (), dict(request.variables or {})
     )
     if isinstance(coerced, list):
+        # Apollo's code for variable values that do not fit their types.
         return ExecutionResult(
             data=None,
-            errors=tuple(formatted_error(e) for e in coerced),
+            errors=tuple(formatted_error(e, BAD_USER_INPUT) for e in coerced),
             data_present=False,
         )
+    refused = refused_variables(plan, operation, request.schema, coerced.coerced)
+    if refused:
+        return ExecutionResult(data=None, errors=tuple(refused), data_present=False)
     root_type = _root_type(request, operation)
 
     state = RunState(

@@ -13,6 +13,7 @@ from router.plan.nodes import (
     RequiredFragment,
     RequiredSelection,
     SequenceNode,
+    UnknownInputs,
     ValueSetter,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "RequiredFragment",
     "RequiredSelection",
     "SequenceNode",
+    "UnknownInputs",
     "ValueSetter",
 ]

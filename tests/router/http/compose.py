@@ -1,6 +1,8 @@
 """Compose the test graphs with Apollo's composition (tests/node) into checked-in supergraphs.
 
 Run ``python -m tests.router.http.compose`` after changing a test subgraph.
+Federation 1 graphs (SDL) are composed by Apollo's composers of that time,
+once per join version they emitted (tests/node/compose_fed1.mjs).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import strawberry
 
-from tests.router import library, parcels, rollout, shop
+from tests.router import fed1_shop, library, parcels, rollout, shop
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
@@ -25,6 +27,13 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
     PARCELS_SUPERGRAPH: parcels.SCHEMAS,
     ROLLOUT_SUPERGRAPH: rollout.SCHEMAS,
+}
+FED1_SHOP_SUPERGRAPHS = {
+    "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",
+    "join-v0.2": SUPERGRAPHS / "fed1_shop_join_v0.2.graphql",
+}
+FED1_GRAPHS: dict[Path, tuple[str, dict[str, str]]] = {
+    path: (join, fed1_shop.SDLS) for join, path in FED1_SHOP_SUPERGRAPHS.items()
 }
 
 
@@ -40,12 +49,21 @@ def subgraph_sdl(schema: strawberry.federation.Schema) -> str:
 
 
 def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
+    sdls = {name: subgraph_sdl(schema) for name, schema in schemas.items()}
+    return _run_composer(["compose_fixture.mjs"], sdls)
+
+
+def compose_fed1(join: str, sdls: dict[str, str]) -> str:
+    """Federation 1 subgraph SDL composed as Apollo did while ``join`` (``join-v0.1``, ``-v0.2``) was current."""
+    return _run_composer(["compose_fed1.mjs", join], sdls)
+
+
+def _run_composer(script: list[str], sdls: dict[str, str]) -> str:
     subgraphs = [
-        {"name": name, "url": placeholder_url(name), "sdl": subgraph_sdl(schema)}
-        for name, schema in schemas.items()
+        {"name": name, "url": placeholder_url(name), "sdl": sdl} for name, sdl in sdls.items()
     ]
     completed = subprocess.run(
-        ["node", str(NODE_DIR / "compose_fixture.mjs")],
+        ["node", str(NODE_DIR / script[0]), *script[1:]],
         input=json.dumps({"subgraphs": subgraphs}),
         capture_output=True,
         text=True,
@@ -53,10 +71,12 @@ def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
         check=False,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"composition failed: {completed.stderr}")
+        raise RuntimeError(f"composition failed ({' '.join(script)}): {completed.stderr}")
     return completed.stdout
 
 
 if __name__ == "__main__":
     for path, schemas in GRAPHS.items():
         path.write_text(compose(schemas))
+    for path, (join, sdls) in FED1_GRAPHS.items():
+        path.write_text(compose_fed1(join, sdls))

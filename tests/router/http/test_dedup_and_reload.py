@@ -65,7 +65,10 @@ async def test_a_changed_supergraph_is_swapped_in_with_its_plans_rewarmed(
         # The new field passes the router's validation (the stand-in subgraph lacks it).
         added = (await client.post("/graphql", json={"query": "{ added }"})).json()
         assert added["data"] == {"added": None}
-        assert added["errors"][0]["extensions"] == {"serviceName": "edge"}
+        assert added["errors"][0]["extensions"] == {
+            "code": "DOWNSTREAM_SERVICE_ERROR",
+            "serviceName": "edge",
+        }
 
 
 async def test_a_bad_supergraph_file_is_logged_and_the_old_one_kept(

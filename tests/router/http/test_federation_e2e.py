@@ -116,7 +116,7 @@ async def test_a_masked_subgraph_hides_its_error_messages(shop_supergraph: Path)
     assert error == {
         "message": "Subgraph errors redacted",
         "path": ["topProducts", 2, "reviews"],
-        "extensions": {"serviceName": "reviews"},
+        "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"},
     }
 
 
