@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from router.config import parse_config
 from router.http import create_router_app
 from tests.router.http.compose import LIBRARY_SUPERGRAPH, NODE_DIR, SHOP_SUPERGRAPH
+from tests.router.http.live_federation import router_config, serve_subgraphs
 from tests.router.library import library_apps
 from tests.router.live_server import serving
 from tests.router.shop import shop_apps
@@ -97,15 +96,9 @@ Pair = tuple[httpx.AsyncClient, httpx.AsyncClient]
 async def gateway_and_router(apps: dict[str, Any], supergraph: Path) -> AsyncIterator[Pair]:
     """Both routers over the same subgraphs, each served on its own port."""
     async with contextlib.AsyncExitStack() as stack:
-        urls = {
-            name: await stack.enter_async_context(serving(app, path="/graphql"))
-            for name, app in apps.items()
-        }
+        urls = await serve_subgraphs(stack, apps)
         gateway_url = await stack.enter_async_context(apollo_gateway(supergraph, urls))
-        config = dataclasses.replace(
-            parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
-            supergraph=supergraph,
-        )
+        config = router_config(supergraph, urls)
         router_url = await stack.enter_async_context(serving(create_router_app(config)))
         gateway = await stack.enter_async_context(
             httpx.AsyncClient(base_url=gateway_url, timeout=10)
