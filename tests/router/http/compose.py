@@ -11,7 +11,17 @@ from pathlib import Path
 
 import strawberry
 
-from tests.router import library, parcels, shop
+from tests.router import (
+    library,
+    membership,
+    newsroom,
+    parcels,
+    registry,
+    shop,
+    stockroom,
+    storefront,
+    zoo,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
@@ -19,10 +29,22 @@ SUPERGRAPHS = Path(__file__).with_name("supergraphs")
 SHOP_SUPERGRAPH = SUPERGRAPHS / "shop.graphql"
 LIBRARY_SUPERGRAPH = SUPERGRAPHS / "library.graphql"
 PARCELS_SUPERGRAPH = SUPERGRAPHS / "parcels.graphql"
+NEWSROOM_SUPERGRAPH = SUPERGRAPHS / "newsroom.graphql"
+STOCKROOM_SUPERGRAPH = SUPERGRAPHS / "stockroom.graphql"
+MEMBERSHIP_SUPERGRAPH = SUPERGRAPHS / "membership.graphql"
+STOREFRONT_SUPERGRAPH = SUPERGRAPHS / "storefront.graphql"
+REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
+ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
     PARCELS_SUPERGRAPH: parcels.SCHEMAS,
+    NEWSROOM_SUPERGRAPH: newsroom.SCHEMAS,
+    STOCKROOM_SUPERGRAPH: stockroom.SCHEMAS,
+    MEMBERSHIP_SUPERGRAPH: membership.SCHEMAS,
+    STOREFRONT_SUPERGRAPH: storefront.SCHEMAS,
+    REGISTRY_SUPERGRAPH: registry.SCHEMAS,
+    ZOO_SUPERGRAPH: zoo.SCHEMAS,
 }
 
 
