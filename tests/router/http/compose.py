@@ -13,7 +13,19 @@ from pathlib import Path
 
 import strawberry
 
-from tests.router import fed1_shop, library, parcels, rollout, shop
+from tests.router import (
+    fed1_shop,
+    library,
+    membership,
+    newsroom,
+    parcels,
+    registry,
+    rollout,
+    shop,
+    stockroom,
+    storefront,
+    zoo,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
@@ -22,11 +34,23 @@ SHOP_SUPERGRAPH = SUPERGRAPHS / "shop.graphql"
 LIBRARY_SUPERGRAPH = SUPERGRAPHS / "library.graphql"
 PARCELS_SUPERGRAPH = SUPERGRAPHS / "parcels.graphql"
 ROLLOUT_SUPERGRAPH = SUPERGRAPHS / "rollout.graphql"
+NEWSROOM_SUPERGRAPH = SUPERGRAPHS / "newsroom.graphql"
+STOCKROOM_SUPERGRAPH = SUPERGRAPHS / "stockroom.graphql"
+MEMBERSHIP_SUPERGRAPH = SUPERGRAPHS / "membership.graphql"
+STOREFRONT_SUPERGRAPH = SUPERGRAPHS / "storefront.graphql"
+REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
+ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
     PARCELS_SUPERGRAPH: parcels.SCHEMAS,
     ROLLOUT_SUPERGRAPH: rollout.SCHEMAS,
+    NEWSROOM_SUPERGRAPH: newsroom.SCHEMAS,
+    STOCKROOM_SUPERGRAPH: stockroom.SCHEMAS,
+    MEMBERSHIP_SUPERGRAPH: membership.SCHEMAS,
+    STOREFRONT_SUPERGRAPH: storefront.SCHEMAS,
+    REGISTRY_SUPERGRAPH: registry.SCHEMAS,
+    ZOO_SUPERGRAPH: zoo.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",
