@@ -11,6 +11,7 @@
     poll_interval = 1.0       # seconds between supergraph file checks
     graphiql = true
     query_plan_header = "Beyond-Query-Plan"
+    override_labels = ["use-fulfillment"]   # progressive @override labels to switch on
 
     [limits]
     max_body_bytes = 1048576
@@ -92,6 +93,7 @@ class RouterConfig:
     poll_interval: float = 1.0
     graphiql: bool = True
     query_plan_header: str = "Beyond-Query-Plan"
+    override_labels: frozenset[str] = frozenset()
     limits: Limits = field(default_factory=Limits)
     subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
@@ -145,7 +147,15 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
     router = _table(raw, "router")
     _only(
         router,
-        {"timeout", "errors", "dedup", "poll_interval", "graphiql", "query_plan_header"},
+        {
+            "timeout",
+            "errors",
+            "dedup",
+            "poll_interval",
+            "graphiql",
+            "query_plan_header",
+            "override_labels",
+        },
         "[router]",
     )
     limits = _table(raw, "limits")
@@ -178,6 +188,9 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             router.get("query_plan_header", defaults.query_plan_header),
             str,
             "[router] query_plan_header",
+        ),
+        override_labels=frozenset(
+            _strings(router.get("override_labels", []), "[router] override_labels", "labels")
         ),
         limits=Limits(
             **{name: _positive_int(value, f"[limits] {name}") for name, value in limits.items()}
@@ -265,6 +278,10 @@ def _mode(value: Any, where: str) -> ErrorMode:
 
 
 def _names(value: Any, where: str) -> tuple[str, ...]:
+    return tuple(v.lower() for v in _strings(value, where, "header names"))
+
+
+def _strings(value: Any, where: str, what: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of header names")
-    return tuple(v.lower() for v in value)
+        raise ConfigError(f"{where} must be a list of {what}")
+    return value

@@ -3,7 +3,7 @@
 ::
 
     beyond router --supergraph PATH [--listen 127.0.0.1:4000] [--config FILE]
-    beyond router explain --supergraph PATH [--operation-name N] QUERYFILE
+    beyond router explain --supergraph PATH [--operation-name N] [--override-label L]... QUERYFILE
 """
 
 from __future__ import annotations
@@ -41,6 +41,13 @@ def register(subparsers: Any) -> None:
     explain_parser = nested.add_parser("explain", help="print the query plan of an operation")
     _supergraph_option(explain_parser, required=True)
     explain_parser.add_argument("--operation-name", metavar="NAME")
+    explain_parser.add_argument(
+        "--override-label",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="plan with this progressive @override label on (repeatable)",
+    )
     explain_parser.add_argument("queryfile", type=Path, metavar="QUERYFILE")
     explain_parser.set_defaults(handler=explain)
 
@@ -83,7 +90,11 @@ def explain(args: argparse.Namespace) -> int:
     try:
         graph = front.load(sdl)
         prepared = front.prepare(
-            graph, query, args.operation_name, budget=RouterConfig().limits.planning_budget
+            graph,
+            query,
+            args.operation_name,
+            budget=RouterConfig().limits.planning_budget,
+            override_labels=frozenset(args.override_label),
         )
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {args.supergraph} cannot be served: {exc}") from None

@@ -4,7 +4,8 @@ Modules follow the request: :mod:`~router.execution.executor` (the entry
 point and the plan walk), :mod:`~router.execution.run` (variables, one pass's
 tree, the shaped answer), :mod:`~router.execution.subscription` (a
 subscription's events, each a pass over the plan's ``Rest``),
-:mod:`~router.execution.fetch` (one fetch node),
+:mod:`~router.execution.input_values` (variable values a subgraph would
+reject), :mod:`~router.execution.fetch` (one fetch node),
 :mod:`~router.execution.representations` and :mod:`~router.execution.tree`
 (entity plumbing), :mod:`~router.execution.subgraph_errors`,
 :mod:`~router.execution.introspection` and :mod:`~router.execution.shaping`

@@ -1,8 +1,8 @@
 """``execute(plan, request, transport)``: run a query plan, then shape the client's answer.
 
-The spec's ExecuteRequest, federated: coerce variable values (request errors
-stop here, with no ``data``), run the plan's nodes against the subgraphs into
-one response tree (Sequence in order, Parallel concurrently, Condition on a
+The spec's ExecuteRequest, federated: coerce variable values and refuse those
+a receiving subgraph does not know (request errors stop here, with no
+``data``), run the plan's nodes against the subgraphs into one response tree (Sequence in order, Parallel concurrently, Condition on a
 boolean variable, Flatten + Fetch for entities), then shape the tree into the
 response the client's operation asks for (:mod:`.run`). A subscription's plan
 is run event by event by :mod:`.subscription`, which walks its ``Rest`` here.
@@ -41,7 +41,7 @@ async def execute(
     *,
     error_policy: SubgraphErrorPolicy = DEFAULT_POLICY,
 ) -> ExecutionResult:
-    run = start_run(request, transport, error_policy)
+    run = start_run(plan, request, transport, error_policy)
     if isinstance(run, ExecutionResult):
         return run
     if isinstance(plan.node, SubscriptionNode):

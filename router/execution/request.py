@@ -46,6 +46,13 @@ class ExecutionResult:
         return out
 
 
-def formatted_error(error: GraphQLError) -> dict[str, Any]:
-    """A graphql-core error as a plain response dict (message, locations, path, extensions)."""
-    return cast("dict[str, Any]", error.formatted)
+def formatted_error(error: GraphQLError, code: str | None = None) -> dict[str, Any]:
+    """A graphql-core error as a plain response dict (message, locations, path, extensions).
+
+    ``code`` becomes ``extensions.code`` unless the error carries its own.
+    """
+    formatted = cast("dict[str, Any]", error.formatted)
+    extensions = formatted.get("extensions") or {}
+    if code is None or extensions.get("code"):
+        return formatted
+    return {**formatted, "extensions": {**extensions, "code": code}}

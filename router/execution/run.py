@@ -1,8 +1,9 @@
 """One client operation's run: variables coerced once, a response tree per pass, the shaped answer.
 
 :func:`start_run` does the spec's request checks (the operation exists, its
-variable values coerce); a failure is the request-error result, with no
-``data``. A :class:`Run` then hands out a fresh :class:`RunState` for each pass
+variable values coerce, and no subgraph the plan sends them to lacks one of
+their enum values or input fields); a failure is the request-error result,
+with no ``data``. A :class:`Run` then hands out a fresh :class:`RunState` for each pass
 over the plan (a query has one pass, a subscription one per event) and turns a
 finished state into the client's answer: introspection answered locally,
 then the tree shaped from the client's own operation.
@@ -24,12 +25,16 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 
 from router.execution.errors import PlanShapeError
+from router.execution.input_values import refused_variables
 from router.execution.introspection import execute_introspection, introspection_fields
 from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
 from router.execution.shaping import ShapingContext, collect_fields, shape_response
 from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
+from router.plan import QueryPlan
 from router.transport.types import Transport
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +90,9 @@ class Run:
 
 
 def start_run(
-    request: ExecutionRequest, transport: Transport, policy: SubgraphErrorPolicy
+    plan: QueryPlan, request: ExecutionRequest, transport: Transport, policy: SubgraphErrorPolicy
 ) -> Run | ExecutionResult:
-    """The run of ``request``, or the request-error result (no ``data``) that ends it."""
+    """The run of ``request`` over ``plan``, or the request-error result (no ``data``) that ends it."""
     operation = get_operation_ast(request.document, request.operation_name)
     if operation is None:
         return request_error(f"Unknown operation named '{request.operation_name or ''}'.")
@@ -95,11 +100,15 @@ def start_run(
         request.schema, operation.variable_definitions or (), dict(request.variables or {})
     )
     if isinstance(coerced, list):
+        # Apollo's code for variable values that do not fit their types.
         return ExecutionResult(
             data=None,
-            errors=tuple(formatted_error(e) for e in coerced),
+            errors=tuple(formatted_error(e, BAD_USER_INPUT) for e in coerced),
             data_present=False,
         )
+    refused = refused_variables(plan, operation, request.schema, coerced.coerced)
+    if refused:
+        return ExecutionResult(data=None, errors=tuple(refused), data_present=False)
     return Run(request, operation, _root_type(request, operation), coerced, transport, policy)
 
 

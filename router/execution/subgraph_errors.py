@@ -3,7 +3,9 @@
 In ``pass`` mode a subgraph error keeps its message and ``extensions`` and
 gains ``extensions.serviceName``; in ``mask`` mode the client gets a generic
 message (path and service kept, so partial data still makes sense) and the
-original is logged.
+original is logged. Either way the error carries a ``code``: the subgraph's
+own, or ``DOWNSTREAM_SERVICE_ERROR`` when it gave none, as Apollo Gateway
+does, so a client can always tell a subgraph's error from the router's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ log = logging.getLogger("router.execution")
 MASKED_MESSAGE = "Subgraph errors redacted"
 FETCH_FAILED_CODE = "SUBREQUEST_HTTP_ERROR"
 SUBSCRIPTION_FAILED_CODE = "SUBSCRIPTION_FAILED"
+DOWNSTREAM_CODE = "DOWNSTREAM_SERVICE_ERROR"
 
 
 class ErrorMode(enum.Enum):
@@ -45,25 +48,26 @@ def client_error(
 ) -> dict[str, Any]:
     """One subgraph error, re-homed at ``path`` (``None``: no path) under the policy."""
     extensions = error.get("extensions")
+    merged = dict(extensions) if isinstance(extensions, Mapping) else {}
+    code = merged.get("code") or DOWNSTREAM_CODE
     out: dict[str, Any]
     if policy.mode_for(service_name) is ErrorMode.MASK:
         log.warning("masked error from subgraph %s: %r", service_name, dict(error))
         out = {"message": MASKED_MESSAGE}
-        code = extensions.get("code") if isinstance(extensions, Mapping) else None
-        masked_extensions: dict[str, Any] = {"serviceName": service_name}
-        if code is not None:
-            masked_extensions["code"] = code
         if path is not None:
             out["path"] = list(path)
-        out["extensions"] = masked_extensions
+        out["extensions"] = {"code": code, "serviceName": service_name}
         return out
-    out = {"message": str(error.get("message", "Unknown subgraph error"))}
+    message = error.get("message")
+    out = {
+        "message": str(message)
+        if message
+        else f'Error while fetching subquery from service "{service_name}"'
+    }
     # Subgraph ``locations`` point into the subgraph operation, not the client's: dropped.
     if path is not None:
         out["path"] = list(path)
-    merged = dict(extensions) if isinstance(extensions, Mapping) else {}
-    merged["serviceName"] = service_name
-    out["extensions"] = merged
+    out["extensions"] = {**merged, "code": code, "serviceName": service_name}
     return out
 
 

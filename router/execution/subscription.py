@@ -50,7 +50,7 @@ async def subscribe(
     node = plan.node
     if not isinstance(node, SubscriptionNode):
         raise PlanShapeError(f"a subscription needs a Subscription plan, not {node!r}")
-    run = start_run(request, transport, error_policy)
+    run = start_run(plan, request, transport, error_policy)
     if isinstance(run, ExecutionResult):
         yield run
         return

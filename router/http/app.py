@@ -90,6 +90,7 @@ def create_router_app(
         config.supergraph,
         cache_size=config.limits.plan_cache_size,
         budget=config.limits.planning_budget,
+        override_labels=config.override_labels,
         on_swap=on_swap,
     )
     if transport is None:

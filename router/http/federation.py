@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from typing import Any
 
-from graphql import OperationType
+from graphql import GraphQLError, GraphQLSyntaxError, OperationType
 
 from router.execution.request import formatted_error
 from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
@@ -16,7 +15,7 @@ from router.http.plan_cache import PreparedPlan
 from router.operation import OperationError, prepare
 from router.plan import OperationKind, QueryPlan
 from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
-from router.planner import PlanningError, plan, print_plan
+from router.planner import PlanningError, UnknownInputValue, plan, print_plan
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
 
 _OPERATION_TYPES = {
@@ -38,22 +37,35 @@ class FederationFront:
             api_schema=supergraph.api_schema,
             subgraph_urls=supergraph.subgraphs,
             model=supergraph,
+            override_labels=supergraph.override_labels,
         )
 
     def prepare(
-        self, graph: LoadedGraph, query: str, operation_name: str | None, *, budget: int
+        self,
+        graph: LoadedGraph,
+        query: str,
+        operation_name: str | None,
+        *,
+        budget: int,
+        override_labels: frozenset[str] = frozenset(),
     ) -> PreparedPlan:
         supergraph: Supergraph = graph.model
         try:
             operation = prepare(supergraph, query, operation_name)
         except OperationError as exc:
-            raise OperationRejected([_with_code(formatted_error(e)) for e in exc.errors]) from exc
+            raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
         try:
-            query_plan = plan(supergraph, operation, budget=budget)
+            query_plan = plan(supergraph, operation, budget=budget, override_labels=override_labels)
         except PlannerBudgetExceeded as exc:
             raise PlanningBudgetExceeded(
                 f"The operation is too complex to plan within the budget of {budget} steps: "
                 "split it into smaller operations"
+            ) from exc
+        except UnknownInputValue as exc:
+            # Apollo Router's code for an enum value a variable cannot carry (see
+            # router.execution.input_values): the client chose a value this field cannot take.
+            raise OperationRejected(
+                [{"message": str(exc), "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
             ) from exc
         except PlanningError as exc:
             # The supergraph cannot serve this selection: say so rather than a bare 500.
@@ -87,10 +99,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _with_code(error: dict[str, Any]) -> dict[str, Any]:
+def _code(error: GraphQLError) -> str:
     """Apollo's codes, so clients can tell a typo in the document from a schema mismatch."""
-    extensions = dict(error.get("extensions") or {})
-    if "code" not in extensions:
-        syntax = str(error.get("message", "")).startswith("Syntax Error")
-        extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
-    return {**error, "extensions": extensions}
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    return "GRAPHQL_VALIDATION_FAILED"

@@ -19,12 +19,16 @@ from router.plan import QueryPlan
 
 @dataclass(frozen=True, slots=True)
 class LoadedGraph:
-    """A supergraph ready to serve; ``model`` is the supergraph stage's own object."""
+    """A supergraph ready to serve; ``model`` is the supergraph stage's own object.
+
+    ``override_labels`` are the progressive ``@override`` labels it uses.
+    """
 
     version: str
     api_schema: GraphQLSchema
     subgraph_urls: Mapping[str, str]
     model: Any
+    override_labels: frozenset[str] = frozenset()
 
 
 class FrontHalf(Protocol):
@@ -33,9 +37,15 @@ class FrontHalf(Protocol):
         ...
 
     def prepare(
-        self, graph: LoadedGraph, query: str, operation_name: str | None, *, budget: int
+        self,
+        graph: LoadedGraph,
+        query: str,
+        operation_name: str | None,
+        *,
+        budget: int,
+        override_labels: frozenset[str] = frozenset(),
     ) -> PreparedPlan:
-        """Raise :class:`~router.http.errors.OperationRejected` (or its budget subclass)."""
+        """Plan with ``override_labels`` on; raise :class:`~router.http.errors.OperationRejected` (or its budget subclass)."""
         ...
 
     def print_plan(self, plan: QueryPlan) -> str: ...

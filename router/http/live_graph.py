@@ -18,6 +18,7 @@ from pathlib import Path
 
 from router.http.errors import OperationRejected, SupergraphRejected
 from router.http.front import FrontHalf, LoadedGraph
+from router.http.override_labels import OverrideLabels
 from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
 
 log = logging.getLogger("router.http")
@@ -31,38 +32,49 @@ class LiveGraph:
         *,
         cache_size: int,
         budget: int,
+        override_labels: frozenset[str] = frozenset(),
         on_swap: Callable[[LoadedGraph], None] | None = None,
     ) -> None:
+        """``override_labels`` are the progressive-override labels the configuration switches on."""
         self._front = front
         self._path = path
         self._budget = budget
+        self._configured_labels = override_labels
         self._on_swap = on_swap
         self.cache = PlanCache(cache_size)
         self._planning: dict[CacheKey, asyncio.Future[PreparedPlan]] = {}
         self._stamp = self._file_stamp()
         self.current = front.load(self._read())
+        self._labels = OverrideLabels.of(self.current.override_labels, override_labels)
 
     async def prepare(
         self, query: str, operation_name: str | None
     ) -> tuple[LoadedGraph, PreparedPlan]:
         """The served graph and the operation's plan, planned off the event loop on a miss."""
-        graph = self.current
-        cached = self.cache.get(query, operation_name, graph.version)
+        graph, labels = self.current, self._labels
+        key = CacheKey(query, operation_name, graph.version, labels.roll())
+        cached = self.cache.get(key)
         if cached is not None:
             return graph, cached
-        key = (query, operation_name, graph.version)
         planning = self._planning.get(key)
         if planning is None:
             # One planning per operation at a time: a burst of the same new query plans once.
             planning = self._planning[key] = asyncio.ensure_future(
-                asyncio.to_thread(
-                    self._front.prepare, graph, query, operation_name, budget=self._budget
-                )
+                asyncio.to_thread(self._prepare, graph, key)
             )
             planning.add_done_callback(lambda done: self._settled(key, done))
         prepared = await asyncio.shield(planning)
-        self.cache.put(query, operation_name, graph.version, prepared)
+        self.cache.put(key, prepared)
         return graph, prepared
+
+    def _prepare(self, graph: LoadedGraph, key: CacheKey) -> PreparedPlan:
+        return self._front.prepare(
+            graph,
+            key.query,
+            key.operation_name,
+            budget=self._budget,
+            override_labels=key.override_labels,
+        )
 
     def _settled(self, key: CacheKey, done: asyncio.Future[PreparedPlan]) -> None:
         self._planning.pop(key, None)
@@ -88,8 +100,9 @@ class LiveGraph:
         if graph.version == self.current.version:
             return False
         old = self.current
-        await asyncio.to_thread(self._warm, graph, self.cache.recent_operations(old.version))
+        await asyncio.to_thread(self._warm, graph, self.cache.recent_keys(old.version))
         self.current = graph
+        self._labels = OverrideLabels.of(graph.override_labels, self._configured_labels)
         self.cache.drop_version(old.version)
         if self._on_swap is not None:
             self._on_swap(graph)
@@ -104,13 +117,17 @@ class LiveGraph:
             except Exception:  # the watcher must outlive any one bad reload
                 log.exception("supergraph reload failed")
 
-    def _warm(self, graph: LoadedGraph, operations: list[tuple[str, str | None]]) -> None:
-        for query, operation_name in operations:
+    def _warm(self, graph: LoadedGraph, keys: list[CacheKey]) -> None:
+        for old_key in keys:
+            key = old_key._replace(
+                version=graph.version,
+                override_labels=old_key.override_labels & graph.override_labels,
+            )
             try:
-                prepared = self._front.prepare(graph, query, operation_name, budget=self._budget)
+                prepared = self._prepare(graph, key)
             except OperationRejected:
                 continue  # no longer valid against the new graph: it will answer so when asked
-            self.cache.put(query, operation_name, graph.version, prepared)
+            self.cache.put(key, prepared)
 
     def _read(self) -> str:
         return self._path.read_text(encoding="utf-8")

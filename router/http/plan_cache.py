@@ -1,4 +1,4 @@
-"""Prepared plans kept per (operation text, operation name, supergraph version).
+"""Prepared plans kept per (operation text, operation name, supergraph version, override labels).
 
 A bounded LRU. When a new supergraph is loaded, the operations seen most
 recently are planned again for it before it goes live (re-warming), so the
@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from graphql import DocumentNode, OperationType
 
 from router.plan import QueryPlan
 
-CacheKey = tuple[str, str | None, str]
+
+class CacheKey(NamedTuple):
+    query: str
+    operation_name: str | None
+    version: str
+    override_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,28 +37,24 @@ class PlanCache:
         self._capacity = capacity
         self._entries: OrderedDict[CacheKey, PreparedPlan] = OrderedDict()
 
-    def get(self, query: str, operation_name: str | None, version: str) -> PreparedPlan | None:
-        key = (query, operation_name, version)
+    def get(self, key: CacheKey) -> PreparedPlan | None:
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
         return entry
 
-    def put(
-        self, query: str, operation_name: str | None, version: str, entry: PreparedPlan
-    ) -> None:
-        key = (query, operation_name, version)
+    def put(self, key: CacheKey, entry: PreparedPlan) -> None:
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self._capacity:
             self._entries.popitem(last=False)
 
-    def recent_operations(self, version: str) -> list[tuple[str, str | None]]:
-        """Operations cached for ``version``, most recently used last."""
-        return [(q, name) for (q, name, v) in self._entries if v == version]
+    def recent_keys(self, version: str) -> list[CacheKey]:
+        """Keys cached for ``version``, most recently used last."""
+        return [key for key in self._entries if key.version == version]
 
     def drop_version(self, version: str) -> None:
-        for key in [k for k in self._entries if k[2] == version]:
+        for key in [k for k in self._entries if k.version == version]:
             del self._entries[key]
 
     def __len__(self) -> int:

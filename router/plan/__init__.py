@@ -14,6 +14,7 @@ from router.plan.nodes import (
     RequiredSelection,
     SequenceNode,
     SubscriptionNode,
+    UnknownInputs,
     ValueSetter,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "RequiredSelection",
     "SequenceNode",
     "SubscriptionNode",
+    "UnknownInputs",
     "ValueSetter",
 ]

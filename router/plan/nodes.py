@@ -81,12 +81,23 @@ class KeyRenamer:
 
 
 @dataclass(frozen=True, slots=True)
+class UnknownInputs:
+    """Names of input type ``type_name`` a subgraph does not know: enum values or input fields."""
+
+    type_name: str
+    names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class FetchNode:
     """One request to one subgraph.
 
     ``requires`` is empty for a root fetch and holds the representation
     selection for an ``_entities`` fetch; ``variable_usages`` names the client
     variables the operation text declares, which the executor forwards.
+    ``unknown_inputs`` lists, for the input types those variables can reach,
+    what the subgraph does not know (empty when it knows them all), so that
+    the executor refuses a variable value the subgraph would reject.
     """
 
     service_name: str
@@ -97,6 +108,7 @@ class FetchNode:
     input_rewrites: tuple[ValueSetter, ...] = ()
     output_rewrites: tuple[KeyRenamer, ...] = ()
     operation_name: str | None = None
+    unknown_inputs: tuple[UnknownInputs, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

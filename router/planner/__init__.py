@@ -7,7 +7,12 @@ groups to plan nodes), :mod:`.printer` (plan text).
 """
 
 from router.planner.budget import DEFAULT_BUDGET
-from router.planner.errors import PlanningBudgetExceeded, PlanningError, UnsatisfiableField
+from router.planner.errors import (
+    PlanningBudgetExceeded,
+    PlanningError,
+    UnknownInputValue,
+    UnsatisfiableField,
+)
 from router.planner.planner import plan
 from router.planner.printer import print_plan
 
@@ -15,6 +20,7 @@ __all__ = [
     "DEFAULT_BUDGET",
     "PlanningBudgetExceeded",
     "PlanningError",
+    "UnknownInputValue",
     "UnsatisfiableField",
     "plan",
     "print_plan",

@@ -6,15 +6,25 @@ resolve this field at this place (``@external``, ``@provides``,
 ``_entities`` hops lead to a field (plain entity keys, entity interfaces, and
 ``@interfaceObject`` interfaces standing in for their implementations).
 Literal arguments are checked too: a subgraph is never sent an enum value or
-an input field it does not declare. Answers are cached per planning run and
-cost a dictionary lookup or a short scan of a type's graphs.
+an input field it does not declare, and a variable's default value in the
+operation counts as a literal (the subgraph operation declares it). Answers
+are cached per planning run and cost a dictionary lookup or a short scan of a
+type's graphs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from graphql import EnumValueNode, ListValueNode, ObjectValueNode, ValueNode, parse_value
+from graphql import (
+    EnumValueNode,
+    ListValueNode,
+    ObjectValueNode,
+    ValueNode,
+    VariableNode,
+    parse_value,
+)
 
 from router.operation import Field, Fragment, Selection
 from router.supergraph import (
@@ -45,10 +55,14 @@ class Hop:
 
 class Capabilities:
     def __init__(
-        self, supergraph: Supergraph, override_labels: frozenset[str] = frozenset()
+        self,
+        supergraph: Supergraph,
+        override_labels: frozenset[str] = frozenset(),
+        variable_defaults: Mapping[str, str] | None = None,
     ) -> None:
         self.supergraph = supergraph
         self.override_labels = override_labels
+        self.variable_defaults = variable_defaults or {}
         self.graph_order = {name: i for i, name in enumerate(supergraph.subgraphs)}
         self._hops: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[Hop, ...]] = {}
         self._selections: dict[tuple[str, FieldSet], tuple[Selection, ...]] = {}
@@ -117,30 +131,46 @@ class Capabilities:
         cache_key = (graph, parent, field.name, field.arguments)
         found = self._arguments.get(cache_key)
         if found is None:
-            info = self.supergraph.types[parent].fields[field.name]
-            types = {a.name: a.type.strip("[]!") for a in info.arguments}
-            found = self._arguments[cache_key] = all(
-                self._value_known(graph, types.get(name, ""), parse_value(value))
-                for name, value in field.arguments
-            )
+            found = self._arguments[cache_key] = self.argument_refusal(graph, parent, field) is None
         return found
 
-    def _value_known(self, graph: str, type_name: str, value: ValueNode) -> bool:
+    def argument_refusal(self, graph: str, parent: str, field: Field) -> str | None:
+        """What in the field's literal arguments ``graph`` does not know; ``None``: nothing."""
+        info = self.supergraph.types[parent].fields[field.name]
+        types = {a.name: a.type.strip("[]!") for a in info.arguments}
+        for name, value in field.arguments:
+            refusal = self._refusal(graph, types.get(name, ""), parse_value(value))
+            if refusal is not None:
+                return f'argument "{name}": {refusal}'
+        return None
+
+    def _refusal(self, graph: str, type_name: str, value: ValueNode) -> str | None:
+        if isinstance(value, VariableNode):
+            default = self.variable_defaults.get(value.name.value)
+            if default is None:
+                return None  # a value known only at run time: the executor checks it
+            refusal = self._refusal(graph, type_name, parse_value(default))
+            return None if refusal is None else f"the default of ${value.name.value}: {refusal}"
         info = self.supergraph.types.get(type_name)
         if info is None:
-            return True
+            return None
         if isinstance(value, ListValueNode):
-            return all(self._value_known(graph, type_name, item) for item in value.values)
+            return next(
+                (r for item in value.values if (r := self._refusal(graph, type_name, item))), None
+            )
         if isinstance(value, EnumValueNode):
-            return graph in info.enum_values.get(value.value, frozenset({graph}))
+            if graph in info.enum_values.get(value.value, frozenset({graph})):
+                return None
+            return f'enum "{type_name}" has no value "{value.value}"'
         if isinstance(value, ObjectValueNode):
             for item in value.fields:
                 input_field = info.fields.get(item.name.value)
                 if input_field is None or (input_field.graphs and graph not in input_field.graphs):
-                    return False
-                if not self._value_known(graph, input_field.named_type, item.value):
-                    return False
-        return True
+                    return f'input "{type_name}" has no field "{item.name.value}"'
+                refusal = self._refusal(graph, input_field.named_type, item.value)
+                if refusal is not None:
+                    return refusal
+        return None
 
     def _in_key(self, graph: str, parent: str, name: str) -> bool:
         in_graph = self.supergraph.types[parent].graphs.get(graph)

@@ -33,13 +33,18 @@ from router.plan.nodes import (
 )
 from router.planner.errors import PlanningError
 from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.input_values import unknown_inputs
 from router.planner.selection_builder import SelectionBuilder
+from router.supergraph import Supergraph
 
 
 class Emitter:
-    def __init__(self, fetch_graph: FetchGraph, operation: Operation) -> None:
+    def __init__(
+        self, fetch_graph: FetchGraph, operation: Operation, supergraph: Supergraph
+    ) -> None:
         self.fetch_graph = fetch_graph
         self.operation = operation
+        self.supergraph = supergraph
         self.groups = [g for g in fetch_graph.groups if not g.selection.is_empty()]
         self.children: dict[int, list[FetchGroup]] = {g.id: [] for g in self.groups}
         for group in self.groups:
@@ -156,6 +161,9 @@ class Emitter:
             requires=_required(group.representation) if group.is_entity else (),
             input_rewrites=tuple(group.rewrites),
             operation_name=name,
+            unknown_inputs=unknown_inputs(
+                self.supergraph, group.graph, frozenset(v.type.strip("[]!") for v in definitions)
+            ),
         )
         if group.is_entity:
             node = FlattenNode(group.path, node)

@@ -2,7 +2,10 @@
 
 PlanningError               the operation cannot be planned
 ├── PlanningBudgetExceeded  the search took more steps than its budget
-└── UnsatisfiableField      no subgraph can resolve a field on this path
+├── UnsatisfiableField      no subgraph can resolve a field on this path
+└── UnknownInputValue       no subgraph resolving a field accepts the values its
+                            arguments are given (an enum value or input field
+                            the client API offers but those subgraphs lack)
 """
 
 from __future__ import annotations
@@ -18,3 +21,7 @@ class PlanningBudgetExceeded(PlanningError):
 
 class UnsatisfiableField(PlanningError):
     """No subgraph can resolve a field on this path (the supergraph is not satisfiable)."""
+
+
+class UnknownInputValue(PlanningError):
+    """A literal argument value (or a variable's default) no subgraph resolving the field accepts."""

@@ -22,6 +22,7 @@ from router.planner.cover import cover
 from router.planner.emit import Emitter
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.input_values import refuse_unknown_literals
 from router.planner.price import Cost
 from router.planner.walk import Place, Walker
 from router.supergraph import Supergraph
@@ -40,7 +41,12 @@ def plan(
     for this request (none by default: labelled fields stay where they were).
     """
     steps = Budget(budget)
-    capabilities = Capabilities(supergraph, override_labels)
+    capabilities = Capabilities(
+        supergraph,
+        override_labels,
+        {v.name: v.default for v in operation.variables if v.default is not None},
+    )
+    refuse_unknown_literals(capabilities, operation.selections)
     cost = CostModel(capabilities, steps)
     fetch_graph = FetchGraph()
     walker = Walker(fetch_graph, capabilities, cost, steps)
@@ -93,7 +99,7 @@ def plan(
             for extra in left:
                 assert isinstance(extra, Field)
                 pending.append((extra, retry, tried))
-    return QueryPlan(Emitter(fetch_graph, operation).emit(roots))
+    return QueryPlan(Emitter(fetch_graph, operation, supergraph).emit(roots))
 
 
 # Root fields that cannot be asked again from a second subgraph, and why.

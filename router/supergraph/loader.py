@@ -74,6 +74,17 @@ def load_supergraph(sdl: str) -> Supergraph:
         possible_types=possible,
         possible_types_in=possible_in,
         federation_version=1 if "link" not in features else 2,
+        override_labels=_override_labels(types),
+    )
+
+
+def _override_labels(types: dict[str, TypeInfo]) -> frozenset[str]:
+    return frozenset(
+        in_graph.override_label
+        for info in types.values()
+        for field in info.fields.values()
+        for in_graph in field.graphs.values()
+        if in_graph.override_label is not None
     )
 
 
@@ -155,14 +166,13 @@ class _JoinReader:
             for graph, graph_keys in keys.items()
         }
         in_graphs = tuple(graphs) or self.all_graphs
-        # Without join__implements (join v0.1/v0.2) every graph that has the
-        # type implements all its interfaces; same for union members.
+        # With join__implements a graph implements only the interfaces listed
+        # for it (none when it is not listed: the type is in that graph without
+        # being one of the interface's implementations there). Without any
+        # (join v0.1) every graph that has the type implements all its
+        # interfaces. Union members likewise, with join__unionMember.
         implements_in = {
-            graph: frozenset(
-                implements.get(graph, definition.interfaces)
-                if implements
-                else definition.interfaces
-            )
+            graph: frozenset(implements.get(graph, ()) if implements else definition.interfaces)
             for graph in in_graphs
         }
         members_in = {

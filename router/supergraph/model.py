@@ -126,7 +126,8 @@ class Supergraph:
     ``join__Graph`` enum values to subgraph names; ``root_types`` maps
     ``query``/``mutation``/``subscription`` to type names; ``possible_types``
     lists the object types of an abstract type, ``possible_types_in`` the
-    same as one subgraph sees them.
+    same as one subgraph sees them; ``override_labels`` are the progressive
+    ``@override`` labels the supergraph uses.
     """
 
     version: str
@@ -138,6 +139,7 @@ class Supergraph:
     possible_types: Mapping[str, tuple[str, ...]]
     possible_types_in: Mapping[tuple[str, str], tuple[str, ...]]
     federation_version: int = 2
+    override_labels: frozenset[str] = frozenset()
 
     def type(self, name: str) -> TypeInfo:
         return self.types[name]

@@ -103,7 +103,25 @@ async def test_invalid_variables_are_a_request_error_without_data(run, canned) -
         variables={"n": "many"},
     )
     assert "data" not in response
-    assert "$n" in response["errors"][0]["message"]
+    (error,) = response["errors"]
+    assert "$n" in error["message"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert error["locations"] == [{"line": 1, "column": 7}]
+    assert transport.sent == []
+
+
+async def test_every_missing_or_mistyped_variable_is_reported(run, canned) -> None:
+    transport = canned(answering({}))
+    response = await run(
+        "query($n: Int!, $upcs: [ID!]!) { topProducts(first: $n) { upc } products(upcs: $upcs) { upc } }",
+        ROOT,
+        transport,
+        variables={"upcs": [None]},
+    )
+    assert [(e["message"].split()[1], e["extensions"]) for e in response["errors"]] == [
+        ("'$n'", {"code": "BAD_USER_INPUT"}),
+        ("'$upcs'", {"code": "BAD_USER_INPUT"}),
+    ]
     assert transport.sent == []
 
 

@@ -101,6 +101,50 @@ async def test_masked_subgraphs_hide_the_message_and_log_it(run, canned, caplog)
     assert "reviews are being moderated" in caplog.text
 
 
+@pytest.mark.parametrize("code", [None, ""])
+async def test_an_error_without_a_code_gets_the_downstream_code_like_apollo(
+    run, canned, code
+) -> None:
+    answer = SubgraphResponse(
+        data={"_entities": [{"reviews": []}, {"reviews": None}]},
+        errors=(
+            {
+                "message": "",
+                "path": ["_entities", 1, "reviews"],
+                "extensions": {"code": code, "retryable": True},
+            },
+        ),
+    )
+    response = await run(QUERY, PLAN, canned(products_then(answer)))
+    assert response["errors"] == [
+        {
+            "message": 'Error while fetching subquery from service "reviews"',
+            "path": ["products", 1, "reviews"],
+            "extensions": {
+                "code": "DOWNSTREAM_SERVICE_ERROR",
+                "retryable": True,
+                "serviceName": "reviews",
+            },
+        }
+    ]
+
+
+async def test_a_masked_error_without_a_code_gets_the_downstream_code(run, canned) -> None:
+    answer = SubgraphResponse(
+        data={"_entities": [{"reviews": []}, {"reviews": None}]},
+        errors=({"message": "secret", "path": ["_entities", 1, "reviews"]},),
+    )
+    policy = SubgraphErrorPolicy(default=ErrorMode.MASK)
+    response = await run(QUERY, PLAN, canned(products_then(answer)), error_policy=policy)
+    assert response["errors"] == [
+        {
+            "message": "Subgraph errors redacted",
+            "path": ["products", 1, "reviews"],
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"},
+        }
+    ]
+
+
 async def test_a_failed_fetch_nulls_only_what_depended_on_it(run, canned) -> None:
     failure = TransportError("reviews", "connection refused")
     response = await run(QUERY, PLAN, canned(products_then(failure)))
@@ -136,7 +180,7 @@ async def test_an_error_from_a_real_subgraph_lands_at_the_client_path(run, catal
         {
             "message": "reviews of Chair are hidden",
             "path": ["topProducts", 2, "reviews"],
-            "extensions": {"serviceName": "reviews"},
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"},
         }
     ]
 

@@ -139,7 +139,7 @@ async def test_an_events_own_errors_keep_their_path_and_bubble(schema: GraphQLSc
                 {
                     "message": "gone",
                     "path": ["reviewAdded"],
-                    "extensions": {"serviceName": "reviews"},
+                    "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"},
                 }
             ],
             "final": False,

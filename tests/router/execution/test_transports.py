@@ -107,6 +107,24 @@ async def test_identical_in_flight_queries_are_sent_once() -> None:
     assert inner.calls == 2
 
 
+async def test_a_request_waits_one_loop_turn_for_callers_woken_after_it() -> None:
+    class AnswersNextTurn(_Counting):
+        async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
+            self.calls += 1
+            await asyncio.sleep(0)  # the answer is read on the next turn of the loop
+            return SubgraphResponse(data={"n": self.calls})
+
+    inner = AnswersNextTurn()
+    dedup = DedupTransport(inner)
+
+    async def one_turn_later() -> SubgraphResponse:
+        await asyncio.sleep(0)
+        return await dedup.fetch("s", REQUEST)
+
+    await asyncio.gather(dedup.fetch("s", REQUEST), one_turn_later())
+    assert inner.calls == 1
+
+
 async def test_dedup_never_merges_mutations_or_different_headers() -> None:
     inner = _Counting()
     dedup = DedupTransport(inner)

@@ -1,6 +1,8 @@
 """Compose the test graphs with Apollo's composition (tests/node) into checked-in supergraphs.
 
 Run ``python -m tests.router.http.compose`` after changing a test subgraph.
+Federation 1 graphs (SDL) are composed by Apollo's composers of that time,
+once per join version they emitted (tests/node/compose_fed1.mjs).
 """
 
 from __future__ import annotations
@@ -11,7 +13,20 @@ from pathlib import Path
 
 import strawberry
 
-from tests.router import library, parcels, review_feed, shop
+from tests.router import (
+    fed1_shop,
+    library,
+    membership,
+    newsroom,
+    parcels,
+    registry,
+    review_feed,
+    rollout,
+    shop,
+    stockroom,
+    storefront,
+    zoo,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
@@ -20,11 +35,32 @@ SHOP_SUPERGRAPH = SUPERGRAPHS / "shop.graphql"
 LIBRARY_SUPERGRAPH = SUPERGRAPHS / "library.graphql"
 PARCELS_SUPERGRAPH = SUPERGRAPHS / "parcels.graphql"
 REVIEW_FEED_SUPERGRAPH = SUPERGRAPHS / "review_feed.graphql"
+ROLLOUT_SUPERGRAPH = SUPERGRAPHS / "rollout.graphql"
+NEWSROOM_SUPERGRAPH = SUPERGRAPHS / "newsroom.graphql"
+STOCKROOM_SUPERGRAPH = SUPERGRAPHS / "stockroom.graphql"
+MEMBERSHIP_SUPERGRAPH = SUPERGRAPHS / "membership.graphql"
+STOREFRONT_SUPERGRAPH = SUPERGRAPHS / "storefront.graphql"
+REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
+ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
     PARCELS_SUPERGRAPH: parcels.SCHEMAS,
+    ROLLOUT_SUPERGRAPH: rollout.SCHEMAS,
+    NEWSROOM_SUPERGRAPH: newsroom.SCHEMAS,
+    STOCKROOM_SUPERGRAPH: stockroom.SCHEMAS,
+    MEMBERSHIP_SUPERGRAPH: membership.SCHEMAS,
+    STOREFRONT_SUPERGRAPH: storefront.SCHEMAS,
+    REGISTRY_SUPERGRAPH: registry.SCHEMAS,
+    ZOO_SUPERGRAPH: zoo.SCHEMAS,
     REVIEW_FEED_SUPERGRAPH: review_feed.SCHEMAS,
+}
+FED1_SHOP_SUPERGRAPHS = {
+    "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",
+    "join-v0.2": SUPERGRAPHS / "fed1_shop_join_v0.2.graphql",
+}
+FED1_GRAPHS: dict[Path, tuple[str, dict[str, str]]] = {
+    path: (join, fed1_shop.SDLS) for join, path in FED1_SHOP_SUPERGRAPHS.items()
 }
 
 
@@ -40,12 +76,21 @@ def subgraph_sdl(schema: strawberry.federation.Schema) -> str:
 
 
 def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
+    sdls = {name: subgraph_sdl(schema) for name, schema in schemas.items()}
+    return _run_composer(["compose_fixture.mjs"], sdls)
+
+
+def compose_fed1(join: str, sdls: dict[str, str]) -> str:
+    """Federation 1 subgraph SDL composed as Apollo did while ``join`` (``join-v0.1``, ``-v0.2``) was current."""
+    return _run_composer(["compose_fed1.mjs", join], sdls)
+
+
+def _run_composer(script: list[str], sdls: dict[str, str]) -> str:
     subgraphs = [
-        {"name": name, "url": placeholder_url(name), "sdl": subgraph_sdl(schema)}
-        for name, schema in schemas.items()
+        {"name": name, "url": placeholder_url(name), "sdl": sdl} for name, sdl in sdls.items()
     ]
     completed = subprocess.run(
-        ["node", str(NODE_DIR / "compose_fixture.mjs")],
+        ["node", str(NODE_DIR / script[0]), *script[1:]],
         input=json.dumps({"subgraphs": subgraphs}),
         capture_output=True,
         text=True,
@@ -53,10 +98,12 @@ def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
         check=False,
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"composition failed: {completed.stderr}")
+        raise RuntimeError(f"composition failed ({' '.join(script)}): {completed.stderr}")
     return completed.stdout
 
 
 if __name__ == "__main__":
     for path, schemas in GRAPHS.items():
         path.write_text(compose(schemas))
+    for path, (join, sdls) in FED1_GRAPHS.items():
+        path.write_text(compose_fed1(join, sdls))

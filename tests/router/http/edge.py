@@ -112,7 +112,13 @@ class RootFieldFront:
         return LoadedGraph(version, schema, {"edge": "http://edge.invalid/graphql"}, schema)
 
     def prepare(
-        self, graph: LoadedGraph, query: str, operation_name: str | None, *, budget: int
+        self,
+        graph: LoadedGraph,
+        query: str,
+        operation_name: str | None,
+        *,
+        budget: int,
+        override_labels: frozenset[str] = frozenset(),
     ) -> PreparedPlan:
         try:
             document = parse(query)

@@ -20,6 +20,7 @@ from websockets.typing import Subprotocol
 from router.config import parse_config
 from router.http import create_router_app
 from tests.router.http.compose import REVIEW_FEED_SUPERGRAPH
+from tests.router.http.live_federation import serve_subgraphs
 from tests.router.live_server import serving
 from tests.router.review_feed import review_feed_apps
 
@@ -31,10 +32,7 @@ _POLL_SECONDS = 0.01
 async def feed_subgraphs() -> AsyncIterator[dict[str, str]]:
     """The review feed's subgraphs on their own ports: name → HTTP URL."""
     async with contextlib.AsyncExitStack() as stack:
-        yield {
-            name: await stack.enter_async_context(serving(app, path="/graphql"))
-            for name, app in review_feed_apps().items()
-        }
+        yield await serve_subgraphs(stack, review_feed_apps())
 
 
 @contextlib.asynccontextmanager

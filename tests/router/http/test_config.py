@@ -17,6 +17,7 @@ supergraph = "supergraph.graphql"
 [router]
 timeout = 10
 errors = "mask"
+override_labels = ["use-ratings"]
 
 [limits]
 max_body_bytes = 2048
@@ -38,6 +39,7 @@ def test_a_config_file_overrides_the_defaults(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.supergraph == tmp_path / "supergraph.graphql"
     assert config.timeout == 10.0
+    assert config.override_labels == {"use-ratings"}
     assert config.limits.max_body_bytes == 2048
     assert config.limits.planning_budget == RouterConfig().limits.planning_budget
     assert config.subgraph_urls({"accounts": "http://a", "social": "http://s"}) == {
@@ -69,6 +71,7 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
         ("[limits]\nmax_body_bytes = -1\n", "[limits] max_body_bytes must be a positive integer"),
         ("[subgraphs.a]\nurl = 3\n", "[subgraphs.a] url must be a str"),
         ('[headers]\npropagate = "authorization"\n', "must be a list of header names"),
+        ('[router]\noverride_labels = "on"\n', "[router] override_labels must be a list of labels"),
         ("router = [", "not valid TOML"),
         ("[subscriptions]\ninit_timeout = 0\n", "[subscriptions] init_timeout must be a positive"),
         ("[subscriptions]\nkeep_alive = 1\n", "unknown key 'keep_alive' in [subscriptions]"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from router.http.plan_cache import CacheKey
 from tests.router.http.edge import EDGE_SDL
 
 
@@ -58,13 +59,16 @@ async def test_a_changed_supergraph_is_swapped_in_with_its_plans_rewarmed(
         assert await live.reload_if_changed()
 
         assert live.current.version != old_version
-        assert live.cache.get("{ hello }", None, live.current.version) is not None
+        assert live.cache.get(CacheKey("{ hello }", None, live.current.version)) is not None
         health = await client.get("/health")
         assert health.json()["supergraphVersion"] == live.current.version
         # The new field passes the router's validation (the stand-in subgraph lacks it).
         added = (await client.post("/graphql", json={"query": "{ added }"})).json()
         assert added["data"] == {"added": None}
-        assert added["errors"][0]["extensions"] == {"serviceName": "edge"}
+        assert added["errors"][0]["extensions"] == {
+            "code": "DOWNSTREAM_SERVICE_ERROR",
+            "serviceName": "edge",
+        }
 
 
 async def test_a_bad_supergraph_file_is_logged_and_the_old_one_kept(

@@ -1,7 +1,4 @@
-"""End to end through the real front half: supergraph → operation → planner → executor, shop subgraphs.
-
-Skipped while ``router.planner`` is not there yet.
-"""
+"""End to end through the real front half: supergraph → operation → planner → executor, shop subgraphs."""
 
 from __future__ import annotations
 
@@ -19,11 +16,10 @@ from router.config import RouterConfig, parse_config
 from router.http import create_router_app
 from router.transport import AsgiTransport
 from tests.router.http.compose import PARCELS_SUPERGRAPH, SHOP_SUPERGRAPH
+from tests.router.http.live_federation import router_config, serve_subgraphs
 from tests.router.live_server import serving
 from tests.router.parcels import parcel_apps
 from tests.router.shop import shop_apps
-
-pytest.importorskip("router.planner")
 
 TOP_PRODUCTS = """
 query Top($first: Int! = 2) {
@@ -116,7 +112,7 @@ async def test_a_masked_subgraph_hides_its_error_messages(shop_supergraph: Path)
     assert error == {
         "message": "Subgraph errors redacted",
         "path": ["topProducts", 2, "reviews"],
-        "extensions": {"serviceName": "reviews"},
+        "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "reviews"},
     }
 
 
@@ -140,15 +136,8 @@ async def test_the_plan_header_shows_the_real_plan(shop: httpx.AsyncClient) -> N
 
 async def test_over_real_http_with_subgraphs_on_their_own_ports(shop_supergraph: Path) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        urls = {
-            name: await stack.enter_async_context(serving(app, path="/graphql"))
-            for name, app in shop_apps().items()
-        }
-        config = dataclasses.replace(
-            parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
-            supergraph=shop_supergraph,
-        )
-        app = create_router_app(config)
+        urls = await serve_subgraphs(stack, shop_apps())
+        app = create_router_app(router_config(shop_supergraph, urls))
         router_url = await stack.enter_async_context(serving(app))
         async with httpx.AsyncClient(base_url=router_url, timeout=10) as client:
             response = await client.post("/graphql", json={"query": TOP_PRODUCTS})
@@ -261,17 +250,10 @@ async def test_the_real_planner_budget_stops_with_a_clear_error(shop_supergraph:
 
 async def test_a_subgraph_that_is_down_nulls_only_its_fields(shop_supergraph: Path) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        urls = {
-            name: await stack.enter_async_context(serving(app, path="/graphql"))
-            for name, app in shop_apps().items()
-            if name != "reviews"
-        }
+        apps = {name: app for name, app in shop_apps().items() if name != "reviews"}
+        urls = await serve_subgraphs(stack, apps)
         urls["reviews"] = "http://127.0.0.1:9/graphql"  # discard port: nothing listens
-        config = dataclasses.replace(
-            parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
-            supergraph=shop_supergraph,
-        )
-        app = create_router_app(config)
+        app = create_router_app(router_config(shop_supergraph, urls))
         router_url = await stack.enter_async_context(serving(app))
         async with httpx.AsyncClient(base_url=router_url, timeout=10) as client:
             response = await client.post(

@@ -67,7 +67,7 @@ async def test_a_failing_entity_fetch_spoils_only_its_own_event(router_url: str)
                 {
                     "message": "the name of user 2 is hidden",
                     "path": ["reviewAdded", "author", "name"],
-                    "extensions": {"serviceName": "accounts"},
+                    "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "accounts"},
                 }
             ],
         }

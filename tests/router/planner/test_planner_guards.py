@@ -5,35 +5,24 @@ from __future__ import annotations
 import pytest
 
 from router.operation import prepare
-from router.plan import FetchNode
-from router.planner import PlanningBudgetExceeded, UnsatisfiableField, plan
+from router.plan import FetchNode, UnknownInputs
+from router.planner import (
+    PlanningBudgetExceeded,
+    UnknownInputValue,
+    UnsatisfiableField,
+    plan,
+)
 from router.supergraph import load_supergraph
+from tests.router.hand_written import TWO_GRAPHS
 from tests.router.planner.plan_cases import query, supergraph
 
 # Hand-written: composition never emits a field no graph owns, and it only
 # keeps input enum values every graph knows; a supergraph from another
 # composer might still, and the planner must not send a subgraph a value it
 # does not declare.
-HAND_WRITTEN = load_supergraph("""
-schema @link(url: "https://specs.apollo.dev/link/v1.0")
-       @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) { query: Query }
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet,
-  type: String, external: Boolean, override: String, usedOverridden: Boolean)
-  repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false,
-  resolvable: Boolean! = true, isInterfaceObject: Boolean! = false)
-  repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import])
-  repeatable on SCHEMA
-scalar join__FieldSet
-scalar link__Import
-enum link__Purpose { SECURITY EXECUTION }
-enum join__Graph {
-  A @join__graph(name: "a", url: "http://a")
-  B @join__graph(name: "b", url: "http://b")
-}
+HAND_WRITTEN = load_supergraph(
+    TWO_GRAPHS
+    + """
 enum Sort @join__type(graph: A) @join__type(graph: B) {
   NEWEST @join__enumValue(graph: A) @join__enumValue(graph: B)
   HOTTEST @join__enumValue(graph: B)
@@ -41,12 +30,16 @@ enum Sort @join__type(graph: A) @join__type(graph: B) {
 input Filter @join__type(graph: A) @join__type(graph: B) {
   tag: String
   author: String @join__field(graph: B)
+  within: Window
 }
+input Window @join__type(graph: A) @join__type(graph: B) { sorts: [Sort!] }
 type Query @join__type(graph: A) @join__type(graph: B) {
   posts(sort: Sort, filter: Filter): [String]
+  drafts(sort: Sort, filter: Filter): [String] @join__field(graph: A)
   orphan: String @join__field
 }
-""")
+"""
+)
 
 
 def _services(text: str) -> list[str]:
@@ -63,6 +56,63 @@ def test_an_enum_value_goes_only_to_a_subgraph_that_knows_it() -> None:
 def test_an_input_field_goes_only_to_a_subgraph_that_knows_it() -> None:
     assert _services('{ posts(filter: { tag: "x" }) }') == ["a"]
     assert _services('{ posts(filter: { author: "x" }) }') == ["b"]
+
+
+def test_a_variable_default_is_routed_like_a_literal() -> None:
+    # The subgraph operation declares the default, so its subgraph must know the value.
+    assert _services("query($s: Sort = HOTTEST) { posts(sort: $s) }") == ["b"]
+    assert _services("query($s: Sort = NEWEST) { posts(sort: $s) }") == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("{ drafts(sort: HOTTEST) }", 'argument "sort": enum "Sort" has no value "HOTTEST"'),
+        (
+            "{ drafts(filter: { within: { sorts: [NEWEST, HOTTEST] } }) }",
+            'argument "filter": enum "Sort" has no value "HOTTEST"',
+        ),
+        (
+            '{ drafts(filter: { author: "x" }) }',
+            'argument "filter": input "Filter" has no field "author"',
+        ),
+        (
+            "query($s: Sort = HOTTEST) { drafts(sort: $s) }",
+            'argument "sort": the default of $s: enum "Sort" has no value "HOTTEST"',
+        ),
+    ],
+)
+def test_a_value_no_owner_of_the_field_knows_is_a_clear_error(text: str, refusal: str) -> None:
+    with pytest.raises(UnknownInputValue) as raised:
+        plan(HAND_WRITTEN, prepare(HAND_WRITTEN, text))
+    assert str(raised.value) == (
+        "The arguments of Query.drafts use a value that no subgraph resolving that field "
+        f'accepts: in subgraph "a", {refusal}.'
+    )
+
+
+def test_a_fetch_lists_what_its_subgraph_lacks_in_the_types_its_variables_reach() -> None:
+    node = plan(
+        HAND_WRITTEN, prepare(HAND_WRITTEN, "query($f: Filter) { drafts(filter: $f) }")
+    ).node
+    assert isinstance(node, FetchNode) and node.service_name == "a"
+    # Filter reaches Window, which reaches Sort.
+    assert node.unknown_inputs == (
+        UnknownInputs("Filter", frozenset({"author"})),
+        UnknownInputs("Sort", frozenset({"HOTTEST"})),
+    )
+    node = plan(
+        HAND_WRITTEN, prepare(HAND_WRITTEN, "query($t: String) { drafts(filter: { tag: $t }) }")
+    ).node
+    assert isinstance(node, FetchNode) and node.unknown_inputs == ()
+
+
+def test_a_fetch_to_a_subgraph_that_knows_every_value_lists_nothing() -> None:
+    node = plan(
+        HAND_WRITTEN, prepare(HAND_WRITTEN, "query($s: Sort = HOTTEST) { posts(sort: $s) }")
+    ).node
+    assert isinstance(node, FetchNode) and node.service_name == "b"
+    assert node.unknown_inputs == ()
 
 
 def test_a_field_no_subgraph_resolves_is_a_clear_error() -> None:

@@ -57,6 +57,28 @@ def test_interface_object_and_fields_it_brings_to_implementations() -> None:
     assert MODEL.possible_types_of("Node", "accounts") == ("Book",)
 
 
+def test_a_type_implements_an_interface_only_in_the_graphs_listed_for_it() -> None:
+    # Dog is in both graphs but an Animal only in accounts: reviews must never
+    # be sent "... on Dog" inside an Animal selection.
+    animals = """
+interface Animal @join__type(graph: ACCOUNTS) @join__type(graph: REVIEWS) { id: ID! }
+type Dog implements Animal
+  @join__implements(graph: ACCOUNTS, interface: "Animal")
+  @join__type(graph: ACCOUNTS, key: "id")
+  @join__type(graph: REVIEWS, key: "id")
+{ id: ID! }
+type Parrot implements Animal
+  @join__implements(graph: REVIEWS, interface: "Animal")
+  @join__type(graph: REVIEWS, key: "id")
+{ id: ID! }
+"""
+    supergraph = load_supergraph((HERE / "model" / "supergraph.graphql").read_text() + animals)
+    assert supergraph.possible_types_of("Animal") == ("Dog", "Parrot")
+    assert supergraph.possible_types_of("Animal", "accounts") == ("Dog",)
+    assert supergraph.possible_types_of("Animal", "reviews") == ("Parrot",)
+    assert supergraph.possible_types_of("Dog", "reviews") == ("Dog",)
+
+
 def test_the_api_schema_drops_join_link_and_inaccessible_elements() -> None:
     printed = print_schema(MODEL.api_schema)
     for hidden in ("join__", "link__", "@link", "secret", "HIDDEN", "inaccessible"):
