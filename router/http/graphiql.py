@@ -1,4 +1,8 @@
-"""The GraphiQL page served on ``GET /graphql`` to browsers (``Accept: text/html``)."""
+"""The GraphiQL page served on ``GET /graphql`` to browsers (``Accept: text/html``).
+
+Queries and mutations go over HTTP to the same path; subscriptions go over a
+WebSocket (graphql-transport-ws, which GraphiQL's bundle speaks) to it.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ GRAPHIQL_HTML = """<!doctype html>
   <script crossorigin src="https://unpkg.com/react-dom@18/umd/react-dom.production.min.js"></script>
   <script crossorigin src="https://unpkg.com/graphiql@3/graphiql.min.js"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+    const url = window.location.pathname;
+    const socket = (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host;
+    const fetcher = GraphiQL.createFetcher({ url, subscriptionUrl: socket + url });
     ReactDOM.createRoot(document.getElementById("graphiql"))
       .render(React.createElement(GraphiQL, { fetcher }));
   </script>
