@@ -83,6 +83,11 @@ class FetchNode:
     ``requires`` is empty for a root fetch and holds the representation
     selection for an ``_entities`` fetch; ``variable_usages`` names the client
     variables the operation text declares, which the executor forwards.
+    ``context_rewrites`` fill the variables of contextual arguments
+    (``@fromContext``), per entity: ``path`` leads from the entity to the
+    value (``..`` one field level up, ``... on T`` a type check, then
+    response names) and ``rename_to`` names the variable; the first rewrite
+    of a variable that finds a value wins.
     """
 
     service_name: str
@@ -93,6 +98,7 @@ class FetchNode:
     input_rewrites: tuple[ValueSetter, ...] = ()
     output_rewrites: tuple[KeyRenamer, ...] = ()
     operation_name: str | None = None
+    context_rewrites: tuple[KeyRenamer, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -19,6 +19,7 @@ from router.plan.nodes import (
     ConditionNode,
     FetchNode,
     FlattenNode,
+    KeyRenamer,
     OperationKind,
     ParallelNode,
     PlanNode,
@@ -126,6 +127,7 @@ class Emitter:
             f"${v.name}:{v.type}" + (f"={v.default}" if v.default is not None else "")
             for v in definitions
         ]
+        declared += [f"${name}:{type_}" for name, type_ in group.context_variables.items()]
         kind = self.operation.kind
         if group.is_entity:
             declared.insert(0, "$representations:[_Any!]!")
@@ -149,6 +151,7 @@ class Emitter:
             requires=_required(group.representation) if group.is_entity else (),
             input_rewrites=tuple(group.rewrites),
             operation_name=name,
+            context_rewrites=tuple(sorted(group.context_rewrites, key=_levels_up)),
         )
         if group.is_entity:
             node = FlattenNode(group.path, node)
@@ -163,6 +166,11 @@ def _required(builder: SelectionBuilder) -> tuple[RequiredSelection, ...]:
     for type_condition, fragment in builder.fragments.items():
         found.append(RequiredFragment(type_condition, _required(fragment)))
     return tuple(found)
+
+
+def _levels_up(rewrite: KeyRenamer) -> int:
+    """Nearest ancestor first: the executor takes the first rewrite that finds a value."""
+    return rewrite.path.count("..")
 
 
 def _guard(node: PlanNode, conditions: frozenset[Condition]) -> PlanNode:
