@@ -11,7 +11,7 @@ from pathlib import Path
 
 import strawberry
 
-from tests.router import library, parcels, shop
+from tests.router import library, parcels, shop, storefronts
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_DIR = ROOT / "tests" / "node"
@@ -19,10 +19,12 @@ SUPERGRAPHS = Path(__file__).with_name("supergraphs")
 SHOP_SUPERGRAPH = SUPERGRAPHS / "shop.graphql"
 LIBRARY_SUPERGRAPH = SUPERGRAPHS / "library.graphql"
 PARCELS_SUPERGRAPH = SUPERGRAPHS / "parcels.graphql"
+STOREFRONTS_SUPERGRAPH = SUPERGRAPHS / "storefronts.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
     PARCELS_SUPERGRAPH: parcels.SCHEMAS,
+    STOREFRONTS_SUPERGRAPH: storefronts.SCHEMAS,
 }
 
 

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,17 @@ import pytest
 
 from router.config import parse_config
 from router.http import create_router_app
-from tests.router.http.compose import LIBRARY_SUPERGRAPH, NODE_DIR, SHOP_SUPERGRAPH
+from tests.router.http.compose import (
+    LIBRARY_SUPERGRAPH,
+    NODE_DIR,
+    SHOP_SUPERGRAPH,
+    STOREFRONTS_SUPERGRAPH,
+)
 from tests.router.library import library_apps
 from tests.router.live_server import serving
 from tests.router.shop import shop_apps
+from tests.router.storefronts import OPERATIONS as STOREFRONT_OPERATIONS
+from tests.router.storefronts import storefront_apps
 
 pytest.importorskip("router.planner")
 
@@ -155,3 +164,53 @@ async def test_interface_objects_answer_like_apollo_gateway(
     library: Pair, query: str, variables: Any
 ) -> None:
     await _same_answer(library, query, variables)
+
+
+# @context / @fromContext. Apollo Gateway cannot be the reference here: it refuses to load any
+# supergraph linking https://specs.apollo.dev/context/v0.1 ("is for: SECURITY but is
+# unsupported"; only Apollo Router executes contextual arguments), so the first test pins that
+# refusal and the others check our router, over real HTTP, against the known correct answers.
+
+
+@pytest.fixture(scope="module")
+async def storefronts() -> AsyncIterator[httpx.AsyncClient]:
+    async with contextlib.AsyncExitStack() as stack:
+        urls = {
+            name: await stack.enter_async_context(serving(app, path="/graphql"))
+            for name, app in storefront_apps().items()
+        }
+        settings = {"subgraphs": {name: {"url": url} for name, url in urls.items()}}
+        config = dataclasses.replace(parse_config(settings), supergraph=STOREFRONTS_SUPERGRAPH)
+        base_url = await stack.enter_async_context(serving(create_router_app(config)))
+        yield await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=10))
+
+
+def test_apollo_gateway_refuses_a_supergraph_with_contexts() -> None:
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@apollo").exists():
+        pytest.skip("node and tests/node/node_modules are needed to start Apollo Gateway")
+    completed = subprocess.run(
+        ["node", str(NODE_DIR / "gateway_server.mjs"), str(STOREFRONTS_SUPERGRAPH)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=NODE_DIR,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "context/v0.1 is for: SECURITY but is unsupported" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "expected"),
+    [(query, variables, expected) for _, query, variables, expected in STOREFRONT_OPERATIONS],
+    ids=[label for label, *_ in STOREFRONT_OPERATIONS],
+)
+async def test_contexts_answer_correctly_where_apollo_gateway_cannot_serve_them(
+    storefronts: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None,
+    expected: dict[str, Any],
+) -> None:
+    response = await storefronts.post("/graphql", json={"query": query, "variables": variables})
+    assert response.json() == {"data": expected}
