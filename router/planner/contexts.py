@@ -24,7 +24,7 @@ arguments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from router.operation import Fragment, Selection
@@ -116,7 +116,7 @@ def _read_argument(
             holder = _holder(walk, ancestor, concrete, chain)
             if holder is None:
                 continue  # no subgraph that fetched these objects knows this type
-            at = replace(holder, conditions=place.conditions)
+            at = holder.guarded(place.conditions)
             path = _read_on(walk, at, concrete, chain, sources)
             if path is None:
                 continue

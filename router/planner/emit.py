@@ -127,7 +127,8 @@ class Emitter:
             f"${v.name}:{v.type}" + (f"={v.default}" if v.default is not None else "")
             for v in definitions
         ]
-        declared += [f"${name}:{type_}" for name, type_ in group.context_variables.items()]
+        if group.context_variables:
+            declared += [f"${name}:{type_}" for name, type_ in group.context_variables.items()]
         kind = self.operation.kind
         if group.is_entity:
             declared.insert(0, "$representations:[_Any!]!")
@@ -151,7 +152,11 @@ class Emitter:
             requires=_required(group.representation) if group.is_entity else (),
             input_rewrites=tuple(group.rewrites),
             operation_name=name,
-            context_rewrites=tuple(sorted(group.context_rewrites, key=_levels_up)),
+            context_rewrites=(
+                tuple(sorted(group.context_rewrites, key=_levels_up))
+                if group.context_rewrites
+                else ()
+            ),
         )
         if group.is_entity:
             node = FlattenNode(group.path, node)

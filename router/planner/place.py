@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from router.operation import Condition
 from router.planner.fetch_graph import FetchGroup
@@ -10,8 +10,7 @@ from router.planner.selection_builder import SelectionBuilder
 from router.supergraph import FieldSet
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """A spot in a group's selection: the type there, the response path, what ``@provides``
     grants on this path and the conditions guarding it.
 
@@ -19,6 +18,10 @@ class Place:
     contextual argument finds the ancestor that sets its context; ``origin``,
     for the place an ``_entities`` hop lands on, is the place hopped from: the
     same objects, in the earlier group.
+
+    A named tuple, not a frozen dataclass: the walk makes one at every field
+    and hop, and a frozen dataclass's ``__init__`` costs about three times as
+    much (it sets each field through ``object.__setattr__``).
     """
 
     group: FetchGroup
@@ -31,7 +34,11 @@ class Place:
     origin: Place | None = None
 
     def narrow(self, concrete: str) -> Place:
-        return replace(self, builder=self.builder.fragment(concrete), parent=concrete)
+        return self._replace(builder=self.builder.fragment(concrete), parent=concrete)
+
+    def guarded(self, conditions: tuple[Condition, ...]) -> Place:
+        """The same place under ``conditions`` instead of its own."""
+        return self._replace(conditions=conditions)
 
     def origins(self) -> list[Place]:
         """This place, then the places the hops to it started from, earliest last."""

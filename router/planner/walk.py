@@ -311,11 +311,11 @@ class Walker:
         own = selection.conditions if isinstance(selection, Field) and not internal else ()
         # What the hop needs is needed only when the selection is: fetches made
         # for its key or requirements sit under the same conditions.
-        needs = replace(place, conditions=place.conditions + own)
+        needs = place.guarded(place.conditions + own) if own else place
         key = self.choose_key(place, hop)
         contextual = (
             caps.context_arguments(hop.graph, entity, selection.name)
-            if isinstance(selection, Field)
+            if caps.supergraph.context_types and isinstance(selection, Field)
             else ()
         )
         token = (hop.graph, place.path)
