@@ -149,7 +149,7 @@ class _JoinReader:
         members: dict[str, set[str]] = {}
         owner: str | None = None
         inaccessible = False
-        contexts: set[str] = set()
+        contexts: frozenset[str] = frozenset()
         for directive in definition.directives:
             name = directive.name
             if name == self.type_directive:
@@ -180,7 +180,7 @@ class _JoinReader:
             elif name == self.context_directive and isinstance(
                 directive.arguments.get("name"), str
             ):
-                contexts.add(str(directive.arguments["name"]))
+                contexts |= {str(directive.arguments["name"])}
         graphs = {
             graph: TypeInGraph(tuple(graph_keys), *flags.get(graph, (False, False)))
             for graph, graph_keys in keys.items()
@@ -221,7 +221,7 @@ class _JoinReader:
                 for value in definition.values
             },
             inaccessible=inaccessible,
-            contexts=frozenset(contexts),
+            contexts=contexts,
         )
 
     @staticmethod
@@ -242,7 +242,7 @@ class _JoinReader:
     ) -> FieldInfo:
         name, type_ref, directives = field.name, field.type, field.directives
         owners: dict[str, FieldInGraph] = {}
-        contextual_names: set[str] = set()
+        contextual_names: set[str] | None = None
         has_join_field = False
         inaccessible = False
         for directive in directives:
@@ -260,7 +260,7 @@ class _JoinReader:
                 contextual: tuple[ContextArgument, ...] = ()
                 if raw_contextual is not None:
                     contextual = self.context_arguments(f"{type_name}.{name}", raw_contextual)
-                    contextual_names.update(a.name for a in contextual)
+                    contextual_names = {a.name for a in contextual} | (contextual_names or set())
                 owners[graph] = FieldInGraph(
                     type=str(arguments.get("type") or type_ref),
                     external=arguments.get("external") is True,
@@ -281,18 +281,16 @@ class _JoinReader:
             if graph not in owners and any(_selects(key, name) for key in in_graph.keys):
                 owners[graph] = FieldInGraph(type_ref)
         field_arguments = field.arguments if isinstance(field, FieldDef) else []
-        # Composition leaves contextual arguments out of the field's definition;
-        # one written there anyway is still the router's to fill, not the client's.
+        if contextual_names:
+            # Composition leaves contextual arguments out of the field's definition;
+            # one written there anyway is still the router's to fill, not the client's.
+            field_arguments = [a for a in field_arguments if a.name not in contextual_names]
         return FieldInfo(
             name=name,
             type=type_ref,
             named_type=type_ref.strip("[]!"),
             graphs=owners,
-            arguments=tuple(
-                ArgumentInfo(a.name, a.type)
-                for a in field_arguments
-                if a.name not in contextual_names
-            ),
+            arguments=tuple(ArgumentInfo(a.name, a.type) for a in field_arguments),
             inaccessible=inaccessible,
         )
 
