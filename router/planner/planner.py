@@ -23,8 +23,9 @@ from router.planner.emit import Emitter
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import refuse_unknown_literals
+from router.planner.place import Place
 from router.planner.price import Cost
-from router.planner.walk import Place, Walker
+from router.planner.walk import Walker
 from router.supergraph import Supergraph
 
 
@@ -49,13 +50,31 @@ def plan(
     refuse_unknown_literals(capabilities, operation.selections)
     cost = CostModel(capabilities, steps)
     fetch_graph = FetchGraph()
-    walker = Walker(fetch_graph, capabilities, cost, steps)
+    root = operation.root_type
+    roots: list[FetchGroup] = []
+
+    def root_place(graph: str) -> Place:
+        """A root fetch from ``graph`` for a value on the root (``type Query @context``)."""
+        group = next((r for r in roots if r.graph == graph), None)
+        if group is None:
+            group = fetch_graph.new_group(graph, (), is_entity=False, root_type=root)
+            group.guard(())  # what it fetches is needed whatever fields join it later
+            roots.append(group)
+        return Place(group, group.selection, root, (), None, ())
+
+    walker = Walker(
+        fetch_graph,
+        capabilities,
+        cost,
+        steps,
+        root_place,
+        frozenset(v.name for v in operation.variables),
+    )
     fields = [
         s
         for s in operation.selections
         if isinstance(s, Field) and s.name != "__typename" and s.name not in ROOT_ONLY_FIELDS
     ]
-    root = operation.root_type
     prices = [_root_prices(capabilities, cost, root, f) for f in fields]
     for field, options in zip(fields, prices, strict=True):
         if not options:
@@ -66,7 +85,6 @@ def plan(
         chosen = cover(prices, lambda _: False, lambda graph: capabilities.graph_order[graph])
     mutation = operation.kind is OperationKind.MUTATION
     once = _ONCE.get(operation.kind)
-    roots: list[FetchGroup] = []
     pending = [
         (field, graph, frozenset[str]()) for field, graph in zip(fields, chosen, strict=True)
     ]

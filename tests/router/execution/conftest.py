@@ -16,6 +16,7 @@ from router.execution import ExecutionRequest, execute
 from router.plan import QueryPlan
 from router.transport import AsgiTransport, SubgraphRequest, SubgraphResponse
 from tests.router.shop import shop_apps
+from tests.router.storefronts import storefront_apps
 
 API_SDL = """
 type Query {
@@ -61,6 +62,12 @@ class RecordingTransport:
 @pytest.fixture
 def catalog() -> RecordingTransport:
     return RecordingTransport(AsgiTransport(shop_apps()))
+
+
+@pytest.fixture
+def storefronts() -> RecordingTransport:
+    """The storefront subgraphs (``@context`` / ``@fromContext``) in-process."""
+    return RecordingTransport(AsgiTransport(storefront_apps()))
 
 
 Handler = Callable[[str, SubgraphRequest], Awaitable[SubgraphResponse]]

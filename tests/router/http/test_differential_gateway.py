@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -32,12 +34,15 @@ from tests.router.http.compose import (
     SHOP_SUPERGRAPH,
     STOCKROOM_SUPERGRAPH,
     STOREFRONT_SUPERGRAPH,
+    STOREFRONTS_SUPERGRAPH,
     ZOO_SUPERGRAPH,
 )
 from tests.router.http.live_federation import router_config, serve_subgraphs
 from tests.router.library import library_apps
 from tests.router.live_server import serving
 from tests.router.shop import shop_apps
+from tests.router.storefronts import OPERATIONS as STOREFRONT_OPERATIONS
+from tests.router.storefronts import storefront_apps
 
 pytestmark = pytest.mark.node
 
@@ -403,3 +408,49 @@ async def test_feature_graphs_answer_like_apollo_gateway(
     feature_graphs: Callable[[str], Awaitable[Pair]], graph: str, query: str, variables: Any
 ) -> None:
     await _same_answer(await feature_graphs(graph), query, variables)
+
+
+# @context / @fromContext. Apollo Gateway cannot be the reference here: it refuses to load any
+# supergraph linking https://specs.apollo.dev/context/v0.1 ("is for: SECURITY but is
+# unsupported"; only Apollo Router executes contextual arguments), so the first test pins that
+# refusal and the others check our router, over real HTTP, against the known correct answers.
+
+
+@pytest.fixture(scope="module")
+async def storefronts() -> AsyncIterator[httpx.AsyncClient]:
+    async with contextlib.AsyncExitStack() as stack:
+        urls = await serve_subgraphs(stack, storefront_apps())
+        config = router_config(STOREFRONTS_SUPERGRAPH, urls)
+        base_url = await stack.enter_async_context(serving(create_router_app(config)))
+        yield await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=10))
+
+
+def test_apollo_gateway_refuses_a_supergraph_with_contexts() -> None:
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@apollo").exists():
+        pytest.skip("node and tests/node/node_modules are needed to start Apollo Gateway")
+    completed = subprocess.run(
+        ["node", str(NODE_DIR / "gateway_server.mjs"), str(STOREFRONTS_SUPERGRAPH)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=NODE_DIR,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "context/v0.1 is for: SECURITY but is unsupported" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "expected"),
+    [(query, variables, expected) for _, query, variables, expected in STOREFRONT_OPERATIONS],
+    ids=[label for label, *_ in STOREFRONT_OPERATIONS],
+)
+async def test_contexts_answer_correctly_where_apollo_gateway_cannot_serve_them(
+    storefronts: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None,
+    expected: dict[str, Any],
+) -> None:
+    response = await storefronts.post("/graphql", json={"query": query, "variables": variables})
+    assert response.json() == {"data": expected}
