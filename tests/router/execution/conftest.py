@@ -15,8 +15,8 @@ from graphql import GraphQLSchema, build_schema, parse
 from router.execution import ExecutionRequest, execute
 from router.plan import QueryPlan
 from router.transport import AsgiTransport, SubgraphRequest, SubgraphResponse
+from tests.router.boutiques import boutique_apps
 from tests.router.shop import shop_apps
-from tests.router.storefronts import storefront_apps
 
 API_SDL = """
 type Query {
@@ -65,9 +65,9 @@ def catalog() -> RecordingTransport:
 
 
 @pytest.fixture
-def storefronts() -> RecordingTransport:
+def boutiques() -> RecordingTransport:
     """The storefront subgraphs (``@context`` / ``@fromContext``) in-process."""
-    return RecordingTransport(AsgiTransport(storefront_apps()))
+    return RecordingTransport(AsgiTransport(boutique_apps()))
 
 
 Handler = Callable[[str, SubgraphRequest], Awaitable[SubgraphResponse]]

@@ -13,10 +13,10 @@ from router.operation import prepare
 from router.plan import KeyRenamer
 from router.planner import plan
 from router.supergraph import load_supergraph
-from tests.router.http.compose import STOREFRONTS_SUPERGRAPH
-from tests.router.storefronts import OPERATIONS
+from tests.router.boutiques import OPERATIONS
+from tests.router.http.compose import BOUTIQUES_SUPERGRAPH
 
-SUPERGRAPH = load_supergraph(STOREFRONTS_SUPERGRAPH.read_text())
+SUPERGRAPH = load_supergraph(BOUTIQUES_SUPERGRAPH.read_text())
 CURRENCY = (KeyRenamer(("..", "... on Shop", "currency"), "ctx"),)
 
 
@@ -90,11 +90,11 @@ def test_the_separator_avoids_a_client_variable_of_the_same_shape() -> None:
 
 
 async def test_entities_with_different_values_share_one_request_split_by_value(
-    storefronts: Any,
+    boutiques: Any,
 ) -> None:
     _, query, variables, expected = OPERATIONS[0]
-    assert await _run(query, storefronts, variables) == {"data": expected}
-    (request,) = _entity_requests(storefronts)
+    assert await _run(query, boutiques, variables) == {"data": expected}
+    (request,) = _entity_requests(boutiques)
     # One Kettle, sold in euros in Berlin and in pounds in London: one group per currency.
     assert request.variables["representations_0"] == [{"__typename": "Product", "id": "p1"}]
     assert request.variables["representations_1"] == [{"__typename": "Product", "id": "p1"}]
@@ -103,12 +103,12 @@ async def test_entities_with_different_values_share_one_request_split_by_value(
     assert values == {"EUR", "GBP"}
 
 
-async def test_entities_with_one_value_are_sent_once_in_a_plain_request(storefronts: Any) -> None:
+async def test_entities_with_one_value_are_sent_once_in_a_plain_request(boutiques: Any) -> None:
     query = '{ shop(id: "s2") { aisles { products { name price } } } }'
-    response = await _run(query, storefronts)
+    response = await _run(query, boutiques)
     prices = [p["price"] for a in response["data"]["shop"]["aisles"] for p in a["products"]]
     assert prices == ["28.00 GBP", "16.00 GBP", "28.00 GBP"]
-    (request,) = _entity_requests(storefronts)
+    (request,) = _entity_requests(boutiques)
     assert set(request.variables) == {"representations", "contextualArgument_1_0"}
     assert request.variables["contextualArgument_1_0"] == "GBP"
     # The Toaster in two aisles of one shop: one representation.
@@ -121,16 +121,16 @@ async def test_entities_with_one_value_are_sent_once_in_a_plain_request(storefro
     ids=[label for label, *_ in OPERATIONS],
 )
 async def test_every_storefront_operation_answers_correctly(
-    storefronts: Any, query: str, variables: dict[str, Any] | None, expected: dict[str, Any]
+    boutiques: Any, query: str, variables: dict[str, Any] | None, expected: dict[str, Any]
 ) -> None:
-    assert await _run(query, storefronts, variables) == {"data": expected}
+    assert await _run(query, boutiques, variables) == {"data": expected}
 
 
 async def test_identical_fetches_on_two_paths_share_a_request_and_keep_their_values(
-    storefronts: Any,
+    boutiques: Any,
 ) -> None:
     query = '{ shops { featured { price } } shop(id: "s2") { featured { price } } }'
-    response = await _run(query, storefronts)
+    response = await _run(query, boutiques)
     assert response == {
         "data": {
             "shops": [
@@ -141,7 +141,7 @@ async def test_identical_fetches_on_two_paths_share_a_request_and_keep_their_val
             "shop": {"featured": {"price": "16.00 GBP"}},
         }
     }
-    (request,) = _entity_requests(storefronts)
+    (request,) = _entity_requests(boutiques)
     # Two groups (EUR, GBP); London's Kettle reached twice is sent once in its group.
     groups = [v for k, v in request.variables.items() if k.startswith("representations_")]
     assert sorted(len(g) for g in groups) == [1, 1]

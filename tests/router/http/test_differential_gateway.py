@@ -23,8 +23,11 @@ import pytest
 
 from router.http import create_router_app
 from tests.router import membership, newsroom, registry, stockroom, storefront, zoo
+from tests.router.boutiques import OPERATIONS as BOUTIQUE_OPERATIONS
+from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
+    BOUTIQUES_SUPERGRAPH,
     FED1_SHOP_SUPERGRAPHS,
     LIBRARY_SUPERGRAPH,
     MEMBERSHIP_SUPERGRAPH,
@@ -34,15 +37,12 @@ from tests.router.http.compose import (
     SHOP_SUPERGRAPH,
     STOCKROOM_SUPERGRAPH,
     STOREFRONT_SUPERGRAPH,
-    STOREFRONTS_SUPERGRAPH,
     ZOO_SUPERGRAPH,
 )
 from tests.router.http.live_federation import router_config, serve_subgraphs
 from tests.router.library import library_apps
 from tests.router.live_server import serving
 from tests.router.shop import shop_apps
-from tests.router.storefronts import OPERATIONS as STOREFRONT_OPERATIONS
-from tests.router.storefronts import storefront_apps
 
 pytestmark = pytest.mark.node
 
@@ -417,10 +417,10 @@ async def test_feature_graphs_answer_like_apollo_gateway(
 
 
 @pytest.fixture(scope="module")
-async def storefronts() -> AsyncIterator[httpx.AsyncClient]:
+async def boutiques() -> AsyncIterator[httpx.AsyncClient]:
     async with contextlib.AsyncExitStack() as stack:
-        urls = await serve_subgraphs(stack, storefront_apps())
-        config = router_config(STOREFRONTS_SUPERGRAPH, urls)
+        urls = await serve_subgraphs(stack, boutique_apps())
+        config = router_config(BOUTIQUES_SUPERGRAPH, urls)
         base_url = await stack.enter_async_context(serving(create_router_app(config)))
         yield await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=10))
 
@@ -429,7 +429,7 @@ def test_apollo_gateway_refuses_a_supergraph_with_contexts() -> None:
     if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@apollo").exists():
         pytest.skip("node and tests/node/node_modules are needed to start Apollo Gateway")
     completed = subprocess.run(
-        ["node", str(NODE_DIR / "gateway_server.mjs"), str(STOREFRONTS_SUPERGRAPH)],
+        ["node", str(NODE_DIR / "gateway_server.mjs"), str(BOUTIQUES_SUPERGRAPH)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -443,14 +443,14 @@ def test_apollo_gateway_refuses_a_supergraph_with_contexts() -> None:
 
 @pytest.mark.parametrize(
     ("query", "variables", "expected"),
-    [(query, variables, expected) for _, query, variables, expected in STOREFRONT_OPERATIONS],
-    ids=[label for label, *_ in STOREFRONT_OPERATIONS],
+    [(query, variables, expected) for _, query, variables, expected in BOUTIQUE_OPERATIONS],
+    ids=[label for label, *_ in BOUTIQUE_OPERATIONS],
 )
 async def test_contexts_answer_correctly_where_apollo_gateway_cannot_serve_them(
-    storefronts: httpx.AsyncClient,
+    boutiques: httpx.AsyncClient,
     query: str,
     variables: dict[str, Any] | None,
     expected: dict[str, Any],
 ) -> None:
-    response = await storefronts.post("/graphql", json={"query": query, "variables": variables})
+    response = await boutiques.post("/graphql", json={"query": query, "variables": variables})
     assert response.json() == {"data": expected}

@@ -1,4 +1,4 @@
-"""A three-subgraph storefront graph for ``@context`` / ``@fromContext``.
+"""A three-subgraph graph of boutiques for ``@context`` / ``@fromContext``.
 
 ``catalog`` sets the context ``shop`` on ``Shop`` and prices a ``Product`` in
 the currency of the shop it was reached from (``price(currency: String
@@ -273,7 +273,7 @@ SCHEMAS: dict[str, strawberry.federation.Schema] = {
 }
 
 
-def storefront_apps() -> dict[str, Any]:
+def boutique_apps() -> dict[str, Any]:
     return {name: GraphQL(schema) for name, schema in SCHEMAS.items()}
 
 
