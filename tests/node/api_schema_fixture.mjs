@@ -1,4 +1,5 @@
 // Print the API schema Apollo derives from each supergraph, sorted, for comparison with ours.
+// With @defer declared, as Apollo Router serves it.
 //
 // stdin: [PATH, ...]   stdout: [SDL | {"error": MESSAGE}, ...] in the same order.
 import { readFileSync } from "node:fs";
@@ -11,7 +12,7 @@ const paths = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 const results = paths.map((path) => {
   try {
     const supergraph = Supergraph.build(readFileSync(path, "utf8"));
-    return printSchema(lexicographicSortSchema(supergraph.apiSchema().toGraphQLJSSchema()));
+    return printSchema(lexicographicSortSchema(supergraph.apiSchema().toGraphQLJSSchema({ includeDefer: true })));
   } catch (error) {
     return { error: String(error?.message ?? error) };
   }

@@ -1,6 +1,7 @@
 // Plan fixture operations with Apollo's query planner, for comparison with ours.
 //
 // stdin:  [{"supergraph": PATH, "query": TEXT, "operationName": NAME|null}, ...]
+// Planned with @defer enabled, as Apollo Router plans.
 // stdout: [{"fetches": N, "plan": TEXT} | {"error": MESSAGE}, ...] in the same order.
 import { readFileSync } from "node:fs";
 import { Supergraph, operationFromDocument } from "@apollo/federation-internals";
@@ -39,7 +40,10 @@ const results = cases.map(({ supergraph: path, query, operationName }) => {
   try {
     if (!planners.has(path)) {
       const supergraph = Supergraph.build(readFileSync(path, "utf8"));
-      planners.set(path, { supergraph, planner: new QueryPlanner(supergraph) });
+      planners.set(path, {
+        supergraph,
+        planner: new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),
+      });
     }
     const { supergraph, planner } = planners.get(path);
     const operation = operationFromDocument(supergraph.apiSchema(), parse(query), {
