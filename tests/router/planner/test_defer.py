@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from router.operation import OperationError, prepare
 from router.plan import ConditionNode, DeferNode
-from tests.router.planner.plan_cases import case_names, check_case, fetches, our_plan
+from tests.router.planner.plan_cases import case_names, check_case, fetches, our_plan, supergraph
 
 FEATURE = "defer"
 
@@ -45,3 +46,26 @@ def test_nested_defer_is_a_defer_inside_the_deferred_part() -> None:
     assert isinstance(outer.node, DeferNode)
     (inner,) = outer.node.deferred
     assert (inner.label, inner.path) == ("mail", ("topProducts", "reviews", "author"))
+
+
+@pytest.mark.parametrize(
+    ("feature", "query", "message"),
+    [
+        (
+            "subscriptions",
+            "subscription { reviewAdded { body ... @defer { id } } }",
+            "Defer directive not supported on subscription operations",
+        ),
+        (
+            "defer",
+            'mutation { ... @defer { addReview(upc: "1", body: "x") { id } } }',
+            "Defer directive cannot be used on root mutation type",
+        ),
+    ],
+)
+def test_defer_where_it_cannot_apply_is_a_validation_error(
+    feature: str, query: str, message: str
+) -> None:
+    with pytest.raises(OperationError) as raised:
+        prepare(supergraph(feature), query)
+    assert message in raised.value.errors[0].message
