@@ -4,8 +4,10 @@ An entity fetch gathers every object at the Flatten path (or paths: the
 executor hands over identical fetches from one Parallel together), builds
 their representations, deduplicates them (one ``_entities`` request per node,
 each distinct representation sent once), and maps result ``i`` back onto
-every object that produced representation ``i``. Cost: one subgraph round
-trip and a walk of the tree at each path.
+every object that produced representation ``i``. Entities whose contextual
+arguments differ are grouped by value and the request split into aliased
+``_entities`` fields, still one request (see :mod:`.contexts`). Cost: one
+subgraph round trip and a walk of the tree at each path.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from typing import Any
 
 import orjson
 
+from router.execution.contexts import (
+    context_values,
+    free_separator,
+    split_operation,
+    split_variables,
+)
 from router.execution.representations import apply_renames, build_representation
 from router.execution.state import RunState
 from router.execution.subgraph_errors import (
@@ -50,23 +58,10 @@ async def execute_entity_fetch(
     fetch: FetchNode, paths: tuple[tuple[str, ...], ...], state: RunState
 ) -> None:
     """One ``_entities`` request for the objects at every path in ``paths`` (usually one)."""
-    representations: list[dict[str, Any]] = []
-    targets: list[list[Located]] = []
-    index_of: dict[bytes, int] = {}
     found = [located for path in paths for located in objects_at(state.data, path, state.matches)]
-    for located in found:
-        representation = build_representation(
-            located.obj, fetch.requires, fetch.input_rewrites, state.schema, state.matches
-        )
-        if representation is None:
-            continue
-        key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
-        index = index_of.get(key)
-        if index is None:
-            index = index_of[key] = len(representations)
-            representations.append(representation)
-            targets.append([])
-        targets[index].append(located)
+    groups = _group_entities(fetch, found, state)
+    representations = [r for group in groups for r in group.representations]
+    targets = [t for group in groups for t in group.targets]
     if not representations:
         return
 
@@ -74,20 +69,36 @@ async def execute_entity_fetch(
         # Only errors need it: a walk over every object's path, skipped when all goes well.
         return _common_prefix([loc.path for group in targets for loc in group])
 
-    response = await _send(fetch, state, {"representations": representations}, where)
-    if response is None:
-        return
-    if response.errors:
+    if len(groups) == 1:
+        response = await _send(
+            fetch, state, {"representations": representations, **groups[0].values}, where
+        )
+        if response is None:
+            return
+        entities, errors = (response.data or {}).get("_entities"), response.errors
+    else:
+        names = tuple(dict.fromkeys(r.rename_to for r in fetch.context_rewrites))
+        separator = free_separator(names, fetch.variable_usages)
+        response = await _send(
+            fetch,
+            state,
+            split_variables([(g.values, g.representations) for g in groups], separator),
+            where,
+            split_operation(fetch.operation, names, len(groups), separator),
+        )
+        if response is None:
+            return
+        entities, errors = _joined(response, groups)
+    if errors:
         object_paths = [[loc.path for loc in group] for group in targets]
-        for error in response.errors:
+        for error in errors:
             for error_path in entity_error_paths(error, object_paths):
                 state.errors.append(
                     client_error(error, fetch.service_name, error_path, state.policy)
                 )
 
-    entities = (response.data or {}).get("_entities")
     if not isinstance(entities, list) or len(entities) != len(representations):
-        if not response.errors:
+        if not errors:
             state.errors.append(
                 fetch_failed_error(
                     fetch.service_name,
@@ -99,6 +110,77 @@ async def execute_entity_fetch(
         return
     for entity, group in zip(entities, targets, strict=True):
         _merge_entity(entity, group, fetch, state)
+
+
+class _EntityGroup:
+    """Entities sent with the same contextual values: their distinct representations."""
+
+    __slots__ = ("index_of", "representations", "targets", "values")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.representations: list[dict[str, Any]] = []
+        self.targets: list[list[Located]] = []
+        self.index_of: dict[bytes, int] = {}
+
+    def add(self, representation: dict[str, Any], located: Located) -> None:
+        key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+        index = self.index_of.get(key)
+        if index is None:
+            index = self.index_of[key] = len(self.representations)
+            self.representations.append(representation)
+            self.targets.append([])
+        self.targets[index].append(located)
+
+
+def _group_entities(fetch: FetchNode, found: list[Located], state: RunState) -> list[_EntityGroup]:
+    """Representations, deduplicated, grouped by contextual values (one group without contexts)."""
+    single = _EntityGroup({})
+    by_values: dict[bytes, _EntityGroup] = {}
+    for located in found:
+        representation = build_representation(
+            located.obj, fetch.requires, fetch.input_rewrites, state.schema, state.matches
+        )
+        if representation is None:
+            continue
+        group = single
+        if fetch.context_rewrites:
+            values = context_values(state.data, located.path, fetch.context_rewrites, state.matches)
+            key = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+            group = by_values.get(key) or by_values.setdefault(key, _EntityGroup(values))
+        group.add(representation, located)
+    return list(by_values.values()) or [single]
+
+
+def _joined(
+    response: SubgraphResponse, groups: list[_EntityGroup]
+) -> tuple[list[Any] | None, tuple[dict[str, Any], ...]]:
+    """A split request's answers as one ``_entities`` list, and its errors with paths to match."""
+    data = response.data or {}
+    entities: list[Any] | None = []
+    offsets: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        offsets[f"_{index}"] = len(entities or ())
+        part = data.get(f"_{index}")
+        if (
+            entities is not None
+            and isinstance(part, list)
+            and len(part) == len(group.representations)
+        ):
+            entities.extend(part)
+        else:
+            entities = None
+    errors = []
+    for error in response.errors:
+        path = error.get("path")
+        if isinstance(path, list) and len(path) > 1 and path[0] in offsets:
+            if isinstance(path[1], int):
+                path = ["_entities", offsets[path[0]] + path[1], *path[2:]]
+            else:
+                path = ["_entities"]
+            error = {**error, "path": path}
+        errors.append(error)
+    return entities, tuple(errors)
 
 
 def _merge_entity(entity: Any, group: list[Located], fetch: FetchNode, state: RunState) -> None:
@@ -122,8 +204,10 @@ async def _send(
     state: RunState,
     extra_variables: dict[str, Any],
     where: Callable[[], ResponsePath | None],
+    query: str | None = None,
 ) -> SubgraphResponse | None:
-    request = subgraph_request(fetch, state, extra_variables)
+    """Send ``fetch`` (or ``query`` in its stead: a split entity request)."""
+    request = subgraph_request(fetch, state, extra_variables, query)
     try:
         response = await state.transport.fetch(fetch.service_name, request)
     except TransportError as exc:
@@ -136,15 +220,19 @@ async def _send(
 
 
 def subgraph_request(
-    fetch: FetchNode, state: RunState, extra_variables: dict[str, Any] | None = None
+    fetch: FetchNode,
+    state: RunState,
+    extra_variables: dict[str, Any] | None = None,
+    query: str | None = None,
 ) -> SubgraphRequest:
-    """What ``fetch`` sends: its operation, the client variables it uses, the forwarded headers."""
+    """What ``fetch`` sends: its operation (or ``query`` in its stead), the client variables
+    it uses, the forwarded headers."""
     variables = {
         name: state.variables[name] for name in fetch.variable_usages if name in state.variables
     }
     variables.update(extra_variables or {})
     return SubgraphRequest(
-        query=fetch.operation,
+        query=fetch.operation if query is None else query,
         operation_name=fetch.operation_name,
         variables=variables,
         headers=state.headers,

@@ -105,6 +105,11 @@ class FetchNode:
     ``unknown_inputs`` lists, for the input types those variables can reach,
     what the subgraph does not know (empty when it knows them all), so that
     the executor refuses a variable value the subgraph would reject.
+    ``context_rewrites`` fill the variables of contextual arguments
+    (``@fromContext``), per entity: ``path`` leads from the entity to the
+    value (``..`` one field level up, ``... on T`` a type check, then
+    response names) and ``rename_to`` names the variable; the first rewrite
+    of a variable that finds a value wins.
     """
 
     service_name: str
@@ -116,6 +121,7 @@ class FetchNode:
     output_rewrites: tuple[KeyRenamer, ...] = ()
     operation_name: str | None = None
     unknown_inputs: tuple[UnknownInputs, ...] = ()
+    context_rewrites: tuple[KeyRenamer, ...] = ()
     id: int | None = None
 
     @property

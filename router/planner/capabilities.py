@@ -2,9 +2,10 @@
 
 Everything here is a pure question about the supergraph: can this subgraph
 resolve this field at this place (``@external``, ``@provides``,
-``@requires``, interface fields), which keys can it use or serve, which
-``_entities`` hops lead to a field (plain entity keys, entity interfaces, and
-``@interfaceObject`` interfaces standing in for their implementations).
+``@requires``, contextual arguments, interface fields), which keys can it
+use or serve, which ``_entities`` hops lead to a field (plain entity keys,
+entity interfaces, and ``@interfaceObject`` interfaces standing in for their
+implementations).
 Literal arguments are checked too: a subgraph is never sent an enum value or
 an input field it does not declare, and a variable's default value in the
 operation counts as a literal (the subgraph operation declares it). Answers
@@ -28,6 +29,7 @@ from graphql import (
 
 from router.operation import Field, Fragment, Selection
 from router.supergraph import (
+    ContextArgument,
     FieldSelection,
     FieldSet,
     FragmentSelection,
@@ -111,6 +113,8 @@ class Capabilities:
             in_graph is None
             or not in_graph.owned(self.override_labels)
             or in_graph.requires is not None
+            # A contextual argument travels as a variable of an _entities request.
+            or in_graph.context_arguments
         ):
             return False
         if field.arguments and not self.arguments_known(graph, parent, field):
@@ -184,6 +188,11 @@ class Capabilities:
         info = self.supergraph.types[parent].fields.get(name)
         in_graph = info.graphs.get(graph) if info else None
         return in_graph.requires if in_graph else None
+
+    def context_arguments(self, graph: str, parent: str, name: str) -> tuple[ContextArgument, ...]:
+        info = self.supergraph.types[parent].fields.get(name)
+        in_graph = info.graphs.get(graph) if info else None
+        return in_graph.context_arguments if in_graph else ()
 
     def field_provides(self, graph: str, parent: str, name: str) -> FieldSet | None:
         info = self.supergraph.types[parent].fields.get(name)

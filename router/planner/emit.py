@@ -24,6 +24,7 @@ from router.plan.nodes import (
     ConditionNode,
     FetchNode,
     FlattenNode,
+    KeyRenamer,
     OperationKind,
     ParallelNode,
     PlanNode,
@@ -67,7 +68,7 @@ class Emitter:
         part's groups are entity fetches, never mutation fields).
         """
         self.members = members
-        roots = [r for r in roots if r.id in self.children]
+        roots = [r for r in roots if r.id in self.children and (members is None or r.id in members)]
         if not roots:
             return None
         if ordered and self.operation.kind is OperationKind.MUTATION:
@@ -161,6 +162,8 @@ class Emitter:
             f"${v.name}:{v.type}" + (f"={v.default}" if v.default is not None else "")
             for v in definitions
         ]
+        if group.context_variables:
+            declared += [f"${name}:{type_}" for name, type_ in group.context_variables.items()]
         kind = self.operation.kind
         if group.is_entity:
             declared.insert(0, "$representations:[_Any!]!")
@@ -186,6 +189,11 @@ class Emitter:
             operation_name=name,
             unknown_inputs=unknown_inputs(
                 self.supergraph, group.graph, frozenset(v.type.strip("[]!") for v in definitions)
+            ),
+            context_rewrites=(
+                tuple(sorted(group.context_rewrites, key=_levels_up))
+                if group.context_rewrites
+                else ()
             ),
             id=self.fetch_ids.get(group.id),
         )
@@ -215,6 +223,11 @@ def _subscription(node: PlanNode) -> SubscriptionNode:
         "a subscription must be answered by one subscription fetch to the subgraph owning its "
         f"root field, but its plan starts with {type(node).__name__}"
     )
+
+
+def _levels_up(rewrite: KeyRenamer) -> int:
+    """Nearest ancestor first: the executor takes the first rewrite that finds a value."""
+    return rewrite.path.count("..")
 
 
 def _guard(node: PlanNode, conditions: frozenset[Condition]) -> PlanNode:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from router.operation import Condition
-from router.plan.nodes import ValueSetter
+from router.plan.nodes import KeyRenamer, ValueSetter
 from router.planner.selection_builder import SelectionBuilder
 
 
@@ -27,7 +27,8 @@ class FetchGroup:
     For an entity fetch, ``selection`` holds one fragment per entity type and
     ``representation`` the fields copied from the tree into representations;
     ``renamed_types`` are the tree types sent under an ``@interfaceObject``
-    interface's name (by ``rewrites``).
+    interface's name (by ``rewrites``). ``context_rewrites`` and
+    ``context_variables`` (name → type) carry contextual argument values.
     ``conditions`` is what every selection in the group is guarded by (so the
     whole fetch can sit in a Condition node); ``None`` until the first one.
     """
@@ -41,6 +42,8 @@ class FetchGroup:
     representation: SelectionBuilder = field(default_factory=SelectionBuilder)
     rewrites: list[ValueSetter] = field(default_factory=list)
     renamed_types: set[str] = field(default_factory=set)
+    context_rewrites: list[KeyRenamer] = field(default_factory=list)
+    context_variables: dict[str, str] = field(default_factory=dict)
     deps: set[int] = field(default_factory=set)
     conditions: frozenset[Condition] | None = None
 

@@ -43,8 +43,9 @@ from router.planner.emit import Emitter
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import refuse_unknown_literals
+from router.planner.place import Place
 from router.planner.price import Cost
-from router.planner.walk import Place, Walker
+from router.planner.walk import Walker
 from router.supergraph import Supergraph
 
 
@@ -121,7 +122,26 @@ class _Planning:
             refuse_unknown_literals(self.capabilities, selections)
         self.cost = CostModel(self.capabilities, self.steps)
         self.fetch_graph = FetchGraph()
-        self.walker = Walker(self.fetch_graph, self.capabilities, self.cost, self.steps)
+        # The root groups being built: those of the operation, then of a deferred part.
+        self.roots: list[FetchGroup] = []
+        self.walker = Walker(
+            self.fetch_graph,
+            self.capabilities,
+            self.cost,
+            self.steps,
+            self.root_place,
+            frozenset(v.name for v in operation.variables),
+        )
+
+    def root_place(self, graph: str) -> Place:
+        """A root fetch from ``graph`` for a value on the root (``type Query @context``)."""
+        root = self.operation.root_type
+        group = next((r for r in self.roots if r.graph == graph), None)
+        if group is None:
+            group = self.fetch_graph.new_group(graph, (), is_entity=False, root_type=root)
+            group.guard(())  # what it fetches is needed whatever fields join it later
+            self.roots.append(group)
+        return Place(group, group.selection, root, (), None, ())
 
     def run(self) -> PlanNode | None:
         operation = self.operation
@@ -160,6 +180,7 @@ class _Planning:
             # At the root there is no entity to hop from: root fetches of its own.
             roots = self.place_roots(deferred.selections, OperationKind.QUERY)
         else:
+            self.roots = []
             if deferred.parent_type != place.parent:
                 place = place.narrow(deferred.parent_type)
             left = self.walker.plan(place, deferred.selections, deferring=True)
@@ -224,7 +245,7 @@ class _Planning:
         else:
             chosen = cover(prices, lambda _: False, lambda graph: capabilities.graph_order[graph])
         once = _ONCE.get(kind)
-        roots: list[FetchGroup] = []
+        roots = self.roots = []
         pending = [
             (field, graph, frozenset[str]()) for field, graph in zip(fields, chosen, strict=True)
         ]

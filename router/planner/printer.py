@@ -1,7 +1,9 @@
 """``print_plan()``: a plan as stable, indented text in Apollo's query plan notation.
 
 ``Fetch(service: "x") { {selection} }``, and for an ``_entities`` fetch the
-representation selection, ``=>``, then the selection asked of each entity.
+representation selection, ``=>``, its rewrites as comments (``# set`` for
+input rewrites, ``# context $var = .. / ... on T / field`` for where a
+contextual argument's value is read), then the selection asked of each entity.
 A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``, as
 Apollo prints it, except that without a ``Rest`` Apollo leaves a stray
 closing brace where the ``Rest`` would be and this printer does not.
@@ -157,6 +159,9 @@ def _fetch(node: FetchNode, depth: int) -> list[str]:
         lines[-1] += " =>"
         for rewrite in node.input_rewrites:
             lines.append(f"{pad}  # set {'.'.join(rewrite.path)} = {rewrite.value!r}")
+        for renamer in node.context_rewrites:
+            path = " / ".join(renamer.path)
+            lines.append(f"{pad}  # context ${renamer.rename_to} = {path}")
     lines.extend(_indent(print_ast(selection_set), depth + 1))
     lines.append(f"{pad}}},")
     return lines

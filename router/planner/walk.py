@@ -22,7 +22,8 @@ option, and estimates are memoised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 from router.operation import Condition, Deferred, Field, Fragment, Selection
 from router.plan.nodes import ValueSetter
@@ -33,25 +34,14 @@ from router.planner.capabilities import (
     Hop,
     answers_all,
 )
+from router.planner.contexts import require_contexts
 from router.planner.cost import CostModel
 from router.planner.cover import cover
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
+from router.planner.place import Place
 from router.planner.selection_builder import SelectionBuilder, conflicts, merge_into
-from router.supergraph import FieldSet, Key
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    group: FetchGroup
-    builder: SelectionBuilder
-    parent: str
-    path: tuple[str, ...]
-    provided: FieldSet | None
-    conditions: tuple[Condition, ...]
-
-    def narrow(self, concrete: str) -> Place:
-        return replace(self, builder=self.builder.fragment(concrete), parent=concrete)
+from router.supergraph import Key
 
 
 class Walker:
@@ -61,11 +51,15 @@ class Walker:
         capabilities: Capabilities,
         cost: CostModel,
         budget: Budget,
+        root_place: Callable[[str], Place],
+        client_variables: frozenset[str] = frozenset(),
     ) -> None:
         self.fetch_graph = fetch_graph
         self.caps = capabilities
         self.cost = cost
         self.budget = budget
+        self.root_place = root_place
+        self.client_variables = client_variables
         self.names: dict[tuple[str, ...], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
         self.in_progress: set[tuple[str, tuple[str, ...]]] = set()
         self.deferrals: list[tuple[Place, Deferred]] = []
@@ -226,6 +220,7 @@ class Walker:
             + ("@",) * caps.list_depth(field.parent_type, field.name),
             provided=self.cost.sub_provided(place.group.graph, place.parent, field, place.provided),
             conditions=place.conditions + conditions,
+            up=place,
         )
 
     # -- internal selections (keys, requirements) ----------------------------
@@ -337,8 +332,13 @@ class Walker:
         own = selection.conditions if isinstance(selection, Field) and not internal else ()
         # What the hop needs is needed only when the selection is: fetches made
         # for its key or requirements sit under the same conditions.
-        needs = replace(place, conditions=place.conditions + own)
+        needs = place.guarded(place.conditions + own) if own else place
         key = self.choose_key(place, hop)
+        contextual = (
+            caps.context_arguments(hop.graph, entity, selection.name)
+            if caps.supergraph.context_types and isinstance(selection, Field)
+            else ()
+        )
         token = (hop.graph, place.path)
         self.in_progress.add(token)
         try:
@@ -353,6 +353,18 @@ class Walker:
             )
             if requires is not None:
                 sources |= self.require(needs, caps.selections(entity, requires), fields_in)
+            if contextual:
+                assert isinstance(selection, Field)
+                contexts = require_contexts(self, needs, selection.name, contextual)
+                sources |= contexts.sources
+                # The field may come back here to be asked of another subgraph: its own
+                # contextual arguments replace those of the last one.
+                filled = {v.argument for v in contexts.variables}
+                selection = replace(
+                    selection,
+                    arguments=tuple(a for a in selection.arguments if a[0] not in filled)
+                    + tuple((v.argument, f"${v.name}") for v in contexts.variables),
+                )
         finally:
             self.in_progress.discard(token)
         if caps.is_abstract(place.parent) and not caps.interface_object_in(graph, place.parent):
@@ -384,7 +396,14 @@ class Walker:
             path=place.path,
             provided=None,
             conditions=place.conditions,
+            up=place.up,
+            origin=place,
         )
+        if contextual:
+            for renamer in contexts.rewrites:
+                if renamer not in child.context_rewrites:
+                    child.context_rewrites.append(renamer)
+            child.context_variables.update((v.name, v.type) for v in contexts.variables)
         if caps.interface_object_in(graph, place.parent) and not hop.interface_object:
             # The tree holds the interface name as __typename: the concrete one
             # must come back from this graph, which knows the real types.

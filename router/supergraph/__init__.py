@@ -21,6 +21,7 @@ from router.supergraph.field_set import (
 from router.supergraph.loader import load_supergraph
 from router.supergraph.model import (
     ArgumentInfo,
+    ContextArgument,
     FieldInfo,
     FieldInGraph,
     Key,
@@ -32,6 +33,7 @@ from router.supergraph.model import (
 
 __all__ = [
     "ArgumentInfo",
+    "ContextArgument",
     "FieldInGraph",
     "FieldInfo",
     "FieldSelection",

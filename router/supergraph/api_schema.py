@@ -3,7 +3,8 @@
 Drops every element of the routing machinery (``join__*``, ``link__*``,
 ``core``…) and every ``@inaccessible`` element, including arguments, enum
 values, input fields, union members and implemented interfaces that refer to
-one. Types are constructed directly, with thunks, instead of going through
+one; and contextual arguments (``@fromContext``), which the router fills.
+Types are constructed directly, with thunks, instead of going through
 graphql-core's SDL builder: the records are already read, and this stays
 linear and cheap. Only ``@deprecated``, ``@specifiedBy`` and ``@oneOf`` carry
 meaning for clients among applied directives; the others are not kept.
@@ -64,16 +65,25 @@ def build_api_schema(
     machinery_prefixes: tuple[str, ...],
     inaccessible: str,
     root_types: dict[str, str],
+    contextual: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> GraphQLSchema:
-    return _Builder(document, machinery_prefixes, inaccessible).schema(
+    """``contextual`` names the (type, field, argument) the router fills from a context."""
+    return _Builder(document, machinery_prefixes, inaccessible, contextual).schema(
         machinery_directives, root_types
     )
 
 
 class _Builder:
-    def __init__(self, document: Document, prefixes: tuple[str, ...], inaccessible: str) -> None:
+    def __init__(
+        self,
+        document: Document,
+        prefixes: tuple[str, ...],
+        inaccessible: str,
+        contextual: frozenset[tuple[str, str, str]],
+    ) -> None:
         self.document = document
         self.inaccessible = inaccessible
+        self.contextual = contextual
         self.types: dict[str, GraphQLNamedType] = dict(specified_scalar_types)
         self.defaults: dict[str, ValueNode] = {}
         self.visible = {
@@ -162,6 +172,7 @@ class _Builder:
                         a.name: self.argument(a)
                         for a in f.arguments
                         if not self.hidden(a.directives)
+                        and not (self.contextual and (name, f.name, a.name) in self.contextual)
                     },
                     description=f.description,
                     deprecation_reason=_deprecation(f.directives),

@@ -2,9 +2,10 @@
 
 One pass over the definitions: ``join__type`` (repeating per graph and per
 key), ``join__field``, ``join__implements``, ``join__unionMember``,
-``join__enumValue`` and, for Federation 1 (join v0.1), ``join__owner``. Then
-possible types per subgraph, and the API schema. Field sets are parsed through
-a cache, so the cost stays linear in the SDL size.
+``join__enumValue`` and, for Federation 1 (join v0.1), ``join__owner``; and
+``@context`` with ``join__field(contextArguments:)`` (join v0.5, see
+:mod:`.contexts`). Then possible types per subgraph, and the API schema. Field
+sets are parsed through a cache, so the cost stays linear in the SDL size.
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from __future__ import annotations
 import hashlib
 
 from router.supergraph.api_schema import build_api_schema
-from router.supergraph.errors import SupergraphError
+from router.supergraph.contexts import (
+    context_setters,
+    finish_context_arguments,
+    read_context_arguments,
+)
+from router.supergraph.errors import SupergraphError, UnsupportedSupergraphError
 from router.supergraph.features import Feature, machinery_names, read_features
 from router.supergraph.field_set import parse_field_set
 from router.supergraph.model import (
     ArgumentInfo,
+    ContextArgument,
     FieldInfo,
     FieldInGraph,
     Key,
@@ -47,13 +54,20 @@ def load_supergraph(sdl: str) -> Supergraph:
         if ("inaccessible" in features)
         else "inaccessible"
     )
+    context = features["context"].directive("context") if "context" in features else None
     graph_names, subgraphs = _graphs(document, join)
-    reader = _JoinReader(join, graph_names, inaccessible)
+    reader = _JoinReader(join, graph_names, inaccessible, context)
     types: dict[str, TypeInfo] = {}
     for definition in document.types.values():
         if definition.name.startswith(prefixes):
             continue
         types[definition.name] = reader.type_info(definition)
+    setters: dict[str, frozenset[str]] = {}
+    contextual: frozenset[tuple[str, str, str]] = frozenset()
+    if reader.has_contexts:
+        setters = context_setters(types)
+        finish_context_arguments(types, setters, list(subgraphs))
+        contextual = _contextual(types)
     possible, possible_in = _possible_types(types, tuple(subgraphs))
     root_types = dict(document.root_types) or {
         operation: name
@@ -70,11 +84,14 @@ def load_supergraph(sdl: str) -> Supergraph:
         graph_names=graph_names,
         root_types=root_types,
         types=types,
-        api_schema=build_api_schema(document, directive_names, prefixes, inaccessible, root_types),
+        api_schema=build_api_schema(
+            document, directive_names, prefixes, inaccessible, root_types, contextual
+        ),
         possible_types=possible,
         possible_types_in=possible_in,
         federation_version=1 if "link" not in features else 2,
         override_labels=_override_labels(types),
+        context_types=setters,
     )
 
 
@@ -107,10 +124,19 @@ def _graphs(document: Document, join: Feature) -> tuple[dict[str, str], dict[str
 class _JoinReader:
     """Interprets the join directives of one type definition at a time."""
 
-    def __init__(self, join: Feature, graph_names: dict[str, str], inaccessible: str) -> None:
+    def __init__(
+        self,
+        join: Feature,
+        graph_names: dict[str, str],
+        inaccessible: str,
+        context: str | None,
+    ) -> None:
         self.graph_names = graph_names
         self.all_graphs = tuple(graph_names.values())
         self.inaccessible = inaccessible
+        self.join_version = join.version
+        self.context_directive = context
+        self.has_contexts = False
         self.type_directive = join.directive("type")
         self.field_directive = join.directive("field")
         self.owner_directive = join.directive("owner")
@@ -134,6 +160,7 @@ class _JoinReader:
         members: dict[str, set[str]] = {}
         owner: str | None = None
         inaccessible = False
+        contexts: frozenset[str] = frozenset()
         for directive in definition.directives:
             name = directive.name
             if name == self.type_directive:
@@ -161,6 +188,10 @@ class _JoinReader:
                     members.setdefault(graph, set()).add(str(directive.arguments["member"]))
             elif name == self.inaccessible:
                 inaccessible = True
+            elif name == self.context_directive and isinstance(
+                directive.arguments.get("name"), str
+            ):
+                contexts |= {str(directive.arguments["name"])}
         graphs = {
             graph: TypeInGraph(tuple(graph_keys), *flags.get(graph, (False, False)))
             for graph, graph_keys in keys.items()
@@ -180,9 +211,12 @@ class _JoinReader:
             for graph in in_graphs
         }
         field_graphs = self.field_default_graphs(graphs, owner, in_graphs)
-        fields = {f.name: self.field_info(f, field_graphs, graphs) for f in definition.fields}
+        fields = {
+            f.name: self.field_info(definition.name, f, field_graphs, graphs)
+            for f in definition.fields
+        }
         for field in definition.input_fields:
-            fields[field.name] = self.field_info(field, field_graphs, graphs)
+            fields[field.name] = self.field_info(definition.name, field, field_graphs, graphs)
         return TypeInfo(
             name=definition.name,
             kind=kind,
@@ -197,6 +231,7 @@ class _JoinReader:
                 for value in definition.values
             },
             inaccessible=inaccessible,
+            contexts=contexts,
         )
 
     @staticmethod
@@ -210,12 +245,14 @@ class _JoinReader:
 
     def field_info(
         self,
+        type_name: str,
         field: FieldDef | InputValue,
         default_graphs: tuple[str, ...],
         graphs: dict[str, TypeInGraph],
     ) -> FieldInfo:
         name, type_ref, directives = field.name, field.type, field.directives
         owners: dict[str, FieldInGraph] = {}
+        contextual_names: set[str] | None = None
         has_join_field = False
         inaccessible = False
         for directive in directives:
@@ -229,6 +266,11 @@ class _JoinReader:
                 provides = arguments.get("provides")
                 override = arguments.get("override")
                 label = arguments.get("overrideLabel")
+                raw_contextual = arguments.get("contextArguments")
+                contextual: tuple[ContextArgument, ...] = ()
+                if raw_contextual is not None:
+                    contextual = self.context_arguments(f"{type_name}.{name}", raw_contextual)
+                    contextual_names = {a.name for a in contextual} | (contextual_names or set())
                 owners[graph] = FieldInGraph(
                     type=str(arguments.get("type") or type_ref),
                     external=arguments.get("external") is True,
@@ -237,6 +279,7 @@ class _JoinReader:
                     override=override if isinstance(override, str) else None,
                     used_overridden=arguments.get("usedOverridden") is True,
                     override_label=label if isinstance(label, str) else None,
+                    context_arguments=contextual,
                 )
             elif directive.name == self.inaccessible:
                 inaccessible = True
@@ -248,6 +291,10 @@ class _JoinReader:
             if graph not in owners and any(_selects(key, name) for key in in_graph.keys):
                 owners[graph] = FieldInGraph(type_ref)
         field_arguments = field.arguments if isinstance(field, FieldDef) else []
+        if contextual_names:
+            # Composition leaves contextual arguments out of the field's definition;
+            # one written there anyway is still the router's to fill, not the client's.
+            field_arguments = [a for a in field_arguments if a.name not in contextual_names]
         return FieldInfo(
             name=name,
             type=type_ref,
@@ -256,6 +303,15 @@ class _JoinReader:
             arguments=tuple(ArgumentInfo(a.name, a.type) for a in field_arguments),
             inaccessible=inaccessible,
         )
+
+    def context_arguments(self, coordinate: str, raw: object) -> tuple[ContextArgument, ...]:
+        if self.join_version < (0, 5):
+            raise UnsupportedSupergraphError(
+                f"{coordinate} has contextArguments, which join v0.5 introduced, in a join "
+                f"v{self.join_version[0]}.{self.join_version[1]} supergraph; recompose it"
+            )
+        self.has_contexts = True
+        return read_context_arguments(raw, coordinate)
 
     def enum_value_graphs(
         self, directives: list[Directive], in_graphs: tuple[str, ...]
@@ -267,6 +323,17 @@ class _JoinReader:
             and (graph := self.graph(directive)) is not None
         }
         return frozenset(graphs or in_graphs)
+
+
+def _contextual(types: dict[str, TypeInfo]) -> frozenset[tuple[str, str, str]]:
+    """(type, field, argument) of every contextual argument: not the client's to pass."""
+    return frozenset(
+        (info.name, field.name, argument.name)
+        for info in types.values()
+        for field in info.fields.values()
+        for in_graph in field.graphs.values()
+        for argument in in_graph.context_arguments
+    )
 
 
 def _selects(key: Key, name: str) -> bool:

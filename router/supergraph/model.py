@@ -48,6 +48,30 @@ class TypeInGraph:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextArgument:
+    """An argument the subgraph fills from a context (``@fromContext``, join v0.5).
+
+    ``context`` is the qualified name a type sets with ``@context``
+    (``"catalog__shop"``); ``selection`` is what to read on the nearest ancestor
+    that sets it; ``type`` is the argument's type in the subgraph. The argument
+    is not part of the API schema: the router passes it to the subgraph as the
+    variable ``variable`` (``contextualArgument_<subgraph>_<index>``, Apollo's
+    naming), with a value per entity. ``reads`` maps each object type setting
+    the context to the one chain of fields the selection reads on it.
+    """
+
+    name: str
+    type: str
+    context: str
+    selection: FieldSet
+    variable: str
+    reads: tuple[tuple[str, FieldSet], ...] = ()
+
+    def reads_on(self, type_name: str) -> FieldSet | None:
+        return next((chain for name, chain in self.reads if name == type_name), None)
+
+
+@dataclass(frozen=True, slots=True)
 class FieldInGraph:
     """How one subgraph declares a field (``join__field``)."""
 
@@ -58,6 +82,7 @@ class FieldInGraph:
     override: str | None = None
     used_overridden: bool = False
     override_label: str | None = None
+    context_arguments: tuple[ContextArgument, ...] = ()
 
     def owned(self, override_labels: frozenset[str] = frozenset()) -> bool:
         """The subgraph answers this field itself, given the progressive-override labels on.
@@ -108,6 +133,7 @@ class TypeInfo:
     members_in: Mapping[str, frozenset[str]] = field(default_factory=dict)
     enum_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
     inaccessible: bool = False
+    contexts: frozenset[str] = frozenset()
 
     @property
     def is_abstract(self) -> bool:
@@ -127,7 +153,9 @@ class Supergraph:
     ``query``/``mutation``/``subscription`` to type names; ``possible_types``
     lists the object types of an abstract type, ``possible_types_in`` the
     same as one subgraph sees them; ``override_labels`` are the progressive
-    ``@override`` labels the supergraph uses.
+    ``@override`` labels the supergraph uses. ``context_types`` maps a context
+    name to the object types that set it, directly or through an interface or
+    union carrying ``@context``.
     """
 
     version: str
@@ -140,6 +168,7 @@ class Supergraph:
     possible_types_in: Mapping[tuple[str, str], tuple[str, ...]]
     federation_version: int = 2
     override_labels: frozenset[str] = frozenset()
+    context_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def type(self, name: str) -> TypeInfo:
         return self.types[name]

@@ -3,8 +3,14 @@
 // stdin:  [{"supergraph": PATH, "query": TEXT, "operationName": NAME|null}, ...]
 // Planned with @defer enabled, as Apollo Router plans.
 // stdout: [{"fetches": N, "plan": TEXT} | {"error": MESSAGE}, ...] in the same order.
+// Supergraphs are read with Apollo Router's feature set: the default (the JS gateway's) refuses
+// https://specs.apollo.dev/context/v0.1, which @context/@fromContext supergraphs link.
 import { readFileSync } from "node:fs";
-import { Supergraph, operationFromDocument } from "@apollo/federation-internals";
+import {
+  ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+  Supergraph,
+  operationFromDocument,
+} from "@apollo/federation-internals";
 import { QueryPlanner, prettyFormatQueryPlan } from "@apollo/query-planner";
 import { parse } from "graphql";
 
@@ -39,7 +45,9 @@ const planners = new Map();
 const results = cases.map(({ supergraph: path, query, operationName }) => {
   try {
     if (!planners.has(path)) {
-      const supergraph = Supergraph.build(readFileSync(path, "utf8"));
+      const supergraph = Supergraph.build(readFileSync(path, "utf8"), {
+        supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+      });
       planners.set(path, {
         supergraph,
         planner: new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),

@@ -2,8 +2,10 @@
 //
 // stdin:  [{"supergraph": PATH, "service": NAME, "operation": TEXT}, ...]
 // stdout: [[MESSAGE, ...], ...] in the same order (empty when valid).
+// Supergraphs are read with Apollo Router's feature set: the default (the JS gateway's) refuses
+// https://specs.apollo.dev/context/v0.1, which @context/@fromContext supergraphs link.
 import { readFileSync } from "node:fs";
-import { Supergraph } from "@apollo/federation-internals";
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from "@apollo/federation-internals";
 import { parse, validate } from "graphql";
 
 const chunks = [];
@@ -14,7 +16,9 @@ const schemas = new Map();
 function subgraphSchema(path, service) {
   const key = `${path}\u0000${service}`;
   if (!schemas.has(key)) {
-    const supergraph = Supergraph.build(readFileSync(path, "utf8"));
+    const supergraph = Supergraph.build(readFileSync(path, "utf8"), {
+      supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+    });
     for (const subgraph of supergraph.subgraphs()) {
       schemas.set(`${path}\u0000${subgraph.name}`, subgraph.schema.toGraphQLJSSchema());
     }

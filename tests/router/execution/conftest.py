@@ -15,6 +15,7 @@ from graphql import GraphQLSchema, build_schema, parse
 from router.execution import ExecutionRequest, execute
 from router.plan import QueryPlan
 from router.transport import AsgiTransport, SubgraphRequest, SubgraphResponse
+from tests.router.boutiques import boutique_apps
 from tests.router.shop import shop_apps
 
 API_SDL = """
@@ -61,6 +62,12 @@ class RecordingTransport:
 @pytest.fixture
 def catalog() -> RecordingTransport:
     return RecordingTransport(AsgiTransport(shop_apps()))
+
+
+@pytest.fixture
+def boutiques() -> RecordingTransport:
+    """The storefront subgraphs (``@context`` / ``@fromContext``) in-process."""
+    return RecordingTransport(AsgiTransport(boutique_apps()))
 
 
 Handler = Callable[[str, SubgraphRequest], Awaitable[SubgraphResponse]]

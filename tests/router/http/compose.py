@@ -14,6 +14,7 @@ from pathlib import Path
 import strawberry
 
 from tests.router import (
+    boutiques,
     fed1_shop,
     library,
     membership,
@@ -42,6 +43,7 @@ MEMBERSHIP_SUPERGRAPH = SUPERGRAPHS / "membership.graphql"
 STOREFRONT_SUPERGRAPH = SUPERGRAPHS / "storefront.graphql"
 REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
 ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
+BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -54,6 +56,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     REGISTRY_SUPERGRAPH: registry.SCHEMAS,
     ZOO_SUPERGRAPH: zoo.SCHEMAS,
     REVIEW_FEED_SUPERGRAPH: review_feed.SCHEMAS,
+    BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",

@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,11 @@ import pytest
 
 from router.http import create_router_app
 from tests.router import membership, newsroom, registry, stockroom, storefront, zoo
+from tests.router.boutiques import OPERATIONS as BOUTIQUE_OPERATIONS
+from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
+    BOUTIQUES_SUPERGRAPH,
     FED1_SHOP_SUPERGRAPHS,
     LIBRARY_SUPERGRAPH,
     MEMBERSHIP_SUPERGRAPH,
@@ -403,3 +408,49 @@ async def test_feature_graphs_answer_like_apollo_gateway(
     feature_graphs: Callable[[str], Awaitable[Pair]], graph: str, query: str, variables: Any
 ) -> None:
     await _same_answer(await feature_graphs(graph), query, variables)
+
+
+# @context / @fromContext. Apollo Gateway cannot be the reference here: it refuses to load any
+# supergraph linking https://specs.apollo.dev/context/v0.1 ("is for: SECURITY but is
+# unsupported"; only Apollo Router executes contextual arguments), so the first test pins that
+# refusal and the others check our router, over real HTTP, against the known correct answers.
+
+
+@pytest.fixture(scope="module")
+async def boutiques() -> AsyncIterator[httpx.AsyncClient]:
+    async with contextlib.AsyncExitStack() as stack:
+        urls = await serve_subgraphs(stack, boutique_apps())
+        config = router_config(BOUTIQUES_SUPERGRAPH, urls)
+        base_url = await stack.enter_async_context(serving(create_router_app(config)))
+        yield await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=10))
+
+
+def test_apollo_gateway_refuses_a_supergraph_with_contexts() -> None:
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "@apollo").exists():
+        pytest.skip("node and tests/node/node_modules are needed to start Apollo Gateway")
+    completed = subprocess.run(
+        ["node", str(NODE_DIR / "gateway_server.mjs"), str(BOUTIQUES_SUPERGRAPH)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=NODE_DIR,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "context/v0.1 is for: SECURITY but is unsupported" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "expected"),
+    [(query, variables, expected) for _, query, variables, expected in BOUTIQUE_OPERATIONS],
+    ids=[label for label, *_ in BOUTIQUE_OPERATIONS],
+)
+async def test_contexts_answer_correctly_where_apollo_gateway_cannot_serve_them(
+    boutiques: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None,
+    expected: dict[str, Any],
+) -> None:
+    response = await boutiques.post("/graphql", json={"query": query, "variables": variables})
+    assert response.json() == {"data": expected}

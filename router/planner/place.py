@@ -1,0 +1,54 @@
+"""Where the walk stands: a fetch group, a spot in its selection, and the places above it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from router.operation import Condition
+from router.planner.fetch_graph import FetchGroup
+from router.planner.selection_builder import SelectionBuilder
+from router.supergraph import FieldSet
+
+
+class Place(NamedTuple):
+    """A spot in a group's selection: the type there, the response path, what ``@provides``
+    grants on this path and the conditions guarding it.
+
+    ``up`` is the place of the enclosing object (``None`` at the root), where a
+    contextual argument finds the ancestor that sets its context; ``origin``,
+    for the place an ``_entities`` hop lands on, is the place hopped from: the
+    same objects, in the earlier group.
+
+    A named tuple, not a frozen dataclass: the walk makes one at every field
+    and hop, and a frozen dataclass's ``__init__`` costs about three times as
+    much (it sets each field through ``object.__setattr__``).
+    """
+
+    group: FetchGroup
+    builder: SelectionBuilder
+    parent: str
+    path: tuple[str, ...]
+    provided: FieldSet | None
+    conditions: tuple[Condition, ...]
+    up: Place | None = None
+    origin: Place | None = None
+
+    def narrow(self, concrete: str) -> Place:
+        return self._replace(builder=self.builder.fragment(concrete), parent=concrete)
+
+    def guarded(self, conditions: tuple[Condition, ...]) -> Place:
+        """The same place under ``conditions`` instead of its own."""
+        return self._replace(conditions=conditions)
+
+    def origins(self) -> list[Place]:
+        """This place, then the places the hops to it started from, earliest last."""
+        found: list[Place] = []
+        place: Place | None = self
+        while place is not None:
+            found.append(place)
+            place = place.origin
+        return found
+
+    def levels_below(self, ancestor: Place) -> int:
+        """How many fields lead from ``ancestor``'s objects down to this place's (lists do not count)."""
+        return sum(1 for step in self.path[len(ancestor.path) :] if step != "@")
