@@ -4,6 +4,7 @@ Modules follow the request: :mod:`~router.execution.executor` (the entry
 point and the plan walk), :mod:`~router.execution.run` (variables, one pass's
 tree, the shaped answer), :mod:`~router.execution.subscription` (a
 subscription's events, each a pass over the plan's ``Rest``),
+:mod:`~router.execution.defer` (a deferred plan's answer in parts),
 :mod:`~router.execution.input_values` (variable values a subgraph would
 reject), :mod:`~router.execution.fetch` (one fetch node),
 :mod:`~router.execution.representations` and :mod:`~router.execution.tree`
@@ -14,6 +15,7 @@ reject), :mod:`~router.execution.fetch` (one fetch node),
 
 from __future__ import annotations
 
+from router.execution.defer import active_defer, execute_incremental
 from router.execution.errors import ExecutionError, PlanShapeError
 from router.execution.executor import execute
 from router.execution.request import ExecutionRequest, ExecutionResult
@@ -27,6 +29,8 @@ __all__ = [
     "ExecutionResult",
     "PlanShapeError",
     "SubgraphErrorPolicy",
+    "active_defer",
     "execute",
+    "execute_incremental",
     "subscribe",
 ]

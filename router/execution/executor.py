@@ -3,7 +3,7 @@
 The spec's ExecuteRequest, federated: coerce variable values and refuse those
 a receiving subgraph does not know (request errors stop here, with no
 ``data``), run the plan's nodes against the subgraphs into one response tree (Sequence in order, Parallel concurrently, Condition on a
-boolean variable, Flatten + Fetch for entities), then shape the tree into the
+boolean variable, Flatten + Fetch for entities, Defer all at once), then shape the tree into the
 response the client's operation asks for (:mod:`.run`). A subscription's plan
 is run event by event by :mod:`.subscription`, which walks its ``Rest`` here.
 """
@@ -21,6 +21,7 @@ from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.plan import (
     ConditionNode,
+    DeferNode,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -69,6 +70,13 @@ async def execute_node(node: PlanNode, state: RunState) -> None:
         branch = node.if_clause if state.variables.get(node.condition) else node.else_clause
         if branch is not None:
             await execute_node(branch, state)
+    elif isinstance(node, DeferNode):
+        # Everything at once (no incremental delivery): the primary, then every part.
+        if node.primary.node is not None:
+            await execute_node(node.primary.node, state)
+        await asyncio.gather(
+            *(execute_node(part.node, state) for part in node.deferred if part.node is not None)
+        )
     elif isinstance(node, SubscriptionNode):
         raise PlanShapeError("a Subscription node is only ever a plan's top node")
 

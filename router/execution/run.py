@@ -28,7 +28,12 @@ from router.execution.errors import PlanShapeError
 from router.execution.input_values import refused_variables
 from router.execution.introspection import execute_introspection, introspection_fields
 from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
-from router.execution.shaping import ShapingContext, collect_fields, shape_response
+from router.execution.shaping import (
+    PendingDefer,
+    ShapingContext,
+    collect_fields,
+    shape_response,
+)
 from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.plan import QueryPlan
@@ -55,21 +60,29 @@ class Run:
             policy=self.policy,
         )
 
-    def result(self, state: RunState) -> ExecutionResult:
-        """The client's answer from a finished pass over the plan."""
-        request, operation = self.request, self.operation
+    def shaping_context(self, pending: list[PendingDefer] | None = None) -> ShapingContext:
+        """A fresh context for shaping; ``pending`` set means deferred fragments are left out."""
         fragments = {
             d.name.value: d
-            for d in request.document.definitions
+            for d in self.request.document.definitions
             if isinstance(d, FragmentDefinitionNode)
         }
-        context = ShapingContext(
-            schema=request.schema,
+        return ShapingContext(
+            schema=self.request.schema,
             fragments=fragments,
             variables=self.variables,
             errors=[],
             reported=set(),
+            pending=pending,
         )
+
+    def result(self, state: RunState, pending: list[PendingDefer] | None = None) -> ExecutionResult:
+        """The client's answer from a finished pass over the plan.
+
+        With ``pending``, the answer leaves deferred fragments out and notes them there.
+        """
+        request, operation = self.request, self.operation
+        context = self.shaping_context(pending)
         preshaped: dict[str, Any] = {}
         wanted = introspection_fields(
             collect_fields(context, self.root_type, [operation.selection_set])
@@ -80,7 +93,7 @@ class Run:
             )
             state.errors.extend(introspection_errors)
 
-        context.reported.update(_error_paths(state.errors))
+        context.reported.update(error_paths(state.errors))
         data = shape_response(context, operation, self.root_type, state.data, preshaped)
         return ExecutionResult(
             data=data,
@@ -132,5 +145,5 @@ def _root_type(request: ExecutionRequest, operation: OperationDefinitionNode) ->
     return root
 
 
-def _error_paths(errors: list[dict[str, Any]]) -> set[tuple[str | int, ...]]:
+def error_paths(errors: list[dict[str, Any]]) -> set[tuple[str | int, ...]]:
     return {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}

@@ -8,7 +8,10 @@ values from the tree instead of calling resolvers: it keeps only what was
 asked, in the order asked, evaluates type conditions on the concrete
 ``__typename``, and turns a null in a non-null position into an error at that
 path, nulling the nearest nullable ancestor. A null whose cause is already
-reported (an error at that path or above it) gets no second error. Cost:
+reported (an error at that path or above it) gets no second error. When
+deferring (``ShapingContext.pending`` set), a fragment under an active
+``@defer`` is left out and noted as a :class:`PendingDefer` at the path of
+each object it applies to, to be shaped later with :func:`shape_deferred`. Cost:
 linear in the size of the answer; fields are collected once per object type
 and set of field nodes, not once per object.
 """
@@ -23,6 +26,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLDeferDirective,
     GraphQLError,
     GraphQLIncludeDirective,
     GraphQLList,
@@ -67,6 +71,28 @@ class PlannedField:
     where: str
 
 
+@dataclass(frozen=True, slots=True)
+class PendingDefer:
+    """A deferred fragment left out at ``path``, for an object of ``object_type``.
+
+    ``offset`` is where the fragment (the spread, for a named one) starts in
+    the client's document, as the plan's Deferred node names it.
+    """
+
+    offset: int
+    label: str | None
+    path: ResponsePath
+    object_type: GraphQLObjectType
+    selection_set: SelectionSetNode
+
+
+@dataclass(frozen=True, slots=True)
+class _DeferredFragment:
+    offset: int
+    label: str | None
+    selection_set: SelectionSetNode
+
+
 @dataclass(slots=True)
 class ShapingContext:
     schema: GraphQLSchema
@@ -78,9 +104,12 @@ class ShapingContext:
     # collected once per request, keyed by the type and the list's identity. The entry
     # holds the list, so its id cannot be reused while the entry lives; the lists come
     # from earlier entries (or the root's collection), so repeated objects hit.
-    planned: dict[tuple[str, int], tuple[list[FieldNode], list[PlannedField]]] = field(
-        default_factory=dict
-    )
+    planned: dict[
+        tuple[str, int],
+        tuple[list[FieldNode], list[PlannedField], list[_DeferredFragment]],
+    ] = field(default_factory=dict)
+    # Deferring: fragments under an active @defer are left out and noted here.
+    pending: list[PendingDefer] | None = None
 
     def report_null(self, message: str, nodes: list[FieldNode], path: ResponsePath) -> None:
         if any(path[:length] in self.reported for length in range(len(path) + 1)):
@@ -98,7 +127,9 @@ def shape_response(
     preshaped: Mapping[str, Any],
 ) -> dict[str, Any] | None:
     """The ``data`` of the client response (``None`` when a root non-null field failed)."""
-    fields = collect_fields(context, root_type, [operation.selection_set])
+    deferred: list[_DeferredFragment] = []
+    fields = collect_fields(context, root_type, [operation.selection_set], deferred)
+    _note_pending(context, deferred, (), root_type)
     result: dict[str, Any] = {}
     for response_name, nodes in fields.items():
         if nodes[0].name.value in PRESHAPED_ROOT_FIELDS:
@@ -115,12 +146,16 @@ def collect_fields(
     context: ShapingContext,
     object_type: GraphQLObjectType,
     selection_sets: list[SelectionSetNode],
+    deferred: list[_DeferredFragment] | None = None,
 ) -> FieldGroups:
-    """CollectFields (spec §6.3.2), with type conditions checked against ``object_type``."""
+    """CollectFields (spec §6.3.2), with type conditions checked against ``object_type``.
+
+    When deferring, fragments under an active ``@defer`` go to ``deferred``.
+    """
     groups: FieldGroups = {}
     visited: set[str] = set()
     for selection_set in selection_sets:
-        _collect(context, object_type, selection_set, groups, visited)
+        _collect(context, object_type, selection_set, groups, visited, deferred)
     return groups
 
 
@@ -130,6 +165,7 @@ def _collect(
     selection_set: SelectionSetNode,
     groups: FieldGroups,
     visited: set[str],
+    deferred: list[_DeferredFragment] | None,
 ) -> None:
     for selection in selection_set.selections:
         if not _should_include(context, selection):  # type: ignore[arg-type]
@@ -137,18 +173,53 @@ def _collect(
         if isinstance(selection, FieldNode):
             name = selection.alias.value if selection.alias else selection.name.value
             groups.setdefault(name, []).append(selection)
-        elif isinstance(selection, InlineFragmentNode):
+            continue
+        if isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition
-            if condition is None or _applies(context, condition.name.value, object_type):
-                _collect(context, object_type, selection.selection_set, groups, visited)
+            if condition is not None and not _applies(context, condition.name.value, object_type):
+                continue
+            inner = selection.selection_set
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             fragment = context.fragments.get(name)
             if name in visited or fragment is None:
                 continue
             visited.add(name)
-            if _applies(context, fragment.type_condition.name.value, object_type):
-                _collect(context, object_type, fragment.selection_set, groups, visited)
+            if not _applies(context, fragment.type_condition.name.value, object_type):
+                continue
+            inner = fragment.selection_set
+        else:
+            continue
+        label = _active_defer(context, selection)
+        if label is not None and deferred is not None:
+            offset = selection.loc.start if selection.loc else 0
+            deferred.append(_DeferredFragment(offset, label or None, inner))
+        else:
+            _collect(context, object_type, inner, groups, visited, deferred)
+
+
+def _active_defer(
+    context: ShapingContext, node: InlineFragmentNode | FragmentSpreadNode
+) -> str | None:
+    """The label (``""`` for none) of the fragment's ``@defer`` when deferring, else ``None``."""
+    if context.pending is None or not node.directives:
+        return None
+    defer = get_directive_values(GraphQLDeferDirective, node, context.variables)
+    if not defer or defer.get("if") is False:
+        return None
+    return str(defer.get("label") or "")
+
+
+def _note_pending(
+    context: ShapingContext,
+    deferred: list[_DeferredFragment],
+    path: ResponsePath,
+    object_type: GraphQLObjectType,
+) -> None:
+    if context.pending is not None:
+        context.pending.extend(
+            PendingDefer(d.offset, d.label, path, object_type, d.selection_set) for d in deferred
+        )
 
 
 def _should_include(
@@ -244,8 +315,31 @@ def _complete_nullable(
             path,
         )
         return INVALID
+    planned, deferred = planned_fields(context, runtime_type, nodes)
+    _note_pending(context, deferred, path, runtime_type)
+    return _complete_fields(context, runtime_type, planned, value, path)
+
+
+def shape_deferred(context: ShapingContext, pending: PendingDefer, value: Any) -> Any:
+    """The data of a deferred fragment for the object ``value`` (``INVALID``: null bubbled to it)."""
+    if not isinstance(value, dict):
+        return INVALID
+    deferred: list[_DeferredFragment] = []
+    groups = collect_fields(context, pending.object_type, [pending.selection_set], deferred)
+    _note_pending(context, deferred, pending.path, pending.object_type)
+    planned = [_plan_field(pending.object_type, name, nodes) for name, nodes in groups.items()]
+    return _complete_fields(context, pending.object_type, planned, value, pending.path)
+
+
+def _complete_fields(
+    context: ShapingContext,
+    runtime_type: GraphQLObjectType,
+    fields: list[PlannedField],
+    value: Mapping[str, Any],
+    path: ResponsePath,
+) -> Any:
     result: dict[str, Any] = {}
-    for planned in planned_fields(context, runtime_type, nodes):
+    for planned in fields:
         name = planned.response_name
         if planned.is_typename:
             result[name] = runtime_type.name
@@ -270,21 +364,25 @@ def _complete_nullable(
 
 def planned_fields(
     context: ShapingContext, object_type: GraphQLObjectType, nodes: list[FieldNode]
-) -> list[PlannedField]:
-    """The fields of ``object_type`` that ``nodes``' selection sets collect, prepared once."""
+) -> tuple[list[PlannedField], list[_DeferredFragment]]:
+    """The fields of ``object_type`` that ``nodes``' selection sets collect, prepared once.
+
+    Also the deferred fragments left out of them, when deferring.
+    """
     key = (object_type.name, id(nodes))
     entry = context.planned.get(key)
     if entry is not None and entry[0] is nodes:
-        return entry[1]
+        return entry[1], entry[2]
     selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+    deferred: list[_DeferredFragment] = []
     planned = [
         _plan_field(object_type, response_name, field_nodes)
         for response_name, field_nodes in collect_fields(
-            context, object_type, selection_sets
+            context, object_type, selection_sets, deferred
         ).items()
     ]
-    context.planned[key] = (nodes, planned)
-    return planned
+    context.planned[key] = (nodes, planned, deferred)
+    return planned, deferred
 
 
 def _plan_field(

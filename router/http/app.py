@@ -1,7 +1,8 @@
 """``create_router_app(config)``: the router's one composition root, a Starlette ASGI app.
 
 Routes: ``/graphql`` (GraphQL over HTTP: POST, GET for queries, GraphiQL for
-browsers; Server-Sent Events when asked for; WebSocket with either GraphQL
+browsers; Server-Sent Events when asked for; ``multipart/mixed`` parts for
+``@defer``; WebSocket with either GraphQL
 subprotocol) and ``/health``. Everything is built when this is called,
 nothing at import time; the supergraph watcher runs for the app's lifespan,
 and the subgraph clients are closed when it ends.
@@ -36,16 +37,18 @@ from router.http.headers import (
     forwardable,
 )
 from router.http.live_graph import LiveGraph
+from router.http.multipart import multipart_response
 from router.http.negotiation import (
     EVENT_STREAM,
     GRAPHQL_RESPONSE_JSON,
     JSON,
+    accepts_multipart_defer,
     choose_media_type,
     status_for_request_error,
     wants_html,
 )
 from router.http.params import read_params
-from router.http.pipeline import Pipeline
+from router.http.pipeline import Parts, Pipeline
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.transport import DedupTransport, HttpTransport, Transport
@@ -163,7 +166,11 @@ def create_router_app(
                 forwarded=forwarded,
                 media_type=media_type,
                 include_plan=request.headers.get(plan_header, "").lower() == "true",
+                multipart=accepts_multipart_defer(accept),
             )
+            if isinstance(answer, Parts):
+                headers = [*answer.headers, (REQUEST_ID_HEADER, request_id)]
+                return multipart_response(answer.first, answer.rest, headers)
         except RequestError as exc:
             status = (
                 exc.status

@@ -7,6 +7,8 @@
     │                            bad variables/extensions parameter
     ├── MethodNotAllowed         405: a mutation over GET, or an unsupported method
     ├── NotAcceptable            406: no supported media type in ``Accept``
+    │   └── DeferNotAccepted     406: an operation deferring fragments, and no
+    │                            ``multipart/mixed`` in ``Accept``
     ├── PayloadTooLarge          413: the body is over ``limits.max_body_bytes``
     ├── UnsupportedMediaType     415: a POST body that is not JSON
     └── OperationRejected        the operation does not parse or validate, names an
@@ -49,6 +51,19 @@ class MethodNotAllowed(RequestError):
 class NotAcceptable(RequestError):
     status = 406
     code = "NOT_ACCEPTABLE"
+
+
+class DeferNotAccepted(NotAcceptable):
+    """Apollo Router's answer to ``@defer`` without a multipart ``Accept``."""
+
+    code = "DEFER_BAD_HEADER"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the router received a query with the @defer directive but the client does not "
+            "accept multipart/mixed HTTP responses. To enable @defer support, add the HTTP "
+            "header 'Accept: multipart/mixed;deferSpec=20220824'"
+        )
 
 
 class PayloadTooLarge(RequestError):

@@ -6,6 +6,9 @@ request was executed: request errors get 4xx and no ``data``. With the legacy
 what went wrong. A missing ``Accept`` or ``*/*`` means ``application/json``.
 ``text/event-stream`` asks for the results as Server-Sent Events
 (:mod:`router.http.sse`); it is chosen when the client ranks it first.
+``multipart/mixed`` (with ``deferSpec=20220824``, as Apollo clients send it,
+or no ``deferSpec``) lets an operation with ``@defer`` be answered in parts
+(:mod:`router.http.multipart`); other operations still get one JSON body.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from router.http.errors import NotAcceptable, OperationRejected, RequestError
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 EVENT_STREAM = "text/event-stream"
+MULTIPART_MIXED = "multipart/mixed"
+DEFER_SPEC = "20220824"
 
 
 def choose_media_type(accept: str | None) -> str:
@@ -40,10 +45,27 @@ def choose_media_type(accept: str | None) -> str:
             return JSON
         if media == EVENT_STREAM:
             return EVENT_STREAM
+        if media == MULTIPART_MIXED:
+            # Parts for deferred operations; anything else is answered as JSON.
+            return JSON
     raise NotAcceptable(
         f"Cannot answer with any of {accept!r}; "
         f"accept {GRAPHQL_RESPONSE_JSON}, {JSON} or {EVENT_STREAM}"
     )
+
+
+def accepts_multipart_defer(accept: str | None) -> bool:
+    """Does ``Accept`` allow a ``multipart/mixed`` answer in the defer format we speak."""
+    for part in (accept or "").split(","):
+        media, *options = (p.strip() for p in part.split(";"))
+        if media.lower() != MULTIPART_MIXED:
+            continue
+        params = dict(o.split("=", 1) for o in options if "=" in o)
+        if params.get("q", "1").strip() in ("0", "0.0"):
+            continue
+        if params.get("deferSpec", DEFER_SPEC).strip('"') == DEFER_SPEC:
+            return True
+    return False
 
 
 def wants_html(accept: str | None) -> bool:

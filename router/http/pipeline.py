@@ -3,7 +3,9 @@
 Kept apart from Starlette routing so the order of the stages reads in one
 place: read parameters, prepare (cached plan), refuse what the method or
 transport cannot carry, execute, then attach headers and, when asked for,
-the printed plan. :meth:`Pipeline.run` answers a plain HTTP request;
+the printed plan. :meth:`Pipeline.run` answers a plain HTTP request (in
+parts, :class:`Parts`, for an operation deferring fragments, when the client
+accepts ``multipart/mixed``; a 406 when it does not, as Apollo Router does);
 :meth:`Pipeline.stream` gives the results of any operation, a subscription's
 included, for the streaming transports (WebSocket, Server-Sent Events).
 """
@@ -20,10 +22,12 @@ from router.execution import (
     ExecutionRequest,
     ExecutionResult,
     SubgraphErrorPolicy,
+    active_defer,
     execute,
+    execute_incremental,
     subscribe,
 )
-from router.http.errors import BadRequest, MethodNotAllowed
+from router.http.errors import BadRequest, DeferNotAccepted, MethodNotAllowed
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.headers import client_response_headers
 from router.http.live_graph import LiveGraph
@@ -46,6 +50,15 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Parts:
+    """A deferred operation's answer: the first payload, then the rest as they come."""
+
+    first: dict[str, Any]
+    rest: AsyncGenerator[dict[str, Any], None]
+    headers: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
 class Pipeline:
     live: LiveGraph
     front: FrontHalf
@@ -61,19 +74,37 @@ class Pipeline:
         forwarded: Headers,
         media_type: str,
         include_plan: bool,
-    ) -> Answer:
+        multipart: bool = False,
+    ) -> Answer | Parts:
         graph, prepared = await self.prepare(params, method=method)
         if prepared.operation_type is OperationType.SUBSCRIPTION:
             raise BadRequest(
                 "Subscriptions are not answered with a single HTTP response: "
                 f"subscribe over {SUBSCRIPTION_TRANSPORTS}"
             )
+        if active_defer(prepared.plan.node, params.variables or {}) is not None:
+            if not multipart:
+                raise DeferNotAccepted()
+            return await self.parts(graph, prepared, params, forwarded)
         result = await self.execute(graph, prepared, params, forwarded)
         body = result.formatted()
         if include_plan:
             body["extensions"] = {"queryPlan": self.front.print_plan(prepared.plan)}
         headers = client_response_headers(result.subgraph_headers)
         return Answer(status_for_result(result.data_present, media_type), body, headers)
+
+    async def parts(
+        self, graph: LoadedGraph, prepared: PreparedPlan, params: GraphQLParams, forwarded: Headers
+    ) -> Parts:
+        payloads = execute_incremental(
+            prepared.plan,
+            _request(graph, prepared, params, forwarded),
+            self.transport,
+            error_policy=self.error_policy,
+        )
+        first, result = await anext(payloads)
+        headers = client_response_headers(result.subgraph_headers if result else ())
+        return Parts(first, _payloads_only(payloads), headers)
 
     async def prepare(
         self, params: GraphQLParams, *, method: str
@@ -120,6 +151,16 @@ class Pipeline:
             self.transport,
             error_policy=self.error_policy,
         )
+
+
+async def _payloads_only(
+    payloads: AsyncGenerator[tuple[dict[str, Any], ExecutionResult | None], None],
+) -> AsyncGenerator[dict[str, Any], None]:
+    try:
+        async for payload, _ in payloads:
+            yield payload
+    finally:
+        await payloads.aclose()
 
 
 def _request(

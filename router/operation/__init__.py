@@ -7,6 +7,7 @@ it in small passes (conditions, fragment placement, field merging).
 from router.operation.errors import OperationError
 from router.operation.model import (
     Condition,
+    Deferred,
     Field,
     Fragment,
     Operation,
@@ -17,6 +18,7 @@ from router.operation.prepare import prepare
 
 __all__ = [
     "Condition",
+    "Deferred",
     "Field",
     "Fragment",
     "Operation",

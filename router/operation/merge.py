@@ -31,7 +31,11 @@ def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
             fields[key] = selection
             order.append(("field", key))
         else:
-            fields[key] = replace(existing, selections=existing.selections + selection.selections)
+            fields[key] = replace(
+                existing,
+                selections=existing.selections + selection.selections,
+                deferred=existing.deferred + selection.deferred,
+            )
     merged: list[Selection] = []
     for kind, key in order:
         if kind == "field" and key[1] and _always_there(fields, key):

@@ -5,7 +5,10 @@ Normal form: fragment spreads and inline fragments are gone except
 parent; fields with the same response name and the same conditions are
 merged; ``@skip``/``@include`` with literal values are applied, and those with
 variables survive as ``conditions`` on the field they guard (a fragment's
-conditions are pushed onto its fields).
+conditions are pushed onto its fields). A fragment under ``@defer`` (unless
+``if: false``) is kept apart as a :class:`Deferred` record on the field whose
+selection set holds it (or on the operation, at the root): the field's own
+``selections`` are what is delivered at once.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Field:
     selections: tuple[Selection, ...] = ()
     conditions: tuple[Condition, ...] = ()
     variables: frozenset[str] = frozenset()
+    deferred: tuple[Deferred, ...] = ()
 
     @property
     def response_name(self) -> str:
@@ -57,6 +61,25 @@ class Fragment:
 
 
 Selection = Field | Fragment
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A fragment under ``@defer``: its selections are delivered after the rest.
+
+    ``offset`` is where the fragment starts in the client's document, which
+    tells deferred fragments apart (labels are optional) and lets the executor
+    find the fragment again; ``condition`` is the variable of ``if: $v``
+    (deferred only when true), ``None`` for an unconditional defer.
+    ``deferred`` holds defers directly inside this one's selection set.
+    """
+
+    offset: int
+    label: str | None
+    parent_type: str
+    selections: tuple[Selection, ...]
+    condition: str | None = None
+    deferred: tuple[Deferred, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +105,4 @@ class Operation:
     variables: tuple[VariableDefinition, ...]
     document: DocumentNode
     definition: OperationDefinitionNode
+    deferred: tuple[Deferred, ...] = ()

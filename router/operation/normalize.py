@@ -2,7 +2,8 @@
 
 One recursive walk applies the passes in order at every selection set:
 conditions (:mod:`.conditions`), fragment placement (:mod:`.fragments`),
-then merging (:mod:`.merge`). Cost: linear in the size of the operation after
+then merging (:mod:`.merge`); a fragment under ``@defer`` is collected the
+same way into its own :class:`~router.operation.model.Deferred` record. Cost: linear in the size of the operation after
 fragment expansion (each fragment is expanded once per place it is used).
 """
 
@@ -20,10 +21,10 @@ from graphql import (
 )
 from graphql.language import ListValueNode, ObjectValueNode
 
-from router.operation.conditions import read_conditions
+from router.operation.conditions import read_conditions, read_defer
 from router.operation.fragments import place_fragment
 from router.operation.merge import merge_selections
-from router.operation.model import Condition, Field, Fragment, Selection
+from router.operation.model import Condition, Deferred, Field, Fragment, Selection
 from router.supergraph import Supergraph
 
 _INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
@@ -44,12 +45,21 @@ class Normalizer:
         self.fragments = fragments
         self.expanded = 0
 
-    def selection_set(self, node: SelectionSetNode, parent: str) -> tuple[Selection, ...]:
-        return merge_selections(self.collect(node, parent, ()))
+    def selection_set(
+        self, node: SelectionSetNode, parent: str
+    ) -> tuple[tuple[Selection, ...], tuple[Deferred, ...]]:
+        """The normal form of a root selection set, and the fragments deferred directly in it."""
+        deferred: list[Deferred] = []
+        return merge_selections(self.collect(node, parent, (), deferred)), tuple(deferred)
 
     def collect(
-        self, node: SelectionSetNode, parent: str, inherited: tuple[Condition, ...]
+        self,
+        node: SelectionSetNode,
+        parent: str,
+        inherited: tuple[Condition, ...],
+        deferred: list[Deferred],
     ) -> list[Selection]:
+        """The selections of ``node`` on ``parent``; deferred fragments go to ``deferred``."""
         found: list[Selection] = []
         self.expanded += len(node.selections)
         if self.expanded > MAX_EXPANDED_SELECTIONS:
@@ -62,22 +72,52 @@ class Normalizer:
             if isinstance(selection, FieldNode):
                 found.append(self.field(selection, parent, conditions))
                 continue
-            if isinstance(selection, FragmentSpreadNode):
-                definition = self.fragments[selection.name.value]
-                type_condition: str | None = definition.type_condition.name.value
-                selection_set = definition.selection_set
-            else:
-                assert isinstance(selection, InlineFragmentNode)
-                type_condition = (
-                    selection.type_condition.name.value if selection.type_condition else None
+            assert isinstance(selection, FragmentSpreadNode | InlineFragmentNode)
+            defer = read_defer(selection.directives)
+            if defer is not None:
+                inner_deferred: list[Deferred] = []
+                inner = self.fragment(selection, parent, conditions, inner_deferred)
+                offset = selection.loc.start if selection.loc else 0
+                label, condition = defer
+                deferred.append(
+                    Deferred(
+                        offset,
+                        label,
+                        parent,
+                        merge_selections(inner),
+                        condition,
+                        tuple(inner_deferred),
+                    )
                 )
-                selection_set = selection.selection_set
-            placement = place_fragment(self.supergraph, parent, type_condition)
-            if placement.inline:
-                found.extend(self.collect(selection_set, parent, conditions))
-            for concrete in placement.types:
-                inner = self.collect(selection_set, concrete, conditions)
-                found.append(Fragment(concrete, tuple(inner)))
+            else:
+                found.extend(self.fragment(selection, parent, conditions, deferred))
+        return found
+
+    def fragment(
+        self,
+        selection: FragmentSpreadNode | InlineFragmentNode,
+        parent: str,
+        conditions: tuple[Condition, ...],
+        deferred: list[Deferred],
+    ) -> list[Selection]:
+        """A fragment's selections placed on ``parent`` (inline, or per concrete type)."""
+        found: list[Selection] = []
+        if isinstance(selection, FragmentSpreadNode):
+            definition = self.fragments[selection.name.value]
+            type_condition: str | None = definition.type_condition.name.value
+            selection_set = definition.selection_set
+        else:
+            assert isinstance(selection, InlineFragmentNode)
+            type_condition = (
+                selection.type_condition.name.value if selection.type_condition else None
+            )
+            selection_set = selection.selection_set
+        placement = place_fragment(self.supergraph, parent, type_condition)
+        if placement.inline:
+            found.extend(self.collect(selection_set, parent, conditions, deferred))
+        for concrete in placement.types:
+            inner = self.collect(selection_set, concrete, conditions, deferred)
+            found.append(Fragment(concrete, tuple(inner)))
         return found
 
     def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
@@ -103,8 +143,9 @@ class Normalizer:
         for condition in conditions:
             variables.add(condition.variable)
         selections: tuple[Selection, ...] = ()
+        deferred: list[Deferred] = []
         if node.selection_set is not None:
-            selections = tuple(self.collect(node.selection_set, type_name, ()))
+            selections = tuple(self.collect(node.selection_set, type_name, (), deferred))
         return Field(
             name=name,
             parent_type=parent,
@@ -114,6 +155,7 @@ class Normalizer:
             selections=selections,
             conditions=conditions,
             variables=frozenset(variables),
+            deferred=tuple(deferred),
         )
 
 

@@ -44,7 +44,7 @@ def prepare(supergraph: Supergraph, query: str, operation_name: str | None = Non
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     try:
-        selections = Normalizer(supergraph, fragments).selection_set(
+        selections, deferred = Normalizer(supergraph, fragments).selection_set(
             definition.selection_set, root_type
         )
     except OperationTooLarge as too_large:
@@ -72,6 +72,7 @@ def prepare(supergraph: Supergraph, query: str, operation_name: str | None = Non
         ),
         document=document,
         definition=definition,
+        deferred=deferred,
     )
 
 

@@ -2,12 +2,15 @@
 
 from router.plan.nodes import (
     ConditionNode,
+    DeferNode,
+    DeferredNode,
     FetchNode,
     FlattenNode,
     KeyRenamer,
     OperationKind,
     ParallelNode,
     PlanNode,
+    PrimaryDefer,
     QueryPlan,
     RequiredField,
     RequiredFragment,
@@ -20,12 +23,15 @@ from router.plan.nodes import (
 
 __all__ = [
     "ConditionNode",
+    "DeferNode",
+    "DeferredNode",
     "FetchNode",
     "FlattenNode",
     "KeyRenamer",
     "OperationKind",
     "ParallelNode",
     "PlanNode",
+    "PrimaryDefer",
     "QueryPlan",
     "RequiredField",
     "RequiredFragment",

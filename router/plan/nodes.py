@@ -1,4 +1,4 @@
-"""Plan nodes in federation vocabulary: Fetch, Flatten, Sequence, Parallel, Condition, Subscription.
+"""Plan nodes in federation vocabulary: Fetch, Flatten, Sequence, Parallel, Condition, Subscription, Defer.
 
 The executor keeps one response tree per request. A root ``FetchNode`` writes its
 subgraph's ``data`` into that tree; a ``FlattenNode`` runs its fetch once for all
@@ -18,6 +18,13 @@ client's operation is the executor's business, not the plan's.
 A ``SubscriptionNode`` is only ever a plan's top node: its ``primary`` fetch
 subscribes at the one subgraph that owns the subscription root field, and its
 ``rest`` runs once per event, with the event's ``data`` as the root result.
+
+A ``DeferNode`` answers an operation with ``@defer`` in parts: its
+``primary`` plan runs first and gives the initial response; each of its
+``deferred`` parts then runs (side by side) and gives the data of one deferred
+fragment at its ``path``. A deferred part's own plan may be a ``DeferNode``
+again, for a defer nested in a defer. ``depends`` names the ``id`` of the
+fetches whose results a deferred part builds on.
 
 All nodes are frozen, slotted and hashable, so plans can be cached and shared
 between requests.
@@ -115,6 +122,7 @@ class FetchNode:
     operation_name: str | None = None
     unknown_inputs: tuple[UnknownInputs, ...] = ()
     context_rewrites: tuple[KeyRenamer, ...] = ()
+    id: int | None = None
 
     @property
     def is_entity_fetch(self) -> bool:
@@ -154,7 +162,47 @@ class SubscriptionNode:
     rest: PlanNode | None = None
 
 
-PlanNode = FetchNode | FlattenNode | SequenceNode | ParallelNode | ConditionNode | SubscriptionNode
+@dataclass(frozen=True, slots=True)
+class PrimaryDefer:
+    """What a Defer node delivers at once: ``subselection`` printed, fetched by ``node``."""
+
+    subselection: str | None
+    node: PlanNode | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeferredNode:
+    """One deferred fragment: delivered at ``path`` once ``node`` has run.
+
+    ``path`` is response names from the root (lists not marked);
+    ``offset`` is where the fragment starts in the client's document, which
+    is how the executor finds its selection set. ``subselection`` is the
+    printed selection when ``node`` is not itself a Defer node.
+    """
+
+    depends: tuple[int, ...]
+    path: tuple[str, ...]
+    label: str | None
+    offset: int
+    subselection: str | None
+    node: PlanNode | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeferNode:
+    primary: PrimaryDefer
+    deferred: tuple[DeferredNode, ...]
+
+
+PlanNode = (
+    FetchNode
+    | FlattenNode
+    | SequenceNode
+    | ParallelNode
+    | ConditionNode
+    | SubscriptionNode
+    | DeferNode
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ stages in sequence; independent parts still run side by side. Mutation root
 groups run in sequence, each followed by its own dependents. A subscription's
 plan is split as Apollo splits it: the root fetch is the ``Primary`` (sent to
 the subgraph once, to subscribe) and everything after it the ``Rest`` (run for
-every event). Linear in the number of groups, quadratic for grouping roots
+every event). A deferred plan is emitted part by part: ``members`` limits a
+call to one part's groups, so the primary plan stops where a deferred
+fragment's fetches start. Linear in the number of groups, quadratic for grouping roots
 into independent parts.
 """
 
@@ -53,23 +55,44 @@ class Emitter:
                 if dep in self.children:
                     self.children[dep].append(group)
         self.counter = 0
+        self.members: set[int] | None = None
+        # Fetches a deferred part depends on, by group: printed with their id.
+        self.fetch_ids: dict[int, int] = {}
 
-    def emit(self, roots: list[FetchGroup]) -> PlanNode | None:
-        roots = [r for r in roots if r.id in self.children]
+    def emit(
+        self, roots: list[FetchGroup], members: set[int] | None = None, *, ordered: bool = True
+    ) -> PlanNode | None:
+        """The plan below ``roots``, within ``members`` when given.
+
+        ``ordered``: mutation root groups run one after the other (a deferred
+        part's groups are entity fetches, never mutation fields).
+        """
+        self.members = members
+        roots = [r for r in roots if r.id in self.children and (members is None or r.id in members)]
         if not roots:
             return None
-        if self.operation.kind is OperationKind.MUTATION:
+        if ordered and self.operation.kind is OperationKind.MUTATION:
             return _sequence([self.chunk([root]) for root in roots])
         if self.operation.kind is OperationKind.SUBSCRIPTION:
             return _subscription(self.chunk(roots))
         return self.chunk(roots)
+
+    def kids(self, group_id: int) -> list[FetchGroup]:
+        return [c for c in self.children[group_id] if self.members is None or c.id in self.members]
+
+    def deps(self, group: FetchGroup) -> set[int]:
+        return {
+            d
+            for d in group.deps
+            if d in self.children and (self.members is None or d in self.members)
+        }
 
     def chunk(self, roots: list[FetchGroup]) -> PlanNode:
         """Independent parts run in parallel; each part is a tree or, failing that, stages."""
         nodes: list[PlanNode] = []
         for part in self.components(roots):
             members = self.reachable(part)
-            if all(len(g.deps) <= 1 for g in members):
+            if all(len(self.deps(g)) <= 1 for g in members):
                 nodes.extend(self.tree(root, frozenset()) for root in part)
             else:
                 nodes.append(self.staged(members))
@@ -95,14 +118,14 @@ class Emitter:
             group = stack.pop()
             if group.id not in seen:
                 seen[group.id] = group
-                stack.extend(self.children[group.id])
+                stack.extend(self.kids(group.id))
         return sorted(seen.values(), key=lambda g: g.id)
 
     def tree(self, group: FetchGroup, enforced: frozenset[Condition]) -> PlanNode:
         conditions = (group.conditions or frozenset()) - enforced
         inside = enforced | conditions
         node = self.fetch(group, inside)
-        children = [self.tree(child, inside) for child in self.children[group.id]]
+        children = [self.tree(child, inside) for child in self.kids(group.id)]
         if children:
             node = _sequence([node, _parallel(children)])
         return _guard(node, conditions)
@@ -115,7 +138,7 @@ class Emitter:
 
         def level_of(group_id: int) -> int:
             if group_id not in level:
-                deps = [d for d in self.fetch_graph.group(group_id).deps if d in self.children]
+                deps = self.deps(self.fetch_graph.group(group_id))
                 level[group_id] = 1 + max((level_of(d) for d in deps), default=-1)
             return level[group_id]
 
@@ -172,6 +195,7 @@ class Emitter:
                 if group.context_rewrites
                 else ()
             ),
+            id=self.fetch_ids.get(group.id),
         )
         if group.is_entity:
             node = FlattenNode(group.path, node)

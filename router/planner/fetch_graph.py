@@ -6,6 +6,8 @@ place share one request. Merging into an existing group is refused when it
 would make the group depend on itself, or when its representations cannot
 carry what the new hop needs. Cost: finding a group is a dictionary lookup
 plus a walk over the ancestors of the hop's sources (linear in groups).
+Groups below ``floor`` belong to an earlier part of a deferred plan and take
+no new selections from hops (a deferred fragment gets fetches of its own).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class FetchGroup:
 class FetchGraph:
     def __init__(self) -> None:
         self.groups: list[FetchGroup] = []
+        self.floor = 0
         self._entity_groups: dict[tuple[str, tuple[str, ...]], list[FetchGroup]] = {}
 
     def group(self, group_id: int) -> FetchGroup:
@@ -95,7 +98,7 @@ class FetchGraph:
         """
         blocked = self.ancestors(sources)
         for candidate in self._entity_groups.get((graph, path), ()):
-            if candidate.id not in blocked and fits(candidate):
+            if candidate.id >= self.floor and candidate.id not in blocked and fits(candidate):
                 candidate.deps |= sources
                 return candidate
         created = self.new_group(graph, path, is_entity=True, root_type=root_type)
@@ -107,4 +110,4 @@ class FetchGraph:
         if not candidates:
             return False
         blocked = self.ancestors(sources)
-        return any(g.id not in blocked for g in candidates)
+        return any(g.id >= self.floor and g.id not in blocked for g in candidates)

@@ -7,6 +7,9 @@ contextual argument's value is read), then the selection asked of each entity.
 A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``, as
 Apollo prints it, except that without a ``Rest`` Apollo leaves a stray
 closing brace where the ``Rest`` would be and this printer does not.
+A deferred plan prints as Apollo prints it: ``Defer { Primary { {selection}:
+plan }, [ Deferred(depends: [ids], path: "a/b", label: "x") { {selection}:
+plan }, ] }``, and a fetch that a deferred part depends on shows its ``id``.
 Subgraph operations are re-parsed with graphql-core and printed one field a
 line, so the text does not depend on how compactly the operation was written.
 """
@@ -17,6 +20,8 @@ from graphql import FieldNode, OperationDefinitionNode, parse, print_ast
 
 from router.plan.nodes import (
     ConditionNode,
+    DeferNode,
+    DeferredNode,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -55,7 +60,44 @@ def _node(node: PlanNode, depth: int) -> list[str]:
         return [f"{pad}{title} {{", *inner, f"{pad}}},"]
     if isinstance(node, SubscriptionNode):
         return _subscription(node, depth)
+    if isinstance(node, DeferNode):
+        return _defer(node, depth)
     return _condition(node, depth)
+
+
+def _defer(node: DeferNode, depth: int) -> list[str]:
+    pad = "  " * depth
+    lines = [f"{pad}Defer {{", f"{pad}  Primary {{"]
+    lines.extend(_part(node.primary.subselection, node.primary.node, depth + 2))
+    lines.append(f"{pad}  }}, [")
+    for deferred in node.deferred:
+        lines.extend(_deferred(deferred, depth + 2))
+    lines.extend([f"{pad}  ]", f"{pad}}},"])
+    return lines
+
+
+def _deferred(node: DeferredNode, depth: int) -> list[str]:
+    pad = "  " * depth
+    depends = ", ".join(str(d) for d in node.depends)
+    header = f'{pad}Deferred(depends: [{depends}], path: "{"/".join(node.path)}"'
+    if node.label is not None:
+        header += f', label: "{node.label}"'
+    return [
+        header + ") {",
+        *_part(node.subselection, node.node, depth + 1),
+        f"{pad}}},",
+    ]
+
+
+def _part(subselection: str | None, node: PlanNode | None, depth: int) -> list[str]:
+    lines: list[str] = []
+    if subselection is not None:
+        lines.extend(_indent(subselection, depth))
+        if node is not None:
+            lines[-1] += ":"
+    if node is not None:
+        lines.extend(_last_without_comma(_node(node, depth)))
+    return lines
 
 
 def _subscription(node: SubscriptionNode, depth: int) -> list[str]:
@@ -106,7 +148,8 @@ def _fetch(node: FetchNode, depth: int) -> list[str]:
     definition = document.definitions[0]
     assert isinstance(definition, OperationDefinitionNode)
     selection_set = definition.selection_set
-    lines = [f'{pad}Fetch(service: "{node.service_name}") {{']
+    fetch_id = f", id: {node.id}" if node.id is not None else ""
+    lines = [f'{pad}Fetch(service: "{node.service_name}"{fetch_id}) {{']
     if node.requires:
         entities = selection_set.selections[0]
         assert isinstance(entities, FieldNode) and entities.selection_set is not None

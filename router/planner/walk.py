@@ -12,6 +12,10 @@ alias when their response name is taken at that path by something else.
 Selections under a value type that the subgraph cannot answer (there is no
 key to hop with) are handed back up: the nearest entity asks the enclosing
 field again from another subgraph, or the root asks the root field again.
+A client field carrying deferred fragments records where it was placed
+(:attr:`Walker.deferrals`); the deferred fragment is planned later from that
+place, in ``deferring`` mode: its fields are all asked through hops (their
+own fetches) rather than added to the fetch that brought the object.
 Cost: each selection is placed once; choosing a hop costs one estimate per
 option, and estimates are memoised.
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from router.operation import Condition, Field, Fragment, Selection
+from router.operation import Condition, Deferred, Field, Fragment, Selection
 from router.plan.nodes import ValueSetter
 from router.planner.budget import Budget
 from router.planner.capabilities import (
@@ -58,14 +62,24 @@ class Walker:
         self.client_variables = client_variables
         self.names: dict[tuple[str, ...], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
         self.in_progress: set[tuple[str, tuple[str, ...]]] = set()
+        self.deferrals: list[tuple[Place, Deferred]] = []
+
+    def take_deferrals(self) -> list[tuple[Place, Deferred]]:
+        """The deferred fragments met since the last call, with the place of their parent."""
+        taken, self.deferrals = self.deferrals, []
+        return taken
 
     # -- client selections ---------------------------------------------------
-    def plan(self, place: Place, selections: tuple[Selection, ...]) -> list[Selection]:
+    def plan(
+        self, place: Place, selections: tuple[Selection, ...], *, deferring: bool = False
+    ) -> list[Selection]:
         """Place client ``selections``; returns what cannot be fetched from this place.
 
         Left over are selections under a value type (no key) that this
         subgraph does not answer: the caller fetches the enclosing field again
         from a subgraph that does, from the nearest entity or from the root.
+        ``deferring``: the selections of a deferred fragment, which hop even
+        when the place's subgraph answers them (left over when no hop can).
         """
         self.budget.spend()
         self.register_client_names(place.path, selections)
@@ -78,11 +92,17 @@ class Walker:
                 if caps.interface_object_in(graph, place.parent):
                     remote.append(selection)
                 elif selection.type_condition in caps.possible_in(graph, place.parent):
-                    inner = self.plan(place.narrow(selection.type_condition), selection.selections)
+                    inner = self.plan(
+                        place.narrow(selection.type_condition),
+                        selection.selections,
+                        deferring=deferring,
+                    )
                     if inner:
                         left.append(Fragment(selection.type_condition, tuple(inner)))
             elif selection.name in ROOT_ONLY_FIELDS:
                 continue
+            elif deferring and selection.name != "__typename":
+                remote.append(selection)
             elif caps.resolvable(graph, place.parent, selection, place.provided):
                 inner = self.add_client_field(place, selection)
                 if inner:
@@ -148,8 +168,9 @@ class Walker:
         child = self.open_field(place, field, field.alias, field.conditions, None)
         if child is None:
             return []
+        self.deferrals.extend((child, deferred) for deferred in field.deferred)
         left = self.plan(child, field.selections)
-        if child.builder.is_empty():
+        if child.builder.is_empty() and not field.deferred:
             # Everything below moved to other subgraphs: this fetch has
             # nothing to ask for under the field.
             place.builder.fields.pop((field.response_name, field.conditions), None)

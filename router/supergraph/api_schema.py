@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from graphql import (
     GraphQLArgument,
+    GraphQLBoolean,
     GraphQLDirective,
     GraphQLEnumType,
     GraphQLEnumValue,
@@ -30,6 +31,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     GraphQLType,
     GraphQLUnionType,
     Undefined,
@@ -44,6 +46,17 @@ from graphql.language import DirectiveLocation
 from router.supergraph.sdl_reader import Directive, DirectiveDef, Document, InputValue, TypeDef
 
 _SPECIFIED_DIRECTIVES = {d.name for d in specified_directives}
+
+# Declared as Apollo Router declares it in the API schema (no descriptions), so
+# clients may ask for incremental delivery.
+DEFER_DIRECTIVE = GraphQLDirective(
+    "defer",
+    [DirectiveLocation.FRAGMENT_SPREAD, DirectiveLocation.INLINE_FRAGMENT],
+    {
+        "label": GraphQLArgument(GraphQLString),
+        "if": GraphQLArgument(GraphQLNonNull(GraphQLBoolean), default_value=True),
+    },
+)
 
 
 def build_api_schema(
@@ -98,7 +111,7 @@ class _Builder:
             mutation=self.root(root_types.get("mutation")),
             subscription=self.root(root_types.get("subscription")),
             types=[t for t in self.types.values() if t.name in self.document.types],
-            directives=[*specified_directives, *directives],
+            directives=[*specified_directives, DEFER_DIRECTIVE, *directives],
         )
 
     def root(self, name: str | None) -> GraphQLObjectType | None:

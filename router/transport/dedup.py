@@ -102,4 +102,3 @@ def _fingerprint(request: SubgraphRequest) -> bytes:
         ],
         option=orjson.OPT_SORT_KEYS,
     )
-

@@ -1,4 +1,5 @@
 // Print the API schema Apollo derives from each supergraph, sorted, for comparison with ours.
+// With @defer declared, as Apollo Router serves it.
 //
 // stdin: [PATH, ...]   stdout: [SDL | {"error": MESSAGE}, ...] in the same order.
 // Supergraphs are read with Apollo Router's feature set: the default (the JS gateway's) refuses
@@ -15,7 +16,7 @@ const results = paths.map((path) => {
     const supergraph = Supergraph.build(readFileSync(path, "utf8"), {
       supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
     });
-    return printSchema(lexicographicSortSchema(supergraph.apiSchema().toGraphQLJSSchema()));
+    return printSchema(lexicographicSortSchema(supergraph.apiSchema().toGraphQLJSSchema({ includeDefer: true })));
   } catch (error) {
     return { error: String(error?.message ?? error) };
   }

@@ -1,6 +1,7 @@
 // Plan fixture operations with Apollo's query planner, for comparison with ours.
 //
 // stdin:  [{"supergraph": PATH, "query": TEXT, "operationName": NAME|null}, ...]
+// Planned with @defer enabled, as Apollo Router plans.
 // stdout: [{"fetches": N, "plan": TEXT} | {"error": MESSAGE}, ...] in the same order.
 // Supergraphs are read with Apollo Router's feature set: the default (the JS gateway's) refuses
 // https://specs.apollo.dev/context/v0.1, which @context/@fromContext supergraphs link.
@@ -47,7 +48,10 @@ const results = cases.map(({ supergraph: path, query, operationName }) => {
       const supergraph = Supergraph.build(readFileSync(path, "utf8"), {
         supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
       });
-      planners.set(path, { supergraph, planner: new QueryPlanner(supergraph) });
+      planners.set(path, {
+        supergraph,
+        planner: new QueryPlanner(supergraph, { incrementalDelivery: { enableDefer: true } }),
+      });
     }
     const { supergraph, planner } = planners.get(path);
     const operation = operationFromDocument(supergraph.apiSchema(), parse(query), {

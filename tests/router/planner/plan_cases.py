@@ -17,6 +17,7 @@ from pathlib import Path
 from router.operation import prepare
 from router.plan import (
     ConditionNode,
+    DeferNode,
     FetchNode,
     FlattenNode,
     PlanNode,
@@ -87,6 +88,9 @@ def fetches(node: PlanNode | None) -> list[FetchNode]:
         return fetches(node.if_clause) + fetches(node.else_clause)
     if isinstance(node, SubscriptionNode):
         return [node.primary, *fetches(node.rest)]
+    if isinstance(node, DeferNode):
+        deferred = [fetch for part in node.deferred for fetch in fetches(part.node)]
+        return [*fetches(node.primary.node), *deferred]
     return [fetch for child in node.nodes for fetch in fetches(child)]
 
 
