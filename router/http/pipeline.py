@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import OperationType
+from graphql import OperationType, get_operation_ast, value_from_ast_untyped
 
 from router.execution import (
     ExecutionRequest,
@@ -82,7 +82,7 @@ class Pipeline:
                 "Subscriptions are not answered with a single HTTP response: "
                 f"subscribe over {SUBSCRIPTION_TRANSPORTS}"
             )
-        if active_defer(prepared.plan.node, params.variables or {}) is not None:
+        if active_defer(prepared.plan.node, _with_defaults(prepared, params)) is not None:
             if not multipart:
                 raise DeferNotAccepted()
             return await self.parts(graph, prepared, params, forwarded)
@@ -161,6 +161,17 @@ async def _payloads_only(
             yield payload
     finally:
         await payloads.aclose()
+
+
+def _with_defaults(prepared: PreparedPlan, params: GraphQLParams) -> dict[str, Any]:
+    """The request's variables, with the operation's defaults for those it leaves out."""
+    variables = dict(params.variables or {})
+    operation = get_operation_ast(prepared.document, params.operation_name)
+    for definition in (operation.variable_definitions or ()) if operation else ():
+        name = definition.variable.name.value
+        if name not in variables and definition.default_value is not None:
+            variables[name] = value_from_ast_untyped(definition.default_value)
+    return variables
 
 
 def _request(

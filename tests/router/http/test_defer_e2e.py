@@ -85,6 +85,16 @@ async def test_without_multipart_in_accept_a_deferred_query_is_refused_as_apollo
     assert error["extensions"]["code"] == "DEFER_BAD_HEADER"
 
 
+async def test_a_defer_switched_on_by_a_variables_default_is_deferred(shop: Federation) -> None:
+    query = 'query($d: Boolean! = true) { product(upc: "1") { name ... @defer(if: $d) { price } } }'
+    _, content_type, body = await ask(shop, query)
+    first, second = parts(content_type, body)
+    assert set(first["data"]["product"]) == {"name"}
+    assert set(second["incremental"][0]["data"]) == {"price"}
+    status, _, _ = await ask(shop, query, accept="application/json")
+    assert status == 406
+
+
 async def test_a_query_without_active_defer_is_plain_json_for_a_multipart_client(
     shop: Federation,
 ) -> None:
