@@ -197,13 +197,16 @@ class _JoinReader:
             for graph, graph_keys in keys.items()
         }
         in_graphs = tuple(graphs) or self.all_graphs
-        # With join__implements a graph implements only the interfaces listed
-        # for it (none when it is not listed: the type is in that graph without
-        # being one of the interface's implementations there). Without any
-        # (join v0.1) every graph that has the type implements all its
-        # interfaces. Union members likewise, with join__unionMember.
+        # From join v0.2 a graph implements only the interfaces join__implements
+        # lists for it (none when it is not listed, as Apollo reads it); in
+        # join v0.1, which has no join__implements, every graph that has the
+        # type implements all its interfaces. Union members likewise, with
+        # join__unionMember where the supergraph uses it.
+        listed_only = self.join_version >= (0, 2)
         implements_in = {
-            graph: frozenset(implements.get(graph, ()) if implements else definition.interfaces)
+            graph: frozenset(
+                implements.get(graph, ()) if listed_only or implements else definition.interfaces
+            )
             for graph in in_graphs
         }
         members_in = {

@@ -79,6 +79,16 @@ type Parrot implements Animal
     assert supergraph.possible_types_of("Dog", "reviews") == ("Dog",)
 
 
+def test_from_join_v0_2_a_type_with_no_join_implements_implements_nothing_in_any_graph() -> None:
+    # As Apollo extracts subgraphs: only join v0.1 lets every graph implement every interface.
+    animals = """
+interface Animal @join__type(graph: ACCOUNTS) { id: ID! }
+type Cat implements Animal @join__type(graph: ACCOUNTS, key: "id") { id: ID! }
+"""
+    supergraph = load_supergraph((HERE / "model" / "supergraph.graphql").read_text() + animals)
+    assert supergraph.possible_types_of("Animal", "accounts") == ()
+
+
 def test_the_api_schema_drops_join_link_and_inaccessible_elements() -> None:
     printed = print_schema(MODEL.api_schema)
     for hidden in ("join__", "link__", "@link", "secret", "HIDDEN", "inaccessible"):
