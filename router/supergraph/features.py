@@ -5,6 +5,12 @@ directive, the bare name (``@inaccessible``); ``as:`` renames the prefix and
 ``import:`` can bring directives in under other names. Like Apollo's, the
 API schema drops every element of every linked feature: join and link
 machinery, security annotations, and directives a subgraph composed in.
+
+A link ``for: SECURITY`` or ``for: EXECUTION`` says that serving the schema
+without understanding the feature would be wrong (``@authenticated`` fields
+handed to anyone, say), so, as the core schema specification requires and
+Apollo's gateway does, a supergraph using such a feature this router does not
+implement is refused, naming it.
 """
 
 from __future__ import annotations
@@ -13,7 +19,11 @@ import re
 from dataclasses import dataclass
 
 from router.supergraph.errors import UnsupportedSupergraphError
-from router.supergraph.sdl_reader import Directive
+from router.supergraph.sdl_reader import Directive, EnumLiteral
+
+# Features linked for SECURITY or EXECUTION that this router implements.
+SUPPORTED_PURPOSEFUL = frozenset({"join", "inaccessible", "context"})
+_PURPOSES = ("SECURITY", "EXECUTION")
 
 _SPEC_URL = re.compile(r"/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 
@@ -36,6 +46,7 @@ class Feature:
 
 def read_features(schema_directives: list[Directive]) -> dict[str, Feature]:
     features: dict[str, Feature] = {}
+    unsupported: list[str] = []
     for directive in schema_directives:
         if directive.name in ("link", "core"):
             url = directive.arguments.get("url") or directive.arguments.get("feature")
@@ -49,10 +60,22 @@ def read_features(schema_directives: list[Directive]) -> dict[str, Feature]:
             prefix = alias if isinstance(alias, str) else name
             version = (int(match["major"]), int(match["minor"]))
             features[name] = Feature(name, version, prefix, _imports(directive))
+            purpose = directive.arguments.get("for")
+            if (
+                isinstance(purpose, EnumLiteral)
+                and purpose.name in _PURPOSES
+                and name not in SUPPORTED_PURPOSEFUL
+            ):
+                unsupported.append(f"{url} (for: {purpose.name})")
     if "join" not in features:
         raise UnsupportedSupergraphError(
             "this SDL links no join spec (https://specs.apollo.dev/join): "
             "it is a subgraph schema, not a supergraph; compose it first"
+        )
+    if unsupported:
+        raise UnsupportedSupergraphError(
+            "the supergraph links features this router does not implement, and serving it "
+            "without them would be wrong: " + ", ".join(unsupported)
         )
     if features["join"].version[0] != 0 or features["join"].version[1] > 5:
         raise UnsupportedSupergraphError(

@@ -122,6 +122,29 @@ def test_a_subgraph_schema_is_refused_with_a_hint() -> None:
         load_supergraph("type Query { a: Int }")
 
 
+@pytest.mark.parametrize(
+    ("link", "refused"),
+    [
+        ('@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)', True),
+        ('@link(url: "https://example.com/rate-limit/v1.0", for: EXECUTION)', True),
+        ('@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])', False),
+        ('@link(url: "https://specs.apollo.dev/tag/v0.3")', False),
+    ],
+)
+def test_a_security_or_execution_feature_the_router_lacks_is_refused(
+    link: str, refused: bool
+) -> None:
+    # Serving @authenticated fields without checking them would hand them to anyone.
+    text = (HERE / "model" / "supergraph.graphql").read_text()
+    text = text.replace("{\n  query: Query", f"  {link}\n{{\n  query: Query", 1)
+    if refused:
+        with pytest.raises(UnsupportedSupergraphError, match="does not implement") as caught:
+            load_supergraph(text)
+        assert link.split('"')[1] in str(caught.value)
+    else:
+        assert load_supergraph(text).subgraphs == MODEL.subgraphs
+
+
 def test_broken_sdl_is_a_syntax_error() -> None:
     text = (HERE / "model" / "supergraph.graphql").read_text()
     with pytest.raises(SupergraphSyntaxError):
