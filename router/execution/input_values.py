@@ -34,6 +34,7 @@ from graphql import (
 from router.execution.request import formatted_error
 from router.plan import (
     ConditionNode,
+    DeferNode,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -94,6 +95,10 @@ def _fetches_to_run(node: PlanNode | None, variables: Mapping[str, Any]) -> Iter
     elif isinstance(node, SubscriptionNode):
         yield node.primary
         yield from _fetches_to_run(node.rest, variables)
+    elif isinstance(node, DeferNode):
+        yield from _fetches_to_run(node.primary.node, variables)
+        for deferred in node.deferred:
+            yield from _fetches_to_run(deferred.node, variables)
 
 
 def _refusal(

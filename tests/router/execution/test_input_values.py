@@ -8,7 +8,16 @@ import pytest
 from graphql import build_schema, parse
 
 from router.execution import ExecutionRequest, execute
-from router.plan import ConditionNode, FetchNode, QueryPlan, SequenceNode, UnknownInputs
+from router.plan import (
+    ConditionNode,
+    DeferNode,
+    DeferredNode,
+    FetchNode,
+    PrimaryDefer,
+    QueryPlan,
+    SequenceNode,
+    UnknownInputs,
+)
 from router.transport import SubgraphRequest, SubgraphResponse
 
 # The client API offers HOTTEST and Filter.author; subgraph "a" knows neither.
@@ -109,3 +118,12 @@ async def test_a_fetch_that_a_condition_skips_does_not_count() -> None:
     assert body == {"data": {"trending": ["b"]}} and sent == ["b"]
     body, sent = await _run(query, plan, {"s": "HOTTEST", "p": True})
     assert "data" not in body and sent == []
+
+
+async def test_a_deferred_fetch_counts_like_any_other() -> None:
+    query = "query($s: Sort) { trending(sort: $s) ... @defer { posts(sort: $s) } }"
+    deferred = DeferredNode((), (), None, query.index("..."), "{ posts(sort: $s) }", POSTS)
+    plan = QueryPlan(DeferNode(PrimaryDefer("{ trending(sort: $s) }", TRENDING), (deferred,)))
+    body, sent = await _run(query, plan, {"s": "HOTTEST"})
+    assert "data" not in body and sent == []
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
