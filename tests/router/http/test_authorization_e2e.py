@@ -18,6 +18,7 @@ import pytest
 
 from tests.router.http.compose import VAULT_SUPERGRAPH
 from tests.router.http.live_federation import Federation, federation
+from tests.router.http.sockets import socket
 from tests.router.vault import vault_apps
 
 SECRET = "a-test-secret-long-enough-for-hs256!"
@@ -156,3 +157,55 @@ async def test_a_token_that_does_not_verify_is_answered_401(
     assert reason in error["message"]
     assert "data" not in answer.body
     assert answer.asked.calls == []
+
+
+def subscribe(query: str) -> dict[str, Any]:
+    return {"id": "1", "type": "subscribe", "payload": {"query": query}}
+
+
+async def test_a_websocket_subscription_needs_the_token_in_connection_init(
+    vault: Federation,
+) -> None:
+    url = str(vault.client.base_url)
+    async with socket(url) as ws:
+        await ws.init()
+        await ws.send(subscribe("subscription { alarms }"))
+        assert await ws.receive() == {
+            "id": "1",
+            "type": "next",
+            "payload": {"errors": [unauthorized("alarms")], "data": None},
+        }
+        assert await ws.receive() == {"id": "1", "type": "complete"}
+    async with socket(url) as ws:
+        await ws.init(token())
+        await ws.send(subscribe("subscription { alarms }"))
+        events = [(await ws.receive())["payload"] for _ in range(2)]
+        assert events == [{"data": {"alarms": "alarm 0"}}, {"data": {"alarms": "alarm 1"}}]
+        assert await ws.receive() == {"id": "1", "type": "complete"}
+
+
+async def test_a_public_subscription_runs_for_anyone(vault: Federation) -> None:
+    async with socket(str(vault.client.base_url)) as ws:
+        await ws.init()
+        await ws.send(subscribe("subscription { ticks }"))
+        events = [(await ws.receive())["payload"] for _ in range(2)]
+        assert events == [{"data": {"ticks": 0}}, {"data": {"ticks": 1}}]
+
+
+async def test_a_websocket_with_a_bad_token_is_closed_before_it_is_acknowledged(
+    vault: Federation,
+) -> None:
+    async with socket(str(vault.client.base_url)) as ws:
+        await ws.send({"type": "connection_init", "payload": token(exp=time.time() - 10)})
+        code, reason = await ws.closed()
+    assert code == 4403
+    assert "expired" in reason
+
+
+async def test_the_upgrade_requests_header_serves_when_connection_init_has_none(
+    vault: Federation,
+) -> None:
+    async with socket(str(vault.client.base_url), headers=token()) as ws:
+        await ws.init()
+        await ws.send(subscribe("subscription { alarms(count: 1) }"))
+        assert (await ws.receive())["payload"] == {"data": {"alarms": "alarm 0"}}
