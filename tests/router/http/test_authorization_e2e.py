@@ -10,7 +10,7 @@ they are asked).
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import jwt
@@ -133,24 +133,24 @@ async def test_the_plan_cache_keeps_apart_what_different_requests_may_see(
 @pytest.mark.parametrize(
     ("headers", "reason"),
     [
-        ({"authorization": "Bearer not-a-jwt"}, "not valid"),
-        (token(exp=time.time() - 10), "expired"),
-        (token(iss="someone-else"), "issuer"),
+        (lambda: {"authorization": "Bearer not-a-jwt"}, "not valid"),
+        (lambda: token(exp=time.time() - 10), "expired"),
+        (lambda: token(iss="someone-else"), "issuer"),
         (
-            {
+            lambda: {
                 "authorization": "Bearer "
                 + jwt.encode({"sub": "u1"}, "another-secret-of-32-bytes-or-more")
             },
             "Signature",
         ),
-        ({"authorization": "Basic dXNlcjpwYXNz"}, "Bearer"),
+        (lambda: {"authorization": "Basic dXNlcjpwYXNz"}, "Bearer"),
     ],
     ids=["garbage", "expired", "issuer", "signature", "prefix"],
 )
 async def test_a_token_that_does_not_verify_is_answered_401(
-    vault: Federation, headers: dict[str, str], reason: str
+    vault: Federation, headers: Callable[[], dict[str, str]], reason: str
 ) -> None:
-    answer = await vault.ask("{ motto }", headers=headers)
+    answer = await vault.ask("{ motto }", headers=headers())
     assert answer.status == 401
     [error] = answer.body["errors"]
     assert error["extensions"] == {"code": "UNAUTHENTICATED"}
