@@ -27,6 +27,14 @@
     [headers]
     propagate = ["authorization", "traceparent", "tracestate"]
 
+    [authentication]          # verify clients' JWTs (for @authenticated, @requiresScopes)
+    jwt_secret = "…"          # HS256; and/or
+    jwt_public_key_file = "keys/jwt.pem"   # PEM: RS256/PS256, ES256, EdDSA
+    jwt_issuer = "https://auth.example.com"   # optional: the iss claim must match
+    jwt_audience = "beyond"   # optional: the aud claim must contain it
+    header = "authorization"  # where the token is (and the connection_init key)
+    prefix = "Bearer"         # before the token in that header; "" for none
+
     [subgraphs.accounts]
     url = "http://127.0.0.1:4001/graphql"   # overrides the supergraph's URL
     timeout = 5.0
@@ -85,6 +93,18 @@ class SubscriptionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthenticationConfig:
+    """How the router verifies a client's JWT; at least one key is set."""
+
+    jwt_secret: str | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    header: str = "authorization"
+    prefix: str = "Bearer"
+
+
+@dataclass(frozen=True, slots=True)
 class RouterConfig:
     supergraph: Path | None = None
     timeout: float = 30.0
@@ -98,6 +118,7 @@ class RouterConfig:
     subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
     subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
+    authentication: AuthenticationConfig | None = None
 
     def error_policy(self) -> SubgraphErrorPolicy:
         modes = {name: sub.errors for name, sub in self.subgraphs.items() if sub.errors}
@@ -141,7 +162,15 @@ def load_config(path: Path) -> RouterConfig:
 def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig:
     _only(
         raw,
-        {"supergraph", "router", "limits", "subscriptions", "headers", "subgraphs"},
+        {
+            "supergraph",
+            "router",
+            "limits",
+            "subscriptions",
+            "headers",
+            "subgraphs",
+            "authentication",
+        },
         "the top level",
     )
     router = _table(raw, "router")
@@ -205,6 +234,37 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         subgraphs={
             name: _subgraph(name, table) for name, table in _table(raw, "subgraphs").items()
         },
+        authentication=_authentication(raw, base),
+    )
+
+
+def _authentication(raw: Mapping[str, Any], base: Path) -> AuthenticationConfig | None:
+    if "authentication" not in raw:
+        return None
+    table = _table(raw, "authentication")
+    where = "[authentication]"
+    _only(
+        table,
+        {"jwt_secret", "jwt_public_key_file", "jwt_issuer", "jwt_audience", "header", "prefix"},
+        where,
+    )
+    if "jwt_secret" not in table and "jwt_public_key_file" not in table:
+        raise ConfigError(
+            f"{where} needs jwt_secret (HS256) or jwt_public_key_file (a PEM public key) "
+            "to verify tokens with"
+        )
+    for name in ("jwt_secret", "header"):
+        if name in table and not table[name]:
+            raise ConfigError(f"{where} {name} must not be empty")
+    key_file = _optional_str(table, "jwt_public_key_file", where)
+    defaults = AuthenticationConfig()
+    return AuthenticationConfig(
+        jwt_secret=_optional_str(table, "jwt_secret", where),
+        jwt_public_key_file=base / key_file if key_file else None,
+        jwt_issuer=_optional_str(table, "jwt_issuer", where),
+        jwt_audience=_optional_str(table, "jwt_audience", where),
+        header=_typed(table.get("header", defaults.header), str, f"{where} header").lower(),
+        prefix=_typed(table.get("prefix", defaults.prefix), str, f"{where} prefix"),
     )
 
 
@@ -235,6 +295,10 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
         ),
         subscription_protocol=protocol,
     )
+
+
+def _optional_str(table: Mapping[str, Any], name: str, where: str) -> str | None:
+    return _typed(table[name], str, f"{where} {name}") if name in table else None
 
 
 def _table(raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:

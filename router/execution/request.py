@@ -19,6 +19,9 @@ class ExecutionRequest:
     document (not the planner's normalized form), because the response is
     shaped from what the client wrote. ``headers`` are the headers to forward
     to every subgraph, already filtered by the propagation rules.
+    ``unauthorized`` are the response paths authorization removed from the
+    plan (``"@"`` for any list position): each gets an error, and the nulls
+    they leave get no second one.
     """
 
     schema: GraphQLSchema
@@ -26,6 +29,7 @@ class ExecutionRequest:
     operation_name: str | None = None
     variables: Mapping[str, Any] | None = None
     headers: Headers = ()
+    unauthorized: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +60,12 @@ def formatted_error(error: GraphQLError, code: str | None = None) -> dict[str, A
     if code is None or extensions.get("code"):
         return formatted
     return {**formatted, "extensions": {**extensions, "code": code}}
+
+
+def unauthorized_error(path: tuple[str, ...]) -> dict[str, Any]:
+    """Apollo Router's error for a field or fragment removed by authorization."""
+    return {
+        "message": "Unauthorized field or type",
+        "path": list(path),
+        "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+    }

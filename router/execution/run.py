@@ -27,7 +27,12 @@ from graphql.execution.values import VariableValues, get_variable_values
 from router.execution.errors import PlanShapeError
 from router.execution.input_values import refused_variables
 from router.execution.introspection import execute_introspection, introspection_fields
-from router.execution.request import ExecutionRequest, ExecutionResult, formatted_error
+from router.execution.request import (
+    ExecutionRequest,
+    ExecutionResult,
+    formatted_error,
+    unauthorized_error,
+)
 from router.execution.shaping import (
     PendingDefer,
     ShapingContext,
@@ -74,6 +79,12 @@ class Run:
             errors=[],
             reported=set(),
             pending=pending,
+            unauthorized=frozenset(self.request.unauthorized),
+            above_unauthorized=frozenset(
+                path[:length]
+                for path in self.request.unauthorized
+                for length in range(1, len(path))
+            ),
         )
 
     def result(self, state: RunState, pending: list[PendingDefer] | None = None) -> ExecutionResult:
@@ -97,7 +108,11 @@ class Run:
         data = shape_response(context, operation, self.root_type, state.data, preshaped)
         return ExecutionResult(
             data=data,
-            errors=(*state.errors, *context.errors),
+            errors=(
+                *map(unauthorized_error, request.unauthorized),
+                *state.errors,
+                *context.errors,
+            ),
             subgraph_headers=tuple(state.subgraph_headers),
         )
 

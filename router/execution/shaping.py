@@ -110,13 +110,25 @@ class ShapingContext:
     ] = field(default_factory=dict)
     # Deferring: fragments under an active @defer are left out and noted here.
     pending: list[PendingDefer] | None = None
+    # Paths authorization removed ("@" for any list index), and the paths above them:
+    # a null at, under or because of a removal is already reported.
+    unauthorized: frozenset[tuple[str, ...]] = frozenset()
+    above_unauthorized: frozenset[tuple[str, ...]] = frozenset()
 
     def report_null(self, message: str, nodes: list[FieldNode], path: ResponsePath) -> None:
         if any(path[:length] in self.reported for length in range(len(path) + 1)):
             return
+        if self.unauthorized and self._unauthorized(path):
+            return
         error = GraphQLError(message, nodes, path=list(path))
         self.errors.append(formatted_error(error))
         self.reported.add(path)
+
+    def _unauthorized(self, path: ResponsePath) -> bool:
+        pattern = tuple("@" if isinstance(key, int) else key for key in path)
+        return pattern in self.above_unauthorized or any(
+            pattern[:length] in self.unauthorized for length in range(1, len(pattern) + 1)
+        )
 
 
 def shape_response(

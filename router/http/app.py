@@ -26,6 +26,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from router.config import RouterConfig
+from router.http.authentication import Authenticator
 from router.http.errors import NotAcceptable, RequestError
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.graphiql import GRAPHIQL_HTML
@@ -51,6 +52,7 @@ from router.http.params import read_params
 from router.http.pipeline import Parts, Pipeline
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
+from router.supergraph.authorization import ANONYMOUS
 from router.transport import DedupTransport, HttpTransport, Transport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
@@ -117,12 +119,15 @@ def create_router_app(
     subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
     pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy())
     # Client headers worth forwarding; the edge headers the router sets itself.
-    forwarded_names = frozenset(
-        name for service in (None, *config.subgraphs) for name in _names(config, service)
-    ) - EDGE_HEADERS
+    forwarded_names = (
+        frozenset(name for service in (None, *config.subgraphs) for name in _names(config, service))
+        - EDGE_HEADERS
+    )
     plan_header = config.query_plan_header.lower()
+    authenticator = Authenticator(config.authentication) if config.authentication else None
     websocket = WebSocketEndpoint(
         pipeline,
+        authenticator=authenticator,
         forwarded_names=forwarded_names,
         init_timeout=config.subscriptions.init_timeout,
         keepalive=config.subscriptions.keepalive,
@@ -148,13 +153,18 @@ def create_router_app(
             streaming = chosen == EVENT_STREAM
             media_type = JSON if streaming else chosen
             status_media_type = GRAPHQL_RESPONSE_JSON if streaming else chosen
+            access = (
+                authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
+            )
             params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
                 *edge_headers(request_id, request.client and request.client.host),
             )
             if streaming:
-                results = await pipeline.stream(params, method=request.method, forwarded=forwarded)
+                results = await pipeline.stream(
+                    params, method=request.method, forwarded=forwarded, access=access
+                )
                 return EventStream(
                     results,
                     keepalive=config.subscriptions.keepalive,
@@ -167,6 +177,7 @@ def create_router_app(
                 media_type=media_type,
                 include_plan=request.headers.get(plan_header, "").lower() == "true",
                 multipart=accepts_multipart_defer(accept),
+                access=access,
             )
             if isinstance(answer, Parts):
                 headers = [*answer.headers, (REQUEST_ID_HEADER, request_id)]

@@ -12,11 +12,12 @@ from router.execution.request import formatted_error
 from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
 from router.http.front import LoadedGraph
 from router.http.plan_cache import PreparedPlan
-from router.operation import OperationError, prepare
+from router.operation import OperationError, authorize, prepare
 from router.plan import OperationKind, QueryPlan
 from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
 from router.planner import PlanningError, UnknownInputValue, plan, print_plan
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
+from router.supergraph.authorization import ANONYMOUS, Access
 
 _OPERATION_TYPES = {
     OperationKind.QUERY: OperationType.QUERY,
@@ -38,6 +39,7 @@ class FederationFront:
             subgraph_urls=supergraph.subgraphs,
             model=supergraph,
             override_labels=supergraph.override_labels,
+            authorization=supergraph.authorization,
         )
 
     def prepare(
@@ -48,12 +50,15 @@ class FederationFront:
         *,
         budget: int,
         override_labels: frozenset[str] = frozenset(),
+        access: Access = ANONYMOUS,
     ) -> PreparedPlan:
         supergraph: Supergraph = graph.model
         try:
-            operation = prepare(supergraph, query, operation_name)
+            prepared = prepare(supergraph, query, operation_name)
         except OperationError as exc:
             raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
+        authorized = authorize(prepared, supergraph, access)
+        operation = authorized.operation
         try:
             query_plan = plan(supergraph, operation, budget=budget, override_labels=override_labels)
         except PlannerBudgetExceeded as exc:
@@ -76,6 +81,7 @@ class FederationFront:
             document=operation.document,
             operation_type=_OPERATION_TYPES[operation.kind],
             plan=query_plan,
+            unauthorized=authorized.unauthorized,
         )
 
     def print_plan(self, plan: QueryPlan) -> str:

@@ -8,20 +8,22 @@ picks the real stages (:mod:`router.http.federation`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from graphql import GraphQLSchema
 
 from router.http.plan_cache import PreparedPlan
 from router.plan import QueryPlan
+from router.supergraph.authorization import ANONYMOUS, Access, Authorization
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedGraph:
     """A supergraph ready to serve; ``model`` is the supergraph stage's own object.
 
-    ``override_labels`` are the progressive ``@override`` labels it uses.
+    ``override_labels`` are the progressive ``@override`` labels it uses;
+    ``authorization`` its ``@authenticated``/``@requiresScopes`` requirements.
     """
 
     version: str
@@ -29,6 +31,7 @@ class LoadedGraph:
     subgraph_urls: Mapping[str, str]
     model: Any
     override_labels: frozenset[str] = frozenset()
+    authorization: Authorization = field(default_factory=Authorization)
 
 
 class FrontHalf(Protocol):
@@ -44,8 +47,9 @@ class FrontHalf(Protocol):
         *,
         budget: int,
         override_labels: frozenset[str] = frozenset(),
+        access: Access = ANONYMOUS,
     ) -> PreparedPlan:
-        """Plan with ``override_labels`` on; raise :class:`~router.http.errors.OperationRejected` (or its budget subclass)."""
+        """Plan what ``access`` may see, with ``override_labels`` on; raise :class:`~router.http.errors.OperationRejected` (or its budget subclass)."""
         ...
 
     def print_plan(self, plan: QueryPlan) -> str: ...

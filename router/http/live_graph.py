@@ -20,6 +20,7 @@ from router.http.errors import OperationRejected, SupergraphRejected
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.override_labels import OverrideLabels
 from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
+from router.supergraph.authorization import ANONYMOUS, Access
 
 log = logging.getLogger("router.http")
 
@@ -48,11 +49,12 @@ class LiveGraph:
         self._labels = OverrideLabels.of(self.current.override_labels, override_labels)
 
     async def prepare(
-        self, query: str, operation_name: str | None
+        self, query: str, operation_name: str | None, access: Access = ANONYMOUS
     ) -> tuple[LoadedGraph, PreparedPlan]:
-        """The served graph and the operation's plan, planned off the event loop on a miss."""
+        """The served graph and the plan of what ``access`` may see, planned off the event loop on a miss."""
         graph, labels = self.current, self._labels
-        key = CacheKey(query, operation_name, graph.version, labels.roll())
+        access = graph.authorization.relevant(access)
+        key = CacheKey(query, operation_name, graph.version, labels.roll(), access)
         cached = self.cache.get(key)
         if cached is not None:
             return graph, cached
@@ -74,6 +76,7 @@ class LiveGraph:
             key.operation_name,
             budget=self._budget,
             override_labels=key.override_labels,
+            access=key.access,
         )
 
     def _settled(self, key: CacheKey, done: asyncio.Future[PreparedPlan]) -> None:
@@ -122,6 +125,7 @@ class LiveGraph:
             key = old_key._replace(
                 version=graph.version,
                 override_labels=old_key.override_labels & graph.override_labels,
+                access=graph.authorization.relevant(old_key.access),
             )
             try:
                 prepared = self._prepare(graph, key)

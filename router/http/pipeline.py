@@ -34,6 +34,7 @@ from router.http.live_graph import LiveGraph
 from router.http.negotiation import status_for_result
 from router.http.params import GraphQLParams
 from router.http.plan_cache import PreparedPlan
+from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.types import Headers, SubscriptionTransport, Transport
 
 SUBSCRIPTION_TRANSPORTS = (
@@ -75,8 +76,9 @@ class Pipeline:
         media_type: str,
         include_plan: bool,
         multipart: bool = False,
+        access: Access = ANONYMOUS,
     ) -> Answer | Parts:
-        graph, prepared = await self.prepare(params, method=method)
+        graph, prepared = await self.prepare(params, method=method, access=access)
         if prepared.operation_type is OperationType.SUBSCRIPTION:
             raise BadRequest(
                 "Subscriptions are not answered with a single HTTP response: "
@@ -107,10 +109,10 @@ class Pipeline:
         return Parts(first, _payloads_only(payloads), headers)
 
     async def prepare(
-        self, params: GraphQLParams, *, method: str
+        self, params: GraphQLParams, *, method: str, access: Access = ANONYMOUS
     ) -> tuple[LoadedGraph, PreparedPlan]:
-        """The served graph and the operation's plan; GET carries queries and subscriptions only."""
-        graph, prepared = await self.live.prepare(params.query, params.operation_name)
+        """The served graph and the plan of what ``access`` may see; GET carries queries and subscriptions only."""
+        graph, prepared = await self.live.prepare(params.query, params.operation_name, access)
         if method == "GET" and prepared.operation_type is OperationType.MUTATION:
             raise MethodNotAllowed(
                 "Mutations are only accepted over POST", headers={"Allow": "POST"}
@@ -118,16 +120,22 @@ class Pipeline:
         return graph, prepared
 
     async def stream(
-        self, params: GraphQLParams, *, method: str, forwarded: Headers
+        self,
+        params: GraphQLParams,
+        *,
+        method: str,
+        forwarded: Headers,
+        access: Access = ANONYMOUS,
     ) -> AsyncGenerator[ExecutionResult, None]:
         """Prepare the operation (request errors raise here), then its results one by one.
 
-        A query or mutation gives one result, a subscription one per event. A
-        result without ``data`` (``data_present`` false) ends the stream with errors.
+        A query or mutation gives one result, a subscription one per event (one
+        only when authorization removed all it asked for). A result without
+        ``data`` (``data_present`` false) ends the stream with errors.
         """
-        graph, prepared = await self.prepare(params, method=method)
+        graph, prepared = await self.prepare(params, method=method, access=access)
         request = _request(graph, prepared, params, forwarded)
-        if prepared.operation_type is OperationType.SUBSCRIPTION:
+        if prepared.operation_type is OperationType.SUBSCRIPTION and prepared.plan.node is not None:
             return subscribe(
                 prepared.plan,
                 request,
@@ -183,4 +191,5 @@ def _request(
         operation_name=params.operation_name,
         variables=params.variables,
         headers=forwarded,
+        unauthorized=prepared.unauthorized,
     )

@@ -1,4 +1,8 @@
-"""Prepared plans kept per (operation text, operation name, supergraph version, override labels).
+"""Prepared plans kept per operation text and name, supergraph version, override labels and access.
+
+The access is the request's authorization state reduced to what the
+supergraph's requirements can tell apart (authenticated or not, the scopes
+it names), so requests that see the same fields share a plan.
 
 A bounded LRU. When a new supergraph is loaded, the operations seen most
 recently are planned again for it before it goes live (re-warming), so the
@@ -14,6 +18,7 @@ from typing import NamedTuple
 from graphql import DocumentNode, OperationType
 
 from router.plan import QueryPlan
+from router.supergraph.authorization import ANONYMOUS, Access
 
 
 class CacheKey(NamedTuple):
@@ -21,15 +26,21 @@ class CacheKey(NamedTuple):
     operation_name: str | None
     version: str
     override_labels: frozenset[str] = frozenset()
+    access: Access = ANONYMOUS
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedPlan:
-    """A validated client operation and its plan; the document is the client's own."""
+    """A validated client operation and its plan; the document is the client's own.
+
+    ``unauthorized`` are the response paths of what authorization removed
+    before planning (``"@"`` for any list position).
+    """
 
     document: DocumentNode
     operation_type: OperationType
     plan: QueryPlan
+    unauthorized: tuple[tuple[str, ...], ...] = ()
 
 
 class PlanCache:

@@ -8,7 +8,11 @@ what it answers. Until ``connection_init`` arrives the socket is on a clock
 (``[subscriptions] init_timeout``, then 4408). The ``connection_init``
 payload is the client's headers: its string entries, and the upgrade
 request's headers it does not override, are forwarded to subgraphs under
-the same propagation rules as HTTP headers.
+the same propagation rules as HTTP headers. With ``[authentication]``, its
+token (under the configured header's name, else the upgrade request's) is
+verified before the connection is acknowledged; one that does not verify
+closes the socket with 4403, and every operation on the connection has the
+access the token grants.
 
 Each operation runs in a task of its own through
 :meth:`~router.http.pipeline.Pipeline.stream`: every result is sent as it
@@ -35,6 +39,7 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
+from router.http.authentication import Authenticator, Unauthenticated
 from router.http.errors import RequestError
 from router.http.graphql_transport_ws import GraphQLTransportWS
 from router.http.graphql_ws import GraphQLWS
@@ -52,6 +57,7 @@ from router.http.ws_protocol import (
     Start,
     Stop,
 )
+from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.subprotocols import CloseCode
 from router.transport.types import Headers
 
@@ -69,6 +75,7 @@ class WebSocketEndpoint:
     """The Starlette endpoint: settings shared by every connection."""
 
     pipeline: Pipeline
+    authenticator: Authenticator | None
     forwarded_names: frozenset[str]
     init_timeout: float
     keepalive: float
@@ -84,6 +91,7 @@ class Connection:
         self.websocket = websocket
         self.protocol: ServerProtocol | None = None
         self.headers: Headers = ()
+        self.access: Access = ANONYMOUS
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.running: set[asyncio.Task[None]] = set()
         self.keepalive: asyncio.Task[None] | None = None
@@ -117,9 +125,30 @@ class Connection:
             if message["type"] == "websocket.disconnect":
                 return
             raw = message.get("text")
-            for action in protocol.receive(raw if raw is not None else message.get("bytes")):
+            actions = protocol.receive(raw if raw is not None else message.get("bytes"))
+            if not await self.authenticate(actions):
+                return
+            for action in actions:
                 if not await self.act(protocol, action):
                     return
+
+    async def authenticate(self, actions: list[Action]) -> bool:
+        """Verify the ``connection_init`` token before it is acknowledged; False when refused."""
+        authenticator = self.endpoint.authenticator
+        init = next((a for a in actions if isinstance(a, Initialised)), None)
+        if authenticator is None or init is None:
+            return True
+        name = authenticator.header
+        value = next(
+            (v for k, v in init.payload.items() if k.lower() == name and isinstance(v, str)),
+            self.websocket.headers.get(name),
+        )
+        try:
+            self.access = authenticator.access(value)
+        except Unauthenticated as exc:
+            await self.close(Close(CloseCode.FORBIDDEN, exc.message))
+            return False
+        return True
 
     async def act(self, protocol: ServerProtocol, action: Action) -> bool:
         """Carry out one action; False when the connection is over."""
@@ -150,7 +179,7 @@ class Connection:
         forwarded = (*self.headers, *edge_headers(uuid.uuid4().hex, client and client.host))
         try:
             results = await self.endpoint.pipeline.stream(
-                params, method="WEBSOCKET", forwarded=forwarded
+                params, method="WEBSOCKET", forwarded=forwarded, access=self.access
             )
             async with contextlib.aclosing(results):
                 async for result in results:

@@ -1,9 +1,12 @@
 """Client operations: ``prepare(supergraph, query, operation_name) -> Operation``.
 
 Parses, validates against the API schema, picks the operation and normalises
-it in small passes (conditions, fragment placement, field merging).
+it in small passes (conditions, fragment placement, field merging);
+``authorize(operation, supergraph, access)`` then removes what the request may
+not see.
 """
 
+from router.operation.authorize import Authorized, UnauthorizedPath, authorize
 from router.operation.errors import OperationError
 from router.operation.model import (
     Condition,
@@ -17,6 +20,7 @@ from router.operation.model import (
 from router.operation.prepare import prepare
 
 __all__ = [
+    "Authorized",
     "Condition",
     "Deferred",
     "Field",
@@ -24,6 +28,8 @@ __all__ = [
     "Operation",
     "OperationError",
     "Selection",
+    "UnauthorizedPath",
     "VariableDefinition",
+    "authorize",
     "prepare",
 ]

@@ -7,8 +7,8 @@ API schema drops every element of every linked feature: join and link
 machinery, security annotations, and directives a subgraph composed in.
 
 A link ``for: SECURITY`` or ``for: EXECUTION`` says that serving the schema
-without understanding the feature would be wrong (``@authenticated`` fields
-handed to anyone, say), so, as the core schema specification requires and
+without understanding the feature would be wrong (``@policy`` fields handed
+to anyone, say), so, as the core schema specification requires and
 Apollo's gateway does, a supergraph using such a feature this router does not
 implement is refused, naming it.
 """
@@ -22,8 +22,15 @@ from router.supergraph.errors import UnsupportedSupergraphError
 from router.supergraph.sdl_reader import Directive, EnumLiteral
 
 # Features linked for SECURITY or EXECUTION that this router implements.
-SUPPORTED_PURPOSEFUL = frozenset({"join", "inaccessible", "context"})
+SUPPORTED_PURPOSEFUL = frozenset(
+    {"join", "inaccessible", "context", "authenticated", "requiresScopes"}
+)
 _PURPOSES = ("SECURITY", "EXECUTION")
+# Why a known feature stays refused, added to its line of the error.
+_WHY_REFUSED = {
+    "policy": "@policy is decided by a coprocessor or script run for each request, "
+    "which this router does not have",
+}
 
 _SPEC_URL = re.compile(r"/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 
@@ -66,7 +73,8 @@ def read_features(schema_directives: list[Directive]) -> dict[str, Feature]:
                 and purpose.name in _PURPOSES
                 and name not in SUPPORTED_PURPOSEFUL
             ):
-                unsupported.append(f"{url} (for: {purpose.name})")
+                why = _WHY_REFUSED.get(name)
+                unsupported.append(f"{url} (for: {purpose.name})" + (f": {why}" if why else ""))
     if "join" not in features:
         raise UnsupportedSupergraphError(
             "this SDL links no join spec (https://specs.apollo.dev/join): "
@@ -75,7 +83,7 @@ def read_features(schema_directives: list[Directive]) -> dict[str, Feature]:
     if unsupported:
         raise UnsupportedSupergraphError(
             "the supergraph links features this router does not implement, and serving it "
-            "without them would be wrong: " + ", ".join(unsupported)
+            "without them would be wrong:\n  " + "\n  ".join(unsupported)
         )
     if features["join"].version[0] != 0 or features["join"].version[1] > 5:
         raise UnsupportedSupergraphError(

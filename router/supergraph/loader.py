@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from router.supergraph.api_schema import build_api_schema
+from router.supergraph.authorization import read_authorization
 from router.supergraph.contexts import (
     context_setters,
     finish_context_arguments,
@@ -92,6 +93,7 @@ def load_supergraph(sdl: str) -> Supergraph:
         federation_version=1 if "link" not in features else 2,
         override_labels=_override_labels(types),
         context_types=setters,
+        authorization=read_authorization(document, features),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLSchema
 
+from router.supergraph.authorization import Authorization
 from router.supergraph.field_set import FieldSet
 
 
@@ -155,7 +156,8 @@ class Supergraph:
     same as one subgraph sees them; ``override_labels`` are the progressive
     ``@override`` labels the supergraph uses. ``context_types`` maps a context
     name to the object types that set it, directly or through an interface or
-    union carrying ``@context``.
+    union carrying ``@context``. ``authorization`` holds the ``@authenticated``
+    and ``@requiresScopes`` requirements.
     """
 
     version: str
@@ -169,6 +171,7 @@ class Supergraph:
     federation_version: int = 2
     override_labels: frozenset[str] = frozenset()
     context_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    authorization: Authorization = field(default_factory=Authorization)
 
     def type(self, name: str) -> TypeInfo:
         return self.types[name]

@@ -26,6 +26,7 @@ from tests.router import (
     shop,
     stockroom,
     storefront,
+    vault,
     zoo,
 )
 
@@ -44,6 +45,7 @@ STOREFRONT_SUPERGRAPH = SUPERGRAPHS / "storefront.graphql"
 REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
 ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
+VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -57,6 +59,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     ZOO_SUPERGRAPH: zoo.SCHEMAS,
     REVIEW_FEED_SUPERGRAPH: review_feed.SCHEMAS,
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
+    VAULT_SUPERGRAPH: vault.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",

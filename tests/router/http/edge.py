@@ -29,6 +29,7 @@ from strawberry.types import Info
 from router.http import LoadedGraph, PreparedPlan
 from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
 from router.plan import FetchNode, OperationKind, ParallelNode, QueryPlan
+from router.supergraph.authorization import ANONYMOUS, Access
 
 EDGE_SDL = """
 type Query {
@@ -119,6 +120,7 @@ class RootFieldFront:
         *,
         budget: int,
         override_labels: frozenset[str] = frozenset(),
+        access: Access = ANONYMOUS,
     ) -> PreparedPlan:
         try:
             document = parse(query)

@@ -31,11 +31,13 @@ async def serve_subgraphs(
     }
 
 
-def router_config(supergraph: Path, urls: Mapping[str, str]) -> RouterConfig:
-    """The router's config for ``supergraph`` with each subgraph's URL overridden."""
+def router_config(
+    supergraph: Path, urls: Mapping[str, str], tables: Mapping[str, Any] | None = None
+) -> RouterConfig:
+    """The router's config for ``supergraph`` with each subgraph's URL overridden; ``tables`` as TOML."""
+    subgraphs = {name: {"url": url} for name, url in urls.items()}
     return dataclasses.replace(
-        parse_config({"subgraphs": {name: {"url": url} for name, url in urls.items()}}),
-        supergraph=supergraph,
+        parse_config({**(tables or {}), "subgraphs": subgraphs}), supergraph=supergraph
     )
 
 
@@ -55,25 +57,35 @@ class Federation:
     client: httpx.AsyncClient
     log: RequestLog
 
-    async def ask(self, query: str, variables: dict[str, Any] | None = None) -> Answer:
+    async def ask(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
         self.log.clear()
         response = await self.client.post(
             "/graphql",
             json={"query": query, "variables": variables},
-            headers={"accept": "application/graphql-response+json"},
+            headers={"accept": "application/graphql-response+json", **(headers or {})},
         )
         return Answer(response.status_code, response.json(), RequestLog(list(self.log.calls)))
 
 
 @contextlib.asynccontextmanager
-async def federation(apps: Mapping[str, Any], supergraph: Path) -> AsyncIterator[Federation]:
-    """Each subgraph app and the router on its own port, for as long as the context lasts."""
+async def federation(
+    apps: Mapping[str, Any], supergraph: Path, tables: Mapping[str, Any] | None = None
+) -> AsyncIterator[Federation]:
+    """Each subgraph app and the router on its own port, for as long as the context lasts.
+
+    ``tables`` are configuration tables (as TOML reads them) beside the subgraph URLs.
+    """
     log = RequestLog()
     async with contextlib.AsyncExitStack() as stack:
         urls = await serve_subgraphs(
             stack, {name: log.wrap(name, app) for name, app in apps.items()}
         )
-        app = create_router_app(router_config(supergraph, urls))
+        app = create_router_app(router_config(supergraph, urls, tables))
         router_url = await stack.enter_async_context(serving(app))
         client = await stack.enter_async_context(httpx.AsyncClient(base_url=router_url, timeout=10))
         yield Federation(client, log)

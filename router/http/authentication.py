@@ -1,0 +1,96 @@
+"""The client's JWT, verified by the router: which :class:`Access` a request has.
+
+As Apollo Router's JWT authentication does: no token means an anonymous
+request that goes on (authorization then removes what needs more); a token
+that does not verify (bad signature, expired, wrong issuer or audience, not
+after the configured prefix) ends the request with ``UNAUTHENTICATED``
+(HTTP 401; a WebSocket is closed with 4403 instead of acknowledged). The
+``scope`` claim, a space-separated string or a list of strings, gives the
+scopes. HS256 tokens are checked with ``jwt_secret``, asymmetric ones (RSA,
+EC, Ed25519) with the PEM public key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import jwt
+
+from router.config import AuthenticationConfig, ConfigError
+from router.http.errors import RequestError
+from router.supergraph.authorization import ANONYMOUS, Access
+
+_SECRET_ALGORITHMS = ["HS256"]
+_PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
+
+
+class Unauthenticated(RequestError):
+    status = 401
+    code = "UNAUTHENTICATED"
+
+
+class Authenticator:
+    def __init__(self, config: AuthenticationConfig) -> None:
+        """Read the public key file now, so a missing one stops the router from starting."""
+        self.header = config.header
+        self._prefix = f"{config.prefix} " if config.prefix else ""
+        self._issuer = config.jwt_issuer
+        self._audience = config.jwt_audience
+        self._keys: list[tuple[Any, list[str]]] = []
+        if config.jwt_secret:
+            self._keys.append((config.jwt_secret, _SECRET_ALGORITHMS))
+        if config.jwt_public_key_file is not None:
+            try:
+                pem = config.jwt_public_key_file.read_bytes()
+            except OSError as exc:
+                raise ConfigError(
+                    f"[authentication] jwt_public_key_file {config.jwt_public_key_file} "
+                    f"cannot be read: {exc.strerror}"
+                ) from None
+            self._keys.append((pem, _PUBLIC_KEY_ALGORITHMS))
+
+    def from_headers(self, headers: Iterable[tuple[str, str]]) -> Access:
+        value = next((v for k, v in headers if k.lower() == self.header), None)
+        return self.access(value)
+
+    def access(self, value: str | None) -> Access:
+        """The access a header value grants; raise :class:`Unauthenticated` for a bad token."""
+        if value is None:
+            return ANONYMOUS
+        if not value.startswith(self._prefix):
+            raise Unauthenticated(
+                f"The {self.header} header must hold the token after '{self._prefix.strip()}'"
+            )
+        token = value[len(self._prefix) :].strip()
+        claims = self._verified(token)
+        return Access(authenticated=True, scopes=_scopes(claims.get("scope")))
+
+    def _verified(self, token: str) -> dict[str, Any]:
+        failure: jwt.PyJWTError | None = None
+        for key, algorithms in self._keys:
+            try:
+                claims: dict[str, Any] = jwt.decode(
+                    token,
+                    key,
+                    algorithms=algorithms,
+                    issuer=self._issuer,
+                    audience=self._audience,
+                    options={"verify_aud": self._audience is not None},
+                )
+            except jwt.InvalidAlgorithmError as exc:
+                failure = failure or exc
+                continue
+            except jwt.PyJWTError as exc:
+                failure = exc
+                continue
+            return claims
+        raise Unauthenticated(f"The access token is not valid: {failure}")
+
+
+def _scopes(claim: Any) -> frozenset[str]:
+    if isinstance(claim, str):
+        return frozenset(claim.split())
+    if isinstance(claim, list):
+        return frozenset(scope for scope in claim if isinstance(scope, str))
+    return frozenset()

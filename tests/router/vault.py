@@ -1,0 +1,132 @@
+"""A two-subgraph graph for ``@authenticated`` and ``@requiresScopes``, written with strawberry.federation.
+
+``accounts`` owns ``User`` (``email`` needs ``read:email``; the non-null
+``phone`` needs ``read:phone`` and ``read:private``, or ``admin``), the
+``@authenticated`` type ``Secret``, and the interface ``Thing`` whose
+implementations differ (``Secret`` is authenticated, ``Gadget`` is not).
+``billing`` adds ``User.balance`` (``@authenticated``) and ``User.plan``
+(public) and streams ``ticks`` (public) and ``alarms`` (``@authenticated``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import strawberry
+from strawberry.asgi import GraphQL
+
+USERS = {"u1": "Ada", "u2": "Grace"}
+
+
+@strawberry.federation.interface
+class Thing:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(keys=["id"])
+class User:
+    id: strawberry.ID
+    name: str
+    email: str | None = strawberry.federation.field(requires_scopes=[["read:email"]])
+    phone: str = strawberry.federation.field(
+        requires_scopes=[["read:phone", "read:private"], ["admin"]]
+    )
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> User:
+        return _user(id)
+
+
+@strawberry.federation.type(authenticated=True)
+class Secret(Thing):
+    code: str
+
+
+@strawberry.federation.type
+class Gadget(Thing):
+    label: str
+
+
+def _user(id: str) -> User:
+    name = USERS[id]
+    return User(
+        id=strawberry.ID(id), name=name, email=f"{name.lower()}@example.com", phone=f"+1-{id}"
+    )
+
+
+@strawberry.type
+class AccountsQuery:
+    @strawberry.field
+    def users(self) -> list[User]:
+        return [_user(id) for id in USERS]
+
+    @strawberry.federation.field(authenticated=True)
+    def me(self) -> User | None:
+        return _user("u1")
+
+    @strawberry.field
+    def secret(self) -> Secret | None:
+        return Secret(id=strawberry.ID("s1"), code="0000")
+
+    @strawberry.field
+    def things(self) -> list[Thing]:
+        return [
+            Gadget(id=strawberry.ID("g1"), label="lamp"),
+            Secret(id=strawberry.ID("s1"), code="0000"),
+        ]
+
+    @strawberry.field
+    def motto(self) -> str:
+        return "open by default"
+
+
+@strawberry.federation.type(keys=["id"], name="User")
+class BilledUser:
+    id: strawberry.ID
+    balance: int | None = strawberry.federation.field(authenticated=True, default=None)
+    plan: str = "free"
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> BilledUser:
+        return BilledUser(id=id, balance=len(id) * 100)
+
+
+@strawberry.type
+class BillingQuery:
+    @strawberry.field
+    def currency(self) -> str:
+        return "EUR"
+
+
+@strawberry.type
+class BillingSubscription:
+    @strawberry.subscription
+    async def ticks(self, count: int = 2) -> AsyncGenerator[int, None]:
+        for tick in range(count):
+            yield tick
+            await asyncio.sleep(0)
+
+    @strawberry.federation.field(authenticated=True, is_subscription=True)
+    async def alarms(self, count: int = 2) -> AsyncGenerator[str, None]:
+        for tick in range(count):
+            yield f"alarm {tick}"
+            await asyncio.sleep(0)
+
+
+SCHEMAS: dict[str, strawberry.federation.Schema] = {
+    "accounts": strawberry.federation.Schema(
+        query=AccountsQuery, types=[User, Secret, Gadget, Thing], federation_version="2.7"
+    ),
+    "billing": strawberry.federation.Schema(
+        query=BillingQuery,
+        subscription=BillingSubscription,
+        types=[BilledUser],
+        federation_version="2.7",
+    ),
+}
+
+
+def vault_apps() -> dict[str, Any]:
+    return {name: GraphQL(schema) for name, schema in SCHEMAS.items()}
