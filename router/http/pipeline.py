@@ -34,6 +34,7 @@ from router.http.live_graph import LiveGraph
 from router.http.negotiation import status_for_result
 from router.http.params import GraphQLParams
 from router.http.plan_cache import PreparedPlan
+from router.plan import ConditionNode, DeferNode
 from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.types import Headers, SubscriptionTransport, Transport
 
@@ -84,25 +85,21 @@ class Pipeline:
                 "Subscriptions are not answered with a single HTTP response: "
                 f"subscribe over {SUBSCRIPTION_TRANSPORTS}"
             )
-        if active_defer(prepared.plan.node, _with_defaults(prepared, params)) is not None:
+        request = _request(graph, prepared, params, forwarded)
+        if _defers(prepared, params):
             if not multipart:
                 raise DeferNotAccepted()
-            return await self.parts(graph, prepared, params, forwarded)
-        result = await self.execute(graph, prepared, params, forwarded)
+            return await self.parts(prepared, request)
+        result = await self._execute(prepared, request)
         body = result.formatted()
         if include_plan:
             body["extensions"] = {"queryPlan": self.front.print_plan(prepared.plan)}
         headers = client_response_headers(result.subgraph_headers)
         return Answer(status_for_result(result.data_present, media_type), body, headers)
 
-    async def parts(
-        self, graph: LoadedGraph, prepared: PreparedPlan, params: GraphQLParams, forwarded: Headers
-    ) -> Parts:
+    async def parts(self, prepared: PreparedPlan, request: ExecutionRequest) -> Parts:
         payloads = execute_incremental(
-            prepared.plan,
-            _request(graph, prepared, params, forwarded),
-            self.transport,
-            error_policy=self.error_policy,
+            prepared.plan, request, self.transport, error_policy=self.error_policy
         )
         first, result = await anext(payloads)
         headers = client_response_headers(result.subgraph_headers if result else ())
@@ -148,17 +145,10 @@ class Pipeline:
     async def _once(
         self, prepared: PreparedPlan, request: ExecutionRequest
     ) -> AsyncGenerator[ExecutionResult, None]:
-        yield await execute(prepared.plan, request, self.transport, error_policy=self.error_policy)
+        yield await self._execute(prepared, request)
 
-    async def execute(
-        self, graph: LoadedGraph, prepared: PreparedPlan, params: GraphQLParams, forwarded: Headers
-    ) -> ExecutionResult:
-        return await execute(
-            prepared.plan,
-            _request(graph, prepared, params, forwarded),
-            self.transport,
-            error_policy=self.error_policy,
-        )
+    async def _execute(self, prepared: PreparedPlan, request: ExecutionRequest) -> ExecutionResult:
+        return await execute(prepared.plan, request, self.transport, error_policy=self.error_policy)
 
 
 async def _payloads_only(
@@ -169,6 +159,14 @@ async def _payloads_only(
             yield payload
     finally:
         await payloads.aclose()
+
+
+def _defers(prepared: PreparedPlan, params: GraphQLParams) -> bool:
+    """The plan delivers fragments later with these variables (only a plan that can defer costs)."""
+    node = prepared.plan.node
+    if not isinstance(node, DeferNode | ConditionNode):
+        return False
+    return active_defer(node, _with_defaults(prepared, params)) is not None
 
 
 def _with_defaults(prepared: PreparedPlan, params: GraphQLParams) -> dict[str, Any]:
