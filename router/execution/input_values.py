@@ -54,6 +54,8 @@ def refused_variables(
     variables: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
     """One error per variable value that a subgraph receiving it does not know."""
+    if not variables:
+        return []
     definitions = {d.variable.name.value: d for d in operation.variable_definitions or ()}
     errors: dict[str, dict[str, Any]] = {}
     for fetch in _fetches_to_run(plan.node, variables):
