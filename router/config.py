@@ -284,15 +284,11 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
             f"not {protocol!r}"
         )
     return SubgraphConfig(
-        url=_typed(table["url"], str, f"{where} url") if "url" in table else None,
+        url=_optional_str(table, "url", where),
         timeout=_number(table["timeout"], f"{where} timeout") if "timeout" in table else None,
         errors=_mode(table["errors"], f"{where} errors") if "errors" in table else None,
         propagate=_names(table.get("propagate", []), f"{where} propagate"),
-        subscription_url=(
-            _typed(table["subscription_url"], str, f"{where} subscription_url")
-            if "subscription_url" in table
-            else None
-        ),
+        subscription_url=_optional_str(table, "subscription_url", where),
         subscription_protocol=protocol,
     )
 
