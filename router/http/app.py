@@ -29,7 +29,7 @@ from router.config import RouterConfig
 from router.http.authentication import Authenticator
 from router.http.errors import NotAcceptable, RequestError
 from router.http.front import FrontHalf, LoadedGraph
-from router.http.graphiql import GRAPHIQL_HTML
+from router.http.graphiql import graphiql_assets, graphiql_page
 from router.http.headers import (
     REQUEST_ID_HEADER,
     PropagatingSubscriptions,
@@ -143,7 +143,7 @@ def create_router_app(
             and wants_html(accept)
             and "query" not in request.query_params
         ):
-            return HTMLResponse(GRAPHIQL_HTML)
+            return HTMLResponse(graphiql_page(live.current.api_schema, config.query_plan_header))
         media_type = JSON
         # Errors before an event stream starts are JSON, with the status a
         # graphql-response+json client would get (400 for a rejected operation).
@@ -237,6 +237,7 @@ def create_router_app(
             ),
             WebSocketRoute("/graphql", websocket.serve),
             Route("/health", health, methods=["GET"]),
+            *([graphiql_assets()] if config.graphiql else []),
         ],
         lifespan=lifespan,
     )

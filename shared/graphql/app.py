@@ -3,6 +3,8 @@
 Strawberry's own ``GraphQL`` app is mounted on explicit routes (``app.mount``
 would answer POST /graphql with a redirect) and gets parser and validation
 caches, which Strawberry does not enable by default, and the error masking.
+Subgraphs serve no GraphiQL (Strawberry's loads from a CDN): the graph's is
+the router's, served from the project's own files.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 class _ServiceGraphQL(GraphQL[Any, None]):
     def __init__(self, schema: strawberry.Schema, context_factory: ContextFactory) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide=None)
         self._context_factory = context_factory
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:

@@ -197,8 +197,6 @@ async def test_health_and_graphiql(client: httpx.AsyncClient) -> None:
     page = await client.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
-    # Subscriptions typed into GraphiQL go to the router's WebSocket on the same path.
-    assert "subscriptionUrl: socket + url" in page.text
 
 
 async def test_the_plan_header_returns_the_printed_plan(client: httpx.AsyncClient) -> None:
