@@ -31,6 +31,7 @@ from router.config import RouterConfig
 from router.http import create_router_app
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
+from shared.logs import configure_logging
 from shared.migrations import upgrade
 from shared.settings import CommonSettings, load_settings
 
@@ -104,6 +105,8 @@ def _say(line: str) -> None:
 async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = _say
 ) -> None:
+    # Human lines: one per expected error and per operation (router.access).
+    configure_logging(service="beyond-dev", json_lines=False)
     stored = dev_secrets(data_dir)
     apps: dict[str, FastAPI] = {}
     grpc_servers: list[GrpcServer] = []

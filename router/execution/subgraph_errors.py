@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from router.execution.tree import ResponsePath
+from shared.logs import redact
 
 log = logging.getLogger("router.execution")
 
@@ -52,7 +53,7 @@ def client_error(
     code = merged.get("code") or DOWNSTREAM_CODE
     out: dict[str, Any]
     if policy.mode_for(service_name) is ErrorMode.MASK:
-        log.warning("masked error from subgraph %s: %r", service_name, dict(error))
+        log.warning("masked error from subgraph %s: %s", service_name, redact(repr(dict(error))))
         out = {"message": MASKED_MESSAGE}
         if path is not None:
             out["path"] = list(path)

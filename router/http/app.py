@@ -26,6 +26,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from router.config import RouterConfig
+from router.http import access_log
 from router.http.authentication import Authenticator
 from router.http.errors import NotAcceptable, RequestError
 from router.http.front import FrontHalf, LoadedGraph
@@ -107,7 +108,9 @@ def create_router_app(
         transport = http_transport
     if config.dedup:
         transport = DedupTransport(transport)
-    transport = PropagatingTransport(transport, config.propagated_headers)
+    transport = access_log.AskedSubgraphs(
+        PropagatingTransport(transport, config.propagated_headers)
+    )
     if subscriptions is None:
         ws_transport = WebSocketSubscriptions(
             config.subscription_endpoints(live.current.subgraph_urls),
@@ -144,6 +147,7 @@ def create_router_app(
             and "query" not in request.query_params
         ):
             return HTMLResponse(graphiql_page(live.current.api_schema, config.query_plan_header))
+        access_log.begin(request_id, request.headers.get("traceparent"))
         media_type = JSON
         # Errors before an event stream starts are JSON, with the status a
         # graphql-response+json client would get (400 for a rejected operation).
@@ -157,6 +161,7 @@ def create_router_app(
                 authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
             )
             params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
+            access_log.name_operation(params.operation_name, params.query)
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
                 *edge_headers(request_id, request.client and request.client.host),
@@ -253,6 +258,7 @@ class _Responding:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self._handler(Request(scope, receive, send))
+        access_log.end(response.status_code if isinstance(response, Response) else 200)
         await response(scope, receive, send)
 
 

@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
 from shared.graphql.errors import MaskInternalErrors
+from shared.logs import quiet_graphql_errors
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -54,6 +55,7 @@ def create_service_app(
     lifespan: Lifespan | None = None,
     health: Callable[[], Awaitable[dict[str, str]]] | None = None,
 ) -> FastAPI:
+    quiet_graphql_errors()
     graphql_app = _ServiceGraphQL(schema, context_factory)
 
     async def health_endpoint(_: Request) -> Response:

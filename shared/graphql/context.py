@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from shared.errors import Unauthenticated
+from shared.logs import REQUEST_ID, TRACE_ID, USER_ID, trace_id_of
 from shared.tokens import AccessClaims, AccessTokens
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -51,6 +52,12 @@ class RequestContext:
     _claims: AccessClaims | None = field(default=None, init=False)
     _claims_read: bool = field(default=False, init=False)
 
+    def __post_init__(self) -> None:
+        # Every log record of this request carries its ids (see shared.logs).
+        REQUEST_ID.set(self.request_id)
+        TRACE_ID.set(trace_id_of(self.request.headers.get("traceparent")))
+        USER_ID.set(None)
+
     @property
     def claims(self) -> AccessClaims | None:
         """The verified access token, ``None`` when the request has none; a bad one raises."""
@@ -61,6 +68,7 @@ class RequestContext:
                 raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
             self._claims = self.tokens.verify(token.strip()) if header else None
             self._claims_read = True
+            USER_ID.set(self._claims.user_id if self._claims else None)
         return self._claims
 
     @property
