@@ -1,8 +1,11 @@
 """The one error model every Beyond service speaks.
 
     BeyondError                  a failure the client may see, with ``extensions.code``
-    ├── BadUserInput             BAD_USER_INPUT, ``extensions.field`` names the input
-    ├── Unauthenticated          UNAUTHENTICATED
+    ├── BadUserInput             BAD_USER_INPUT, ``extensions.field`` names the input;
+    │                            when several are bad, ``extensions.fields`` lists each
+    │                            ({field, message}) and ``field`` is the first
+    ├── Unauthenticated          UNAUTHENTICATED, ``extensions.reason`` MISSING, INVALID or
+    │                            EXPIRED (refresh the access token and retry)
     ├── Forbidden                FORBIDDEN
     ├── NotFound                 NOT_FOUND
     ├── Conflict                 CONFLICT, ``extensions.field`` when one input is at fault
@@ -18,7 +21,11 @@ a service does.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 
 class ErrorCode(enum.StrEnum):
@@ -46,9 +53,57 @@ class BadUserInput(BeyondError):
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message, field=field)
 
+    @classmethod
+    def every(cls, errors: list[BadUserInput]) -> BadUserInput:
+        """One error naming every bad input: the first in ``field``, all in ``fields``."""
+        first = errors[0]
+        if len(errors) == 1:
+            return first
+        message = f"{len(errors)} inputs are not valid. " + " ".join(e.message for e in errors)
+        combined = cls(message, field=first.extensions["field"])
+        combined.extensions["fields"] = [
+            {"field": e.extensions["field"], "message": e.message} for e in errors
+        ]
+        return combined
+
+
+class InputChecks:
+    """Checks run one after another, each failure noted (see :func:`every_bad_input`)."""
+
+    def __init__(self) -> None:
+        self.failures: list[BadUserInput] = []
+
+    def __call__(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``check(*args, **kwargs)``; a failure's value is never read: the block raises."""
+        try:
+            return check(*args, **kwargs)
+        except BadUserInput as failure:
+            self.failures.append(failure)
+            return cast(T, None)
+
+
+@contextmanager
+def every_bad_input() -> Iterator[InputChecks]:
+    """Run every check in the block, then raise one :class:`BadUserInput` naming each bad input."""
+    checks = InputChecks()
+    yield checks
+    if checks.failures:
+        raise BadUserInput.every(checks.failures)
+
+
+class AuthReason(enum.StrEnum):
+    """Why a request is not authenticated, for a client deciding what to do next."""
+
+    MISSING = "MISSING"  # no credentials: sign in
+    INVALID = "INVALID"  # wrong or revoked credentials: sign in again
+    EXPIRED = "EXPIRED"  # an expired access token: refresh it and retry
+
 
 class Unauthenticated(BeyondError):
     code = ErrorCode.UNAUTHENTICATED
+
+    def __init__(self, message: str, *, reason: AuthReason) -> None:
+        super().__init__(message, reason=reason.value)
 
 
 class Forbidden(BeyondError):

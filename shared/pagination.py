@@ -36,7 +36,9 @@ def check_first(first: int | None, *, field: str = "first") -> int:
     if first is None:
         return DEFAULT_FIRST
     if first < 0 or first > MAX_FIRST:
-        raise BadUserInput(f"`{field}` must be between 0 and {MAX_FIRST}.", field=field)
+        raise BadUserInput(
+            f"The `{field}` argument must be between 0 and {MAX_FIRST}.", field=field
+        )
     return first
 
 
@@ -48,7 +50,8 @@ def encode_cursor(position: Position) -> str:
 def decode_cursor(cursor: str, *, field: str = "after") -> Position:
     """The position a cursor names; anything this module did not encode is refused."""
     invalid = BadUserInput(
-        f"`{field}` is not a cursor from this list: pass an endCursor or cursor it returned.",
+        f"The `{field}` argument is not a cursor from this list: pass an endCursor or "
+        "cursor it returned.",
         field=field,
     )
     try:

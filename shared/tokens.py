@@ -16,7 +16,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
-from shared.errors import Unauthenticated
+from shared.errors import AuthReason, Unauthenticated
 from shared.settings import CommonSettings
 
 
@@ -97,9 +97,13 @@ class AccessTokens:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.ExpiredSignatureError:
-            raise Unauthenticated("the access token has expired: refresh it") from None
+            raise Unauthenticated(
+                "The access token has expired: refresh it and retry.", reason=AuthReason.EXPIRED
+            ) from None
         except jwt.InvalidTokenError:
-            raise Unauthenticated("the access token is invalid") from None
+            raise Unauthenticated(
+                "The access token is invalid: sign in again.", reason=AuthReason.INVALID
+            ) from None
         return AccessClaims(
             user_id=str(claims["sub"]),
             token_id=str(claims.get("jti", "")),

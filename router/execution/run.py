@@ -143,7 +143,7 @@ def start_run(
 def request_error(message: str) -> ExecutionResult:
     return ExecutionResult(
         data=None,
-        errors=(formatted_error(GraphQLError(message)),),
+        errors=(formatted_error(GraphQLError(message), "GRAPHQL_VALIDATION_FAILED"),),
         data_present=False,
     )
 

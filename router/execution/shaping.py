@@ -44,6 +44,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_directive_values
 
 from router.execution.request import formatted_error
+from router.execution.subgraph_errors import DOWNSTREAM_CODE
 from router.execution.tree import ResponsePath
 
 # Root fields whose values arrive already shaped (answered by graphql-core).
@@ -121,7 +122,8 @@ class ShapingContext:
         if self.unauthorized and self._unauthorized(path):
             return
         error = GraphQLError(message, nodes, path=list(path))
-        self.errors.append(formatted_error(error))
+        # A subgraph gave no value where the schema promises one: its fault, not the client's.
+        self.errors.append(formatted_error(error, DOWNSTREAM_CODE))
         self.reported.add(path)
 
     def _unauthorized(self, path: ResponsePath) -> bool:

@@ -26,8 +26,17 @@ _PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", 
 
 
 class Unauthenticated(RequestError):
+    """``extensions.reason``: ``EXPIRED`` (refresh the token and retry) or ``INVALID``."""
+
     status = 401
     code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def graphql_errors(self) -> list[dict[str, Any]]:
+        return [{"message": self.message, "extensions": {"code": self.code, "reason": self.reason}}]
 
 
 class Authenticator:
@@ -60,7 +69,8 @@ class Authenticator:
             return ANONYMOUS
         if not value.startswith(self._prefix):
             raise Unauthenticated(
-                f"The {self.header} header must hold the token after '{self._prefix.strip()}'"
+                f"The {self.header} header must hold the token after '{self._prefix.strip()}'.",
+                reason="INVALID",
             )
         token = value[len(self._prefix) :].strip()
         claims = self._verified(token)
@@ -85,7 +95,11 @@ class Authenticator:
                 failure = exc
                 continue
             return claims
-        raise Unauthenticated(f"The access token is not valid: {failure}")
+        if isinstance(failure, jwt.ExpiredSignatureError):
+            raise Unauthenticated(
+                "The access token has expired: refresh it and retry.", reason="EXPIRED"
+            )
+        raise Unauthenticated(f"The access token is not valid: {failure}.", reason="INVALID")
 
 
 def _scopes(claim: Any) -> frozenset[str]:

@@ -27,6 +27,7 @@ from router.execution import (
     execute_incremental,
     subscribe,
 )
+from router.http.answer_errors import one_per_cause
 from router.http.errors import BadRequest, DeferNotAccepted, MethodNotAllowed
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.headers import client_response_headers
@@ -92,6 +93,8 @@ class Pipeline:
             return await self.parts(prepared, request)
         result = await self._execute(prepared, request)
         body = result.formatted()
+        if "errors" in body:
+            body["errors"] = one_per_cause(body["errors"])
         if include_plan:
             body["extensions"] = {"queryPlan": self.front.print_plan(prepared.plan)}
         headers = client_response_headers(result.subgraph_headers)

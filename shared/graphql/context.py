@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from shared.errors import Unauthenticated
+from shared.errors import AuthReason, Unauthenticated
 from shared.logs import REQUEST_ID, TRACE_ID, USER_ID, trace_id_of
 from shared.tokens import AccessClaims, AccessTokens
 
@@ -65,7 +65,10 @@ class RequestContext:
             header = self.request.headers.get("authorization", "")
             scheme, _, token = header.partition(" ")
             if header and (scheme.lower() != "bearer" or not token.strip()):
-                raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
+                raise Unauthenticated(
+                    "The Authorization header must be 'Bearer <access token>'.",
+                    reason=AuthReason.INVALID,
+                )
             self._claims = self.tokens.verify(token.strip()) if header else None
             self._claims_read = True
             USER_ID.set(self._claims.user_id if self._claims else None)
@@ -79,5 +82,7 @@ class RequestContext:
     def require_viewer(self) -> str:
         viewer = self.viewer_id
         if viewer is None:
-            raise Unauthenticated("sign in first: this needs an access token")
+            raise Unauthenticated(
+                "Sign in first: this needs an access token.", reason=AuthReason.MISSING
+            )
         return viewer

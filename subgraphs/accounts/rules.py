@@ -44,7 +44,7 @@ def check_password(password: str, *, mobile: str, field: str = "password") -> st
         )
     if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
         raise BadUserInput("The password must contain both letters and digits.", field=field)
-    if mobile in password:
+    if mobile and mobile in password:
         raise BadUserInput("The password must not contain the mobile number.", field=field)
     if len(set(password)) < 4:
         raise BadUserInput(

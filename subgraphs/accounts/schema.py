@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from shared.db import Database
-from shared.errors import BadUserInput, Unauthenticated
+from shared.errors import AuthReason, BadUserInput, Unauthenticated
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.ids import parse_id
@@ -199,7 +199,8 @@ class Mutation:
         if result is None:
             raise Unauthenticated(
                 "This refresh token was already used, so every session it led to is now "
-                "signed out: log in again."
+                "signed out: log in again.",
+                reason=AuthReason.INVALID,
             )
         return AuthPayload.from_session(result)
 

@@ -25,7 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cache import CacheAside
 from shared.crypto import FieldCipher
 from shared.db import Database, after_commit, utcnow
-from shared.errors import BadUserInput, Conflict, NotFound, Unauthenticated
+from shared.errors import (
+    AuthReason,
+    BadUserInput,
+    Conflict,
+    NotFound,
+    Unauthenticated,
+    every_bad_input,
+)
 from shared.ratelimit import RateLimiter
 from shared.redis import Keys
 from shared.tokens import AccessTokens
@@ -186,10 +193,11 @@ class AccountsService:
     async def register(
         self, raw_mobile: str, code: str, password: str, nickname: str, *, session: AsyncSession
     ) -> Session:
-        mobile = rules.normalize_mobile(raw_mobile)
-        nickname = rules.check_nickname(nickname)
-        rules.check_password(password, mobile=mobile)
-        rules.check_code(code)
+        with every_bad_input() as check:
+            mobile = check(rules.normalize_mobile, raw_mobile)
+            nickname = check(rules.check_nickname, nickname)
+            check(rules.check_password, password, mobile=mobile or "")
+            check(rules.check_code, code)
         if await self._user_by_mobile(mobile, session=session):
             # Whoever holds the code owns the number, so saying so enumerates nothing;
             # the check comes first so a taken number does not burn the code.
@@ -240,7 +248,7 @@ class AccountsService:
         if not self._passwords.verify(user.password_hash if user else None, password):
             await self._limiter.record(mobile_key, window=s.login_failure_window)
             await self._limiter.record(ip_key, window=s.login_failure_window)
-            raise Unauthenticated(_WRONG_CREDENTIALS)
+            raise Unauthenticated(_WRONG_CREDENTIALS, reason=AuthReason.INVALID)
         assert user is not None
         await self._limiter.reset(mobile_key)
         if self._passwords.needs_rehash(user.password_hash):
@@ -318,14 +326,14 @@ class AccountsService:
         commit that before refusing."""
         token = await self._token(refresh_token, session=session)
         if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
-            raise Unauthenticated(_BAD_REFRESH)
+            raise Unauthenticated(_BAD_REFRESH, reason=AuthReason.INVALID)
         if token.rotated_at is not None:
             await self._revoke(RefreshToken.family_id == token.family_id, session=session)
             return None
         token.rotated_at = utcnow()
         user = await session.get(User, token.user_id)
         if user is None:
-            raise Unauthenticated(_BAD_REFRESH)
+            raise Unauthenticated(_BAD_REFRESH, reason=AuthReason.INVALID)
         return await self._open_session(user, session=session, family_id=token.family_id)
 
     async def logout(self, refresh_token: str, *, all_devices: bool, session: AsyncSession) -> None:

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cache import CacheAside
 from shared.db import Database, after_commit, utcnow
-from shared.errors import BadUserInput, Forbidden, NotFound
+from shared.errors import BadUserInput, Forbidden, NotFound, every_bad_input
 from shared.pagination import Position
 from subgraphs.articles import events, rules
 from subgraphs.articles.models import Article, ArticleStatus, ArticleTag, Tag
@@ -200,13 +200,13 @@ class ArticlesService:
         self, author_id: int, draft: Draft, *, as_draft: bool = False, session: AsyncSession
     ) -> ArticleView:
         """Create an article (published unless ``as_draft``) and return it."""
-        title = rules.check_title(draft.title)
-        content = rules.check_content(draft.content)
-        summary = (
-            rules.check_summary(draft.summary) if draft.summary else rules.derive_summary(content)
-        )
-        cover = rules.check_cover(draft.cover) if draft.cover else None
-        tags = rules.check_tags(draft.tags)
+        with every_bad_input() as check:
+            title = check(rules.check_title, draft.title)
+            content = check(rules.check_content, draft.content)
+            summary = check(rules.check_summary, draft.summary) if draft.summary else None
+            cover = check(rules.check_cover, draft.cover) if draft.cover else None
+            tags = check(rules.check_tags, draft.tags)
+        summary = summary or rules.derive_summary(content)
         await self._check_author(author_id)
         now = utcnow()
         article = Article(
@@ -238,15 +238,16 @@ class ArticlesService:
     ) -> ArticleView:
         """Apply ``changes`` to the author's article and return it."""
         values: dict[str, Any] = {}
-        if changes.title is not None:
-            values["title"] = rules.check_title(changes.title)
-        if changes.content is not None:
-            values["content"] = rules.check_content(changes.content)
-        if changes.summary is not None:
-            values["summary"] = rules.check_summary(changes.summary)
-        if changes.cover is not None:
-            values["cover"] = rules.check_cover(changes.cover)
-        tags = rules.check_tags(changes.tags) if changes.tags is not None else None
+        with every_bad_input() as check:
+            if changes.title is not None:
+                values["title"] = check(rules.check_title, changes.title)
+            if changes.content is not None:
+                values["content"] = check(rules.check_content, changes.content)
+            if changes.summary is not None:
+                values["summary"] = check(rules.check_summary, changes.summary)
+            if changes.cover is not None:
+                values["cover"] = check(rules.check_cover, changes.cover)
+            tags = check(rules.check_tags, changes.tags) if changes.tags is not None else None
         article = await self._own(author_id, article_id, session=session)
         content = values.get("content", article.content)
         if values.get("summary") == "" or (

@@ -62,6 +62,7 @@ async def test_a_non_null_violation_bubbles_to_the_nearest_nullable_ancestor(run
                 "message": "Cannot return null for non-nullable field Film.minutes.",
                 "locations": [{"line": 2, "column": 16}],
                 "path": ["search", 1, "minutes"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             }
         ],
     }

@@ -151,6 +151,7 @@ async def test_an_events_own_errors_keep_their_path_and_bubble(schema: GraphQLSc
                     "message": "Cannot return null for non-nullable field Review.id.",
                     "locations": [{"line": 1, "column": 55}],
                     "path": ["reviewAdded", "id"],
+                    "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
                 }
             ],
             "final": False,

@@ -282,6 +282,7 @@ async def test_a_null_entity_in_a_non_null_position_is_a_field_error(fed1_shop: 
     # Gateway nulls the same data but reports the violation only in extensions.valueCompletion,
     # never in errors, which the spec requires of every field error. (Its path, Product.name,
     # follows from keeping a null entity as a stub; ROUTER.md has the entity itself become null.)
+    # Like every error the router makes, it carries a code.
     query = '{ review(id: "r9") { body product { name } } }'
     apollo, ours = await _both_answers(fed1_shop, query, None)
     assert ours == {
@@ -291,6 +292,7 @@ async def test_a_null_entity_in_a_non_null_position_is_a_field_error(fed1_shop: 
                 "message": "Cannot return null for non-nullable field Review.product.",
                 "locations": [{"line": 1, "column": 27}],
                 "path": ["review", "product"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             }
         ],
     }

@@ -129,3 +129,11 @@ async def test_mobile_numbers_are_normalised(accounts: Accounts) -> None:
         REQUEST_CODE, {"m": f"+86 {mobile[:3]}-{mobile[3:7]}-{mobile[7:]}", "p": "REGISTER"}
     )
     assert accounts.sms.sent == [(mobile, accounts.sms.last_code(mobile))]
+
+
+async def test_registering_with_several_bad_inputs_names_each(accounts: Accounts) -> None:
+    body = await accounts.client.execute(
+        REGISTER, {"m": "12345", "c": "12", "p": "short", "n": "x" * 21}
+    )
+    extensions = error_of(body)["extensions"]
+    assert [f["field"] for f in extensions["fields"]] == ["mobile", "nickname", "password", "code"]

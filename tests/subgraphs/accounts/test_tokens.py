@@ -28,7 +28,7 @@ async def test_wrong_mobile_and_wrong_password_look_the_same(accounts: Accounts)
     wrong_password = await accounts.client.execute(LOGIN, {"m": user["mobile"], "p": "nope1nope"})
     unknown_mobile = await accounts.client.execute(LOGIN, {"m": new_mobile(), "p": "nope1nope"})
     assert wrong_password == unknown_mobile
-    assert error_of(wrong_password)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(wrong_password)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
 
 
 async def test_repeated_failures_throttle_the_mobile(
@@ -75,10 +75,10 @@ async def test_reusing_a_rotated_refresh_token_revokes_its_family(accounts: Acco
     user = await accounts.register()
     second = (await accounts.client.data(REFRESH, {"t": user["refreshToken"]}))["refreshToken"]
     stolen = await accounts.client.execute(REFRESH, {"t": user["refreshToken"]})
-    assert error_of(stolen)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(stolen)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
     # the legitimate holder's newer token died with the family
     after = await accounts.client.execute(REFRESH, {"t": second["refreshToken"]})
-    assert error_of(after)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(after)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
 
 
 async def test_other_sessions_survive_a_family_revocation(accounts: Accounts) -> None:
@@ -91,7 +91,7 @@ async def test_other_sessions_survive_a_family_revocation(accounts: Accounts) ->
 
 async def test_garbage_refresh_tokens_are_unauthenticated(accounts: Accounts) -> None:
     body = await accounts.client.execute(REFRESH, {"t": "not-a-token"})
-    assert error_of(body)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(body)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
 
 
 async def test_logout_ends_the_session(accounts: Accounts) -> None:
@@ -152,7 +152,7 @@ async def test_an_expired_access_token_asks_for_a_refresh(accounts: Accounts) ->
         algorithm="HS256",
     )
     error = error_of(await accounts.client.execute("{ me { id } }", token=expired))
-    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "EXPIRED"}
     assert "refresh" in error["message"]
 
 
@@ -175,7 +175,7 @@ async def test_tokens_with_wrong_claims_are_refused(
     token_claims = {k: v for k, v in {**base, **claims}.items() if v is not None}
     token = jwt.encode(token_claims, JWT_SECRET, algorithm="HS256")
     error = error_of(await accounts.client.execute("{ me { id } }", token=token))
-    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
 
 
 async def test_a_malformed_authorization_header_is_refused(accounts: Accounts) -> None:

@@ -37,7 +37,7 @@ async def test_update_profile_changes_only_what_is_given(accounts: Accounts) -> 
 
 async def test_update_profile_needs_a_signed_in_user(accounts: Accounts) -> None:
     body = await accounts.client.execute(UPDATE, {"input": {"bio": "hi"}})
-    assert error_of(body)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(body)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "MISSING"}
 
 
 @pytest.mark.parametrize(

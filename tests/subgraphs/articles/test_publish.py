@@ -135,3 +135,16 @@ async def test_a_derived_summary_follows_the_content_and_an_empty_cover_removes_
     assert own["updateArticle"]["summary"] == "Mine."
     kept = await articles.data(query, ada, id=article["id"], input={"content": "Newest."})
     assert kept["updateArticle"]["summary"] == "Mine."  # written by the author: kept
+
+
+async def test_every_bad_field_is_reported_at_once(articles: Articles) -> None:
+    [ada] = await articles.users(1)
+    values = {"title": "", "content": "Body", "cover": "ftp://x", "tags": ["ok", "not ok!"]}
+    body = await articles.execute(
+        "mutation($i: PublishArticleInput!) { publishArticle(input: $i) { id } }", ada, i=values
+    )
+    extensions = error_of(body)["extensions"]
+    assert extensions["code"] == "BAD_USER_INPUT" and extensions["field"] == "title"
+    assert [f["field"] for f in extensions["fields"]] == ["title", "cover", "tags"]
+    assert all(f["message"].endswith(".") for f in extensions["fields"])
+    assert error_of(body)["message"].startswith("3 inputs are not valid.")

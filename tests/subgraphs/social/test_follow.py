@@ -113,9 +113,9 @@ async def test_following_needs_a_signed_in_user(social: Social) -> None:
     [bob] = await social.users(1)
     for mutation in (FOLLOW, UNFOLLOW):
         body = await social.client.execute(mutation, {"id": bob})
-        assert error_of(body)["extensions"] == {"code": "UNAUTHENTICATED"}
+        assert error_of(body)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "MISSING"}
     bad = await social.client.execute(FOLLOW, {"id": bob}, token="forged")
-    assert error_of(bad)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(bad)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
     assert await count_pair(social, bob) == [(0, 0)]
 
 
