@@ -27,8 +27,9 @@ from fastapi import FastAPI
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
 from beyond.services import SERVICES, ServiceSpec, export_sdls
 from composition import SubgraphSDL, compose
-from router.config import RouterConfig
+from router.config import CorsConfig, RouterConfig
 from router.http import create_router_app
+from router.http.cors import LOCALHOST_ORIGINS
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
 from shared.logs import configure_logging
@@ -124,7 +125,9 @@ async def run_dev(
         workers += event_workers(spec, settings, app)
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
-    router = create_router_app(RouterConfig(supergraph=supergraph))
+    # A frontend on its own dev server (any localhost port) may call the graph.
+    cors = CorsConfig(origins=LOCALHOST_ORIGINS, allow_credentials=True)
+    router = create_router_app(RouterConfig(supergraph=supergraph, cors=cors))
     servers = [
         *(
             http_server(app, host=host, port=service_port(SERVICES[name], port), log_level="warning")

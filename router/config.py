@@ -35,6 +35,13 @@
     header = "authorization"  # where the token is (and the connection_init key)
     prefix = "Bearer"         # before the token in that header; "" for none
 
+    [cors]                    # let browser pages on other origins call the graph
+    origins = ["https://app.example", "http://localhost:*"]   # "*": any; ":*": any port
+    allow_credentials = false # cookies and the Authorization header with credentials
+    max_age = 600             # seconds a browser may cache a preflight answer
+    allow_headers = ["content-type", "authorization"]   # default: these and the plan,
+                              # request id and trace headers
+
     [subgraphs.accounts]
     url = "http://127.0.0.1:4001/graphql"   # overrides the supergraph's URL
     timeout = 5.0
@@ -105,6 +112,22 @@ class AuthenticationConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CorsConfig:
+    origins: tuple[str, ...] = ()
+    allow_credentials: bool = False
+    max_age: int = 600
+    allow_headers: tuple[str, ...] = (
+        "content-type",
+        "accept",
+        "authorization",
+        "beyond-query-plan",
+        "x-request-id",
+        "traceparent",
+        "tracestate",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RouterConfig:
     supergraph: Path | None = None
     timeout: float = 30.0
@@ -119,6 +142,7 @@ class RouterConfig:
     propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
     subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
     authentication: AuthenticationConfig | None = None
+    cors: CorsConfig | None = None
 
     def error_policy(self) -> SubgraphErrorPolicy:
         modes = {name: sub.errors for name, sub in self.subgraphs.items() if sub.errors}
@@ -170,6 +194,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             "headers",
             "subgraphs",
             "authentication",
+            "cors",
         },
         "the top level",
     )
@@ -235,6 +260,32 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             name: _subgraph(name, table) for name, table in _table(raw, "subgraphs").items()
         },
         authentication=_authentication(raw, base),
+        cors=_cors(raw),
+    )
+
+
+def _cors(raw: Mapping[str, Any]) -> CorsConfig | None:
+    if "cors" not in raw:
+        return None
+    table = _table(raw, "cors")
+    where = "[cors]"
+    _only(table, {"origins", "allow_credentials", "max_age", "allow_headers"}, where)
+    defaults = CorsConfig()
+    origins = tuple(_strings(table.get("origins", []), f"{where} origins", "origins"))
+    credentials = _typed(
+        table.get("allow_credentials", defaults.allow_credentials),
+        bool,
+        f"{where} allow_credentials",
+    )
+    if credentials and "*" in origins:
+        raise ConfigError(f'{where} origins "*" cannot be used with allow_credentials = true')
+    return CorsConfig(
+        origins=origins,
+        allow_credentials=credentials,
+        max_age=_positive_int(table.get("max_age", defaults.max_age), f"{where} max_age"),
+        allow_headers=_names(
+            table.get("allow_headers", list(defaults.allow_headers)), f"{where} allow_headers"
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 from router.config import RouterConfig
 from router.http import access_log
 from router.http.authentication import Authenticator
+from router.http.cors import add_cors
 from router.http.errors import NotAcceptable, RequestError
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.graphiql import graphiql_assets, graphiql_page
@@ -246,6 +247,8 @@ def create_router_app(
         ],
         lifespan=lifespan,
     )
+    if config.cors is not None:
+        add_cors(app, config.cors)
     app.state.live_graph = live
     return app
 

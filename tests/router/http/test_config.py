@@ -75,6 +75,12 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
         ("router = [", "not valid TOML"),
         ("[subscriptions]\ninit_timeout = 0\n", "[subscriptions] init_timeout must be a positive"),
         ("[subscriptions]\nkeep_alive = 1\n", "unknown key 'keep_alive' in [subscriptions]"),
+        ("[cors]\norigin = []\n", "unknown key 'origin' in [cors]"),
+        (
+            '[cors]\norigins = ["*"]\nallow_credentials = true\n',
+            '[cors] origins "*" cannot be used with allow_credentials = true',
+        ),
+        ("[cors]\nmax_age = 0\n", "[cors] max_age must be a positive integer"),
         (
             '[subgraphs.a]\nsubscription_protocol = "sse"\n',
             "[subgraphs.a] subscription_protocol must be one of 'graphql-transport-ws', 'graphql-ws'",
