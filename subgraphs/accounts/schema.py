@@ -15,6 +15,7 @@ from shared.errors import AuthReason, BadUserInput, Unauthenticated
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.ids import parse_id
+from shared.graphql.scalars import schema_config
 from subgraphs.accounts import rules
 from subgraphs.accounts.codes import Purpose
 from subgraphs.accounts.loaders import UserLoader
@@ -241,5 +242,6 @@ def build_schema() -> strawberry.federation.Schema:
         mutation=Mutation,
         types=[User],
         extensions=schema_extensions(),
+        config=schema_config(),
         federation_version="2.11",
     )

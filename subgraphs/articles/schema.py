@@ -22,6 +22,7 @@ from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
 from shared.graphql.ids import parse_id
+from shared.graphql.scalars import schema_config
 from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.articles import rules
 from subgraphs.articles.feed import Feed
@@ -89,7 +90,7 @@ class User:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         page = await info.context.page_loader.load((self.user_id, size, position))
-        return ArticleConnection.of(page.articles, page.has_next_page)
+        return ArticleConnection.of(page.articles, page.has_next_page, after)
 
 
 @strawberry.federation.type(keys=["id"], description="An article: long-form writing by a member.")
@@ -101,7 +102,7 @@ class Article:
         description="The author's summary, or the start of the content when none was given."
     )
     cover: str | None = strawberry.field(description="URL of the cover image.")
-    tags: list[str] = strawberry.field(description="Lower-case tag names, at most 5.")
+    tags: list[str] = strawberry.field(description="Lower-case tag names, at most 5, by name.")
     status: ArticleStatus
     published_at: datetime | None = strawberry.field(description="Null while a draft.")
     updated_at: datetime
@@ -151,15 +152,16 @@ class ArticleConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, articles: list[ArticleView], has_next_page: bool) -> ArticleConnection:
+    def of(
+        cls, articles: list[ArticleView], has_next_page: bool, after: str | None
+    ) -> ArticleConnection:
         edges = [
             ArticleEdge(cursor=encode_cursor(a.position), node=Article.of(a)) for a in articles
         ]
+        cursors = [edge.cursor for edge in edges]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None
-            ),
+            page_info=PageInfo.of(cursors, has_next_page=has_next_page, after=after),
         )
 
 
@@ -217,7 +219,7 @@ class Query:
         position = decode_cursor(after) if after is not None else None
         name = rules.check_tag(tag) if tag is not None else None
         page = await info.context.articles.page(first=size, after=position, tag=name)
-        return ArticleConnection.of(page.articles, page.has_next_page)
+        return ArticleConnection.of(page.articles, page.has_next_page, after)
 
     @strawberry.field(description="The most used tags, most used first.")
     async def tags(
@@ -239,7 +241,7 @@ class Query:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         page = await info.context.feed.page(viewer, first=size, after=position)
-        return ArticleConnection.of(page.articles, page.has_next_page)
+        return ArticleConnection.of(page.articles, page.has_next_page, after)
 
 
 def _article_id(raw: strawberry.ID) -> int:
@@ -313,5 +315,6 @@ def build_schema() -> strawberry.federation.Schema:
         mutation=Mutation,
         types=[User, Article],
         extensions=schema_extensions(),
+        config=schema_config(),
         federation_version="2.11",
     )

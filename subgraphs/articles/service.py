@@ -105,6 +105,7 @@ class ArticleView:
 
     @classmethod
     def from_row(cls, row: Article, tags: Sequence[str]) -> ArticleView:
+        """Tags by name, as every read gives them, whatever order they were written in."""
         return cls(
             id=row.id,
             author_id=row.author_id,
@@ -112,7 +113,7 @@ class ArticleView:
             content=row.content,
             summary=row.summary,
             cover=row.cover,
-            tags=tuple(tags),
+            tags=tuple(sorted(tags)),
             status=row.status,
             published_at=row.published_at,
             updated_at=row.updated_at,
@@ -261,7 +262,7 @@ class ArticlesService:
         for name in changed:
             setattr(article, name, values[name])
         current_tags = await self._tags_of([article.id], session=session)
-        if tags is not None and tags != current_tags.get(article.id, []):
+        if tags is not None and sorted(tags) != current_tags.get(article.id, []):
             await self._set_tags(article.id, tags, replace=True, session=session)
             changed.append("tags")
         if changes.draft and article.status == ArticleStatus.PUBLISHED:

@@ -22,6 +22,7 @@ from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
 from shared.graphql.ids import parse_id
+from shared.graphql.scalars import schema_config
 from shared.pagination import (
     DEFAULT_FIRST,
     MAX_FIRST,
@@ -146,8 +147,8 @@ class UserConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=page.has_next_page, after=after
             ),
             owner_id=owner_id,
             count_of=count_of,
@@ -196,5 +197,6 @@ def build_schema() -> strawberry.federation.Schema:
         mutation=Mutation,
         types=[User],
         extensions=schema_extensions(),
+        config=schema_config(),
         federation_version="2.11",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jwt
 import pytest
 
@@ -32,7 +34,7 @@ async def test_a_new_user_registers_logs_in_and_sees_themself(accounts: Accounts
     )
     user = registered["register"]["user"]
     assert user["nickname"] == "Ada Lovelace"
-    assert user["createdAt"].endswith("+00:00")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", user["createdAt"])
 
     logged_in = await accounts.client.data(LOGIN, {"m": mobile, "p": "sunny2day"})
     token = logged_in["login"]["accessToken"]

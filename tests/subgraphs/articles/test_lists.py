@@ -108,3 +108,28 @@ async def test_user_articles_page_on_and_skip_drafts_and_deleted(articles: Artic
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == [ids[4], ids[3], ids[1], ids[0]]
+
+
+async def test_page_info_gives_both_ends_of_each_page(articles: Articles) -> None:
+    [ada] = await articles.users(1)
+    tag = f"ends{ada}"
+    for _ in range(3):
+        await articles.publish(ada, tags=[tag])
+    query = """query($after: String, $tag: String) { articles(first: 2, after: $after, tag: $tag) {
+      edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+    first = (await articles.data(query, tag=tag))["articles"]
+    cursors = [edge["cursor"] for edge in first["edges"]]
+    assert first["pageInfo"] == {
+        "hasNextPage": True,
+        "hasPreviousPage": False,
+        "startCursor": cursors[0],
+        "endCursor": cursors[1],
+    }
+    second = (await articles.data(query, tag=tag, after=cursors[1]))["articles"]
+    [last] = [edge["cursor"] for edge in second["edges"]]
+    assert second["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "startCursor": last,
+        "endCursor": last,
+    }
