@@ -61,7 +61,7 @@ SIGN_IN = (
     "}"
 )
 
-_VENDOR_SCRIPTS = (
+_SCRIPTS = (
     "vendor/react.production.min.js",
     "vendor/react-dom.production.min.js",
     "vendor/graphiql.min.js",
@@ -90,7 +90,7 @@ def graphiql_page(schema: GraphQLSchema, plan_header: str) -> str:
     config_json = json.dumps(config).replace("</", "<\\/")
     styles = "\n".join(f'  <link rel="stylesheet" href="{ASSETS_PATH}/{name}">' for name in _STYLES)
     scripts = "\n".join(
-        f'  <script src="{ASSETS_PATH}/{name}"></script>' for name in _VENDOR_SCRIPTS
+        f'  <script src="{ASSETS_PATH}/{name}"></script>' for name in _SCRIPTS
     )
     return f"""<!doctype html>
 <html lang="en">

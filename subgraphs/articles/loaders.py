@@ -32,6 +32,18 @@ class AuthorPagesLoader(DataLoader[PageKey, Page]):
         return [found[key] for key in keys]
 
 
+class PublishedCountLoader(DataLoader[int, int]):
+    """``User.articleCount`` (and ``User.articles.totalCount``) of many authors in one statement."""
+
+    def __init__(self, service: ArticlesService) -> None:
+        super().__init__()
+        self._service = service
+
+    async def batch_load_fn(self, keys: list[int]) -> list[int]:
+        found = await self._service.published_counts(keys)
+        return [found[key] for key in keys]
+
+
 class BufferedViewsLoader(DataLoader[int, int]):
     """Views of many articles still in the Redis buffer, in one ``HMGET``."""
 

@@ -9,8 +9,10 @@ Drafts are visible to their author only; deleted articles read as null.
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated
 
 import strawberry
@@ -26,7 +28,12 @@ from shared.graphql.scalars import schema_config
 from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.articles import rules
 from subgraphs.articles.feed import Feed
-from subgraphs.articles.loaders import ArticleLoader, AuthorPagesLoader, BufferedViewsLoader
+from subgraphs.articles.loaders import (
+    ArticleLoader,
+    AuthorPagesLoader,
+    BufferedViewsLoader,
+    PublishedCountLoader,
+)
 from subgraphs.articles.service import ArticlesService, ArticleView, Changes, Draft
 from subgraphs.articles.views import ViewCounter
 
@@ -40,6 +47,10 @@ class ArticlesContext(RequestContext):
     article_loader: ArticleLoader
     page_loader: AuthorPagesLoader
     views_loader: BufferedViewsLoader
+
+    @cached_property
+    def count_loader(self) -> PublishedCountLoader:
+        return PublishedCountLoader(self.articles)
 
     def visible(self, view: ArticleView | None) -> ArticleView | None:
         """The article if this viewer may read it: published, or a draft of their own."""
@@ -90,7 +101,17 @@ class User:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         page = await info.context.page_loader.load((self.user_id, size, position))
-        return ArticleConnection.of(page.articles, page.has_next_page, after)
+        return ArticleConnection.of(
+            page.articles,
+            page.has_next_page,
+            after,
+            counting=lambda: info.context.count_loader.load(self.user_id),
+        )
+
+    @strawberry.field(description="How many articles this user has published.")
+    async def article_count(self, info: ArticlesInfo) -> int:
+        count: int = await info.context.count_loader.load(self.user_id)
+        return count
 
 
 @strawberry.federation.type(keys=["id"], description="An article: long-form writing by a member.")
@@ -150,10 +171,20 @@ class ArticleEdge:
 class ArticleConnection:
     edges: list[ArticleEdge]
     page_info: PageInfo
+    counting: strawberry.Private[Callable[[], Awaitable[int]] | None]
+
+    @strawberry.field(description="How many articles the whole list holds; null for the feed.")
+    async def total_count(self) -> int | None:
+        return await self.counting() if self.counting else None
 
     @classmethod
     def of(
-        cls, articles: list[ArticleView], has_next_page: bool, after: str | None
+        cls,
+        articles: list[ArticleView],
+        has_next_page: bool,
+        after: str | None,
+        *,
+        counting: Callable[[], Awaitable[int]] | None = None,
     ) -> ArticleConnection:
         edges = [
             ArticleEdge(cursor=encode_cursor(a.position), node=Article.of(a)) for a in articles
@@ -162,6 +193,7 @@ class ArticleConnection:
         return cls(
             edges=edges,
             page_info=PageInfo.of(cursors, has_next_page=has_next_page, after=after),
+            counting=counting,
         )
 
 
@@ -219,7 +251,12 @@ class Query:
         position = decode_cursor(after) if after is not None else None
         name = rules.check_tag(tag) if tag is not None else None
         page = await info.context.articles.page(first=size, after=position, tag=name)
-        return ArticleConnection.of(page.articles, page.has_next_page, after)
+        return ArticleConnection.of(
+            page.articles,
+            page.has_next_page,
+            after,
+            counting=lambda: info.context.articles.published_count(tag=name),
+        )
 
     @strawberry.field(description="The most used tags, most used first.")
     async def tags(

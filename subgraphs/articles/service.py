@@ -417,6 +417,30 @@ class ArticlesService:
         found = [view for i in ids if (view := views[i]) is not None]
         return Page(articles=found[:first], has_next_page=len(found) > first)
 
+    async def published_counts(self, author_ids: Sequence[int]) -> dict[int, int]:
+        """How many published articles each author has, in one statement."""
+        async with self._database.transaction() as session:
+            rows = await session.execute(
+                select(Article.author_id, func.count())
+                .where(Article.author_id.in_(author_ids), Article.status == ArticleStatus.PUBLISHED)
+                .group_by(Article.author_id)
+            )
+        counts = dict.fromkeys(author_ids, 0)
+        counts.update({int(author_id): int(n) for author_id, n in rows})
+        return counts
+
+    async def published_count(self, *, tag: str | None) -> int:
+        """How many published articles there are (with ``tag``, if given)."""
+        query = select(func.count()).select_from(Article)
+        if tag is not None:
+            query = query.join(ArticleTag, ArticleTag.article_id == Article.id).join(
+                Tag, and_(Tag.id == ArticleTag.tag_id, Tag.name == tag)
+            )
+        async with self._database.transaction() as session:
+            return int(
+                await session.scalar(query.where(Article.status == ArticleStatus.PUBLISHED)) or 0
+            )
+
     async def popular_tags(self, *, first: int) -> list[TagCount]:
         """The tags on most published articles, most used first."""
         count = func.count(ArticleTag.article_id).label("n")

@@ -1,7 +1,7 @@
 """Conventions every part of the composed graph follows, so a frontend can rely on them.
 
 - Connections: ``edges`` of ``{cursor: String!, node}``, ``pageInfo: PageInfo!``,
-  paged forward by ``first: Int`` and ``after: String``.
+  ``totalCount``, paged forward by ``first: Int`` and ``after: String``.
 - ``PageInfo``: ``hasNextPage``, ``hasPreviousPage``, ``startCursor``, ``endCursor``.
 - Timestamps (fields named ``…At``) are ``DateTime``: UTC with milliseconds.
 """
@@ -55,6 +55,7 @@ def test_every_connection_has_edges_page_info_and_pages_forward() -> None:
         assert isinstance(edge, GraphQLObjectType) and edge.name.endswith("Edge")
         assert str(edge.fields["cursor"].type) == "String!" and "node" in edge.fields
         assert str(connection.fields["pageInfo"].type) == "PageInfo!"
+        assert get_named_type(connection.fields["totalCount"].type).name == "Int"
     for type_name, name, field in _fields():
         if get_named_type(field.type).name.endswith("Connection"):
             where = f"{type_name}.{name}"

@@ -133,3 +133,26 @@ async def test_page_info_gives_both_ends_of_each_page(articles: Articles) -> Non
         "startCursor": last,
         "endCursor": last,
     }
+
+
+async def test_counts_of_lists_and_authors(articles: Articles) -> None:
+    ada, bob = await articles.users(2)
+    tag = f"counted{ada}"
+    for _ in range(3):
+        await articles.publish(ada, tags=[tag])
+    await articles.publish(bob, tags=[tag])
+    await articles.publish(bob, tags=[tag], draft=True)
+    by_tag = await articles.data(
+        "query($tag: String) { articles(first: 1, tag: $tag) { totalCount } }", tag=tag
+    )
+    assert by_tag["articles"]["totalCount"] == 4
+    reps = [{"__typename": "User", "id": str(ada)}, {"__typename": "User", "id": str(bob)}]
+    users = await articles.data(
+        """query($reps: [_Any!]!) { _entities(representations: $reps) {
+          ... on User { articleCount articles(first: 1) { totalCount } } } }""",
+        reps=reps,
+    )
+    assert users["_entities"] == [
+        {"articleCount": 3, "articles": {"totalCount": 3}},
+        {"articleCount": 1, "articles": {"totalCount": 1}},
+    ]
