@@ -33,6 +33,8 @@ TRACE_ID: ContextVar[str | None] = ContextVar("beyond_trace_id", default=None)
 USER_ID: ContextVar[str | None] = ContextVar("beyond_user_id", default=None)
 
 HUMAN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Libraries whose INFO lines say nothing a person running the graph needs.
+QUIET_LIBRARIES = ("alembic",)
 _SECRET_NAMES = r"[\w-]*(?:password|passwd|secret|token|code|otp|authorization)[\w-]*"
 # name: value, name=value, "name": "value"
 _SECRET_VALUE = re.compile(
@@ -118,4 +120,6 @@ def configure_logging(*, service: str, level: str = "INFO", json_lines: bool) ->
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     quiet_graphql_errors()

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 
+import pytest
 from graphql import GraphQLError
 
 from shared.errors import BadUserInput
@@ -15,6 +16,7 @@ from shared.logs import (
     USER_ID,
     JsonFormatter,
     OneLineGraphQLErrors,
+    configure_logging,
     redact,
     trace_id_of,
 )
@@ -71,3 +73,21 @@ def test_an_expected_error_becomes_one_line_and_an_internal_one_is_left_to_the_m
     assert record.exc_info is None and record.levelno == logging.INFO
     internal = GraphQLError(query, path=["login"], original_error=KeyError("k"))
     assert not OneLineGraphQLErrors().filter(_record(internal))
+
+
+def test_configured_logging_writes_json_lines_and_quiets_migrations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, logging.getLogger("alembic").level)
+    try:
+        configure_logging(service="accounts", json_lines=True)
+        logging.getLogger("alembic.runtime").info("Running upgrade")
+        logging.getLogger("beyond.test").info("hello %s", "there")
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        logging.getLogger("alembic").setLevel(saved[2])
+    [line] = capsys.readouterr().err.splitlines()
+    assert json.loads(line)["message"] == "hello there"
+    assert json.loads(line)["service"] == "accounts"
