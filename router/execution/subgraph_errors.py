@@ -16,14 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from router.errors import ErrorCode
 from router.execution.tree import ResponsePath
 
 log = logging.getLogger("router.execution")
 
 MASKED_MESSAGE = "Subgraph errors redacted"
-FETCH_FAILED_CODE = "SUBREQUEST_HTTP_ERROR"
-SUBSCRIPTION_FAILED_CODE = "SUBSCRIPTION_FAILED"
-DOWNSTREAM_CODE = "DOWNSTREAM_SERVICE_ERROR"
 
 
 class ErrorMode(enum.Enum):
@@ -49,7 +47,7 @@ def client_error(
     """One subgraph error, re-homed at ``path`` (``None``: no path) under the policy."""
     extensions = error.get("extensions")
     merged = dict(extensions) if isinstance(extensions, Mapping) else {}
-    code = merged.get("code") or DOWNSTREAM_CODE
+    code = merged.get("code") or ErrorCode.DOWNSTREAM_SERVICE_ERROR.value
     out: dict[str, Any]
     if policy.mode_for(service_name) is ErrorMode.MASK:
         log.warning("masked error from subgraph %s: %r", service_name, dict(error))
@@ -76,7 +74,7 @@ def fetch_failed_error(
 ) -> dict[str, Any]:
     """The whole request to a subgraph failed (timeout, connection, non-GraphQL answer)."""
     message = f"HTTP fetch failed from '{service_name}'"
-    return _failure(message, FETCH_FAILED_CODE, service_name, reason, path, policy)
+    return _failure(message, ErrorCode.SUBREQUEST_HTTP_ERROR, service_name, reason, path, policy)
 
 
 def subscription_failed_error(
@@ -84,12 +82,12 @@ def subscription_failed_error(
 ) -> dict[str, Any]:
     """A subscription at a subgraph could not be opened, or its connection was lost."""
     message = f"Subscription at '{service_name}' failed"
-    return _failure(message, SUBSCRIPTION_FAILED_CODE, service_name, reason, None, policy)
+    return _failure(message, ErrorCode.SUBSCRIPTION_FAILED, service_name, reason, None, policy)
 
 
 def _failure(
     message: str,
-    code: str,
+    code: ErrorCode,
     service_name: str,
     reason: str,
     path: ResponsePath | None,
@@ -102,7 +100,7 @@ def _failure(
     out: dict[str, Any] = {"message": message}
     if path is not None:
         out["path"] = list(path)
-    out["extensions"] = {"code": code, "serviceName": service_name}
+    out["extensions"] = {"code": code.value, "serviceName": service_name}
     return out
 
 

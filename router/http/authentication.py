@@ -18,6 +18,7 @@ from typing import Any
 import jwt
 
 from router.config import AuthenticationConfig, ConfigError
+from router.errors import ErrorCode
 from router.http.errors import RequestError
 from router.supergraph.authorization import ANONYMOUS, Access
 
@@ -27,7 +28,7 @@ _PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", 
 
 class Unauthenticated(RequestError):
     status = 401
-    code = "UNAUTHENTICATED"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Authenticator:
