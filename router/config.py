@@ -15,7 +15,8 @@
 
     [limits]
     max_body_bytes = 1048576
-    planning_budget = 100000
+    planning_budget = 100000   # planner steps per operation, all its plans together
+    max_defer_conditions = 4   # distinct @defer(if: $v) variables (2^n plans for n)
     plan_cache_size = 1000
     max_subscriptions_per_connection = 100   # operations at once on one WebSocket
 
@@ -55,6 +56,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+from router.planner import DEFAULT_BUDGET, DEFAULT_MAX_DEFER_CONDITIONS
+from router.prepare import PlanningLimits
 from router.transport.subprotocols import GRAPHQL_TRANSPORT_WS, SUBPROTOCOLS
 from router.transport.types import EDGE_HEADERS
 from router.transport.websocket import SubscriptionEndpoint, websocket_url
@@ -81,7 +84,8 @@ class SubgraphConfig:
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_body_bytes: int = 1024 * 1024
-    planning_budget: int = 100_000
+    planning_budget: int = DEFAULT_BUDGET
+    max_defer_conditions: int = DEFAULT_MAX_DEFER_CONDITIONS
     plan_cache_size: int = 1000
     max_subscriptions_per_connection: int = 100
 
@@ -123,6 +127,9 @@ class RouterConfig:
     def error_policy(self) -> SubgraphErrorPolicy:
         modes = {name: sub.errors for name, sub in self.subgraphs.items() if sub.errors}
         return SubgraphErrorPolicy(modes=modes, default=self.errors)
+
+    def planning_limits(self) -> PlanningLimits:
+        return PlanningLimits(self.limits.planning_budget, self.limits.max_defer_conditions)
 
     def timeouts(self) -> dict[str, float]:
         return {name: sub.timeout for name, sub in self.subgraphs.items() if sub.timeout}
@@ -193,6 +200,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         {
             "max_body_bytes",
             "planning_budget",
+            "max_defer_conditions",
             "plan_cache_size",
             "max_subscriptions_per_connection",
         },

@@ -16,10 +16,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from router.http.errors import OperationRejected, SupergraphRejected
+from router.http.errors import SupergraphRejected
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.override_labels import OverrideLabels
-from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
+from router.prepare import CacheKey, OperationRejected, PlanCache, PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 
 log = logging.getLogger("router.http")
@@ -32,25 +32,25 @@ class LiveGraph:
         path: Path,
         *,
         cache_size: int,
-        budget: int,
+        limits: PlanningLimits,
         override_labels: frozenset[str] = frozenset(),
         on_swap: Callable[[LoadedGraph], None] | None = None,
     ) -> None:
         """``override_labels`` are the progressive-override labels the configuration switches on."""
         self._front = front
         self._path = path
-        self._budget = budget
+        self._limits = limits
         self._configured_labels = override_labels
         self._on_swap = on_swap
         self.cache = PlanCache(cache_size)
-        self._planning: dict[CacheKey, asyncio.Future[PreparedPlan]] = {}
+        self._planning: dict[CacheKey, asyncio.Future[Prepared]] = {}
         self._stamp = self._file_stamp()
         self.current = front.load(self._read())
         self._labels = OverrideLabels.of(self.current.override_labels, override_labels)
 
     async def prepare(
         self, query: str, operation_name: str | None, access: Access = ANONYMOUS
-    ) -> tuple[LoadedGraph, PreparedPlan]:
+    ) -> tuple[LoadedGraph, Prepared]:
         """The served graph and the plan of what ``access`` may see, planned off the event loop on a miss."""
         graph, labels = self.current, self._labels
         access = graph.authorization.relevant(access)
@@ -69,17 +69,17 @@ class LiveGraph:
         self.cache.put(key, prepared)
         return graph, prepared
 
-    def _prepare(self, graph: LoadedGraph, key: CacheKey) -> PreparedPlan:
+    def _prepare(self, graph: LoadedGraph, key: CacheKey) -> Prepared:
         return self._front.prepare(
             graph,
             key.query,
             key.operation_name,
-            budget=self._budget,
+            limits=self._limits,
             override_labels=key.override_labels,
             access=key.access,
         )
 
-    def _settled(self, key: CacheKey, done: asyncio.Future[PreparedPlan]) -> None:
+    def _settled(self, key: CacheKey, done: asyncio.Future[Prepared]) -> None:
         self._planning.pop(key, None)
         if not done.cancelled():
             done.exception()  # retrieved here: a rejected operation may have no waiter left

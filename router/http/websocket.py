@@ -58,6 +58,7 @@ from router.http.ws_protocol import (
     Start,
     Stop,
 )
+from router.prepare import OperationRejected
 from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.subprotocols import CloseCode
 from router.transport.types import Headers
@@ -179,9 +180,9 @@ class Connection:
         client = self.websocket.client
         forwarded = (*self.headers, *edge_headers(uuid.uuid4().hex, client and client.host))
         try:
-            results = await self.endpoint.pipeline.stream(
-                params, method="WEBSOCKET", forwarded=forwarded, access=self.access
-            )
+            pipeline = self.endpoint.pipeline
+            ready = await pipeline.prepare(params, method="WEBSOCKET", access=self.access)
+            results = pipeline.stream(ready, forwarded=forwarded)
             async with contextlib.aclosing(results):
                 async for result in results:
                     if not result.data_present:
@@ -192,7 +193,7 @@ class Connection:
                         return  # the client stopped it
                     await self.send(message)
             await self.send(protocol.complete(id))
-        except RequestError as exc:
+        except (RequestError, OperationRejected) as exc:
             await self.send(protocol.error(id, exc.graphql_errors()))
         except Exception:  # masked for the client, logged
             log.exception("WebSocket operation %s failed", id)

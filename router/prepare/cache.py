@@ -1,4 +1,4 @@
-"""Prepared plans kept per operation text and name, supergraph version, override labels and access.
+"""Prepared operations kept per operation text and name, supergraph version, override labels and access.
 
 The access is the request's authorization state reduced to what the
 supergraph's requirements can tell apart (authenticated or not, the scopes
@@ -12,12 +12,9 @@ first requests after a reload do not all pay for planning.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from graphql import DocumentNode, OperationType
-
-from router.plan import QueryPlan
+from router.prepare.prepared import Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 
 
@@ -29,32 +26,18 @@ class CacheKey(NamedTuple):
     access: Access = ANONYMOUS
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedPlan:
-    """A validated client operation and its plan; the document is the client's own.
-
-    ``unauthorized`` are the response paths of what authorization removed
-    before planning (``"@"`` for any list position).
-    """
-
-    document: DocumentNode
-    operation_type: OperationType
-    plan: QueryPlan
-    unauthorized: tuple[tuple[str, ...], ...] = ()
-
-
 class PlanCache:
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[CacheKey, PreparedPlan] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, Prepared] = OrderedDict()
 
-    def get(self, key: CacheKey) -> PreparedPlan | None:
+    def get(self, key: CacheKey) -> Prepared | None:
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
         return entry
 
-    def put(self, key: CacheKey, entry: PreparedPlan) -> None:
+    def put(self, key: CacheKey, entry: Prepared) -> None:
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self._capacity:
