@@ -33,7 +33,7 @@ def merge_sibling_fetches(
     """
     for scope in scopes:
         live = [g for g in fetch_graph.groups if g.id in scope and not g.selection.is_empty()]
-        levels = _levels(fetch_graph, live, scope)
+        levels = _levels(fetch_graph, live)
         roots = {g.id for g in live if not g.is_entity}
         buckets: dict[tuple[Hashable, ...], list[FetchGroup]] = {}
         for group in sorted(live, key=lambda g: (levels[g.id], g.id)):
@@ -46,14 +46,14 @@ def merge_sibling_fetches(
                 _merge(fetch_graph, same[0], same[1:])
 
 
-def _levels(fetch_graph: FetchGraph, groups: list[FetchGroup], scope: set[int]) -> dict[int, int]:
-    """Each group's longest chain of fetches before it, within the scope."""
+def _levels(fetch_graph: FetchGraph, groups: list[FetchGroup]) -> dict[int, int]:
+    """Each group's longest chain of fetches before it, counting only ``groups`` (one scope)."""
     live = {g.id for g in groups}
     level: dict[int, int] = {}
 
     def level_of(group_id: int) -> int:
         if group_id not in level:
-            deps = [d for d in fetch_graph.group(group_id).deps if d in live and d in scope]
+            deps = [d for d in fetch_graph.group(group_id).deps if d in live]
             level[group_id] = 1 + max((level_of(d) for d in deps), default=-1)
         return level[group_id]
 
