@@ -79,7 +79,7 @@ def create_router_app(
     if front is None:
         from router.http.federation import FederationFront
 
-        front = FederationFront()
+        front = FederationFront(config.operation_guard())
 
     http_transport: HttpTransport | None = None
     ws_transport: WebSocketSubscriptions | None = None

@@ -13,6 +13,8 @@ from router.http.errors import OperationRejected, PlanningBudgetExceeded, Superg
 from router.http.front import LoadedGraph
 from router.http.plan_cache import PreparedPlan
 from router.operation import OperationError, authorize, prepare
+from router.operation.errors import OperationRefused
+from router.operation.guard import OperationGuard
 from router.plan import OperationKind, QueryPlan
 from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
 from router.planner import PlanningError, UnknownInputValue, plan, print_plan
@@ -27,6 +29,10 @@ _OPERATION_TYPES = {
 
 
 class FederationFront:
+    def __init__(self, guard: OperationGuard | None = None) -> None:
+        """``guard``: the rules (limits, switches) operations are checked against before planning."""
+        self._guard = guard
+
     def load(self, sdl: str) -> LoadedGraph:
         try:
             with _collector_paused():
@@ -54,7 +60,11 @@ class FederationFront:
     ) -> PreparedPlan:
         supergraph: Supergraph = graph.model
         try:
-            prepared = prepare(supergraph, query, operation_name)
+            prepared = prepare(supergraph, query, operation_name, self._guard)
+        except OperationRefused as refused:
+            raise OperationRejected(
+                [{"message": refused.message, "extensions": {"code": refused.code}}]
+            ) from refused
         except OperationError as exc:
             raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
         authorized = authorize(prepared, supergraph, access)
