@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +12,8 @@ import orjson
 from starlette.requests import Request
 
 from router.http.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+
+_MEMBER_NAMES = (b'"query"', b'"operationName"', b'"variables"', b'"extensions"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +45,45 @@ async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams
         raise BadRequest(f"The request body is not valid JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise BadRequest("The request body must be a JSON object with a 'query' string")
+    _refuse_repeated_members(body)
     return params_from(payload)
+
+
+def _refuse_repeated_members(body: bytes) -> None:
+    """A body naming a request member twice is refused rather than read as the last one.
+
+    Only a body where a member's name occurs twice, or that escapes characters
+    in names (``\\u0071uery``), is decoded a second time to look.
+    """
+    if b"\\u" not in body and all(body.count(name) <= 1 for name in _MEMBER_NAMES):
+        return
+    top_level: list[list[tuple[str, Any]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        top_level[:] = [items]  # objects close inner first: the last one is the body itself
+        return dict(items)
+
+    try:
+        json.loads(body, object_pairs_hook=pairs)
+    except RecursionError:
+        raise BadRequest("The request body nests too deeply") from None
+    counts = Counter(name for name, _ in top_level[0])
+    repeated = sorted(name for name, count in counts.items() if count > 1)
+    if repeated:
+        raise BadRequest(
+            f"The request body names {', '.join(map(repr, repeated))} more than once: "
+            "send each member once"
+        )
 
 
 def _from_query_string(request: Request) -> GraphQLParams:
     raw = request.query_params
+    repeated = sorted({name for name in raw if len(raw.getlist(name)) > 1})
+    if repeated:
+        raise BadRequest(
+            f"The query string names {', '.join(map(repr, repeated))} more than once: "
+            "send each parameter once"
+        )
     payload: dict[str, Any] = {"query": raw.get("query")}
     if "operationName" in raw:
         payload["operationName"] = raw["operationName"] or None
