@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from shared.errors import Unauthenticated
+from shared.jwt_check import TokenRejected, bearer_token
 from shared.tokens import AccessClaims, AccessTokens
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -55,11 +56,13 @@ class RequestContext:
     def claims(self) -> AccessClaims | None:
         """The verified access token, ``None`` when the request has none; a bad one raises."""
         if not self._claims_read:
-            header = self.request.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            if header and (scheme.lower() != "bearer" or not token.strip()):
-                raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
-            self._claims = self.tokens.verify(token.strip()) if header else None
+            try:
+                token = bearer_token(self.request.headers.get("authorization"))
+            except TokenRejected:
+                raise Unauthenticated(
+                    "the Authorization header must be 'Bearer <access token>'"
+                ) from None
+            self._claims = self.tokens.verify(token) if token else None
             self._claims_read = True
         return self._claims
 
