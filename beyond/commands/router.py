@@ -62,6 +62,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from router.http import create_router_app
+    from shared.http_server import server_config
 
     config = _config(args)
     host, port = _listen(args.listen)
@@ -71,13 +72,18 @@ def serve(args: argparse.Namespace) -> int:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
     except OSError as exc:
         raise CommandError(f"cannot read supergraph {config.supergraph}: {exc.strerror}") from None
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    server = uvicorn.Server(
+        server_config(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            max_message_bytes=config.limits.max_body_bytes,
+            header_timeout=config.server.header_timeout,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        )
     )
+    server.run()
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -27,14 +28,13 @@ from starlette.types import Receive, Scope, Send
 
 from router.config import RouterConfig
 from router.http.authentication import Authenticator
+from router.http.client_address import REQUEST_ID_HEADER, Edge
 from router.http.errors import NotAcceptable, RequestError
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.graphiql import GRAPHIQL_HTML
 from router.http.headers import (
-    REQUEST_ID_HEADER,
     PropagatingSubscriptions,
     PropagatingTransport,
-    edge_headers,
     forwardable,
 )
 from router.http.live_graph import LiveGraph
@@ -56,6 +56,7 @@ from router.supergraph.authorization import ANONYMOUS
 from router.transport import DedupTransport, HttpTransport, Transport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
+from shared.body_limits import BodyLimits
 
 log = logging.getLogger("router.http")
 
@@ -125,6 +126,7 @@ def create_router_app(
     )
     plan_header = config.query_plan_header.lower()
     authenticator = Authenticator(config.authentication) if config.authentication else None
+    edge = Edge(config.server.trusted_proxies, config.server.router_secret)
     websocket = WebSocketEndpoint(
         pipeline,
         authenticator=authenticator,
@@ -132,6 +134,7 @@ def create_router_app(
         init_timeout=config.subscriptions.init_timeout,
         keepalive=config.subscriptions.keepalive,
         max_operations=config.limits.max_subscriptions_per_connection,
+        edge=edge,
     )
 
     async def graphql(request: Request) -> Response | EventStream:
@@ -156,10 +159,10 @@ def create_router_app(
             access = (
                 authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
             )
-            params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
+            params = await read_params(request)
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
-                *edge_headers(request_id, request.client and request.client.host),
+                *edge.headers(request_id, request),
             )
             if streaming:
                 results = await pipeline.stream(
@@ -239,6 +242,13 @@ def create_router_app(
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(
+                BodyLimits,
+                max_bytes=config.limits.max_body_bytes,
+                body_timeout=config.server.body_timeout,
+            )
+        ],
     )
     app.state.live_graph = live
     return app

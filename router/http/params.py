@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
-from router.http.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from router.http.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
 
 _MEMBER_NAMES = (b'"query"', b'"operationName"', b'"variables"', b'"extensions"')
 
@@ -24,7 +24,8 @@ class GraphQLParams:
     extensions: Mapping[str, Any] | None
 
 
-async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
+async def read_params(request: Request) -> GraphQLParams:
+    """The body has already been read within its size and time limits (:mod:`shared.body_limits`)."""
     if request.method == "GET":
         return _from_query_string(request)
     if request.method != "POST":
@@ -38,7 +39,7 @@ async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams
         raise UnsupportedMediaType(
             f"POST bodies must be application/json, not {media_type or 'unspecified'!r}"
         )
-    body = await _read_limited(request, max_body_bytes)
+    body = await request.body()
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -114,18 +115,3 @@ def params_from(payload: Mapping[str, Any]) -> GraphQLParams:
     if extensions is not None and not isinstance(extensions, dict):
         raise BadRequest("'extensions' must be a JSON object or null")
     return GraphQLParams(query, operation_name, variables, extensions)
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    too_large = PayloadTooLarge(f"The request body is larger than {limit} bytes")
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)

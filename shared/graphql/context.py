@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import HTTPConnection
 
+from shared.client_address import ROUTER_SECRET_HEADER, from_router
 from shared.errors import Unauthenticated
 from shared.jwt_check import TokenRejected, bearer_token
 from shared.tokens import AccessClaims, AccessTokens
@@ -23,19 +23,17 @@ def request_id_of(connection: HTTPConnection) -> str:
     return uuid.uuid4().hex
 
 
-def client_ip_of(connection: HTTPConnection) -> str:
-    """The caller's address; ``X-Forwarded-For`` is believed only from a loopback peer (the router).
+def client_ip_of(connection: HTTPConnection, router_secret: str | None) -> str:
+    """The caller's address; ``X-Forwarded-For`` is believed only from the router.
 
-    The router sets it to the one address it saw; when proxies append, the last
-    entry is the one the nearest proxy vouches for, so that is the one used.
+    The router proves itself with ``router_secret`` (:mod:`shared.client_address`);
+    without it the peer's own address counts, whatever the peer claims. The
+    router sets the header to the one address it decided on; should a proxy
+    append, the last entry is the one the nearest hop vouches for.
     """
     peer = connection.client.host if connection.client else "unknown"
     forwarded = connection.headers.get("x-forwarded-for")
-    try:
-        trusted = ipaddress.ip_address(peer).is_loopback
-    except ValueError:
-        trusted = False
-    if forwarded and trusted:
+    if forwarded and from_router(connection.headers.get(ROUTER_SECRET_HEADER), router_secret):
         return forwarded.split(",")[-1].strip() or peer
     return peer
 

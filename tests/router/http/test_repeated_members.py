@@ -27,7 +27,9 @@ async def test_a_repeated_member_is_a_400(client: httpx.AsyncClient, body: bytes
 async def test_a_repeated_name_inside_variables_is_not_the_request_s(
     client: httpx.AsyncClient,
 ) -> None:
-    body = b'{"query": "query($query: String) { hello(name: $query) }", "variables": {"query": "q"}}'
+    body = (
+        b'{"query": "query($query: String) { hello(name: $query) }", "variables": {"query": "q"}}'
+    )
     response = await client.post(
         "/graphql", content=body, headers={"content-type": "application/json"}
     )
