@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,8 +88,8 @@ async def test_http_bodies_and_websocket_messages_share_one_limit(
         async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
             await ws.send('{"type": "connection_init"}')
             assert "connection_ack" in str(await ws.recv())
-            subscribe = '{"type": "subscribe", "id": "1", "payload": {"query": "%s"}}' % TOO_BIG
-            await ws.send(subscribe)
+            payload = {"query": TOO_BIG}
+            await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(ws.recv(), WAIT)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
