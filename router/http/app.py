@@ -50,6 +50,7 @@ from router.http.negotiation import (
 )
 from router.http.params import read_params
 from router.http.pipeline import Parts, Pipeline
+from router.http.plan_switch import PlanSwitch
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.supergraph.authorization import ANONYMOUS
@@ -125,6 +126,7 @@ def create_router_app(
         - EDGE_HEADERS
     )
     plan_header = config.query_plan_header.lower()
+    plans = PlanSwitch(expose=config.expose_query_plan, secret=config.query_plan_secret)
     authenticator = Authenticator(config.authentication) if config.authentication else None
     edge = Edge(config.server.trusted_proxies, config.server.router_secret)
     websocket = WebSocketEndpoint(
@@ -178,7 +180,7 @@ def create_router_app(
                 method=request.method,
                 forwarded=forwarded,
                 media_type=media_type,
-                include_plan=request.headers.get(plan_header, "").lower() == "true",
+                include_plan=plans.wanted(request.headers.get(plan_header)),
                 multipart=accepts_multipart_defer(accept),
                 access=access,
             )

@@ -75,7 +75,7 @@ async def router_client(
 
 @pytest.fixture
 async def shop(shop_supergraph: Path) -> AsyncIterator[httpx.AsyncClient]:
-    config = RouterConfig(supergraph=shop_supergraph, introspection=True)
+    config = RouterConfig(supergraph=shop_supergraph, introspection=True, expose_query_plan=True)
     async with router_client(config, AsgiTransport(shop_apps())) as client:
         yield client
 
