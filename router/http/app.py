@@ -97,6 +97,8 @@ def create_router_app(
         config.supergraph,
         cache_size=config.limits.plan_cache_size,
         budget=config.limits.planning_budget,
+        cache_bytes=config.limits.plan_cache_bytes,
+        max_cached_operation_bytes=config.limits.max_cached_operation_bytes,
         override_labels=config.override_labels,
         on_swap=on_swap,
     )
