@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
     ("shared", ("router", "subgraphs", "beyond")),
     ("router", ("subgraphs", "beyond")),
+    ("router.errors", ("router",)),
     ("router.plan", ("router.supergraph", "router.planner", "router.execution", "router.http")),
     ("router.planner", ("router.execution", "router.http")),
     ("router.execution", ("router.planner", "router.http")),

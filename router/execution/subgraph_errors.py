@@ -18,15 +18,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from router.errors import ErrorCode
 from router.execution.tree import ResponsePath
 
 log = logging.getLogger("router.execution")
 
 MASKED_MESSAGE = "Subgraph errors redacted"
-FETCH_FAILED_CODE = "SUBREQUEST_HTTP_ERROR"
-SUBSCRIPTION_FAILED_CODE = "SUBSCRIPTION_FAILED"
-UNAVAILABLE_CODE = "SUBGRAPH_UNAVAILABLE"
-DOWNSTREAM_CODE = "DOWNSTREAM_SERVICE_ERROR"
 
 
 class ErrorMode(enum.Enum):
@@ -52,7 +49,7 @@ def client_error(
     """One subgraph error, re-homed at ``path`` (``None``: no path) under the policy."""
     extensions = error.get("extensions")
     merged = dict(extensions) if isinstance(extensions, Mapping) else {}
-    code = merged.get("code") or DOWNSTREAM_CODE
+    code = merged.get("code") or ErrorCode.DOWNSTREAM_SERVICE_ERROR.value
     out: dict[str, Any]
     if policy.mode_for(service_name) is ErrorMode.MASK:
         log.warning("masked error from subgraph %s: %r", service_name, dict(error))
@@ -79,7 +76,7 @@ def fetch_failed_error(
 ) -> dict[str, Any]:
     """The whole request to a subgraph failed (timeout, connection, non-GraphQL answer)."""
     message = f"HTTP fetch failed from '{service_name}'"
-    return _failure(message, FETCH_FAILED_CODE, service_name, reason, path, policy)
+    return _failure(message, ErrorCode.SUBREQUEST_HTTP_ERROR, service_name, reason, path, policy)
 
 
 def unavailable_error(
@@ -96,7 +93,7 @@ def unavailable_error(
     }
     if path is not None:
         out["path"] = list(path)
-    out["extensions"] = {"code": UNAVAILABLE_CODE, "serviceName": service_name}
+    out["extensions"] = {"code": ErrorCode.SUBGRAPH_UNAVAILABLE.value, "serviceName": service_name}
     return out
 
 
@@ -110,7 +107,7 @@ def subscription_failed_error(
     log.warning("request %s: subscription at %s failed: %s", request_id, service_name, reason)
     return {
         "message": f"Subscription at '{service_name}' failed: try again shortly.",
-        "extensions": {"code": SUBSCRIPTION_FAILED_CODE, "serviceName": service_name},
+        "extensions": {"code": ErrorCode.SUBSCRIPTION_FAILED.value, "serviceName": service_name},
     }
 
 
@@ -121,7 +118,7 @@ def request_id(headers: Iterable[tuple[str, str]]) -> str | None:
 
 def _failure(
     message: str,
-    code: str,
+    code: ErrorCode,
     service_name: str,
     reason: str,
     path: ResponsePath | None,
@@ -134,7 +131,7 @@ def _failure(
     out: dict[str, Any] = {"message": message}
     if path is not None:
         out["path"] = list(path)
-    out["extensions"] = {"code": code, "serviceName": service_name}
+    out["extensions"] = {"code": code.value, "serviceName": service_name}
     return out
 
 

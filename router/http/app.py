@@ -27,6 +27,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from router.config import RouterConfig
+from router.errors import ErrorCode
 from router.http.authentication import Authenticator
 from router.http.client_address import REQUEST_ID_HEADER, Edge
 from router.http.errors import NotAcceptable, RequestError
@@ -208,7 +209,7 @@ def create_router_app(
                 "errors": [
                     {
                         "message": "Internal server error",
-                        "extensions": {"code": "INTERNAL", "requestId": request_id},
+                        "extensions": {"code": ErrorCode.INTERNAL.value, "requestId": request_id},
                     }
                 ]
             }

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from router.config import AuthenticationConfig, ConfigError
+from router.errors import ErrorCode
 from router.http.errors import RequestError
 from router.supergraph.authorization import ANONYMOUS, Access
 from shared.jwt_check import TokenRejected, bearer_token, verify_token
@@ -26,7 +27,7 @@ _PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", 
 
 class Unauthenticated(RequestError):
     status = 401
-    code = "UNAUTHENTICATED"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Authenticator:

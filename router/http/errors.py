@@ -27,10 +27,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from router.errors import ErrorCode, error
+
 
 class RequestError(Exception):
     status = 400
-    code = "BAD_REQUEST"
+    code = ErrorCode.BAD_REQUEST
 
     def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
@@ -38,7 +40,7 @@ class RequestError(Exception):
         self.headers = dict(headers or {})
 
     def graphql_errors(self) -> list[dict[str, Any]]:
-        return [{"message": self.message, "extensions": {"code": self.code}}]
+        return [error(self.message, self.code)]
 
 
 class BadRequest(RequestError):
@@ -47,18 +49,18 @@ class BadRequest(RequestError):
 
 class MethodNotAllowed(RequestError):
     status = 405
-    code = "METHOD_NOT_ALLOWED"
+    code = ErrorCode.METHOD_NOT_ALLOWED
 
 
 class NotAcceptable(RequestError):
     status = 406
-    code = "NOT_ACCEPTABLE"
+    code = ErrorCode.NOT_ACCEPTABLE
 
 
 class DeferNotAccepted(NotAcceptable):
     """Apollo Router's answer to ``@defer`` without a multipart ``Accept``."""
 
-    code = "DEFER_BAD_HEADER"
+    code = ErrorCode.DEFER_BAD_HEADER
 
     def __init__(self) -> None:
         super().__init__(
@@ -70,7 +72,7 @@ class DeferNotAccepted(NotAcceptable):
 
 class UnsupportedMediaType(RequestError):
     status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
 
 
 class OperationRejected(RequestError):
@@ -85,10 +87,10 @@ class OperationRejected(RequestError):
 
 
 class PlanningBudgetExceeded(OperationRejected):
-    code = "OPERATION_TOO_COMPLEX"
+    code = ErrorCode.OPERATION_TOO_COMPLEX
 
     def __init__(self, message: str) -> None:
-        super().__init__([{"message": message, "extensions": {"code": self.code}}])
+        super().__init__([error(message, self.code)])
 
 
 class SupergraphRejected(Exception):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError, GraphQLSyntaxError, OperationType
 
-from router.execution.request import formatted_error
+from router.errors import ErrorCode, error, formatted_error
 from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
 from router.http.front import LoadedGraph
 from router.http.plan_cache import PreparedPlan
@@ -62,9 +62,7 @@ class FederationFront:
         try:
             prepared = prepare(supergraph, query, operation_name, self._guard)
         except OperationRefused as refused:
-            raise OperationRejected(
-                [{"message": refused.message, "extensions": {"code": refused.code}}]
-            ) from refused
+            raise OperationRejected([error(refused.message, refused.code)]) from refused
         except OperationError as exc:
             raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
         authorized = authorize(prepared, supergraph, access)
@@ -79,14 +77,10 @@ class FederationFront:
         except UnknownInputValue as exc:
             # Apollo Router's code for an enum value a variable cannot carry (see
             # router.execution.input_values): the client chose a value this field cannot take.
-            raise OperationRejected(
-                [{"message": str(exc), "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
-            ) from exc
+            raise OperationRejected([error(str(exc), ErrorCode.GRAPHQL_VALIDATION_FAILED)]) from exc
         except PlanningError as exc:
             # The supergraph cannot serve this selection: say so rather than a bare 500.
-            raise OperationRejected(
-                [{"message": str(exc), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]
-            ) from exc
+            raise OperationRejected([error(str(exc), ErrorCode.QUERY_PLANNING_FAILED)]) from exc
         return PreparedPlan(
             document=operation.document,
             operation_type=_OPERATION_TYPES[operation.kind],
@@ -115,8 +109,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _code(error: GraphQLError) -> str:
+def _code(error: GraphQLError) -> ErrorCode:
     """Apollo's codes, so clients can tell a typo in the document from a schema mismatch."""
     if isinstance(error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
-    return "GRAPHQL_VALIDATION_FAILED"
+        return ErrorCode.GRAPHQL_PARSE_FAILED
+    return ErrorCode.GRAPHQL_VALIDATION_FAILED

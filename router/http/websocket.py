@@ -39,6 +39,7 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
+from router.errors import ErrorCode, error
 from router.http.authentication import Authenticator, Unauthenticated
 from router.http.client_address import Edge
 from router.http.errors import RequestError
@@ -196,7 +197,7 @@ class Connection:
             await self.send(protocol.error(id, exc.graphql_errors()))
         except Exception:  # masked for the client, logged
             log.exception("WebSocket operation %s failed", id)
-            internal = {"message": "Internal server error", "extensions": {"code": "INTERNAL"}}
+            internal = error("Internal server error", ErrorCode.INTERNAL)
             await self.send(protocol.error(id, [internal]))
 
     def forget(self, id: str, task: asyncio.Task[None]) -> None:

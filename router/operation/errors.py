@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
+from router.errors import ErrorCode
+
 
 class OperationError(Exception):
     """The client operation cannot run; ``errors`` says why, with locations."""
@@ -24,7 +26,7 @@ class OperationError(Exception):
 class OperationRefused(Exception):
     """The operation breaks one of the router's rules (a limit, a switch); ``code`` names which."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

@@ -21,6 +21,7 @@ from graphql import (
     OperationType,
 )
 
+from router.errors import ErrorCode
 from router.operation.errors import OperationRefused
 from router.operation.limits import OperationLimits, check_limits
 from router.operation.shape import Shape, measure
@@ -55,7 +56,7 @@ class OperationGuard:
             name in INTROSPECTION_FIELDS for name, _ in shape.root_fields
         ):
             raise OperationRefused(
-                "INTROSPECTION_DISABLED",
+                ErrorCode.INTROSPECTION_DISABLED,
                 "GraphQL introspection is not allowed, but the query contained __schema or __type",
             )
         if operation.operation is OperationType.MUTATION:
@@ -67,10 +68,10 @@ class OperationGuard:
                 continue
             if key != name:
                 raise OperationRefused(
-                    "SENSITIVE_MUTATION_REFUSED", f"'{name}' cannot be given an alias."
+                    ErrorCode.SENSITIVE_MUTATION_REFUSED, f"'{name}' cannot be given an alias."
                 )
             if shape.root_fields.total() > 1:
                 raise OperationRefused(
-                    "SENSITIVE_MUTATION_REFUSED",
+                    ErrorCode.SENSITIVE_MUTATION_REFUSED,
                     f"'{name}' must be the only field of its operation, selected once.",
                 )

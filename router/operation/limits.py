@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from router.errors import ErrorCode
 from router.operation.errors import OperationRefused
 from router.operation.shape import Shape
 
@@ -30,11 +31,11 @@ class OperationLimits:
 
 # (code, what is counted, the shape's figure, the limit)
 _CHECKS = (
-    ("MAX_DEPTH_LIMIT", "depth", "depth", "max_depth"),
-    ("MAX_HEIGHT_LIMIT", "fields", "height", "max_height"),
-    ("MAX_ALIASES_LIMIT", "aliases", "aliases", "max_aliases"),
-    ("MAX_DIRECTIVES_LIMIT", "directives", "directives", "max_directives"),
-    ("COST_ESTIMATED_TOO_EXPENSIVE", "estimated cost", "cost", "max_cost"),
+    (ErrorCode.MAX_DEPTH_LIMIT, "depth", "depth", "max_depth"),
+    (ErrorCode.MAX_HEIGHT_LIMIT, "fields", "height", "max_height"),
+    (ErrorCode.MAX_ALIASES_LIMIT, "aliases", "aliases", "max_aliases"),
+    (ErrorCode.MAX_DIRECTIVES_LIMIT, "directives", "directives", "max_directives"),
+    (ErrorCode.COST_ESTIMATED_TOO_EXPENSIVE, "estimated cost", "cost", "max_cost"),
 )
 
 
@@ -42,7 +43,9 @@ def check_limits(shape: Shape, limits: OperationLimits) -> None:
     """Raise :class:`OperationRefused` for the first limit ``shape`` exceeds."""
     root_fields = shape.root_fields.total()
     if root_fields > limits.max_root_fields:
-        raise _refused("MAX_ROOT_FIELDS_LIMIT", "root fields", root_fields, limits.max_root_fields)
+        raise _refused(
+            ErrorCode.MAX_ROOT_FIELDS_LIMIT, "root fields", root_fields, limits.max_root_fields
+        )
     for code, what, figure, limit in _CHECKS:
         value: int = getattr(shape, figure)
         allowed: int = getattr(limits, limit)
@@ -52,12 +55,12 @@ def check_limits(shape: Shape, limits: OperationLimits) -> None:
 
 def tokens_exceeded(limits: OperationLimits) -> OperationRefused:
     return OperationRefused(
-        "MAX_TOKENS_LIMIT",
+        ErrorCode.MAX_TOKENS_LIMIT,
         f"The operation has more than {limits.max_tokens} tokens: send a smaller document.",
     )
 
 
-def _refused(code: str, what: str, value: int, limit: int) -> OperationRefused:
+def _refused(code: ErrorCode, what: str, value: int, limit: int) -> OperationRefused:
     return OperationRefused(
         code,
         f"The operation's {what} ({value}, counted with fragments expanded) exceed the limit "
