@@ -70,6 +70,8 @@ def serve(args: argparse.Namespace) -> int:
         app = create_router_app(config)
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot read supergraph {config.supergraph}: {exc.strerror}") from None
     server = uvicorn.Server(

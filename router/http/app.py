@@ -50,6 +50,7 @@ from router.http.negotiation import (
     wants_html,
 )
 from router.http.params import read_params
+from router.http.persisted import persisted_queries
 from router.http.pipeline import Parts, Pipeline
 from router.http.plan_switch import PlanSwitch
 from router.http.sse import EventStream
@@ -122,7 +123,8 @@ def create_router_app(
         )
         subscriptions = ws_transport
     subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
-    pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy())
+    persisted = persisted_queries(config.persisted_queries)
+    pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy(), persisted)
     # Client headers worth forwarding; the edge headers the router sets itself.
     forwarded_names = (
         frozenset(name for service in (None, *config.subgraphs) for name in _names(config, service))
@@ -233,6 +235,7 @@ def create_router_app(
                 await http_transport.aclose()
             if ws_transport is not None:
                 await ws_transport.aclose()
+            await persisted.aclose()
             gc.unfreeze()
             gc.set_threshold(*previous_thresholds)
 

@@ -99,9 +99,17 @@ def _from_query_string(request: Request) -> GraphQLParams:
 
 
 def params_from(payload: Mapping[str, Any]) -> GraphQLParams:
-    """The parameters of one request object (a POST body, a WebSocket subscribe payload)."""
+    """The parameters of one request object (a POST body, a WebSocket subscribe payload).
+
+    ``query`` is ``""`` for a persisted query sent by its hash alone
+    (``extensions.persistedQuery``), which :mod:`router.persisted` resolves.
+    """
     query = payload.get("query")
-    if query is None or query == "":
+    extensions = payload.get("extensions")
+    by_hash = isinstance(extensions, dict) and "persistedQuery" in extensions
+    if (query is None or query == "") and by_hash:
+        query = ""
+    elif query is None or query == "":
         raise BadRequest("The request has no 'query': send the GraphQL document as a string")
     if not isinstance(query, str):
         raise BadRequest("'query' must be a string holding a GraphQL document")
@@ -111,7 +119,6 @@ def params_from(payload: Mapping[str, Any]) -> GraphQLParams:
     variables = payload.get("variables")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest("'variables' must be a JSON object or null")
-    extensions = payload.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise BadRequest("'extensions' must be a JSON object or null")
     return GraphQLParams(query, operation_name, variables, extensions)

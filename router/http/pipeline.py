@@ -33,6 +33,7 @@ from router.http.headers import client_response_headers
 from router.http.live_graph import LiveGraph
 from router.http.negotiation import status_for_result
 from router.http.params import GraphQLParams
+from router.http.persisted import PersistedQueries
 from router.http.plan_cache import PreparedPlan
 from router.plan import ConditionNode, DeferNode
 from router.supergraph.authorization import ANONYMOUS, Access
@@ -67,6 +68,7 @@ class Pipeline:
     transport: Transport
     subscriptions: SubscriptionTransport
     error_policy: SubgraphErrorPolicy
+    persisted: PersistedQueries | None = None
 
     async def run(
         self,
@@ -109,7 +111,12 @@ class Pipeline:
         self, params: GraphQLParams, *, method: str, access: Access = ANONYMOUS
     ) -> tuple[LoadedGraph, PreparedPlan]:
         """The served graph and the plan of what ``access`` may see; GET carries queries and subscriptions only."""
-        graph, prepared = await self.live.prepare(params.query, params.operation_name, access)
+        query, register = (
+            await self.persisted.query_of(params) if self.persisted else (params.query, None)
+        )
+        graph, prepared = await self.live.prepare(query, params.operation_name, access)
+        if register is not None and self.persisted is not None:
+            await self.persisted.register(register, query)
         if method == "GET" and prepared.operation_type is OperationType.MUTATION:
             raise MethodNotAllowed(
                 "Mutations are only accepted over POST", headers={"Allow": "POST"}
