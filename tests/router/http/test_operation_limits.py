@@ -217,3 +217,10 @@ def test_sign_in_mutations_are_sensitive_by_default(mutation: str) -> None:
         prepare(supergraph, mutation, None, guard)
     assert refused.value.code == "SENSITIVE_MUTATION_REFUSED"
     assert prepare(supergraph, f"mutation {{ {LOGIN} }}", None, guard).name is None
+
+
+async def test_a_batch_of_sign_ins_is_refused(tmp_path: Path) -> None:
+    async with _router(tmp_path) as client:
+        response = await client.post("/graphql", json=[{"query": f"mutation {{ {LOGIN} }}"}] * 5)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
