@@ -20,7 +20,7 @@
     [limits]
     max_body_bytes = 1048576  # HTTP bodies and WebSocket messages alike
     planning_budget = 100000
-    plan_cache_size = 1000    # plans, and at most
+    plan_cache_size = 1000    # plans cached, within
     plan_cache_bytes = 67108864              # bytes of plans (estimated)
     max_cached_operation_bytes = 32768       # longer operations are planned every time
     max_subscriptions_per_connection = 100   # operations at once on one WebSocket

@@ -34,8 +34,8 @@ class LiveGraph:
         *,
         cache_size: int,
         budget: int,
-        cache_bytes: int = 64 * 1024 * 1024,
-        max_cached_operation_bytes: int = 32 * 1024,
+        cache_bytes: int,
+        max_cached_operation_bytes: int,
         override_labels: frozenset[str] = frozenset(),
         on_swap: Callable[[LoadedGraph], None] | None = None,
     ) -> None:
