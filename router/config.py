@@ -19,7 +19,8 @@
 
     [limits]
     max_body_bytes = 1048576  # HTTP bodies and WebSocket messages alike
-    planning_budget = 100000
+    planning_budget = 100000   # planner steps per operation, all its plans together
+    max_defer_conditions = 4   # distinct @defer(if: $v) variables (2^n plans for n)
     plan_cache_size = 1000    # plans cached, within
     plan_cache_bytes = 67108864              # bytes of plans (estimated)
     max_cached_operation_bytes = 32768       # longer operations are planned every time
@@ -85,6 +86,8 @@ from typing import Any, TypeVar
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
 from router.operation.guard import SENSITIVE_MUTATIONS, OperationGuard
 from router.operation.limits import OperationLimits
+from router.planner import DEFAULT_BUDGET, DEFAULT_MAX_DEFER_CONDITIONS
+from router.prepare import PlanningLimits
 from router.transport.subprotocols import GRAPHQL_TRANSPORT_WS, SUBPROTOCOLS
 from router.transport.types import EDGE_HEADERS
 from router.transport.websocket import SubscriptionEndpoint, websocket_url
@@ -112,7 +115,8 @@ class SubgraphConfig:
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_body_bytes: int = 1024 * 1024
-    planning_budget: int = 100_000
+    planning_budget: int = DEFAULT_BUDGET
+    max_defer_conditions: int = DEFAULT_MAX_DEFER_CONDITIONS
     plan_cache_size: int = 1000
     plan_cache_bytes: int = 64 * 1024 * 1024
     max_cached_operation_bytes: int = 32 * 1024
@@ -206,6 +210,13 @@ class RouterConfig:
     def error_policy(self) -> SubgraphErrorPolicy:
         modes = {name: sub.errors for name, sub in self.subgraphs.items() if sub.errors}
         return SubgraphErrorPolicy(modes=modes, default=self.errors)
+
+    def planning_limits(self) -> PlanningLimits:
+        return PlanningLimits(
+            self.limits.planning_budget,
+            self.limits.max_defer_conditions,
+            guard=self.operation_guard(),
+        )
 
     def timeouts(self) -> dict[str, float]:
         return {name: sub.timeout for name, sub in self.subgraphs.items() if sub.timeout}

@@ -105,7 +105,8 @@ def _timed(function: Callable[[], object], runs: int) -> float:
 
 
 def per_operation_us(runs: int) -> dict[str, float]:
-    front = FederationFront(RouterConfig().operation_guard())
+    front = FederationFront()
+    limits = RouterConfig().planning_limits()
     graph = front.load(SUPERGRAPH.read_text(encoding="utf-8"))
     guard = RouterConfig().operation_guard()
     document = parse(QUERY)
@@ -113,12 +114,12 @@ def per_operation_us(runs: int) -> dict[str, float]:
     schema = graph.api_schema
 
     def size_one() -> None:
-        prepared = front.prepare(graph, QUERY, "TestQuery", budget=100_000)
+        prepared = front.prepare(graph, QUERY, "TestQuery", limits=limits)
         compact(prepared.document)
         estimated_bytes(prepared)
 
     return {
-        "prepare": _timed(lambda: front.prepare(graph, QUERY, "TestQuery", budget=100_000), runs),
+        "prepare": _timed(lambda: front.prepare(graph, QUERY, "TestQuery", limits=limits), runs),
         "guard": _timed(lambda: guard.check(schema, document, operation), runs),
         "prepare+compact+size": _timed(size_one, runs),
     }

@@ -15,7 +15,8 @@ from typing import Any
 
 from beyond.commands import CommandError
 from router.config import ConfigError, RouterConfig, load_config
-from router.http.errors import OperationRejected, SupergraphRejected
+from router.http.errors import SupergraphRejected
+from router.prepare import OperationRejected
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
 # Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
@@ -90,26 +91,26 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
-    from router.http.federation import FederationFront
+    from router.planner import print_plan
+    from router.prepare import prepare
+    from router.supergraph import SupergraphError, load_supergraph
 
-    front = FederationFront()
     sdl = _read(args.supergraph, "supergraph")
     query = _read(args.queryfile, "query file")
     try:
-        graph = front.load(sdl)
-        prepared = front.prepare(
-            graph,
+        prepared = prepare(
+            load_supergraph(sdl),
             query,
             args.operation_name,
-            budget=RouterConfig().limits.planning_budget,
+            limits=RouterConfig().planning_limits(),
             override_labels=frozenset(args.override_label),
         )
-    except SupergraphRejected as exc:
+    except SupergraphError as exc:
         raise CommandError(f"supergraph {args.supergraph} cannot be served: {exc}") from None
     except OperationRejected as exc:
         messages = "; ".join(str(e.get("message")) for e in exc.graphql_errors())
         raise CommandError(f"{args.queryfile}: {messages}") from None
-    print(front.print_plan(prepared.plan))
+    print(print_plan(prepared.plan))
     return 0
 
 

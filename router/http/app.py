@@ -30,14 +30,10 @@ from router.config import RouterConfig
 from router.errors import ErrorCode
 from router.http.authentication import Authenticator
 from router.http.client_address import REQUEST_ID_HEADER, Edge
-from router.http.errors import NotAcceptable, RequestError
+from router.http.errors import RequestError
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.graphiql import GRAPHIQL_HTML
-from router.http.headers import (
-    PropagatingSubscriptions,
-    PropagatingTransport,
-    forwardable,
-)
+from router.http.headers import forwardable
 from router.http.live_graph import LiveGraph
 from router.http.multipart import multipart_response
 from router.http.negotiation import (
@@ -46,7 +42,7 @@ from router.http.negotiation import (
     JSON,
     accepts_multipart_defer,
     choose_media_type,
-    status_for_request_error,
+    status_for_rejected_operation,
     wants_html,
 )
 from router.http.params import read_params
@@ -55,8 +51,15 @@ from router.http.pipeline import Parts, Pipeline
 from router.http.plan_switch import PlanSwitch
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
+from router.prepare import OperationRejected
 from router.supergraph.authorization import ANONYMOUS
-from router.transport import DedupTransport, HttpTransport, Transport
+from router.transport import (
+    DedupTransport,
+    HttpTransport,
+    PropagatingSubscriptions,
+    PropagatingTransport,
+    Transport,
+)
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
 from shared.body_limits import BodyLimits
@@ -83,7 +86,7 @@ def create_router_app(
     if front is None:
         from router.http.federation import FederationFront
 
-        front = FederationFront(config.operation_guard())
+        front = FederationFront()
 
     http_transport: HttpTransport | None = None
     ws_transport: WebSocketSubscriptions | None = None
@@ -98,7 +101,7 @@ def create_router_app(
         front,
         config.supergraph,
         cache_size=config.limits.plan_cache_size,
-        budget=config.limits.planning_budget,
+        limits=config.planning_limits(),
         cache_bytes=config.limits.plan_cache_bytes,
         max_cached_operation_bytes=config.limits.max_cached_operation_bytes,
         override_labels=config.override_labels,
@@ -167,44 +170,38 @@ def create_router_app(
                 authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
             )
             params = await read_params(request)
+            ready = await pipeline.prepare(params, method=request.method, access=access)
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
                 *edge.headers(request_id, request),
             )
             if streaming:
-                results = await pipeline.stream(
-                    params, method=request.method, forwarded=forwarded, access=access
-                )
                 return EventStream(
-                    results,
+                    pipeline.stream(ready, forwarded=forwarded),
                     keepalive=config.subscriptions.keepalive,
                     headers=[(REQUEST_ID_HEADER, request_id)],
                 )
-            answer = await pipeline.run(
-                params,
-                method=request.method,
+            answer = await pipeline.execute(
+                ready,
                 forwarded=forwarded,
                 media_type=media_type,
                 include_plan=plans.wanted(request.headers.get(plan_header)),
                 multipart=accepts_multipart_defer(accept),
-                access=access,
             )
             if isinstance(answer, Parts):
                 headers = [*answer.headers, (REQUEST_ID_HEADER, request_id)]
                 return multipart_response(answer.first, answer.rest, headers)
         except RequestError as exc:
-            status = (
-                exc.status
-                if isinstance(exc, NotAcceptable)
-                else status_for_request_error(exc, status_media_type)
-            )
             return _respond(
-                status,
+                exc.status,
                 {"errors": exc.graphql_errors()},
                 media_type,
                 request_id,
                 exc.headers.items(),
             )
+        except OperationRejected as exc:
+            status = status_for_rejected_operation(status_media_type)
+            return _respond(status, {"errors": exc.graphql_errors()}, media_type, request_id, ())
         except Exception:  # masked for the client, logged with the request id
             log.exception("request %s failed", request_id)
             body = {

@@ -9,11 +9,11 @@
     ├── NotAcceptable            406: no supported media type in ``Accept``
     │   └── DeferNotAccepted     406: an operation deferring fragments, and no
     │                            ``multipart/mixed`` in ``Accept``
-    ├── UnsupportedMediaType     415: a POST body that is not JSON
-    └── OperationRejected        the operation does not parse or validate, names an
-        │                        unknown operation, or cannot be planned: 400 with
-        │                        graphql-response+json, 200 with application/json
-        └── PlanningBudgetExceeded  the planner's step budget ran out
+    └── UnsupportedMediaType     415: a POST body that is not JSON
+
+    OperationRejected            (:mod:`router.prepare.errors`) the operation is not
+                                 prepared: 400 with graphql-response+json, 200 with
+                                 application/json
 
     A body over ``limits.max_body_bytes`` (413) or too slow to arrive (408)
     is answered before the app runs, by :mod:`shared.body_limits`.
@@ -73,24 +73,6 @@ class DeferNotAccepted(NotAcceptable):
 class UnsupportedMediaType(RequestError):
     status = 415
     code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
-
-
-class OperationRejected(RequestError):
-    """Carries the GraphQL errors as the operation stage reported them."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors[0]["message"] if errors else "Invalid operation")
-        self.errors = errors
-
-    def graphql_errors(self) -> list[dict[str, Any]]:
-        return self.errors
-
-
-class PlanningBudgetExceeded(OperationRejected):
-    code = ErrorCode.OPERATION_TOO_COMPLEX
-
-    def __init__(self, message: str) -> None:
-        super().__init__([error(message, self.code)])
 
 
 class SupergraphRejected(Exception):

@@ -59,6 +59,7 @@ from router.http.ws_protocol import (
     Start,
     Stop,
 )
+from router.prepare import OperationRejected
 from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.subprotocols import CloseCode
 from router.transport.types import Headers
@@ -180,9 +181,9 @@ class Connection:
         """One operation: its results, then its completion or its errors."""
         forwarded = (*self.headers, *self.endpoint.edge.headers(uuid.uuid4().hex, self.websocket))
         try:
-            results = await self.endpoint.pipeline.stream(
-                params, method="WEBSOCKET", forwarded=forwarded, access=self.access
-            )
+            pipeline = self.endpoint.pipeline
+            ready = await pipeline.prepare(params, method="WEBSOCKET", access=self.access)
+            results = pipeline.stream(ready, forwarded=forwarded)
             async with contextlib.aclosing(results):
                 async for result in results:
                     if not result.data_present:
@@ -193,7 +194,7 @@ class Connection:
                         return  # the client stopped it
                     await self.send(message)
             await self.send(protocol.complete(id))
-        except RequestError as exc:
+        except (RequestError, OperationRejected) as exc:
             await self.send(protocol.error(id, exc.graphql_errors()))
         except Exception:  # masked for the client, logged
             log.exception("WebSocket operation %s failed", id)

@@ -11,6 +11,8 @@ is never asked again from another. With ``@defer``, the operation's own
 selections are planned first (the primary part), then every deferred
 fragment from the place its parent field was planned at, into fetch groups
 of its own (see :mod:`.defer` and :class:`~router.planner.walk.Walker`).
+Sibling groups that send the same request become one before emission
+(:mod:`.siblings`).
 Pure and deterministic: no I/O, no clock,
 stable iteration orders.
 """
@@ -45,6 +47,7 @@ from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import refuse_unknown_literals
 from router.planner.place import Place
 from router.planner.price import Cost
+from router.planner.siblings import merge_sibling_fetches
 from router.planner.walk import Walker
 from router.supergraph import Supergraph
 
@@ -162,6 +165,11 @@ class _Planning:
         deferrals: list[tuple[Place | None, Deferred]] = [(None, d) for d in operation.deferred]
         deferrals += self.walker.take_deferrals()
         parts = self.parts(deferrals)
+        merge_sibling_fetches(
+            self.fetch_graph,
+            [primary, *_all_members(parts)],
+            by_root=operation.kind is OperationKind.MUTATION,
+        )
         emitter = Emitter(self.fetch_graph, operation, self.supergraph)
         if not parts:
             return emitter.emit(roots)
@@ -291,6 +299,17 @@ class _Planning:
                     assert isinstance(extra, Field)
                     pending.append((extra, retry, tried))
         return roots
+
+
+def _all_members(parts: list[_Part]) -> list[set[int]]:
+    """The groups of every deferred part, nested parts included, one set each."""
+    found: list[set[int]] = []
+    stack = list(parts)
+    while stack:
+        part = stack.pop()
+        stack.extend(part.children)
+        found.append(part.members)
+    return found
 
 
 def _fetch_ids(fetch_graph: FetchGraph, parts: list[_Part]) -> dict[int, int]:

@@ -36,12 +36,12 @@ def router_config(
 ) -> RouterConfig:
     """The router's config for ``supergraph`` with each subgraph's URL overridden; ``tables`` as TOML.
 
-    Introspection is on unless ``tables`` says otherwise, as in Apollo Gateway,
-    which the differential tests compare with.
+    Introspection (as in Apollo Gateway, which the differential tests compare
+    with) and printed plans are on unless ``tables`` says otherwise.
     """
     subgraphs = {name: {"url": url} for name, url in urls.items()}
     raw = {**(tables or {}), "subgraphs": subgraphs}
-    raw["router"] = {"introspection": True, **raw.get("router", {})}
+    raw["router"] = {"introspection": True, "expose_query_plan": True, **raw.get("router", {})}
     return dataclasses.replace(parse_config(raw), supergraph=supergraph)
 
 

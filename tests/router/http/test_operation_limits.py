@@ -77,7 +77,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         monkeypatch.setattr(module, name, wrapper)
 
     counting("validate", importlib.import_module("router.operation.prepare"))
-    counting("plan", importlib.import_module("router.http.federation"))
+    counting("plan", importlib.import_module("router.prepare.stage"))
     return calls
 
 

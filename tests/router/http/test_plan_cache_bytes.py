@@ -15,9 +15,9 @@ from graphql import GraphQLError, SourceLocation, parse
 from router.config import parse_config
 from router.http import create_router_app
 from router.http.live_graph import LiveGraph
-from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
 from router.http.plan_size import compact, estimated_bytes
 from router.plan import QueryPlan
+from router.prepare import CacheKey, PlanCache, Prepared
 from router.transport import AsgiTransport
 from tests.router.http.compose import SHOP_SUPERGRAPH
 from tests.router.shop import shop_apps
@@ -70,8 +70,8 @@ async def test_an_operation_over_the_size_limit_is_answered_but_not_cached(
         assert len(live.cache) == 1
 
 
-def _plan(query: str) -> PreparedPlan:
-    return PreparedPlan(parse(query), parse(query).definitions[0].operation, QueryPlan(None))  # type: ignore[attr-defined]
+def _plan(query: str) -> Prepared:
+    return Prepared(parse(query), parse(query).definitions[0].operation, QueryPlan(None))  # type: ignore[attr-defined]
 
 
 def test_the_estimate_grows_with_the_operation() -> None:

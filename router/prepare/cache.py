@@ -1,13 +1,12 @@
-"""Prepared plans kept per operation text and name, supergraph version, override labels and access.
+"""Prepared operations kept per operation text and name, supergraph version, override labels and access.
 
 The access is the request's authorization state reduced to what the
 supergraph's requirements can tell apart (authenticated or not, the scopes
 it names), so requests that see the same fields share a plan.
 
-An LRU bounded in entries and in bytes (each plan's :func:`estimated
-bytes <router.http.plan_size.estimated_bytes>`): the least recently used
-plans go until both fit, and a plan larger than the whole budget is not
-kept. When a new supergraph is loaded, the operations seen most
+An LRU bounded in entries and in bytes (each plan's estimated size, given
+by the caller): the least recently used plans go until both fit, and a plan
+larger than the whole budget is not kept. When a new supergraph is loaded, the operations seen most
 recently are planned again for it before it goes live (re-warming), so the
 first requests after a reload do not all pay for planning.
 """
@@ -15,12 +14,9 @@ first requests after a reload do not all pay for planning.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from graphql import DocumentNode, OperationType
-
-from router.plan import QueryPlan
+from router.prepare.prepared import Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 
 
@@ -32,35 +28,21 @@ class CacheKey(NamedTuple):
     access: Access = ANONYMOUS
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedPlan:
-    """A validated client operation and its plan; the document is the client's own.
-
-    ``unauthorized`` are the response paths of what authorization removed
-    before planning (``"@"`` for any list position).
-    """
-
-    document: DocumentNode
-    operation_type: OperationType
-    plan: QueryPlan
-    unauthorized: tuple[tuple[str, ...], ...] = ()
-
-
 class PlanCache:
     def __init__(self, capacity: int, max_bytes: int) -> None:
         self._capacity = capacity
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._entries: OrderedDict[CacheKey, tuple[PreparedPlan, int]] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, tuple[Prepared, int]] = OrderedDict()
 
-    def get(self, key: CacheKey) -> PreparedPlan | None:
+    def get(self, key: CacheKey) -> Prepared | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
         self._entries.move_to_end(key)
         return entry[0]
 
-    def put(self, key: CacheKey, entry: PreparedPlan, size: int) -> None:
+    def put(self, key: CacheKey, entry: Prepared, size: int) -> None:
         """Keep ``entry`` (``size`` bytes, estimated), evicting the least recently used to fit."""
         if size > self.max_bytes:
             return
