@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
 from beyond.services import SERVICES, ServiceSpec, export_sdls
 from composition import SubgraphSDL, compose
-from router.config import RouterConfig
+from router.config import RouterConfig, ServerSettings
 from router.http import create_router_app
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
@@ -63,19 +63,24 @@ def compose_dev_supergraph(host: str, graph_port: int) -> str:
     return result.supergraph_sdl
 
 
+_DEV_SECRETS: dict[str, Callable[[], str]] = {
+    "jwt_secret": lambda: secrets.token_urlsafe(48),
+    "data_key": lambda: base64.b64encode(os.urandom(32)).decode(),
+    "router_secret": lambda: secrets.token_urlsafe(32),
+}
+
+
 def dev_secrets(data_dir: Path) -> dict[str, str]:
+    """The secrets kept in ``<data>/secrets.json``; any it lacks are generated into it."""
     path = data_dir / "secrets.json"
-    if path.exists():
-        stored: dict[str, str] = json.loads(path.read_text())
-        return stored
-    generated = {
-        "jwt_secret": secrets.token_urlsafe(48),
-        "data_key": base64.b64encode(os.urandom(32)).decode(),
-    }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(generated, indent=2))
-    return generated
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: make() for name, make in _DEV_SECRETS.items() if name not in stored}
+    if missing:
+        stored.update(missing)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(stored, indent=2))
+    return stored
 
 
 def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> CommonSettings:
@@ -83,6 +88,7 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
         spec.database_setting: f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
         "jwt_secret": stored["jwt_secret"],
         "data_key": stored["data_key"],
+        "router_secret": stored["router_secret"],
     }
     for other in SERVICES.values():
         if (
@@ -94,6 +100,17 @@ def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> C
         key: value for key, value in defaults.items() if f"BEYOND_{key.upper()}" not in os.environ
     }
     return load_settings(spec.settings_cls, **overrides)
+
+
+def dev_router_config(supergraph: Path, stored: dict[str, str]) -> RouterConfig:
+    """The router of `beyond dev`: introspection and printed plans on, the services' router secret."""
+    secret = os.environ.get("BEYOND_ROUTER_SECRET") or stored["router_secret"]
+    return RouterConfig(
+        supergraph=supergraph,
+        introspection=True,
+        expose_query_plan=True,
+        server=ServerSettings(router_secret=secret),
+    )
 
 
 def _say(line: str) -> None:
@@ -121,10 +138,12 @@ async def run_dev(
         workers += event_workers(spec, settings, app)
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
-    router = create_router_app(RouterConfig(supergraph=supergraph))
+    router = create_router_app(dev_router_config(supergraph, stored))
     servers = [
         *(
-            http_server(app, host=host, port=service_port(SERVICES[name], port), log_level="warning")
+            http_server(
+                app, host=host, port=service_port(SERVICES[name], port), log_level="warning"
+            )
             for name, app in apps.items()
         ),
         http_server(router, host=host, port=port, log_level="warning"),

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from beyond.services import ServiceSpec
 from shared.grpc import GrpcServer
+from shared.http_server import server_config
 from shared.lifecycle import Worker, running
 from shared.settings import CommonSettings
 
@@ -34,9 +35,8 @@ class _Server(uvicorn.Server):
 
 
 def http_server(app: Starlette, *, host: str, port: int, log_level: str) -> uvicorn.Server:
-    return _Server(
-        uvicorn.Config(app, host=host, port=port, log_level=log_level, ws="auto", lifespan="off")
-    )
+    """A server with the project's edge rules (:mod:`shared.http_server`) and default limits."""
+    return _Server(server_config(app, host=host, port=port, log_level=log_level, lifespan="off"))
 
 
 def grpc_server(

@@ -48,6 +48,10 @@ class CommonSettings(BaseSettings):
     jwt_public_key: str | None = Field(
         default=None, validate_default=True, description="PEM, for RS256/EdDSA"
     )
+    router_secret: str | None = Field(
+        default=None,
+        description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
+    )
     jwt_issuer: str = "beyond"
     jwt_audience: str = "beyond"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

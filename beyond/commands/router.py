@@ -63,6 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from router.http import create_router_app
+    from shared.http_server import server_config
 
     config = _config(args)
     host, port = _listen(args.listen)
@@ -70,15 +71,22 @@ def serve(args: argparse.Namespace) -> int:
         app = create_router_app(config)
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot read supergraph {config.supergraph}: {exc.strerror}") from None
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    server = uvicorn.Server(
+        server_config(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            max_message_bytes=config.limits.max_body_bytes,
+            header_timeout=config.server.header_timeout,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        )
     )
+    server.run()
     return 0
 
 

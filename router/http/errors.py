@@ -9,12 +9,14 @@
     ├── NotAcceptable            406: no supported media type in ``Accept``
     │   └── DeferNotAccepted     406: an operation deferring fragments, and no
     │                            ``multipart/mixed`` in ``Accept``
-    ├── PayloadTooLarge          413: the body is over ``limits.max_body_bytes``
     └── UnsupportedMediaType     415: a POST body that is not JSON
 
     OperationRejected            (:mod:`router.prepare.errors`) the operation is not
                                  prepared: 400 with graphql-response+json, 200 with
                                  application/json
+
+    A body over ``limits.max_body_bytes`` (413) or too slow to arrive (408)
+    is answered before the app runs, by :mod:`shared.body_limits`.
 
     SupergraphRejected           a supergraph file that cannot be served (the
                                  previous one stays in service)
@@ -66,11 +68,6 @@ class DeferNotAccepted(NotAcceptable):
             "accept multipart/mixed HTTP responses. To enable @defer support, add the HTTP "
             "header 'Accept: multipart/mixed;deferSpec=20220824'"
         )
-
-
-class PayloadTooLarge(RequestError):
-    status = 413
-    code = ErrorCode.PAYLOAD_TOO_LARGE
 
 
 class UnsupportedMediaType(RequestError):

@@ -18,13 +18,6 @@ from collections.abc import Iterable, Mapping
 
 from router.transport.types import Headers
 
-REQUEST_ID_HEADER = "x-request-id"
-
-
-def edge_headers(request_id: str, client_host: str | None) -> Headers:
-    """What the router tells every subgraph about the request (see ``EDGE_HEADERS``)."""
-    return ((REQUEST_ID_HEADER, request_id), ("x-forwarded-for", client_host or "unknown"))
-
 
 def forwardable(client_headers: Iterable[tuple[str, str]], names: frozenset[str]) -> Headers:
     return tuple((k, v) for k, v in client_headers if k.lower() in names)

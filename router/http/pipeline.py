@@ -34,6 +34,7 @@ from router.http.headers import client_response_headers
 from router.http.live_graph import LiveGraph
 from router.http.negotiation import status_for_result
 from router.http.params import GraphQLParams
+from router.http.persisted import PersistedQueries
 from router.prepare import Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.types import Headers, SubscriptionTransport, Transport
@@ -86,12 +87,18 @@ class Pipeline:
     transport: Transport
     subscriptions: SubscriptionTransport
     error_policy: SubgraphErrorPolicy
+    persisted: PersistedQueries | None = None
 
     async def prepare(
         self, params: GraphQLParams, *, method: str, access: Access = ANONYMOUS
     ) -> Ready:
         """The operation as ``access`` may see it, planned; GET carries queries and subscriptions only."""
-        graph, prepared = await self.live.prepare(params.query, params.operation_name, access)
+        query, register = (
+            await self.persisted.query_of(params) if self.persisted else (params.query, None)
+        )
+        graph, prepared = await self.live.prepare(query, params.operation_name, access)
+        if register is not None and self.persisted is not None:
+            await self.persisted.register(register, query)
         if method == "GET" and prepared.operation_type is OperationType.MUTATION:
             raise MethodNotAllowed(
                 "Mutations are only accepted over POST", headers={"Allow": "POST"}

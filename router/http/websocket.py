@@ -33,7 +33,7 @@ import functools
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -41,10 +41,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from router.errors import ErrorCode, error
 from router.http.authentication import Authenticator, Unauthenticated
+from router.http.client_address import Edge
 from router.http.errors import RequestError
 from router.http.graphql_transport_ws import GraphQLTransportWS
 from router.http.graphql_ws import GraphQLWS
-from router.http.headers import edge_headers, forwardable
+from router.http.headers import forwardable
 from router.http.params import GraphQLParams
 from router.http.pipeline import Pipeline
 from router.http.ws_protocol import (
@@ -82,6 +83,7 @@ class WebSocketEndpoint:
     init_timeout: float
     keepalive: float
     max_operations: int
+    edge: Edge = field(default_factory=Edge)
 
     async def serve(self, websocket: WebSocket) -> None:
         await Connection(self, websocket).serve()
@@ -177,8 +179,7 @@ class Connection:
 
     async def run(self, protocol: ServerProtocol, id: str, params: GraphQLParams) -> None:
         """One operation: its results, then its completion or its errors."""
-        client = self.websocket.client
-        forwarded = (*self.headers, *edge_headers(uuid.uuid4().hex, client and client.host))
+        forwarded = (*self.headers, *self.endpoint.edge.headers(uuid.uuid4().hex, self.websocket))
         try:
             pipeline = self.endpoint.pipeline
             ready = await pipeline.prepare(params, method="WEBSOCKET", access=self.access)

@@ -4,7 +4,9 @@ The access is the request's authorization state reduced to what the
 supergraph's requirements can tell apart (authenticated or not, the scopes
 it names), so requests that see the same fields share a plan.
 
-A bounded LRU. When a new supergraph is loaded, the operations seen most
+An LRU bounded in entries and in bytes (each plan's estimated size, given
+by the caller): the least recently used plans go until both fit, and a plan
+larger than the whole budget is not kept. When a new supergraph is loaded, the operations seen most
 recently are planned again for it before it goes live (re-warming), so the
 first requests after a reload do not all pay for planning.
 """
@@ -27,21 +29,34 @@ class CacheKey(NamedTuple):
 
 
 class PlanCache:
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, max_bytes: int) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[CacheKey, Prepared] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[CacheKey, tuple[Prepared, int]] = OrderedDict()
 
     def get(self, key: CacheKey) -> Prepared | None:
         entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-        return entry
-
-    def put(self, key: CacheKey, entry: Prepared) -> None:
-        self._entries[key] = entry
+        if entry is None:
+            return None
         self._entries.move_to_end(key)
-        while len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
+        return entry[0]
+
+    def put(self, key: CacheKey, entry: Prepared, size: int) -> None:
+        """Keep ``entry`` (``size`` bytes, estimated), evicting the least recently used to fit."""
+        if size > self.max_bytes:
+            return
+        self._remove(key)
+        self._entries[key] = (entry, size)
+        self.bytes += size
+        while len(self._entries) > self._capacity or self.bytes > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self.bytes -= evicted
+
+    def _remove(self, key: CacheKey) -> None:
+        removed = self._entries.pop(key, None)
+        if removed is not None:
+            self.bytes -= removed[1]
 
     def recent_keys(self, version: str) -> list[CacheKey]:
         """Keys cached for ``version``, most recently used last."""
@@ -49,7 +64,7 @@ class PlanCache:
 
     def drop_version(self, version: str) -> None:
         for key in [k for k in self._entries if k.version == version]:
-            del self._entries[key]
+            self._remove(key)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -18,6 +18,8 @@ from graphql import GraphQLError, GraphQLSyntaxError, OperationType, value_from_
 from router.errors import ErrorCode, error, formatted_error
 from router.operation import Operation, OperationError, authorize
 from router.operation import prepare as prepare_operation
+from router.operation.errors import OperationRefused
+from router.operation.guard import OperationGuard
 from router.plan import OperationKind
 from router.planner import (
     DEFAULT_BUDGET,
@@ -50,11 +52,13 @@ class PlanningLimits:
 
     ``budget`` is the planner's step budget, shared by every plan of the
     operation; ``max_defer_conditions`` the most distinct ``@defer(if: $v)``
-    variables planned (each one doubles the plans).
+    variables planned (each one doubles the plans); ``guard`` the operation
+    limits and rules checked before validation (:mod:`router.operation.guard`).
     """
 
     budget: int = DEFAULT_BUDGET
     max_defer_conditions: int = DEFAULT_MAX_DEFER_CONDITIONS
+    guard: OperationGuard | None = None
 
 
 def prepare(
@@ -73,7 +77,9 @@ def prepare(
     when it is too costly to plan).
     """
     try:
-        prepared = prepare_operation(supergraph, query, operation_name)
+        prepared = prepare_operation(supergraph, query, operation_name, limits.guard)
+    except OperationRefused as refused:
+        raise OperationRejected([error(refused.message, refused.code)]) from refused
     except OperationError as exc:
         raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
     authorized = authorize(prepared, supergraph, access)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import HTTPConnection
 
+from shared.client_address import ROUTER_SECRET_HEADER, from_router
 from shared.errors import Unauthenticated
+from shared.jwt_check import TokenRejected, bearer_token
 from shared.tokens import AccessClaims, AccessTokens
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -22,19 +23,17 @@ def request_id_of(connection: HTTPConnection) -> str:
     return uuid.uuid4().hex
 
 
-def client_ip_of(connection: HTTPConnection) -> str:
-    """The caller's address; ``X-Forwarded-For`` is believed only from a loopback peer (the router).
+def client_ip_of(connection: HTTPConnection, router_secret: str | None) -> str:
+    """The caller's address; ``X-Forwarded-For`` is believed only from the router.
 
-    The router sets it to the one address it saw; when proxies append, the last
-    entry is the one the nearest proxy vouches for, so that is the one used.
+    The router proves itself with ``router_secret`` (:mod:`shared.client_address`);
+    without it the peer's own address counts, whatever the peer claims. The
+    router sets the header to the one address it decided on; should a proxy
+    append, the last entry is the one the nearest hop vouches for.
     """
     peer = connection.client.host if connection.client else "unknown"
     forwarded = connection.headers.get("x-forwarded-for")
-    try:
-        trusted = ipaddress.ip_address(peer).is_loopback
-    except ValueError:
-        trusted = False
-    if forwarded and trusted:
+    if forwarded and from_router(connection.headers.get(ROUTER_SECRET_HEADER), router_secret):
         return forwarded.split(",")[-1].strip() or peer
     return peer
 
@@ -55,11 +54,13 @@ class RequestContext:
     def claims(self) -> AccessClaims | None:
         """The verified access token, ``None`` when the request has none; a bad one raises."""
         if not self._claims_read:
-            header = self.request.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            if header and (scheme.lower() != "bearer" or not token.strip()):
-                raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
-            self._claims = self.tokens.verify(token.strip()) if header else None
+            try:
+                token = bearer_token(self.request.headers.get("authorization"))
+            except TokenRejected:
+                raise Unauthenticated(
+                    "the Authorization header must be 'Bearer <access token>'"
+                ) from None
+            self._claims = self.tokens.verify(token) if token else None
             self._claims_read = True
         return self._claims
 

@@ -70,7 +70,7 @@ def create_app(
             response=response,
             tokens=tokens,
             request_id=request_id_of(request),
-            client_ip=client_ip_of(request),
+            client_ip=client_ip_of(request, settings.router_secret),
             service=service,
             database=database,
             users=UserLoader(service),

@@ -28,7 +28,9 @@ def test_the_accounts_sdl_declares_the_user_entity() -> None:
 
 def test_the_social_sdl_adds_its_fields_to_user_by_key_only() -> None:
     document = parse(export_sdls()["social"])
-    types = {d.name.value: d for d in document.definitions if isinstance(d, ObjectTypeDefinitionNode)}
+    types = {
+        d.name.value: d for d in document.definitions if isinstance(d, ObjectTypeDefinitionNode)
+    }
     user = types["User"]
     assert [d.name.value for d in user.directives] == ["key"]
     assert [f.name.value for f in user.fields] == [

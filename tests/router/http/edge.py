@@ -37,6 +37,7 @@ type Query {
   hello(name: String = "world"): String!
   headers: [String!]!
   edgeHeaders: [String!]!
+  routerSecret: String
   cached: Int
   personal: Int
   slow(n: Int!): Int
@@ -61,6 +62,11 @@ class EdgeQuery:
     def edge_headers(self, info: Info) -> list[str]:
         received = info.context["request"].headers
         return [f"{k}={received.get(k)}" for k in ("x-request-id", "x-forwarded-for")]
+
+    @strawberry.field
+    def router_secret(self, info: Info) -> str | None:
+        value: str | None = info.context["request"].headers.get("x-beyond-router-secret")
+        return value
 
     @strawberry.field
     def headers(self, info: Info) -> list[str]:

@@ -26,7 +26,9 @@ async def channel(accounts: Accounts) -> AsyncIterator[grpc.aio.Channel]:
     await server.stop()
 
 
-async def test_users_exist_answers_for_a_batch(accounts: Accounts, channel: grpc.aio.Channel) -> None:
+async def test_users_exist_answers_for_a_batch(
+    accounts: Accounts, channel: grpc.aio.Channel
+) -> None:
     a, b = (await accounts.register())["user"]["id"], (await accounts.register())["user"]["id"]
     stub = accounts_pb2_grpc.UsersStub(channel)
     reply = await stub.UsersExist(

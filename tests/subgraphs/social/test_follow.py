@@ -162,9 +162,7 @@ async def test_concurrent_follows_of_one_user_count_each_follower_once(social: S
             select(func.count()).select_from(Follow).where(Follow.followee_id == int(star))
         )
     assert edges == len(fans)
-    assert sorted(await social.events(*fans)) == sorted(
-        ("UserFollowed", fan, star) for fan in fans
-    )
+    assert sorted(await social.events(*fans)) == sorted(("UserFollowed", fan, star) for fan in fans)
 
 
 async def test_users_following_each_other_at_once_do_not_deadlock(social: Social) -> None:
