@@ -38,7 +38,13 @@ from shared.db import Database, after_commit
 from shared.pagination import Position
 from shared.redis import Keys
 from subgraphs.articles.models import Article, ArticleStatus, PulledAuthor
-from subgraphs.articles.service import ArticlesService, ArticleView, before, newest_first
+from subgraphs.articles.service import (
+    ArticleId,
+    ArticlesService,
+    ArticleView,
+    before,
+    newest_first,
+)
 from subgraphs.articles.timelines import Timelines, feed_order
 from subgraphs.articles.upserts import add_pulled_author
 
@@ -102,12 +108,13 @@ class Feed:
             candidates = feed_order({*pushed, *pulled_page})[:need]
             if not candidates:
                 break
-            views = await self._articles.articles_by_id(c.id for c in candidates)
+            views = await self._articles.articles_by_id(ArticleId(c.id) for c in candidates)
             # Deleted (or otherwise unpublished) articles never show, whatever a timeline holds.
             shown += [
                 view
                 for c in candidates
-                if (view := views[c.id]) is not None and view.status == ArticleStatus.PUBLISHED
+                if (view := views[ArticleId(c.id)]) is not None
+                and view.status == ArticleStatus.PUBLISHED
             ]
             if len(candidates) < need:
                 break

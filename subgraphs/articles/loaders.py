@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiodataloader import DataLoader
 
-from subgraphs.articles.service import ArticlesService, ArticleView, Page, PageKey
+from subgraphs.articles.service import ArticleId, ArticlesService, ArticleView, Page, PageKey
 from subgraphs.articles.views import ViewCounter
 
 
-class ArticleLoader(DataLoader[int, ArticleView | None]):
+class ArticleLoader(DataLoader[ArticleId, ArticleView | None]):
     """Articles by id, through the cache (misses in one read)."""
 
     def __init__(self, service: ArticlesService) -> None:
         super().__init__()
         self._service = service
 
-    async def batch_load_fn(self, keys: list[int]) -> list[ArticleView | None]:
+    async def batch_load_fn(self, keys: list[ArticleId]) -> list[ArticleView | None]:
         found = await self._service.articles_by_id(keys)
         return [found[key] for key in keys]
 
@@ -42,3 +44,18 @@ class BufferedViewsLoader(DataLoader[int, int]):
     async def batch_load_fn(self, keys: list[int]) -> list[int]:
         found = await self._counter.buffered(keys)
         return [found[key] for key in keys]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlesLoaders:
+    articles: ArticleLoader
+    pages: AuthorPagesLoader
+    views: BufferedViewsLoader
+
+    @classmethod
+    def of(cls, service: ArticlesService, counter: ViewCounter) -> ArticlesLoaders:
+        return cls(
+            articles=ArticleLoader(service),
+            pages=AuthorPagesLoader(service),
+            views=BufferedViewsLoader(counter),
+        )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, NewType, Protocol, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,10 +37,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cache import CacheAside
 from shared.db import Database, after_commit, utcnow
 from shared.errors import BadUserInput, Forbidden, NotFound
+from shared.ids import UserId
 from shared.pagination import Position
 from subgraphs.articles import events, rules
 from subgraphs.articles.models import Article, ArticleStatus, ArticleTag, Tag
 from subgraphs.articles.upserts import tag_ids
+
+ArticleId = NewType("ArticleId", int)
 
 
 class AuthorDirectory(Protocol):
@@ -53,8 +56,8 @@ class AuthorDirectory(Protocol):
 class ArticleView:
     """An article as readers see it, and as it is cached."""
 
-    id: int
-    author_id: int
+    id: ArticleId
+    author_id: UserId
     title: str
     content: str
     summary: str
@@ -90,8 +93,8 @@ class ArticleView:
     def from_cache(cls, data: dict[str, Any]) -> ArticleView:
         published = data["published_at"]
         return cls(
-            id=data["id"],
-            author_id=data["author_id"],
+            id=ArticleId(data["id"]),
+            author_id=UserId(data["author_id"]),
             title=data["title"],
             content=data["content"],
             summary=data["summary"],
@@ -106,8 +109,8 @@ class ArticleView:
     @classmethod
     def from_row(cls, row: Article, tags: Sequence[str]) -> ArticleView:
         return cls(
-            id=row.id,
-            author_id=row.author_id,
+            id=ArticleId(row.id),
+            author_id=UserId(row.author_id),
             title=row.title,
             content=row.content,
             summary=row.summary,
@@ -158,7 +161,7 @@ class TagCount:
 
 Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
 
-PageKey = tuple[int, int, Position | None]
+PageKey = tuple[UserId, int, Position | None]
 """(author id, page size, cursor): one author's page, as the list loader batches them."""
 
 
@@ -188,7 +191,7 @@ def newest_first(query: Q, limit: int) -> Q:
 
 class ArticlesService:
     def __init__(
-        self, *, database: Database, cache: CacheAside[int], directory: AuthorDirectory
+        self, *, database: Database, cache: CacheAside[ArticleId], directory: AuthorDirectory
     ) -> None:
         self._database = database
         self._cache = cache
@@ -197,7 +200,7 @@ class ArticlesService:
     # -- writing ---------------------------------------------------------------
 
     async def publish(
-        self, author_id: int, draft: Draft, *, as_draft: bool = False, session: AsyncSession
+        self, author_id: UserId, draft: Draft, *, as_draft: bool = False, session: AsyncSession
     ) -> ArticleView:
         """Create an article (published unless ``as_draft``) and return it."""
         title = rules.check_title(draft.title)
@@ -234,7 +237,7 @@ class ArticlesService:
         return ArticleView.from_row(article, tags)
 
     async def update(
-        self, author_id: int, article_id: int, changes: Changes, *, session: AsyncSession
+        self, author_id: UserId, article_id: ArticleId, changes: Changes, *, session: AsyncSession
     ) -> ArticleView:
         """Apply ``changes`` to the author's article and return it."""
         values: dict[str, Any] = {}
@@ -286,12 +289,12 @@ class ArticlesService:
                 author_id=author_id,
                 published_at=article.published_at,
             )
-        self._invalidate_after_commit(session, article.id)
+        self._invalidate_after_commit(session, ArticleId(article.id))
         final_tags = tags if tags is not None else current_tags.get(article.id, [])
         return ArticleView.from_row(article, final_tags)
 
     async def delete(
-        self, author_id: int, article_id: int, *, session: AsyncSession
+        self, author_id: UserId, article_id: ArticleId, *, session: AsyncSession
     ) -> ArticleView:
         """Mark the author's article DELETED; deleting it again changes nothing."""
         article = await self._own(author_id, article_id, session=session, deleted_ok=True)
@@ -302,15 +305,20 @@ class ArticlesService:
         article.updated_at = utcnow()
         await session.flush()
         await events.article_deleted(session, article_id=article.id, author_id=author_id)
-        self._invalidate_after_commit(session, article.id)
+        self._invalidate_after_commit(session, ArticleId(article.id))
         return ArticleView.from_row(article, tags)
 
-    async def _check_author(self, author_id: int) -> None:
+    async def _check_author(self, author_id: UserId) -> None:
         if author_id not in await self._directory.existing([author_id]):
             raise NotFound("Your account no longer exists: sign in again.")
 
     async def _own(
-        self, author_id: int, article_id: int, *, session: AsyncSession, deleted_ok: bool = False
+        self,
+        author_id: UserId,
+        article_id: ArticleId,
+        *,
+        session: AsyncSession,
+        deleted_ok: bool = False,
     ) -> Article:
         """The article, locked for the change, if it exists and ``author_id`` wrote it."""
         article = await session.scalar(
@@ -334,10 +342,10 @@ class ArticlesService:
                 [{"article_id": article_id, "tag_id": ids[name]} for name in names],
             )
 
-    def _invalidate_after_commit(self, session: AsyncSession, article_id: int) -> None:
+    def _invalidate_after_commit(self, session: AsyncSession, article_id: ArticleId) -> None:
         after_commit(session, lambda: self._cache.invalidate(article_id))
 
-    async def invalidate(self, article_ids: Iterable[int]) -> None:
+    async def invalidate(self, article_ids: Iterable[ArticleId]) -> None:
         """Drop cached articles whose rows changed outside this class (view counts)."""
         ids = list(article_ids)
         if ids:
@@ -345,16 +353,28 @@ class ArticlesService:
 
     # -- reading by id -----------------------------------------------------------
 
-    async def articles_by_id(self, ids: Iterable[int]) -> dict[int, ArticleView | None]:
+    @staticmethod
+    def visible(view: ArticleView | None, viewer: UserId | None) -> ArticleView | None:
+        """The article if ``viewer`` may read it: published, or a draft of their own."""
+        if view is None or view.status is ArticleStatus.DELETED:
+            return None
+        if view.status is ArticleStatus.DRAFT and viewer != view.author_id:
+            return None
+        return view
+
+    async def articles_by_id(self, ids: Iterable[ArticleId]) -> dict[ArticleId, ArticleView | None]:
         """Articles by id through the cache, whatever their status; all misses in one read."""
         cached = await self._cache.get_many(ids, self._read_articles)
         return {i: ArticleView.from_cache(d) if d else None for i, d in cached.items()}
 
-    async def _read_articles(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+    async def _read_articles(self, ids: list[ArticleId]) -> dict[ArticleId, dict[str, Any]]:
         async with self._database.transaction() as session:
             rows = (await session.scalars(select(Article).where(Article.id.in_(ids)))).all()
             tags = await self._tags_of([row.id for row in rows], session=session)
-        return {row.id: ArticleView.from_row(row, tags.get(row.id, [])).to_cache() for row in rows}
+        return {
+            ArticleId(row.id): ArticleView.from_row(row, tags.get(row.id, [])).to_cache()
+            for row in rows
+        }
 
     async def _tags_of(
         self, article_ids: Sequence[int], *, session: AsyncSession
@@ -385,14 +405,14 @@ class ArticlesService:
                     first + 1,
                 ).subquery()
                 parts.append(select(one.c.id, literal(index).label("part")))
-        positions: dict[int, list[int]] = {index: [] for index in range(len(wanted))}
+        positions: dict[int, list[ArticleId]] = {index: [] for index in range(len(wanted))}
         if parts:
             async with self._database.transaction() as session:
                 rows = list(
                     await session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
                 )
             for article_id, part in rows:
-                positions[int(part)].append(article_id)
+                positions[int(part)].append(ArticleId(article_id))
         ids = [article_id for found in positions.values() for article_id in found]
         views = await self.articles_by_id(ids)
         pages: dict[PageKey, Page] = {}
@@ -410,7 +430,7 @@ class ArticlesService:
                 Tag, and_(Tag.id == ArticleTag.tag_id, Tag.name == tag)
             )
         async with self._database.transaction() as session:
-            ids = list(await session.scalars(newest_first(query, first + 1)))
+            ids = [ArticleId(i) for i in await session.scalars(newest_first(query, first + 1))]
         views = await self.articles_by_id(ids)
         found = [view for i in ids if (view := views[i]) is not None]
         return Page(articles=found[:first], has_next_page=len(found) > first)

@@ -105,7 +105,6 @@ def test_serve_refuses_an_unmigrated_database(scratch_database: str) -> None:
     assert len(result.stderr.splitlines()) == 1
 
 
-
 def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
     port = free_port()
     process = subprocess.Popen(

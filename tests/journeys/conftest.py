@@ -1,55 +1,46 @@
 """Journeys: a client's story told through the router to the real subgraphs.
 
 The router (``create_router_app``) serves a supergraph composed from the
-exported SDLs in ``schema/subgraphs/`` and reaches accounts, social and
-articles in-process (``AsgiTransport``); the services reach each other over
-real gRPC on ephemeral 127.0.0.1 ports, on MariaDB and Redis, with their
-relays and consumers running.
+exported SDLs in ``schema/subgraphs/`` and reaches every discovered domain
+in-process (``AsgiTransport``); the domains reach each other over real gRPC
+on ephemeral 127.0.0.1 ports, on MariaDB and Redis, with their relays and
+consumers running.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import URL
 
+from beyond.domains import discover
 from composition import SubgraphSDL, compose
 from router.config import RouterConfig
 from router.http import create_router_app
 from router.transport import AsgiTransport
 from shared.lifecycle import running
-from subgraphs.articles.app import workers as articles_workers
-from subgraphs.social.app import workers as social_workers
-from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used here)
-    accounts_factory,
-    accounts_mysql_url,
-    accounts_settings,
-    new_mobile,
-)
-from tests.subgraphs.articles.conftest import (  # noqa: F401 (fixtures used here)
-    Articles,
-    articles_factory,
-    articles_mysql_url,
-    articles_settings,
-)
-from tests.subgraphs.social.conftest import (  # noqa: F401 (fixtures used here)
-    social_factory,
-    social_mysql_url,
-    social_settings,
-)
+from subgraphs.accounts.runtime import build_runtime as build_accounts
+from tests.conftest import MySQLDatabases
+from tests.subgraphs.accounts.conftest import new_mobile
+from tests.support.domains import Domains, started_domains
+from tests.support.sms import RecordingSmsSender
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("accounts", "social", "articles")
 
 
-@pytest.fixture
-def backend() -> str:
-    return "mariadb"
+@pytest.fixture(scope="session")
+def domain_urls(mysql_databases: MySQLDatabases) -> dict[str, URL]:
+    """A migrated MariaDB database for every discovered domain."""
+    return {
+        name: mysql_databases.create(name, spec.migrations) for name, spec in discover().items()
+    }
 
 
 def supergraph_of(path: Path) -> Path:
@@ -60,7 +51,7 @@ def supergraph_of(path: Path) -> Path:
             f"http://{name}.invalid/graphql",
             (ROOT / f"schema/subgraphs/{name}.graphql").read_text(),
         )
-        for name in SERVICES
+        for name in discover()
     ]
     result = compose(sources)
     assert result.supergraph_sdl is not None, result.errors
@@ -70,10 +61,11 @@ def supergraph_of(path: Path) -> Path:
 
 @dataclass
 class Graph:
-    """The router in front of the three services, and a way to talk to it."""
+    """The router in front of every domain, and a way to talk to it."""
 
     client: httpx.AsyncClient
-    services: Articles
+    domains: Domains
+    sms: RecordingSmsSender
 
     async def execute(self, query: str, token: str | None = None, **variables: Any) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -94,13 +86,12 @@ class Graph:
             "mutation($m: String!) { requestVerificationCode(mobile: $m, purpose: REGISTER) { expiresIn } }",
             m=mobile,
         )
-        code = self.services.social.accounts.sms.last_code(mobile)
         data = await self.data(
             """mutation($m: String!, $c: String!, $n: String!) {
                  register(mobile: $m, code: $c, password: "correct1horse", nickname: $n) {
                    accessToken user { id } } }""",
             m=mobile,
-            c=code,
+            c=self.sms.last_code(mobile),
             n=nickname,
         )
         return data["register"]["user"]["id"], data["register"]["accessToken"]
@@ -108,47 +99,38 @@ class Graph:
 
 @asynccontextmanager
 async def serve_graph(
-    tmp_path: Path, start: Callable[..., Any], *, event_workers: bool
+    tmp_path: Path, urls: dict[str, URL], redis_prefix: str, *, event_workers: bool
 ) -> AsyncIterator[Graph]:
-    services: Articles = await start()
-    social = services.social
-    apps = {"accounts": social.accounts.app, "social": social.app, "articles": services.app}
-    router = create_router_app(
-        RouterConfig(supergraph=supergraph_of(tmp_path / "supergraph.graphql")),
-        transport=AsgiTransport(apps),
-    )
-    workers = (
-        [
-            *social_workers(social.settings, social.app),
-            *articles_workers(services.settings, services.app),
-        ]
-        if event_workers
-        else []
-    )
-    async with (
-        running(workers),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=router), base_url="http://router.test"
-        ) as client,
-    ):
-        yield Graph(client, services)
+    sms = RecordingSmsSender()
+    async with started_domains(
+        urls, redis_prefix, runtime_builders={"accounts": partial(build_accounts, sms=sms)}
+    ) as domains:
+        router = create_router_app(
+            RouterConfig(supergraph=supergraph_of(tmp_path / "supergraph.graphql")),
+            transport=AsgiTransport(domains.apps),
+        )
+        async with (
+            running(domains.workers if event_workers else []),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=router), base_url="http://router.test"
+            ) as client,
+        ):
+            yield Graph(client, domains, sms)
 
 
 @pytest.fixture
 async def graph(
-    tmp_path: Path,
-    articles_factory: Callable[..., Any],  # noqa: F811
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
 ) -> AsyncIterator[Graph]:
     """The graph with every relay and consumer running, as in production."""
-    async with serve_graph(tmp_path, articles_factory, event_workers=True) as served:
+    async with serve_graph(tmp_path, domain_urls, redis_prefix, event_workers=True) as served:
         yield served
 
 
 @pytest.fixture
 async def quiet_graph(
-    tmp_path: Path,
-    articles_factory: Callable[..., Any],  # noqa: F811
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
 ) -> AsyncIterator[Graph]:
     """The graph with no background work, so every statement counted is a request's own."""
-    async with serve_graph(tmp_path, articles_factory, event_workers=False) as served:
+    async with serve_graph(tmp_path, domain_urls, redis_prefix, event_workers=False) as served:
         yield served

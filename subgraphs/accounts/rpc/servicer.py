@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 
 from shared.errors import BadUserInput
+from shared.ids import UserId
 from subgraphs.accounts.rpc import accounts_pb2
 from subgraphs.accounts.service import AccountsService
 
@@ -22,7 +23,7 @@ class UsersServicer:
     ) -> accounts_pb2.UsersExistResponse:
         if len(request.ids) > MAX_IDS:
             raise BadUserInput(f"Ask about at most {MAX_IDS} ids at a time.", field="ids")
-        found = await self._service.users_by_id(i for i in request.ids if i > 0)
+        found = await self._service.users_by_id(UserId(i) for i in request.ids if i > 0)
         return accounts_pb2.UsersExistResponse(
             existing_ids=[user_id for user_id, user in found.items() if user is not None]
         )

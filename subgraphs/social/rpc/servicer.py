@@ -14,6 +14,7 @@ import grpc
 
 from shared.db import Database
 from shared.errors import BadUserInput
+from shared.ids import UserId
 from subgraphs.social.rpc import social_pb2
 from subgraphs.social.service import Page, SocialService
 
@@ -71,7 +72,8 @@ class FollowsServicer:
                 f"Ask about at most {MAX_CANDIDATES} candidates at a time.",
                 field="candidate_ids",
             )
-        pairs = {(request.follower_id, candidate) for candidate in request.candidate_ids}
+        follower = UserId(request.follower_id)
+        pairs = {(follower, UserId(candidate)) for candidate in request.candidate_ids}
         async with self._database.transaction() as session:
             found = await self._service.existing_edges(pairs, session=session)
         return social_pb2.WhichFollowedResponse(followed_ids=[followee for _, followee in found])

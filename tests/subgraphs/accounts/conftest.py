@@ -15,13 +15,16 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
-from subgraphs.accounts.app import MIGRATIONS, create_app
+from shared.domain import create_app
+from subgraphs.accounts.domain import SPEC
+from subgraphs.accounts.runtime import AccountsRuntime, build_runtime
 from subgraphs.accounts.settings import AccountsSettings
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.conftest import settings_maker
 from tests.support.graphql import GraphQLClient
 from tests.support.sms import RecordingSmsSender
 
+MIGRATIONS = SPEC.migrations
 DATA_KEY = base64.b64encode(os.urandom(32)).decode()
 _mobiles = itertools.count(int.from_bytes(os.urandom(2), "big") * 10_000)
 
@@ -38,6 +41,7 @@ def accounts_mysql_url(mysql_databases: MySQLDatabases) -> URL:
 
 @dataclass
 class Accounts:
+    runtime: AccountsRuntime
     app: FastAPI
     client: GraphQLClient
     sms: RecordingSmsSender
@@ -97,15 +101,15 @@ async def accounts_factory(
     def start(**overrides: Any) -> Accounts:
         settings = accounts_settings(**overrides)
         sms = RecordingSmsSender()
-        app = create_app(settings, sms=sms)
-        started.append(Accounts(app, GraphQLClient(app), sms, settings))
+        runtime = build_runtime(settings, sms=sms)
+        app = create_app(SPEC, runtime)
+        started.append(Accounts(runtime, app, GraphQLClient(app), sms, settings))
         return started[-1]
 
     yield start
     for accounts in started:
         await accounts.client.aclose()
-        await accounts.app.state.database.dispose()
-        await accounts.app.state.redis.aclose()
+        await accounts.runtime.aclose()
 
 
 @pytest.fixture

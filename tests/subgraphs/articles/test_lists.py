@@ -63,7 +63,7 @@ async def test_user_articles_of_many_authors_take_one_statement(articles: Articl
         for n in range(3):
             await articles.publish(author, title=f"{author}-{n}")
     reps = [{"__typename": "User", "id": author} for author in authors]
-    with StatementCounter(articles.app.state.database.engine) as counter:
+    with StatementCounter(articles.runtime.database.engine) as counter:
         data = await articles.data(USER_ARTICLES, reps=reps, first=2)
     # One UNION ALL for the pages, then the articles and their tags (cache misses).
     assert counter.count == 3

@@ -22,7 +22,7 @@ from tests.support.net import free_port
 @pytest.fixture
 async def follows(social: Social) -> AsyncIterator[Any]:
     """A stub of social's own gRPC server, started on an ephemeral port."""
-    server = GrpcServer(grpc_services(social.settings, social.app), address="127.0.0.1:0")
+    server = GrpcServer(grpc_services(social.runtime), address="127.0.0.1:0")
     await server.start()
     channel = create_channel(f"127.0.0.1:{server.port}", service="social")
     yield social_pb2_grpc.FollowsStub(channel), channel
@@ -95,7 +95,6 @@ async def test_the_social_server_reports_serving(follows: Any) -> None:
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-
 async def test_follow_fails_fast_and_clearly_when_accounts_is_down(
     social_factory: Callable[..., Any],
 ) -> None:
@@ -106,7 +105,11 @@ async def test_follow_fails_fast_and_clearly_when_accounts_is_down(
     assert time.monotonic() - started < 2
     error = error_of(body)
     assert error["message"] == "The accounts service is unavailable. Try again shortly."
-    assert error["extensions"] == {"code": "INTERNAL", "service": "accounts", "status": "UNAVAILABLE"}
+    assert error["extensions"] == {
+        "code": "INTERNAL",
+        "service": "accounts",
+        "status": "UNAVAILABLE",
+    }
     assert await social.events(ada) == []
 
 
