@@ -21,6 +21,24 @@ SUBGRAPHS = ROOT / "subgraphs"
 
 Spec = DomainSpec[Any, Any]
 
+# What every domain folder holds: the spec, its settings, runtime and request context,
+# the GraphQL layer (schema.py), the business rules (service.py, no Strawberry or
+# FastAPI), the tables (models.py) and their migrations; and its tests.
+REQUIRED_FILES = (
+    "__init__.py",
+    "domain.py",
+    "settings.py",
+    "runtime.py",
+    "context.py",
+    "schema.py",
+    "service.py",
+    "models.py",
+    "migrations/env.py",
+    "migrations/script.py.mako",
+    "migrations/versions",
+)
+REQUIRED_TEST_FILES = ("__init__.py", "conftest.py", "test_migrations.py")
+
 
 class DomainError(Exception):
     """A domain folder or spec breaks the rules above; the message names which and how."""
@@ -32,6 +50,17 @@ def domain_names(subgraphs: Path = SUBGRAPHS) -> list[str]:
         for path in subgraphs.iterdir()
         if (path / "__init__.py").exists() and not path.name.startswith("_")
     )
+
+
+def missing_files(name: str, root: Path = ROOT) -> list[str]:
+    """One line per file the domain ``name`` lacks (its folder, then its tests' folder)."""
+    wanted = [root / "subgraphs" / name / f for f in REQUIRED_FILES]
+    wanted += [root / "tests" / "subgraphs" / name / f for f in REQUIRED_TEST_FILES]
+    return [
+        f"domain {name} lacks {path.relative_to(root)} (see README: Adding a domain)"
+        for path in wanted
+        if not path.exists()
+    ]
 
 
 def _load(name: str) -> Spec:
