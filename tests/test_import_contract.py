@@ -23,6 +23,7 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("router.supergraph", ("router.planner", "router.execution", "router.http")),
     ("subgraphs", ("router", "beyond")),
+    ("contracts", ("router", "subgraphs", "beyond", "composition")),
     ("composition", ("router", "subgraphs", "shared", "beyond")),
 ]
 

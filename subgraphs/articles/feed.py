@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database, after_commit
+from shared.ids import UserId
 from shared.pagination import Position
 from shared.redis import Keys
 from subgraphs.articles.models import Article, ArticleStatus, PulledAuthor
@@ -58,11 +59,13 @@ _NOBODY = "0"  # keeps the pulled set present when no author is pulled
 class FollowGraph(Protocol):
     """Who follows whom: answered by social, which owns follow edges."""
 
-    def follower_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[int]]: ...
+    def follower_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[UserId]]: ...
 
-    def followee_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[int]]: ...
+    def followee_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[UserId]]: ...
 
-    async def which_followed(self, follower_id: int, candidates: Collection[int]) -> set[int]: ...
+    async def which_followed(
+        self, follower_id: int, candidates: Collection[int]
+    ) -> set[UserId]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,18 +9,17 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from contracts.accounts.client import AccountsClient
+from contracts.social.client import SocialClient
 from shared.cache import CacheAside
 from shared.db import Database
 from shared.domain import Runtime
 from shared.events import OutboxRelay, event_stream
-from shared.grpc import create_channel
 from shared.lifecycle import Worker
 from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
 from subgraphs.articles.consumers import feed_consumers
 from subgraphs.articles.feed import Feed
-from subgraphs.articles.rpc.accounts import AccountsDirectory
-from subgraphs.articles.rpc.social import SocialFollowGraph
 from subgraphs.articles.service import ArticleId, ArticlesService
 from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.articles.timelines import Timelines
@@ -43,16 +42,18 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
     database = Database.from_url(settings.articles_database_url)
     redis = redis or create_redis(settings.redis_url)
     keys = Keys(settings.redis_prefix, NAME)
-    accounts = create_channel(
-        settings.accounts_grpc_target, service="accounts", deadline=settings.accounts_grpc_deadline
+    accounts = AccountsClient.connect(
+        settings.accounts_grpc_target, deadline=settings.accounts_grpc_deadline
     )
-    social = create_channel(
-        settings.social_grpc_target, service="social", deadline=settings.social_grpc_deadline
+    social = SocialClient.connect(
+        settings.social_grpc_target,
+        deadline=settings.social_grpc_deadline,
+        stream_deadline=settings.social_stream_deadline,
     )
     service = ArticlesService(
         database=database,
         cache=CacheAside[ArticleId](redis, keys.key("article")),
-        directory=AccountsDirectory(accounts),
+        directory=accounts,
     )
     feed = Feed(
         database=database,
@@ -62,7 +63,7 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
         timelines=Timelines(
             redis, keys, size=settings.feed_timeline_size, ttl=settings.feed_timeline_ttl
         ),
-        graph=SocialFollowGraph(social, stream_deadline=settings.social_stream_deadline),
+        graph=social,
         pull_threshold=settings.feed_pull_threshold,
     )
     views = ViewCounter(redis, keys, flush_views=settings.view_flush_views)
@@ -77,7 +78,7 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
         database=database,
         redis=redis,
         tokens=AccessTokens.from_settings(settings),
-        channels=(accounts, social),
+        channels=(accounts.channel, social.channel),
         service=service,
         feed=feed,
         views=views,

@@ -49,7 +49,7 @@ ArticleId = NewType("ArticleId", int)
 class AuthorDirectory(Protocol):
     """Who exists: answered by accounts, which owns users."""
 
-    async def existing(self, user_ids: Collection[int]) -> set[int]: ...
+    async def existing(self, user_ids: Collection[int]) -> set[UserId]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from contracts.accounts.client import AccountsClient
 from shared.db import Database
 from shared.domain import Runtime
 from shared.events import OutboxRelay, event_stream
-from shared.grpc import create_channel
 from shared.lifecycle import Worker
 from shared.redis import create_redis
 from shared.tokens import AccessTokens
-from subgraphs.social.rpc.accounts import AccountsDirectory
 from subgraphs.social.service import SocialService
 from subgraphs.social.settings import SocialSettings
 
@@ -26,16 +25,16 @@ class SocialRuntime(Runtime[SocialSettings]):
 
 
 def build_runtime(settings: SocialSettings, *, redis: Redis | None = None) -> SocialRuntime:
-    accounts = create_channel(
-        settings.accounts_grpc_target, service="accounts", deadline=settings.accounts_grpc_deadline
+    accounts = AccountsClient.connect(
+        settings.accounts_grpc_target, deadline=settings.accounts_grpc_deadline
     )
     return SocialRuntime(
         settings=settings,
         database=Database.from_url(settings.social_database_url),
         redis=redis or create_redis(settings.redis_url),
         tokens=AccessTokens.from_settings(settings),
-        channels=(accounts,),
-        service=SocialService(directory=AccountsDirectory(accounts)),
+        channels=(accounts.channel,),
+        service=SocialService(directory=accounts),
     )
 
 

@@ -33,7 +33,7 @@ Pair = tuple[UserId, UserId]
 class UserDirectory(Protocol):
     """Who exists: answered by accounts, which owns users."""
 
-    async def existing(self, user_ids: Collection[int]) -> set[int]: ...
+    async def existing(self, user_ids: Collection[int]) -> set[UserId]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from contracts.accounts import accounts_pb2, accounts_pb2_grpc
 from shared.grpc import GrpcService
-from subgraphs.accounts.rpc import accounts_pb2, accounts_pb2_grpc
 from subgraphs.accounts.rpc.servicer import UsersServicer
 from subgraphs.accounts.runtime import AccountsRuntime
 

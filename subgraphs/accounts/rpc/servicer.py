@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import grpc
 
+from contracts.accounts import accounts_pb2
+from contracts.accounts.client import MAX_IDS
 from shared.errors import BadUserInput
 from shared.ids import UserId
-from subgraphs.accounts.rpc import accounts_pb2
 from subgraphs.accounts.service import AccountsService
-
-MAX_IDS = 1000
 
 
 # Not a subclass of the generated servicer base, which is untyped: the

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from contracts.social import social_pb2, social_pb2_grpc
 from shared.grpc import GrpcService
-from subgraphs.social.rpc import social_pb2, social_pb2_grpc
 from subgraphs.social.rpc.servicer import FollowsServicer
 from subgraphs.social.runtime import SocialRuntime
 

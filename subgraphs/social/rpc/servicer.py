@@ -12,15 +12,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 
+from contracts.social import social_pb2
+from contracts.social.client import MAX_CANDIDATES
 from shared.db import Database
 from shared.errors import BadUserInput
 from shared.ids import UserId
-from subgraphs.social.rpc import social_pb2
 from subgraphs.social.service import Page, SocialService
 
 DEFAULT_BATCH = 500
 MAX_BATCH = 5000
-MAX_CANDIDATES = 1000
 
 ListPage = Callable[..., Awaitable[Page]]
 

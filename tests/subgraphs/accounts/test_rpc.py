@@ -8,9 +8,9 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from contracts.accounts import accounts_pb2, accounts_pb2_grpc
 from shared.errors import BadUserInput
 from shared.grpc import GrpcServer, create_channel
-from subgraphs.accounts.rpc import accounts_pb2, accounts_pb2_grpc
 from subgraphs.accounts.rpc.server import grpc_services
 from tests.subgraphs.accounts.conftest import Accounts
 from tests.support.sql import StatementCounter

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from contracts.social import social_pb2, social_pb2_grpc
 from shared.errors import BadUserInput
 from shared.grpc import GrpcServer, create_channel
-from subgraphs.social.rpc import social_pb2, social_pb2_grpc
 from subgraphs.social.rpc.server import grpc_services
 from tests.subgraphs.social.conftest import FOLLOW, Social
 from tests.support.graphql import error_of
