@@ -6,17 +6,16 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from shared.cache import CacheAside
+from shared.cache import EntityCache
 from shared.crypto import FieldCipher
 from shared.db import Database
 from shared.domain import Runtime
-from shared.ids import UserId
 from shared.ratelimit import RateLimiter
 from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
 from subgraphs.accounts.codes import VerificationCodes
 from subgraphs.accounts.passwords import Passwords
-from subgraphs.accounts.service import AccountsService
+from subgraphs.accounts.service import AccountsService, UserView
 from subgraphs.accounts.settings import AccountsSettings
 from subgraphs.accounts.sms import ConsoleSmsSender, SmsSender
 
@@ -49,7 +48,7 @@ def build_runtime(
         limiter=RateLimiter(redis),
         sms=sms or ConsoleSmsSender(),
         tokens=tokens,
-        user_cache=CacheAside[UserId](redis, keys.key("user")),
+        user_cache=EntityCache(redis, keys.key("user"), UserView),
     )
     return AccountsRuntime(
         settings=settings, database=database, redis=redis, tokens=tokens, service=service

@@ -9,7 +9,6 @@ mobile still costs one Argon2 verification.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import uuid
@@ -22,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cache import CacheAside
+from shared.cache import EntityCache
 from shared.crypto import FieldCipher
 from shared.db import Database, after_commit, utcnow
 from shared.errors import BadUserInput, Conflict, NotFound, Unauthenticated
@@ -60,27 +59,6 @@ class UserView:
             UserId(row.id), row.nickname, row.avatar, row.bio, row.created_at, row.mobile_cipher
         )
 
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "nickname": self.nickname,
-            "avatar": self.avatar,
-            "bio": self.bio,
-            "created_at": self.created_at.isoformat(),
-            "mobile_cipher": base64.b64encode(self.mobile_cipher).decode(),
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> UserView:
-        return cls(
-            id=UserId(data["id"]),
-            nickname=data["nickname"],
-            avatar=data["avatar"],
-            bio=data["bio"],
-            created_at=datetime.fromisoformat(data["created_at"]),
-            mobile_cipher=base64.b64decode(data["mobile_cipher"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class CodeTicket:
@@ -115,7 +93,7 @@ class AccountsService:
         limiter: RateLimiter,
         sms: SmsSender,
         tokens: AccessTokens,
-        user_cache: CacheAside[UserId],
+        user_cache: EntityCache[UserId, UserView],
     ) -> None:
         self._settings = settings
         self._database = database
@@ -138,13 +116,12 @@ class AccountsService:
 
     async def users_by_id(self, ids: Iterable[UserId]) -> dict[UserId, UserView | None]:
         """Users by id through the cache; all misses are read in one query."""
-        cached = await self._user_cache.get_many(ids, self._read_users)
-        return {i: UserView.from_cache(d) if d else None for i, d in cached.items()}
+        return await self._user_cache.get_many(ids, self._read_users)
 
-    async def _read_users(self, ids: list[UserId]) -> dict[UserId, dict[str, Any]]:
+    async def _read_users(self, ids: list[UserId]) -> dict[UserId, UserView]:
         async with self._database.transaction() as session:
             rows = await session.scalars(select(User).where(User.id.in_(ids)))
-            return {UserId(row.id): UserView.from_row(row).to_cache() for row in rows}
+            return {UserId(row.id): UserView.from_row(row) for row in rows}
 
     async def _user_by_mobile(self, mobile: str, *, session: AsyncSession) -> User | None:
         index = self._cipher.blind_index(mobile, column=MOBILE_COLUMN)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from contracts.accounts.client import AccountsClient
 from contracts.social.client import SocialClient
-from shared.cache import CacheAside
+from shared.cache import EntityCache
 from shared.db import Database
 from shared.domain import Runtime
 from shared.events import OutboxRelay, event_stream
@@ -20,7 +20,7 @@ from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
 from subgraphs.articles.consumers import feed_consumers
 from subgraphs.articles.feed import Feed
-from subgraphs.articles.service import ArticleId, ArticlesService
+from subgraphs.articles.service import ArticlesService, ArticleView
 from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.articles.timelines import Timelines
 from subgraphs.articles.views import ViewCounter, ViewFlusher
@@ -52,7 +52,7 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
     )
     service = ArticlesService(
         database=database,
-        cache=CacheAside[ArticleId](redis, keys.key("article")),
+        cache=EntityCache(redis, keys.key("article"), ArticleView),
         directory=accounts,
     )
     feed = Feed(

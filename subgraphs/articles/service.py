@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cache import CacheAside
+from shared.cache import EntityCache
 from shared.db import Database, after_commit, utcnow
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.ids import UserId
@@ -73,38 +73,6 @@ class ArticleView:
     def position(self) -> Position:
         assert self.published_at is not None, "only published articles are listed"
         return Position(self.published_at, self.id)
-
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "author_id": self.author_id,
-            "title": self.title,
-            "content": self.content,
-            "summary": self.summary,
-            "cover": self.cover,
-            "tags": list(self.tags),
-            "status": self.status.value,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "updated_at": self.updated_at.isoformat(),
-            "view_count": self.view_count,
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> ArticleView:
-        published = data["published_at"]
-        return cls(
-            id=ArticleId(data["id"]),
-            author_id=UserId(data["author_id"]),
-            title=data["title"],
-            content=data["content"],
-            summary=data["summary"],
-            cover=data["cover"],
-            tags=tuple(data["tags"]),
-            status=ArticleStatus(data["status"]),
-            published_at=datetime.fromisoformat(published) if published else None,
-            updated_at=datetime.fromisoformat(data["updated_at"]),
-            view_count=data["view_count"],
-        )
 
     @classmethod
     def from_row(cls, row: Article, tags: Sequence[str]) -> ArticleView:
@@ -191,7 +159,11 @@ def newest_first(query: Q, limit: int) -> Q:
 
 class ArticlesService:
     def __init__(
-        self, *, database: Database, cache: CacheAside[ArticleId], directory: AuthorDirectory
+        self,
+        *,
+        database: Database,
+        cache: EntityCache[ArticleId, ArticleView],
+        directory: AuthorDirectory,
     ) -> None:
         self._database = database
         self._cache = cache
@@ -364,17 +336,13 @@ class ArticlesService:
 
     async def articles_by_id(self, ids: Iterable[ArticleId]) -> dict[ArticleId, ArticleView | None]:
         """Articles by id through the cache, whatever their status; all misses in one read."""
-        cached = await self._cache.get_many(ids, self._read_articles)
-        return {i: ArticleView.from_cache(d) if d else None for i, d in cached.items()}
+        return await self._cache.get_many(ids, self._read_articles)
 
-    async def _read_articles(self, ids: list[ArticleId]) -> dict[ArticleId, dict[str, Any]]:
+    async def _read_articles(self, ids: list[ArticleId]) -> dict[ArticleId, ArticleView]:
         async with self._database.transaction() as session:
             rows = (await session.scalars(select(Article).where(Article.id.in_(ids)))).all()
             tags = await self._tags_of([row.id for row in rows], session=session)
-        return {
-            ArticleId(row.id): ArticleView.from_row(row, tags.get(row.id, [])).to_cache()
-            for row in rows
-        }
+        return {ArticleId(row.id): ArticleView.from_row(row, tags.get(row.id, [])) for row in rows}
 
     async def _tags_of(
         self, article_ids: Sequence[int], *, session: AsyncSession
