@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import itertools
 import os
 from collections.abc import AsyncIterator, Callable
@@ -25,7 +24,6 @@ from tests.support.graphql import GraphQLClient
 from tests.support.sms import RecordingSmsSender
 
 MIGRATIONS = SPEC.migrations
-DATA_KEY = base64.b64encode(os.urandom(32)).decode()
 _mobiles = itertools.count(int.from_bytes(os.urandom(2), "big") * 10_000)
 
 
@@ -81,15 +79,7 @@ def accounts_settings(
 ) -> Callable[..., AccountsSettings]:
     url = accounts_mysql_url if backend == "mariadb" else sqlite_url("accounts", MIGRATIONS)
 
-    return settings_maker(
-        AccountsSettings,
-        "accounts",
-        url,
-        redis_prefix,
-        data_key=DATA_KEY,
-        password_time_cost=1,
-        password_memory_kib=1024,
-    )
+    return settings_maker(SPEC, url, redis_prefix)
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def articles_settings(
 ) -> Callable[..., ArticlesSettings]:
     url = articles_mysql_url if backend == "mariadb" else sqlite_url("articles", MIGRATIONS)
 
-    return settings_maker(ArticlesSettings, "articles", url, redis_prefix)
+    return settings_maker(SPEC, url, redis_prefix)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def social_settings(
 ) -> Callable[..., SocialSettings]:
     url = social_mysql_url if backend == "mariadb" else sqlite_url("social", MIGRATIONS)
 
-    return settings_maker(SocialSettings, "social", url, redis_prefix)
+    return settings_maker(SPEC, url, redis_prefix)
 
 
 @pytest.fixture
