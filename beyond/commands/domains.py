@@ -1,4 +1,4 @@
-"""``beyond domains list|check|sync``: the discovered domains and the files derived from them.
+"""``beyond domains list|check|sync`` and ``beyond new-domain NAME``.
 
 ``check`` fails when a domain folder lacks a required file or when a derived
 file (``deploy/compose.yaml``, ``schema/subgraphs.toml``, the README's settings
@@ -16,6 +16,11 @@ from beyond.domains import discover, missing_files
 
 
 def register(subparsers: Any) -> None:
+    _register_domains(subparsers)
+    register_new_domain(subparsers)
+
+
+def _register_domains(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "domains", help="list the discovered domains; check or sync the files derived from them"
     )
@@ -53,4 +58,28 @@ def _check(_: argparse.Namespace) -> int:
 def _sync(_: argparse.Namespace) -> int:
     for path in write_artefacts(list(discover().values())):
         print(f"wrote {path}")
+    return 0
+
+
+def register_new_domain(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "new-domain", help="create a working domain from the template, wired everywhere"
+    )
+    parser.add_argument("name", help="lower-case letters and digits, e.g. polls")
+    parser.add_argument("--port", type=int, help="its HTTP port (default: after the last one)")
+    parser.set_defaults(handler=_new_domain)
+
+
+def _new_domain(args: argparse.Namespace) -> int:
+    from beyond.domains import ROOT
+    from beyond.scaffold import ScaffoldError, create_domain, wire_domains
+
+    try:
+        written = create_domain(args.name, port=args.port)
+    except ScaffoldError as exc:
+        raise CommandError(str(exc)) from None
+    for path in written:
+        print(f"created {path.relative_to(ROOT)}")
+    for changed in wire_domains():
+        print(f"updated {changed}")
     return 0

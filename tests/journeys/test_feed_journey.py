@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.journeys.conftest import Graph
+from tests.support.graph import Graph
 from tests.support.sql import StatementCounter
 
 FEED = """query($first: Int) { feed(first: $first) {
