@@ -18,5 +18,5 @@ class AccountsContext(RequestContext[AccountsService, AccountsLoaders]):
             caller=caller,
             service=runtime.service,
             database=runtime.database,
-            loaders=AccountsLoaders.of(runtime.service),
+            loaders=AccountsLoaders.of(runtime.service, runtime.database),
         )

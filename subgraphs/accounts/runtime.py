@@ -36,7 +36,6 @@ def build_runtime(
     tokens = AccessTokens.from_settings(settings, ttl=settings.access_token_ttl)
     service = AccountsService(
         settings=settings,
-        database=database,
         keys=keys,
         cipher=FieldCipher.from_base64(settings.data_key),
         passwords=Passwords(

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cache import EntityCache
 from shared.crypto import FieldCipher
-from shared.db import Database, after_commit, utcnow
+from shared.db import after_commit, utcnow
 from shared.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from shared.ids import UserId
 from shared.ratelimit import RateLimiter
@@ -85,7 +85,6 @@ class AccountsService:
         self,
         *,
         settings: AccountsSettings,
-        database: Database,
         keys: Keys,
         cipher: FieldCipher,
         passwords: Passwords,
@@ -96,7 +95,6 @@ class AccountsService:
         user_cache: EntityCache[UserId, UserView],
     ) -> None:
         self._settings = settings
-        self._database = database
         self._keys = keys
         self._cipher = cipher
         self._passwords = passwords
@@ -114,14 +112,17 @@ class AccountsService:
             return None
         return rules.mask_mobile(self._cipher.decrypt(user.mobile_cipher, column=MOBILE_COLUMN))
 
-    async def users_by_id(self, ids: Iterable[UserId]) -> dict[UserId, UserView | None]:
-        """Users by id through the cache; all misses are read in one query."""
-        return await self._user_cache.get_many(ids, self._read_users)
+    async def users_by_id(
+        self, ids: Iterable[UserId], *, session: AsyncSession
+    ) -> dict[UserId, UserView | None]:
+        """Users by id through the cache; all misses are read in one query (in ``session``,
+        which runs no statement when the cache has them all)."""
 
-    async def _read_users(self, ids: list[UserId]) -> dict[UserId, UserView]:
-        async with self._database.transaction() as session:
-            rows = await session.scalars(select(User).where(User.id.in_(ids)))
+        async def read(missing: list[UserId]) -> dict[UserId, UserView]:
+            rows = await session.scalars(select(User).where(User.id.in_(missing)))
             return {UserId(row.id): UserView.from_row(row) for row in rows}
+
+        return await self._user_cache.get_many(ids, read)
 
     async def _user_by_mobile(self, mobile: str, *, session: AsyncSession) -> User | None:
         index = self._cipher.blind_index(mobile, column=MOBILE_COLUMN)

@@ -24,7 +24,7 @@ class ArticlesContext(RequestContext[ArticlesService, ArticlesLoaders]):
             caller=caller,
             service=runtime.service,
             database=runtime.database,
-            loaders=ArticlesLoaders.of(runtime.service, runtime.views),
+            loaders=ArticlesLoaders.of(runtime.service, runtime.database, runtime.views),
             feed=runtime.feed,
             views=runtime.views,
         )

@@ -111,7 +111,10 @@ class Feed:
             candidates = feed_order({*pushed, *pulled_page})[:need]
             if not candidates:
                 break
-            views = await self._articles.articles_by_id(ArticleId(c.id) for c in candidates)
+            async with self._database.transaction() as session:
+                views = await self._articles.articles_by_id(
+                    (ArticleId(c.id) for c in candidates), session=session
+                )
             # Deleted (or otherwise unpublished) articles never show, whatever a timeline holds.
             shown += [
                 view

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from aiodataloader import DataLoader
 
+from shared.db import Database
 from subgraphs.articles.service import ArticleId, ArticlesService, ArticleView, Page, PageKey
 from subgraphs.articles.views import ViewCounter
 
@@ -13,24 +14,28 @@ from subgraphs.articles.views import ViewCounter
 class ArticleLoader(DataLoader[ArticleId, ArticleView | None]):
     """Articles by id, through the cache (misses in one read)."""
 
-    def __init__(self, service: ArticlesService) -> None:
+    def __init__(self, service: ArticlesService, database: Database) -> None:
         super().__init__()
         self._service = service
+        self._database = database
 
     async def batch_load_fn(self, keys: list[ArticleId]) -> list[ArticleView | None]:
-        found = await self._service.articles_by_id(keys)
+        async with self._database.transaction() as session:
+            found = await self._service.articles_by_id(keys, session=session)
         return [found[key] for key in keys]
 
 
 class AuthorPagesLoader(DataLoader[PageKey, Page]):
     """``User.articles`` pages of many authors in one statement."""
 
-    def __init__(self, service: ArticlesService) -> None:
+    def __init__(self, service: ArticlesService, database: Database) -> None:
         super().__init__()
         self._service = service
+        self._database = database
 
     async def batch_load_fn(self, keys: list[PageKey]) -> list[Page]:
-        found = await self._service.pages_by_author(keys)
+        async with self._database.transaction() as session:
+            found = await self._service.pages_by_author(keys, session=session)
         return [found[key] for key in keys]
 
 
@@ -53,9 +58,11 @@ class ArticlesLoaders:
     views: BufferedViewsLoader
 
     @classmethod
-    def of(cls, service: ArticlesService, counter: ViewCounter) -> ArticlesLoaders:
+    def of(
+        cls, service: ArticlesService, database: Database, counter: ViewCounter
+    ) -> ArticlesLoaders:
         return cls(
-            articles=ArticleLoader(service),
-            pages=AuthorPagesLoader(service),
+            articles=ArticleLoader(service, database),
+            pages=AuthorPagesLoader(service, database),
             views=BufferedViewsLoader(counter),
         )

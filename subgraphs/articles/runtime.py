@@ -51,7 +51,6 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
         stream_deadline=settings.social_stream_deadline,
     )
     service = ArticlesService(
-        database=database,
         cache=EntityCache(redis, keys.key("article"), ArticleView),
         directory=accounts,
     )

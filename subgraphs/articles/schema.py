@@ -200,7 +200,10 @@ class Query:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         name = rules.check_tag(tag) if tag is not None else None
-        page = await info.context.service.page(first=size, after=position, tag=name)
+        async with info.context.database.transaction() as session:
+            page = await info.context.service.page(
+                first=size, after=position, tag=name, session=session
+            )
         return ArticleConnection.of(page.articles, page.has_next_page)
 
     @strawberry.field(description="The most used tags, most used first.")
@@ -212,7 +215,8 @@ class Query:
         ] = DEFAULT_FIRST,
     ) -> list[Tag]:
         size = check_first(first)
-        found = await info.context.service.popular_tags(first=size)
+        async with info.context.database.transaction() as session:
+            found = await info.context.service.popular_tags(first=size, session=session)
         return [Tag(name=tag.name, article_count=tag.article_count) for tag in found]
 
     @strawberry.field(description="Your timeline: articles by the people you follow, newest first.")

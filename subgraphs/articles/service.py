@@ -1,4 +1,4 @@
-"""The business rules of articles. Writing functions take the session and never commit.
+"""The business rules of articles. Every function takes the caller's session and never commits.
 
 Only an article's author may change it (``Forbidden`` for anyone else);
 inputs are checked before the first statement, and whether the author still
@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cache import EntityCache
-from shared.db import Database, after_commit, utcnow
+from shared.db import after_commit, utcnow
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.ids import UserId
 from shared.pagination import Position
@@ -161,11 +161,9 @@ class ArticlesService:
     def __init__(
         self,
         *,
-        database: Database,
         cache: EntityCache[ArticleId, ArticleView],
         directory: AuthorDirectory,
     ) -> None:
-        self._database = database
         self._cache = cache
         self._directory = directory
 
@@ -334,14 +332,22 @@ class ArticlesService:
             return None
         return view
 
-    async def articles_by_id(self, ids: Iterable[ArticleId]) -> dict[ArticleId, ArticleView | None]:
-        """Articles by id through the cache, whatever their status; all misses in one read."""
-        return await self._cache.get_many(ids, self._read_articles)
+    async def articles_by_id(
+        self, ids: Iterable[ArticleId], *, session: AsyncSession
+    ) -> dict[ArticleId, ArticleView | None]:
+        """Articles by id through the cache, whatever their status; all misses in one read
+        (in ``session``, which runs no statement when the cache has them all)."""
 
-    async def _read_articles(self, ids: list[ArticleId]) -> dict[ArticleId, ArticleView]:
-        async with self._database.transaction() as session:
-            rows = (await session.scalars(select(Article).where(Article.id.in_(ids)))).all()
-            tags = await self._tags_of([row.id for row in rows], session=session)
+        async def read(missing: list[ArticleId]) -> dict[ArticleId, ArticleView]:
+            return await self._read_articles(missing, session=session)
+
+        return await self._cache.get_many(ids, read)
+
+    async def _read_articles(
+        self, ids: list[ArticleId], *, session: AsyncSession
+    ) -> dict[ArticleId, ArticleView]:
+        rows = (await session.scalars(select(Article).where(Article.id.in_(ids)))).all()
+        tags = await self._tags_of([row.id for row in rows], session=session)
         return {ArticleId(row.id): ArticleView.from_row(row, tags.get(row.id, [])) for row in rows}
 
     async def _tags_of(
@@ -362,7 +368,9 @@ class ArticlesService:
 
     # -- lists -----------------------------------------------------------------
 
-    async def pages_by_author(self, keys: Sequence[PageKey]) -> dict[PageKey, Page]:
+    async def pages_by_author(
+        self, keys: Sequence[PageKey], *, session: AsyncSession
+    ) -> dict[PageKey, Page]:
         """Each author's published articles after their cursor, newest first, in one statement."""
         wanted = list(dict.fromkeys(keys))
         parts = []
@@ -375,14 +383,11 @@ class ArticlesService:
                 parts.append(select(one.c.id, literal(index).label("part")))
         positions: dict[int, list[ArticleId]] = {index: [] for index in range(len(wanted))}
         if parts:
-            async with self._database.transaction() as session:
-                rows = list(
-                    await session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
-                )
+            rows = list(await session.execute(union_all(*parts) if len(parts) > 1 else parts[0]))
             for article_id, part in rows:
                 positions[int(part)].append(ArticleId(article_id))
         ids = [article_id for found in positions.values() for article_id in found]
-        views = await self.articles_by_id(ids)
+        views = await self.articles_by_id(ids, session=session)
         pages: dict[PageKey, Page] = {}
         for index, key in enumerate(wanted):
             first = key[1]
@@ -390,30 +395,30 @@ class ArticlesService:
             pages[key] = Page(articles=found[:first], has_next_page=len(found) > first)
         return pages
 
-    async def page(self, *, first: int, after: Position | None, tag: str | None) -> Page:
+    async def page(
+        self, *, first: int, after: Position | None, tag: str | None, session: AsyncSession
+    ) -> Page:
         """All published articles (with ``tag``, if given) after the cursor, newest first."""
         query = select(Article.id).where(before(after))
         if tag is not None:
             query = query.join(ArticleTag, ArticleTag.article_id == Article.id).join(
                 Tag, and_(Tag.id == ArticleTag.tag_id, Tag.name == tag)
             )
-        async with self._database.transaction() as session:
-            ids = [ArticleId(i) for i in await session.scalars(newest_first(query, first + 1))]
-        views = await self.articles_by_id(ids)
+        ids = [ArticleId(i) for i in await session.scalars(newest_first(query, first + 1))]
+        views = await self.articles_by_id(ids, session=session)
         found = [view for i in ids if (view := views[i]) is not None]
         return Page(articles=found[:first], has_next_page=len(found) > first)
 
-    async def popular_tags(self, *, first: int) -> list[TagCount]:
+    async def popular_tags(self, *, first: int, session: AsyncSession) -> list[TagCount]:
         """The tags on most published articles, most used first."""
         count = func.count(ArticleTag.article_id).label("n")
-        async with self._database.transaction() as session:
-            rows = await session.execute(
-                select(Tag.name, count)
-                .join(ArticleTag, ArticleTag.tag_id == Tag.id)
-                .join(Article, Article.id == ArticleTag.article_id)
-                .where(Article.status == ArticleStatus.PUBLISHED)
-                .group_by(Tag.name)
-                .order_by(count.desc(), Tag.name)
-                .limit(first)
-            )
+        rows = await session.execute(
+            select(Tag.name, count)
+            .join(ArticleTag, ArticleTag.tag_id == Tag.id)
+            .join(Article, Article.id == ArticleTag.article_id)
+            .where(Article.status == ArticleStatus.PUBLISHED)
+            .group_by(Tag.name)
+            .order_by(count.desc(), Tag.name)
+            .limit(first)
+        )
         return [TagCount(name, n) for name, n in rows]

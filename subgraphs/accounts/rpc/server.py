@@ -12,7 +12,7 @@ def grpc_services(runtime: AccountsRuntime) -> list[GrpcService]:
     return [
         GrpcService(
             name=accounts_pb2.DESCRIPTOR.services_by_name["Users"].full_name,
-            servicer=UsersServicer(runtime.service),
+            servicer=UsersServicer(runtime.service, runtime.database),
             add_to_server=accounts_pb2_grpc.add_UsersServicer_to_server,
         )
     ]
