@@ -38,7 +38,7 @@ from shared.db import Database, after_commit
 from shared.ids import UserId
 from shared.pagination import Position
 from shared.redis import Keys
-from subgraphs.articles.models import Article, ArticleStatus, PulledAuthor
+from subgraphs.articles.models import Article, PulledAuthor
 from subgraphs.articles.service import (
     ArticleId,
     ArticlesService,
@@ -119,8 +119,7 @@ class Feed:
             shown += [
                 view
                 for c in candidates
-                if (view := views[ArticleId(c.id)]) is not None
-                and view.status == ArticleStatus.PUBLISHED
+                if (view := self._articles.published(views[ArticleId(c.id)])) is not None
             ]
             if len(candidates) < need:
                 break

@@ -23,7 +23,6 @@ from shared.ids import UserId
 from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.articles import rules
 from subgraphs.articles.context import ArticlesContext
-from subgraphs.articles.models import ArticleStatus as Status
 from subgraphs.articles.service import (
     ArticleId,
     ArticleView,
@@ -284,8 +283,8 @@ class Mutation:
     @strawberry.mutation(description="Count one read of a published article and return it.")
     async def record_article_view(self, info: ArticlesInfo, id: ArticleIdArgument) -> Article:
         article_id = _article_id(id)
-        view = await info.context.loaders.articles.load(article_id)
-        if view is None or view.status is not Status.PUBLISHED:
+        view = info.context.service.published(await info.context.loaders.articles.load(article_id))
+        if view is None:
             raise NotFound(f"There is no published article with id {article_id}.")
         await info.context.views.record(article_id)
         info.context.loaders.views.clear(article_id)

@@ -332,6 +332,11 @@ class ArticlesService:
             return None
         return view
 
+    @staticmethod
+    def published(view: ArticleView | None) -> ArticleView | None:
+        """The article if it is published (what views are counted and feeds show)."""
+        return view if view is not None and view.status is ArticleStatus.PUBLISHED else None
+
     async def articles_by_id(
         self, ids: Iterable[ArticleId], *, session: AsyncSession
     ) -> dict[ArticleId, ArticleView | None]:
