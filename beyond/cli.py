@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "proto",
     "router",
     "persisted_queries",
+    "domains",
 )
 
 

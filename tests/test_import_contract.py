@@ -31,6 +31,7 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
     ("router.supergraph", ("router.planner", "router.execution", *_EDGE)),
     ("router.prepare", ("router.transport", "router.execution", "router.http", "router.config")),
     ("subgraphs", ("router", "beyond")),
+    ("contracts", ("router", "subgraphs", "beyond", "composition")),
     ("composition", ("router", "subgraphs", "shared", "beyond")),
 ]
 # Every package whose modules must not import one another in a circle.
@@ -174,3 +175,15 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     module = tmp_path / "mod.py"
     module.write_text("from router.execution import run\nimport subgraphs.accounts.schema\n")
     assert list(_imports("shared.mod", module)) == ["router.execution", "subgraphs.accounts.schema"]
+
+
+WEB_FRAMEWORKS = ("strawberry", "fastapi", "starlette")
+
+
+@pytest.mark.parametrize("name", _subgraph_names())
+@pytest.mark.parametrize("layer", ["service", "models"])
+def test_business_rules_and_tables_import_no_web_framework(name: str, layer: str) -> None:
+    module = f"subgraphs.{name}.{layer}"
+    path = ROOT / "subgraphs" / name / f"{layer}.py"
+    imported = [i for i in _imports(module, path) if any(_matches(i, f) for f in WEB_FRAMEWORKS)]
+    assert imported == [], f"{path.relative_to(ROOT)} imports {imported}: keep that in schema.py"
