@@ -43,8 +43,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_directive_values
 
-from router.execution.request import formatted_error
-from router.execution.subgraph_errors import DOWNSTREAM_CODE
+from router.errors import ErrorCode, formatted_error
 from router.execution.tree import ResponsePath
 
 # Root fields whose values arrive already shaped (answered by graphql-core).
@@ -123,7 +122,7 @@ class ShapingContext:
             return
         error = GraphQLError(message, nodes, path=list(path))
         # A subgraph gave no value where the schema promises one: its fault, not the client's.
-        self.errors.append(formatted_error(error, DOWNSTREAM_CODE))
+        self.errors.append(formatted_error(error, ErrorCode.DOWNSTREAM_SERVICE_ERROR))
         self.reported.add(path)
 
     def _unauthorized(self, path: ResponsePath) -> bool:

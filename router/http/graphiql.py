@@ -89,9 +89,7 @@ def graphiql_page(schema: GraphQLSchema, plan_header: str) -> str:
     # "</" cannot end the script element early once its slash is escaped.
     config_json = json.dumps(config).replace("</", "<\\/")
     styles = "\n".join(f'  <link rel="stylesheet" href="{ASSETS_PATH}/{name}">' for name in _STYLES)
-    scripts = "\n".join(
-        f'  <script src="{ASSETS_PATH}/{name}"></script>' for name in _SCRIPTS
-    )
+    scripts = "\n".join(f'  <script src="{ASSETS_PATH}/{name}"></script>' for name in _SCRIPTS)
     return f"""<!doctype html>
 <html lang="en">
 <head>

@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
+from shared.body_limits import BodyLimits
 from shared.graphql.errors import MaskInternalErrors
 from shared.logs import quiet_graphql_errors
 
@@ -68,6 +69,9 @@ def create_service_app(
         yield
 
     app = FastAPI(title=title, lifespan=lifespan or no_lifespan, openapi_url=None, docs_url=None)
+    app.add_middleware(
+        BodyLimits
+    )  # the router's limits, for clients that reach the service directly
     app.router.routes.extend(
         [
             Route("/graphql", graphql_app, methods=["GET", "POST"]),

@@ -32,6 +32,5 @@ DateTime = strawberry.scalar(
 )
 
 
-
 def schema_config() -> StrawberryConfig:
     return StrawberryConfig(scalar_map={datetime: DateTime})

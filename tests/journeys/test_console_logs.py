@@ -17,8 +17,8 @@ from collections.abc import Iterator
 import pytest
 
 from shared.logs import HUMAN_FORMAT, JsonFormatter
-from tests.journeys.conftest import Graph
 from tests.subgraphs.accounts.conftest import new_mobile
+from tests.support.graph import Graph
 
 FOLLOW = "mutation Follow($id: ID!) { follow(userId: $id) { nickname } }"
 
@@ -55,7 +55,7 @@ async def test_expected_errors_are_one_line_and_no_secret_is_logged(
         "mutation($m: String!) { requestVerificationCode(mobile: $m, purpose: REGISTER) { expiresIn } }",
         m=mobile,
     )
-    code = graph.services.social.accounts.sms.last_code(mobile)
+    code = graph.sms.last_code(mobile)
     wrong_code = "000000" if code != "000000" else "111111"
     wrong = await graph.execute(
         """mutation Register($m: String!, $c: String!) {

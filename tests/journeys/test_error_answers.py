@@ -6,8 +6,8 @@ import time
 
 import jwt
 
-from tests.journeys.conftest import Graph
 from tests.subgraphs.conftest import JWT_SECRET
+from tests.support.graph import Graph
 
 THREE_SUBGRAPHS = """query($id: ID!) {
   me { id }

@@ -24,7 +24,9 @@ TIMEOUT_MS = 20_000
 
 @pytest.fixture(scope="module")
 async def graphiql_url() -> AsyncIterator[str]:
-    async with feed_subgraphs() as urls, feed_router(urls) as url:
+    # As `beyond dev` serves it: plans exposed, so the page's plan link works.
+    router = {"expose_query_plan": True}
+    async with feed_subgraphs() as urls, feed_router(urls, router=router) as url:
         yield f"{url}/graphql"
 
 
