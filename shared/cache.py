@@ -139,7 +139,8 @@ class EntityCache(Generic[K, V]):
 
     def __init__(self, redis: Redis, namespace: str, entity: type[V], **options: float) -> None:
         self._codec = DataclassCodec(entity)
-        self._cache = CacheAside[K](redis, namespace, **options)
+        # A deploy that adds a field reads none of the entries the previous code wrote.
+        self._cache = CacheAside[K](redis, f"{namespace}:{self._codec.shape}", **options)
 
     async def get_many(self, items: Iterable[K], load: EntityLoader[K, V]) -> dict[K, V | None]:
         async def load_encoded(missing: list[K]) -> dict[K, dict[str, Any]]:

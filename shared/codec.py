@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import enum
+import hashlib
 import types
 import typing
 from collections.abc import Callable
@@ -69,6 +70,9 @@ class DataclassCodec(Generic[T]):
         self._fields = {
             f.name: _converter(hints[f.name]) for f in dataclasses.fields(cls) if f.init
         }
+        described = ",".join(f"{name}:{hints[name]}" for name in self._fields)
+        self.shape = hashlib.sha256(described.encode()).hexdigest()[:8]
+        """Changes with any field's name or type: values of another shape never decode here."""
 
     def encode(self, value: T) -> dict[str, Any]:
         return {name: dump(getattr(value, name)) for name, (dump, _) in self._fields.items()}

@@ -14,6 +14,7 @@ from shared.graphql.app import schema_extensions
 from shared.graphql.ids import parse_typed
 from shared.graphql.scalars import schema_config
 from shared.ids import UserId
+from subgraphs.accounts.avatars import default_avatar
 from subgraphs.accounts.codes import Purpose
 from subgraphs.accounts.context import AccountsContext
 from subgraphs.accounts.service import Session, UserView
@@ -28,7 +29,12 @@ AccountsInfo = Info[AccountsContext, None]
 class User:
     id: strawberry.ID
     nickname: str
-    avatar: str | None
+    avatar: str = strawberry.field(
+        description=(
+            "URL of the member's picture; when they set none, a generated one "
+            "(an SVG data URL with their initial)."
+        )
+    )
     bio: str
     created_at: datetime
     view: strawberry.Private[UserView]
@@ -38,7 +44,7 @@ class User:
         return cls(
             id=strawberry.ID(str(view.id)),
             nickname=view.nickname,
-            avatar=view.avatar,
+            avatar=view.avatar or default_avatar(view.id, view.nickname),
             bio=view.bio,
             created_at=view.created_at,
             view=view,

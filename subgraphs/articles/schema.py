@@ -97,6 +97,7 @@ class Article:
     tags: list[str] = strawberry.field(description="Lower-case tag names, at most 5, by name.")
     status: ArticleStatus
     published_at: datetime | None = strawberry.field(description="Null while a draft.")
+    created_at: datetime = strawberry.field(description="When it was first written (as a draft).")
     updated_at: datetime
     view: strawberry.Private[ArticleView]
 
@@ -111,6 +112,7 @@ class Article:
             tags=list(view.tags),
             status=ArticleStatus(view.status.value),
             published_at=view.published_at,
+            created_at=view.created_at,
             updated_at=view.updated_at,
             view=view,
         )

@@ -65,6 +65,7 @@ class ArticleView:
     tags: tuple[str, ...]
     status: ArticleStatus
     published_at: datetime | None
+    created_at: datetime
     updated_at: datetime
     view_count: int
     """Views flushed to the database; the Redis buffer holds the rest."""
@@ -87,6 +88,7 @@ class ArticleView:
             tags=tuple(sorted(tags)),
             status=row.status,
             published_at=row.published_at,
+            created_at=row.created_at,
             updated_at=row.updated_at,
             view_count=row.view_count,
         )

@@ -171,3 +171,40 @@ async def test_an_entity_cache_answers_dataclasses(redis: Redis, redis_prefix: s
     assert await cache.get_many([Key(7), Key(8)], load) == {Key(7): CARD, Key(8): None}
     assert await cache.get_many([Key(7), Key(8)], load) == {Key(7): CARD, Key(8): None}
     assert calls == [[Key(7), Key(8)]]
+
+
+@dataclass(frozen=True, slots=True)
+class Titled:
+    id: Key
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class TitledWithSubtitle:
+    id: Key
+    title: str
+    subtitle: str
+
+
+async def test_a_new_field_never_reads_the_entries_of_the_old_shape(
+    redis: Redis, redis_prefix: str
+) -> None:
+    old = EntityCache[Key, Titled](redis, f"{redis_prefix}titled", Titled)
+
+    async def load_old(ids: list[Key]) -> dict[Key, Titled]:
+        return {Key(1): Titled(Key(1), "old")}
+
+    await old.get_many([Key(1)], load_old)
+    new = EntityCache[Key, TitledWithSubtitle](redis, f"{redis_prefix}titled", TitledWithSubtitle)
+    loaded: list[list[Key]] = []
+
+    async def load_new(ids: list[Key]) -> dict[Key, TitledWithSubtitle]:
+        loaded.append(ids)
+        return {Key(1): TitledWithSubtitle(Key(1), "new", "s")}
+
+    assert await new.get_many([Key(1)], load_new) == {
+        Key(1): TitledWithSubtitle(Key(1), "new", "s")
+    }
+    assert loaded == [[Key(1)]]
+    assert await old.get_many([Key(1)], load_old) == {Key(1): Titled(Key(1), "old")}
+    assert DataclassCodec(Titled).shape == DataclassCodec(Titled).shape

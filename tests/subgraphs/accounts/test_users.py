@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from sqlalchemy import text
 
+from shared.ids import UserId
+from subgraphs.accounts.avatars import PALETTE, default_avatar
 from tests.subgraphs.accounts.conftest import Accounts
 from tests.support.graphql import error_of
 from tests.support.sql import StatementCounter
@@ -31,8 +35,20 @@ async def test_update_profile_changes_only_what_is_given(accounts: Accounts) -> 
         "avatar": "https://img.example/a.png",
     }
     cleared = await accounts.client.data(UPDATE, {"input": {"avatar": None}}, token=token)
-    assert cleared["updateProfile"]["avatar"] is None
+    assert cleared["updateProfile"]["avatar"] == default_avatar(
+        UserId(int(user["user"]["id"])), "Newcomer"
+    )
     assert cleared["updateProfile"]["bio"] == "Likes math."
+
+
+def test_the_default_avatar_is_the_initial_on_a_colour_kept_by_id() -> None:
+    ada = default_avatar(UserId(7), "ada")
+    assert ada.startswith("data:image/svg+xml,")
+    svg = unquote(ada.removeprefix("data:image/svg+xml,"))
+    assert ">A</text>" in svg and PALETTE[7 % len(PALETTE)] in svg
+    assert default_avatar(UserId(7), "Bob") != ada
+    assert PALETTE[8 % len(PALETTE)] in unquote(default_avatar(UserId(8), "ada"))
+    assert "&lt;" in unquote(default_avatar(UserId(1), "<b>"))
 
 
 async def test_update_profile_needs_a_signed_in_user(accounts: Accounts) -> None:

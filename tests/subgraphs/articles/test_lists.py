@@ -87,6 +87,7 @@ def test_a_cached_article_round_trips() -> None:
         tags=("a",),
         status=ArticleStatus.PUBLISHED,
         published_at=datetime(2026, 1, 1, tzinfo=UTC),
+        created_at=datetime(2025, 12, 31, tzinfo=UTC),
         updated_at=datetime(2026, 1, 2, tzinfo=UTC),
         view_count=3,
     )

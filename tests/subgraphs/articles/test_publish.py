@@ -11,6 +11,7 @@ ARTICLE = "query($id: ID!) { article(id: $id) { id title status tags viewCount a
 UPDATE = """mutation($id: ID!, $input: UpdateArticleInput!) {
   updateArticle(id: $id, input: $input) { id title summary tags status publishedAt }
 }"""
+CREATED = "query($id: ID!) { article(id: $id) { createdAt } }"
 DELETE = "mutation($id: ID!) { deleteArticle(id: $id) { id status } }"
 
 
@@ -98,11 +99,15 @@ async def test_drafts_are_private_until_published(articles: Articles) -> None:
     ada, bob = await articles.users(2)
     draft = await articles.publish(ada, draft=True)
     assert draft["status"] == "DRAFT" and draft["publishedAt"] is None
+    created = (await articles.data(CREATED, ada, id=draft["id"]))["article"]["createdAt"]
     assert (await articles.data(ARTICLE, bob, id=draft["id"]))["article"] is None
     assert (await articles.data(ARTICLE, ada, id=draft["id"]))["article"]["status"] == "DRAFT"
     published = await articles.data(UPDATE, ada, id=draft["id"], input={"draft": False})
     assert published["updateArticle"]["status"] == "PUBLISHED"
     assert published["updateArticle"]["publishedAt"] is not None
+    # Written as a draft, published later: createdAt stays when the draft began.
+    assert (await articles.data(CREATED, ada, id=draft["id"]))["article"]["createdAt"] == created
+    assert created.endswith("Z") and created <= published["updateArticle"]["publishedAt"]
     assert (await articles.data(ARTICLE, bob, id=draft["id"]))["article"]["status"] == "PUBLISHED"
     back = error_of(await articles.execute(UPDATE, ada, id=draft["id"], input={"draft": True}))
     assert back["extensions"]["field"] == "draft"
