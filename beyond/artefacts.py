@@ -13,7 +13,8 @@ from pathlib import Path
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from beyond.domains import ROOT, Spec
+from beyond.domain_folders import ROOT
+from beyond.domains import Spec
 from shared.domain import grpc_target_setting
 from shared.settings import CommonSettings
 

@@ -11,6 +11,9 @@ from beyond.commands import CommandError
 
 # Each module has ``register(subparsers)``, which adds its sub-commands and sets
 # ``handler`` (``args -> int`` exit status) as the parser default.
+# A module imports only the standard library and ``beyond.commands``/``beyond.domain_folders``
+# at its top; its handlers import the rest, so ``--help`` and argument errors load no service
+# (tests/beyond/test_cli_startup.py).
 COMMAND_MODULES: tuple[str, ...] = (
     "dev",
     "serve",

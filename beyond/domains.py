@@ -14,10 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from beyond.domain_folders import ROOT, domain_names
 from shared.domain import DomainSpec, grpc_target_setting
-
-ROOT = Path(__file__).resolve().parents[1]
-SUBGRAPHS = ROOT / "subgraphs"
 
 Spec = DomainSpec[Any, Any]
 
@@ -42,14 +40,6 @@ REQUIRED_TEST_FILES = ("__init__.py", "conftest.py", "test_migrations.py")
 
 class DomainError(Exception):
     """A domain folder or spec breaks the rules above; the message names which and how."""
-
-
-def domain_names(subgraphs: Path = SUBGRAPHS) -> list[str]:
-    return sorted(
-        path.name
-        for path in subgraphs.iterdir()
-        if (path / "__init__.py").exists() and not path.name.startswith("_")
-    )
 
 
 def missing_files(name: str, root: Path = ROOT) -> list[str]:

@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from beyond.artefacts import write_artefacts
-from beyond.domains import ROOT, discover, domain_names, export_sdls
+from beyond.domain_folders import ROOT, domain_names
+from beyond.domains import discover, export_sdls
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "domain"
 NAME = re.compile(r"[a-z][a-z0-9]{1,29}")

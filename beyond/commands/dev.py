@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from beyond.commands import CommandError
-from shared.settings import SettingsError
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +30,7 @@ def register(subparsers: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from beyond.dev import CompositionFailed, run_dev
+    from shared.settings import SettingsError
 
     try:
         asyncio.run(run_dev(data_dir=args.data_dir, host=args.host, port=args.port, seed=args.seed))

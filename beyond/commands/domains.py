@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from beyond.artefacts import SYNC_COMMAND, stale_artefacts, write_artefacts
 from beyond.commands import CommandError
-from beyond.domains import discover, missing_files
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +33,8 @@ def _register_domains(subparsers: Any) -> None:
 
 
 def _list(_: argparse.Namespace) -> int:
+    from beyond.domains import discover
+
     for spec in discover().values():
         grpc = f", gRPC {spec.grpc_port}" if spec.grpc_port is not None else ""
         calls = f", calls {', '.join(spec.calls)}" if spec.calls else ""
@@ -43,6 +43,9 @@ def _list(_: argparse.Namespace) -> int:
 
 
 def _check(_: argparse.Namespace) -> int:
+    from beyond.artefacts import SYNC_COMMAND, stale_artefacts
+    from beyond.domains import discover, missing_files
+
     domains = discover()
     problems = [line for name in domains for line in missing_files(name)]
     problems += [
@@ -56,6 +59,9 @@ def _check(_: argparse.Namespace) -> int:
 
 
 def _sync(_: argparse.Namespace) -> int:
+    from beyond.artefacts import write_artefacts
+    from beyond.domains import discover
+
     for path in write_artefacts(list(discover().values())):
         print(f"wrote {path}")
     return 0
@@ -71,7 +77,7 @@ def register_new_domain(subparsers: Any) -> None:
 
 
 def _new_domain(args: argparse.Namespace) -> int:
-    from beyond.domains import ROOT
+    from beyond.domain_folders import ROOT
     from beyond.scaffold import ScaffoldError, create_domain, wire_domains
 
     try:

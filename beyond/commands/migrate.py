@@ -6,22 +6,24 @@ import argparse
 import os
 from typing import Any
 
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
 from beyond.commands import CommandError
-from beyond.domains import discover
-from shared.migrations import current_revision, upgrade
+from beyond.domain_folders import domain_names
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "migrate", help="apply versioned migrations (BEYOND_<SERVICE>_DATABASE_URL)"
     )
-    parser.add_argument("services", nargs="*", choices=[[], *sorted(discover())], metavar="SERVICE")
+    parser.add_argument("services", nargs="*", choices=[[], *domain_names()], metavar="SERVICE")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from beyond.domains import discover
+    from shared.migrations import current_revision, upgrade
+
     domains = discover()
     names = args.services or list(domains)
     missing = [
@@ -53,6 +55,10 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _exists(url: str) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from shared.migrations import current_revision
+
     try:
         current_revision(url)
     except SQLAlchemyError:

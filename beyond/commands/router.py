@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beyond.commands import CommandError
-from router.config import ConfigError, RouterConfig, load_config
-from router.http.errors import SupergraphRejected
-from router.prepare import OperationRejected
+
+if TYPE_CHECKING:
+    from router.config import RouterConfig
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
 # Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
@@ -62,7 +62,9 @@ def _supergraph_option(parser: argparse.ArgumentParser, *, required: bool) -> No
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from router.config import ConfigError
     from router.http import create_router_app
+    from router.http.errors import SupergraphRejected
     from shared.http_server import server_config
 
     config = _config(args)
@@ -91,8 +93,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def explain(args: argparse.Namespace) -> int:
+    from router.config import RouterConfig
     from router.planner import print_plan
-    from router.prepare import prepare
+    from router.prepare import OperationRejected, prepare
     from router.supergraph import SupergraphError, load_supergraph
 
     sdl = _read(args.supergraph, "supergraph")
@@ -115,6 +118,8 @@ def explain(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> RouterConfig:
+    from router.config import ConfigError, RouterConfig, load_config
+
     try:
         config = load_config(args.config) if args.config else RouterConfig()
     except ConfigError as exc:

@@ -21,11 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphql import GraphQLError
-
 from beyond.commands import CommandError
-from composition import SubgraphSDL, compose
-from composition.diff import Severity, diff_supergraphs
 
 SCHEMA_DIR = Path("schema")
 ROUTING_FILE = "subgraphs.toml"
@@ -62,6 +58,8 @@ def read_routing(schema_dir: Path, env: str = "dev") -> dict[str, str]:
 
 def composed_supergraph(sdls: Mapping[str, str], routing: Mapping[str, str]) -> str:
     """Compose the subgraphs, or fail with every composition error (printed first)."""
+    from composition import SubgraphSDL, compose
+
     unrouted = sorted(set(sdls) - set(routing))
     if unrouted:
         raise CommandError(
@@ -105,6 +103,10 @@ def check_schema_dir(
 
     Changes are classified against ``baseline_sdl`` when given, else against the
     checked-in supergraph."""
+    from graphql import GraphQLError
+
+    from composition.diff import Severity, diff_supergraphs
+
     report = CheckReport()
     supergraph = composed_supergraph(sdls, read_routing(schema_dir, env))
     subgraph_dir = schema_dir / "subgraphs"

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, Any
 
 from beyond.commands import CommandError
-from beyond.domains import Spec, discover
-from shared.migrations import current_revision, head_revision
-from shared.settings import CommonSettings, SettingsError, load_settings
+from beyond.domain_folders import domain_names
+
+if TYPE_CHECKING:
+    from beyond.domains import Spec
+    from shared.settings import CommonSettings
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "serve", help="run one service with settings from BEYOND_* environment variables"
     )
-    parser.add_argument("service", choices=sorted(discover()))
+    parser.add_argument("service", choices=domain_names())
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, help="default: the domain's port")
     parser.add_argument("--grpc-port", type=int, help="default: the domain's gRPC port")
@@ -33,30 +33,10 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
-def ready_settings(spec: Spec) -> CommonSettings:
-    """The service's settings, once its database is reachable and fully migrated."""
-    try:
-        settings: CommonSettings = load_settings(spec.settings)
-    except SettingsError as exc:
-        raise CommandError(
-            "\n".join([f"{spec.name} cannot start:", *(f"  {line}" for line in exc.lines)])
-        ) from None
-    url = spec.database_url(settings)
-    try:
-        current = current_revision(url)
-    except SQLAlchemyError as exc:
-        reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
-        raise CommandError(f"cannot reach the {spec.name} database: {reason}") from None
-    head = head_revision(spec.migrations)
-    if current != head:
-        raise CommandError(
-            f"the {spec.name} database is at migration {current or 'none'}, not {head}: "
-            f"run `beyond migrate {spec.name}` first"
-        )
-    return settings
-
-
 def handle(args: argparse.Namespace) -> int:
+    from beyond.domains import discover
+    from beyond.ready import ready_settings
+
     spec = discover()[args.service]
     settings = ready_settings(spec)
     try:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beyond.commands import CommandError
-from beyond.commands.serve import ready_settings
-from beyond.domains import Spec, discover
-from shared.settings import CommonSettings
+from beyond.domain_folders import domain_names
+
+if TYPE_CHECKING:
+    from beyond.domains import Spec
+    from shared.settings import CommonSettings
 
 log = logging.getLogger("beyond.worker")
 
@@ -19,11 +21,14 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "worker", help="run one service's event relays and consumers (no HTTP, no gRPC)"
     )
-    parser.add_argument("service", choices=sorted(discover()))
+    parser.add_argument("service", choices=domain_names())
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from beyond.domains import discover
+    from beyond.ready import ready_settings
+
     spec = discover()[args.service]
     settings = ready_settings(spec)
     if spec.workers is None:

@@ -18,13 +18,12 @@ from beyond.artefacts import (
 )
 from beyond.cli import main
 from beyond.commands.schema import read_routing
+from beyond.domain_folders import ROOT, domain_names
 from beyond.domains import (
     REQUIRED_FILES,
-    ROOT,
     DomainError,
     check_specs,
     discover,
-    domain_names,
     missing_files,
 )
 

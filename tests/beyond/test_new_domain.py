@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from beyond.domains import ROOT
+from beyond.domain_folders import ROOT
 from beyond.scaffold import ScaffoldError, create_domain
 
 BIN = Path(sys.executable).parent
