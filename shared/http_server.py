@@ -69,7 +69,12 @@ def server_config(
     header_timeout: float = HEADER_TIMEOUT,
     **options: Any,
 ) -> uvicorn.Config:
-    """A uvicorn config for ``app`` with the project's edge rules; ``options`` are uvicorn's own."""
+    """A uvicorn config for ``app`` with the project's edge rules; ``options`` are uvicorn's own.
+
+    uvicorn leaves logging alone (its records go to the root handler that
+    :func:`shared.logs.configure_logging` set, JSON lines in production) and
+    writes no access log: the router's ``router.access`` line is the one per operation.
+    """
     protocol = type(
         "HeaderTimeoutProtocol", (HeaderTimeoutProtocol,), {"header_timeout": header_timeout}
     )
@@ -78,6 +83,8 @@ def server_config(
         host=host,
         port=port,
         log_level=log_level,
+        log_config=None,
+        access_log=False,
         proxy_headers=False,
         forwarded_allow_ips="",
         http=protocol,

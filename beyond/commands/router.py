@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from router.config import RouterConfig
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
 # an event stream (a subscription over SSE) is cut after this many seconds.
 SHUTDOWN_GRACE_SECONDS = 5
@@ -36,6 +37,12 @@ def register(subparsers: Any) -> None:
     _supergraph_option(parser, required=False)
     parser.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT")
     parser.add_argument("--config", type=Path, metavar="FILE", help="router TOML configuration")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=LOG_LEVELS,
+        help="JSON log lines on stderr at this level and above; INFO has one per operation",
+    )
     parser.set_defaults(handler=serve)
 
     nested = parser.add_subparsers(dest="router_command", metavar="ACTION")
@@ -66,6 +73,7 @@ def serve(args: argparse.Namespace) -> int:
     from router.http import create_router_app
     from router.http.errors import SupergraphRejected
     from shared.http_server import server_config
+    from shared.logs import configure_logging
 
     config = _config(args)
     host, port = _listen(args.listen)
@@ -82,12 +90,13 @@ def serve(args: argparse.Namespace) -> int:
             app,
             host=host,
             port=port,
-            log_level="info",
+            log_level=args.log_level.lower(),
             max_message_bytes=config.limits.max_body_bytes,
             header_timeout=config.server.header_timeout,
             timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         )
     )
+    configure_logging(service="router", level=args.log_level, json_lines=True)
     server.run()
     return 0
 

@@ -36,9 +36,11 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     from beyond.domains import discover
     from beyond.ready import ready_settings
+    from shared.logs import configure_logging
 
     spec = discover()[args.service]
     settings = ready_settings(spec)
+    configure_logging(service=spec.name, level=settings.log_level, json_lines=True)
     try:
         asyncio.run(_serve(args, spec, settings))
     except OSError as exc:

@@ -28,14 +28,13 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     from beyond.domains import discover
     from beyond.ready import ready_settings
+    from shared.logs import configure_logging
 
     spec = discover()[args.service]
     settings = ready_settings(spec)
     if spec.workers is None:
         raise CommandError(f"{spec.name} has no event relays or consumers to run")
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(service=f"{spec.name}-worker", level=settings.log_level, json_lines=True)
     asyncio.run(_work(spec, settings))
     return 0
 

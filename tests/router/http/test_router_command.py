@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import subprocess
 import sys
@@ -50,21 +51,25 @@ def test_a_bad_supergraph_is_reported_before_serving(
     assert "cannot be served" in capsys.readouterr().err
 
 
-def test_beyond_router_serves_until_stopped() -> None:
+def test_beyond_router_serves_until_stopped_logging_json_without_uvicorns_access_log() -> None:
     port = free_port()
     command = [sys.executable, "-m", "beyond.cli", "router", "--supergraph", str(SHOP_SUPERGRAPH)]
     process = subprocess.Popen(
         [*command, "--listen", f"127.0.0.1:{port}"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 20
         while True:
             try:
                 response = httpx.post(
-                    f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"}, timeout=1
+                    f"http://127.0.0.1:{port}/graphql",
+                    json={"query": "query Probe { __typename }"},
+                    headers={"x-request-id": "probe-1"},
+                    timeout=1,
                 )
                 break
             except httpx.TransportError:
@@ -74,7 +79,14 @@ def test_beyond_router_serves_until_stopped() -> None:
         assert response.json() == {"data": {"__typename": "Query"}}
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        logged = process.communicate(timeout=10)[1]
+    records = [json.loads(line) for line in logged.splitlines() if line.strip()]
+    access = [r for r in records if r["logger"] == "router.access"]
+    assert [(r["message"].split()[:2], r["request_id"]) for r in access] == [
+        (["Probe", "200"], "probe-1")
+    ]
+    assert all(r["service"] == "router" for r in records)
+    assert not any(r["logger"] == "uvicorn.access" for r in records)
 
 
 async def test_beyond_router_serves_subscriptions_and_stops_cleanly(tmp_path: Path) -> None:
