@@ -93,6 +93,15 @@ def compose_file(specs: Sequence[Spec]) -> str:
             f"      BEYOND_JWT_SECRET: {_secret('jwt_secret')}",
             *(f"      {_variable(name)}: {_secret(name)}" for name in required),
             *(
+                # `serve` refuses the console provider: codes go to the SMS gateway's webhook.
+                [
+                    "      BEYOND_SMS_PROVIDER: webhook",
+                    f"      BEYOND_SMS_WEBHOOK_URL: {_secret('sms_webhook_url')}",
+                ]
+                if "sms_provider" in spec.settings.model_fields
+                else []
+            ),
+            *(
                 f"      {_variable(grpc_target_setting(called))}: "
                 f"{called}:{by_name[called].grpc_port}"
                 for called in spec.calls

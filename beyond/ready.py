@@ -11,13 +11,19 @@ from shared.settings import CommonSettings, SettingsError, load_settings
 
 
 def ready_settings(spec: Spec) -> CommonSettings:
-    """The service's settings, once its database is reachable and fully migrated."""
+    """The service's settings, once they suit production and its database is reachable and
+    fully migrated."""
     try:
         settings: CommonSettings = load_settings(spec.settings)
     except SettingsError as exc:
         raise CommandError(
             "\n".join([f"{spec.name} cannot start:", *(f"  {line}" for line in exc.lines)])
         ) from None
+    problems = settings.production_problems()
+    if problems:
+        raise CommandError(
+            "\n".join([f"{spec.name} cannot start:", *(f"  {line}" for line in problems)])
+        )
     url = spec.database_url(settings)
     try:
         current = current_revision(url)

@@ -37,7 +37,10 @@ class CommonSettings(BaseSettings):
 
     redis_url: str | None = Field(
         default=None,
-        description="redis:// URL; unset means the in-process Redis-compatible store",
+        description=(
+            "redis:// URL; unset means the in-process Redis-compatible store, "
+            "which only `beyond dev` accepts"
+        ),
     )
     redis_prefix: str = Field(default="beyond:", description="prefix of every Redis key")
     jwt_algorithm: JwtAlgorithm = Field(default="HS256", description="`HS256`, `RS256` or `EdDSA`")
@@ -61,6 +64,15 @@ class CommonSettings(BaseSettings):
         default=None,
         description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
     )
+
+    def production_problems(self) -> list[str]:
+        """Why these settings suit `beyond dev` only; `beyond serve` and `worker` refuse them."""
+        if self.redis_url is None:
+            return [
+                "BEYOND_REDIS_URL is not set: the in-process store is for `beyond dev` only "
+                "(codes, rate limits and caches would live and die in one process)"
+            ]
+        return []
 
     @field_validator("jwt_secret")
     @classmethod

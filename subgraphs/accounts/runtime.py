@@ -17,7 +17,7 @@ from subgraphs.accounts.codes import VerificationCodes
 from subgraphs.accounts.passwords import Passwords
 from subgraphs.accounts.service import AccountsService, UserView
 from subgraphs.accounts.settings import AccountsSettings
-from subgraphs.accounts.sms import ConsoleSmsSender, SmsSender
+from subgraphs.accounts.sms import SmsSender, sms_sender
 
 NAME = "accounts"
 
@@ -45,7 +45,7 @@ def build_runtime(
             redis, keys, ttl=settings.code_ttl, attempts=settings.code_attempts
         ),
         limiter=RateLimiter(redis),
-        sms=sms or ConsoleSmsSender(),
+        sms=sms or sms_sender(settings),
         tokens=tokens,
         user_cache=EntityCache(redis, keys.key("user"), UserView),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, ValidationInfo, field_validator
 
 from shared.settings import Base64Key, CommonSettings
 
@@ -12,6 +14,18 @@ class AccountsSettings(CommonSettings):
         description="e.g. mysql+aiomysql://user:pw@host:3306/beyond_accounts"
     )
     data_key: Base64Key = Field(description="base64 of 32 random bytes; encrypts personal data")
+    sms_provider: Literal["console", "webhook"] = Field(
+        default="console",
+        description=(
+            "`console` prints each code (`beyond dev` only: `serve` refuses it) or `webhook` "
+            "(POST `{mobile, code}` JSON to BEYOND_SMS_WEBHOOK_URL, a gateway to the SMS vendor)"
+        ),
+    )
+    sms_webhook_url: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="http(s) URL the `webhook` SMS provider posts each code to",
+    )
     access_token_ttl: int = Field(
         default=900, ge=60, le=86_400, description="seconds an access token is valid"
     )
@@ -38,3 +52,21 @@ class AccountsSettings(CommonSettings):
     )
     password_time_cost: int = Field(default=3, ge=1, description="Argon2id time cost")
     password_memory_kib: int = Field(default=65_536, ge=8, description="Argon2id memory in KiB")
+
+    @field_validator("sms_webhook_url")
+    @classmethod
+    def _url_for_webhook(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("sms_provider") == "webhook" and not value:
+            raise ValueError("not set: the webhook SMS provider needs a URL to post codes to")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if self.sms_provider == "console":
+            problems.append(
+                "BEYOND_SMS_PROVIDER is console, which prints one-time codes on stdout: "
+                "use webhook (and BEYOND_SMS_WEBHOOK_URL) outside `beyond dev`"
+            )
+        return problems

@@ -15,10 +15,16 @@ import httpx
 import pymysql
 import pytest
 
-from tests.conftest import MYSQL_URL, SESSION_TAG
+from tests.conftest import MYSQL_URL, REDIS_URL, SESSION_TAG
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+# What `beyond serve` needs beyond dev's defaults: a real Redis and an SMS provider.
+PRODUCTION_BACKENDS = {
+    "BEYOND_REDIS_URL": REDIS_URL,
+    "BEYOND_SMS_PROVIDER": "webhook",
+    "BEYOND_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
+}
 
 
 def _beyond(
@@ -44,6 +50,27 @@ def test_serve_names_every_missing_setting_and_fails() -> None:
     assert any("BEYOND_DATA_KEY is not set" in line for line in lines)
     assert any("BEYOND_JWT_SECRET is not set" in line for line in lines)
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_serve_refuses_the_dev_only_redis_and_console_sms(command: str) -> None:
+    result = _beyond(
+        command,
+        "accounts",
+        env={
+            "BEYOND_ACCOUNTS_DATABASE_URL": "mysql+aiomysql://root:@127.0.0.1:1/never_reached",
+            "BEYOND_DATA_KEY": "A" * 43 + "=",
+            "BEYOND_JWT_SECRET": "x" * 32,
+        },
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "beyond: accounts cannot start:",
+        "beyond:   BEYOND_REDIS_URL is not set: the in-process store is for `beyond dev` only "
+        "(codes, rate limits and caches would live and die in one process)",
+        "beyond:   BEYOND_SMS_PROVIDER is console, which prints one-time codes on stdout: "
+        "use webhook (and BEYOND_SMS_WEBHOOK_URL) outside `beyond dev`",
+    ]
 
 
 def test_serve_names_malformed_settings() -> None:
@@ -98,6 +125,7 @@ def test_serve_refuses_an_unmigrated_database(scratch_database: str) -> None:
         "BEYOND_ACCOUNTS_DATABASE_URL": scratch_database.replace("_cli", "_cli_missing"),
         "BEYOND_DATA_KEY": "A" * 43 + "=",
         "BEYOND_JWT_SECRET": "x" * 32,
+        **PRODUCTION_BACKENDS,
     }
     result = _beyond("serve", "accounts", env=env)
     assert result.returncode == 1
@@ -214,6 +242,7 @@ def migrated(scratch_database: str) -> dict[str, str]:
         "BEYOND_ACCOUNTS_DATABASE_URL": scratch_database,
         "BEYOND_DATA_KEY": "A" * 43 + "=",
         "BEYOND_JWT_SECRET": "x" * 32,
+        **PRODUCTION_BACKENDS,
     }
     assert _beyond("migrate", "accounts", env=env).returncode == 0
     return env
