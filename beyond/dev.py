@@ -1,7 +1,7 @@
 """``beyond dev``: the whole graph in one process on embedded defaults.
 
 Every service runs on its own port inside one event loop, with its gRPC
-server (on its dev gRPC port) and its event relays and consumers beside it,
+server (its gRPC port moved by as much as ``--port`` moves the graph) and its event relays and consumers beside it,
 and the router on the graph's port in front of them, serving the supergraph
 composed from the code at start-up (written to ``<data>/supergraph.graphql``).
 Databases are SQLite files under the data folder unless
@@ -9,6 +9,10 @@ Databases are SQLite files under the data folder unless
 unless ``BEYOND_REDIS_URL`` is set; the JWT secret and data key are generated
 once into ``<data>/secrets.json``; services that call another's gRPC server
 are pointed at its dev port unless ``BEYOND_<SERVICE>_GRPC_TARGET`` is set.
+
+Before anything starts, every HTTP and gRPC port is checked (a taken one is
+named, with its holder) and a ``BEYOND_REDIS_URL`` must answer: either
+refusal is one line per reason, and nothing says "running".
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from redis.exceptions import RedisError
 
 from beyond.domains import Spec, discover, export_sdls
+from beyond.ports import taken
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
 from composition import SubgraphSDL, compose
 from router.config import CorsConfig, RouterConfig, ServerSettings
@@ -35,6 +41,7 @@ from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
 from shared.logs import configure_logging
 from shared.migrations import upgrade
+from shared.redis import create_redis
 from shared.settings import CommonSettings, load_settings
 
 DEFAULT_GRAPH_PORT = 4000
@@ -44,9 +51,52 @@ class CompositionFailed(Exception):
     """The subgraphs' SDLs do not compose; the message lists every error."""
 
 
+class DevRefused(Exception):
+    """``beyond dev`` cannot start as asked; the message says why, one line per reason."""
+
+
 def service_port(spec: Spec, graph_port: int) -> int:
     """Services keep their place after the graph: 4001, 4002, … when the graph is on 4000."""
     return graph_port + spec.port - DEFAULT_GRAPH_PORT
+
+
+def dev_grpc_port(spec: Spec, graph_port: int) -> int | None:
+    """gRPC ports move with the graph too: 5001 with the graph on 4000, 5101 on 4100."""
+    return None if spec.grpc_port is None else graph_port + spec.grpc_port - DEFAULT_GRAPH_PORT
+
+
+def wanted_ports(graph_port: int) -> dict[str, int]:
+    """Every port the dev graph listens on, by what it is for."""
+    ports = {"the router": graph_port}
+    for spec in discover().values():
+        ports[f"{spec.name} HTTP"] = service_port(spec, graph_port)
+        grpc = dev_grpc_port(spec, graph_port)
+        if grpc is not None and spec.grpc_services is not None:
+            ports[f"{spec.name} gRPC"] = grpc
+    return ports
+
+
+def check_ports(host: str, graph_port: int) -> None:
+    lines = taken(host, wanted_ports(graph_port))
+    if lines:
+        lines.append(f"pass --port N to move the whole graph (now {graph_port}; the others follow)")
+        raise DevRefused("\n".join(lines))
+
+
+async def check_redis(settings: CommonSettings) -> None:
+    """A ``BEYOND_REDIS_URL`` that does not answer refuses the start (no retry loop)."""
+    if settings.redis_url is None:
+        return
+    redis = create_redis(settings.redis_url)
+    try:
+        await redis.ping()
+    except (RedisError, OSError) as exc:
+        raise DevRefused(
+            f"BEYOND_REDIS_URL {settings.redis_url} does not answer ({exc}): start Redis, "
+            "or unset it for the in-process store"
+        ) from None
+    finally:
+        await redis.aclose()
 
 
 def compose_dev_supergraph(host: str, graph_port: int) -> str:
@@ -86,7 +136,9 @@ def dev_secrets(data_dir: Path) -> dict[str, str]:
     return stored
 
 
-def dev_settings(spec: Spec, data_dir: Path, stored: dict[str, str]) -> CommonSettings:
+def dev_settings(
+    spec: Spec, data_dir: Path, stored: dict[str, str], graph_port: int = DEFAULT_GRAPH_PORT
+) -> CommonSettings:
     defaults: dict[str, Any] = {
         f"{spec.name}_database_url": f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
         "jwt_secret": stored["jwt_secret"],
@@ -95,7 +147,9 @@ def dev_settings(spec: Spec, data_dir: Path, stored: dict[str, str]) -> CommonSe
     }
     domains = discover()
     for called in spec.calls:
-        defaults[grpc_target_setting(called)] = f"127.0.0.1:{domains[called].grpc_port}"
+        defaults[grpc_target_setting(called)] = (
+            f"127.0.0.1:{dev_grpc_port(domains[called], graph_port)}"
+        )
     overrides = {
         key: value for key, value in defaults.items() if f"BEYOND_{key.upper()}" not in os.environ
     }
@@ -128,12 +182,18 @@ async def run_dev(
     configure_logging(service="beyond-dev", json_lines=False)
     stored = dev_secrets(data_dir)
     domains = discover()
+    # Every refusal comes before anything starts or is said to be running.
+    check_ports(host, port)
+    all_settings = {
+        spec.name: dev_settings(spec, data_dir, stored, port) for spec in domains.values()
+    }
+    await check_redis(next(iter(all_settings.values())))
     apps: dict[str, FastAPI] = {}
     runtimes: list[Runtime[Any]] = []
     grpc_servers: list[GrpcServer] = []
     workers: list[Worker] = []
     for spec in domains.values():
-        settings = dev_settings(spec, data_dir, stored)
+        settings = all_settings[spec.name]
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
         runtime = spec.build_runtime(settings)
         runtimes.append(runtime)
@@ -141,7 +201,7 @@ async def run_dev(
         if seed and spec.seed:
             created = await spec.seed(runtime)
             say(f"{spec.name}: seeded {created} demo record(s)")
-        server = grpc_server(spec, runtime, host=host, port=None)
+        server = grpc_server(spec, runtime, host=host, port=dev_grpc_port(spec, port))
         if server is not None:
             grpc_servers.append(server)
         workers += event_workers(spec, runtime)

@@ -29,13 +29,15 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from beyond.dev import CompositionFailed, run_dev
+    from beyond.dev import CompositionFailed, DevRefused, run_dev
     from shared.settings import SettingsError
 
     try:
         asyncio.run(run_dev(data_dir=args.data_dir, host=args.host, port=args.port, seed=args.seed))
     except SettingsError as exc:
         raise CommandError("\n".join(exc.lines)) from None
+    except DevRefused as exc:
+        raise CommandError(str(exc)) from None
     except CompositionFailed as exc:
         raise CommandError(f"the subgraphs do not compose:\n{exc}") from None
     except OSError as exc:
