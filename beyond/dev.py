@@ -29,6 +29,7 @@ from typing import Any
 from fastapi import FastAPI
 from redis.exceptions import RedisError
 
+from beyond.community import CommunitySeed
 from beyond.domains import Spec, discover, export_sdls
 from beyond.ports import taken
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
@@ -221,6 +222,8 @@ async def run_dev(
         say(server.name)
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
+    if seed:
+        workers.append(CommunitySeed(f"http://{host}:{port}/graphql", servers, say))
     # gRPC servers start first and stop last: consumers may call them.
     await run_until_stopped(
         apps=[*apps.values(), router],

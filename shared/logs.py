@@ -34,7 +34,7 @@ USER_ID: ContextVar[str | None] = ContextVar("beyond_user_id", default=None)
 
 HUMAN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Libraries whose INFO lines say nothing a person running the graph needs.
-QUIET_LIBRARIES = ("alembic",)
+QUIET_LIBRARIES = ("alembic", "httpx")
 _SECRET_NAMES = r"[\w-]*(?:password|passwd|secret|token|code|otp|authorization)[\w-]*"
 # name: value, name=value, "name": "value"
 _SECRET_VALUE = re.compile(

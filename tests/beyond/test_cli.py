@@ -171,6 +171,13 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             assert line, banner  # the process ended before it started serving
             banner += line
         assert "seeded 5 demo record(s)" in banner
+        community = ""
+        while "Demo logins" not in community:
+            line = process.stdout.readline()
+            assert line, community
+            community += line
+        assert "community: 10 follows, 6 new article(s)" in community
+        assert "Demo logins (password beyond2026): Ada 13800000001, Grace 13800000002" in community
         assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
         assert f"the graph at {url}" in banner
         deadline = time.monotonic() + 30
@@ -216,7 +223,7 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         ada = gql('{ users(ids: ["1"]) { id nickname } }')["data"]["users"][0]  # type: ignore[index]
         assert ada == {"id": "1", "nickname": "Ada"}
         # Through the router: social asks accounts over gRPC whether Ada exists, and the
-        # router joins Ada's nickname from accounts to social's counts.
+        # router joins Ada's nickname from accounts to social's counts (4 seeded followers).
         followed = httpx.post(
             url,
             json={
@@ -225,7 +232,7 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {token}"},
         ).json()
         assert followed == {
-            "data": {"follow": {"nickname": "Ada", "followerCount": 1, "viewerFollows": True}}
+            "data": {"follow": {"nickname": "Ada", "followerCount": 5, "viewerFollows": True}}
         }
     finally:
         watchdog.cancel()

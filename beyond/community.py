@@ -1,0 +1,137 @@
+"""The demo community of ``beyond dev --seed``, grown through the graph itself once it serves.
+
+The accounts seed creates the demo members; this worker then signs each one
+in through the router and makes them follow each other and write a few
+articles, as a client would (so every domain's rules, events and gRPC calls
+run). Growing it twice adds nothing: a follow repeats harmlessly and a member
+who has articles gets no more. The demo logins are printed at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import httpx
+import uvicorn
+
+from subgraphs.accounts.seed import DEMO_PASSWORD, DEMO_USERS
+
+log = logging.getLogger("beyond.dev")
+
+FOLLOWS = (
+    ("Ada", "Grace"),
+    ("Ada", "Linus"),
+    ("Grace", "Ada"),
+    ("Grace", "Margaret"),
+    ("Linus", "Ada"),
+    ("Linus", "Ken"),
+    ("Margaret", "Ada"),
+    ("Margaret", "Grace"),
+    ("Ken", "Linus"),
+    ("Ken", "Ada"),
+)
+ARTICLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "Ada": (
+        ("Notes on the analytical engine", "A machine that weaves algebra.", ("math", "history")),
+        ("Loops before loops", "Repeating a card sequence is the first loop.", ("programming",)),
+    ),
+    "Grace": (
+        ("Why I wrote a compiler", "People should write English, not octal.", ("compilers",)),
+    ),
+    "Linus": (("Release early", "Small patches, many eyes, fast fixes.", ("open-source",)),),
+    "Margaret": (("Software for the moon", "Priority scheduling saved the landing.", ("space",)),),
+    "Ken": (("Everything is a file", "One interface makes small tools compose.", ("unix",)),),
+}
+
+LOGIN = """mutation DemoLogin($mobile: String!, $password: String!) {
+  login(mobile: $mobile, password: $password) { accessToken user { id } } }"""
+FOLLOW = "mutation DemoFollow($id: ID!) { follow(userId: $id) { id } }"
+ARTICLE_COUNT = "query DemoArticleCount { me { articleCount } }"
+PUBLISH = (
+    "mutation DemoPublish($input: PublishArticleInput!) { publishArticle(input: $input) { id } }"
+)
+
+
+class _Graph:
+    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+        self._client = client
+        self._url = url
+
+    async def data(self, query: str, token: str | None = None, **variables: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await self._client.post(
+            self._url, json={"query": query, "variables": variables}, headers=headers
+        )
+        body = response.json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"][0]["message"])
+        return body["data"]
+
+
+async def grow_community(url: str) -> tuple[int, int]:
+    """Sign the demo members in at ``url``; add the follows and the articles they lack.
+
+    Returns (follows in the community, articles published now)."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        graph = _Graph(client, url)
+        members: dict[str, tuple[str, str]] = {}
+        for mobile, nickname in DEMO_USERS:
+            signed_in = (await graph.data(LOGIN, mobile=mobile, password=DEMO_PASSWORD))["login"]
+            members[nickname] = (signed_in["user"]["id"], signed_in["accessToken"])
+        for follower, followee in FOLLOWS:
+            await graph.data(FOLLOW, members[follower][1], id=members[followee][0])
+        published = 0
+        for nickname, articles in ARTICLES.items():
+            token = members[nickname][1]
+            if (await graph.data(ARTICLE_COUNT, token))["me"]["articleCount"]:
+                continue
+            for title, content, tags in articles:
+                await graph.data(
+                    PUBLISH, token, input={"title": title, "content": content, "tags": list(tags)}
+                )
+                published += 1
+    return len(FOLLOWS), published
+
+
+def demo_logins() -> str:
+    people = ", ".join(f"{nickname} {mobile}" for mobile, nickname in DEMO_USERS)
+    return f"Demo logins (password {DEMO_PASSWORD}): {people}"
+
+
+class CommunitySeed:
+    """A worker that grows the community once every server listens; stopping cancels it."""
+
+    name = "demo community"
+
+    def __init__(
+        self, url: str, servers: Sequence[uvicorn.Server], say: Callable[[str], None]
+    ) -> None:
+        self._url = url
+        self._servers = servers
+        self._say = say
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._grow())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _grow(self) -> None:
+        # uvicorn says it listens only through this flag, so it is polled.
+        while not all(server.started for server in self._servers):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        try:
+            follows, published = await grow_community(self._url)
+        except (httpx.HTTPError, RuntimeError, ValueError) as exc:
+            log.error("the demo community could not be grown: %s", exc)
+            return
+        self._say(f"community: {follows} follows, {published} new article(s)")
+        self._say(demo_logins())
