@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -236,9 +237,10 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         }
     finally:
         watchdog.cancel()
-        process.terminate()
-        process.wait(timeout=15)
-        process.stdout.close()
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        rest = process.communicate(timeout=15)[0]
+    assert process.returncode == 0, rest
+    assert "Traceback" not in rest
     assert (tmp_path / "accounts.db").exists()
 
 
