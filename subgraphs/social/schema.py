@@ -133,8 +133,8 @@ class UserConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=page.has_next_page, after=after
             ),
             owner_id=owner_id,
             count_of=count_of,
