@@ -11,7 +11,16 @@ from beyond.commands import CommandError
 
 # Each module has ``register(subparsers)``, which adds its sub-commands and sets
 # ``handler`` (``args -> int`` exit status) as the parser default.
-COMMAND_MODULES: tuple[str, ...] = ("dev", "serve", "worker", "migrate", "schema", "proto", "router")
+COMMAND_MODULES: tuple[str, ...] = (
+    "dev",
+    "serve",
+    "worker",
+    "migrate",
+    "schema",
+    "proto",
+    "router",
+    "probe",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
