@@ -26,9 +26,16 @@ from fastapi import FastAPI
 
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
 from beyond.services import SERVICES, ServiceSpec, export_sdls
+from beyond.telemetry import (
+    METRICS_LISTEN_VARIABLE,
+    instrumented,
+    serve_metrics,
+    with_sampler,
+)
 from composition import SubgraphSDL, compose
 from router.config import RouterConfig
 from router.http import create_router_app
+from router.telemetry import RouterMetrics
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
 from shared.migrations import upgrade
@@ -105,26 +112,35 @@ async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = _say
 ) -> None:
     stored = dev_secrets(data_dir)
+    # Every service and the router share this process, and so one /metrics.
+    metrics = serve_metrics(os.environ.get(METRICS_LISTEN_VARIABLE))
+    if metrics:
+        say(f"metrics: http://{os.environ[METRICS_LISTEN_VARIABLE]}/metrics")
     apps: dict[str, FastAPI] = {}
     grpc_servers: list[GrpcServer] = []
     workers: list[Worker] = []
     for spec in SERVICES.values():
         settings = dev_settings(spec, data_dir, stored)
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
-        app = apps[spec.name] = spec.create_app(settings)
+        app = apps[spec.name] = instrumented(spec.name, spec.create_app(settings))
         if seed and spec.seed:
             created = await spec.seed(app)
             say(f"{spec.name}: seeded {created} demo record(s)")
         server = grpc_server(spec, settings, app, host=host, port=None)
         if server is not None:
             grpc_servers.append(server)
-        workers += event_workers(spec, settings, app)
+        service_workers = event_workers(spec, settings, app)
+        workers += with_sampler(spec.name, app, service_workers) if metrics else service_workers
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
-    router = create_router_app(RouterConfig(supergraph=supergraph))
+    router = create_router_app(
+        RouterConfig(supergraph=supergraph), metrics=RouterMetrics() if metrics else None
+    )
     servers = [
         *(
-            http_server(app, host=host, port=service_port(SERVICES[name], port), log_level="warning")
+            http_server(
+                app, host=host, port=service_port(SERVICES[name], port), log_level="warning"
+            )
             for name, app in apps.items()
         ),
         http_server(router, host=host, port=port, log_level="warning"),

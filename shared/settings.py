@@ -51,6 +51,10 @@ class CommonSettings(BaseSettings):
     jwt_issuer: str = "beyond"
     jwt_audience: str = "beyond"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_listen: str | None = Field(
+        default=None,
+        description="HOST:PORT serving Prometheus /metrics; unset serves none",
+    )
 
     @field_validator("jwt_secret")
     @classmethod

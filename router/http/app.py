@@ -53,6 +53,8 @@ from router.http.pipeline import Parts, Pipeline
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.supergraph.authorization import ANONYMOUS
+from router.telemetry import RouterMetrics
+from router.telemetry.measured import counting_websockets
 from router.transport import DedupTransport, HttpTransport, Transport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
@@ -68,11 +70,13 @@ def create_router_app(
     front: FrontHalf | None = None,
     transport: Transport | None = None,
     subscriptions: SubscriptionTransport | None = None,
+    metrics: RouterMetrics | None = None,
 ) -> Starlette:
     """Serve ``config.supergraph``.
 
     ``transport`` replaces the HTTP client (tests mount apps in-process);
-    ``subscriptions`` replaces the WebSocket client to subgraphs.
+    ``subscriptions`` replaces the WebSocket client to subgraphs; ``metrics``
+    turns on the Prometheus metrics (:mod:`router.telemetry`).
     """
     if config.supergraph is None:
         raise ValueError("the router needs a supergraph file (config 'supergraph' or --supergraph)")
@@ -80,6 +84,10 @@ def create_router_app(
         from router.http.federation import FederationFront
 
         front = FederationFront()
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredFront
+
+        front = MeasuredFront(front)
 
     http_transport: HttpTransport | None = None
     ws_transport: WebSocketSubscriptions | None = None
@@ -98,6 +106,10 @@ def create_router_app(
         override_labels=config.override_labels,
         on_swap=on_swap,
     )
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredPlanCache
+
+        live.cache = MeasuredPlanCache(config.limits.plan_cache_size)
     if transport is None:
         http_transport = HttpTransport(
             config.subgraph_urls(live.current.subgraph_urls),
@@ -105,8 +117,12 @@ def create_router_app(
             default_timeout=config.timeout,
         )
         transport = http_transport
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredTransport
+
+        transport = MeasuredTransport(transport)
     if config.dedup:
-        transport = DedupTransport(transport)
+        transport = DedupTransport(transport, on_shared=metrics.dedup_hit if metrics else None)
     transport = PropagatingTransport(transport, config.propagated_headers)
     if subscriptions is None:
         ws_transport = WebSocketSubscriptions(
@@ -116,6 +132,10 @@ def create_router_app(
             heartbeat=config.subscriptions.keepalive,
         )
         subscriptions = ws_transport
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredSubscriptions
+
+        subscriptions = MeasuredSubscriptions(subscriptions)
     subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
     pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy())
     # Client headers worth forwarding; the edge headers the router sets itself.
@@ -136,7 +156,18 @@ def create_router_app(
 
     async def graphql(request: Request) -> Response | EventStream:
         request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        started = metrics.start() if metrics is not None else 0.0
+        operation_name: str | None = None
+
+        def respond(
+            status: int, body: dict[str, Any], headers: Iterable[tuple[str, str]]
+        ) -> Response:
+            if metrics is not None:
+                metrics.observe_request(operation_name, status, body, started)
+            return _respond(status, body, media_type, request_id, headers)
+
         accept = request.headers.get("accept")
+        media_type = JSON
         if (
             request.method == "GET"
             and config.graphiql
@@ -144,7 +175,6 @@ def create_router_app(
             and "query" not in request.query_params
         ):
             return HTMLResponse(GRAPHIQL_HTML)
-        media_type = JSON
         # Errors before an event stream starts are JSON, with the status a
         # graphql-response+json client would get (400 for a rejected operation).
         status_media_type = JSON
@@ -157,6 +187,7 @@ def create_router_app(
                 authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
             )
             params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
+            operation_name = params.operation_name
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
                 *edge_headers(request_id, request.client and request.client.host),
@@ -180,6 +211,8 @@ def create_router_app(
                 access=access,
             )
             if isinstance(answer, Parts):
+                if metrics is not None:
+                    metrics.observe_request(operation_name, 200, answer.first, started)
                 headers = [*answer.headers, (REQUEST_ID_HEADER, request_id)]
                 return multipart_response(answer.first, answer.rest, headers)
         except RequestError as exc:
@@ -188,13 +221,7 @@ def create_router_app(
                 if isinstance(exc, NotAcceptable)
                 else status_for_request_error(exc, status_media_type)
             )
-            return _respond(
-                status,
-                {"errors": exc.graphql_errors()},
-                media_type,
-                request_id,
-                exc.headers.items(),
-            )
+            return respond(status, {"errors": exc.graphql_errors()}, exc.headers.items())
         except Exception:  # masked for the client, logged with the request id
             log.exception("request %s failed", request_id)
             body = {
@@ -205,8 +232,8 @@ def create_router_app(
                     }
                 ]
             }
-            return _respond(500, body, media_type, request_id, ())
-        return _respond(answer.status, answer.body, media_type, request_id, answer.headers)
+            return respond(500, body, ())
+        return respond(answer.status, answer.body, answer.headers)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "supergraphVersion": live.current.version})
@@ -235,7 +262,10 @@ def create_router_app(
                 _Responding(graphql),
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
             ),
-            WebSocketRoute("/graphql", websocket.serve),
+            WebSocketRoute(
+                "/graphql",
+                websocket.serve if metrics is None else counting_websockets(websocket.serve),
+            ),
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,

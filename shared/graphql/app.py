@@ -21,6 +21,7 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
 from shared.graphql.errors import MaskInternalErrors
+from shared.telemetry.graphql import OperationMetrics
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -39,6 +40,7 @@ def schema_extensions() -> Sequence[Callable[[], Any]]:
     """The extensions every subgraph schema is built with."""
     return (
         MaskInternalErrors,
+        OperationMetrics,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
 
 from shared.grpc.errors import error_of
+from shared.telemetry.metrics import GRPC_CALLS, GRPC_SECONDS
 
 # Keepalive pings only while calls are open (long server streams included), so
 # a dead peer is noticed without pinging idle connections; servers accept them
@@ -36,6 +38,11 @@ class _Calls:
     def error(self, error: grpc.aio.AioRpcError, details: Any) -> Exception:
         return error_of(error, service=self._service, timeout=details.timeout)
 
+    def observe(self, details: Any, code: grpc.StatusCode, started: float) -> None:
+        method = details.method.decode() if isinstance(details.method, bytes) else details.method
+        GRPC_CALLS.labels(self._service, method, code.name).inc()
+        GRPC_SECONDS.labels(self._service, method).observe(time.perf_counter() - started)
+
 
 class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
     def __init__(self, calls: _Calls) -> None:
@@ -45,11 +52,15 @@ class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> Any:
         details = self._calls.details(client_call_details)
+        started = time.perf_counter()
         call = await continuation(details, request)
         try:
-            return await call
+            response = await call
         except grpc.aio.AioRpcError as exc:
+            self._calls.observe(details, exc.code(), started)
             raise self._calls.error(exc, details) from None
+        self._calls.observe(details, grpc.StatusCode.OK, started)
+        return response
 
 
 class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
@@ -60,6 +71,7 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> AsyncIterator[Any]:
         details = self._calls.details(client_call_details)
+        started = time.perf_counter()
         call = await continuation(details, request)
 
         async def responses() -> AsyncIterator[Any]:
@@ -67,7 +79,9 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
                 async for response in call:
                     yield response
             except grpc.aio.AioRpcError as exc:
+                self._calls.observe(details, exc.code(), started)
                 raise self._calls.error(exc, details) from None
+            self._calls.observe(details, grpc.StatusCode.OK, started)
 
         return responses()
 

@@ -18,11 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
+from beyond.telemetry import instrumented, with_sampler
 from composition import SubgraphSDL, compose
 from router.config import RouterConfig
 from router.http import create_router_app
+from router.telemetry import RouterMetrics
 from router.transport import AsgiTransport
-from shared.lifecycle import running
+from shared.lifecycle import Worker, running
 from subgraphs.articles.app import workers as articles_workers
 from subgraphs.social.app import workers as social_workers
 from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used here)
@@ -108,23 +110,31 @@ class Graph:
 
 @asynccontextmanager
 async def serve_graph(
-    tmp_path: Path, start: Callable[..., Any], *, event_workers: bool
+    tmp_path: Path,
+    start: Callable[..., Any],
+    *,
+    event_workers: bool,
+    metrics: RouterMetrics | None = None,
 ) -> AsyncIterator[Graph]:
+    """The graph; with ``metrics``, measured as ``beyond serve`` measures it."""
     services: Articles = await start()
     social = services.social
     apps = {"accounts": social.accounts.app, "social": social.app, "articles": services.app}
     router = create_router_app(
         RouterConfig(supergraph=supergraph_of(tmp_path / "supergraph.graphql")),
         transport=AsgiTransport(apps),
+        metrics=metrics,
     )
-    workers = (
-        [
-            *social_workers(social.settings, social.app),
-            *articles_workers(services.settings, services.app),
-        ]
-        if event_workers
-        else []
-    )
+    if metrics is not None:
+        for name, app in apps.items():
+            instrumented(name, app)
+    workers: list[Worker] = []
+    for name, app, settings, build in (
+        ("social", social.app, social.settings, social_workers),
+        ("articles", services.app, services.settings, articles_workers),
+    ):
+        own = list(build(settings, app)) if event_workers else []
+        workers += with_sampler(name, app, own) if metrics is not None else own
     async with (
         running(workers),
         httpx.AsyncClient(
