@@ -180,3 +180,20 @@ def test_overlays_size_the_deployment(rendered: tuple[str, list[Resource]]) -> N
         assert next(_containers(router))["resources"]["requests"]["cpu"] == "1"
         worker = _one(resources, "Deployment", "social-worker")
         assert next(_containers(worker))["resources"]["requests"]["cpu"] == "100m"
+
+
+def test_metrics_are_scraped_from_pods_and_published_by_no_service(
+    rendered: tuple[str, list[Resource]],
+) -> None:
+    _, resources = rendered
+    config = _one(resources, "ConfigMap", "beyond-config")["data"]
+    for deployment in (r for r in resources if r["kind"] == "Deployment"):
+        (container,) = _containers(deployment)
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/port"] == str(ports["metrics"])
+        env = {e["name"]: e["value"] for e in container.get("env", [])}
+        listen = env.get("BEYOND_METRICS_LISTEN") or config["BEYOND_METRICS_LISTEN"]
+        assert listen.endswith(f":{ports['metrics']}"), deployment["metadata"]["name"]
+    for service in (r for r in resources if r["kind"] == "Service"):
+        assert "metrics" not in {p["targetPort"] for p in service["spec"]["ports"]}
