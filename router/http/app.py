@@ -3,7 +3,7 @@
 Routes: ``/graphql`` (GraphQL over HTTP: POST, GET for queries, GraphiQL for
 browsers; Server-Sent Events when asked for; ``multipart/mixed`` parts for
 ``@defer``; WebSocket with either GraphQL
-subprotocol) and ``/health``. Everything is built when this is called,
+subprotocol), ``/health`` (alive) and ``/ready`` (:mod:`router.http.readiness`). Everything is built when this is called,
 nothing at import time; the supergraph watcher runs for the app's lifespan,
 and the subgraph clients are closed when it ends.
 """
@@ -50,6 +50,7 @@ from router.http.negotiation import (
 )
 from router.http.params import read_params
 from router.http.pipeline import Parts, Pipeline
+from router.http.readiness import SubgraphReadiness
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.supergraph.authorization import ANONYMOUS
@@ -117,6 +118,7 @@ def create_router_app(
             default_timeout=config.timeout,
         )
         transport = http_transport
+    readiness = SubgraphReadiness(transport, lambda: live.current.subgraph_urls)
     if metrics is not None:
         from router.telemetry.measured import MeasuredTransport
 
@@ -238,16 +240,29 @@ def create_router_app(
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "supergraphVersion": live.current.version})
 
+    async def ready(request: Request) -> Response:
+        subgraphs = readiness.report()
+        ok = all(state == "ok" for state in subgraphs.values())
+        body = {
+            "status": "ready" if ok else "unavailable",
+            "supergraphVersion": live.current.version,
+            "subgraphs": subgraphs,
+        }
+        return JSONResponse(body, 200 if ok else 503)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         previous_thresholds = _tune_garbage_collector()
-        watcher = asyncio.create_task(live.watch(config.poll_interval))
+        watchers = [
+            asyncio.create_task(live.watch(config.poll_interval)),
+            asyncio.create_task(readiness.watch()),
+        ]
         try:
             yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            for watcher in watchers:
+                watcher.cancel()
+            await asyncio.gather(*watchers, return_exceptions=True)
             if http_transport is not None:
                 await http_transport.aclose()
             if ws_transport is not None:
@@ -267,10 +282,12 @@ def create_router_app(
                 websocket.serve if metrics is None else counting_websockets(websocket.serve),
             ),
             Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
     app.state.live_graph = live
+    app.state.readiness = readiness
     return app
 
 

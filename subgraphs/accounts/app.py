@@ -89,7 +89,7 @@ def create_app(
         schema=build_schema(),
         context_factory=context,
         lifespan=lifespan,
-        health=lambda: backing_services(database, redis),
+        ready=lambda: backing_services(database, redis),
     )
     app.state.database = database
     app.state.service = service

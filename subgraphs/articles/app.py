@@ -111,7 +111,7 @@ def create_app(settings: ArticlesSettings, *, redis: Redis | None = None) -> Fas
         schema=build_schema(),
         context_factory=context,
         lifespan=lifespan,
-        health=lambda: backing_services(database, redis),
+        ready=lambda: backing_services(database, redis, {"accounts": accounts, "social": social}),
     )
     app.state.database = database
     app.state.service = service

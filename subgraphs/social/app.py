@@ -66,7 +66,7 @@ def create_app(settings: SocialSettings, *, redis: Redis | None = None) -> FastA
         schema=build_schema(),
         context_factory=context,
         lifespan=lifespan,
-        health=lambda: backing_services(database, redis),
+        ready=lambda: backing_services(database, redis, {"accounts": accounts}),
     )
     app.state.database = database
     app.state.service = service

@@ -78,8 +78,9 @@ def _check_served(resources: list[Resource], name: str, args: list[str]) -> None
     (container,) = _containers(deployment)
     assert container["args"][: len(args)] == args
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["port"] in ports, probe
+    for probe, path in (("readinessProbe", "/ready"), ("livenessProbe", "/health")):
+        assert container[probe]["httpGet"] == {"path": path, "port": "http"}, probe
+    assert "http" in ports
     assert {"cpu", "memory"} <= set(container["resources"]["requests"])
     pod = deployment["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
