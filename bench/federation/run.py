@@ -38,6 +38,8 @@ QUERY = (HERE / "query.graphql").read_text(encoding="utf-8")
 EXPECTED = HERE / "expected.json"
 GATEWAY_PORT = 4300
 GATEWAYS = ("beyond", "apollo", "hive")
+# Our router with instrumentation on (README "Operations"), for measuring its cost; not run by default.
+VARIANTS = ("beyond-metrics",)
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Figures:
 
 
 def gateway_command(name: str, port: int) -> list[str]:
+    if name == "beyond-metrics":
+        return [*gateway_command("beyond", port), "--metrics-listen", f"127.0.0.1:{port + 1}"]
     if name == "beyond":
         return [
             sys.executable,
@@ -290,7 +294,9 @@ async def main_async(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.federation", description=__doc__)
-    parser.add_argument("--gateways", nargs="+", choices=GATEWAYS, default=list(GATEWAYS))
+    parser.add_argument(
+        "--gateways", nargs="+", choices=GATEWAYS + VARIANTS, default=list(GATEWAYS)
+    )
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds first")
