@@ -28,6 +28,7 @@ from beyond.runtime import event_workers, grpc_server, http_server, run_until_st
 from beyond.services import SERVICES, ServiceSpec, export_sdls
 from beyond.telemetry import (
     METRICS_LISTEN_VARIABLE,
+    configure_tracing,
     instrumented,
     serve_metrics,
     with_sampler,
@@ -116,13 +117,14 @@ async def run_dev(
     metrics = serve_metrics(os.environ.get(METRICS_LISTEN_VARIABLE))
     if metrics:
         say(f"metrics: http://{os.environ[METRICS_LISTEN_VARIABLE]}/metrics")
+    tracer = configure_tracing("dev")
     apps: dict[str, FastAPI] = {}
     grpc_servers: list[GrpcServer] = []
     workers: list[Worker] = []
     for spec in SERVICES.values():
         settings = dev_settings(spec, data_dir, stored)
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
-        app = apps[spec.name] = instrumented(spec.name, spec.create_app(settings))
+        app = apps[spec.name] = instrumented(spec.name, spec.create_app(settings), tracer)
         if seed and spec.seed:
             created = await spec.seed(app)
             say(f"{spec.name}: seeded {created} demo record(s)")
@@ -134,7 +136,9 @@ async def run_dev(
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
     router = create_router_app(
-        RouterConfig(supergraph=supergraph), metrics=RouterMetrics() if metrics else None
+        RouterConfig(supergraph=supergraph),
+        metrics=RouterMetrics() if metrics else None,
+        tracer=tracer,
     )
     servers = [
         *(

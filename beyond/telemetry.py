@@ -8,18 +8,23 @@ thread, so a scrape never waits on the event loop.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.trace import Tracer
 from prometheus_client import start_http_server
 
 from beyond.commands import CommandError
+from router.telemetry.tracing import TracedRequests
 from shared.lifecycle import Worker
 from shared.telemetry.instrument import instrument_service
 from shared.telemetry.sampler import BacklogSampler
 
 METRICS_LISTEN_VARIABLE = "BEYOND_METRICS_LISTEN"
+TRACING_VARIABLE = "BEYOND_TRACING"
 
 
 def parse_listen(value: str, *, what: str) -> tuple[str, int]:
@@ -41,10 +46,37 @@ def serve_metrics(listen: str | None) -> Any:
     return server
 
 
-def instrumented(name: str, app: FastAPI) -> FastAPI:
-    """``app`` with its database and Redis client measured."""
+def instrumented(name: str, app: FastAPI, tracer: Tracer | None = None) -> FastAPI:
+    """``app`` with its database and Redis client measured, and its requests traced."""
     instrument_service(name, app.state.database, app.state.redis)
+    if tracer is not None:
+        app.add_middleware(TracedRequests, tracer=tracer)
     return app
+
+
+def configure_tracing(service_name: str) -> Tracer | None:
+    """With ``BEYOND_TRACING=on``: the OpenTelemetry SDK exporting over OTLP, and a tracer.
+
+    The exporter and the sampler follow the standard variables
+    (``OTEL_EXPORTER_OTLP_ENDPOINT``, ``OTEL_TRACES_SAMPLER``,
+    ``OTEL_TRACES_SAMPLER_ARG``, ``OTEL_SERVICE_NAME``, …). Off, nothing is
+    installed and spans cost nothing.
+    """
+    switch = os.environ.get(TRACING_VARIABLE, "off").lower()
+    if switch in ("", "off", "0", "false"):
+        return None
+    if switch not in ("on", "1", "true"):
+        raise CommandError(f"{TRACING_VARIABLE} must be on or off, not {switch!r}")
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    name = os.environ.get("OTEL_SERVICE_NAME") or f"beyond-{service_name}"
+    provider = TracerProvider(resource=Resource.create({"service.name": name}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    return trace.get_tracer("beyond")
 
 
 def with_sampler(name: str, app: FastAPI, workers: Sequence[Worker]) -> list[Worker]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from beyond.commands import CommandError
-from beyond.telemetry import METRICS_LISTEN_VARIABLE, serve_metrics
+from beyond.telemetry import METRICS_LISTEN_VARIABLE, configure_tracing, serve_metrics
 from router.config import ConfigError, RouterConfig, load_config
 from router.http.errors import OperationRejected, SupergraphRejected
 
@@ -76,7 +76,7 @@ def serve(args: argparse.Namespace) -> int:
     host, port = _listen(args.listen)
     metrics = RouterMetrics() if serve_metrics(args.metrics_listen) else None
     try:
-        app = create_router_app(config, metrics=metrics)
+        app = create_router_app(config, metrics=metrics, tracer=configure_tracing("router"))
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
     except OSError as exc:

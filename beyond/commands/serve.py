@@ -70,9 +70,9 @@ async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSe
     # The app is built inside the running loop: gRPC channels and other
     # clients bind to the loop they are created in.
     from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
-    from beyond.telemetry import instrumented, serve_metrics, with_sampler
+    from beyond.telemetry import configure_tracing, instrumented, serve_metrics, with_sampler
 
-    app = instrumented(spec.name, spec.create_app(settings))
+    app = instrumented(spec.name, spec.create_app(settings), configure_tracing(spec.name))
     server = grpc_server(spec, settings, app, host=args.host, port=args.grpc_port)
     workers = [] if args.no_workers else event_workers(spec, settings, app)
     if serve_metrics(settings.metrics_listen):

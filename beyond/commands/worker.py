@@ -38,9 +38,9 @@ def handle(args: argparse.Namespace) -> int:
 async def _work(spec: ServiceSpec, settings: CommonSettings) -> None:
     # Built inside the running loop, like ``beyond serve``: clients bind to it.
     from beyond.runtime import event_workers, run_until_stopped
-    from beyond.telemetry import instrumented, serve_metrics, with_sampler
+    from beyond.telemetry import configure_tracing, instrumented, serve_metrics, with_sampler
 
-    app = instrumented(spec.name, spec.create_app(settings))
+    app = instrumented(spec.name, spec.create_app(settings), configure_tracing(spec.name))
     workers = event_workers(spec, settings, app)
     if serve_metrics(settings.metrics_listen):
         workers = with_sampler(spec.name, app, workers)

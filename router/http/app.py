@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 import orjson
+from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -72,12 +73,14 @@ def create_router_app(
     transport: Transport | None = None,
     subscriptions: SubscriptionTransport | None = None,
     metrics: RouterMetrics | None = None,
+    tracer: Tracer | None = None,
 ) -> Starlette:
     """Serve ``config.supergraph``.
 
     ``transport`` replaces the HTTP client (tests mount apps in-process);
     ``subscriptions`` replaces the WebSocket client to subgraphs; ``metrics``
-    turns on the Prometheus metrics (:mod:`router.telemetry`).
+    turns on the Prometheus metrics and ``tracer`` the OpenTelemetry spans
+    (:mod:`router.telemetry`).
     """
     if config.supergraph is None:
         raise ValueError("the router needs a supergraph file (config 'supergraph' or --supergraph)")
@@ -85,10 +88,10 @@ def create_router_app(
         from router.http.federation import FederationFront
 
         front = FederationFront()
-    if metrics is not None:
-        from router.telemetry.measured import MeasuredFront
+    if metrics is not None or tracer is not None:
+        from router.telemetry.measured import ObservedFront
 
-        front = MeasuredFront(front)
+        front = ObservedFront(front, timed=metrics is not None, tracer=tracer)
 
     http_transport: HttpTransport | None = None
     ws_transport: WebSocketSubscriptions | None = None
@@ -119,6 +122,10 @@ def create_router_app(
         )
         transport = http_transport
     readiness = SubgraphReadiness(transport, lambda: live.current.subgraph_urls)
+    if tracer is not None:
+        from router.telemetry.tracing import TracedTransport
+
+        transport = TracedTransport(transport, tracer)
     if metrics is not None:
         from router.telemetry.measured import MeasuredTransport
 
@@ -288,6 +295,10 @@ def create_router_app(
     )
     app.state.live_graph = live
     app.state.readiness = readiness
+    if tracer is not None:
+        from router.telemetry.tracing import TracedRequests
+
+        app.add_middleware(TracedRequests, tracer=tracer)
     return app
 
 

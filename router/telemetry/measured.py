@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
+from opentelemetry.trace import Tracer
 from starlette.websockets import WebSocket
 
 from router.http.front import FrontHalf, LoadedGraph
@@ -88,11 +89,14 @@ class MeasuredPlanCache(PlanCache):
         OPERATION_TYPE.set(entry.operation_type.value)
 
 
-class MeasuredFront:
-    """Times planning (parse, validate, plan) of operations the cache did not have."""
+class ObservedFront:
+    """Planning (parse, validate, plan) of an operation the cache did not have, timed
+    (``timed``) and in a span (``tracer``)."""
 
-    def __init__(self, inner: FrontHalf) -> None:
+    def __init__(self, inner: FrontHalf, *, timed: bool, tracer: Tracer | None) -> None:
         self._inner = inner
+        self._timed = timed
+        self._tracer = tracer
 
     def load(self, sdl: str) -> LoadedGraph:
         return self._inner.load(sdl)
@@ -107,7 +111,12 @@ class MeasuredFront:
         override_labels: frozenset[str] = frozenset(),
         access: Access = ANONYMOUS,
     ) -> PreparedPlan:
-        with PLANNING_SECONDS.time():
+        with contextlib.ExitStack() as stack:
+            if self._timed:
+                stack.enter_context(PLANNING_SECONDS.time())
+            if self._tracer is not None:
+                span = stack.enter_context(self._tracer.start_as_current_span("plan"))
+                span.set_attribute("graphql.operation.name", operation_name or "")
             return self._inner.prepare(
                 graph,
                 query,

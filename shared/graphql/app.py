@@ -26,6 +26,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 from shared.graphql.errors import MaskInternalErrors
 from shared.telemetry.graphql import OperationMetrics
+from shared.telemetry.tracing import OperationTracing
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -44,6 +45,7 @@ def schema_extensions() -> Sequence[Callable[[], Any]]:
     """The extensions every subgraph schema is built with."""
     return (
         MaskInternalErrors,
+        OperationTracing,
         OperationMetrics,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from shared.errors import BeyondError, ErrorCode
 from shared.telemetry.metrics import OPERATIONS, RESOLVER_ERRORS
@@ -26,14 +27,18 @@ def _code(error: Any) -> str:
     return str(extensions.get("code") or ErrorCode.INTERNAL.value)
 
 
+def operation_type_of(context: ExecutionContext) -> str:
+    try:
+        return context.operation_type.value
+    except RuntimeError:  # the document did not parse
+        return "unknown"
+
+
 class OperationMetrics(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         context = self.execution_context
-        try:
-            operation_type = context.operation_type.value
-        except RuntimeError:  # the document did not parse
-            operation_type = "unknown"
+        operation_type = operation_type_of(context)
         result = context.result
         errors = list(getattr(result, "errors", None) or context.pre_execution_errors or ())
         if not errors:

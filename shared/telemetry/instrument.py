@@ -7,12 +7,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import event
 
 from shared.db import Database
 from shared.telemetry.metrics import REDIS_ERRORS, REDIS_SECONDS, SQL_CONNECTIONS, SQL_SECONDS
+from shared.telemetry.tracing import tracer
 
 _STARTED = "beyond.query_started"
 _INSTRUMENTED = "_beyond_instrumented"
@@ -27,19 +29,32 @@ def instrument_database(service: str, database: Database) -> None:
     seconds = SQL_SECONDS.labels(service)
     in_use = SQL_CONNECTIONS.labels(service)
 
+    system = engine.dialect.name
+
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn: Any, *_: Any) -> None:
-        conn.info.setdefault(_STARTED, []).append(time.perf_counter())
+    def _before(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        # A span per statement named by its verb; the statement's text and values stay out.
+        span = tracer().start_span(
+            f"SQL {statement.lstrip().split(' ', 1)[0].upper()}",
+            kind=SpanKind.CLIENT,
+            attributes={"db.system": system, "beyond.service": service},
+        )
+        conn.info.setdefault(_STARTED, []).append((time.perf_counter(), span))
 
     @event.listens_for(engine, "after_cursor_execute")
     def _after(conn: Any, *_: Any) -> None:
-        seconds.observe(time.perf_counter() - conn.info[_STARTED].pop())
+        started, span = conn.info[_STARTED].pop()
+        seconds.observe(time.perf_counter() - started)
+        span.end()
 
     @event.listens_for(engine, "handle_error")
     def _failed(context: Any) -> None:
-        started = context.connection.info.get(_STARTED) if context.connection else None
-        if started:
-            seconds.observe(time.perf_counter() - started.pop())
+        pending = context.connection.info.get(_STARTED) if context.connection else None
+        if pending:
+            started, span = pending.pop()
+            seconds.observe(time.perf_counter() - started)
+            span.set_status(Status(StatusCode.ERROR, type(context.original_exception).__name__))
+            span.end()
 
     @event.listens_for(engine, "checkout")
     def _checkout(*_: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from opentelemetry.trace import Tracer
 
 from beyond.telemetry import instrumented, with_sampler
 from composition import SubgraphSDL, compose
@@ -115,8 +116,9 @@ async def serve_graph(
     *,
     event_workers: bool,
     metrics: RouterMetrics | None = None,
+    tracer: Tracer | None = None,
 ) -> AsyncIterator[Graph]:
-    """The graph; with ``metrics``, measured as ``beyond serve`` measures it."""
+    """The graph; with ``metrics`` or ``tracer``, observed as ``beyond serve`` observes it."""
     services: Articles = await start()
     social = services.social
     apps = {"accounts": social.accounts.app, "social": social.app, "articles": services.app}
@@ -124,10 +126,11 @@ async def serve_graph(
         RouterConfig(supergraph=supergraph_of(tmp_path / "supergraph.graphql")),
         transport=AsgiTransport(apps),
         metrics=metrics,
+        tracer=tracer,
     )
-    if metrics is not None:
+    if metrics is not None or tracer is not None:
         for name, app in apps.items():
-            instrumented(name, app)
+            instrumented(name, app, tracer)
     workers: list[Worker] = []
     for name, app, settings, build in (
         ("social", social.app, social.settings, social_workers),

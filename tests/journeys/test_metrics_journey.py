@@ -17,20 +17,7 @@ from shared.events.consumer import Consumer
 from shared.events.relay import OutboxRelay
 from shared.telemetry.sampler import BacklogSampler
 from subgraphs.articles.app import workers as articles_workers
-from tests.journeys.conftest import (  # noqa: F401 (fixtures used here)
-    Graph,
-    accounts_factory,
-    accounts_mysql_url,
-    accounts_settings,
-    articles_factory,
-    articles_mysql_url,
-    articles_settings,
-    new_mobile,
-    serve_graph,
-    social_factory,
-    social_mysql_url,
-    social_settings,
-)
+from tests.journeys.conftest import Graph, serve_graph
 from tests.journeys.test_feed_journey import FOLLOW, PUBLISH, until_feed_is
 from tests.support.net import free_port
 
@@ -74,7 +61,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 async def test_a_journey_moves_the_router_and_service_metrics(
     tmp_path: Path,
-    articles_factory: Callable[..., Any],  # noqa: F811
+    articles_factory: Callable[..., Any],
 ) -> None:
     async with measured_graph(tmp_path, articles_factory, event_workers=True) as (graph, url):
         await _journey(graph, url)
@@ -135,7 +122,7 @@ async def _journey(graph: Graph, url: str) -> None:
 
 async def test_the_sampler_reports_outbox_and_consumer_backlog(
     tmp_path: Path,
-    articles_factory: Callable[..., Any],  # noqa: F811
+    articles_factory: Callable[..., Any],
 ) -> None:
     async with measured_graph(tmp_path, articles_factory, event_workers=False) as (graph, url):
         articles = graph.services.app
