@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,13 @@ def _provider() -> TracerProvider:
     provider.add_span_processor(SimpleSpanProcessor(EXPORTER))
     trace.set_tracer_provider(provider)
     return provider
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_recording() -> Iterator[None]:
+    """Later tests in this process keep no spans: the provider stays, its exporter stops."""
+    yield
+    EXPORTER.shutdown()
 
 
 @pytest.fixture
