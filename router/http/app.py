@@ -248,7 +248,7 @@ def create_router_app(
         return JSONResponse({"status": "ok", "supergraphVersion": live.current.version})
 
     async def ready(request: Request) -> Response:
-        subgraphs = readiness.report()
+        subgraphs = await readiness.report()
         ok = all(state == "ok" for state in subgraphs.values())
         body = {
             "status": "ready" if ok else "unavailable",
@@ -260,16 +260,13 @@ def create_router_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         previous_thresholds = _tune_garbage_collector()
-        watchers = [
-            asyncio.create_task(live.watch(config.poll_interval)),
-            asyncio.create_task(readiness.watch()),
-        ]
+        watcher = asyncio.create_task(live.watch(config.poll_interval))
         try:
             yield
         finally:
-            for watcher in watchers:
-                watcher.cancel()
-            await asyncio.gather(*watchers, return_exceptions=True)
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
             if http_transport is not None:
                 await http_transport.aclose()
             if ws_transport is not None:

@@ -1,10 +1,11 @@
 """Readiness: the supergraph is loaded and every subgraph answered a probe recently.
 
-A background loop asks each subgraph of the served supergraph ``query
-Ready { __typename }`` every ``interval`` seconds (any GraphQL server
-answers it, so this works for subgraphs that are not Beyond's own) and
-remembers when each last answered. ``/ready`` reports 503 with the
-subgraphs that have not answered within ``stale_after`` seconds.
+Asking ``/ready`` asks each subgraph of the served supergraph ``query
+Ready { __typename }`` (any GraphQL server answers it, so this works for
+subgraphs that are not Beyond's own) when the last round is more than
+``interval`` seconds old, one round at a time however many ask; no probe is
+sent while nobody asks. It reports 503 with the subgraphs that have not
+answered within ``stale_after`` seconds.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class SubgraphReadiness:
         self._interval = interval
         self._stale_after = stale_after if stale_after is not None else 3 * interval
         self._answered: dict[str, float] = {}
+        self._last_round = -float("inf")
+        self._round: asyncio.Future[None] | None = None
 
     async def probe_all(self) -> None:
         names = list(self._subgraphs())
@@ -54,8 +57,14 @@ class SubgraphReadiness:
             return False
         return response.data is not None and not response.errors
 
-    def report(self) -> dict[str, str]:
+    async def report(self) -> dict[str, str]:
         """Each subgraph: ``ok`` when it answered within ``stale_after`` seconds, else ``unavailable``."""
+        if self._round is None and time.monotonic() - self._last_round >= self._interval:
+            self._last_round = time.monotonic()
+            self._round = asyncio.ensure_future(self.probe_all())
+            self._round.add_done_callback(self._settled)
+        if self._round is not None:
+            await asyncio.shield(self._round)
         now = time.monotonic()
         return {
             name: "ok"
@@ -64,10 +73,5 @@ class SubgraphReadiness:
             for name in self._subgraphs()
         }
 
-    async def watch(self) -> None:
-        while True:
-            try:
-                await self.probe_all()
-            except Exception:  # the loop must outlive any one round
-                log.exception("readiness probes failed")
-            await asyncio.sleep(self._interval)
+    def _settled(self, _: asyncio.Future[None]) -> None:
+        self._round = None
