@@ -9,10 +9,11 @@ no verification code, password or token reaches a trace.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import Span, SpanKind, Tracer
 from strawberry.extensions import SchemaExtension
 
 from shared.telemetry.graphql import operation_type_of
@@ -32,6 +33,14 @@ class OperationTracing(SchemaExtension):
             if span.is_recording():
                 span.set_attribute("graphql.operation.name", context.operation_name or "")
                 span.set_attribute("graphql.operation.type", operation_type_of(context))
+
+
+def server_span(method: str, metadata: Any) -> AbstractContextManager[Span]:
+    """The span of a gRPC call being served, continuing the caller's ``traceparent``."""
+    carrier = {str(key): str(value) for key, value in (metadata or ())}
+    return tracer().start_as_current_span(
+        method, context=propagate.extract(carrier), kind=SpanKind.SERVER
+    )
 
 
 def with_trace_context(metadata: Any) -> tuple[tuple[str, str], ...]:

@@ -12,6 +12,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from tests.journeys.conftest import Graph, serve_graph
 from tests.journeys.test_feed_journey import FOLLOW
@@ -100,7 +101,11 @@ async def test_one_trace_covers_router_subgraphs_sql_and_grpc(traced: Graph) -> 
     assert {by_id[s.parent.span_id].name for s in operations} == {"POST /graphql"}
     # Social's follow checks the user over gRPC and writes with SQL, inside its operation.
     grpc_calls = [s for s in spans if s.name.startswith("/") and "Users" in s.name]
-    assert grpc_calls, names
+    clients = [s for s in grpc_calls if s.kind is SpanKind.CLIENT]
+    servers = [s for s in grpc_calls if s.kind is SpanKind.SERVER]
+    assert clients and servers, names
+    # Accounts serves the call in the same trace, under social's client span.
+    assert {s.parent.span_id for s in servers} <= {s.context.span_id for s in clients}
     sql = [s for s in spans if s.name.startswith("SQL ")]
     social_sql = [s for s in sql if s.attributes["beyond.service"] == "social"]
     assert any(s.name == "SQL INSERT" for s in social_sql), [s.name for s in sql]
