@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schema",
     "proto",
     "router",
+    "persisted_queries",
+    "domains",
     "probe",
 )
 

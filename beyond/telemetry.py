@@ -19,6 +19,7 @@ from prometheus_client import start_http_server
 
 from beyond.commands import CommandError
 from router.telemetry.tracing import TracedRequests
+from shared.domain import Runtime
 from shared.lifecycle import Worker
 from shared.telemetry.instrument import instrument_service
 from shared.telemetry.sampler import BacklogSampler
@@ -46,9 +47,16 @@ def serve_metrics(listen: str | None) -> Any:
     return server
 
 
-def instrumented(name: str, app: FastAPI, tracer: Tracer | None = None) -> FastAPI:
-    """``app`` with its database and Redis client measured, and its requests traced."""
-    instrument_service(name, app.state.database, app.state.redis)
+def instrument_runtime(name: str, runtime: Runtime[Any]) -> None:
+    """Measure (and, with tracing on, trace) the domain's database and Redis client."""
+    instrument_service(name, runtime.database, runtime.redis)
+
+
+def instrumented(
+    name: str, app: FastAPI, runtime: Runtime[Any], tracer: Tracer | None = None
+) -> FastAPI:
+    """``app`` over ``runtime``, its database and Redis measured, its requests traced."""
+    instrument_runtime(name, runtime)
     if tracer is not None:
         app.add_middleware(TracedRequests, tracer=tracer)
     return app
@@ -79,7 +87,7 @@ def configure_tracing(service_name: str) -> Tracer | None:
     return trace.get_tracer("beyond")
 
 
-def with_sampler(name: str, app: FastAPI, workers: Sequence[Worker]) -> list[Worker]:
+def with_sampler(name: str, runtime: Runtime[Any], workers: Sequence[Worker]) -> list[Worker]:
     """``workers`` plus the sampler of their outbox and stream backlog, when they have one."""
-    sampler = BacklogSampler.of(name, app.state.database, app.state.redis, workers)
+    sampler = BacklogSampler.of(name, runtime.database, runtime.redis, workers)
     return [*workers, *([sampler] if sampler else [])]

@@ -11,8 +11,8 @@ from opentelemetry.trace import Tracer
 from starlette.websockets import WebSocket
 
 from router.http.front import FrontHalf, LoadedGraph
-from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
 from router.plan import QueryPlan
+from router.prepare import CacheKey, PlanCache, PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 from router.telemetry.metrics import (
     FETCH_SECONDS,
@@ -77,15 +77,15 @@ class MeasuredSubscriptions:
 class MeasuredPlanCache(PlanCache):
     """Counts hits and misses, and tells the request metrics the operation's type."""
 
-    def get(self, key: CacheKey) -> PreparedPlan | None:
+    def get(self, key: CacheKey) -> Prepared | None:
         entry = super().get(key)
         PLAN_CACHE.labels("miss" if entry is None else "hit").inc()
         if entry is not None:
             OPERATION_TYPE.set(entry.operation_type.value)
         return entry
 
-    def put(self, key: CacheKey, entry: PreparedPlan) -> None:
-        super().put(key, entry)
+    def put(self, key: CacheKey, entry: Prepared, size: int) -> None:
+        super().put(key, entry, size)
         OPERATION_TYPE.set(entry.operation_type.value)
 
 
@@ -107,10 +107,10 @@ class ObservedFront:
         query: str,
         operation_name: str | None,
         *,
-        budget: int,
+        limits: PlanningLimits,
         override_labels: frozenset[str] = frozenset(),
         access: Access = ANONYMOUS,
-    ) -> PreparedPlan:
+    ) -> Prepared:
         with contextlib.ExitStack() as stack:
             if self._timed:
                 stack.enter_context(PLANNING_SECONDS.time())
@@ -121,7 +121,7 @@ class ObservedFront:
                 graph,
                 query,
                 operation_name,
-                budget=budget,
+                limits=limits,
                 override_labels=override_labels,
                 access=access,
             )

@@ -14,7 +14,8 @@ from shared.telemetry.metrics import OPERATIONS, RESOLVER_ERRORS
 
 def _service(context: Any) -> str:
     """The app's title, which ``create_service_app`` sets to the service name."""
-    request = getattr(context, "request", None)
+    caller = getattr(context, "caller", None)
+    request = getattr(caller, "request", None) or getattr(context, "request", None)
     app = request.scope.get("app") if request is not None else None
     return str(getattr(app, "title", "unknown"))
 

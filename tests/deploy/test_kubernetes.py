@@ -12,7 +12,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from beyond.services import SERVICES
+from beyond.domains import discover
 from router.config import parse_config
 from tests.deploy.kustomize import Resource, render
 
@@ -24,7 +24,7 @@ VERSION = "1.37"
 
 def deployed_domains() -> dict[str, bool]:
     """Every domain that must be deployed, and whether it has event workers of its own."""
-    return {name: spec.workers is not None for name, spec in SERVICES.items()}
+    return {name: spec.workers is not None for name, spec in discover().items()}
 
 
 @pytest.fixture(scope="module", params=OVERLAYS)

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.engine import URL
 
+from beyond.domains import discover
 from beyond.telemetry import serve_metrics
 from router.telemetry import RouterMetrics
 from shared.events import event_stream
 from shared.events.consumer import Consumer
 from shared.events.relay import OutboxRelay
 from shared.telemetry.sampler import BacklogSampler
-from subgraphs.articles.app import workers as articles_workers
-from tests.journeys.conftest import Graph, serve_graph
 from tests.journeys.test_feed_journey import FOLLOW, PUBLISH, until_feed_is
+from tests.support.graph import Graph, serve_graph
 from tests.support.net import free_port
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -27,14 +27,14 @@ ARTICLE = "query($id: ID!) { article(id: $id) { title author { nickname } } }"
 
 @asynccontextmanager
 async def measured_graph(
-    tmp_path: Path, start: Callable[..., Any], *, event_workers: bool
+    tmp_path: Path, urls: dict[str, URL], redis_prefix: str, *, event_workers: bool
 ) -> AsyncIterator[tuple[Graph, str]]:
     """The graph measured as ``beyond serve`` measures it, and its /metrics URL."""
     listen = f"127.0.0.1:{free_port()}"
     server = serve_metrics(listen)
     try:
         async with serve_graph(
-            tmp_path, start, event_workers=event_workers, metrics=RouterMetrics()
+            tmp_path, urls, redis_prefix, event_workers=event_workers, metrics=RouterMetrics()
         ) as graph:
             yield graph, f"http://{listen}/metrics"
     finally:
@@ -60,10 +60,12 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 async def test_a_journey_moves_the_router_and_service_metrics(
-    tmp_path: Path,
-    articles_factory: Callable[..., Any],
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
 ) -> None:
-    async with measured_graph(tmp_path, articles_factory, event_workers=True) as (graph, url):
+    async with measured_graph(tmp_path, domain_urls, redis_prefix, event_workers=True) as (
+        graph,
+        url,
+    ):
         await _journey(graph, url)
 
 
@@ -121,21 +123,25 @@ async def _journey(graph: Graph, url: str) -> None:
 
 
 async def test_the_sampler_reports_outbox_and_consumer_backlog(
-    tmp_path: Path,
-    articles_factory: Callable[..., Any],
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
 ) -> None:
-    async with measured_graph(tmp_path, articles_factory, event_workers=False) as (graph, url):
-        articles = graph.services.app
-        workers = articles_workers(graph.services.settings, articles)
+    async with measured_graph(tmp_path, domain_urls, redis_prefix, event_workers=False) as (
+        graph,
+        url,
+    ):
+        articles = graph.domains.runtimes["articles"]
+        build_workers = discover()["articles"].workers
+        assert build_workers is not None
+        workers = build_workers(articles)
         relay = next(w for w in workers if isinstance(w, OutboxRelay))
         consumers = [w for w in workers if isinstance(w, Consumer)]
-        stream = relay_stream = event_stream(graph.services.settings.redis_prefix, "articles")
+        stream = relay_stream = event_stream(articles.settings.redis_prefix, "articles")
         fan_out = next(c for c in consumers if c.stream == relay_stream)
         await fan_out.ensure_group()
         sampler = BacklogSampler(
             "articles",
-            articles.state.database,
-            articles.state.redis,
+            articles.database,
+            articles.redis,
             outbox=True,
             consumers=[fan_out],
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +13,10 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+from sqlalchemy.engine import URL
 
-from tests.journeys.conftest import Graph, serve_graph
 from tests.journeys.test_feed_journey import FOLLOW
+from tests.support.graph import Graph, serve_graph
 
 EXPORTER = InMemorySpanExporter()
 PASSWORD = "correct1horse"  # what Graph.register signs up with
@@ -41,11 +42,12 @@ def _stop_recording() -> Iterator[None]:
 
 @pytest.fixture
 async def traced(
-    tmp_path: Path,
-    articles_factory: Callable[..., Any],
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
 ) -> AsyncIterator[Graph]:
     tracer = _provider().get_tracer("tests")
-    async with serve_graph(tmp_path, articles_factory, event_workers=False, tracer=tracer) as graph:
+    async with serve_graph(
+        tmp_path, domain_urls, redis_prefix, event_workers=False, tracer=tracer
+    ) as graph:
         yield graph
 
 
