@@ -119,6 +119,11 @@ def test_every_domain_is_served_scaled_and_probed(rendered: tuple[str, list[Reso
             assert [c["args"] for c in _containers(worker)] == [["worker", name]]
         else:
             assert "--no-workers" not in container["args"] and not workers
+        # The ports are the domain spec's own, as the compose file and `beyond dev` use them.
+        spec = discover()[name]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports["http"] == spec.port
+        assert ports.get("grpc") == spec.grpc_port
     _check_served(resources, "router", ["router"])
     served = {
         r["metadata"]["name"].removesuffix("-worker")
@@ -146,6 +151,18 @@ def test_settings_come_from_the_config_map_and_the_secret(
                 if "configMapRef" in source:
                     assert source["configMapRef"]["name"] in config_maps
             assert container["image"].split(":")[0].endswith("beyond")
+
+
+def test_every_called_domain_is_reached_through_its_service(
+    rendered: tuple[str, list[Resource]],
+) -> None:
+    _, resources = rendered
+    config = _one(resources, "ConfigMap", "beyond-config")["data"]
+    called = {callee for spec in discover().values() for callee in spec.calls}
+    assert called
+    for name in called:
+        port = discover()[name].grpc_port
+        assert config[f"BEYOND_{name.upper()}_GRPC_TARGET"] == f"{name}:{port}"
 
 
 def test_the_router_config_routes_to_every_domain_s_kubernetes_url(
