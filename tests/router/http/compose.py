@@ -23,6 +23,7 @@ from tests.router import (
     registry,
     review_feed,
     rollout,
+    shelf,
     shop,
     stockroom,
     storefront,
@@ -46,6 +47,9 @@ REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
 ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
+# Fixtures the planner cases and the end-to-end tests share.
+PLANNER_FIXTURES = ROOT / "tests" / "router" / "planner"
+SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -60,6 +64,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     REVIEW_FEED_SUPERGRAPH: review_feed.SCHEMAS,
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
     VAULT_SUPERGRAPH: vault.SCHEMAS,
+    SHELF_SUPERGRAPH: shelf.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",

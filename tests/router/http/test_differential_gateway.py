@@ -278,24 +278,26 @@ async def test_errors_are_shaped_like_apollo_gateway(
 
 async def test_a_null_entity_in_a_non_null_position_is_a_field_error(fed1_shop: Pair) -> None:
     # Review r9 points at a product the products subgraph does not know: the entity comes back
-    # null where Review.product is non-null, so the review becomes null with an error. Apollo
-    # Gateway nulls the same data but reports the violation only in extensions.valueCompletion,
-    # never in errors, which the spec requires of every field error. (Its path, Product.name,
-    # follows from keeping a null entity as a stub; ROUTER.md has the entity itself become null.)
+    # null, which adds nothing to the product, so its non-null name is null and the error
+    # bubbles up through the non-null Review.product to the review. Apollo Gateway nulls the
+    # same data, at the same path, but reports the violation only in
+    # extensions.valueCompletion, never in errors, which the spec requires of every field error.
     query = '{ review(id: "r9") { body product { name } } }'
     apollo, ours = await _both_answers(fed1_shop, query, None)
     assert ours == {
         "data": {"review": None},
         "errors": [
             {
-                "message": "Cannot return null for non-nullable field Review.product.",
-                "locations": [{"line": 1, "column": 27}],
-                "path": ["review", "product"],
+                "message": "Cannot return null for non-nullable field Product.name.",
+                "locations": [{"line": 1, "column": 37}],
+                "path": ["review", "product", "name"],
             }
         ],
     }
     assert apollo["data"] == ours["data"]
     assert "errors" not in apollo, "Apollo now reports it in errors: compare it as usual"
+    (completion,) = apollo["extensions"]["valueCompletion"]
+    assert completion["path"] == ours["errors"][0]["path"]
 
 
 async def test_several_operations_without_a_name_are_the_clients_mistake(
