@@ -15,6 +15,7 @@ import strawberry
 
 from tests.router import (
     boutiques,
+    dispatch,
     fed1_shop,
     library,
     membership,
@@ -50,6 +51,7 @@ VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
 PLANNER_FIXTURES = ROOT / "tests" / "router" / "planner"
 SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
+DISPATCH_SUPERGRAPH = PLANNER_FIXTURES / "hidden_enum_values" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -65,6 +67,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
     VAULT_SUPERGRAPH: vault.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
+    DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",

@@ -22,18 +22,29 @@ import httpx
 import pytest
 
 from router.http import create_router_app
-from tests.router import membership, newsroom, registry, stockroom, storefront, zoo
+from tests.router import (
+    dispatch,
+    membership,
+    newsroom,
+    registry,
+    shelf,
+    stockroom,
+    storefront,
+    zoo,
+)
 from tests.router.boutiques import OPERATIONS as BOUTIQUE_OPERATIONS
 from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
     BOUTIQUES_SUPERGRAPH,
+    DISPATCH_SUPERGRAPH,
     FED1_SHOP_SUPERGRAPHS,
     LIBRARY_SUPERGRAPH,
     MEMBERSHIP_SUPERGRAPH,
     NEWSROOM_SUPERGRAPH,
     NODE_DIR,
     REGISTRY_SUPERGRAPH,
+    SHELF_SUPERGRAPH,
     SHOP_SUPERGRAPH,
     STOCKROOM_SUPERGRAPH,
     STOREFRONT_SUPERGRAPH,
@@ -330,6 +341,8 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "shareable": (storefront.storefront_apps, STOREFRONT_SUPERGRAPH),
     "keys": (registry.registry_apps, REGISTRY_SUPERGRAPH),
     "per-subgraph types": (zoo.zoo_apps, ZOO_SUPERGRAPH),
+    "null entities": (shelf.shelf_apps, SHELF_SUPERGRAPH),
+    "hidden enum values": (dispatch.dispatch_apps, DISPATCH_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -381,6 +394,9 @@ FEATURE_OPERATIONS = [
         "{ kennelResidents { __typename ... on Parrot { words } ... on Cat { name } ... on Dog { name chasesBirds } } }",
         None,
     ),
+    ("null entities", "{ picks { note book { isbn blurb } } }", None),
+    ("null entities", "{ picks { book { isbn price } } }", None),
+    ("hidden enum values", "{ orders { id } carrier }", None),
 ]
 
 
@@ -456,3 +472,24 @@ async def test_contexts_answer_correctly_where_apollo_gateway_cannot_serve_them(
 ) -> None:
     response = await boutiques.post("/graphql", json={"query": query, "variables": variables})
     assert response.json() == {"data": expected}
+
+
+@pytest.mark.parametrize(
+    ("graph", "query"),
+    [
+        ("null entities", "{ picks { note book { isbn title } } }"),
+        ("hidden enum values", "{ orders { id status lastStatus } }"),
+        ("hidden enum values", "{ orders { id state } }"),
+    ],
+)
+async def test_completion_errors_are_field_errors_where_apollo_hides_them(
+    feature_graphs: Callable[[str], Awaitable[Pair]], graph: str, query: str
+) -> None:
+    # A non-null field missing from a null entity, and an enum value the API schema lacks:
+    # Apollo Gateway nulls the same data but reports each error only in
+    # extensions.valueCompletion, never in errors, which the spec requires of field errors.
+    apollo, ours = await _both_answers(await feature_graphs(graph), query, None)
+    assert apollo["data"] == ours["data"]
+    assert "errors" not in apollo, "Apollo now reports them in errors: compare them as usual"
+    completions = apollo["extensions"]["valueCompletion"]
+    assert [e["path"] for e in completions] == [e["path"] for e in ours["errors"]]
