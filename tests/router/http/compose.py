@@ -26,6 +26,7 @@ from tests.router import (
     rollout,
     shelf,
     shop,
+    showcase,
     stockroom,
     storefront,
     vault,
@@ -48,6 +49,8 @@ REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
 ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
+# Not a planner fixture: random operations on it would ask for what cannot be planned.
+SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
 PLANNER_FIXTURES = ROOT / "tests" / "router" / "planner"
 SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
@@ -68,6 +71,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     VAULT_SUPERGRAPH: vault.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
+    SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",
