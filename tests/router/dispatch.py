@@ -13,7 +13,8 @@ import enum
 from typing import Any
 
 import strawberry
-from strawberry.asgi import GraphQL
+
+from tests.router.subgraph_apps import asgi_apps, federated_schema
 
 STATUSES = {"o1": "OPEN", "o2": "HELD", "o3": "SHIPPED"}
 
@@ -63,14 +64,10 @@ class TrackingQuery:
 
 
 SCHEMAS: dict[str, strawberry.federation.Schema] = {
-    "orders": strawberry.federation.Schema(
-        query=OrdersQuery, types=[Order, Status], federation_version="2.7"
-    ),
-    "tracking": strawberry.federation.Schema(
-        query=TrackingQuery, types=[TrackedOrder, Status], federation_version="2.7"
-    ),
+    "orders": federated_schema(OrdersQuery, [Order, Status]),
+    "tracking": federated_schema(TrackingQuery, [TrackedOrder, Status]),
 }
 
 
 def dispatch_apps() -> dict[str, Any]:
-    return {name: GraphQL(schema) for name, schema in SCHEMAS.items()}
+    return asgi_apps(SCHEMAS)

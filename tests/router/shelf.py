@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.asgi import GraphQL
+
+from tests.router.subgraph_apps import asgi_apps, federated_schema
 
 TITLES = {"0-ada": "Notes on the Engine", "0-grace": "Compilers"}
 PICKS = [("p1", "0-ada"), ("p2", "0-lost"), ("p3", "0-grace")]
@@ -84,15 +85,11 @@ class PricesQuery:
 
 
 SCHEMAS: dict[str, strawberry.federation.Schema] = {
-    "picks": strawberry.federation.Schema(query=PicksQuery, types=[Book], federation_version="2.7"),
-    "books": strawberry.federation.Schema(
-        query=BooksQuery, types=[KnownBook], federation_version="2.7"
-    ),
-    "prices": strawberry.federation.Schema(
-        query=PricesQuery, types=[PricedBook], federation_version="2.7"
-    ),
+    "picks": federated_schema(PicksQuery, [Book]),
+    "books": federated_schema(BooksQuery, [KnownBook]),
+    "prices": federated_schema(PricesQuery, [PricedBook]),
 }
 
 
 def shelf_apps() -> dict[str, Any]:
-    return {name: GraphQL(schema) for name, schema in SCHEMAS.items()}
+    return asgi_apps(SCHEMAS)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.asgi import GraphQL
+
+from tests.router.subgraph_apps import asgi_apps, federated_schema
 
 
 @strawberry.interface(name="Media")
@@ -51,14 +52,10 @@ class BooksQuery:
 
 
 SCHEMAS: dict[str, strawberry.federation.Schema] = {
-    "feed": strawberry.federation.Schema(
-        query=FeedQuery, types=[FeedMedia], federation_version="2.7"
-    ),
-    "books": strawberry.federation.Schema(
-        query=BooksQuery, types=[Book, Media], federation_version="2.7"
-    ),
+    "feed": federated_schema(FeedQuery, [FeedMedia]),
+    "books": federated_schema(BooksQuery, [Book, Media]),
 }
 
 
 def showcase_apps() -> dict[str, Any]:
-    return {name: GraphQL(schema) for name, schema in SCHEMAS.items()}
+    return asgi_apps(SCHEMAS)
