@@ -15,6 +15,7 @@ import strawberry
 
 from tests.router import (
     boutiques,
+    catalogue,
     dispatch,
     fed1_shop,
     library,
@@ -55,6 +56,7 @@ SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 PLANNER_FIXTURES = ROOT / "tests" / "router" / "planner"
 SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
 DISPATCH_SUPERGRAPH = PLANNER_FIXTURES / "hidden_enum_values" / "supergraph.graphql"
+CATALOGUE_SUPERGRAPH = PLANNER_FIXTURES / "external_keys" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -71,6 +73,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     VAULT_SUPERGRAPH: vault.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
+    CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
     SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {

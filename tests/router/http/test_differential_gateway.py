@@ -23,6 +23,7 @@ import pytest
 
 from router.http import create_router_app
 from tests.router import (
+    catalogue,
     dispatch,
     membership,
     newsroom,
@@ -37,6 +38,7 @@ from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
     BOUTIQUES_SUPERGRAPH,
+    CATALOGUE_SUPERGRAPH,
     DISPATCH_SUPERGRAPH,
     FED1_SHOP_SUPERGRAPHS,
     LIBRARY_SUPERGRAPH,
@@ -343,6 +345,7 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "per-subgraph types": (zoo.zoo_apps, ZOO_SUPERGRAPH),
     "null entities": (shelf.shelf_apps, SHELF_SUPERGRAPH),
     "hidden enum values": (dispatch.dispatch_apps, DISPATCH_SUPERGRAPH),
+    "external keys": (catalogue.catalogue_apps, CATALOGUE_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -397,6 +400,8 @@ FEATURE_OPERATIONS = [
     ("null entities", "{ picks { note book { isbn blurb } } }", None),
     ("null entities", "{ picks { book { isbn price } } }", None),
     ("hidden enum values", "{ orders { id } carrier }", None),
+    ("external keys", "{ topReviewed { id name reviews } }", None),
+    ("external keys", "{ topReviewed { sku reviews } }", None),
 ]
 
 

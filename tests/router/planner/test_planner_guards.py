@@ -122,6 +122,43 @@ def test_a_field_no_subgraph_resolves_is_a_clear_error() -> None:
         plan(HAND_WRITTEN, prepare(HAND_WRITTEN, "{ orphan }"))
 
 
+# Hand-written too: composition refuses a graph where a's Video.id is external and its only
+# key, so that a reaches no subgraph that answers it; another composer might not.
+EXTERNAL_ID = load_supergraph(
+    TWO_GRAPHS.replace(
+        "directive @link(",
+        "directive @join__implements(graph: join__Graph!, interface: String!)\n"
+        "  repeatable on OBJECT | INTERFACE\ndirective @link(",
+    )
+    + """
+interface Node @join__type(graph: A) @join__type(graph: B) { id: ID! }
+type Video implements Node
+  @join__implements(graph: A, interface: "Node") @join__implements(graph: B, interface: "Node")
+  @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID! @join__field(graph: A, external: true) @join__field(graph: B)
+  title: String @join__field(graph: B)
+}
+type Article implements Node @join__implements(graph: A, interface: "Node") @join__type(graph: A) {
+  id: ID!
+}
+type Query @join__type(graph: A) @join__type(graph: B) { nodes: [Node] @join__field(graph: A) }
+"""
+)
+
+
+@pytest.mark.parametrize("query_text", ["{ nodes { id } }", "{ nodes { ... on Video { id } } }"])
+def test_a_field_not_every_possible_type_can_answer_is_an_error(query_text: str) -> None:
+    # a answers Article.id but declares Video.id external: the interface field is not a's to
+    # answer for every node, and no key leads from a to b for a Video.
+    with pytest.raises(UnsatisfiableField, match=r"Video\.id at nodes\.@ .* 'a'"):
+        plan(EXTERNAL_ID, prepare(EXTERNAL_ID, query_text))
+
+
+def test_the_possible_types_that_answer_it_plan() -> None:
+    node = plan(EXTERNAL_ID, prepare(EXTERNAL_ID, "{ nodes { ... on Article { id } } }")).node
+    assert isinstance(node, FetchNode) and node.service_name == "a"
+
+
 SHOWCASE = load_supergraph(SHOWCASE_SUPERGRAPH.read_text())
 
 
