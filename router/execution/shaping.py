@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -31,6 +32,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLIncludeDirective,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -430,8 +432,28 @@ def _runtime_type(
         return return_type
     typename = value.get("__typename")
     concrete = context.schema.get_type(typename) if isinstance(typename, str) else None
+    if isinstance(concrete, GraphQLInterfaceType) and (
+        concrete is return_type or context.schema.is_sub_type(return_type, concrete)  # type: ignore[arg-type]
+    ):
+        # An @interfaceObject answer: the plan fetched no concrete type, so the selection
+        # needs none (no __typename, no type condition below the interface).
+        return _interface_as_object(concrete)
     if not isinstance(concrete, GraphQLObjectType):
         return None
     if not context.schema.is_sub_type(return_type, concrete):  # type: ignore[arg-type]
         return None
     return concrete
+
+
+@lru_cache(maxsize=256)
+def _interface_as_object(interface: GraphQLInterfaceType) -> GraphQLObjectType:
+    """The interface's fields as an object type of its name, to shape interface-typed values.
+
+    Type conditions compare by name, so a fragment on the interface (or one it
+    implements) applies and one on an implementation does not.
+    """
+    return GraphQLObjectType(
+        interface.name,
+        lambda: interface.fields,
+        interfaces=lambda: [interface, *interface.interfaces],
+    )

@@ -253,7 +253,10 @@ class Capabilities:
         return tuple(
             Hop(graph, interface)
             for graph, in_graph in sorted(info.graphs.items(), key=lambda g: self.graph_order[g[0]])
-            if not in_graph.interface_object and in_graph.resolvable_keys
+            if not in_graph.interface_object
+            and in_graph.resolvable_keys
+            # A graph where nothing implements the interface has no concrete type to give.
+            and self.supergraph.possible_types_of(interface, graph)
         )
 
     # -- field sets as selections --------------------------------------------

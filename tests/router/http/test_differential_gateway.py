@@ -25,6 +25,7 @@ from router.http import create_router_app
 from tests.router import (
     catalogue,
     dispatch,
+    gallery,
     membership,
     newsroom,
     registry,
@@ -41,6 +42,7 @@ from tests.router.http.compose import (
     CATALOGUE_SUPERGRAPH,
     DISPATCH_SUPERGRAPH,
     FED1_SHOP_SUPERGRAPHS,
+    GALLERY_SUPERGRAPH,
     LIBRARY_SUPERGRAPH,
     MEMBERSHIP_SUPERGRAPH,
     NEWSROOM_SUPERGRAPH,
@@ -346,6 +348,7 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "null entities": (shelf.shelf_apps, SHELF_SUPERGRAPH),
     "hidden enum values": (dispatch.dispatch_apps, DISPATCH_SUPERGRAPH),
     "external keys": (catalogue.catalogue_apps, CATALOGUE_SUPERGRAPH),
+    "interface object values": (gallery.gallery_apps, GALLERY_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -402,6 +405,13 @@ FEATURE_OPERATIONS = [
     ("hidden enum values", "{ orders { id } carrier }", None),
     ("external keys", "{ topReviewed { id name reviews } }", None),
     ("external keys", "{ topReviewed { sku reviews } }", None),
+    ("interface object values", "{ popular { id visitors ... on Exhibit { v: visitors } } }", None),
+    (
+        "interface object values",
+        "{ popular { __typename visitors ... on Painting { artist } } }",
+        None,
+    ),
+    ("interface object values", "{ rooms { id visitors } }", None),
 ]
 
 
