@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "router",
     "persisted_queries",
     "domains",
+    "probe",
 )
 
 

@@ -42,23 +42,38 @@ def check_first(first: int | None, *, field: str = "first") -> int:
     return first
 
 
-def encode_cursor(position: Position) -> str:
-    raw = f"{_VERSION}|{position.created_at.isoformat()}|{position.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+def encode_fields(*fields: object) -> str:
+    """An opaque cursor holding ``fields`` (``|``-separated, base64)."""
+    return base64.urlsafe_b64encode("|".join(str(f) for f in fields).encode()).decode()
 
 
-def decode_cursor(cursor: str, *, field: str = "after") -> Position:
-    """The position a cursor names; anything this module did not encode is refused."""
-    invalid = BadUserInput(
+def invalid_cursor(field: str) -> BadUserInput:
+    return BadUserInput(
         f"The `{field}` argument is not a cursor from this list: pass an endCursor or "
         "cursor it returned.",
         field=field,
     )
+
+
+def decode_fields(cursor: str, *, field: str) -> list[str]:
+    """The fields of a cursor :func:`encode_fields` made; anything else is refused."""
     try:
-        version, created_at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        position = Position(datetime.fromisoformat(created_at), int(id_))
+        return base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
     except (binascii.Error, UnicodeError, ValueError):
-        raise invalid from None
+        raise invalid_cursor(field) from None
+
+
+def encode_cursor(position: Position) -> str:
+    return encode_fields(_VERSION, position.created_at.isoformat(), position.id)
+
+
+def decode_cursor(cursor: str, *, field: str = "after") -> Position:
+    """The position a cursor names; anything this module did not encode is refused."""
+    try:
+        version, created_at, id_ = decode_fields(cursor, field=field)
+        position = Position(datetime.fromisoformat(created_at), int(id_))
+    except ValueError:
+        raise invalid_cursor(field) from None
     if version != _VERSION or position.created_at.tzinfo is None or position.id < 1:
-        raise invalid
+        raise invalid_cursor(field)
     return position

@@ -64,6 +64,10 @@ class CommonSettings(BaseSettings):
         default=None,
         description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
     )
+    metrics_listen: str | None = Field(
+        default=None,
+        description="`HOST:PORT` serving Prometheus `/metrics`; unset serves none",
+    )
 
     def production_problems(self) -> list[str]:
         """Why these settings suit `beyond dev` only; `beyond serve` and `worker` refuse them."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,11 @@ def register(subparsers: Any) -> None:
         choices=LOG_LEVELS,
         help="JSON log lines on stderr at this level and above; INFO has one per operation",
     )
+    parser.add_argument(
+        "--metrics-listen",
+        metavar="HOST:PORT",
+        help="serve Prometheus /metrics here (default $BEYOND_METRICS_LISTEN; unset: off)",
+    )
     parser.set_defaults(handler=serve)
 
     nested = parser.add_subparsers(dest="router_command", metavar="ACTION")
@@ -69,16 +75,20 @@ def _supergraph_option(parser: argparse.ArgumentParser, *, required: bool) -> No
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from beyond.telemetry import METRICS_LISTEN_VARIABLE, configure_tracing, serve_metrics
     from router.config import ConfigError
     from router.http import create_router_app
     from router.http.errors import SupergraphRejected
+    from router.telemetry import RouterMetrics
     from shared.http_server import server_config
     from shared.logs import configure_logging
 
     config = _config(args)
     host, port = _listen(args.listen)
+    listen = args.metrics_listen or os.environ.get(METRICS_LISTEN_VARIABLE) or None
+    metrics = RouterMetrics() if serve_metrics(listen) else None
     try:
-        app = create_router_app(config)
+        app = create_router_app(config, metrics=metrics, tracer=configure_tracing("router"))
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
     except ConfigError as exc:

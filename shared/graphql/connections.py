@@ -8,17 +8,20 @@ checks the composed schema).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
 
 
 @strawberry.federation.type(
     shareable=True,
-    description="Where a page of a connection starts and ends, and what is around it.",
+    description="Where a page of a connection starts and ends, and what surrounds it.",
 )
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool = strawberry.field(
-        description="Whether this page was asked for after a cursor (items come before it)."
+        description="Whether edges come before this page; lists are read forwards from `after`, "
+        "so this is true exactly when `after` was given."
     )
     start_cursor: str | None = strawberry.field(
         description="The first edge's cursor; null on an empty page."
@@ -28,7 +31,8 @@ class PageInfo:
     )
 
     @classmethod
-    def of(cls, cursors: list[str], *, has_next_page: bool, after: str | None) -> PageInfo:
+    def of(cls, cursors: Sequence[str], *, has_next_page: bool, after: str | None) -> PageInfo:
+        """The page info of a page whose edges carry ``cursors``, read after ``after``."""
         return cls(
             has_next_page=has_next_page,
             has_previous_page=after is not None,
