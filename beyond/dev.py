@@ -190,11 +190,6 @@ async def run_dev(
     # Human lines: one per expected error and per operation (router.access).
     configure_logging(service="beyond-dev", json_lines=False)
     stored = dev_secrets(data_dir)
-    # Every service and the router share this process, and so one /metrics.
-    metrics = serve_metrics(os.environ.get(METRICS_LISTEN_VARIABLE))
-    if metrics:
-        say(f"metrics: http://{os.environ[METRICS_LISTEN_VARIABLE]}/metrics")
-    tracer = configure_tracing("dev")
     domains = discover()
     # Every refusal comes before anything starts or is said to be running.
     check_ports(host, port)
@@ -202,6 +197,11 @@ async def run_dev(
         spec.name: dev_settings(spec, data_dir, stored, port) for spec in domains.values()
     }
     await check_redis(next(iter(all_settings.values())))
+    # Every service and the router share this process, and so one /metrics.
+    metrics = serve_metrics(os.environ.get(METRICS_LISTEN_VARIABLE))
+    if metrics:
+        say(f"metrics: http://{os.environ[METRICS_LISTEN_VARIABLE]}/metrics")
+    tracer = configure_tracing("dev")
     apps: dict[str, FastAPI] = {}
     runtimes: list[Runtime[Any]] = []
     grpc_servers: list[GrpcServer] = []

@@ -49,6 +49,7 @@ class CacheAside(Generic[K]):
         ttl: float = 300.0,
         jitter: float = 0.1,
         not_found_ttl: float = 30.0,
+        version: str = "",
     ) -> None:
         self._redis = redis
         self._namespace = namespace
@@ -58,6 +59,8 @@ class CacheAside(Generic[K]):
         self._in_flight: dict[K, asyncio.Future[dict[str, Any] | None]] = {}
         # Metrics name the cache without the deployment's key prefix: "<service>:<entity>".
         label = ":".join(namespace.split(":")[-2:])
+        # Keys of another ``version`` (an entity of another shape) are never read.
+        self._namespace = f"{namespace}:{version}" if version else namespace
         self._hits, self._misses, self._joins = (
             CACHE.labels(label, result) for result in ("hit", "miss", "joined")
         )
@@ -150,7 +153,7 @@ class EntityCache(Generic[K, V]):
     def __init__(self, redis: Redis, namespace: str, entity: type[V], **options: float) -> None:
         self._codec = DataclassCodec(entity)
         # A deploy that adds a field reads none of the entries the previous code wrote.
-        self._cache = CacheAside[K](redis, f"{namespace}:{self._codec.shape}", **options)
+        self._cache = CacheAside[K](redis, namespace, version=self._codec.shape, **options)
 
     async def get_many(self, items: Iterable[K], load: EntityLoader[K, V]) -> dict[K, V | None]:
         async def load_encoded(missing: list[K]) -> dict[K, dict[str, Any]]:

@@ -27,11 +27,10 @@ def listening(port: int) -> Iterator[None]:
 
 
 def graph_port_with_accounts_grpc_free() -> int:
-    """A graph port whose derived accounts gRPC port can be held by the test."""
+    """A graph port all of whose derived ports are free right now (other tests take ports too)."""
     while True:
         port = free_port()
-        grpc = dev_grpc_port(discover()["accounts"], port)
-        if port < 60_000 and grpc is not None and is_free("127.0.0.1", grpc):
+        if port < 60_000 and all(is_free("127.0.0.1", p) for p in wanted_ports(port).values()):
             return port
 
 
@@ -87,7 +86,9 @@ def test_dev_refuses_a_redis_that_is_down_in_one_line(tmp_path: Path) -> None:
         env={"BEYOND_REDIS_URL": "redis://127.0.0.1:1/0"},
     )
     assert result.returncode == 1
-    [line] = result.stderr.splitlines()
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    [line] = lines
     assert line.startswith("beyond: BEYOND_REDIS_URL redis://127.0.0.1:1/0 does not answer (")
     assert line.endswith("start Redis, or unset it for the in-process store")
     assert "running" not in result.stdout

@@ -72,16 +72,19 @@ async def test_an_enum_value_the_api_schema_lacks_is_null_with_an_error(run, can
                 "message": "Invalid value found for field Book.format.",
                 "locations": [{"line": 1, "column": 26}],
                 "path": ["search", 0, "format"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             },
             {
                 "message": "Invalid value found for field Book.formats.",
                 "locations": [{"line": 1, "column": 33}],
                 "path": ["search", 0, "formats", 1],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             },
             {
                 "message": "Invalid value found for field Book.format.",
                 "locations": [{"line": 1, "column": 26}],
                 "path": ["search", 1, "format"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             },
         ],
     }

@@ -37,11 +37,13 @@ async def test_a_hidden_value_is_null_with_an_error(dispatch: Federation) -> Non
                 "message": "Invalid value found for field Order.status.",
                 "locations": [{"line": 1, "column": 15}],
                 "path": ["orders", 1, "status"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             },
             {
                 "message": "Invalid value found for field Order.lastStatus.",
                 "locations": [{"line": 1, "column": 22}],
                 "path": ["orders", 1, "lastStatus"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             },
         ],
     }
@@ -58,6 +60,7 @@ async def test_a_hidden_value_in_a_non_null_position_bubbles(dispatch: Federatio
                 "message": "Invalid value found for field Order.state.",
                 "locations": [{"line": 1, "column": 15}],
                 "path": ["orders", 1, "state"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             }
         ],
     }

@@ -57,6 +57,7 @@ async def test_a_non_null_field_of_a_null_entity_bubbles_to_the_nullable_parent(
                 "message": "Cannot return null for non-nullable field Book.title.",
                 "locations": [{"line": 1, "column": 28}],
                 "path": ["picks", 1, "book", "title"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
             }
         ],
     }
