@@ -3,7 +3,8 @@
 Keys are loaded into key objects once. HS256 uses a shared secret of at least
 32 bytes; RS256 and EdDSA use a PEM key pair, and services that only verify
 need just the public key. Verification requires ``exp``, ``iat``, ``iss``,
-``aud`` and ``sub`` and checks issuer and audience.
+``aud`` and ``sub``, checks issuer and audience, and refuses a ``sub`` that is
+not a user id (:func:`shared.ids.parse_id`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
 from shared.errors import Unauthenticated
+from shared.ids import parse_id
 from shared.settings import CommonSettings
 
 
@@ -100,8 +102,11 @@ class AccessTokens:
             raise Unauthenticated("the access token has expired: refresh it") from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("the access token is invalid") from None
+        user_id = parse_id(claims["sub"])
+        if user_id is None:  # signed by us, yet naming no user: never issued by accounts
+            raise Unauthenticated("the access token is invalid")
         return AccessClaims(
-            user_id=str(claims["sub"]),
+            user_id=str(user_id),
             token_id=str(claims.get("jti", "")),
             expires_at=claims["exp"],
         )

@@ -69,9 +69,7 @@ class ServiceUnavailable(Unavailable):
     RETRY_AFTER = 1
 
     def __init__(self, message: str, *, service: str, status: grpc.StatusCode) -> None:
-        super().__init__(
-            message, retry_after=self.RETRY_AFTER, service=service, status=status.name
-        )
+        super().__init__(message, retry_after=self.RETRY_AFTER, service=service, status=status.name)
         self.service = service
         self.status = status
 

@@ -6,9 +6,9 @@ Each check returns the normalised value or raises ``BadUserInput`` naming the fi
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from shared.errors import BadUserInput
+from shared.urls import is_http_url
 
 NICKNAME_MAX = 20
 BIO_MAX = 280
@@ -70,8 +70,7 @@ def check_bio(bio: str, *, field: str = "bio") -> str:
 
 
 def check_avatar(url: str, *, field: str = "avatar") -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > AVATAR_MAX:
+    if not is_http_url(url.strip(), max_length=AVATAR_MAX):
         raise BadUserInput(
             f"The avatar must be an http(s) URL of at most {AVATAR_MAX} characters.", field=field
         )

@@ -14,7 +14,7 @@ from shared.db import Database
 from shared.errors import BadUserInput, Unauthenticated
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
-from shared.graphql.ids import parse_id
+from shared.graphql.ids import parse_id, require_id
 from subgraphs.accounts import rules
 from subgraphs.accounts.codes import Purpose
 from subgraphs.accounts.loaders import UserLoader
@@ -79,7 +79,11 @@ class User:
     @classmethod
     async def resolve_reference(cls, info: AccountsInfo, id: strawberry.ID) -> User | None:
         user_id = parse_id(id)
-        view = await info.context.user_loader.load(user_id) if user_id is not None else None
+        return await cls.load(info, user_id) if user_id is not None else None
+
+    @classmethod
+    async def load(cls, info: AccountsInfo, user_id: int) -> User | None:
+        view = await info.context.user_loader.load(user_id)
         return cls.from_view(view) if view else None
 
 
@@ -127,14 +131,13 @@ class Query:
     @strawberry.field(description="The signed-in user, or null without a valid access token.")
     async def me(self, info: AccountsInfo) -> User | None:
         viewer = info.context.viewer_id
-        if viewer is None:
-            return None
-        view = await info.context.user_loader.load(int(viewer))
-        return User.from_view(view) if view else None
+        return await User.load(info, int(viewer)) if viewer is not None else None
 
-    @strawberry.field(description="A user by id, or null if there is none.")
+    @strawberry.field(
+        description="A user by id, or null if there is none; BAD_USER_INPUT for a malformed id."
+    )
     async def user(self, info: AccountsInfo, id: strawberry.ID) -> User | None:
-        return await User.resolve_reference(info, id)
+        return await User.load(info, require_id(id, field="id"))
 
     @strawberry.field(
         description=f"Users by id, in order, null where there is none (at most {MAX_IDS})."
@@ -142,8 +145,8 @@ class Query:
     async def users(self, info: AccountsInfo, ids: list[strawberry.ID]) -> list[User | None]:
         if len(ids) > MAX_IDS:
             raise BadUserInput(f"Ask for at most {MAX_IDS} ids at a time.", field="ids")
-        parsed = [parse_id(i) for i in ids]
-        views = await info.context.user_loader.load_many([i for i in parsed if i is not None])
+        parsed = [require_id(i, field="ids") for i in ids]
+        views = await info.context.user_loader.load_many(parsed)
         found = {view.id: view for view in views if view is not None}
         return [User.from_view(found[i]) if i in found else None for i in parsed]
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cache import CacheAside
 from shared.crypto import FieldCipher
-from shared.db import Database, after_commit, utcnow
+from shared.db import Database, utcnow
 from shared.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from shared.ratelimit import RateLimiter
 from shared.redis import Keys
@@ -219,6 +219,7 @@ class AccountsService:
             raise Conflict(
                 "This mobile number already has an account: log in instead.", field="mobile"
             ) from None
+        self._user_cache.invalidate_after_commit(session, user.id)
         return user
 
     async def has_account(self, raw_mobile: str, *, session: AsyncSession) -> bool:
@@ -355,5 +356,5 @@ class AccountsService:
             avatar = changes["avatar"]
             user.avatar = rules.check_avatar(avatar) if avatar else None
         await session.flush()
-        after_commit(session, lambda: self._user_cache.invalidate(user_id))
+        self._user_cache.invalidate_after_commit(session, user_id)
         return UserView.from_row(user)

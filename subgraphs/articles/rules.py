@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-from shared.errors import BadUserInput
+from shared.errors import BadUserInput, excerpt
+from shared.urls import is_http_url
 
 TITLE_MAX = 100
 CONTENT_MAX_BYTES = 100_000
@@ -61,8 +61,7 @@ def check_cover(url: str, *, field: str = "cover") -> str | None:
     url = url.strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > COVER_MAX:
+    if not is_http_url(url, max_length=COVER_MAX):
         raise BadUserInput(
             f"The cover must be an http(s) URL of at most {COVER_MAX} characters.", field=field
         )
@@ -77,7 +76,7 @@ def check_tags(tags: Iterable[str], *, field: str = "tags") -> list[str]:
     for name in names:
         if not _TAG.fullmatch(name):
             raise BadUserInput(
-                f"Tag {name!r} is not valid: use 1 to {TAG_MAX} letters or digits, with "
+                f"Tag {excerpt(name)} is not valid: use 1 to {TAG_MAX} letters or digits, with "
                 "dashes or underscores only between them.",
                 field=field,
             )

@@ -21,7 +21,7 @@ from shared.errors import NotFound
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
-from shared.graphql.ids import parse_id
+from shared.graphql.ids import parse_id, require_id
 from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.articles import rules
 from subgraphs.articles.feed import Feed
@@ -125,8 +125,11 @@ class Article:
     @classmethod
     async def resolve_reference(cls, info: ArticlesInfo, id: strawberry.ID) -> Article | None:
         article_id = parse_id(id)
-        if article_id is None:
-            return None
+        return await cls.load(info, article_id) if article_id is not None else None
+
+    @classmethod
+    async def load(cls, info: ArticlesInfo, article_id: int) -> Article | None:
+        """The article if it exists and this viewer may read it."""
         view = info.context.visible(await info.context.article_loader.load(article_id))
         return cls.of(view) if view else None
 
@@ -203,7 +206,7 @@ class UpdateArticleInput:
 class Query:
     @strawberry.field(description="An article by id; null if there is none or you may not see it.")
     async def article(self, info: ArticlesInfo, id: ArticleId) -> Article | None:
-        return await Article.resolve_reference(info, id)
+        return await Article.load(info, require_id(id, field="id"))
 
     @strawberry.field(description="Published articles, newest first, optionally with one tag.")
     async def articles(
@@ -242,13 +245,6 @@ class Query:
         return ArticleConnection.of(page.articles, page.has_next_page)
 
 
-def _article_id(raw: strawberry.ID) -> int:
-    article_id = parse_id(raw)
-    if article_id is None:
-        raise NotFound(f"There is no article with id {str(raw)!r}.")
-    return article_id
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Publish an article (or save a draft) and return it.")
@@ -282,7 +278,7 @@ class Mutation:
         )
         async with info.context.db.transaction() as session:
             view = await info.context.articles.update(
-                author, _article_id(id), changes, session=session
+                author, require_id(id, field="id"), changes, session=session
             )
         return Article.of(view)
 
@@ -293,12 +289,14 @@ class Mutation:
     async def delete_article(self, info: ArticlesInfo, id: ArticleId) -> Article:
         author = int(info.context.require_viewer())
         async with info.context.db.transaction() as session:
-            view = await info.context.articles.delete(author, _article_id(id), session=session)
+            view = await info.context.articles.delete(
+                author, require_id(id, field="id"), session=session
+            )
         return Article.of(view)
 
     @strawberry.mutation(description="Count one read of a published article and return it.")
     async def record_article_view(self, info: ArticlesInfo, id: ArticleId) -> Article:
-        article_id = _article_id(id)
+        article_id = require_id(id, field="id")
         view = await info.context.article_loader.load(article_id)
         if view is None or view.status.value != "PUBLISHED":
             raise NotFound(f"There is no published article with id {article_id}.")

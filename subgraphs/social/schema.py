@@ -17,11 +17,10 @@ import strawberry
 from strawberry.types import Info
 
 from shared.db import Database
-from shared.errors import NotFound
 from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
-from shared.graphql.ids import parse_id
+from shared.graphql.ids import parse_id, require_id
 from shared.pagination import (
     DEFAULT_FIRST,
     MAX_FIRST,
@@ -161,9 +160,7 @@ Act = Callable[..., Awaitable[bool]]
 async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
     """Run ``follow`` or ``unfollow`` for the viewer and return the user acted on."""
     viewer = int(info.context.require_viewer())
-    target = parse_id(user_id)
-    if target is None:
-        raise NotFound(f"There is no user with id {str(user_id)!r}.")
+    target = require_id(user_id, field="userId")
     async with info.context.db.transaction() as session:
         await act(viewer, target, session=session)
     # The request's loaders may remember this pair from before the change.

@@ -158,8 +158,28 @@ async def test_an_expired_access_token_asks_for_a_refresh(accounts: Accounts) ->
 
 @pytest.mark.parametrize(
     "claims",
-    [{"aud": "someone-else"}, {"iss": "someone-else"}, {"sub": None}],
-    ids=["audience", "issuer", "subject"],
+    [
+        {"aud": "someone-else"},
+        {"iss": "someone-else"},
+        {"sub": None},
+        {"sub": "abc"},
+        {"sub": "²"},
+        {"sub": "-1"},
+        {"sub": "0"},
+        {"sub": "9223372036854775808"},
+        {"sub": "1" * 10_000},
+    ],
+    ids=[
+        "audience",
+        "issuer",
+        "no-subject",
+        "word",
+        "superscript",
+        "negative",
+        "zero",
+        "huge",
+        "long",
+    ],
 )
 async def test_tokens_with_wrong_claims_are_refused(
     accounts: Accounts, claims: dict[str, object]

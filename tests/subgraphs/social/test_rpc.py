@@ -95,7 +95,6 @@ async def test_the_social_server_reports_serving(follows: Any) -> None:
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-
 async def test_follow_fails_fast_and_clearly_when_accounts_is_down(
     social_factory: Callable[..., Any],
 ) -> None:
