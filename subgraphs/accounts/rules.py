@@ -15,8 +15,11 @@ BIO_MAX = 280
 AVATAR_MAX = 512
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+DEVICE_ID_MIN = 16
+DEVICE_ID_MAX = 128
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
+_DEVICE_ID = re.compile(rf"[!-~]{{{DEVICE_ID_MIN},{DEVICE_ID_MAX}}}")  # printable ASCII, no space
 
 
 def normalize_mobile(raw: str, *, field: str = "mobile") -> str:
@@ -81,3 +84,14 @@ def check_code(code: str, *, field: str = "code") -> str:
     if not re.fullmatch(r"\d{6}", code.strip()):
         raise BadUserInput("The verification code is 6 digits.", field=field)
     return code.strip()
+
+
+def check_device_id(device_id: str | None, *, field: str = "deviceId") -> str | None:
+    """A client's own random device id (see :mod:`subgraphs.accounts.devices`), if it sent one."""
+    if device_id is not None and not _DEVICE_ID.fullmatch(device_id):
+        raise BadUserInput(
+            f"The device id must be {DEVICE_ID_MIN} to {DEVICE_ID_MAX} printable ASCII "
+            "characters without spaces, e.g. a random UUID the device keeps.",
+            field=field,
+        )
+    return device_id

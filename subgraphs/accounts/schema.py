@@ -152,6 +152,14 @@ class Query:
 
 
 Mobile = Annotated[str, strawberry.argument(description="Mainland China mobile number.")]
+DeviceId = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A random id this device keeps (16 to 128 printable ASCII characters, "
+        "e.g. a UUID). After one sign-in with it, failed sign-ins by others on the same "
+        "network or at the same account do not lock this device out."
+    ),
+]
 
 
 @strawberry.type
@@ -169,32 +177,45 @@ class Mutation:
 
     @strawberry.mutation(description="Create an account with a REGISTER code and sign in.")
     async def register(
-        self, info: AccountsInfo, mobile: Mobile, code: str, password: str, nickname: str
+        self,
+        info: AccountsInfo,
+        mobile: Mobile,
+        code: str,
+        password: str,
+        nickname: str,
+        device_id: DeviceId = None,
     ) -> AuthPayload:
         async with info.context.db.transaction() as session:
             result = await info.context.accounts.register(
-                mobile, code, password, nickname, session=session
+                mobile, code, password, nickname, device_id=device_id, session=session
             )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(description="Sign in with mobile number and password.")
-    async def login(self, info: AccountsInfo, mobile: Mobile, password: str) -> AuthPayload:
+    async def login(
+        self, info: AccountsInfo, mobile: Mobile, password: str, device_id: DeviceId = None
+    ) -> AuthPayload:
         ctx = info.context
         async with ctx.db.transaction() as session:
             result = await ctx.accounts.login(
-                mobile, password, client_ip=ctx.client_ip, session=session
+                mobile, password, client_ip=ctx.client_ip, device_id=device_id, session=session
             )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(description="Sign in with a LOGIN code.")
-    async def login_with_code(self, info: AccountsInfo, mobile: Mobile, code: str) -> AuthPayload:
+    async def login_with_code(
+        self, info: AccountsInfo, mobile: Mobile, code: str, device_id: DeviceId = None
+    ) -> AuthPayload:
         async with info.context.db.transaction() as session:
-            result = await info.context.accounts.login_with_code(mobile, code, session=session)
+            result = await info.context.accounts.login_with_code(
+                mobile, code, device_id=device_id, session=session
+            )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(
-        description="Exchange a refresh token for new tokens. A refresh token works once; "
-        "presenting a used one signs out every session that descends from it."
+        description="Exchange a refresh token for new tokens. A refresh token works once: "
+        "presented again within a few seconds (two tabs refreshing together) it answers the "
+        "same new tokens; presented later it signs out every session that descends from it."
     )
     async def refresh_token(self, info: AccountsInfo, refresh_token: str) -> AuthPayload:
         async with info.context.db.transaction() as session:
@@ -218,11 +239,16 @@ class Mutation:
 
     @strawberry.mutation(description="Set a new password with a RESET_PASSWORD code and sign in.")
     async def reset_password(
-        self, info: AccountsInfo, mobile: Mobile, code: str, new_password: str
+        self,
+        info: AccountsInfo,
+        mobile: Mobile,
+        code: str,
+        new_password: str,
+        device_id: DeviceId = None,
     ) -> AuthPayload:
         async with info.context.db.transaction() as session:
             result = await info.context.accounts.reset_password(
-                mobile, code, new_password, session=session
+                mobile, code, new_password, device_id=device_id, session=session
             )
         return AuthPayload.from_session(result)
 
