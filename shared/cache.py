@@ -12,6 +12,10 @@ clear.
 
 Redis is an optimisation here, never a dependency: any Redis error is logged
 and the call falls through to the loader.
+
+:class:`EntityCache` is the typed face services use: it caches frozen
+dataclasses through :class:`~shared.codec.DataclassCodec`, so no service
+writes its own ``to_cache``/``from_cache``.
 """
 
 from __future__ import annotations
@@ -27,12 +31,15 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.codec import DataclassCodec
 from shared.db import after_commit
 
 log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 Loader = Callable[[list[K]], Awaitable[Mapping[K, dict[str, Any]]]]
+EntityLoader = Callable[[list[K]], Awaitable[Mapping[K, V]]]
 
 _NOT_FOUND = "\x00"
 
@@ -134,3 +141,28 @@ class CacheAside(Generic[K]):
                 await pipe.execute()
         except RedisError:
             log.warning("cache write failed for %s", self._namespace)
+
+
+class EntityCache(Generic[K, V]):
+    """Cache-aside for the dataclass ``V`` by key ``K``: ``get_many`` answers ``V`` or ``None``."""
+
+    def __init__(self, redis: Redis, namespace: str, entity: type[V], **options: float) -> None:
+        self._codec = DataclassCodec(entity)
+        self._cache = CacheAside[K](redis, namespace, **options)
+
+    async def get_many(self, items: Iterable[K], load: EntityLoader[K, V]) -> dict[K, V | None]:
+        async def load_encoded(missing: list[K]) -> dict[K, dict[str, Any]]:
+            found = await load(missing)
+            return {item: self._codec.encode(value) for item, value in found.items()}
+
+        cached = await self._cache.get_many(items, load_encoded)
+        return {
+            item: None if data is None else self._codec.decode(data)
+            for item, data in cached.items()
+        }
+
+    async def invalidate(self, *items: K) -> None:
+        await self._cache.invalidate(*items)
+
+    def invalidate_after_commit(self, session: AsyncSession, *items: K) -> None:
+        self._cache.invalidate_after_commit(session, *items)

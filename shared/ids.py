@@ -3,12 +3,17 @@
 The one parser every id goes through: GraphQL arguments, federation
 representations, cursors and the ``sub`` of access tokens. Anything else a
 client can write (Unicode digits such as ``"²"`` or ``"٣"``, ``"+1"``, ``" 1"``,
-``"1_000"``, values above the BIGINT range) names nothing of ours.
+``"1_000"``, values above the BIGINT range) names nothing of ours. Each domain
+types its own ids the same way (``NewType``).
 """
 
 from __future__ import annotations
 
 import re
+from typing import NewType
+
+UserId = NewType("UserId", int)
+"""A member, as accounts numbers them; every domain refers to members by it."""
 
 MAX_ID = 2**63 - 1
 

@@ -39,18 +39,28 @@ class CommonSettings(BaseSettings):
         default=None,
         description="redis:// URL; unset means the in-process Redis-compatible store",
     )
-    redis_prefix: str = "beyond:"
-    jwt_algorithm: JwtAlgorithm = "HS256"
+    redis_prefix: str = Field(default="beyond:", description="prefix of every Redis key")
+    jwt_algorithm: JwtAlgorithm = Field(default="HS256", description="`HS256`, `RS256` or `EdDSA`")
     jwt_secret: str | None = Field(
         default=None, validate_default=True, description="HS256 key, at least 32 bytes"
     )
-    jwt_private_key: str | None = Field(default=None, description="PEM, for RS256/EdDSA")
-    jwt_public_key: str | None = Field(
-        default=None, validate_default=True, description="PEM, for RS256/EdDSA"
+    jwt_private_key: str | None = Field(
+        default=None, description="PEM private key for RS256/EdDSA (the issuer only)"
     )
-    jwt_issuer: str = "beyond"
-    jwt_audience: str = "beyond"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    jwt_public_key: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="PEM public key for RS256/EdDSA (every service verifying tokens)",
+    )
+    jwt_issuer: str = Field(default="beyond", description="token `iss`")
+    jwt_audience: str = Field(default="beyond", description="token `aud`")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="`DEBUG`, `INFO`, `WARNING` or `ERROR`"
+    )
+    router_secret: str | None = Field(
+        default=None,
+        description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
+    )
 
     @field_validator("jwt_secret")
     @classmethod

@@ -4,7 +4,9 @@
 interface. :class:`HttpTransport` talks to subgraphs over a pooled aiohttp
 session; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
 runs); :class:`DedupTransport` wraps any transport and sends identical
-in-flight requests once. Subscriptions have a plug point of their own,
+in-flight requests once; :class:`PropagatingTransport` wraps any transport
+and drops the headers a subgraph is not configured to receive
+(:class:`PropagatingSubscriptions` likewise for subscriptions). Subscriptions have a plug point of their own,
 ``SubscriptionTransport.subscribe(service_name, request)``, an async
 generator of events; :class:`WebSocketSubscriptions` is its peer over
 WebSocket.
@@ -21,6 +23,7 @@ from router.transport.errors import (
     UnknownSubgraphError,
 )
 from router.transport.http import HttpTransport
+from router.transport.propagate import PropagatingSubscriptions, PropagatingTransport
 from router.transport.types import (
     SubgraphRequest,
     SubgraphResponse,
@@ -33,6 +36,8 @@ __all__ = [
     "AsgiTransport",
     "DedupTransport",
     "HttpTransport",
+    "PropagatingSubscriptions",
+    "PropagatingTransport",
     "SubgraphHttpError",
     "SubgraphRequest",
     "SubgraphResponse",

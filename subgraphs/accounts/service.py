@@ -17,7 +17,6 @@ code (see :mod:`subgraphs.accounts.codes`).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import uuid
@@ -30,10 +29,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cache import CacheAside
+from shared.cache import EntityCache
+from shared.codec import DataclassCodec
 from shared.crypto import FieldCipher
-from shared.db import Database, utcnow
+from shared.db import utcnow
 from shared.errors import BadUserInput, Conflict, NotFound, RateLimited, Unauthenticated
+from shared.ids import UserId
 from shared.ratelimit import RateLimiter, Window
 from shared.redis import Keys
 from shared.tokens import AccessTokens
@@ -57,7 +58,7 @@ _THROTTLED = "Too many failed sign-ins: wait before trying again."
 class UserView:
     """A user as the graph shows it; ``mobile_cipher`` is decrypted only for its owner."""
 
-    id: int
+    id: UserId
     nickname: str
     avatar: str | None
     bio: str
@@ -66,27 +67,8 @@ class UserView:
 
     @classmethod
     def from_row(cls, row: User) -> UserView:
-        return cls(row.id, row.nickname, row.avatar, row.bio, row.created_at, row.mobile_cipher)
-
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "nickname": self.nickname,
-            "avatar": self.avatar,
-            "bio": self.bio,
-            "created_at": self.created_at.isoformat(),
-            "mobile_cipher": base64.b64encode(self.mobile_cipher).decode(),
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> UserView:
         return cls(
-            id=data["id"],
-            nickname=data["nickname"],
-            avatar=data["avatar"],
-            bio=data["bio"],
-            created_at=datetime.fromisoformat(data["created_at"]),
-            mobile_cipher=base64.b64decode(data["mobile_cipher"]),
+            UserId(row.id), row.nickname, row.avatar, row.bio, row.created_at, row.mobile_cipher
         )
 
 
@@ -105,23 +87,6 @@ class Session:
     refresh_token: str
     expires_in: int
 
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "user": self.user.to_cache(),
-            "access_token": self.access_token,
-            "refresh_token": self.refresh_token,
-            "expires_in": self.expires_in,
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> Session:
-        return cls(
-            user=UserView.from_cache(data["user"]),
-            access_token=data["access_token"],
-            refresh_token=data["refresh_token"],
-            expires_in=data["expires_in"],
-        )
-
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -132,7 +97,6 @@ class AccountsService:
         self,
         *,
         settings: AccountsSettings,
-        database: Database,
         keys: Keys,
         cipher: FieldCipher,
         passwords: Passwords,
@@ -142,10 +106,9 @@ class AccountsService:
         rotations: RecentRotations,
         sms: SmsSender,
         tokens: AccessTokens,
-        user_cache: CacheAside[int],
+        user_cache: EntityCache[UserId, UserView],
     ) -> None:
         self._settings = settings
-        self._database = database
         self._keys = keys
         self._cipher = cipher
         self.passwords = passwords
@@ -153,24 +116,30 @@ class AccountsService:
         self._limiter = limiter
         self._devices = devices
         self._rotations = rotations
+        self._sessions = DataclassCodec(Session)
         self._sms = sms
         self._tokens = tokens
         self._user_cache = user_cache
 
     # -- reading -----------------------------------------------------------
 
-    def mobile_of(self, user: UserView) -> str:
-        return self._cipher.decrypt(user.mobile_cipher, column=MOBILE_COLUMN)
+    def masked_mobile(self, user: UserView, *, viewer: UserId | None) -> str | None:
+        """The user's mobile number, masked, for the user themself; ``None`` for anyone else."""
+        if viewer != user.id:
+            return None
+        return rules.mask_mobile(self._cipher.decrypt(user.mobile_cipher, column=MOBILE_COLUMN))
 
-    async def users_by_id(self, ids: Iterable[int]) -> dict[int, UserView | None]:
-        """Users by id through the cache; all misses are read in one query."""
-        cached = await self._user_cache.get_many(ids, self._read_users)
-        return {i: UserView.from_cache(d) if d else None for i, d in cached.items()}
+    async def users_by_id(
+        self, ids: Iterable[UserId], *, session: AsyncSession
+    ) -> dict[UserId, UserView | None]:
+        """Users by id through the cache; all misses are read in one query (in ``session``,
+        which runs no statement when the cache has them all)."""
 
-    async def _read_users(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        async with self._database.transaction() as session:
-            rows = await session.scalars(select(User).where(User.id.in_(ids)))
-            return {row.id: UserView.from_row(row).to_cache() for row in rows}
+        async def read(missing: list[UserId]) -> dict[UserId, UserView]:
+            rows = await session.scalars(select(User).where(User.id.in_(missing)))
+            return {UserId(row.id): UserView.from_row(row) for row in rows}
+
+        return await self._user_cache.get_many(ids, read)
 
     async def _user_by_mobile(self, mobile: str, *, session: AsyncSession) -> User | None:
         index = self._cipher.blind_index(mobile, column=MOBILE_COLUMN)
@@ -278,7 +247,7 @@ class AccountsService:
             raise Conflict(
                 "This mobile number already has an account: log in instead.", field="mobile"
             ) from None
-        self._user_cache.invalidate_after_commit(session, user.id)
+        self._user_cache.invalidate_after_commit(session, UserId(user.id))
         return user
 
     async def has_account(self, raw_mobile: str, *, session: AsyncSession) -> bool:
@@ -434,7 +403,7 @@ class AccountsService:
         if token.rotated_at is not None:
             again = await self._rotations.recall(token.token_hash)
             if again is not None:  # another tab refreshed a moment ago: same new session
-                return Session.from_cache(again)
+                return self._sessions.decode(again)
             await self._revoke(RefreshToken.family_id == token.family_id, session=session)
             return None
         token.rotated_at = utcnow()
@@ -442,7 +411,7 @@ class AccountsService:
         if user is None:
             raise Unauthenticated(_BAD_REFRESH)
         rotated = await self._open_session(user, session=session, family_id=token.family_id)
-        await self._rotations.remember(token.token_hash, rotated.to_cache())
+        await self._rotations.remember(token.token_hash, self._sessions.encode(rotated))
         return rotated
 
     async def logout(self, refresh_token: str, *, all_devices: bool, session: AsyncSession) -> None:
@@ -457,7 +426,7 @@ class AccountsService:
     # -- profile -------------------------------------------------------------
 
     async def update_profile(
-        self, user_id: int, changes: dict[str, str | None], *, session: AsyncSession
+        self, user_id: UserId, changes: dict[str, str | None], *, session: AsyncSession
     ) -> UserView:
         user = await session.get(User, user_id, with_for_update=True)
         if user is None:

@@ -63,7 +63,7 @@ def test_serve_names_malformed_settings() -> None:
 
 
 @pytest.fixture
-def scratch_database() -> Iterator[str]:
+def scratch_database(mysql_server: None) -> Iterator[str]:
     name = f"beyond_t{SESSION_TAG}_cli"
     yield MYSQL_URL.set(database=name).render_as_string(hide_password=False)
     connection = pymysql.connect(
@@ -103,7 +103,6 @@ def test_serve_refuses_an_unmigrated_database(scratch_database: str) -> None:
     assert result.returncode == 1
     assert "cannot reach the accounts database" in result.stderr
     assert len(result.stderr.splitlines()) == 1
-
 
 
 def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from shared.errors import BadUserInput
 from shared.graphql.ids import require_id
-from shared.ids import MAX_ID, parse_id
+from shared.ids import MAX_ID, UserId, parse_id
 
 
 @given(st.integers(min_value=1, max_value=MAX_ID))
@@ -51,7 +51,7 @@ def test_digits_of_other_scripts_are_not_ids(raw: str) -> None:
 def test_odd_strings_are_refused_as_input(raw: str) -> None:
     assert parse_id(raw) is None
     with pytest.raises(BadUserInput) as refused:
-        require_id(raw, field="userId")
+        require_id(raw, UserId, field="userId")
     assert refused.value.extensions == {"code": "BAD_USER_INPUT", "field": "userId"}
 
 

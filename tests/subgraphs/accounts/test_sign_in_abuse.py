@@ -94,7 +94,7 @@ async def test_a_full_argon2_pool_sheds_sign_ins_and_the_service_keeps_answering
 ) -> None:
     accounts = accounts_factory(password_workers=1, password_queue=1, login_failures_per_mobile=2)
     user = await accounts.register(password="right4sure")
-    pool = accounts.app.state.service.passwords.pool
+    pool = accounts.runtime.service.passwords.pool
     gate = threading.Event()
     # Two long jobs take the one worker and the one queue place, as slow hashes would.
     holders = [asyncio.create_task(pool.run(gate.wait, 30)) for _ in range(2)]
@@ -131,7 +131,7 @@ async def test_reads_are_served_while_argon2_runs(
     accounts = accounts_factory(
         password_workers=1, password_queue=4, password_time_cost=3, password_memory_kib=65_536
     )
-    pool = accounts.app.state.service.passwords.pool
+    pool = accounts.runtime.service.passwords.pool
     attempts = [
         asyncio.create_task(_login(accounts, new_mobile(), "guess1guess")) for _ in range(3)
     ]

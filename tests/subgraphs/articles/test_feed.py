@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from shared.lifecycle import running
-from subgraphs.articles.app import workers
-from subgraphs.social.app import workers as social_workers
+from subgraphs.articles.runtime import workers
+from subgraphs.social.runtime import workers as social_workers
 from tests.subgraphs.articles.conftest import Articles
 from tests.support.graphql import error_of
 
@@ -37,15 +37,13 @@ async def eventually(articles: Articles, reader: str, expected: list[str]) -> No
 async def event_workers(articles: Articles) -> AsyncIterator[None]:
     """Social's relay, and articles' relay, feed consumers and view flusher."""
     social = articles.social
-    async with running(
-        [*social_workers(social.settings, social.app), *workers(articles.settings, articles.app)]
-    ):
+    async with running([*social_workers(social.runtime), *workers(articles.runtime)]):
         yield
 
 
 async def timeline(articles: Articles, reader: str) -> list[str]:
-    key = articles.app.state.feed._timelines.key(int(reader))
-    members = await articles.app.state.redis.zrevrange(key, 0, -1)
+    key = articles.runtime.feed._timelines.key(int(reader))
+    members = await articles.runtime.redis.zrevrange(key, 0, -1)
     return [str(int(m)) for m in members if m != "~"]
 
 
@@ -123,7 +121,7 @@ async def test_big_authors_are_pulled_at_read_time_and_merged(
     async with event_workers(articles):
         first = (await articles.publish(star))["id"]
         await eventually(articles, reader, [first])
-        feed = articles.app.state.feed
+        feed = articles.runtime.feed
         deadline = time.monotonic() + 5
         while int(star) not in await feed.pulled_authors():
             assert time.monotonic() < deadline
