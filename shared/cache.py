@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.codec import DataclassCodec
 from shared.db import after_commit
+from shared.telemetry.metrics import CACHE
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ class CacheAside(Generic[K]):
         self._jitter = jitter
         self._not_found_ttl = not_found_ttl
         self._in_flight: dict[K, asyncio.Future[dict[str, Any] | None]] = {}
+        # Metrics name the cache without the deployment's key prefix: "<service>:<entity>".
+        label = ":".join(namespace.split(":")[-2:])
+        self._hits, self._misses, self._joins = (
+            CACHE.labels(label, result) for result in ("hit", "miss", "joined")
+        )
 
     def key(self, item: K) -> str:
         return f"{self._namespace}:{item}"
@@ -76,6 +82,8 @@ class CacheAside(Generic[K]):
         loop = asyncio.get_running_loop()
         futures = {item: loop.create_future() for item in mine}
         self._in_flight.update(futures)
+        if waiting:
+            self._joins.inc(len(waiting))
         found: dict[K, dict[str, Any] | None] = {}
         try:
             if mine:
@@ -114,6 +122,8 @@ class CacheAside(Generic[K]):
                 missing.append(item)
             else:
                 found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
+        self._hits.inc(len(found))
+        self._misses.inc(len(missing))
         if missing:
             loaded = await load(missing)
             values = {item: loaded.get(item) for item in missing}

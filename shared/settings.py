@@ -61,6 +61,10 @@ class CommonSettings(BaseSettings):
         default=None,
         description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
     )
+    metrics_listen: str | None = Field(
+        default=None,
+        description="`HOST:PORT` serving Prometheus `/metrics`; unset serves none",
+    )
 
     @field_validator("jwt_secret")
     @classmethod

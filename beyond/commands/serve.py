@@ -70,12 +70,15 @@ async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings)
     # The runtime is built inside the running loop: gRPC channels and other
     # clients bind to the loop they are created in.
     from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+    from beyond.telemetry import configure_tracing, instrumented, serve_metrics, with_sampler
     from shared.domain import create_app
 
     runtime = spec.build_runtime(settings)
-    app = create_app(spec, runtime)
+    app = instrumented(spec.name, create_app(spec, runtime), runtime, configure_tracing(spec.name))
     server = grpc_server(spec, runtime, host=args.host, port=args.grpc_port)
     workers = [] if args.no_workers else event_workers(spec, runtime)
+    if serve_metrics(settings.metrics_listen):
+        workers = with_sampler(spec.name, runtime, workers)
     http = http_server(
         app,
         host=args.host,

@@ -1,4 +1,8 @@
-"""The ASGI app of one subgraph: Strawberry over Starlette routes, plus /health.
+"""The ASGI app of one subgraph: Strawberry over Starlette routes, plus /health and /ready.
+
+``/health`` answers 200 while the process serves (liveness); ``/ready``
+runs the service's readiness checks (its database, Redis, gRPC peers) and
+answers 503 naming what is unavailable.
 
 Strawberry's own ``GraphQL`` app is mounted on explicit routes (``app.mount``
 would answer POST /graphql with a redirect) and gets parser and validation
@@ -22,6 +26,8 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 from shared.body_limits import BodyLimits
 from shared.graphql.errors import MaskInternalErrors
+from shared.telemetry.graphql import OperationMetrics
+from shared.telemetry.tracing import OperationTracing
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -40,6 +46,8 @@ def schema_extensions() -> Sequence[Callable[[], Any]]:
     """The extensions every subgraph schema is built with."""
     return (
         MaskInternalErrors,
+        OperationTracing,
+        OperationMetrics,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
     )
@@ -51,14 +59,19 @@ def create_service_app(
     schema: strawberry.Schema,
     context_factory: ContextFactory,
     lifespan: Lifespan | None = None,
-    health: Callable[[], Awaitable[dict[str, str]]] | None = None,
+    ready: Callable[[], Awaitable[dict[str, str]]] | None = None,
 ) -> FastAPI:
     graphql_app = _ServiceGraphQL(schema, context_factory)
 
     async def health_endpoint(_: Request) -> Response:
-        report = await health() if health else {}
+        return JSONResponse({"status": "ok"})
+
+    async def ready_endpoint(_: Request) -> Response:
+        report = await ready() if ready else {}
         ok = all(state == "ok" for state in report.values())
-        return JSONResponse({"status": "ok" if ok else "degraded", **report}, 200 if ok else 503)
+        return JSONResponse(
+            {"status": "ready" if ok else "unavailable", **report}, 200 if ok else 503
+        )
 
     @asynccontextmanager
     async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -73,6 +86,7 @@ def create_service_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql_app),
             Route("/health", health_endpoint, methods=["GET"]),
+            Route("/ready", ready_endpoint, methods=["GET"]),
         ]
     )
     return app

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
+from opentelemetry.trace import SpanKind
 
 from shared.grpc.errors import error_of
+from shared.telemetry.metrics import GRPC_CALLS, GRPC_SECONDS
+from shared.telemetry.tracing import tracer, with_trace_context
 
 # Keepalive pings only while calls are open (long server streams included), so
 # a dead peer is noticed without pinging idle connections; servers accept them
@@ -29,12 +33,19 @@ class _Calls:
         self._deadline = deadline
 
     def details(self, details: Any) -> Any:
-        if details.timeout is None:
-            return details._replace(timeout=self._deadline)
-        return details
+        """The call's details with the default deadline and the current trace context."""
+        return details._replace(
+            timeout=self._deadline if details.timeout is None else details.timeout,
+            metadata=with_trace_context(details.metadata),
+        )
 
     def error(self, error: grpc.aio.AioRpcError, details: Any) -> Exception:
         return error_of(error, service=self._service, timeout=details.timeout)
+
+    def observe(self, details: Any, code: grpc.StatusCode, started: float) -> None:
+        method = _method(details)
+        GRPC_CALLS.labels(self._service, method, code.name).inc()
+        GRPC_SECONDS.labels(self._service, method).observe(time.perf_counter() - started)
 
 
 class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
@@ -44,12 +55,17 @@ class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
     async def intercept_unary_unary(
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> Any:
-        details = self._calls.details(client_call_details)
-        call = await continuation(details, request)
-        try:
-            return await call
-        except grpc.aio.AioRpcError as exc:
-            raise self._calls.error(exc, details) from None
+        with tracer().start_as_current_span(_method(client_call_details), kind=SpanKind.CLIENT):
+            details = self._calls.details(client_call_details)
+            started = time.perf_counter()
+            call = await continuation(details, request)
+            try:
+                response = await call
+            except grpc.aio.AioRpcError as exc:
+                self._calls.observe(details, exc.code(), started)
+                raise self._calls.error(exc, details) from None
+            self._calls.observe(details, grpc.StatusCode.OK, started)
+            return response
 
 
 class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
@@ -60,6 +76,7 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> AsyncIterator[Any]:
         details = self._calls.details(client_call_details)
+        started = time.perf_counter()
         call = await continuation(details, request)
 
         async def responses() -> AsyncIterator[Any]:
@@ -67,9 +84,16 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
                 async for response in call:
                     yield response
             except grpc.aio.AioRpcError as exc:
+                self._calls.observe(details, exc.code(), started)
                 raise self._calls.error(exc, details) from None
+            self._calls.observe(details, grpc.StatusCode.OK, started)
 
         return responses()
+
+
+def _method(details: Any) -> str:
+    method = details.method
+    return method.decode() if isinstance(method, bytes) else str(method)
 
 
 def create_channel(
