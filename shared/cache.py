@@ -5,7 +5,10 @@ load per key at a time in this process (concurrent callers for a key already
 loading await the same future) and all misses of one call in one batch → store
 found values with a jittered TTL so keys written together do not expire
 together, and a short "not found" marker for ids that do not exist. Write path:
-delete the key after the write commits (:func:`shared.db.after_commit`).
+delete the key after the write commits (:meth:`CacheAside.invalidate_after_commit`),
+on create as well as on update: ids are sequential, so a client can probe the
+next id before it exists and leave a "not found" marker that the create must
+clear.
 
 Redis is an optimisation here, never a dependency: any Redis error is logged
 and the call falls through to the loader.
@@ -26,8 +29,10 @@ from typing import Any, Generic, TypeVar
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.codec import DataclassCodec
+from shared.db import after_commit
 from shared.telemetry.metrics import CACHE
 
 log = logging.getLogger(__name__)
@@ -107,6 +112,10 @@ class CacheAside(Generic[K]):
         except RedisError:
             log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
 
+    def invalidate_after_commit(self, session: AsyncSession, *items: K) -> None:
+        """Delete the entries of ``items`` once ``session`` commits (created or changed rows)."""
+        after_commit(session, lambda: self.invalidate(*items))
+
     async def _fetch(self, items: list[K], load: Loader[K]) -> dict[K, dict[str, Any] | None]:
         """Read ``items`` from Redis; load the misses in one call and store them."""
         found: dict[K, dict[str, Any] | None] = {}
@@ -168,3 +177,6 @@ class EntityCache(Generic[K, V]):
 
     async def invalidate(self, *items: K) -> None:
         await self._cache.invalidate(*items)
+
+    def invalidate_after_commit(self, session: AsyncSession, *items: K) -> None:
+        self._cache.invalidate_after_commit(session, *items)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from shared.errors import BadUserInput
+from shared.errors import BadUserInput, excerpt
 
 TAGS_MAX = 5
 TAG_MAX = 30
@@ -25,7 +25,7 @@ def check_tags(tags: Iterable[str], *, field: str = "tags") -> list[str]:
     for name in names:
         if not _TAG.fullmatch(name):
             raise BadUserInput(
-                f"Tag {name[:TAG_MAX]!r} is not valid: use 1 to {TAG_MAX} letters or digits, "
+                f"Tag {excerpt(name)} is not valid: use 1 to {TAG_MAX} letters or digits, "
                 "with dashes or underscores only between them.",
                 field=field,
             )

@@ -6,10 +6,9 @@ field as the client wrote it in the mutation's input.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from shared.errors import BadUserInput
 from shared.tags import check_tag, check_tags
+from shared.urls import is_http_url
 
 __all__ = [
     "check_content",
@@ -65,8 +64,7 @@ def check_cover(url: str, *, field: str = "cover") -> str | None:
     url = url.strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > COVER_MAX:
+    if not is_http_url(url, max_length=COVER_MAX):
         raise BadUserInput(
             f"The cover must be an http(s) URL of at most {COVER_MAX} characters.", field=field
         )

@@ -212,6 +212,7 @@ class UpdateArticleInput:
 class Query:
     @strawberry.field(description="An article by id; null if there is none or you may not see it.")
     async def article(self, info: ArticlesInfo, id: ArticleIdArgument) -> Article | None:
+        _article_id(id)  # a malformed id is the client's mistake, not a missing article
         return await Article.resolve_reference(info, id)
 
     @strawberry.field(description="Published articles, newest first, optionally with one tag.")
@@ -261,7 +262,7 @@ class Query:
 
 
 def _article_id(raw: strawberry.ID) -> ArticleId:
-    return require_id(raw, ArticleId, "article")
+    return require_id(raw, ArticleId, field="id")
 
 
 @strawberry.type

@@ -317,12 +317,12 @@ class Query:
         return QuestionConnection.of(page, total, after)
 
 
-def _question_id(raw: strawberry.ID) -> QuestionId:
-    return require_id(raw, QuestionId, "question")
+def _question_id(raw: strawberry.ID, field: str = "id") -> QuestionId:
+    return require_id(raw, QuestionId, field=field)
 
 
-def _answer_id(raw: strawberry.ID) -> AnswerId:
-    return require_id(raw, AnswerId, "answer")
+def _answer_id(raw: strawberry.ID, field: str = "id") -> AnswerId:
+    return require_id(raw, AnswerId, field=field)
 
 
 @strawberry.type
@@ -369,7 +369,7 @@ class Mutation:
         author = info.context.require_viewer()
         async with info.context.database.transaction() as session:
             view = await info.context.service.answer(
-                author, _question_id(question_id), body, session=session
+                author, _question_id(question_id, "questionId"), body, session=session
             )
         return Answer.of(view)
 
@@ -407,7 +407,7 @@ class Mutation:
         voter = info.context.require_viewer()
         async with info.context.database.transaction() as session:
             view = await info.context.service.vote(
-                voter, _answer_id(answer_id), Vote[vote.name], session=session
+                voter, _answer_id(answer_id, "answerId"), Vote[vote.name], session=session
             )
         return Answer.of(view)
 
@@ -421,7 +421,7 @@ class Mutation:
     ) -> Answer:
         viewer = info.context.require_viewer()
         async with info.context.database.transaction() as session:
-            view = await info.context.service.accept(viewer, _answer_id(answer_id), session=session)
+            view = await info.context.service.accept(viewer, _answer_id(answer_id, "answerId"), session=session)
         return Answer.of(view)
 
 

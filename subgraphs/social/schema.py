@@ -149,7 +149,7 @@ Act = Callable[..., Awaitable[bool]]
 async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
     """Run ``follow`` or ``unfollow`` for the viewer and return the user acted on."""
     viewer = info.context.require_viewer()
-    target = require_id(user_id, UserId, "user")
+    target = require_id(user_id, UserId, field="userId")
     async with info.context.database.transaction() as session:
         await act(viewer, target, session=session)
     # The request's loaders may remember this pair from before the change.

@@ -272,7 +272,17 @@ def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "beyond.cli", "serve", "accounts", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "beyond.cli",
+            "serve",
+            "accounts",
+            "--port",
+            str(port),
+            "--grpc-port",
+            str(free_port()),
+        ],
         cwd=ROOT,
         env={**clean, **migrated},
         stdout=subprocess.PIPE,
