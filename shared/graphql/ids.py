@@ -29,7 +29,8 @@ def require_id(raw: str, kind: Callable[[int], Id], *, field: str) -> Id:
     key = parse_typed(raw, kind)
     if key is None:
         raise BadUserInput(
-            f'`{field}` is not an id: ids are whole numbers such as "42" that the API gave out.',
+            f'The `{field}` argument is not an id: ids are whole numbers such as "42" that the '
+            "API gave out.",
             field=field,
         )
     return key

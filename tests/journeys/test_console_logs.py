@@ -84,8 +84,11 @@ async def test_expected_errors_are_one_line_and_no_secret_is_logged(
         t=session["refreshToken"],
     )
     secrets.append(rotated["refreshToken"]["refreshToken"])
+    # A token that was never issued (a reuse within the grace window would succeed).
+    forged = session["refreshToken"] + "x"
+    secrets.append(forged)
     reused = await graph.execute(
-        f'mutation Reuse {{ refreshToken(refreshToken: "{session["refreshToken"]}") {{ accessToken }} }}'
+        f'mutation Reuse {{ refreshToken(refreshToken: "{forged}") {{ accessToken }} }}'
     )
     assert reused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     yourself = await graph.execute(

@@ -119,7 +119,7 @@ async def test_a_second_tab_within_the_grace_window_is_not_reuse(
     await accounts.client.data(LOGOUT, {"t": first["refreshToken"], "all": False})
     # a logged-out family is not revived through the window
     late = await accounts.client.execute(REFRESH, {"t": user["refreshToken"]})
-    assert error_of(late)["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error_of(late)["extensions"] == {"code": "UNAUTHENTICATED", "reason": "INVALID"}
 
 
 async def test_other_sessions_survive_a_family_revocation(
