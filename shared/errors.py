@@ -6,13 +6,18 @@
     ├── Forbidden                FORBIDDEN
     ├── NotFound                 NOT_FOUND
     ├── Conflict                 CONFLICT, ``extensions.field`` when one input is at fault
-    └── RateLimited              RATE_LIMITED, ``extensions.retryAfter`` in seconds
+    ├── RateLimited              RATE_LIMITED, ``extensions.retryAfter`` in seconds
+    └── Unavailable              UNAVAILABLE, a service this one needs is down or slow;
+                                 ``extensions.retryAfter`` in seconds
 
 Any other exception reaching a client is INTERNAL: its message is replaced by a
 generic one carrying the request id, and the original is logged with that id
 (see :mod:`shared.graphql`). graphql-core copies an original error's
 ``extensions`` onto the GraphQL error, so raising these from a resolver is all
 a service does.
+
+Messages never carry unbounded input: a value quoted back goes through
+:func:`excerpt`, and any message is cut at ``MESSAGE_MAX`` characters.
 """
 
 from __future__ import annotations
@@ -28,13 +33,26 @@ class ErrorCode(enum.StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
+    UNAVAILABLE = "UNAVAILABLE"
     INTERNAL = "INTERNAL"
+
+
+MESSAGE_MAX = 300
+EXCERPT_MAX = 40
+
+
+def excerpt(value: object, *, limit: int = EXCERPT_MAX) -> str:
+    """``value`` quoted for an error message, cut to about ``limit`` characters."""
+    text = repr(value if isinstance(value, str) else str(value))
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class BeyondError(Exception):
     code: ErrorCode = ErrorCode.INTERNAL
 
     def __init__(self, message: str, **extensions: Any) -> None:
+        if len(message) > MESSAGE_MAX:
+            message = message[: MESSAGE_MAX - 1] + "…"
         super().__init__(message)
         self.message = message
         self.extensions: dict[str, Any] = {"code": self.code.value, **extensions}
@@ -74,4 +92,12 @@ class RateLimited(BeyondError):
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message, retryAfter=max(1, retry_after))
+        self.retry_after = max(1, retry_after)
+
+
+class Unavailable(BeyondError):
+    code = ErrorCode.UNAVAILABLE
+
+    def __init__(self, message: str, *, retry_after: int, **extensions: Any) -> None:
+        super().__init__(message, retryAfter=max(1, retry_after), **extensions)
         self.retry_after = max(1, retry_after)

@@ -24,15 +24,17 @@ shared error model, so a resolver need not catch anything:
         BAD_USER_INPUT  ↔ INVALID_ARGUMENT     UNAUTHENTICATED ↔ UNAUTHENTICATED
         FORBIDDEN       ↔ PERMISSION_DENIED    NOT_FOUND       ↔ NOT_FOUND
         CONFLICT        ↔ ALREADY_EXISTS       RATE_LIMITED    ↔ RESOURCE_EXHAUSTED
-        INTERNAL        ↔ INTERNAL
+        UNAVAILABLE     ↔ UNAVAILABLE          INTERNAL        ↔ INTERNAL
     NOT_FOUND without the trailer       → NotFound(details)
-    DEADLINE_EXCEEDED                   → RemoteCallFailed "The <svc> service did not answer within N s. Try again."
-    UNAVAILABLE (down, refused)         → RemoteCallFailed "The <svc> service is unavailable. Try again shortly."
+    DEADLINE_EXCEEDED                   → ServiceUnavailable "The <svc> service did not answer within N s. Try again."
+    UNAVAILABLE (down, refused)         → ServiceUnavailable "The <svc> service is unavailable. Try again shortly."
     any other status                    → RemoteCallFailed "The <svc> service could not handle the request (STATUS)."
 
 ``RemoteCallFailed`` is a ``BeyondError`` with code INTERNAL and
 ``extensions.service`` / ``extensions.status``: GraphQL clients read its
 message (it is not masked), and the server's own details stay in the logs.
+``ServiceUnavailable`` is the outage case: code UNAVAILABLE with the same
+extensions plus ``retryAfter`` (seconds), so a client knows to wait and retry.
 
 Stubs: ``beyond proto`` regenerates ``*_pb2.py``, ``*_pb2_grpc.py`` and
 ``*_pb2.pyi`` next to each ``.proto`` with package-relative imports; a test
@@ -42,7 +44,7 @@ fails when the checked-in stubs are stale.
 from __future__ import annotations
 
 from shared.grpc.client import create_channel
-from shared.grpc.errors import RemoteCallFailed
+from shared.grpc.errors import RemoteCallFailed, ServiceUnavailable
 from shared.grpc.server import GrpcServer, GrpcService
 
-__all__ = ["GrpcServer", "GrpcService", "RemoteCallFailed", "create_channel"]
+__all__ = ["GrpcServer", "GrpcService", "RemoteCallFailed", "ServiceUnavailable", "create_channel"]

@@ -5,7 +5,9 @@ status below and the error's extensions as JSON in the ``beyond-error``
 trailer; the client rebuilds the same error class from it. Any other failed
 call becomes :class:`RemoteCallFailed` (or ``NotFound`` for a bare
 NOT_FOUND), whose message says which service failed and how, without the
-server's details.
+server's details. A service that is down or does not answer in time is an
+outage the caller can wait out: :class:`ServiceUnavailable` (UNAVAILABLE with
+``extensions.retryAfter``), not INTERNAL.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from shared.errors import (
     NotFound,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ STATUS_OF_CODE: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.NOT_FOUND: grpc.StatusCode.NOT_FOUND,
     ErrorCode.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
     ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ErrorCode.UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 
@@ -52,6 +56,22 @@ class RemoteCallFailed(BeyondError):
 
     def __init__(self, message: str, *, service: str, status: grpc.StatusCode) -> None:
         super().__init__(message, service=service, status=status.name)
+        self.service = service
+        self.status = status
+
+
+class ServiceUnavailable(Unavailable):
+    """Another service is down or did not answer in time: UNAVAILABLE, retry after a moment.
+
+    Extensions as :class:`RemoteCallFailed`, plus ``retryAfter`` in seconds.
+    """
+
+    RETRY_AFTER = 1
+
+    def __init__(self, message: str, *, service: str, status: grpc.StatusCode) -> None:
+        super().__init__(
+            message, retry_after=self.RETRY_AFTER, service=service, status=status.name
+        )
         self.service = service
         self.status = status
 
@@ -71,6 +91,9 @@ def _rebuild(message: str, extensions: dict[str, Any]) -> BeyondError:
         return BadUserInput(message, field=str(extensions.get("field", "input")))
     if code == ErrorCode.RATE_LIMITED:
         return RateLimited(message, retry_after=int(extensions.get("retryAfter", 1)))
+    if code == ErrorCode.UNAVAILABLE:
+        retry_after = int(extensions.pop("retryAfter", 1))
+        return Unavailable(message, retry_after=retry_after, **extensions)
     if code == ErrorCode.CONFLICT:
         return Conflict(message, field=extensions.get("field"))
     simple: dict[str, type[BeyondError]] = {
@@ -104,8 +127,9 @@ def error_of(error: grpc.aio.AioRpcError, *, service: str, timeout: float | None
     if status == grpc.StatusCode.DEADLINE_EXCEEDED:
         within = f" within {timeout:g} s" if timeout is not None else " in time"
         message = f"The {service} service did not answer{within}. Try again."
-    elif status == grpc.StatusCode.UNAVAILABLE:
+        return ServiceUnavailable(message, service=service, status=status)
+    if status == grpc.StatusCode.UNAVAILABLE:
         message = f"The {service} service is unavailable. Try again shortly."
-    else:
-        message = f"The {service} service could not handle the request ({status.name})."
+        return ServiceUnavailable(message, service=service, status=status)
+    message = f"The {service} service could not handle the request ({status.name})."
     return RemoteCallFailed(message, service=service, status=status)

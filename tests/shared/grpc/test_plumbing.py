@@ -14,7 +14,13 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from shared.errors import BadUserInput, NotFound
 from shared.graphql.app import schema_extensions
-from shared.grpc import GrpcServer, GrpcService, RemoteCallFailed, create_channel
+from shared.grpc import (
+    GrpcServer,
+    GrpcService,
+    RemoteCallFailed,
+    ServiceUnavailable,
+    create_channel,
+)
 from tests.shared.grpc import echo_pb2, echo_pb2_grpc
 from tests.shared.grpc.echo_service import ECHO, EchoServicer
 
@@ -56,12 +62,13 @@ async def test_a_call_answers(echo: Any) -> None:
 
 async def test_a_slow_call_ends_at_the_default_deadline(echo: Any) -> None:
     started = time.monotonic()
-    with pytest.raises(RemoteCallFailed) as failed:
+    with pytest.raises(ServiceUnavailable) as failed:
         await echo.Say(echo_pb2.SayRequest(text="slow", delay_ms=2_000))
     assert time.monotonic() - started < 1.5
     assert failed.value.message == "The echo service did not answer within 0.3 s. Try again."
     assert failed.value.extensions == {
-        "code": "INTERNAL",
+        "code": "UNAVAILABLE",
+        "retryAfter": 1,
         "service": "echo",
         "status": "DEADLINE_EXCEEDED",
     }
@@ -75,7 +82,7 @@ async def test_a_call_may_set_its_own_deadline(echo: Any) -> None:
 async def test_a_server_that_is_down_is_unavailable_at_once() -> None:
     channel = create_channel("127.0.0.1:1", service="echo", deadline=5)
     started = time.monotonic()
-    with pytest.raises(RemoteCallFailed) as failed:
+    with pytest.raises(ServiceUnavailable) as failed:
         await echo_pb2_grpc.EchoStub(channel).Say(echo_pb2.SayRequest(text="anyone?"))
     await channel.close()
     assert time.monotonic() - started < 3
@@ -124,7 +131,12 @@ async def test_a_graphql_client_reads_why_the_call_failed() -> None:
     assert result.errors is not None
     [error] = result.errors
     assert error.message == "The echo service is unavailable. Try again shortly."
-    assert error.extensions == {"code": "INTERNAL", "service": "echo", "status": "UNAVAILABLE"}
+    assert error.extensions == {
+        "code": "UNAVAILABLE",
+        "retryAfter": 1,
+        "service": "echo",
+        "status": "UNAVAILABLE",
+    }
 
 
 async def test_a_taken_port_fails_the_start(server: GrpcServer) -> None:

@@ -106,7 +106,12 @@ async def test_follow_fails_fast_and_clearly_when_accounts_is_down(
     assert time.monotonic() - started < 2
     error = error_of(body)
     assert error["message"] == "The accounts service is unavailable. Try again shortly."
-    assert error["extensions"] == {"code": "INTERNAL", "service": "accounts", "status": "UNAVAILABLE"}
+    assert error["extensions"] == {
+        "code": "UNAVAILABLE",
+        "retryAfter": 1,
+        "service": "accounts",
+        "status": "UNAVAILABLE",
+    }
     assert await social.events(ada) == []
 
 
@@ -115,6 +120,7 @@ async def test_follow_fails_when_the_accounts_server_has_stopped(social: Social)
     await social.accounts_grpc.stop()
     body = await social.client.execute(FOLLOW, {"id": bob}, token=social.token(ada))
     assert error_of(body)["extensions"]["status"] == "UNAVAILABLE"
+    assert error_of(body)["extensions"]["code"] == "UNAVAILABLE"
     assert await social.events(ada) == []
 
 
@@ -136,4 +142,6 @@ async def test_follow_gives_up_at_the_deadline_when_accounts_hangs(
     error = error_of(body)
     assert error["message"] == "The accounts service did not answer within 0.3 s. Try again."
     assert error["extensions"]["status"] == "DEADLINE_EXCEEDED"
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    assert error["extensions"]["retryAfter"] >= 1
     assert await social.events(ada) == []
