@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.db import DatabaseTimeouts
+
 JwtAlgorithm = Literal["HS256", "RS256", "EdDSA"]
 
 
@@ -40,6 +42,21 @@ class CommonSettings(BaseSettings):
         description="redis:// URL; unset means the in-process Redis-compatible store",
     )
     redis_prefix: str = "beyond:"
+    redis_timeout: float = Field(
+        default=1.0, gt=0, le=60, description="seconds a Redis connect or command may take"
+    )
+    database_connect_timeout: float = Field(
+        default=3.0, gt=0, le=60, description="seconds opening a database connection may take"
+    )
+    database_checkout_timeout: float = Field(
+        default=3.0, gt=0, le=60, description="seconds to wait for a free pooled connection"
+    )
+    database_statement_timeout: float = Field(
+        default=5.0, gt=0, le=600, description="seconds one SQL statement may run (server-side)"
+    )
+    database_transaction_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="seconds one unit of work may take in all"
+    )
     jwt_algorithm: JwtAlgorithm = "HS256"
     jwt_secret: str | None = Field(
         default=None, validate_default=True, description="HS256 key, at least 32 bytes"
@@ -51,6 +68,14 @@ class CommonSettings(BaseSettings):
     jwt_issuer: str = "beyond"
     jwt_audience: str = "beyond"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(
+            connect=self.database_connect_timeout,
+            checkout=self.database_checkout_timeout,
+            statement=self.database_statement_timeout,
+            transaction=self.database_transaction_timeout,
+        )
 
     @field_validator("jwt_secret")
     @classmethod

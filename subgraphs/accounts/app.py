@@ -58,8 +58,10 @@ def build_service(
 def create_app(
     settings: AccountsSettings, *, sms: SmsSender | None = None, redis: Redis | None = None
 ) -> FastAPI:
-    database = Database.from_url(settings.accounts_database_url)
-    redis = redis or create_redis(settings.redis_url)
+    database = Database.from_url(
+        settings.accounts_database_url, timeouts=settings.database_timeouts()
+    )
+    redis = redis or create_redis(settings.redis_url, timeout=settings.redis_timeout)
     service, tokens = build_service(
         settings, database=database, redis=redis, sms=sms or ConsoleSmsSender()
     )

@@ -41,8 +41,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: ArticlesSettings, *, redis: Redis | None = None) -> FastAPI:
-    database = Database.from_url(settings.articles_database_url)
-    redis = redis or create_redis(settings.redis_url)
+    database = Database.from_url(
+        settings.articles_database_url, timeouts=settings.database_timeouts()
+    )
+    redis = redis or create_redis(settings.redis_url, timeout=settings.redis_timeout)
     keys = Keys(settings.redis_prefix, NAME)
     accounts = create_channel(
         settings.accounts_grpc_target, service="accounts", deadline=settings.accounts_grpc_deadline
