@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, fie
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.db import DatabaseTimeouts
+from shared.resilience.shedder import Shedder
 
 JwtAlgorithm = Literal["HS256", "RS256", "EdDSA"]
 
@@ -67,6 +68,12 @@ class CommonSettings(BaseSettings):
     )
     jwt_issuer: str = "beyond"
     jwt_audience: str = "beyond"
+    shed_cpu_threshold: float = Field(
+        default=0.9, gt=0, le=1, description="CPU share of one core past which load is shed"
+    )
+    shed_max_in_flight: int | None = Field(
+        default=None, ge=1, description="hard bound on requests in flight per process"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     def database_timeouts(self) -> DatabaseTimeouts:
@@ -75,6 +82,11 @@ class CommonSettings(BaseSettings):
             checkout=self.database_checkout_timeout,
             statement=self.database_statement_timeout,
             transaction=self.database_transaction_timeout,
+        )
+
+    def shedder(self, service: str) -> Shedder:
+        return Shedder(
+            service, cpu_threshold=self.shed_cpu_threshold, max_in_flight=self.shed_max_in_flight
         )
 
     @field_validator("jwt_secret")

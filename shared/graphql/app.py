@@ -21,6 +21,8 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
 from shared.graphql.errors import MaskInternalErrors
+from shared.resilience.asgi import GuardMiddleware
+from shared.resilience.shedder import Shedder
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -51,7 +53,9 @@ def create_service_app(
     context_factory: ContextFactory,
     lifespan: Lifespan | None = None,
     health: Callable[[], Awaitable[dict[str, str]]] | None = None,
+    shedder: Shedder | None = None,
 ) -> FastAPI:
+    """The service's app; with ``shedder``, requests past capacity get OVERLOADED at once."""
     graphql_app = _ServiceGraphQL(schema, context_factory)
 
     async def health_endpoint(_: Request) -> Response:
@@ -71,4 +75,6 @@ def create_service_app(
             Route("/health", health_endpoint, methods=["GET"]),
         ]
     )
+    if shedder is not None:
+        app.add_middleware(GuardMiddleware, shedder=shedder)
     return app

@@ -42,6 +42,7 @@ STATUS_OF_CODE: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
     ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    ErrorCode.OVERLOADED: grpc.StatusCode.UNAVAILABLE,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 
@@ -69,9 +70,7 @@ class ServiceUnavailable(Unavailable):
     RETRY_AFTER = 1
 
     def __init__(self, message: str, *, service: str, status: grpc.StatusCode) -> None:
-        super().__init__(
-            message, retry_after=self.RETRY_AFTER, service=service, status=status.name
-        )
+        super().__init__(message, retry_after=self.RETRY_AFTER, service=service, status=status.name)
         self.service = service
         self.status = status
 
@@ -91,7 +90,7 @@ def _rebuild(message: str, extensions: dict[str, Any]) -> BeyondError:
         return BadUserInput(message, field=str(extensions.get("field", "input")))
     if code == ErrorCode.RATE_LIMITED:
         return RateLimited(message, retry_after=int(extensions.get("retryAfter", 1)))
-    if code == ErrorCode.UNAVAILABLE:
+    if code in (ErrorCode.UNAVAILABLE, ErrorCode.OVERLOADED):
         retry_after = int(extensions.pop("retryAfter", 1))
         return Unavailable(message, retry_after=retry_after, **extensions)
     if code == ErrorCode.CONFLICT:

@@ -92,6 +92,7 @@ def create_app(
         context_factory=context,
         lifespan=lifespan,
         health=lambda: backing_services(database, redis),
+        shedder=settings.shedder(NAME),
     )
     app.state.database = database
     app.state.service = service

@@ -114,6 +114,7 @@ def create_app(settings: ArticlesSettings, *, redis: Redis | None = None) -> Fas
         context_factory=context,
         lifespan=lifespan,
         health=lambda: backing_services(database, redis),
+        shedder=settings.shedder(NAME),
     )
     app.state.database = database
     app.state.service = service

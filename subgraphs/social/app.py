@@ -69,6 +69,7 @@ def create_app(settings: SocialSettings, *, redis: Redis | None = None) -> FastA
         context_factory=context,
         lifespan=lifespan,
         health=lambda: backing_services(database, redis),
+        shedder=settings.shedder(NAME),
     )
     app.state.database = database
     app.state.service = service
