@@ -53,7 +53,7 @@ from router.http.pipeline import Parts, Pipeline
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.supergraph.authorization import ANONYMOUS
-from router.transport import DedupTransport, HttpTransport, Transport
+from router.transport import BreakerTransport, DedupTransport, HttpTransport, Transport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
 
@@ -105,6 +105,9 @@ def create_router_app(
             default_timeout=config.timeout,
         )
         transport = http_transport
+    transport = BreakerTransport(
+        transport, timeouts=config.timeouts(), default_timeout=config.timeout
+    )
     if config.dedup:
         transport = DedupTransport(transport)
     transport = PropagatingTransport(transport, config.propagated_headers)

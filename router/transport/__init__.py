@@ -4,7 +4,8 @@
 interface. :class:`HttpTransport` talks to subgraphs over a pooled aiohttp
 session; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
 runs); :class:`DedupTransport` wraps any transport and sends identical
-in-flight requests once. Subscriptions have a plug point of their own,
+in-flight requests once; :class:`BreakerTransport` wraps one with a breaker
+per subgraph and the router's deadline on each request. Subscriptions have a plug point of their own,
 ``SubscriptionTransport.subscribe(service_name, request)``, an async
 generator of events; :class:`WebSocketSubscriptions` is its peer over
 WebSocket.
@@ -13,6 +14,7 @@ WebSocket.
 from __future__ import annotations
 
 from router.transport.asgi import AsgiTransport
+from router.transport.breaker import BreakerTransport
 from router.transport.dedup import DedupTransport
 from router.transport.errors import (
     SubgraphHttpError,
@@ -31,6 +33,7 @@ from router.transport.websocket import SubscriptionEndpoint, WebSocketSubscripti
 
 __all__ = [
     "AsgiTransport",
+    "BreakerTransport",
     "DedupTransport",
     "HttpTransport",
     "SubgraphHttpError",
