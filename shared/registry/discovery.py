@@ -19,6 +19,7 @@ from collections.abc import Callable
 import aetcd
 from aetcd.rtypes import EventKind
 
+from shared.lifecycle import cancelled
 from shared.registry.etcd import EtcdEndpoint
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,5 @@ class Discovery:
             self._changed()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancelled(self._task)
+        self._task = None

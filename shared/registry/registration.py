@@ -20,6 +20,7 @@ from typing import Any
 
 import aetcd
 
+from shared.lifecycle import cancelled
 from shared.registry.etcd import EtcdEndpoint
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,8 @@ class Registration:
         return reply is not None and reply.TTL > 0
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancelled(self._task)
+        self._task = None
         if self._client is not None:
             try:
                 await self._client.revoke_lease(self._lease.id)
