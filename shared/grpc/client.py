@@ -28,6 +28,7 @@ from shared.resilience.retry import RetryBudget, retrying
 FAILURES = frozenset(
     {
         grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.CANCELLED,
         grpc.StatusCode.DEADLINE_EXCEEDED,
         grpc.StatusCode.INTERNAL,
         grpc.StatusCode.UNKNOWN,

@@ -127,7 +127,7 @@ def error_of(error: grpc.aio.AioRpcError, *, service: str, timeout: float | None
         within = f" within {timeout:g} s" if timeout is not None else " in time"
         message = f"The {service} service did not answer{within}. Try again."
         return ServiceUnavailable(message, service=service, status=status)
-    if status == grpc.StatusCode.UNAVAILABLE:
+    if status in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
         message = f"The {service} service is unavailable. Try again shortly."
         return ServiceUnavailable(message, service=service, status=status)
     message = f"The {service} service could not handle the request ({status.name})."

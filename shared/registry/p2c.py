@@ -5,7 +5,8 @@ Each pick draws two endpoints at random and takes the one with the lower load
     load = sqrt(ewma latency in ms + 1) * (in-flight calls + 1)
 
 unless only one of the two is healthy (its EWMA success rate is at least
-0.5). Latency and success decay with the time since the endpoint's last
+0.5). A failed call counts as at least ``PENALTY`` (1 s) of latency, so an
+endpoint that fails fast (connection refused) does not look cheap. Latency and success decay with the time since the endpoint's last
 answer (``w = exp(-elapsed / 10 s)``), so old history fades; an endpoint not
 picked for a second is picked once regardless, so a recovered one is seen
 again. A new endpoint starts with no latency and no calls: it is the
@@ -17,11 +18,12 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 _DECAY = 10.0
 _FORCE_PICK = 1.0
 _HEALTHY = 0.5
+PENALTY = 1.0
 
 
 class Endpoint:
@@ -49,6 +51,9 @@ class Endpoint:
         self.in_flight -= 1
         weight = math.exp(-max(0.0, now - self.answered_at) / _DECAY)
         self.answered_at = now
+        if not ok:
+            latency = max(latency, PENALTY)
+            self.latency = max(self.latency, latency)
         self.latency = self.latency * weight + latency * (1 - weight)
         self.success = self.success * weight + (1.0 if ok else 0.0) * (1 - weight)
 
@@ -70,9 +75,12 @@ class P2C:
             for address in sorted(wanted)
         }
 
-    def pick(self) -> Endpoint | None:
-        """The endpoint for the next call (counted in flight), or ``None`` when there is none."""
-        endpoints = list(self._endpoints.values())
+    def pick(self, *, besides: Collection[str] = ()) -> Endpoint | None:
+        """The endpoint for the next call (counted in flight), or ``None`` when there is none.
+
+        ``besides`` names endpoints not to pick (those a call already failed on).
+        """
+        endpoints = [e for e in self._endpoints.values() if e.address not in besides]
         if not endpoints:
             return None
         if len(endpoints) == 1:
