@@ -54,8 +54,13 @@ from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.supergraph.authorization import ANONYMOUS
 from router.transport import BreakerTransport, DedupTransport, HttpTransport, Transport
+from router.transport.balanced import BalancedTransport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
+from shared.lifecycle import running
+from shared.registry.discovery import Discovery
+from shared.registry.etcd import EtcdEndpoint, service_prefix
+from shared.registry.p2c import P2C
 
 log = logging.getLogger("router.http")
 
@@ -98,6 +103,7 @@ def create_router_app(
         override_labels=config.override_labels,
         on_swap=on_swap,
     )
+    discoveries: list[Discovery] = []
     if transport is None:
         http_transport = HttpTransport(
             config.subgraph_urls(live.current.subgraph_urls),
@@ -105,6 +111,14 @@ def create_router_app(
             default_timeout=config.timeout,
         )
         transport = http_transport
+        if config.registry_etcd is not None and config.discovered():
+            balancers = {name: P2C() for name in config.discovered()}
+            etcd = EtcdEndpoint.parse(config.registry_etcd)
+            discoveries = [
+                Discovery(etcd, service_prefix(name, "graphql"), on_change=balancer.update)
+                for name, balancer in balancers.items()
+            ]
+            transport = BalancedTransport(http_transport, balancers)
     transport = BreakerTransport(
         transport, timeouts=config.timeouts(), default_timeout=config.timeout
     )
@@ -219,7 +233,8 @@ def create_router_app(
         previous_thresholds = _tune_garbage_collector()
         watcher = asyncio.create_task(live.watch(config.poll_interval))
         try:
-            yield
+            async with running(discoveries):
+                yield
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
