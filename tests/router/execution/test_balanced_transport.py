@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
-from collections.abc import Callable
 
 import pytest
 from starlette.applications import Starlette
@@ -21,6 +19,7 @@ from shared.registry.etcd import service_prefix
 from shared.registry.p2c import P2C
 from tests.router.live_server import serving
 from tests.support.etcd import EtcdServer
+from tests.support.polling import eventually
 
 
 def _replica(name: str, calls: list[str]) -> Starlette:
@@ -29,14 +28,6 @@ def _replica(name: str, calls: list[str]) -> Starlette:
         return JSONResponse({"data": {"replica": name}})
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
-
-
-async def _until(condition: Callable[[], bool], *, polls: int = 400) -> None:
-    for _ in range(polls):  # 10 s at most: a guard against hanging, not a timing assertion
-        if condition():
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError("condition never held")
 
 
 QUERY = SubgraphRequest(query="{ replica }")
@@ -62,14 +53,14 @@ async def test_replicas_come_and_go_without_failing_a_query(etcd: EtcdServer) ->
                 serving(_replica("a", calls), path="/graphql")
             )
             await registry.put(f"{prefix}a".encode(), url_a.encode())
-            await _until(lambda: balancer.addresses == {url_a})
+            await eventually(lambda: balancer.addresses == {url_a})
             assert (await transport.fetch(service, QUERY)).data == {"replica": "a"}
 
             url_b = await replicas.enter_async_context(
                 serving(_replica("b", calls), path="/graphql")
             )
             await registry.put(f"{prefix}b".encode(), url_b.encode())
-            await _until(lambda: balancer.addresses == {url_a, url_b})
+            await eventually(lambda: balancer.addresses == {url_a, url_b})
             for _ in range(40):
                 await transport.fetch(service, QUERY)
             assert calls.count("b") > 0  # the new replica takes traffic
@@ -78,7 +69,7 @@ async def test_replicas_come_and_go_without_failing_a_query(etcd: EtcdServer) ->
         # a third one answers every query; a mutation is tried once and reported.
         async with serving(_replica("c", calls), path="/graphql") as url_c:
             await registry.put(f"{prefix}c".encode(), url_c.encode())
-            await _until(lambda: len(balancer.addresses) == 3)
+            await eventually(lambda: len(balancer.addresses) == 3)
             calls.clear()
             answers = [(await transport.fetch(service, QUERY)).data for _ in range(30)]
             assert answers == [{"replica": "c"}] * 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -18,6 +18,7 @@ from shared.registry.registration import Registration
 from tests.shared.grpc import echo_pb2, echo_pb2_grpc
 from tests.shared.grpc.echo_service import ECHO, EchoServicer
 from tests.support.etcd import EtcdServer
+from tests.support.polling import eventually
 
 SAY = "/beyond.test.echo.v1.Echo/Say"
 
@@ -36,14 +37,6 @@ class Replica:
     async def start(self) -> str:
         await self.server.start()
         return f"127.0.0.1:{self.server.port}"
-
-
-async def _until(condition: Callable[[], bool], *, polls: int = 400) -> None:
-    for _ in range(polls):  # 10 s at most: a guard against hanging, not a timing assertion
-        if condition():
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError("condition never held")
 
 
 @pytest.fixture
@@ -114,17 +107,17 @@ async def test_a_new_replica_takes_traffic_and_a_killed_one_costs_no_read(
 
     clients = [asyncio.create_task(client()) for _ in range(10)]
     try:
-        await _until(lambda: answered > 50)
+        await eventually(lambda: answered > 50)
         third = await _add(etcd, cluster)
-        await _until(lambda: third.servicer.calls > 20)
+        await eventually(lambda: third.servicer.calls > 20)
 
         # kill -9 of the doomed replica: its server vanishes mid-call and nobody
         # revokes or refreshes its lease, so it stays listed until the TTL ends.
         await cancelled(keep_alive)
         await doomed.server.stop()
         before = answered
-        await _until(lambda: doomed_address not in channel.addresses)
-        await _until(lambda: answered > before + 100)
+        await eventually(lambda: doomed_address not in channel.addresses)
+        await eventually(lambda: answered > before + 100)
     finally:
         running = False
         await asyncio.gather(*clients)
@@ -145,7 +138,7 @@ async def test_a_call_that_is_not_idempotent_fails_cleanly_and_is_never_sent_twi
     channel.update([f"127.0.0.1:{doomed.server.port}"])
     stub = echo_pb2_grpc.EchoStub(channel)
     call = asyncio.create_task(stub.Say(echo_pb2.SayRequest(text="pay", delay_ms=3000)))
-    await _until(lambda: doomed.servicer.calls == 1)
+    await eventually(lambda: doomed.servicer.calls == 1)
     channel.update([f"127.0.0.1:{doomed.server.port}", f"127.0.0.1:{other.server.port}"])
     await doomed.server.stop()
     with pytest.raises(BeyondError) as caught:

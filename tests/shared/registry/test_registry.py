@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from shared.registry.discovery import Discovery
 from shared.registry.etcd import EtcdEndpoint, service_prefix
 from shared.registry.registration import Registration
 from tests.support.etcd import EtcdServer
-
-
-async def _until(condition: Callable[[], bool], *, polls: int = 400) -> None:
-    """Poll ``condition`` (every 25 ms, 10 s at most: a guard, not a timing assertion)."""
-    for _ in range(polls):
-        if condition():
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError("condition never held")
+from tests.support.polling import eventually
 
 
 def _service() -> str:
@@ -40,11 +30,11 @@ async def test_a_replica_is_discovered_when_it_registers_and_dropped_when_it_sto
         assert discovery.addresses == {"127.0.0.1:7001"}  # read before start() returns
         second = Registration(etcd.endpoint, {f"{prefix}two": "127.0.0.1:7002"}, ttl=5)
         await second.start()
-        await _until(lambda: discovery.addresses == {"127.0.0.1:7001", "127.0.0.1:7002"})
+        await eventually(lambda: discovery.addresses == {"127.0.0.1:7001", "127.0.0.1:7002"})
         await first.stop()  # a clean stop revokes the lease: gone at once, not after the TTL
-        await _until(lambda: discovery.addresses == {"127.0.0.1:7002"})
+        await eventually(lambda: discovery.addresses == {"127.0.0.1:7002"})
         await second.stop()
-        await _until(lambda: not discovery.addresses)
+        await eventually(lambda: not discovery.addresses)
     finally:
         await discovery.stop()
     assert seen[-1] == frozenset()
@@ -62,7 +52,7 @@ async def test_a_replica_that_dies_without_stopping_expires_with_its_lease(
     await discovery.start()
     try:
         assert discovery.addresses == {"http://127.0.0.1:7009/graphql"}
-        await _until(lambda: not discovery.addresses)
+        await eventually(lambda: not discovery.addresses)
     finally:
         await discovery.stop()
         await client.close()
@@ -82,8 +72,8 @@ async def test_registration_and_discovery_come_back_after_etcd_loses_everything(
         assert discovery.addresses == {"127.0.0.1:7101"}
         server.stop(wipe=True)  # etcd dies and comes back empty: the lease is gone
         server.start()
-        await _until(lambda: registration.registrations >= 2)
-        await _until(lambda: discovery.addresses == {"127.0.0.1:7101"})
+        await eventually(lambda: registration.registrations >= 2)
+        await eventually(lambda: discovery.addresses == {"127.0.0.1:7101"})
         check = server.endpoint.client()
         await check.connect()
         listed = await check.get_prefix(prefix.encode())
