@@ -22,6 +22,8 @@ from starlette.applications import Starlette
 from beyond.services import ServiceSpec
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker, running
+from shared.registry.etcd import EtcdEndpoint, service_prefix
+from shared.registry.registration import Registration
 from shared.settings import CommonSettings
 
 
@@ -47,6 +49,28 @@ def grpc_server(
     if spec.grpc_services is None or port is None:
         return None
     return GrpcServer(spec.grpc_services(settings, app), address=f"{host}:{port}")
+
+
+def registration(
+    spec: ServiceSpec,
+    settings: CommonSettings,
+    *,
+    host: str,
+    http_port: int,
+    grpc_port: int | None,
+) -> Registration | None:
+    """The instance's GraphQL (and gRPC) endpoints in etcd, when a registry is configured."""
+    if settings.registry_etcd is None:
+        return None
+    advertised = settings.advertise_host or host
+    graphql = f"http://{advertised}:{http_port}/graphql"
+    entries = {service_prefix(spec.name, "graphql") + graphql: graphql}
+    if grpc_port is not None:
+        address = f"{advertised}:{grpc_port}"
+        entries[service_prefix(spec.name, "grpc") + address] = address
+    return Registration(
+        EtcdEndpoint.parse(settings.registry_etcd), entries, ttl=settings.registry_ttl
+    )
 
 
 def event_workers(spec: ServiceSpec, settings: CommonSettings, app: FastAPI) -> list[Worker]:

@@ -74,6 +74,16 @@ class CommonSettings(BaseSettings):
     shed_max_in_flight: int | None = Field(
         default=None, ge=1, description="hard bound on requests in flight per process"
     )
+    registry_etcd: str | None = Field(
+        default=None,
+        description="etcd URL to register this instance's endpoints in; unset: no registration",
+    )
+    registry_ttl: int = Field(
+        default=10, ge=1, le=300, description="seconds the registration lease lives unrefreshed"
+    )
+    advertise_host: str | None = Field(
+        default=None, description="host other services reach this instance at (default: --host)"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     def database_timeouts(self) -> DatabaseTimeouts:

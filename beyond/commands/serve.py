@@ -69,17 +69,29 @@ def handle(args: argparse.Namespace) -> int:
 async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSettings) -> None:
     # The app is built inside the running loop: gRPC channels and other
     # clients bind to the loop they are created in.
-    from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+    from beyond.runtime import (
+        event_workers,
+        grpc_server,
+        http_server,
+        registration,
+        run_until_stopped,
+    )
 
     app = spec.create_app(settings)
     server = grpc_server(spec, settings, app, host=args.host, port=args.grpc_port)
     workers = [] if args.no_workers else event_workers(spec, settings, app)
-    http = http_server(
-        app,
+    port = args.port or spec.dev_port
+    http = http_server(app, host=args.host, port=port, log_level=settings.log_level.lower())
+    # Last to start, first to stop: the instance leaves the registry before it goes.
+    registered = registration(
+        spec,
+        settings,
         host=args.host,
-        port=args.port or spec.dev_port,
-        log_level=settings.log_level.lower(),
+        http_port=port,
+        grpc_port=(args.grpc_port or spec.grpc_port) if server else None,
     )
     await run_until_stopped(
-        apps=[app], workers=[*([server] if server else []), *workers], servers=[http]
+        apps=[app],
+        workers=[*([server] if server else []), *workers, *([registered] if registered else [])],
+        servers=[http],
     )
