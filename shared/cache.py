@@ -7,6 +7,15 @@ found values with a jittered TTL so keys written together do not expire
 together, and a short "not found" marker for ids that do not exist. Write path:
 delete the key after the write commits (:func:`shared.db.after_commit`).
 
+Invalidation closes the read-old-write-new race: a reader that missed and
+read the row just before a writer changed it must not store that old row
+after the writer's delete. So invalidating does not delete the key but sets
+a short-lived "invalidated" marker (``settle`` seconds), and loaders store
+only where there is no entry (``SET NX``): the late reader's stale value is
+refused, readers meanwhile go to the source, and once the marker expires the
+next miss stores fresh data. This is the delayed second delete made exact:
+the store, not a timer, decides.
+
 Redis is an optimisation here, never a dependency: any Redis error is logged
 and the call falls through to the loader.
 """
@@ -29,6 +38,7 @@ K = TypeVar("K", bound=Hashable)
 Loader = Callable[[list[K]], Awaitable[Mapping[K, dict[str, Any]]]]
 
 _NOT_FOUND = "\x00"
+_INVALIDATED = "\x01"
 
 
 class CacheAside(Generic[K]):
@@ -40,12 +50,14 @@ class CacheAside(Generic[K]):
         ttl: float = 300.0,
         jitter: float = 0.1,
         not_found_ttl: float = 30.0,
+        settle: float = 2.0,
     ) -> None:
         self._redis = redis
         self._namespace = namespace
         self._ttl = ttl
         self._jitter = jitter
         self._not_found_ttl = not_found_ttl
+        self._settle = settle
         self._in_flight: dict[K, asyncio.Future[dict[str, Any] | None]] = {}
 
     def key(self, item: K) -> str:
@@ -84,7 +96,10 @@ class CacheAside(Generic[K]):
 
     async def invalidate(self, *items: K) -> None:
         try:
-            await self._redis.delete(*(self.key(item) for item in items))
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for item in items:
+                    pipe.set(self.key(item), _INVALIDATED, px=int(self._settle * 1000))
+                await pipe.execute()
         except RedisError:
             log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
 
@@ -93,7 +108,7 @@ class CacheAside(Generic[K]):
         found: dict[K, dict[str, Any] | None] = {}
         missing: list[K] = []
         for item, raw in zip(items, await self._read(items), strict=True):
-            if raw is None:
+            if raw is None or raw == _INVALIDATED:
                 missing.append(item)
             else:
                 found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
@@ -117,10 +132,13 @@ class CacheAside(Generic[K]):
             async with self._redis.pipeline(transaction=False) as pipe:
                 for item, value in values.items():
                     if value is None:
-                        pipe.set(self.key(item), _NOT_FOUND, px=int(self._not_found_ttl * 1000))
+                        pipe.set(
+                            self.key(item), _NOT_FOUND, px=int(self._not_found_ttl * 1000), nx=True
+                        )
                     else:
                         ttl = self._ttl * (1 + random.uniform(-self._jitter, self._jitter))
-                        pipe.set(self.key(item), orjson.dumps(value).decode(), px=int(ttl * 1000))
+                        encoded = orjson.dumps(value).decode()
+                        pipe.set(self.key(item), encoded, px=int(ttl * 1000), nx=True)
                 await pipe.execute()
         except RedisError:
             log.warning("cache write failed for %s", self._namespace)

@@ -1,4 +1,9 @@
-"""The ASGI app of one subgraph: Strawberry over Starlette routes, plus /health.
+"""The ASGI app of one subgraph: Strawberry over Starlette routes, plus /health and /ready.
+
+``/health`` is 200 only when every backing service answers. ``/ready`` says
+whether to send traffic: 200 while the database answers, even with Redis
+down, naming each degraded mode the service is in (and logging each change);
+503 when the database is down.
 
 Strawberry's own ``GraphQL`` app is mounted on explicit routes (``app.mount``
 would answer POST /graphql with a redirect) and gets parser and validation
@@ -7,6 +12,7 @@ caches, which Strawberry does not enable by default, and the error masking.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -23,6 +29,14 @@ from strawberry.extensions import ParserCache, ValidationCache
 from shared.graphql.errors import MaskInternalErrors
 from shared.resilience.asgi import GuardMiddleware
 from shared.resilience.shedder import Shedder
+
+log = logging.getLogger(__name__)
+
+# What a service still does without each backing service (see the README's degraded modes).
+DEGRADED_MODES = {
+    "redis": "redis unavailable: cached reads go to the database, one load per key at a time",
+    "database": "database unavailable: requests needing it answer UNAVAILABLE",
+}
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -63,6 +77,19 @@ def create_service_app(
         ok = all(state == "ok" for state in report.values())
         return JSONResponse({"status": "ok" if ok else "degraded", **report}, 200 if ok else 503)
 
+    degraded_before: list[str] = []
+
+    async def ready_endpoint(_: Request) -> Response:
+        report = await health() if health else {}
+        degraded = [DEGRADED_MODES[name] for name, state in report.items() if state != "ok"]
+        if degraded != degraded_before:
+            log.warning("%s: %s", title, "; ".join(degraded) or "back to normal operation")
+            degraded_before[:] = degraded
+        serving = report.get("database", "ok") == "ok"
+        status = "unavailable" if not serving else "degraded" if degraded else "ok"
+        body = {"status": status, **report, "degraded": degraded}
+        return JSONResponse(body, 200 if serving else 503)
+
     @asynccontextmanager
     async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -73,6 +100,7 @@ def create_service_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql_app),
             Route("/health", health_endpoint, methods=["GET"]),
+            Route("/ready", ready_endpoint, methods=["GET"]),
         ]
     )
     if shedder is not None:
