@@ -11,7 +11,17 @@ from beyond.commands import CommandError
 
 # Each module has ``register(subparsers)``, which adds its sub-commands and sets
 # ``handler`` (``args -> int`` exit status) as the parser default.
-COMMAND_MODULES: tuple[str, ...] = ("dev", "serve", "worker", "migrate", "schema", "proto", "router")
+COMMAND_MODULES: tuple[str, ...] = (
+    "dev",
+    "serve",
+    "worker",
+    "migrate",
+    "schema",
+    "proto",
+    "router",
+    "persisted_queries",
+    "domains",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,11 +24,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from beyond.domains import Spec, discover, export_sdls
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
-from beyond.services import SERVICES, ServiceSpec, export_sdls
 from composition import SubgraphSDL, compose
-from router.config import RouterConfig
+from router.config import RouterConfig, ServerSettings
 from router.http import create_router_app
+from shared.domain import Runtime, create_app, grpc_target_setting
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
 from shared.migrations import upgrade
@@ -41,16 +42,16 @@ class CompositionFailed(Exception):
     """The subgraphs' SDLs do not compose; the message lists every error."""
 
 
-def service_port(spec: ServiceSpec, graph_port: int) -> int:
+def service_port(spec: Spec, graph_port: int) -> int:
     """Services keep their place after the graph: 4001, 4002, … when the graph is on 4000."""
-    return graph_port + spec.dev_port - DEFAULT_GRAPH_PORT
+    return graph_port + spec.port - DEFAULT_GRAPH_PORT
 
 
 def compose_dev_supergraph(host: str, graph_port: int) -> str:
     sources = [
         SubgraphSDL(
             name=name,
-            url=f"http://{host}:{service_port(SERVICES[name], graph_port)}/graphql",
+            url=f"http://{host}:{service_port(discover()[name], graph_port)}/graphql",
             sdl=sdl,
         )
         for name, sdl in export_sdls().items()
@@ -63,37 +64,52 @@ def compose_dev_supergraph(host: str, graph_port: int) -> str:
     return result.supergraph_sdl
 
 
+_DEV_SECRETS: dict[str, Callable[[], str]] = {
+    "jwt_secret": lambda: secrets.token_urlsafe(48),
+    "data_key": lambda: base64.b64encode(os.urandom(32)).decode(),
+    "router_secret": lambda: secrets.token_urlsafe(32),
+}
+
+
 def dev_secrets(data_dir: Path) -> dict[str, str]:
+    """The secrets kept in ``<data>/secrets.json``; any it lacks are generated into it."""
     path = data_dir / "secrets.json"
-    if path.exists():
-        stored: dict[str, str] = json.loads(path.read_text())
-        return stored
-    generated = {
-        "jwt_secret": secrets.token_urlsafe(48),
-        "data_key": base64.b64encode(os.urandom(32)).decode(),
-    }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(generated, indent=2))
-    return generated
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: make() for name, make in _DEV_SECRETS.items() if name not in stored}
+    if missing:
+        stored.update(missing)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(stored, indent=2))
+    return stored
 
 
-def dev_settings(spec: ServiceSpec, data_dir: Path, stored: dict[str, str]) -> CommonSettings:
+def dev_settings(spec: Spec, data_dir: Path, stored: dict[str, str]) -> CommonSettings:
     defaults: dict[str, Any] = {
-        spec.database_setting: f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
+        f"{spec.name}_database_url": f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
         "jwt_secret": stored["jwt_secret"],
         "data_key": stored["data_key"],
+        "router_secret": stored["router_secret"],
     }
-    for other in SERVICES.values():
-        if (
-            other.grpc_port is not None
-            and other.grpc_target_setting in spec.settings_cls.model_fields
-        ):
-            defaults[other.grpc_target_setting] = f"127.0.0.1:{other.grpc_port}"
+    domains = discover()
+    for called in spec.calls:
+        defaults[grpc_target_setting(called)] = f"127.0.0.1:{domains[called].grpc_port}"
     overrides = {
         key: value for key, value in defaults.items() if f"BEYOND_{key.upper()}" not in os.environ
     }
-    return load_settings(spec.settings_cls, **overrides)
+    settings: CommonSettings = load_settings(spec.settings, **overrides)
+    return settings
+
+
+def dev_router_config(supergraph: Path, stored: dict[str, str]) -> RouterConfig:
+    """The router of `beyond dev`: introspection and printed plans on, the services' router secret."""
+    secret = os.environ.get("BEYOND_ROUTER_SECRET") or stored["router_secret"]
+    return RouterConfig(
+        supergraph=supergraph,
+        introspection=True,
+        expose_query_plan=True,
+        server=ServerSettings(router_secret=secret),
+    )
 
 
 def _say(line: str) -> None:
@@ -105,39 +121,46 @@ async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = _say
 ) -> None:
     stored = dev_secrets(data_dir)
+    domains = discover()
     apps: dict[str, FastAPI] = {}
+    runtimes: list[Runtime[Any]] = []
     grpc_servers: list[GrpcServer] = []
     workers: list[Worker] = []
-    for spec in SERVICES.values():
+    for spec in domains.values():
         settings = dev_settings(spec, data_dir, stored)
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
-        app = apps[spec.name] = spec.create_app(settings)
+        runtime = spec.build_runtime(settings)
+        runtimes.append(runtime)
+        apps[spec.name] = create_app(spec, runtime)
         if seed and spec.seed:
-            created = await spec.seed(app)
+            created = await spec.seed(runtime)
             say(f"{spec.name}: seeded {created} demo record(s)")
-        server = grpc_server(spec, settings, app, host=host, port=None)
+        server = grpc_server(spec, runtime, host=host, port=None)
         if server is not None:
             grpc_servers.append(server)
-        workers += event_workers(spec, settings, app)
+        workers += event_workers(spec, runtime)
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
-    router = create_router_app(RouterConfig(supergraph=supergraph))
+    router = create_router_app(dev_router_config(supergraph, stored))
     servers = [
         *(
-            http_server(app, host=host, port=service_port(SERVICES[name], port), log_level="warning")
+            http_server(app, host=host, port=service_port(domains[name], port), log_level="warning")
             for name, app in apps.items()
         ),
         http_server(router, host=host, port=port, log_level="warning"),
     ]
     for name in apps:
-        say(f"{name}: http://{host}:{service_port(SERVICES[name], port)}/graphql")
+        say(f"{name}: http://{host}:{service_port(domains[name], port)}/graphql")
     for server in grpc_servers:
         say(server.name)
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
     # gRPC servers start first and stop last: consumers may call them.
     await run_until_stopped(
-        apps=[*apps.values(), router], workers=[*grpc_servers, *workers], servers=servers
+        apps=[*apps.values(), router],
+        workers=[*grpc_servers, *workers],
+        servers=servers,
+        runtimes=runtimes,
     )
     if not all(server.started for server in servers):
         ports = ", ".join(str(server.config.port) for server in servers)

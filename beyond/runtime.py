@@ -1,10 +1,10 @@
 """Running services in one event loop: HTTP, gRPC servers and event workers, stopped in order.
 
-Each app's own lifespan (its database pool and Redis client) is entered
-first and left last; inside it the gRPC server and the event relays and
-consumers start (a taken port fails here, with a clear message), then the
-HTTP servers serve until SIGINT or SIGTERM. Shutdown runs the other way, so
-no worker outlives the connections it uses. uvicorn's own lifespan handling
+Each domain's runtime (its database pool, Redis client and gRPC channels) is
+closed last; inside, each app's lifespan is entered, then the gRPC servers and
+the event relays and consumers start (a taken port fails here, with a clear
+message), then the HTTP servers serve until SIGINT or SIGTERM. Shutdown runs
+the other way, so no worker outlives the connections it uses. uvicorn's own lifespan handling
 and signal capture are off, because this runner owns both.
 """
 
@@ -14,17 +14,20 @@ import asyncio
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import AsyncExitStack, contextmanager
+from typing import Any, TypeVar
 
 import uvicorn
-from fastapi import FastAPI
 from starlette.applications import Starlette
 
-from beyond.services import ServiceSpec
+from shared.domain import DomainSpec, Runtime
 from shared.grpc import GrpcServer
+from shared.http_server import server_config
 from shared.lifecycle import Worker, running
 from shared.registry.etcd import EtcdEndpoint, service_prefix
 from shared.registry.registration import Registration
 from shared.settings import CommonSettings
+
+R = TypeVar("R", bound=Runtime[Any])
 
 
 class _Server(uvicorn.Server):
@@ -36,23 +39,22 @@ class _Server(uvicorn.Server):
 
 
 def http_server(app: Starlette, *, host: str, port: int, log_level: str) -> uvicorn.Server:
-    return _Server(
-        uvicorn.Config(app, host=host, port=port, log_level=log_level, ws="auto", lifespan="off")
-    )
+    """A server with the project's edge rules (:mod:`shared.http_server`) and default limits."""
+    return _Server(server_config(app, host=host, port=port, log_level=log_level, lifespan="off"))
 
 
 def grpc_server(
-    spec: ServiceSpec, settings: CommonSettings, app: FastAPI, *, host: str, port: int | None
+    spec: DomainSpec[Any, R], runtime: R, *, host: str, port: int | None
 ) -> GrpcServer | None:
-    """The service's gRPC server on ``host:port`` (its dev port by default), if it has one."""
+    """The domain's gRPC server on ``host:port`` (its spec's port by default), if it has one."""
     port = port or spec.grpc_port
     if spec.grpc_services is None or port is None:
         return None
-    return GrpcServer(spec.grpc_services(settings, app), address=f"{host}:{port}")
+    return GrpcServer(spec.grpc_services(runtime), address=f"{host}:{port}")
 
 
 def registration(
-    spec: ServiceSpec,
+    spec: DomainSpec[Any, Any],
     settings: CommonSettings,
     *,
     host: str,
@@ -73,8 +75,8 @@ def registration(
     )
 
 
-def event_workers(spec: ServiceSpec, settings: CommonSettings, app: FastAPI) -> list[Worker]:
-    return list(spec.workers(settings, app)) if spec.workers else []
+def event_workers(spec: DomainSpec[Any, R], runtime: R) -> list[Worker]:
+    return list(spec.workers(runtime)) if spec.workers else []
 
 
 async def run_until_stopped(
@@ -82,8 +84,10 @@ async def run_until_stopped(
     apps: Sequence[Starlette],
     workers: Sequence[Worker],
     servers: Sequence[uvicorn.Server] = (),
+    runtimes: Sequence[Runtime[Any]] = (),
 ) -> None:
-    """Run ``workers`` and ``servers`` inside the apps' lifespans until a signal arrives."""
+    """Run ``workers`` and ``servers`` inside the apps' lifespans until a signal arrives;
+    close ``runtimes`` once everything built on them has stopped."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -96,6 +100,8 @@ async def run_until_stopped(
         loop.add_signal_handler(sig, stop)
     try:
         async with AsyncExitStack() as stack:
+            for runtime in runtimes:
+                stack.push_async_callback(runtime.aclose)
             for app in apps:
                 await stack.enter_async_context(app.router.lifespan_context(app))
             await stack.enter_async_context(running(workers))

@@ -15,6 +15,7 @@ from composition.merge import merge
 from composition.printer import print_supergraph
 from composition.satisfiability import check_satisfiability
 from composition.subgraph import Subgraph, SubgraphSDL, load_subgraph
+from composition.subgraph_rules import subgraph_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ def compose(subgraphs: Sequence[SubgraphSDL]) -> CompositionResult:
         subgraph_facts, subgraph_errors = analyse(subgraph)
         facts.append(subgraph_facts)
         errors.extend(subgraph_errors)
+        errors.extend(subgraph_rules(subgraph, subgraph_facts))
     if len(loaded) < len(subgraphs):
         # A subgraph that did not load would make the merge report errors that are not.
         return CompositionResult(None, tuple(errors))

@@ -1,7 +1,8 @@
 """What one subgraph says about its entities: keys, externals, what its field sets use.
 
 Collecting them checks the field sets of ``@key``, ``@requires`` and ``@provides`` (with
-Apollo's codes); the other rules a subgraph must satisfy alone are in ``subgraph_rules``.
+Apollo's codes); the other rules a subgraph must satisfy alone are in ``subgraph_rules``,
+which reads these facts (the composition pipeline runs it next).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from graphql import (
 from composition.errors import CompositionError
 from composition.fieldsets import ResolvedFieldSet, resolve_field_set
 from composition.subgraph import Subgraph, applied, argument, composite_fields, has
-from composition.subgraph_rules import subgraph_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,6 @@ def analyse(subgraph: Subgraph) -> tuple[SubgraphFacts, list[CompositionError]]:
                     )
     # A provided external field is resolved by this subgraph too, and shared by definition.
     facts.shareable |= facts.provided & facts.external
-    errors.extend(subgraph_rules(subgraph, facts))
     return facts, errors
 
 

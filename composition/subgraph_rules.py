@@ -5,8 +5,6 @@ not composed yet are refused."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from graphql import (
     GraphQLArgument,
     GraphQLInputField,
@@ -19,10 +17,8 @@ from graphql import (
 )
 
 from composition.errors import CompositionError
+from composition.facts import SubgraphFacts
 from composition.subgraph import Element, Subgraph, applied, argument, composite_fields, has
-
-if TYPE_CHECKING:
-    from composition.facts import SubgraphFacts
 
 
 def subgraph_rules(subgraph: Subgraph, facts: SubgraphFacts) -> list[CompositionError]:

@@ -11,13 +11,41 @@
     poll_interval = 1.0       # seconds between supergraph file checks
     graphiql = true
     query_plan_header = "Beyond-Query-Plan"
+    expose_query_plan = false # answer the header's "true" with the plan (`beyond dev` does)
+    query_plan_secret = "…"   # or: answer a header holding this secret
+    introspection = false     # __schema and __type (`beyond dev` switches them on)
     override_labels = ["use-fulfillment"]   # progressive @override labels to switch on
+    sensitive_mutations = ["login", …]      # alone in their operation, never aliased
 
     [limits]
-    max_body_bytes = 1048576
-    planning_budget = 100000
-    plan_cache_size = 1000
+    max_body_bytes = 1048576  # HTTP bodies and WebSocket messages alike
+    planning_budget = 100000   # planner steps per operation, all its plans together
+    max_defer_conditions = 4   # distinct @defer(if: $v) variables (2^n plans for n)
+    plan_cache_size = 1000    # plans cached, within
+    plan_cache_bytes = 67108864              # bytes of plans (estimated)
+    max_cached_operation_bytes = 32768       # longer operations are planned every time
     max_subscriptions_per_connection = 100   # operations at once on one WebSocket
+    max_tokens = 15000        # operation limits, counted with fragments expanded
+    max_depth = 100
+    max_height = 200
+    max_aliases = 30
+    max_root_fields = 20
+    max_directives = 50
+    max_cost = 1000000        # 1 per field, times the sizes of the lists around it
+    list_size = 10            # a list's size without a first/last/limit argument
+
+    [server]
+    trusted_proxies = ["10.0.0.0/8"]   # peers whose X-Forwarded-For is believed (none by default)
+    router_secret = "…"       # sent to subgraphs as X-Beyond-Router-Secret (BEYOND_ROUTER_SECRET there)
+    header_timeout = 10.0     # seconds to send a request's headers
+    body_timeout = 30.0       # seconds to send a request's body
+
+    [persisted_queries]
+    apq = true                # Apollo's automatic persisted queries
+    redis_url = "redis://127.0.0.1:6379/0"   # shared APQ store (a local LRU without it, or when down)
+    redis_prefix = "beyond:apq:"
+    local_cache_size = 10000  # operations in the local LRU
+    safelist = "persisted-queries.json"      # only these operations run (Apollo's manifest format)
 
     [subscriptions]
     init_timeout = 10.0       # seconds a WebSocket client has to send connection_init
@@ -54,19 +82,25 @@ Unknown keys are errors, so a typo does not silently fall back to a default.
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
+from router.operation.guard import SENSITIVE_MUTATIONS, OperationGuard
+from router.operation.limits import OperationLimits
+from router.planner import DEFAULT_BUDGET, DEFAULT_MAX_DEFER_CONDITIONS
+from router.prepare import PlanningLimits
 from router.transport.subprotocols import GRAPHQL_TRANSPORT_WS, SUBPROTOCOLS
 from router.transport.types import EDGE_HEADERS
 from router.transport.websocket import SubscriptionEndpoint, websocket_url
 
 T = TypeVar("T")
 
+_OPERATION_LIMITS = OperationLimits()
 DEFAULT_PROPAGATED_HEADERS = ("authorization", "traceparent", "tracestate")
 
 
@@ -88,9 +122,49 @@ class SubgraphConfig:
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_body_bytes: int = 1024 * 1024
-    planning_budget: int = 100_000
+    planning_budget: int = DEFAULT_BUDGET
+    max_defer_conditions: int = DEFAULT_MAX_DEFER_CONDITIONS
     plan_cache_size: int = 1000
+    plan_cache_bytes: int = 64 * 1024 * 1024
+    max_cached_operation_bytes: int = 32 * 1024
     max_subscriptions_per_connection: int = 100
+    max_tokens: int = _OPERATION_LIMITS.max_tokens
+    max_depth: int = _OPERATION_LIMITS.max_depth
+    max_height: int = _OPERATION_LIMITS.max_height
+    max_aliases: int = _OPERATION_LIMITS.max_aliases
+    max_root_fields: int = _OPERATION_LIMITS.max_root_fields
+    max_directives: int = _OPERATION_LIMITS.max_directives
+    max_cost: int = _OPERATION_LIMITS.max_cost
+    list_size: int = _OPERATION_LIMITS.list_size
+
+    def operation_limits(self) -> OperationLimits:
+        return OperationLimits(
+            max_tokens=self.max_tokens,
+            max_depth=self.max_depth,
+            max_height=self.max_height,
+            max_aliases=self.max_aliases,
+            max_root_fields=self.max_root_fields,
+            max_directives=self.max_directives,
+            max_cost=self.max_cost,
+            list_size=self.list_size,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    trusted_proxies: tuple[str, ...] = ()
+    router_secret: str | None = None
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class PersistedQueriesConfig:
+    apq: bool = True
+    redis_url: str | None = None
+    redis_prefix: str = "beyond:apq:"
+    local_cache_size: int = 10_000
+    safelist: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +194,14 @@ class RouterConfig:
     poll_interval: float = 1.0
     graphiql: bool = True
     query_plan_header: str = "Beyond-Query-Plan"
+    expose_query_plan: bool = False
+    query_plan_secret: str | None = None
+    introspection: bool = False
     override_labels: frozenset[str] = frozenset()
+    sensitive_mutations: frozenset[str] = frozenset(SENSITIVE_MUTATIONS)
     limits: Limits = field(default_factory=Limits)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    persisted_queries: PersistedQueriesConfig = field(default_factory=PersistedQueriesConfig)
     subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
     subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
@@ -132,9 +212,23 @@ class RouterConfig:
         """The subgraphs whose URLs come from the registry."""
         return [name for name, sub in self.subgraphs.items() if sub.discovery == "etcd"]
 
+    def operation_guard(self) -> OperationGuard:
+        return OperationGuard(
+            limits=self.limits.operation_limits(),
+            introspection=self.introspection,
+            sensitive_mutations=self.sensitive_mutations,
+        )
+
     def error_policy(self) -> SubgraphErrorPolicy:
         modes = {name: sub.errors for name, sub in self.subgraphs.items() if sub.errors}
         return SubgraphErrorPolicy(modes=modes, default=self.errors)
+
+    def planning_limits(self) -> PlanningLimits:
+        return PlanningLimits(
+            self.limits.planning_budget,
+            self.limits.max_defer_conditions,
+            guard=self.operation_guard(),
+        )
 
     def timeouts(self) -> dict[str, float]:
         return {name: sub.timeout for name, sub in self.subgraphs.items() if sub.timeout}
@@ -182,6 +276,8 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             "headers",
             "subgraphs",
             "authentication",
+            "server",
+            "persisted_queries",
             "registry",
         },
         "the top level",
@@ -198,21 +294,16 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             "poll_interval",
             "graphiql",
             "query_plan_header",
+            "expose_query_plan",
+            "query_plan_secret",
+            "introspection",
             "override_labels",
+            "sensitive_mutations",
         },
         "[router]",
     )
     limits = _table(raw, "limits")
-    _only(
-        limits,
-        {
-            "max_body_bytes",
-            "planning_budget",
-            "plan_cache_size",
-            "max_subscriptions_per_connection",
-        },
-        "[limits]",
-    )
+    _only(limits, {f.name for f in fields(Limits)}, "[limits]")
     subscriptions = _table(raw, "subscriptions")
     _only(subscriptions, {"init_timeout", "keepalive"}, "[subscriptions]")
     headers = _table(raw, "headers")
@@ -233,8 +324,20 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             str,
             "[router] query_plan_header",
         ),
+        expose_query_plan=_typed(
+            router.get("expose_query_plan", False), bool, "[router] expose_query_plan"
+        ),
+        query_plan_secret=_optional_str(router, "query_plan_secret", "[router]"),
+        introspection=_typed(router.get("introspection", False), bool, "[router] introspection"),
         override_labels=frozenset(
             _strings(router.get("override_labels", []), "[router] override_labels", "labels")
+        ),
+        sensitive_mutations=frozenset(
+            _strings(
+                router.get("sensitive_mutations", list(SENSITIVE_MUTATIONS)),
+                "[router] sensitive_mutations",
+                "field names",
+            )
         ),
         limits=Limits(
             **{name: _positive_int(value, f"[limits] {name}") for name, value in limits.items()}
@@ -251,12 +354,59 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         },
         authentication=_authentication(raw, base),
         registry_etcd=_optional_str(registry, "etcd", "[registry]"),
+        server=_server(_table(raw, "server")),
+        persisted_queries=_persisted_queries(_table(raw, "persisted_queries"), base),
     )
     if config.discovered() and config.registry_etcd is None:
         raise ConfigError(
             f'[subgraphs.{config.discovered()[0]}] discovery = "etcd" needs [registry] etcd'
         )
     return config
+
+
+def _server(table: Mapping[str, Any]) -> ServerSettings:
+    where = "[server]"
+    _only(table, {f.name for f in fields(ServerSettings)}, where)
+    defaults = ServerSettings()
+    proxies = tuple(_strings(table.get("trusted_proxies", []), f"{where} trusted_proxies", "CIDRs"))
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{where} trusted_proxies: {proxy!r} is not an IP address or network"
+            ) from None
+    secret = _optional_str(table, "router_secret", where)
+    if secret is not None and len(secret) < 16:
+        raise ConfigError(f"{where} router_secret must be at least 16 characters")
+    return ServerSettings(
+        trusted_proxies=proxies,
+        router_secret=secret,
+        header_timeout=_number(
+            table.get("header_timeout", defaults.header_timeout), f"{where} header_timeout"
+        ),
+        body_timeout=_number(
+            table.get("body_timeout", defaults.body_timeout), f"{where} body_timeout"
+        ),
+    )
+
+
+def _persisted_queries(table: Mapping[str, Any], base: Path) -> PersistedQueriesConfig:
+    where = "[persisted_queries]"
+    _only(table, {f.name for f in fields(PersistedQueriesConfig)}, where)
+    defaults = PersistedQueriesConfig()
+    safelist = _optional_str(table, "safelist", where)
+    return PersistedQueriesConfig(
+        apq=_typed(table.get("apq", defaults.apq), bool, f"{where} apq"),
+        redis_url=_optional_str(table, "redis_url", where),
+        redis_prefix=_typed(
+            table.get("redis_prefix", defaults.redis_prefix), str, f"{where} redis_prefix"
+        ),
+        local_cache_size=_positive_int(
+            table.get("local_cache_size", defaults.local_cache_size), f"{where} local_cache_size"
+        ),
+        safelist=base / safelist if safelist else None,
+    )
 
 
 def _authentication(raw: Mapping[str, Any], base: Path) -> AuthenticationConfig | None:

@@ -19,6 +19,10 @@ version check, in effect, with the marker as the version.
 
 Redis is an optimisation here, never a dependency: any Redis error is logged
 and the call falls through to the loader.
+
+:class:`EntityCache` is the typed face services use: it caches frozen
+dataclasses through :class:`~shared.codec.DataclassCodec`, so no service
+writes its own ``to_cache``/``from_cache``.
 """
 
 from __future__ import annotations
@@ -34,10 +38,14 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from shared.codec import DataclassCodec
+
 log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 Loader = Callable[[list[K]], Awaitable[Mapping[K, dict[str, Any]]]]
+EntityLoader = Callable[[list[K]], Awaitable[Mapping[K, V]]]
 
 _NOT_FOUND = "\x00"
 _INVALIDATED = "\x01"  # prefix of the marker; a random suffix makes each one unique
@@ -160,3 +168,25 @@ class CacheAside(Generic[K]):
                 await pipe.execute()
         except RedisError:
             log.warning("cache write failed for %s", self._namespace)
+
+
+class EntityCache(Generic[K, V]):
+    """Cache-aside for the dataclass ``V`` by key ``K``: ``get_many`` answers ``V`` or ``None``."""
+
+    def __init__(self, redis: Redis, namespace: str, entity: type[V], **options: float) -> None:
+        self._codec = DataclassCodec(entity)
+        self._cache = CacheAside[K](redis, namespace, **options)
+
+    async def get_many(self, items: Iterable[K], load: EntityLoader[K, V]) -> dict[K, V | None]:
+        async def load_encoded(missing: list[K]) -> dict[K, dict[str, Any]]:
+            found = await load(missing)
+            return {item: self._codec.encode(value) for item, value in found.items()}
+
+        cached = await self._cache.get_many(items, load_encoded)
+        return {
+            item: None if data is None else self._codec.decode(data)
+            for item, data in cached.items()
+        }
+
+    async def invalidate(self, *items: K) -> None:
+        await self._cache.invalidate(*items)

@@ -42,7 +42,28 @@ class CommonSettings(BaseSettings):
         default=None,
         description="redis:// URL; unset means the in-process Redis-compatible store",
     )
-    redis_prefix: str = "beyond:"
+    redis_prefix: str = Field(default="beyond:", description="prefix of every Redis key")
+    jwt_algorithm: JwtAlgorithm = Field(default="HS256", description="`HS256`, `RS256` or `EdDSA`")
+    jwt_secret: str | None = Field(
+        default=None, validate_default=True, description="HS256 key, at least 32 bytes"
+    )
+    jwt_private_key: str | None = Field(
+        default=None, description="PEM private key for RS256/EdDSA (the issuer only)"
+    )
+    jwt_public_key: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="PEM public key for RS256/EdDSA (every service verifying tokens)",
+    )
+    jwt_issuer: str = Field(default="beyond", description="token `iss`")
+    jwt_audience: str = Field(default="beyond", description="token `aud`")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="`DEBUG`, `INFO`, `WARNING` or `ERROR`"
+    )
+    router_secret: str | None = Field(
+        default=None,
+        description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
+    )
     redis_timeout: float = Field(
         default=1.0, gt=0, le=60, description="seconds a Redis connect or command may take"
     )
@@ -53,38 +74,40 @@ class CommonSettings(BaseSettings):
         default=3.0, gt=0, le=60, description="seconds to wait for a free pooled connection"
     )
     database_statement_timeout: float = Field(
-        default=5.0, gt=0, le=600, description="seconds one SQL statement may run (server-side)"
+        default=5.0,
+        gt=0,
+        le=600,
+        description="seconds one SQL statement may run (MariaDB's `max_statement_time`, "
+        "lock waits included; SQLite's busy timeout)",
     )
     database_transaction_timeout: float = Field(
-        default=10.0, gt=0, le=600, description="seconds one unit of work may take in all"
+        default=10.0,
+        gt=0,
+        le=600,
+        description="seconds one unit of work may take on the client's clock "
+        "(covers a server that stopped answering)",
     )
-    jwt_algorithm: JwtAlgorithm = "HS256"
-    jwt_secret: str | None = Field(
-        default=None, validate_default=True, description="HS256 key, at least 32 bytes"
-    )
-    jwt_private_key: str | None = Field(default=None, description="PEM, for RS256/EdDSA")
-    jwt_public_key: str | None = Field(
-        default=None, validate_default=True, description="PEM, for RS256/EdDSA"
-    )
-    jwt_issuer: str = "beyond"
-    jwt_audience: str = "beyond"
     shed_cpu_threshold: float = Field(
-        default=0.9, gt=0, le=1, description="CPU share of one core past which load is shed"
+        default=0.9,
+        gt=0,
+        le=1,
+        description="CPU share of one core past which a service sheds load (0 to 1)",
     )
     shed_max_in_flight: int | None = Field(
-        default=None, ge=1, description="hard bound on requests in flight per process"
+        default=None, ge=1, description="hard bound on requests in flight per service process"
     )
     registry_etcd: str | None = Field(
         default=None,
-        description="etcd URL to register this instance's endpoints in; unset: no registration",
+        description="etcd URL; `beyond serve` registers the instance's GraphQL and gRPC "
+        "endpoints there (unset: no registration)",
     )
     registry_ttl: int = Field(
-        default=10, ge=1, le=300, description="seconds the registration lease lives unrefreshed"
+        default=10, ge=1, le=300, description="seconds of the registration lease"
     )
     advertise_host: str | None = Field(
-        default=None, description="host other services reach this instance at (default: --host)"
+        default=None,
+        description="host other services and the router reach this instance at (default: `--host`)",
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     def database_timeouts(self) -> DatabaseTimeouts:
         return DatabaseTimeouts(

@@ -2,8 +2,9 @@
 
 Keys are loaded into key objects once. HS256 uses a shared secret of at least
 32 bytes; RS256 and EdDSA use a PEM key pair, and services that only verify
-need just the public key. Verification requires ``exp``, ``iat``, ``iss``,
-``aud`` and ``sub`` and checks issuer and audience.
+need just the public key. Verification (:mod:`shared.jwt_check`, the
+router's own check) requires ``exp``, ``iat``, ``iss``, ``aud`` and ``sub``
+and checks issuer and audience.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
 from shared.errors import Unauthenticated
+from shared.jwt_check import TokenRejected, verify_token
 from shared.settings import CommonSettings
 
 
@@ -88,17 +90,16 @@ class AccessTokens:
 
     def verify(self, token: str) -> AccessClaims:
         try:
-            claims = jwt.decode(
+            claims = verify_token(
                 token,
-                self._verifying_key,
-                algorithms=[self.algorithm],
-                audience=self._audience,
+                [(self._verifying_key, [self.algorithm])],
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                audience=self._audience,
+                required=("iat", "iss", "aud"),
             )
-        except jwt.ExpiredSignatureError:
-            raise Unauthenticated("the access token has expired: refresh it") from None
-        except jwt.InvalidTokenError:
+        except TokenRejected as rejected:
+            if rejected.expired:
+                raise Unauthenticated("the access token has expired: refresh it") from None
             raise Unauthenticated("the access token is invalid") from None
         return AccessClaims(
             user_id=str(claims["sub"]),

@@ -2,8 +2,14 @@
 
 Every session creates its own uniquely named databases and drops them at the
 end; every test gets its own Redis key prefix and loses its keys afterwards.
-If a server is unreachable the session stops at once with one line saying
-which one and how to start it.
+
+Tests that need MariaDB or Redis say so through the ``mysql_server`` /
+``redis_server`` fixtures (``mysql_databases``, ``redis`` and ``redis_prefix``
+use them). When a server is unreachable those tests are skipped with one line
+saying which server and how to start it, the line is repeated at the end, and
+the run fails; pure tests (planner, composition, operations) still run. Tests
+marked ``node`` are skipped with the ``npm ci`` hint when tests/node lacks its
+packages.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pymysql
 import pytest
@@ -50,25 +57,79 @@ def _mysql_connection() -> pymysql.Connection[pymysql.cursors.Cursor]:
     )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Stop before collecting anything when a server the tests need is down."""
+def _mysql_down() -> str | None:
+    """The one-line hint when MariaDB does not answer, else ``None``."""
     try:
         _mysql_connection().close()
     except pymysql.err.MySQLError:
-        raise pytest.UsageError(
+        return (
             f"MariaDB is not reachable at {MYSQL_URL.host}:{MYSQL_URL.port or 3306}: "
             f"start it with `{_START_MARIADB}` or set BEYOND_TEST_MYSQL_URL"
-        ) from None
+        )
+    return None
+
+
+def _redis_down() -> str | None:
+    """The one-line hint when Redis does not answer, else ``None``."""
     client = SyncRedis.from_url(REDIS_URL, socket_connect_timeout=3)
     try:
         client.ping()
     except RedisError:
-        raise pytest.UsageError(
+        return (
             f"Redis is not reachable at {REDIS_URL}: start it with `{_START_REDIS}` "
             "or set BEYOND_TEST_REDIS_URL"
-        ) from None
+        )
     finally:
         client.close()
+    return None
+
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+NODE_HINT = (
+    "needs node and the npm packages in tests/node: run `cd tests/node && npm ci` "
+    "(./scripts/test does)"
+)
+# Fixture name -> why a test using it cannot run, probed once per session.
+_DOWN: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Probe the servers once: tests that need a server that is down are skipped with its
+    one-line hint (and the run fails), while every other test runs."""
+    _DOWN["mysql_server"] = _mysql_down()
+    _DOWN["redis_server"] = _redis_down()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    node_missing = shutil.which("node") is None or not (NODE_DIR / "node_modules").is_dir()
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        for fixture, hint in _DOWN.items():
+            if hint is not None and fixture in fixtures:
+                item.add_marker(pytest.mark.skip(reason=hint))
+        if node_missing and item.get_closest_marker("node"):
+            item.add_marker(pytest.mark.skip(reason=NODE_HINT))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for hint in dict.fromkeys(h for h in _DOWN.values() if h is not None):
+        terminalreporter.write_line(f"ERROR: {hint}", red=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that skipped tests for a server that is down never looks green."""
+    if any(_DOWN.values()) and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def mysql_server() -> None:
+    """Tests using this (directly or through another fixture) need MariaDB."""
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> None:
+    """Tests using this (directly or through another fixture) need Redis."""
 
 
 class MySQLDatabases:
@@ -93,7 +154,7 @@ class MySQLDatabases:
 
 
 @pytest.fixture(scope="session")
-def mysql_databases() -> Iterator[MySQLDatabases]:
+def mysql_databases(mysql_server: None) -> Iterator[MySQLDatabases]:
     databases = MySQLDatabases()
     yield databases
     databases.drop_all()
@@ -111,7 +172,7 @@ def etcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EtcdServer]:
 
 
 @pytest.fixture
-def redis_prefix() -> Iterator[str]:
+def redis_prefix(redis_server: None) -> Iterator[str]:
     """A key prefix of this test's own; its keys are deleted afterwards."""
     prefix = f"beyondtest:{SESSION_TAG}:{uuid.uuid4().hex[:8]}:"
     yield prefix
@@ -123,7 +184,7 @@ def redis_prefix() -> Iterator[str]:
 
 
 @pytest.fixture
-async def redis() -> AsyncIterator[Redis]:
+async def redis(redis_server: None) -> AsyncIterator[Redis]:
     client = Redis.from_url(REDIS_URL, decode_responses=True, protocol=2)
     yield client
     await client.aclose()

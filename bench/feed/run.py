@@ -46,7 +46,7 @@ from composition import SubgraphSDL, compose
 from shared.pagination import Position
 from shared.settings import CommonSettings
 from shared.tokens import AccessTokens
-from subgraphs.articles.app import create_app as create_articles_app
+from subgraphs.articles.runtime import ArticlesRuntime, build_runtime
 from subgraphs.articles.settings import ArticlesSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +200,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 @asynccontextmanager
 async def articles_in_process(env: dict[str, str]) -> AsyncIterator[Any]:
-    """An articles app in this process, on the same databases, Redis and gRPC servers."""
+    """An articles runtime in this process, on the same databases, Redis and gRPC servers."""
     settings = ArticlesSettings(
         **{
             key.removeprefix("BEYOND_").lower(): value
@@ -209,17 +209,19 @@ async def articles_in_process(env: dict[str, str]) -> AsyncIterator[Any]:
             and key.removeprefix("BEYOND_").lower() in ArticlesSettings.model_fields
         }
     )
-    app = create_articles_app(settings)
-    async with app.router.lifespan_context(app):
-        yield app
+    runtime: ArticlesRuntime = build_runtime(settings)
+    try:
+        yield runtime
+    finally:
+        await runtime.aclose()
 
 
 async def fan_out_figures(
     session: aiohttp.ClientSession, env: dict[str, str], star_token: str, followers: list[int]
 ) -> dict[str, float]:
     figures: dict[str, float] = {}
-    async with articles_in_process(env) as app:
-        feed, redis = app.state.feed, app.state.redis
+    async with articles_in_process(env) as runtime:
+        feed, redis = runtime.feed, runtime.redis
         started = time.perf_counter()
         pending = list(followers)
 
@@ -250,7 +252,7 @@ async def fan_out_figures(
         for n in range(3):
             entry = Position(datetime.now(UTC).replace(microsecond=0), 10**12 + n)
             started = time.perf_counter()
-            async with app.state.database.transaction() as db_session:
+            async with runtime.database.transaction() as db_session:
                 reached = await feed.fan_out(STAR, entry, session=db_session)
             durations.append(time.perf_counter() - started)
             assert reached == len(followers), reached

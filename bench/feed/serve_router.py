@@ -12,12 +12,14 @@ import uvicorn
 
 from router.config import RouterConfig
 from router.http import create_router_app
+from shared.http_server import server_config
 
 
 def main() -> None:
     supergraph, port = Path(sys.argv[1]), int(sys.argv[2])
     app = create_router_app(RouterConfig(supergraph=supergraph))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = server_config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":

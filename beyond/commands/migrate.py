@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from beyond.commands import CommandError
-from beyond.services import SERVICES
+from beyond.domains import discover
 from shared.migrations import current_revision, upgrade
 
 
@@ -17,16 +17,17 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "migrate", help="apply versioned migrations (BEYOND_<SERVICE>_DATABASE_URL)"
     )
-    parser.add_argument("services", nargs="*", choices=[[], *sorted(SERVICES)], metavar="SERVICE")
+    parser.add_argument("services", nargs="*", choices=[[], *sorted(discover())], metavar="SERVICE")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    names = args.services or sorted(SERVICES)
+    domains = discover()
+    names = args.services or list(domains)
     missing = [
-        SERVICES[n].database_variable
+        domains[n].database_variable
         for n in names
-        if not os.environ.get(SERVICES[n].database_variable)
+        if not os.environ.get(domains[n].database_variable)
     ]
     if missing:
         raise CommandError(
@@ -37,7 +38,7 @@ def handle(args: argparse.Namespace) -> int:
             )
         )
     for name in names:
-        spec = SERVICES[name]
+        spec = domains[name]
         url = os.environ[spec.database_variable]
         try:
             before = current_revision(url) if _exists(url) else None

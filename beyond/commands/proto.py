@@ -1,6 +1,7 @@
 """``beyond proto [--check]``: regenerate the gRPC stubs next to every ``.proto``.
 
-Each ``x.proto`` under ``subgraphs/``, ``shared/`` and ``tests/`` gets
+Each ``x.proto`` under ``contracts/`` (one package per owning domain), ``shared/``
+and ``tests/`` gets
 ``x_pb2.py``, ``x_pb2_grpc.py`` and ``x_pb2.pyi`` in its own folder. protoc
 writes imports of sibling protos as bare module names (``import x_pb2``),
 which only work with that folder on ``sys.path``; they are rewritten to
@@ -20,7 +21,7 @@ from typing import Any
 from beyond.commands import CommandError
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_FOLDERS = ("subgraphs", "shared", "tests")
+SOURCE_FOLDERS = ("contracts", "subgraphs", "shared", "tests")
 _BARE_IMPORT = re.compile(r"^import (\w+_pb2) as (\w+)$", re.MULTILINE)
 
 

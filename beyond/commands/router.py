@@ -15,7 +15,8 @@ from typing import Any
 
 from beyond.commands import CommandError
 from router.config import ConfigError, RouterConfig, load_config
-from router.http.errors import OperationRejected, SupergraphRejected
+from router.http.errors import SupergraphRejected
+from router.prepare import OperationRejected
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
 # Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
@@ -62,6 +63,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from router.http import create_router_app
+    from shared.http_server import server_config
 
     config = _config(args)
     host, port = _listen(args.listen)
@@ -69,39 +71,46 @@ def serve(args: argparse.Namespace) -> int:
         app = create_router_app(config)
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot read supergraph {config.supergraph}: {exc.strerror}") from None
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    server = uvicorn.Server(
+        server_config(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            max_message_bytes=config.limits.max_body_bytes,
+            header_timeout=config.server.header_timeout,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        )
     )
+    server.run()
     return 0
 
 
 def explain(args: argparse.Namespace) -> int:
-    from router.http.federation import FederationFront
+    from router.planner import print_plan
+    from router.prepare import prepare
+    from router.supergraph import SupergraphError, load_supergraph
 
-    front = FederationFront()
     sdl = _read(args.supergraph, "supergraph")
     query = _read(args.queryfile, "query file")
     try:
-        graph = front.load(sdl)
-        prepared = front.prepare(
-            graph,
+        prepared = prepare(
+            load_supergraph(sdl),
             query,
             args.operation_name,
-            budget=RouterConfig().limits.planning_budget,
+            limits=RouterConfig().planning_limits(),
             override_labels=frozenset(args.override_label),
         )
-    except SupergraphRejected as exc:
+    except SupergraphError as exc:
         raise CommandError(f"supergraph {args.supergraph} cannot be served: {exc}") from None
     except OperationRejected as exc:
         messages = "; ".join(str(e.get("message")) for e in exc.graphql_errors())
         raise CommandError(f"{args.queryfile}: {messages}") from None
-    print(front.print_plan(prepared.plan))
+    print(print_plan(prepared.plan))
     return 0
 
 

@@ -167,16 +167,10 @@ def fetch_sdls(routing: Mapping[str, str], timeout: float = 10.0) -> dict[str, s
 
 
 def exported_sdls() -> dict[str, str]:
-    """Each subgraph's SDL, exported from the code (no server needed)."""
-    try:
-        from beyond.services import export_sdls  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise CommandError(
-            "this tree cannot export subgraph SDLs yet (beyond.services.export_sdls); "
-            "use --from-urls against running subgraphs"
-        ) from None
-    sdls: dict[str, str] = export_sdls()
-    return sdls
+    """Each discovered domain's SDL, exported from the code (no server needed)."""
+    from beyond.domains import export_sdls
+
+    return export_sdls()
 
 
 def _sdls(args: argparse.Namespace) -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from beyond.commands import CommandError
-from beyond.services import SERVICES, ServiceSpec
+from beyond.domains import Spec, discover
 from shared.migrations import current_revision, head_revision
 from shared.settings import CommonSettings, SettingsError, load_settings
 
@@ -23,20 +23,20 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "serve", help="run one service with settings from BEYOND_* environment variables"
     )
-    parser.add_argument("service", choices=sorted(SERVICES))
+    parser.add_argument("service", choices=sorted(discover()))
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, help="default: the service's dev port")
-    parser.add_argument("--grpc-port", type=int, help="default: the service's dev gRPC port")
+    parser.add_argument("--port", type=int, help="default: the domain's port")
+    parser.add_argument("--grpc-port", type=int, help="default: the domain's gRPC port")
     parser.add_argument(
         "--no-workers", action="store_true", help="do not run event relays and consumers here"
     )
     parser.set_defaults(handler=handle)
 
 
-def ready_settings(spec: ServiceSpec) -> CommonSettings:
+def ready_settings(spec: Spec) -> CommonSettings:
     """The service's settings, once its database is reachable and fully migrated."""
     try:
-        settings = load_settings(spec.settings_cls)
+        settings: CommonSettings = load_settings(spec.settings)
     except SettingsError as exc:
         raise CommandError(
             "\n".join([f"{spec.name} cannot start:", *(f"  {line}" for line in exc.lines)])
@@ -57,7 +57,7 @@ def ready_settings(spec: ServiceSpec) -> CommonSettings:
 
 
 def handle(args: argparse.Namespace) -> int:
-    spec = SERVICES[args.service]
+    spec = discover()[args.service]
     settings = ready_settings(spec)
     try:
         asyncio.run(_serve(args, spec, settings))
@@ -66,8 +66,8 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSettings) -> None:
-    # The app is built inside the running loop: gRPC channels and other
+async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings) -> None:
+    # The runtime is built inside the running loop: gRPC channels and other
     # clients bind to the loop they are created in.
     from beyond.runtime import (
         event_workers,
@@ -76,11 +76,13 @@ async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSe
         registration,
         run_until_stopped,
     )
+    from shared.domain import create_app
 
-    app = spec.create_app(settings)
-    server = grpc_server(spec, settings, app, host=args.host, port=args.grpc_port)
-    workers = [] if args.no_workers else event_workers(spec, settings, app)
-    port = args.port or spec.dev_port
+    runtime = spec.build_runtime(settings)
+    app = create_app(spec, runtime)
+    server = grpc_server(spec, runtime, host=args.host, port=args.grpc_port)
+    workers = [] if args.no_workers else event_workers(spec, runtime)
+    port = args.port or spec.port
     http = http_server(app, host=args.host, port=port, log_level=settings.log_level.lower())
     # Last to start, first to stop: the instance leaves the registry before it goes.
     registered = registration(
@@ -94,4 +96,5 @@ async def _serve(args: argparse.Namespace, spec: ServiceSpec, settings: CommonSe
         apps=[app],
         workers=[*([server] if server else []), *workers, *([registered] if registered else [])],
         servers=[http],
+        runtimes=[runtime],
     )

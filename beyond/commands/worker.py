@@ -9,7 +9,7 @@ from typing import Any
 
 from beyond.commands import CommandError
 from beyond.commands.serve import ready_settings
-from beyond.services import SERVICES, ServiceSpec
+from beyond.domains import Spec, discover
 from shared.settings import CommonSettings
 
 log = logging.getLogger("beyond.worker")
@@ -19,12 +19,12 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "worker", help="run one service's event relays and consumers (no HTTP, no gRPC)"
     )
-    parser.add_argument("service", choices=sorted(SERVICES))
+    parser.add_argument("service", choices=sorted(discover()))
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    spec = SERVICES[args.service]
+    spec = discover()[args.service]
     settings = ready_settings(spec)
     if spec.workers is None:
         raise CommandError(f"{spec.name} has no event relays or consumers to run")
@@ -35,12 +35,12 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _work(spec: ServiceSpec, settings: CommonSettings) -> None:
+async def _work(spec: Spec, settings: CommonSettings) -> None:
     # Built inside the running loop, like ``beyond serve``: clients bind to it.
     from beyond.runtime import event_workers, run_until_stopped
 
-    app = spec.create_app(settings)
-    workers = event_workers(spec, settings, app)
+    runtime = spec.build_runtime(settings)
+    workers = event_workers(spec, runtime)
     for worker in workers:
         log.info("running %s", worker.name)
-    await run_until_stopped(apps=[app], workers=workers)
+    await run_until_stopped(apps=[], workers=workers, runtimes=[runtime])

@@ -15,7 +15,7 @@ reject), :mod:`~router.execution.fetch` (one fetch node),
 
 from __future__ import annotations
 
-from router.execution.defer import active_defer, execute_incremental
+from router.execution.defer import execute_incremental
 from router.execution.errors import ExecutionError, PlanShapeError
 from router.execution.executor import execute
 from router.execution.request import ExecutionRequest, ExecutionResult
@@ -29,7 +29,6 @@ __all__ = [
     "ExecutionResult",
     "PlanShapeError",
     "SubgraphErrorPolicy",
-    "active_defer",
     "execute",
     "execute_incremental",
     "subscribe",

@@ -29,7 +29,9 @@ from router.execution.subgraph_errors import (
     client_error,
     entity_error_paths,
     fetch_failed_error,
+    request_id,
     root_error_path,
+    unavailable_error,
 )
 from router.execution.tree import Located, ResponsePath, deep_merge, objects_at
 from router.plan import FetchNode
@@ -212,7 +214,7 @@ async def _send(
         response = await state.transport.fetch(fetch.service_name, request)
     except TransportError as exc:
         state.errors.append(
-            fetch_failed_error(fetch.service_name, exc.reason, where(), state.policy)
+            unavailable_error(fetch.service_name, exc.reason, where(), request_id(state.headers))
         )
         return None
     state.subgraph_headers.append(response.headers)

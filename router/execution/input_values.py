@@ -31,7 +31,7 @@ from graphql import (
     type_from_ast,
 )
 
-from router.execution.request import formatted_error
+from router.errors import ErrorCode, formatted_error
 from router.plan import (
     ConditionNode,
     DeferNode,
@@ -43,8 +43,6 @@ from router.plan import (
     SequenceNode,
     SubscriptionNode,
 )
-
-UNKNOWN_INPUT_CODE = "GRAPHQL_VALIDATION_FAILED"
 
 
 def refused_variables(
@@ -76,7 +74,10 @@ def refused_variables(
                     f"which receives it, does not accept: {refusal}."
                 )
                 errors.setdefault(
-                    message, formatted_error(GraphQLError(message, definition), UNKNOWN_INPUT_CODE)
+                    message,
+                    formatted_error(
+                        GraphQLError(message, definition), ErrorCode.GRAPHQL_VALIDATION_FAILED
+                    ),
                 )
     return list(errors.values())
 

@@ -19,7 +19,8 @@ from graphql import (
     execute_sync,
 )
 
-from router.execution.request import ExecutionRequest, formatted_error
+from router.errors import formatted_error
+from router.execution.request import ExecutionRequest
 from router.execution.shaping import PRESHAPED_ROOT_FIELDS, FieldGroups
 
 

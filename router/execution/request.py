@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema
+from graphql import DocumentNode, GraphQLSchema
 
+from router.errors import ErrorCode
 from router.transport.types import Headers
 
 
@@ -50,22 +51,10 @@ class ExecutionResult:
         return out
 
 
-def formatted_error(error: GraphQLError, code: str | None = None) -> dict[str, Any]:
-    """A graphql-core error as a plain response dict (message, locations, path, extensions).
-
-    ``code`` becomes ``extensions.code`` unless the error carries its own.
-    """
-    formatted = cast("dict[str, Any]", error.formatted)
-    extensions = formatted.get("extensions") or {}
-    if code is None or extensions.get("code"):
-        return formatted
-    return {**formatted, "extensions": {**extensions, "code": code}}
-
-
 def unauthorized_error(path: tuple[str, ...]) -> dict[str, Any]:
     """Apollo Router's error for a field or fragment removed by authorization."""
     return {
         "message": "Unauthorized field or type",
         "path": list(path),
-        "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+        "extensions": {"code": ErrorCode.UNAUTHORIZED_FIELD_OR_TYPE.value},
     }

@@ -24,13 +24,13 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
+from router.errors import ErrorCode, formatted_error
 from router.execution.errors import PlanShapeError
 from router.execution.input_values import refused_variables
 from router.execution.introspection import execute_introspection, introspection_fields
 from router.execution.request import (
     ExecutionRequest,
     ExecutionResult,
-    formatted_error,
     unauthorized_error,
 )
 from router.execution.shaping import (
@@ -43,8 +43,6 @@ from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.plan import QueryPlan
 from router.transport.types import Transport
-
-BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +129,7 @@ def start_run(
         # Apollo's code for variable values that do not fit their types.
         return ExecutionResult(
             data=None,
-            errors=tuple(formatted_error(e, BAD_USER_INPUT) for e in coerced),
+            errors=tuple(formatted_error(e, ErrorCode.BAD_USER_INPUT) for e in coerced),
             data_present=False,
         )
     refused = refused_variables(plan, operation, request.schema, coerced.coerced)

@@ -43,7 +43,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_directive_values
 
-from router.execution.request import formatted_error
+from router.errors import formatted_error
 from router.execution.tree import ResponsePath
 
 # Root fields whose values arrive already shaped (answered by graphql-core).

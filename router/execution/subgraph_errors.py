@@ -5,25 +5,25 @@ gains ``extensions.serviceName``; in ``mask`` mode the client gets a generic
 message (path and service kept, so partial data still makes sense) and the
 original is logged. Either way the error carries a ``code``: the subgraph's
 own, or ``DOWNSTREAM_SERVICE_ERROR`` when it gave none, as Apollo Gateway
-does, so a client can always tell a subgraph's error from the router's.
+does, so a client can always tell a subgraph's error from the router's. A
+subgraph that cannot be reached (refused, reset, timed out, not answering
+GraphQL) is ``SUBGRAPH_UNAVAILABLE`` with a fixed message in both modes.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from router.errors import ErrorCode
 from router.execution.tree import ResponsePath
 
 log = logging.getLogger("router.execution")
 
 MASKED_MESSAGE = "Subgraph errors redacted"
-FETCH_FAILED_CODE = "SUBREQUEST_HTTP_ERROR"
-SUBSCRIPTION_FAILED_CODE = "SUBSCRIPTION_FAILED"
-DOWNSTREAM_CODE = "DOWNSTREAM_SERVICE_ERROR"
 
 
 class ErrorMode(enum.Enum):
@@ -49,7 +49,7 @@ def client_error(
     """One subgraph error, re-homed at ``path`` (``None``: no path) under the policy."""
     extensions = error.get("extensions")
     merged = dict(extensions) if isinstance(extensions, Mapping) else {}
-    code = merged.get("code") or DOWNSTREAM_CODE
+    code = merged.get("code") or ErrorCode.DOWNSTREAM_SERVICE_ERROR.value
     out: dict[str, Any]
     if policy.mode_for(service_name) is ErrorMode.MASK:
         log.warning("masked error from subgraph %s: %r", service_name, dict(error))
@@ -76,20 +76,49 @@ def fetch_failed_error(
 ) -> dict[str, Any]:
     """The whole request to a subgraph failed (timeout, connection, non-GraphQL answer)."""
     message = f"HTTP fetch failed from '{service_name}'"
-    return _failure(message, FETCH_FAILED_CODE, service_name, reason, path, policy)
+    return _failure(message, ErrorCode.SUBREQUEST_HTTP_ERROR, service_name, reason, path, policy)
+
+
+def unavailable_error(
+    service_name: str, reason: str, path: ResponsePath | None, request_id: str | None
+) -> dict[str, Any]:
+    """The subgraph could not be reached or gave no GraphQL answer: never the reason, whatever the policy.
+
+    Connection errors name hosts, ports and errno values that are nobody's
+    business outside; the reason is logged with the request id instead.
+    """
+    log.warning("request %s: subgraph %s unavailable: %s", request_id, service_name, reason)
+    out: dict[str, Any] = {
+        "message": f"The {service_name} service is unavailable right now: try again shortly."
+    }
+    if path is not None:
+        out["path"] = list(path)
+    out["extensions"] = {"code": ErrorCode.SUBGRAPH_UNAVAILABLE.value, "serviceName": service_name}
+    return out
 
 
 def subscription_failed_error(
-    service_name: str, reason: str, policy: SubgraphErrorPolicy
+    service_name: str, reason: str, request_id: str | None
 ) -> dict[str, Any]:
-    """A subscription at a subgraph could not be opened, or its connection was lost."""
-    message = f"Subscription at '{service_name}' failed"
-    return _failure(message, SUBSCRIPTION_FAILED_CODE, service_name, reason, None, policy)
+    """A subscription at a subgraph could not be opened, or its connection was lost.
+
+    As for :func:`unavailable_error`, the reason is logged, never sent.
+    """
+    log.warning("request %s: subscription at %s failed: %s", request_id, service_name, reason)
+    return {
+        "message": f"Subscription at '{service_name}' failed: try again shortly.",
+        "extensions": {"code": ErrorCode.SUBSCRIPTION_FAILED.value, "serviceName": service_name},
+    }
+
+
+def request_id(headers: Iterable[tuple[str, str]]) -> str | None:
+    """The request id the router gave the request, from the headers it forwards."""
+    return next((value for name, value in headers if name.lower() == "x-request-id"), None)
 
 
 def _failure(
     message: str,
-    code: str,
+    code: ErrorCode,
     service_name: str,
     reason: str,
     path: ResponsePath | None,
@@ -102,7 +131,7 @@ def _failure(
     out: dict[str, Any] = {"message": message}
     if path is not None:
         out["path"] = list(path)
-    out["extensions"] = {"code": code, "serviceName": service_name}
+    out["extensions"] = {"code": code.value, "serviceName": service_name}
     return out
 
 

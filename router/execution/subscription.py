@@ -31,6 +31,7 @@ from router.execution.run import start_run
 from router.execution.subgraph_errors import (
     SubgraphErrorPolicy,
     client_error,
+    request_id,
     root_error_path,
     subscription_failed_error,
 )
@@ -73,5 +74,7 @@ async def subscribe(
             )
             yield ExecutionResult(data=None, errors=errors, data_present=False)
         except TransportError as exc:
-            error = subscription_failed_error(exc.service_name, exc.reason, error_policy)
+            error = subscription_failed_error(
+                exc.service_name, exc.reason, request_id(request.headers)
+            )
             yield ExecutionResult(data=None, errors=(error,), data_present=False)

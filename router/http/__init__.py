@@ -1,7 +1,8 @@
 """The router's edge: GraphQL over HTTP, WebSocket and SSE, health, GraphiQL, supergraph hot reload.
 
 ``create_router_app(config)`` is the composition root; the request path is
-:mod:`~router.http.params` → :mod:`~router.http.live_graph` (cached plans) →
+:mod:`~router.http.pipeline`: :mod:`~router.http.params` → :mod:`router.prepare`
+(cached per served graph by :mod:`~router.http.live_graph`) →
 :mod:`router.execution` → :mod:`~router.http.headers`, with statuses from
 :mod:`~router.http.negotiation` and the error tree in :mod:`~router.http.errors`.
 Streams of results leave through :mod:`~router.http.websocket` (the protocols'
@@ -14,6 +15,5 @@ from __future__ import annotations
 
 from router.http.app import create_router_app
 from router.http.front import FrontHalf, LoadedGraph
-from router.http.plan_cache import PreparedPlan
 
-__all__ = ["FrontHalf", "LoadedGraph", "PreparedPlan", "create_router_app"]
+__all__ = ["FrontHalf", "LoadedGraph", "create_router_app"]

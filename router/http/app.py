@@ -20,23 +20,20 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from router.config import RouterConfig
+from router.errors import ErrorCode
 from router.http.authentication import Authenticator
-from router.http.errors import NotAcceptable, RequestError
+from router.http.client_address import REQUEST_ID_HEADER, Edge
+from router.http.errors import RequestError
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.graphiql import GRAPHIQL_HTML
-from router.http.headers import (
-    REQUEST_ID_HEADER,
-    PropagatingSubscriptions,
-    PropagatingTransport,
-    edge_headers,
-    forwardable,
-)
+from router.http.headers import forwardable
 from router.http.live_graph import LiveGraph
 from router.http.multipart import multipart_response
 from router.http.negotiation import (
@@ -45,18 +42,29 @@ from router.http.negotiation import (
     JSON,
     accepts_multipart_defer,
     choose_media_type,
-    status_for_request_error,
+    status_for_rejected_operation,
     wants_html,
 )
 from router.http.params import read_params
+from router.http.persisted import persisted_queries
 from router.http.pipeline import Parts, Pipeline
+from router.http.plan_switch import PlanSwitch
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
+from router.prepare import OperationRejected
 from router.supergraph.authorization import ANONYMOUS
-from router.transport import BreakerTransport, DedupTransport, HttpTransport, Transport
+from router.transport import (
+    BreakerTransport,
+    DedupTransport,
+    HttpTransport,
+    PropagatingSubscriptions,
+    PropagatingTransport,
+    Transport,
+)
 from router.transport.balanced import BalancedTransport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
+from shared.body_limits import BodyLimits
 from shared.lifecycle import running
 from shared.registry.discovery import Discovery
 from shared.registry.etcd import EtcdEndpoint, service_prefix
@@ -99,7 +107,9 @@ def create_router_app(
         front,
         config.supergraph,
         cache_size=config.limits.plan_cache_size,
-        budget=config.limits.planning_budget,
+        limits=config.planning_limits(),
+        cache_bytes=config.limits.plan_cache_bytes,
+        max_cached_operation_bytes=config.limits.max_cached_operation_bytes,
         override_labels=config.override_labels,
         on_swap=on_swap,
     )
@@ -134,14 +144,17 @@ def create_router_app(
         )
         subscriptions = ws_transport
     subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
-    pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy())
+    persisted = persisted_queries(config.persisted_queries)
+    pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy(), persisted)
     # Client headers worth forwarding; the edge headers the router sets itself.
     forwarded_names = (
         frozenset(name for service in (None, *config.subgraphs) for name in _names(config, service))
         - EDGE_HEADERS
     )
     plan_header = config.query_plan_header.lower()
+    plans = PlanSwitch(expose=config.expose_query_plan, secret=config.query_plan_secret)
     authenticator = Authenticator(config.authentication) if config.authentication else None
+    edge = Edge(config.server.trusted_proxies, config.server.router_secret)
     websocket = WebSocketEndpoint(
         pipeline,
         authenticator=authenticator,
@@ -149,6 +162,7 @@ def create_router_app(
         init_timeout=config.subscriptions.init_timeout,
         keepalive=config.subscriptions.keepalive,
         max_operations=config.limits.max_subscriptions_per_connection,
+        edge=edge,
     )
 
     async def graphql(request: Request) -> Response | EventStream:
@@ -173,52 +187,46 @@ def create_router_app(
             access = (
                 authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
             )
-            params = await read_params(request, max_body_bytes=config.limits.max_body_bytes)
+            params = await read_params(request)
+            ready = await pipeline.prepare(params, method=request.method, access=access)
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
-                *edge_headers(request_id, request.client and request.client.host),
+                *edge.headers(request_id, request),
             )
             if streaming:
-                results = await pipeline.stream(
-                    params, method=request.method, forwarded=forwarded, access=access
-                )
                 return EventStream(
-                    results,
+                    pipeline.stream(ready, forwarded=forwarded),
                     keepalive=config.subscriptions.keepalive,
                     headers=[(REQUEST_ID_HEADER, request_id)],
                 )
-            answer = await pipeline.run(
-                params,
-                method=request.method,
+            answer = await pipeline.execute(
+                ready,
                 forwarded=forwarded,
                 media_type=media_type,
-                include_plan=request.headers.get(plan_header, "").lower() == "true",
+                include_plan=plans.wanted(request.headers.get(plan_header)),
                 multipart=accepts_multipart_defer(accept),
-                access=access,
             )
             if isinstance(answer, Parts):
                 headers = [*answer.headers, (REQUEST_ID_HEADER, request_id)]
                 return multipart_response(answer.first, answer.rest, headers)
         except RequestError as exc:
-            status = (
-                exc.status
-                if isinstance(exc, NotAcceptable)
-                else status_for_request_error(exc, status_media_type)
-            )
             return _respond(
-                status,
+                exc.status,
                 {"errors": exc.graphql_errors()},
                 media_type,
                 request_id,
                 exc.headers.items(),
             )
+        except OperationRejected as exc:
+            status = status_for_rejected_operation(status_media_type)
+            return _respond(status, {"errors": exc.graphql_errors()}, media_type, request_id, ())
         except Exception:  # masked for the client, logged with the request id
             log.exception("request %s failed", request_id)
             body = {
                 "errors": [
                     {
                         "message": "Internal server error",
-                        "extensions": {"code": "INTERNAL", "requestId": request_id},
+                        "extensions": {"code": ErrorCode.INTERNAL.value, "requestId": request_id},
                     }
                 ]
             }
@@ -243,6 +251,7 @@ def create_router_app(
                 await http_transport.aclose()
             if ws_transport is not None:
                 await ws_transport.aclose()
+            await persisted.aclose()
             gc.unfreeze()
             gc.set_threshold(*previous_thresholds)
 
@@ -257,6 +266,13 @@ def create_router_app(
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(
+                BodyLimits,
+                max_bytes=config.limits.max_body_bytes,
+                body_timeout=config.server.body_timeout,
+            )
+        ],
     )
     app.state.live_graph = live
     return app

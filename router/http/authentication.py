@@ -3,7 +3,7 @@
 As Apollo Router's JWT authentication does: no token means an anonymous
 request that goes on (authorization then removes what needs more); a token
 that does not verify (bad signature, expired, wrong issuer or audience, not
-after the configured prefix) ends the request with ``UNAUTHENTICATED``
+after the configured prefix, no ``exp`` or ``sub``) ends the request with ``UNAUTHENTICATED``
 (HTTP 401; a WebSocket is closed with 4403 instead of acknowledged). The
 ``scope`` claim, a space-separated string or a list of strings, gives the
 scopes. HS256 tokens are checked with ``jwt_secret``, asymmetric ones (RSA,
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import jwt
-
 from router.config import AuthenticationConfig, ConfigError
+from router.errors import ErrorCode
 from router.http.errors import RequestError
 from router.supergraph.authorization import ANONYMOUS, Access
+from shared.jwt_check import TokenRejected, bearer_token, verify_token
 
 _SECRET_ALGORITHMS = ["HS256"]
 _PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
@@ -27,14 +27,14 @@ _PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", 
 
 class Unauthenticated(RequestError):
     status = 401
-    code = "UNAUTHENTICATED"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Authenticator:
     def __init__(self, config: AuthenticationConfig) -> None:
         """Read the public key file now, so a missing one stops the router from starting."""
         self.header = config.header
-        self._prefix = f"{config.prefix} " if config.prefix else ""
+        self._prefix = config.prefix
         self._issuer = config.jwt_issuer
         self._audience = config.jwt_audience
         self._keys: list[tuple[Any, list[str]]] = []
@@ -55,37 +55,19 @@ class Authenticator:
         return self.access(value)
 
     def access(self, value: str | None) -> Access:
-        """The access a header value grants; raise :class:`Unauthenticated` for a bad token."""
-        if value is None:
-            return ANONYMOUS
-        if not value.startswith(self._prefix):
-            raise Unauthenticated(
-                f"The {self.header} header must hold the token after '{self._prefix.strip()}'"
-            )
-        token = value[len(self._prefix) :].strip()
-        claims = self._verified(token)
-        return Access(authenticated=True, scopes=_scopes(claims.get("scope")))
+        """The access a header value grants; raise :class:`Unauthenticated` for a bad token.
 
-    def _verified(self, token: str) -> dict[str, Any]:
-        failure: jwt.PyJWTError | None = None
-        for key, algorithms in self._keys:
-            try:
-                claims: dict[str, Any] = jwt.decode(
-                    token,
-                    key,
-                    algorithms=algorithms,
-                    issuer=self._issuer,
-                    audience=self._audience,
-                    options={"verify_aud": self._audience is not None},
-                )
-            except jwt.InvalidAlgorithmError as exc:
-                failure = failure or exc
-                continue
-            except jwt.PyJWTError as exc:
-                failure = exc
-                continue
-            return claims
-        raise Unauthenticated(f"The access token is not valid: {failure}")
+        The check is :mod:`shared.jwt_check`'s, the one the subgraphs make: the
+        scheme in any case, ``exp`` and ``sub`` required.
+        """
+        try:
+            token = bearer_token(value, self._prefix)
+            if token is None:
+                return ANONYMOUS
+            claims = verify_token(token, self._keys, issuer=self._issuer, audience=self._audience)
+        except TokenRejected as rejected:
+            raise Unauthenticated(f"The {self.header} header is not accepted: {rejected}") from None
+        return Access(authenticated=True, scopes=_scopes(claims.get("scope")))
 
 
 def _scopes(claim: Any) -> frozenset[str]:

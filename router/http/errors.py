@@ -9,12 +9,14 @@
     ├── NotAcceptable            406: no supported media type in ``Accept``
     │   └── DeferNotAccepted     406: an operation deferring fragments, and no
     │                            ``multipart/mixed`` in ``Accept``
-    ├── PayloadTooLarge          413: the body is over ``limits.max_body_bytes``
-    ├── UnsupportedMediaType     415: a POST body that is not JSON
-    └── OperationRejected        the operation does not parse or validate, names an
-        │                        unknown operation, or cannot be planned: 400 with
-        │                        graphql-response+json, 200 with application/json
-        └── PlanningBudgetExceeded  the planner's step budget ran out
+    └── UnsupportedMediaType     415: a POST body that is not JSON
+
+    OperationRejected            (:mod:`router.prepare.errors`) the operation is not
+                                 prepared: 400 with graphql-response+json, 200 with
+                                 application/json
+
+    A body over ``limits.max_body_bytes`` (413) or too slow to arrive (408)
+    is answered before the app runs, by :mod:`shared.body_limits`.
 
     SupergraphRejected           a supergraph file that cannot be served (the
                                  previous one stays in service)
@@ -25,10 +27,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from router.errors import ErrorCode, error
+
 
 class RequestError(Exception):
     status = 400
-    code = "BAD_REQUEST"
+    code = ErrorCode.BAD_REQUEST
 
     def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
@@ -36,7 +40,7 @@ class RequestError(Exception):
         self.headers = dict(headers or {})
 
     def graphql_errors(self) -> list[dict[str, Any]]:
-        return [{"message": self.message, "extensions": {"code": self.code}}]
+        return [error(self.message, self.code)]
 
 
 class BadRequest(RequestError):
@@ -45,18 +49,18 @@ class BadRequest(RequestError):
 
 class MethodNotAllowed(RequestError):
     status = 405
-    code = "METHOD_NOT_ALLOWED"
+    code = ErrorCode.METHOD_NOT_ALLOWED
 
 
 class NotAcceptable(RequestError):
     status = 406
-    code = "NOT_ACCEPTABLE"
+    code = ErrorCode.NOT_ACCEPTABLE
 
 
 class DeferNotAccepted(NotAcceptable):
     """Apollo Router's answer to ``@defer`` without a multipart ``Accept``."""
 
-    code = "DEFER_BAD_HEADER"
+    code = ErrorCode.DEFER_BAD_HEADER
 
     def __init__(self) -> None:
         super().__init__(
@@ -66,32 +70,9 @@ class DeferNotAccepted(NotAcceptable):
         )
 
 
-class PayloadTooLarge(RequestError):
-    status = 413
-    code = "PAYLOAD_TOO_LARGE"
-
-
 class UnsupportedMediaType(RequestError):
     status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
-
-
-class OperationRejected(RequestError):
-    """Carries the GraphQL errors as the operation stage reported them."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors[0]["message"] if errors else "Invalid operation")
-        self.errors = errors
-
-    def graphql_errors(self) -> list[dict[str, Any]]:
-        return self.errors
-
-
-class PlanningBudgetExceeded(OperationRejected):
-    code = "OPERATION_TOO_COMPLEX"
-
-    def __init__(self, message: str) -> None:
-        super().__init__([{"message": message, "extensions": {"code": self.code}}])
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
 
 
 class SupergraphRejected(Exception):

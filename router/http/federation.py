@@ -1,4 +1,4 @@
-"""The real front half: ``router.supergraph`` → ``router.operation`` → ``router.planner``."""
+"""The real front half: ``router.supergraph`` loads, :func:`router.prepare.prepare` prepares."""
 
 from __future__ import annotations
 
@@ -6,24 +6,13 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-from graphql import GraphQLError, GraphQLSyntaxError, OperationType
-
-from router.execution.request import formatted_error
-from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
+from router.http.errors import SupergraphRejected
 from router.http.front import LoadedGraph
-from router.http.plan_cache import PreparedPlan
-from router.operation import OperationError, authorize, prepare
-from router.plan import OperationKind, QueryPlan
-from router.planner import PlanningBudgetExceeded as PlannerBudgetExceeded
-from router.planner import PlanningError, UnknownInputValue, plan, print_plan
-from router.supergraph import Supergraph, SupergraphError, load_supergraph
+from router.plan import QueryPlan
+from router.planner import print_plan
+from router.prepare import PlanningLimits, Prepared, prepare
+from router.supergraph import SupergraphError, load_supergraph
 from router.supergraph.authorization import ANONYMOUS, Access
-
-_OPERATION_TYPES = {
-    OperationKind.QUERY: OperationType.QUERY,
-    OperationKind.MUTATION: OperationType.MUTATION,
-    OperationKind.SUBSCRIPTION: OperationType.SUBSCRIPTION,
-}
 
 
 class FederationFront:
@@ -48,40 +37,17 @@ class FederationFront:
         query: str,
         operation_name: str | None,
         *,
-        budget: int,
+        limits: PlanningLimits,
         override_labels: frozenset[str] = frozenset(),
         access: Access = ANONYMOUS,
-    ) -> PreparedPlan:
-        supergraph: Supergraph = graph.model
-        try:
-            prepared = prepare(supergraph, query, operation_name)
-        except OperationError as exc:
-            raise OperationRejected([formatted_error(e, _code(e)) for e in exc.errors]) from exc
-        authorized = authorize(prepared, supergraph, access)
-        operation = authorized.operation
-        try:
-            query_plan = plan(supergraph, operation, budget=budget, override_labels=override_labels)
-        except PlannerBudgetExceeded as exc:
-            raise PlanningBudgetExceeded(
-                f"The operation is too complex to plan within the budget of {budget} steps: "
-                "split it into smaller operations"
-            ) from exc
-        except UnknownInputValue as exc:
-            # Apollo Router's code for an enum value a variable cannot carry (see
-            # router.execution.input_values): the client chose a value this field cannot take.
-            raise OperationRejected(
-                [{"message": str(exc), "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
-            ) from exc
-        except PlanningError as exc:
-            # The supergraph cannot serve this selection: say so rather than a bare 500.
-            raise OperationRejected(
-                [{"message": str(exc), "extensions": {"code": "QUERY_PLANNING_FAILED"}}]
-            ) from exc
-        return PreparedPlan(
-            document=operation.document,
-            operation_type=_OPERATION_TYPES[operation.kind],
-            plan=query_plan,
-            unauthorized=authorized.unauthorized,
+    ) -> Prepared:
+        return prepare(
+            graph.model,
+            query,
+            operation_name,
+            access=access,
+            limits=limits,
+            override_labels=override_labels,
         )
 
     def print_plan(self, plan: QueryPlan) -> str:
@@ -103,10 +69,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _code(error: GraphQLError) -> str:
-    """Apollo's codes, so clients can tell a typo in the document from a schema mismatch."""
-    if isinstance(error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
-    return "GRAPHQL_VALIDATION_FAILED"

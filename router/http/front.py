@@ -1,4 +1,4 @@
-"""The router's front half as the HTTP layer sees it: load a supergraph, prepare and plan operations.
+"""The router's front half as the HTTP layer sees it: load a supergraph, prepare operations.
 
 :class:`FrontHalf` is the plug point between the edge and the planning
 stages, so the edge can be exercised with a stand-in and the composition root
@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from graphql import GraphQLSchema
 
-from router.http.plan_cache import PreparedPlan
 from router.plan import QueryPlan
+from router.prepare import PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access, Authorization
 
 
@@ -45,11 +45,11 @@ class FrontHalf(Protocol):
         query: str,
         operation_name: str | None,
         *,
-        budget: int,
+        limits: PlanningLimits,
         override_labels: frozenset[str] = frozenset(),
         access: Access = ANONYMOUS,
-    ) -> PreparedPlan:
-        """Plan what ``access`` may see, with ``override_labels`` on; raise :class:`~router.http.errors.OperationRejected` (or its budget subclass)."""
+    ) -> Prepared:
+        """Prepare what ``access`` may see, with ``override_labels`` on; raise :class:`~router.prepare.OperationRejected`."""
         ...
 
     def print_plan(self, plan: QueryPlan) -> str: ...

@@ -3,8 +3,9 @@
 Inbound, only configured names are forwarded (``Authorization``,
 ``traceparent`` and ``tracestate`` by default), from HTTP request headers or
 from a WebSocket's ``connection_init`` payload alike;
-:class:`PropagatingTransport` and :class:`PropagatingSubscriptions` apply
-per-subgraph additions. Outbound, every ``Set-Cookie`` is appended and
+:class:`~router.transport.propagate.PropagatingTransport` and
+:class:`~router.transport.propagate.PropagatingSubscriptions` apply the
+per-subgraph rules. Outbound, every ``Set-Cookie`` is appended and
 the most restrictive ``Cache-Control`` wins: ``no-store`` anywhere makes the
 answer ``no-store``; a subgraph answer without ``Cache-Control`` makes the
 merged answer uncacheable (no header); otherwise the smallest ``max-age`` and
@@ -13,68 +14,13 @@ merged answer uncacheable (no header); otherwise the smallest ``max-age`` and
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
-from router.transport.types import (
-    Headers,
-    SubgraphRequest,
-    SubgraphResponse,
-    SubscriptionTransport,
-    Transport,
-)
-
-REQUEST_ID_HEADER = "x-request-id"
-
-
-def edge_headers(request_id: str, client_host: str | None) -> Headers:
-    """What the router tells every subgraph about the request (see ``EDGE_HEADERS``)."""
-    return ((REQUEST_ID_HEADER, request_id), ("x-forwarded-for", client_host or "unknown"))
+from router.transport.types import Headers
 
 
 def forwardable(client_headers: Iterable[tuple[str, str]], names: frozenset[str]) -> Headers:
     return tuple((k, v) for k, v in client_headers if k.lower() in names)
-
-
-class PropagatingTransport:
-    """Drops, per subgraph, the forwarded headers that subgraph is not configured to receive."""
-
-    def __init__(self, inner: Transport, allowed: Callable[[str], frozenset[str]]) -> None:
-        self._inner = inner
-        self._allowed = allowed
-
-    async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
-        return await self._inner.fetch(
-            service_name, _allowed_only(request, self._allowed(service_name))
-        )
-
-
-class PropagatingSubscriptions:
-    """The same rule for subscriptions: what reaches the subgraph's ``connection_init``."""
-
-    def __init__(
-        self, inner: SubscriptionTransport, allowed: Callable[[str], frozenset[str]]
-    ) -> None:
-        self._inner = inner
-        self._allowed = allowed
-
-    def subscribe(
-        self, service_name: str, request: SubgraphRequest
-    ) -> AsyncGenerator[SubgraphResponse, None]:
-        return self._inner.subscribe(
-            service_name, _allowed_only(request, self._allowed(service_name))
-        )
-
-
-def _allowed_only(request: SubgraphRequest, names: frozenset[str]) -> SubgraphRequest:
-    headers = tuple((k, v) for k, v in request.headers if k.lower() in names)
-    if headers == request.headers:
-        return request
-    return SubgraphRequest(
-        query=request.query,
-        operation_name=request.operation_name,
-        variables=request.variables,
-        headers=headers,
-    )
 
 
 def client_response_headers(subgraph_headers: Iterable[Headers]) -> list[tuple[str, str]]:

@@ -16,10 +16,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from router.http.errors import OperationRejected, SupergraphRejected
+from router.http.errors import SupergraphRejected
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.override_labels import OverrideLabels
-from router.http.plan_cache import CacheKey, PlanCache, PreparedPlan
+from router.http.plan_size import compact, estimated_bytes
+from router.prepare import CacheKey, OperationRejected, PlanCache, PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 
 log = logging.getLogger("router.http")
@@ -32,25 +33,33 @@ class LiveGraph:
         path: Path,
         *,
         cache_size: int,
-        budget: int,
+        limits: PlanningLimits,
+        cache_bytes: int,
+        max_cached_operation_bytes: int,
         override_labels: frozenset[str] = frozenset(),
         on_swap: Callable[[LoadedGraph], None] | None = None,
     ) -> None:
-        """``override_labels`` are the progressive-override labels the configuration switches on."""
+        """``override_labels`` are the progressive-override labels the configuration switches on.
+
+        Plans are cached within ``cache_size`` entries and ``cache_bytes``; an
+        operation longer than ``max_cached_operation_bytes`` is planned every
+        time (its plan would crowd out hundreds of ordinary ones).
+        """
         self._front = front
         self._path = path
-        self._budget = budget
+        self._limits = limits
         self._configured_labels = override_labels
         self._on_swap = on_swap
-        self.cache = PlanCache(cache_size)
-        self._planning: dict[CacheKey, asyncio.Future[PreparedPlan]] = {}
+        self.cache = PlanCache(cache_size, cache_bytes)
+        self._max_cached_operation = max_cached_operation_bytes
+        self._planning: dict[CacheKey, asyncio.Future[tuple[Prepared, int]]] = {}
         self._stamp = self._file_stamp()
         self.current = front.load(self._read())
         self._labels = OverrideLabels.of(self.current.override_labels, override_labels)
 
     async def prepare(
         self, query: str, operation_name: str | None, access: Access = ANONYMOUS
-    ) -> tuple[LoadedGraph, PreparedPlan]:
+    ) -> tuple[LoadedGraph, Prepared]:
         """The served graph and the plan of what ``access`` may see, planned off the event loop on a miss."""
         graph, labels = self.current, self._labels
         access = graph.authorization.relevant(access)
@@ -62,24 +71,33 @@ class LiveGraph:
         if planning is None:
             # One planning per operation at a time: a burst of the same new query plans once.
             planning = self._planning[key] = asyncio.ensure_future(
-                asyncio.to_thread(self._prepare, graph, key)
+                asyncio.to_thread(self._prepare_sized, graph, key)
             )
             planning.add_done_callback(lambda done: self._settled(key, done))
-        prepared = await asyncio.shield(planning)
-        self.cache.put(key, prepared)
+        prepared, size = await asyncio.shield(planning)
+        if size:
+            self.cache.put(key, prepared, size)
         return graph, prepared
 
-    def _prepare(self, graph: LoadedGraph, key: CacheKey) -> PreparedPlan:
+    def _prepare_sized(self, graph: LoadedGraph, key: CacheKey) -> tuple[Prepared, int]:
+        """The plan and its estimated size, 0 when it is not to be cached."""
+        prepared = self._prepare(graph, key)
+        if len(key.query) > self._max_cached_operation:
+            return prepared, 0
+        compact(prepared.document)
+        return prepared, estimated_bytes(prepared)
+
+    def _prepare(self, graph: LoadedGraph, key: CacheKey) -> Prepared:
         return self._front.prepare(
             graph,
             key.query,
             key.operation_name,
-            budget=self._budget,
+            limits=self._limits,
             override_labels=key.override_labels,
             access=key.access,
         )
 
-    def _settled(self, key: CacheKey, done: asyncio.Future[PreparedPlan]) -> None:
+    def _settled(self, key: CacheKey, done: asyncio.Future[tuple[Prepared, int]]) -> None:
         self._planning.pop(key, None)
         if not done.cancelled():
             done.exception()  # retrieved here: a rejected operation may have no waiter left
@@ -128,10 +146,10 @@ class LiveGraph:
                 access=graph.authorization.relevant(old_key.access),
             )
             try:
-                prepared = self._prepare(graph, key)
+                prepared, size = self._prepare_sized(graph, key)
             except OperationRejected:
                 continue  # no longer valid against the new graph: it will answer so when asked
-            self.cache.put(key, prepared)
+            self.cache.put(key, prepared, size)
 
     def _read(self) -> str:
         return self._path.read_text(encoding="utf-8")

@@ -17,6 +17,8 @@ from typing import Any
 import orjson
 from starlette.responses import StreamingResponse
 
+from router.errors import ErrorCode, error
+
 log = logging.getLogger("router.http")
 
 CONTENT_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824'
@@ -24,7 +26,7 @@ _PART = b"\r\n--graphql\r\ncontent-type: application/json; charset=utf-8\r\n\r\n
 _END = b"\r\n--graphql--\r\n"
 _INTERNAL = {
     "hasNext": False,
-    "errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL"}}],
+    "errors": [error("Internal server error", ErrorCode.INTERNAL)],
 }
 
 

@@ -13,7 +13,7 @@ or no ``deferSpec``) lets an operation with ``@defer`` be answered in parts
 
 from __future__ import annotations
 
-from router.http.errors import NotAcceptable, OperationRejected, RequestError
+from router.http.errors import NotAcceptable
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -72,10 +72,9 @@ def wants_html(accept: str | None) -> bool:
     return bool(accept) and "text/html" in (accept or "").lower()
 
 
-def status_for_request_error(error: RequestError, media_type: str) -> int:
-    if isinstance(error, OperationRejected):
-        return 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
-    return error.status
+def status_for_rejected_operation(media_type: str) -> int:
+    """An operation that was not prepared (nothing executed): 400, or 200 for plain JSON."""
+    return 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
 
 
 def status_for_result(data_present: bool, media_type: str) -> int:

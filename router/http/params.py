@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +11,9 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
-from router.http.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from router.http.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+
+_MEMBER_NAMES = (b'"query"', b'"operationName"', b'"variables"', b'"extensions"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +24,8 @@ class GraphQLParams:
     extensions: Mapping[str, Any] | None
 
 
-async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams:
+async def read_params(request: Request) -> GraphQLParams:
+    """The body has already been read within its size and time limits (:mod:`shared.body_limits`)."""
     if request.method == "GET":
         return _from_query_string(request)
     if request.method != "POST":
@@ -34,18 +39,52 @@ async def read_params(request: Request, *, max_body_bytes: int) -> GraphQLParams
         raise UnsupportedMediaType(
             f"POST bodies must be application/json, not {media_type or 'unspecified'!r}"
         )
-    body = await _read_limited(request, max_body_bytes)
+    body = await request.body()
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"The request body is not valid JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise BadRequest("The request body must be a JSON object with a 'query' string")
+    _refuse_repeated_members(body)
     return params_from(payload)
+
+
+def _refuse_repeated_members(body: bytes) -> None:
+    """A body naming a request member twice is refused rather than read as the last one.
+
+    Only a body where a member's name occurs twice, or that escapes characters
+    in names (``\\u0071uery``), is decoded a second time to look.
+    """
+    if b"\\u" not in body and all(body.count(name) <= 1 for name in _MEMBER_NAMES):
+        return
+    top_level: list[list[tuple[str, Any]]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        top_level[:] = [items]  # objects close inner first: the last one is the body itself
+        return dict(items)
+
+    try:
+        json.loads(body, object_pairs_hook=pairs)
+    except RecursionError:
+        raise BadRequest("The request body nests too deeply") from None
+    counts = Counter(name for name, _ in top_level[0])
+    repeated = sorted(name for name, count in counts.items() if count > 1)
+    if repeated:
+        raise BadRequest(
+            f"The request body names {', '.join(map(repr, repeated))} more than once: "
+            "send each member once"
+        )
 
 
 def _from_query_string(request: Request) -> GraphQLParams:
     raw = request.query_params
+    repeated = sorted({name for name in raw if len(raw.getlist(name)) > 1})
+    if repeated:
+        raise BadRequest(
+            f"The query string names {', '.join(map(repr, repeated))} more than once: "
+            "send each parameter once"
+        )
     payload: dict[str, Any] = {"query": raw.get("query")}
     if "operationName" in raw:
         payload["operationName"] = raw["operationName"] or None
@@ -60,9 +99,17 @@ def _from_query_string(request: Request) -> GraphQLParams:
 
 
 def params_from(payload: Mapping[str, Any]) -> GraphQLParams:
-    """The parameters of one request object (a POST body, a WebSocket subscribe payload)."""
+    """The parameters of one request object (a POST body, a WebSocket subscribe payload).
+
+    ``query`` is ``""`` for a persisted query sent by its hash alone
+    (``extensions.persistedQuery``), which :mod:`router.persisted` resolves.
+    """
     query = payload.get("query")
-    if query is None or query == "":
+    extensions = payload.get("extensions")
+    by_hash = isinstance(extensions, dict) and "persistedQuery" in extensions
+    if (query is None or query == "") and by_hash:
+        query = ""
+    elif query is None or query == "":
         raise BadRequest("The request has no 'query': send the GraphQL document as a string")
     if not isinstance(query, str):
         raise BadRequest("'query' must be a string holding a GraphQL document")
@@ -72,22 +119,6 @@ def params_from(payload: Mapping[str, Any]) -> GraphQLParams:
     variables = payload.get("variables")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest("'variables' must be a JSON object or null")
-    extensions = payload.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise BadRequest("'extensions' must be a JSON object or null")
     return GraphQLParams(query, operation_name, variables, extensions)
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    too_large = PayloadTooLarge(f"The request body is larger than {limit} bytes")
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)

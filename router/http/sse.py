@@ -26,13 +26,14 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Scope, Send
 
+from router.errors import ErrorCode, error
 from router.execution import ExecutionResult
 
 log = logging.getLogger("router.http")
 
 _KEEPALIVE = b":\n\n"
 _COMPLETE = b"event: complete\ndata:\n\n"
-_INTERNAL = {"errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL"}}]}
+_INTERNAL = {"errors": [error("Internal server error", ErrorCode.INTERNAL)]}
 
 Emit = Callable[[bytes], Awaitable[None]]
 

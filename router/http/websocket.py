@@ -33,17 +33,19 @@ import functools
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
+from router.errors import ErrorCode, error
 from router.http.authentication import Authenticator, Unauthenticated
+from router.http.client_address import Edge
 from router.http.errors import RequestError
 from router.http.graphql_transport_ws import GraphQLTransportWS
 from router.http.graphql_ws import GraphQLWS
-from router.http.headers import edge_headers, forwardable
+from router.http.headers import forwardable
 from router.http.params import GraphQLParams
 from router.http.pipeline import Pipeline
 from router.http.ws_protocol import (
@@ -57,6 +59,7 @@ from router.http.ws_protocol import (
     Start,
     Stop,
 )
+from router.prepare import OperationRejected
 from router.supergraph.authorization import ANONYMOUS, Access
 from router.transport.subprotocols import CloseCode
 from router.transport.types import Headers
@@ -80,6 +83,7 @@ class WebSocketEndpoint:
     init_timeout: float
     keepalive: float
     max_operations: int
+    edge: Edge = field(default_factory=Edge)
 
     async def serve(self, websocket: WebSocket) -> None:
         await Connection(self, websocket).serve()
@@ -175,12 +179,11 @@ class Connection:
 
     async def run(self, protocol: ServerProtocol, id: str, params: GraphQLParams) -> None:
         """One operation: its results, then its completion or its errors."""
-        client = self.websocket.client
-        forwarded = (*self.headers, *edge_headers(uuid.uuid4().hex, client and client.host))
+        forwarded = (*self.headers, *self.endpoint.edge.headers(uuid.uuid4().hex, self.websocket))
         try:
-            results = await self.endpoint.pipeline.stream(
-                params, method="WEBSOCKET", forwarded=forwarded, access=self.access
-            )
+            pipeline = self.endpoint.pipeline
+            ready = await pipeline.prepare(params, method="WEBSOCKET", access=self.access)
+            results = pipeline.stream(ready, forwarded=forwarded)
             async with contextlib.aclosing(results):
                 async for result in results:
                     if not result.data_present:
@@ -191,11 +194,11 @@ class Connection:
                         return  # the client stopped it
                     await self.send(message)
             await self.send(protocol.complete(id))
-        except RequestError as exc:
+        except (RequestError, OperationRejected) as exc:
             await self.send(protocol.error(id, exc.graphql_errors()))
         except Exception:  # masked for the client, logged
             log.exception("WebSocket operation %s failed", id)
-            internal = {"message": "Internal server error", "extensions": {"code": "INTERNAL"}}
+            internal = error("Internal server error", ErrorCode.INTERNAL)
             await self.send(protocol.error(id, [internal]))
 
     def forget(self, id: str, task: asyncio.Task[None]) -> None:

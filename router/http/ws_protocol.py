@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import orjson
 
+from router.errors import ErrorCode, error
 from router.http.errors import BadRequest
 from router.http.params import GraphQLParams, params_from
 from router.transport.subprotocols import CloseCode
@@ -111,13 +112,7 @@ class ServerProtocol:
                 f"This connection already runs {self.max_operations} operations, its limit: "
                 "complete one, or open another connection"
             )
-            return [
-                Reply(
-                    self.error_message(
-                        id, [{"message": limit, "extensions": {"code": "TOO_MANY_OPERATIONS"}}]
-                    )
-                )
-            ]
+            return [Reply(self.error_message(id, [error(limit, ErrorCode.TOO_MANY_OPERATIONS)]))]
         self.active.add(id)
         return [Start(id, params)]
 

@@ -13,29 +13,53 @@ from graphql import (
 )
 
 from router.operation.errors import OperationError
+from router.operation.guard import OperationGuard
+from router.operation.limits import tokens_exceeded
 from router.operation.model import Operation, VariableDefinition
 from router.operation.normalize import Normalizer, OperationTooLarge
 from router.plan.nodes import OperationKind
 from router.supergraph import Supergraph
 
+# graphql-core's message when ``max_lexical_tokens`` stops the parser.
+_TOO_MANY_TOKENS = "Syntax Error: Document contains more than"
 
-def prepare(supergraph: Supergraph, query: str, operation_name: str | None = None) -> Operation:
+
+def prepare(
+    supergraph: Supergraph,
+    query: str,
+    operation_name: str | None = None,
+    guard: OperationGuard | None = None,
+) -> Operation:
     """Validate ``query`` against the supergraph's API schema and normalise one operation.
 
     Raises :class:`OperationError` with located GraphQL errors. ``@inaccessible``
     elements are absent from the API schema, so naming one fails validation.
+    ``guard`` checks its rules between parsing and validation (raising
+    :class:`~router.operation.errors.OperationRefused`), and bounds parsing
+    by its token limit.
     """
+    max_tokens = guard.limits.max_tokens if guard else None
     try:
-        document = parse(query)
+        document = parse(query, max_lexical_tokens=max_tokens)
     except GraphQLSyntaxError as error:
+        if guard and error.message.startswith(_TOO_MANY_TOKENS):
+            raise tokens_exceeded(guard.limits) from None
         raise OperationError([error]) from None
+    try:
+        definition = _choose(
+            [d for d in document.definitions if isinstance(d, OperationDefinitionNode)],
+            operation_name,
+        )
+    except OperationError:
+        invalid = validate(supergraph.api_schema, document)
+        if invalid:
+            raise OperationError(list(invalid)) from None
+        raise
+    if guard:
+        guard.check(supergraph.api_schema, document, definition)
     errors = validate(supergraph.api_schema, document)
     if errors:
         raise OperationError(list(errors))
-    definition = _choose(
-        [d for d in document.definitions if isinstance(d, OperationDefinitionNode)],
-        operation_name,
-    )
     kind = OperationKind(definition.operation.value)
     root_type = supergraph.root_types.get(kind.value)
     if root_type is None:

@@ -2,7 +2,7 @@
 
 The executor keeps one response tree per request. A root ``FetchNode`` writes its
 subgraph's ``data`` into that tree; a ``FlattenNode`` runs its fetch once for all
-objects found at ``path`` (``"@"`` steps into every list item, ``"... on T"``
+objects found at its ``paths`` (``"@"`` steps into every list item, ``"... on T"``
 keeps only objects whose ``__typename`` is ``T`` or a type implementing ``T``)
 and deep-merges the ``_entities`` results back into those objects, in order.
 
@@ -131,8 +131,19 @@ class FetchNode:
 
 @dataclass(frozen=True, slots=True)
 class FlattenNode:
+    """Run ``node`` (an entity fetch) once for the objects at ``path`` and at ``other_paths``.
+
+    Several paths when the planner found the same request at several places
+    of one plan level: one ``_entities`` request serves them all.
+    """
+
     path: tuple[str, ...]
     node: PlanNode
+    other_paths: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def paths(self) -> tuple[tuple[str, ...], ...]:
+        return (self.path, *self.other_paths)
 
 
 @dataclass(frozen=True, slots=True)

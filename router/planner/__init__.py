@@ -6,10 +6,12 @@ subgraph answers), :mod:`.cost` and :mod:`.cover` (choosing subgraphs),
 groups to plan nodes), :mod:`.printer` (plan text).
 """
 
-from router.planner.budget import DEFAULT_BUDGET
+from router.planner.budget import DEFAULT_BUDGET, DEFAULT_MAX_DEFER_CONDITIONS
+from router.planner.defer import defer_variables, defers_always
 from router.planner.errors import (
     PlanningBudgetExceeded,
     PlanningError,
+    TooManyDeferConditions,
     UnknownInputValue,
     UnsatisfiableField,
 )
@@ -18,10 +20,14 @@ from router.planner.printer import print_plan
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "DEFAULT_MAX_DEFER_CONDITIONS",
     "PlanningBudgetExceeded",
     "PlanningError",
+    "TooManyDeferConditions",
     "UnknownInputValue",
     "UnsatisfiableField",
+    "defer_variables",
+    "defers_always",
     "plan",
     "print_plan",
 ]

@@ -1,10 +1,12 @@
-"""A step counter that stops a pathological planning search."""
+"""A step counter that stops a pathological planning search, and the planner's default limits."""
 
 from __future__ import annotations
 
 from router.planner.errors import PlanningBudgetExceeded
 
 DEFAULT_BUDGET = 100_000
+# Distinct @defer(if: $v) variables planned: 2^n plans for n of them.
+DEFAULT_MAX_DEFER_CONDITIONS = 4
 
 
 class Budget:

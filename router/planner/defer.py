@@ -7,7 +7,8 @@ and :func:`resolve_defers` gives the operation for one choice of their values:
 fragments whose variable is false are merged back into their parent's
 selections. :func:`print_selections` renders a normalised selection set for
 the ``Primary``/``Deferred`` headers of the printed plan. Linear in the size
-of the operation per choice; ``2^n`` choices for ``n`` variables.
+of the operation per choice; ``2^n`` choices for ``n`` variables, which is why their number is capped
+(:func:`~router.planner.planner.plan`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def defer_variables(operation: Operation) -> list[str]:
         if deferred.condition is not None and deferred.condition not in found:
             found.append(deferred.condition)
     return found
+
+
+def defers_always(operation: Operation) -> bool:
+    """Some fragment is deferred whatever the variables (``@defer`` without ``if: $v``)."""
+    return any(d.condition is None for d in _all_deferred(operation.deferred, operation.selections))
 
 
 def all_deferred_selections(operation: Operation) -> Iterator[tuple[Selection, ...]]:

@@ -1,7 +1,7 @@
 """Turn a finished fetch graph into plan nodes.
 
-Each group becomes a ``FetchNode`` (inside a ``FlattenNode`` at its path for
-an ``_entities`` fetch, inside ``ConditionNode``s for the conditions guarding
+Each group becomes a ``FetchNode`` (inside a ``FlattenNode`` at its paths for
+an ``_entities`` fetch, several when :mod:`.siblings` merged groups, inside ``ConditionNode``s for the conditions guarding
 the whole group and not already enforced around it). When every group waits
 for at most one other, the plan is a tree: a group's fetch, then its
 dependents in parallel. When a group waits for several (``@requires`` fed by
@@ -28,16 +28,13 @@ from router.plan.nodes import (
     OperationKind,
     ParallelNode,
     PlanNode,
-    RequiredField,
-    RequiredFragment,
-    RequiredSelection,
     SequenceNode,
     SubscriptionNode,
 )
 from router.planner.errors import PlanningError
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import unknown_inputs
-from router.planner.selection_builder import SelectionBuilder
+from router.planner.selection_builder import as_required
 from router.supergraph import Supergraph
 
 
@@ -184,7 +181,7 @@ class Emitter:
             operation=f"{header}{body}",
             operation_kind=kind,
             variable_usages=tuple(v.name for v in definitions),
-            requires=_required(group.representation) if group.is_entity else (),
+            requires=as_required(group.representation) if group.is_entity else (),
             input_rewrites=tuple(group.rewrites),
             operation_name=name,
             unknown_inputs=unknown_inputs(
@@ -198,18 +195,8 @@ class Emitter:
             id=self.fetch_ids.get(group.id),
         )
         if group.is_entity:
-            node = FlattenNode(group.path, node)
+            node = FlattenNode(group.path, node, tuple(group.other_paths))
         return node
-
-
-def _required(builder: SelectionBuilder) -> tuple[RequiredSelection, ...]:
-    found: list[RequiredSelection] = []
-    for built in builder.fields.values():
-        inner = _required(built.selections) if built.selections is not None else ()
-        found.append(RequiredField(built.name, inner, built.alias))
-    for type_condition, fragment in builder.fragments.items():
-        found.append(RequiredFragment(type_condition, _required(fragment)))
-    return tuple(found)
 
 
 def _subscription(node: PlanNode) -> SubscriptionNode:

@@ -2,6 +2,7 @@
 
 PlanningError               the operation cannot be planned
 ├── PlanningBudgetExceeded  the search took more steps than its budget
+├── TooManyDeferConditions  more distinct ``@defer(if: $v)`` variables than planned
 ├── UnsatisfiableField      no subgraph can resolve a field on this path
 └── UnknownInputValue       no subgraph resolving a field accepts the values its
                             arguments are given (an enum value or input field
@@ -17,6 +18,10 @@ class PlanningError(Exception):
 
 class PlanningBudgetExceeded(PlanningError):
     """The search took more steps than its budget; the operation is too costly to plan."""
+
+
+class TooManyDeferConditions(PlanningError):
+    """More distinct ``@defer(if: $v)`` variables than the planner plans (2^n plans for n)."""
 
 
 class UnsatisfiableField(PlanningError):

@@ -31,6 +31,8 @@ class FetchGroup:
     ``context_variables`` (name → type) carry contextual argument values.
     ``conditions`` is what every selection in the group is guarded by (so the
     whole fetch can sit in a Condition node); ``None`` until the first one.
+    ``other_paths`` are further paths the same request serves, once sibling
+    groups are merged (:mod:`router.planner.siblings`).
     """
 
     id: int
@@ -46,6 +48,7 @@ class FetchGroup:
     context_variables: dict[str, str] = field(default_factory=dict)
     deps: set[int] = field(default_factory=set)
     conditions: frozenset[Condition] | None = None
+    other_paths: list[tuple[str, ...]] = field(default_factory=list)
 
     def guard(self, conditions: tuple[Condition, ...]) -> None:
         """Record that a selection guarded by ``conditions`` entered this group."""

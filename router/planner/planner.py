@@ -11,6 +11,8 @@ is never asked again from another. With ``@defer``, the operation's own
 selections are planned first (the primary part), then every deferred
 fragment from the place its parent field was planned at, into fetch groups
 of its own (see :mod:`.defer` and :class:`~router.planner.walk.Walker`).
+Sibling groups that send the same request become one before emission
+(:mod:`.siblings`).
 Pure and deterministic: no I/O, no clock,
 stable iteration orders.
 """
@@ -29,7 +31,7 @@ from router.plan.nodes import (
     PrimaryDefer,
     QueryPlan,
 )
-from router.planner.budget import DEFAULT_BUDGET, Budget
+from router.planner.budget import DEFAULT_BUDGET, DEFAULT_MAX_DEFER_CONDITIONS, Budget
 from router.planner.capabilities import ROOT_ONLY_FIELDS, Capabilities
 from router.planner.cost import CostModel
 from router.planner.cover import cover
@@ -40,11 +42,12 @@ from router.planner.defer import (
     resolve_defers,
 )
 from router.planner.emit import Emitter
-from router.planner.errors import UnsatisfiableField
+from router.planner.errors import TooManyDeferConditions, UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import refuse_unknown_literals
 from router.planner.place import Place
 from router.planner.price import Cost
+from router.planner.siblings import merge_sibling_fetches
 from router.planner.walk import Walker
 from router.supergraph import Supergraph
 
@@ -54,17 +57,28 @@ def plan(
     operation: Operation,
     *,
     budget: int = DEFAULT_BUDGET,
+    max_defer_conditions: int = DEFAULT_MAX_DEFER_CONDITIONS,
     override_labels: frozenset[str] = frozenset(),
 ) -> QueryPlan:
     """Plan ``operation`` over ``supergraph``; raises ``PlanningBudgetExceeded`` past ``budget`` steps.
 
+    One budget for the whole call: an operation with ``@defer(if: $v)`` is
+    planned once per choice of those variables, and every choice spends from
+    it. More than ``max_defer_conditions`` such variables is refused before
+    any planning (:class:`TooManyDeferConditions`): each one doubles the plans.
     ``override_labels`` are the progressive ``@override`` labels switched on
     for this request (none by default: labelled fields stay where they were).
     """
-    return QueryPlan(
-        _by_defer_conditions(
-            supergraph, operation, defer_variables(operation), {}, budget, override_labels
+    variables = defer_variables(operation)
+    if len(variables) > max_defer_conditions:
+        raise TooManyDeferConditions(
+            f"The operation defers fragments on {len(variables)} different variables "
+            f"(@defer(if: $v)); at most {max_defer_conditions} are planned, as each one "
+            "doubles the plans: use fewer variables, or the same variable for several fragments."
         )
+    steps = Budget(budget)
+    return QueryPlan(
+        _by_defer_conditions(supergraph, operation, variables, {}, steps, override_labels)
     )
 
 
@@ -73,17 +87,18 @@ def _by_defer_conditions(
     operation: Operation,
     variables: list[str],
     values: dict[str, bool],
-    budget: int,
+    steps: Budget,
     override_labels: frozenset[str],
 ) -> PlanNode | None:
     """One plan per choice of the ``@defer(if: $v)`` variables, under Condition nodes."""
     if not variables:
+        steps.spend()  # every choice costs, even one that plans nothing
         resolved = resolve_defers(operation, values)
-        return _Planning(supergraph, resolved, budget, override_labels).run()
+        return _Planning(supergraph, resolved, steps, override_labels).run()
     first, rest = variables[0], variables[1:]
     then, otherwise = (
         _by_defer_conditions(
-            supergraph, operation, rest, {**values, first: value}, budget, override_labels
+            supergraph, operation, rest, {**values, first: value}, steps, override_labels
         )
         for value in (True, False)
     )
@@ -106,12 +121,12 @@ class _Planning:
         self,
         supergraph: Supergraph,
         operation: Operation,
-        budget: int,
+        steps: Budget,
         override_labels: frozenset[str],
     ) -> None:
         self.supergraph = supergraph
         self.operation = operation
-        self.steps = Budget(budget)
+        self.steps = steps
         self.capabilities = Capabilities(
             supergraph,
             override_labels,
@@ -150,6 +165,11 @@ class _Planning:
         deferrals: list[tuple[Place | None, Deferred]] = [(None, d) for d in operation.deferred]
         deferrals += self.walker.take_deferrals()
         parts = self.parts(deferrals)
+        merge_sibling_fetches(
+            self.fetch_graph,
+            [primary, *_all_members(parts)],
+            by_root=operation.kind is OperationKind.MUTATION,
+        )
         emitter = Emitter(self.fetch_graph, operation, self.supergraph)
         if not parts:
             return emitter.emit(roots)
@@ -279,6 +299,17 @@ class _Planning:
                     assert isinstance(extra, Field)
                     pending.append((extra, retry, tried))
         return roots
+
+
+def _all_members(parts: list[_Part]) -> list[set[int]]:
+    """The groups of every deferred part, nested parts included, one set each."""
+    found: list[set[int]] = []
+    stack = list(parts)
+    while stack:
+        part = stack.pop()
+        stack.extend(part.children)
+        found.append(part.members)
+    return found
 
 
 def _fetch_ids(fetch_graph: FetchGraph, parts: list[_Part]) -> dict[int, int]:

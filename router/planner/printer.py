@@ -1,6 +1,8 @@
 """``print_plan()``: a plan as stable, indented text in Apollo's query plan notation.
 
-``Fetch(service: "x") { {selection} }``, and for an ``_entities`` fetch the
+``Fetch(service: "x") { {selection} }``, ``Flatten(path: "a.@") {…}`` (or
+``Flatten(paths: ["a.@", "b.@"]) {…}`` for one request serving several paths,
+which Apollo's notation lacks), and for an ``_entities`` fetch the
 representation selection, ``=>``, its rewrites as comments (``# set`` for
 input rewrites, ``# context $var = .. / ... on T / field`` for where a
 contextual argument's value is read), then the selection asked of each entity.
@@ -52,8 +54,12 @@ def _node(node: PlanNode, depth: int) -> list[str]:
     if isinstance(node, FetchNode):
         return _fetch(node, depth)
     if isinstance(node, FlattenNode):
-        path = ".".join(node.path)
-        return [f'{pad}Flatten(path: "{path}") {{', *_node(node.node, depth + 1), f"{pad}}},"]
+        if node.other_paths:
+            paths = ", ".join(f'"{".".join(path)}"' for path in node.paths)
+            header = f"{pad}Flatten(paths: [{paths}]) {{"
+        else:
+            header = f'{pad}Flatten(path: "{".".join(node.path)}") {{'
+        return [header, *_node(node.node, depth + 1), f"{pad}}},"]
     if isinstance(node, SequenceNode | ParallelNode):
         title = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
         inner = [line for child in node.nodes for line in _node(child, depth + 1)]

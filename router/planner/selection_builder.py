@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from router.operation import Condition
+from router.plan.nodes import RequiredField, RequiredFragment, RequiredSelection
 
 
 @dataclass(slots=True)
@@ -151,3 +152,14 @@ def conflicts(existing: SelectionBuilder, incoming: SelectionBuilder) -> bool:
         ):
             return True
     return False
+
+
+def as_required(builder: SelectionBuilder) -> tuple[RequiredSelection, ...]:
+    """A representation selection as a plan's ``requires``."""
+    found: list[RequiredSelection] = []
+    for built in builder.fields.values():
+        inner = as_required(built.selections) if built.selections is not None else ()
+        found.append(RequiredField(built.name, inner, built.alias))
+    for type_condition, fragment in builder.fragments.items():
+        found.append(RequiredFragment(type_condition, as_required(fragment)))
+    return tuple(found)

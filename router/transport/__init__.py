@@ -5,7 +5,10 @@ interface. :class:`HttpTransport` talks to subgraphs over a pooled aiohttp
 session; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
 runs); :class:`DedupTransport` wraps any transport and sends identical
 in-flight requests once; :class:`BreakerTransport` wraps one with a breaker
-per subgraph and the router's deadline on each request. Subscriptions have a plug point of their own,
+per subgraph and the router's deadline on each request;
+:class:`PropagatingTransport` wraps any transport
+and drops the headers a subgraph is not configured to receive
+(:class:`PropagatingSubscriptions` likewise for subscriptions). Subscriptions have a plug point of their own,
 ``SubscriptionTransport.subscribe(service_name, request)``, an async
 generator of events; :class:`WebSocketSubscriptions` is its peer over
 WebSocket.
@@ -23,6 +26,7 @@ from router.transport.errors import (
     UnknownSubgraphError,
 )
 from router.transport.http import HttpTransport
+from router.transport.propagate import PropagatingSubscriptions, PropagatingTransport
 from router.transport.types import (
     SubgraphRequest,
     SubgraphResponse,
@@ -36,6 +40,8 @@ __all__ = [
     "BreakerTransport",
     "DedupTransport",
     "HttpTransport",
+    "PropagatingSubscriptions",
+    "PropagatingTransport",
     "SubgraphHttpError",
     "SubgraphRequest",
     "SubgraphResponse",

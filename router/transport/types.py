@@ -6,13 +6,16 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from shared.client_address import ROUTER_SECRET_HEADER
+
 # Header lists keep repeated names (``Set-Cookie``), so they are pairs, not a dict.
 Headers = tuple[tuple[str, str], ...]
 
 # Set by the router on every subgraph request from what it saw of the client: the
 # request id, and the client's address (replacing any the client claimed). They
 # describe the request, not what it asks, so they never make two fetches differ.
-EDGE_HEADERS = frozenset({"x-request-id", "x-forwarded-for"})
+# The router's secret (``[server] router_secret``) too: a client never sends it on.
+EDGE_HEADERS = frozenset({"x-request-id", "x-forwarded-for", ROUTER_SECRET_HEADER})
 
 
 def is_mutation(query: str) -> bool:

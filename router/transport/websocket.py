@@ -30,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import orjson
 
+from router.errors import ErrorCode
 from router.transport.decode import graphql_response, is_graphql_response
 from router.transport.errors import SubgraphSubscriptionError, TransportError, UnknownSubgraphError
 from router.transport.subprotocols import GRAPHQL_TRANSPORT_WS, GRAPHQL_WS, CloseCode
@@ -226,7 +227,7 @@ async def _receive(service_name: str, ws: aiohttp.ClientWebSocketResponse) -> di
             (
                 {
                     "message": f"The subgraph refused the subscription: {reason or 'Forbidden'}",
-                    "extensions": {"code": "FORBIDDEN"},
+                    "extensions": {"code": ErrorCode.FORBIDDEN.value},
                 },
             ),
         )

@@ -26,6 +26,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
+from shared.body_limits import BodyLimits
 from shared.graphql.errors import MaskInternalErrors
 from shared.resilience.asgi import GuardMiddleware
 from shared.resilience.shedder import Shedder
@@ -95,6 +96,9 @@ def create_service_app(
         yield
 
     app = FastAPI(title=title, lifespan=lifespan or no_lifespan, openapi_url=None, docs_url=None)
+    app.add_middleware(
+        BodyLimits
+    )  # the router's limits, for clients that reach the service directly
     app.router.routes.extend(
         [
             Route("/graphql", graphql_app, methods=["GET", "POST"]),

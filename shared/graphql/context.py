@@ -1,18 +1,25 @@
-"""Per-request context: request id, caller address and the authenticated viewer."""
+"""Per-request context: the caller (request id, address), the domain's parts and the viewer."""
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Generic, TypeVar
 
 from starlette.requests import HTTPConnection
 
+from shared.client_address import ROUTER_SECRET_HEADER, from_router
+from shared.db import Database
 from shared.errors import Unauthenticated
+from shared.graphql.ids import parse_id
+from shared.ids import UserId
+from shared.jwt_check import TokenRejected, bearer_token
 from shared.tokens import AccessClaims, AccessTokens
 
 REQUEST_ID_HEADER = "x-request-id"
+
+Service = TypeVar("Service")
+Loaders = TypeVar("Loaders")
 
 
 def request_id_of(connection: HTTPConnection) -> str:
@@ -22,54 +29,88 @@ def request_id_of(connection: HTTPConnection) -> str:
     return uuid.uuid4().hex
 
 
-def client_ip_of(connection: HTTPConnection) -> str:
-    """The caller's address; ``X-Forwarded-For`` is believed only from a loopback peer (the router).
+def client_ip_of(connection: HTTPConnection, router_secret: str | None) -> str:
+    """The caller's address; ``X-Forwarded-For`` is believed only from the router.
 
-    The router sets it to the one address it saw; when proxies append, the last
-    entry is the one the nearest proxy vouches for, so that is the one used.
+    The router proves itself with ``router_secret`` (:mod:`shared.client_address`);
+    without it the peer's own address counts, whatever the peer claims. The
+    router sets the header to the one address it decided on; should a proxy
+    append, the last entry is the one the nearest hop vouches for.
     """
     peer = connection.client.host if connection.client else "unknown"
     forwarded = connection.headers.get("x-forwarded-for")
-    try:
-        trusted = ipaddress.ip_address(peer).is_loopback
-    except ValueError:
-        trusted = False
-    if forwarded and trusted:
+    if forwarded and from_router(connection.headers.get(ROUTER_SECRET_HEADER), router_secret):
         return forwarded.split(",")[-1].strip() or peer
     return peer
 
 
-@dataclass
-class RequestContext:
-    """What a resolver knows about the request. Services subclass it to add loaders."""
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent the request: its connection, request id and address, and how to verify its token."""
 
     request: HTTPConnection
-    response: Any
     tokens: AccessTokens
     request_id: str
     client_ip: str
-    _claims: AccessClaims | None = field(default=None, init=False)
-    _claims_read: bool = field(default=False, init=False)
+
+    @classmethod
+    def of(
+        cls, connection: HTTPConnection, tokens: AccessTokens, router_secret: str | None
+    ) -> Caller:
+        return cls(
+            connection, tokens, request_id_of(connection), client_ip_of(connection, router_secret)
+        )
+
+
+@dataclass
+class RequestContext(Generic[Service, Loaders]):
+    """What a resolver knows about the request; every domain's context is one of these.
+
+    The same names in every domain: ``service`` (the domain's business rules),
+    ``database`` (whose transactions the resolver, as the caller, owns),
+    ``loaders`` (this request's data loaders) and ``viewer`` (the signed-in
+    member's id, parsed once from the verified access token).
+    """
+
+    caller: Caller
+    service: Service
+    database: Database
+    loaders: Loaders
+    _viewer: UserId | None = field(default=None, init=False)
+    _viewer_read: bool = field(default=False, init=False)
+
+    @property
+    def request_id(self) -> str:
+        return self.caller.request_id
+
+    @property
+    def client_ip(self) -> str:
+        return self.caller.client_ip
 
     @property
     def claims(self) -> AccessClaims | None:
         """The verified access token, ``None`` when the request has none; a bad one raises."""
-        if not self._claims_read:
-            header = self.request.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            if header and (scheme.lower() != "bearer" or not token.strip()):
-                raise Unauthenticated("the Authorization header must be 'Bearer <access token>'")
-            self._claims = self.tokens.verify(token.strip()) if header else None
-            self._claims_read = True
-        return self._claims
+        try:
+            token = bearer_token(self.caller.request.headers.get("authorization"))
+        except TokenRejected:
+            raise Unauthenticated("the Authorization header must be 'Bearer <access token>'") from None
+        return self.caller.tokens.verify(token) if token else None
 
     @property
-    def viewer_id(self) -> str | None:
-        claims = self.claims
-        return claims.user_id if claims else None
+    def viewer(self) -> UserId | None:
+        """The signed-in member, ``None`` when signed out; read and checked once per request."""
+        if not self._viewer_read:
+            claims = self.claims
+            if claims is not None:
+                viewer = parse_id(claims.user_id)
+                if viewer is None:
+                    raise Unauthenticated("the access token names no member: sign in again")
+                self._viewer = UserId(viewer)
+            self._viewer_read = True
+        return self._viewer
 
-    def require_viewer(self) -> str:
-        viewer = self.viewer_id
+    def require_viewer(self) -> UserId:
+        viewer = self.viewer
         if viewer is None:
             raise Unauthenticated("sign in first: this needs an access token")
         return viewer

@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from shared.db import Database
 from shared.errors import BadUserInput, Unauthenticated
-from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
-from shared.graphql.ids import parse_id
-from subgraphs.accounts import rules
+from shared.graphql.ids import parse_typed
+from shared.ids import UserId
 from subgraphs.accounts.codes import Purpose
-from subgraphs.accounts.loaders import UserLoader
-from subgraphs.accounts.service import AccountsService, Session, UserView
+from subgraphs.accounts.context import AccountsContext
+from subgraphs.accounts.service import Session, UserView
 
 MAX_IDS = 100
-
-
-@dataclass
-class AccountsContext(RequestContext):
-    service: AccountsService | None = None
-    database: Database | None = None
-    users: UserLoader | None = None
-
-    @property
-    def accounts(self) -> AccountsService:
-        assert self.service is not None
-        return self.service
-
-    @property
-    def db(self) -> Database:
-        assert self.database is not None
-        return self.database
-
-    @property
-    def user_loader(self) -> UserLoader:
-        assert self.users is not None
-        return self.users
 
 
 AccountsInfo = Info[AccountsContext, None]
@@ -72,14 +47,12 @@ class User:
         description="The mobile number, masked (138****8000); only its owner sees it."
     )
     def mobile(self, info: AccountsInfo) -> str | None:
-        if info.context.viewer_id != str(self.view.id):
-            return None
-        return rules.mask_mobile(info.context.accounts.mobile_of(self.view))
+        return info.context.service.masked_mobile(self.view, viewer=info.context.viewer)
 
     @classmethod
     async def resolve_reference(cls, info: AccountsInfo, id: strawberry.ID) -> User | None:
-        user_id = parse_id(id)
-        view = await info.context.user_loader.load(user_id) if user_id is not None else None
+        user_id = parse_typed(id, UserId)
+        view = await info.context.loaders.users.load(user_id) if user_id is not None else None
         return cls.from_view(view) if view else None
 
 
@@ -126,10 +99,10 @@ class UpdateProfileInput:
 class Query:
     @strawberry.field(description="The signed-in user, or null without a valid access token.")
     async def me(self, info: AccountsInfo) -> User | None:
-        viewer = info.context.viewer_id
+        viewer = info.context.viewer
         if viewer is None:
             return None
-        view = await info.context.user_loader.load(int(viewer))
+        view = await info.context.loaders.users.load(viewer)
         return User.from_view(view) if view else None
 
     @strawberry.field(description="A user by id, or null if there is none.")
@@ -142,8 +115,8 @@ class Query:
     async def users(self, info: AccountsInfo, ids: list[strawberry.ID]) -> list[User | None]:
         if len(ids) > MAX_IDS:
             raise BadUserInput(f"Ask for at most {MAX_IDS} ids at a time.", field="ids")
-        parsed = [parse_id(i) for i in ids]
-        views = await info.context.user_loader.load_many([i for i in parsed if i is not None])
+        parsed = [parse_typed(i, UserId) for i in ids]
+        views = await info.context.loaders.users.load_many([i for i in parsed if i is not None])
         found = {view.id: view for view in views if view is not None}
         return [User.from_view(found[i]) if i in found else None for i in parsed]
 
@@ -158,8 +131,8 @@ class Mutation:
         self, info: AccountsInfo, mobile: Mobile, purpose: VerificationPurpose
     ) -> VerificationCodeSent:
         ctx = info.context
-        async with ctx.db.transaction() as session:
-            ticket = await ctx.accounts.request_code(
+        async with ctx.database.transaction() as session:
+            ticket = await ctx.service.request_code(
                 mobile, Purpose(purpose.value), client_ip=ctx.client_ip, session=session
             )
         return VerificationCodeSent(expires_in=ticket.expires_in, resend_after=ticket.resend_after)
@@ -168,8 +141,8 @@ class Mutation:
     async def register(
         self, info: AccountsInfo, mobile: Mobile, code: str, password: str, nickname: str
     ) -> AuthPayload:
-        async with info.context.db.transaction() as session:
-            result = await info.context.accounts.register(
+        async with info.context.database.transaction() as session:
+            result = await info.context.service.register(
                 mobile, code, password, nickname, session=session
             )
         return AuthPayload.from_session(result)
@@ -177,16 +150,16 @@ class Mutation:
     @strawberry.mutation(description="Sign in with mobile number and password.")
     async def login(self, info: AccountsInfo, mobile: Mobile, password: str) -> AuthPayload:
         ctx = info.context
-        async with ctx.db.transaction() as session:
-            result = await ctx.accounts.login(
+        async with ctx.database.transaction() as session:
+            result = await ctx.service.login(
                 mobile, password, client_ip=ctx.client_ip, session=session
             )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(description="Sign in with a LOGIN code.")
     async def login_with_code(self, info: AccountsInfo, mobile: Mobile, code: str) -> AuthPayload:
-        async with info.context.db.transaction() as session:
-            result = await info.context.accounts.login_with_code(mobile, code, session=session)
+        async with info.context.database.transaction() as session:
+            result = await info.context.service.login_with_code(mobile, code, session=session)
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(
@@ -194,8 +167,8 @@ class Mutation:
         "presenting a used one signs out every session that descends from it."
     )
     async def refresh_token(self, info: AccountsInfo, refresh_token: str) -> AuthPayload:
-        async with info.context.db.transaction() as session:
-            result = await info.context.accounts.refresh(refresh_token, session=session)
+        async with info.context.database.transaction() as session:
+            result = await info.context.service.refresh(refresh_token, session=session)
         if result is None:
             raise Unauthenticated(
                 "This refresh token was already used, so every session it led to is now "
@@ -207,8 +180,8 @@ class Mutation:
     async def logout(
         self, info: AccountsInfo, refresh_token: str, all_devices: bool = False
     ) -> bool:
-        async with info.context.db.transaction() as session:
-            await info.context.accounts.logout(
+        async with info.context.database.transaction() as session:
+            await info.context.service.logout(
                 refresh_token, all_devices=all_devices, session=session
             )
         return True
@@ -217,20 +190,20 @@ class Mutation:
     async def reset_password(
         self, info: AccountsInfo, mobile: Mobile, code: str, new_password: str
     ) -> AuthPayload:
-        async with info.context.db.transaction() as session:
-            result = await info.context.accounts.reset_password(
+        async with info.context.database.transaction() as session:
+            result = await info.context.service.reset_password(
                 mobile, code, new_password, session=session
             )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(description="Change the signed-in user's profile.")
     async def update_profile(self, info: AccountsInfo, input: UpdateProfileInput) -> User:
-        viewer = int(info.context.require_viewer())
+        viewer = info.context.require_viewer()
         changes = {
             name: value for name, value in vars(input).items() if value is not strawberry.UNSET
         }
-        async with info.context.db.transaction() as session:
-            view = await info.context.accounts.update_profile(viewer, changes, session=session)
+        async with info.context.database.transaction() as session:
+            view = await info.context.service.update_profile(viewer, changes, session=session)
         return User.from_view(view)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from shared.db import Database
-from subgraphs.accounts.service import AccountsService
+from subgraphs.accounts.runtime import AccountsRuntime
 
 DEMO_PASSWORD = "beyond2026"
 DEMO_USERS = (
@@ -15,10 +14,11 @@ DEMO_USERS = (
 )
 
 
-async def seed(service: AccountsService, database: Database) -> int:
+async def seed(runtime: AccountsRuntime) -> int:
     """Create the demo users that do not exist yet; return how many were created."""
+    service = runtime.service
     created = 0
-    async with database.transaction() as session:
+    async with runtime.database.transaction() as session:
         for mobile, nickname in DEMO_USERS:
             if not await service.has_account(mobile, session=session):
                 await service.create_user(mobile, DEMO_PASSWORD, nickname, session=session)

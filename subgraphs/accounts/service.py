@@ -9,7 +9,6 @@ mobile still costs one Argon2 verification.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import uuid
@@ -22,10 +21,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cache import CacheAside
+from shared.cache import EntityCache
 from shared.crypto import FieldCipher
-from shared.db import Database, after_commit, utcnow
+from shared.db import after_commit, utcnow
 from shared.errors import BadUserInput, Conflict, NotFound, Unauthenticated
+from shared.ids import UserId
 from shared.ratelimit import RateLimiter
 from shared.redis import Keys
 from shared.tokens import AccessTokens
@@ -46,7 +46,7 @@ _BAD_REFRESH = "The refresh token is invalid or has expired: log in again."
 class UserView:
     """A user as the graph shows it; ``mobile_cipher`` is decrypted only for its owner."""
 
-    id: int
+    id: UserId
     nickname: str
     avatar: str | None
     bio: str
@@ -55,27 +55,8 @@ class UserView:
 
     @classmethod
     def from_row(cls, row: User) -> UserView:
-        return cls(row.id, row.nickname, row.avatar, row.bio, row.created_at, row.mobile_cipher)
-
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "nickname": self.nickname,
-            "avatar": self.avatar,
-            "bio": self.bio,
-            "created_at": self.created_at.isoformat(),
-            "mobile_cipher": base64.b64encode(self.mobile_cipher).decode(),
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> UserView:
         return cls(
-            id=data["id"],
-            nickname=data["nickname"],
-            avatar=data["avatar"],
-            bio=data["bio"],
-            created_at=datetime.fromisoformat(data["created_at"]),
-            mobile_cipher=base64.b64decode(data["mobile_cipher"]),
+            UserId(row.id), row.nickname, row.avatar, row.bio, row.created_at, row.mobile_cipher
         )
 
 
@@ -104,7 +85,6 @@ class AccountsService:
         self,
         *,
         settings: AccountsSettings,
-        database: Database,
         keys: Keys,
         cipher: FieldCipher,
         passwords: Passwords,
@@ -112,10 +92,9 @@ class AccountsService:
         limiter: RateLimiter,
         sms: SmsSender,
         tokens: AccessTokens,
-        user_cache: CacheAside[int],
+        user_cache: EntityCache[UserId, UserView],
     ) -> None:
         self._settings = settings
-        self._database = database
         self._keys = keys
         self._cipher = cipher
         self._passwords = passwords
@@ -127,18 +106,23 @@ class AccountsService:
 
     # -- reading -----------------------------------------------------------
 
-    def mobile_of(self, user: UserView) -> str:
-        return self._cipher.decrypt(user.mobile_cipher, column=MOBILE_COLUMN)
+    def masked_mobile(self, user: UserView, *, viewer: UserId | None) -> str | None:
+        """The user's mobile number, masked, for the user themself; ``None`` for anyone else."""
+        if viewer != user.id:
+            return None
+        return rules.mask_mobile(self._cipher.decrypt(user.mobile_cipher, column=MOBILE_COLUMN))
 
-    async def users_by_id(self, ids: Iterable[int]) -> dict[int, UserView | None]:
-        """Users by id through the cache; all misses are read in one query."""
-        cached = await self._user_cache.get_many(ids, self._read_users)
-        return {i: UserView.from_cache(d) if d else None for i, d in cached.items()}
+    async def users_by_id(
+        self, ids: Iterable[UserId], *, session: AsyncSession
+    ) -> dict[UserId, UserView | None]:
+        """Users by id through the cache; all misses are read in one query (in ``session``,
+        which runs no statement when the cache has them all)."""
 
-    async def _read_users(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        async with self._database.transaction() as session:
-            rows = await session.scalars(select(User).where(User.id.in_(ids)))
-            return {row.id: UserView.from_row(row).to_cache() for row in rows}
+        async def read(missing: list[UserId]) -> dict[UserId, UserView]:
+            rows = await session.scalars(select(User).where(User.id.in_(missing)))
+            return {UserId(row.id): UserView.from_row(row) for row in rows}
+
+        return await self._user_cache.get_many(ids, read)
 
     async def _user_by_mobile(self, mobile: str, *, session: AsyncSession) -> User | None:
         index = self._cipher.blind_index(mobile, column=MOBILE_COLUMN)
@@ -340,7 +324,7 @@ class AccountsService:
     # -- profile -------------------------------------------------------------
 
     async def update_profile(
-        self, user_id: int, changes: dict[str, str | None], *, session: AsyncSession
+        self, user_id: UserId, changes: dict[str, str | None], *, session: AsyncSession
     ) -> UserView:
         user = await session.get(User, user_id, with_for_update=True)
         if user is None:

@@ -12,15 +12,29 @@ class AccountsSettings(CommonSettings):
         description="e.g. mysql+aiomysql://user:pw@host:3306/beyond_accounts"
     )
     data_key: Base64Key = Field(description="base64 of 32 random bytes; encrypts personal data")
-    access_token_ttl: int = Field(default=900, ge=60, le=86_400)
-    refresh_token_ttl: int = Field(default=30 * 86_400, ge=3_600)
-    code_ttl: int = 300
-    code_resend_cooldown: int = 60
-    codes_per_mobile_per_day: int = 10
-    codes_per_ip_per_hour: int = 30
-    code_attempts: int = 5
-    login_failures_per_mobile: int = 5
-    login_failures_per_ip: int = 30
-    login_failure_window: int = 900
-    password_time_cost: int = Field(default=3, ge=1)
-    password_memory_kib: int = Field(default=65_536, ge=8)
+    access_token_ttl: int = Field(
+        default=900, ge=60, le=86_400, description="seconds an access token is valid"
+    )
+    refresh_token_ttl: int = Field(
+        default=30 * 86_400, ge=3_600, description="seconds a refresh token is valid"
+    )
+    code_ttl: int = Field(default=300, description="seconds a verification code is valid")
+    code_resend_cooldown: int = Field(
+        default=60, description="seconds before a number may get another code"
+    )
+    codes_per_mobile_per_day: int = Field(default=10, description="codes one number may get a day")
+    codes_per_ip_per_hour: int = Field(
+        default=30, description="codes one network may ask for an hour"
+    )
+    code_attempts: int = Field(default=5, description="wrong tries that burn a code")
+    login_failures_per_mobile: int = Field(
+        default=5, description="failed sign-ins per number in the window before throttling"
+    )
+    login_failures_per_ip: int = Field(
+        default=30, description="failed sign-ins per network in the window before throttling"
+    )
+    login_failure_window: int = Field(
+        default=900, description="seconds failed sign-ins are counted over"
+    )
+    password_time_cost: int = Field(default=3, ge=1, description="Argon2id time cost")
+    password_memory_kib: int = Field(default=65_536, ge=8, description="Argon2id memory in KiB")

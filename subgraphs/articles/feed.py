@@ -43,10 +43,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database, after_commit
+from shared.ids import UserId
 from shared.pagination import Position
 from shared.redis import Keys
-from subgraphs.articles.models import Article, ArticleStatus, PulledAuthor
-from subgraphs.articles.service import ArticlesService, ArticleView, before, newest_first
+from subgraphs.articles.models import Article, PulledAuthor
+from subgraphs.articles.service import (
+    ArticleId,
+    ArticlesService,
+    ArticleView,
+    before,
+    newest_first,
+)
 from subgraphs.articles.timelines import Timelines, feed_order
 from subgraphs.articles.upserts import add_pulled_author
 
@@ -62,11 +69,13 @@ _NOBODY = "0"  # keeps the pulled set present when no author is pulled
 class FollowGraph(Protocol):
     """Who follows whom: answered by social, which owns follow edges."""
 
-    def follower_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[int]]: ...
+    def follower_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[UserId]]: ...
 
-    def followee_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[int]]: ...
+    def followee_batches(self, user_id: int, *, batch_size: int) -> AsyncIterator[list[UserId]]: ...
 
-    async def which_followed(self, follower_id: int, candidates: Collection[int]) -> set[int]: ...
+    async def which_followed(
+        self, follower_id: int, candidates: Collection[int]
+    ) -> set[UserId]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +125,15 @@ class Feed:
             candidates = await self._newest_of(
                 followees, session=session, after=after, count=first + 1
             )
-        views = await self._articles.articles_by_id(c.id for c in candidates)
+            views = await self._articles.articles_by_id(
+                (ArticleId(c.id) for c in candidates), session=session
+            )
         shown = [
             view
             for c in candidates
-            if (view := views[c.id]) is not None and view.status == ArticleStatus.PUBLISHED
+            if (view := self._articles.published(views[ArticleId(c.id)])) is not None
         ]
-        return FeedPage(articles=shown[:first], has_next_page=len(candidates) > first)
+        return FeedPage(articles=shown[:first], has_next_page=len(shown) > first)
 
     async def _merged_page(self, reader_id: int, *, first: int, after: Position | None) -> FeedPage:
         want = first + 1
@@ -139,12 +150,15 @@ class Feed:
             candidates = feed_order({*pushed, *pulled_page})[:need]
             if not candidates:
                 break
-            views = await self._articles.articles_by_id(c.id for c in candidates)
+            async with self._database.transaction() as session:
+                views = await self._articles.articles_by_id(
+                    (ArticleId(c.id) for c in candidates), session=session
+                )
             # Deleted (or otherwise unpublished) articles never show, whatever a timeline holds.
             shown += [
                 view
                 for c in candidates
-                if (view := views[c.id]) is not None and view.status == ArticleStatus.PUBLISHED
+                if (view := self._articles.published(views[ArticleId(c.id)])) is not None
             ]
             if len(candidates) < need:
                 break

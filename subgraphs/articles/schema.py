@@ -9,45 +9,26 @@ Drafts are visible to their author only; deleted articles read as null.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from shared.db import Database
 from shared.errors import NotFound
-from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
-from shared.graphql.ids import parse_id
+from shared.graphql.ids import parse_typed, require_id
+from shared.ids import UserId
 from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.articles import rules
-from subgraphs.articles.feed import Feed
-from subgraphs.articles.loaders import ArticleLoader, AuthorPagesLoader, BufferedViewsLoader
-from subgraphs.articles.service import ArticlesService, ArticleView, Changes, Draft
-from subgraphs.articles.views import ViewCounter
-
-
-@dataclass
-class ArticlesContext(RequestContext):
-    db: Database
-    articles: ArticlesService
-    feed: Feed
-    views: ViewCounter
-    article_loader: ArticleLoader
-    page_loader: AuthorPagesLoader
-    views_loader: BufferedViewsLoader
-
-    def visible(self, view: ArticleView | None) -> ArticleView | None:
-        """The article if this viewer may read it: published, or a draft of their own."""
-        if view is None or view.status.value == "DELETED":
-            return None
-        if view.status.value == "DRAFT" and self.viewer_id != str(view.author_id):
-            return None
-        return view
-
+from subgraphs.articles.context import ArticlesContext
+from subgraphs.articles.service import (
+    ArticleId,
+    ArticleView,
+    Changes,
+    Draft,
+)
 
 ArticlesInfo = Info[ArticlesContext, None]
 
@@ -58,7 +39,7 @@ First = Annotated[
 After = Annotated[
     str | None, strawberry.argument(description="The `endCursor` of the previous page.")
 ]
-ArticleId = Annotated[strawberry.ID, strawberry.argument(description="The article's id.")]
+ArticleIdArgument = Annotated[strawberry.ID, strawberry.argument(description="The article's id.")]
 
 
 @strawberry.enum(description="Where an article is in its life.")
@@ -71,15 +52,15 @@ class ArticleStatus(enum.Enum):
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
 class User:
     id: strawberry.ID
-    user_id: strawberry.Private[int]
+    user_id: strawberry.Private[UserId]
 
     @classmethod
-    def of(cls, user_id: int) -> User:
+    def of(cls, user_id: UserId) -> User:
         return cls(id=strawberry.ID(str(user_id)), user_id=user_id)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> User | None:
-        user_id = parse_id(id)
+        user_id = parse_typed(id, UserId)
         return cls.of(user_id) if user_id is not None else None
 
     @strawberry.field(description="Articles this user published, newest first.")
@@ -88,7 +69,7 @@ class User:
     ) -> ArticleConnection:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
-        page = await info.context.page_loader.load((self.user_id, size, position))
+        page = await info.context.loaders.pages.load((self.user_id, size, position))
         return ArticleConnection.of(page.articles, page.has_next_page)
 
 
@@ -124,10 +105,12 @@ class Article:
 
     @classmethod
     async def resolve_reference(cls, info: ArticlesInfo, id: strawberry.ID) -> Article | None:
-        article_id = parse_id(id)
+        article_id = parse_typed(id, ArticleId)
         if article_id is None:
             return None
-        view = info.context.visible(await info.context.article_loader.load(article_id))
+        view = info.context.service.visible(
+            await info.context.loaders.articles.load(article_id), info.context.viewer
+        )
         return cls.of(view) if view else None
 
     @strawberry.field(description="Who wrote it.")
@@ -136,7 +119,7 @@ class Article:
 
     @strawberry.field(description="How many times it was read (recent views included).")
     async def view_count(self, info: ArticlesInfo) -> int:
-        return self.view.view_count + await info.context.views_loader.load(self.view.id)
+        return self.view.view_count + await info.context.loaders.views.load(self.view.id)
 
 
 @strawberry.type(description="One article in a list.")
@@ -202,7 +185,7 @@ class UpdateArticleInput:
 @strawberry.type
 class Query:
     @strawberry.field(description="An article by id; null if there is none or you may not see it.")
-    async def article(self, info: ArticlesInfo, id: ArticleId) -> Article | None:
+    async def article(self, info: ArticlesInfo, id: ArticleIdArgument) -> Article | None:
         return await Article.resolve_reference(info, id)
 
     @strawberry.field(description="Published articles, newest first, optionally with one tag.")
@@ -216,7 +199,10 @@ class Query:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         name = rules.check_tag(tag) if tag is not None else None
-        page = await info.context.articles.page(first=size, after=position, tag=name)
+        async with info.context.database.transaction() as session:
+            page = await info.context.service.page(
+                first=size, after=position, tag=name, session=session
+            )
         return ArticleConnection.of(page.articles, page.has_next_page)
 
     @strawberry.field(description="The most used tags, most used first.")
@@ -228,32 +214,30 @@ class Query:
         ] = DEFAULT_FIRST,
     ) -> list[Tag]:
         size = check_first(first)
-        found = await info.context.articles.popular_tags(first=size)
+        async with info.context.database.transaction() as session:
+            found = await info.context.service.popular_tags(first=size, session=session)
         return [Tag(name=tag.name, article_count=tag.article_count) for tag in found]
 
     @strawberry.field(description="Your timeline: articles by the people you follow, newest first.")
     async def feed(
         self, info: ArticlesInfo, first: First = DEFAULT_FIRST, after: After = None
     ) -> ArticleConnection:
-        viewer = int(info.context.require_viewer())
+        viewer = info.context.require_viewer()
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         page = await info.context.feed.page(viewer, first=size, after=position)
         return ArticleConnection.of(page.articles, page.has_next_page)
 
 
-def _article_id(raw: strawberry.ID) -> int:
-    article_id = parse_id(raw)
-    if article_id is None:
-        raise NotFound(f"There is no article with id {str(raw)!r}.")
-    return article_id
+def _article_id(raw: strawberry.ID) -> ArticleId:
+    return require_id(raw, ArticleId, "article")
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Publish an article (or save a draft) and return it.")
     async def publish_article(self, info: ArticlesInfo, input: PublishArticleInput) -> Article:
-        author = int(info.context.require_viewer())
+        author = info.context.require_viewer()
         draft = Draft(
             title=input.title,
             content=input.content,
@@ -261,17 +245,17 @@ class Mutation:
             cover=input.cover,
             tags=input.tags,
         )
-        async with info.context.db.transaction() as session:
-            view = await info.context.articles.publish(
+        async with info.context.database.transaction() as session:
+            view = await info.context.service.publish(
                 author, draft, as_draft=input.draft, session=session
             )
         return Article.of(view)
 
     @strawberry.mutation(description="Change your article and return it.")
     async def update_article(
-        self, info: ArticlesInfo, id: ArticleId, input: UpdateArticleInput
+        self, info: ArticlesInfo, id: ArticleIdArgument, input: UpdateArticleInput
     ) -> Article:
-        author = int(info.context.require_viewer())
+        author = info.context.require_viewer()
         changes = Changes(
             title=input.title,
             content=input.content,
@@ -280,8 +264,8 @@ class Mutation:
             tags=input.tags,
             draft=input.draft,
         )
-        async with info.context.db.transaction() as session:
-            view = await info.context.articles.update(
+        async with info.context.database.transaction() as session:
+            view = await info.context.service.update(
                 author, _article_id(id), changes, session=session
             )
         return Article.of(view)
@@ -290,20 +274,20 @@ class Mutation:
         description="Delete your article and return it (status DELETED). Deleting it again "
         "succeeds and changes nothing."
     )
-    async def delete_article(self, info: ArticlesInfo, id: ArticleId) -> Article:
-        author = int(info.context.require_viewer())
-        async with info.context.db.transaction() as session:
-            view = await info.context.articles.delete(author, _article_id(id), session=session)
+    async def delete_article(self, info: ArticlesInfo, id: ArticleIdArgument) -> Article:
+        author = info.context.require_viewer()
+        async with info.context.database.transaction() as session:
+            view = await info.context.service.delete(author, _article_id(id), session=session)
         return Article.of(view)
 
     @strawberry.mutation(description="Count one read of a published article and return it.")
-    async def record_article_view(self, info: ArticlesInfo, id: ArticleId) -> Article:
+    async def record_article_view(self, info: ArticlesInfo, id: ArticleIdArgument) -> Article:
         article_id = _article_id(id)
-        view = await info.context.article_loader.load(article_id)
-        if view is None or view.status.value != "PUBLISHED":
+        view = info.context.service.published(await info.context.loaders.articles.load(article_id))
+        if view is None:
             raise NotFound(f"There is no published article with id {article_id}.")
         await info.context.views.record(article_id)
-        info.context.views_loader.clear(article_id)
+        info.context.loaders.views.clear(article_id)
         return Article.of(view)
 
 

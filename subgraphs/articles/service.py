@@ -1,4 +1,4 @@
-"""The business rules of articles. Writing functions take the session and never commit.
+"""The business rules of articles. Every function takes the caller's session and never commits.
 
 Only an article's author may change it (``Forbidden`` for anyone else);
 inputs are checked before the first statement, and whether the author still
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, NewType, Protocol, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -34,27 +34,30 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cache import CacheAside
-from shared.db import Database, after_commit, utcnow
+from shared.cache import EntityCache
+from shared.db import after_commit, utcnow
 from shared.errors import BadUserInput, Forbidden, NotFound
+from shared.ids import UserId
 from shared.pagination import Position
 from subgraphs.articles import events, rules
 from subgraphs.articles.models import Article, ArticleStatus, ArticleTag, Tag
 from subgraphs.articles.upserts import tag_ids
 
+ArticleId = NewType("ArticleId", int)
+
 
 class AuthorDirectory(Protocol):
     """Who exists: answered by accounts, which owns users."""
 
-    async def existing(self, user_ids: Collection[int]) -> set[int]: ...
+    async def existing(self, user_ids: Collection[int]) -> set[UserId]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
     """An article as readers see it, and as it is cached."""
 
-    id: int
-    author_id: int
+    id: ArticleId
+    author_id: UserId
     title: str
     content: str
     summary: str
@@ -71,43 +74,11 @@ class ArticleView:
         assert self.published_at is not None, "only published articles are listed"
         return Position(self.published_at, self.id)
 
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "author_id": self.author_id,
-            "title": self.title,
-            "content": self.content,
-            "summary": self.summary,
-            "cover": self.cover,
-            "tags": list(self.tags),
-            "status": self.status.value,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "updated_at": self.updated_at.isoformat(),
-            "view_count": self.view_count,
-        }
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> ArticleView:
-        published = data["published_at"]
-        return cls(
-            id=data["id"],
-            author_id=data["author_id"],
-            title=data["title"],
-            content=data["content"],
-            summary=data["summary"],
-            cover=data["cover"],
-            tags=tuple(data["tags"]),
-            status=ArticleStatus(data["status"]),
-            published_at=datetime.fromisoformat(published) if published else None,
-            updated_at=datetime.fromisoformat(data["updated_at"]),
-            view_count=data["view_count"],
-        )
-
     @classmethod
     def from_row(cls, row: Article, tags: Sequence[str]) -> ArticleView:
         return cls(
-            id=row.id,
-            author_id=row.author_id,
+            id=ArticleId(row.id),
+            author_id=UserId(row.author_id),
             title=row.title,
             content=row.content,
             summary=row.summary,
@@ -158,7 +129,7 @@ class TagCount:
 
 Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
 
-PageKey = tuple[int, int, Position | None]
+PageKey = tuple[UserId, int, Position | None]
 """(author id, page size, cursor): one author's page, as the list loader batches them."""
 
 
@@ -188,16 +159,18 @@ def newest_first(query: Q, limit: int) -> Q:
 
 class ArticlesService:
     def __init__(
-        self, *, database: Database, cache: CacheAside[int], directory: AuthorDirectory
+        self,
+        *,
+        cache: EntityCache[ArticleId, ArticleView],
+        directory: AuthorDirectory,
     ) -> None:
-        self._database = database
         self._cache = cache
         self._directory = directory
 
     # -- writing ---------------------------------------------------------------
 
     async def publish(
-        self, author_id: int, draft: Draft, *, as_draft: bool = False, session: AsyncSession
+        self, author_id: UserId, draft: Draft, *, as_draft: bool = False, session: AsyncSession
     ) -> ArticleView:
         """Create an article (published unless ``as_draft``) and return it."""
         title = rules.check_title(draft.title)
@@ -234,7 +207,7 @@ class ArticlesService:
         return ArticleView.from_row(article, tags)
 
     async def update(
-        self, author_id: int, article_id: int, changes: Changes, *, session: AsyncSession
+        self, author_id: UserId, article_id: ArticleId, changes: Changes, *, session: AsyncSession
     ) -> ArticleView:
         """Apply ``changes`` to the author's article and return it."""
         values: dict[str, Any] = {}
@@ -286,12 +259,12 @@ class ArticlesService:
                 author_id=author_id,
                 published_at=article.published_at,
             )
-        self._invalidate_after_commit(session, article.id)
+        self._invalidate_after_commit(session, ArticleId(article.id))
         final_tags = tags if tags is not None else current_tags.get(article.id, [])
         return ArticleView.from_row(article, final_tags)
 
     async def delete(
-        self, author_id: int, article_id: int, *, session: AsyncSession
+        self, author_id: UserId, article_id: ArticleId, *, session: AsyncSession
     ) -> ArticleView:
         """Mark the author's article DELETED; deleting it again changes nothing."""
         article = await self._own(author_id, article_id, session=session, deleted_ok=True)
@@ -302,15 +275,20 @@ class ArticlesService:
         article.updated_at = utcnow()
         await session.flush()
         await events.article_deleted(session, article_id=article.id, author_id=author_id)
-        self._invalidate_after_commit(session, article.id)
+        self._invalidate_after_commit(session, ArticleId(article.id))
         return ArticleView.from_row(article, tags)
 
-    async def _check_author(self, author_id: int) -> None:
+    async def _check_author(self, author_id: UserId) -> None:
         if author_id not in await self._directory.existing([author_id]):
             raise NotFound("Your account no longer exists: sign in again.")
 
     async def _own(
-        self, author_id: int, article_id: int, *, session: AsyncSession, deleted_ok: bool = False
+        self,
+        author_id: UserId,
+        article_id: ArticleId,
+        *,
+        session: AsyncSession,
+        deleted_ok: bool = False,
     ) -> Article:
         """The article, locked for the change, if it exists and ``author_id`` wrote it."""
         article = await session.scalar(
@@ -334,10 +312,10 @@ class ArticlesService:
                 [{"article_id": article_id, "tag_id": ids[name]} for name in names],
             )
 
-    def _invalidate_after_commit(self, session: AsyncSession, article_id: int) -> None:
+    def _invalidate_after_commit(self, session: AsyncSession, article_id: ArticleId) -> None:
         after_commit(session, lambda: self._cache.invalidate(article_id))
 
-    async def invalidate(self, article_ids: Iterable[int]) -> None:
+    async def invalidate(self, article_ids: Iterable[ArticleId]) -> None:
         """Drop cached articles whose rows changed outside this class (view counts)."""
         ids = list(article_ids)
         if ids:
@@ -345,16 +323,37 @@ class ArticlesService:
 
     # -- reading by id -----------------------------------------------------------
 
-    async def articles_by_id(self, ids: Iterable[int]) -> dict[int, ArticleView | None]:
-        """Articles by id through the cache, whatever their status; all misses in one read."""
-        cached = await self._cache.get_many(ids, self._read_articles)
-        return {i: ArticleView.from_cache(d) if d else None for i, d in cached.items()}
+    @staticmethod
+    def visible(view: ArticleView | None, viewer: UserId | None) -> ArticleView | None:
+        """The article if ``viewer`` may read it: published, or a draft of their own."""
+        if view is None or view.status is ArticleStatus.DELETED:
+            return None
+        if view.status is ArticleStatus.DRAFT and viewer != view.author_id:
+            return None
+        return view
 
-    async def _read_articles(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        async with self._database.transaction() as session:
-            rows = (await session.scalars(select(Article).where(Article.id.in_(ids)))).all()
-            tags = await self._tags_of([row.id for row in rows], session=session)
-        return {row.id: ArticleView.from_row(row, tags.get(row.id, [])).to_cache() for row in rows}
+    @staticmethod
+    def published(view: ArticleView | None) -> ArticleView | None:
+        """The article if it is published (what views are counted and feeds show)."""
+        return view if view is not None and view.status is ArticleStatus.PUBLISHED else None
+
+    async def articles_by_id(
+        self, ids: Iterable[ArticleId], *, session: AsyncSession
+    ) -> dict[ArticleId, ArticleView | None]:
+        """Articles by id through the cache, whatever their status; all misses in one read
+        (in ``session``, which runs no statement when the cache has them all)."""
+
+        async def read(missing: list[ArticleId]) -> dict[ArticleId, ArticleView]:
+            return await self._read_articles(missing, session=session)
+
+        return await self._cache.get_many(ids, read)
+
+    async def _read_articles(
+        self, ids: list[ArticleId], *, session: AsyncSession
+    ) -> dict[ArticleId, ArticleView]:
+        rows = (await session.scalars(select(Article).where(Article.id.in_(ids)))).all()
+        tags = await self._tags_of([row.id for row in rows], session=session)
+        return {ArticleId(row.id): ArticleView.from_row(row, tags.get(row.id, [])) for row in rows}
 
     async def _tags_of(
         self, article_ids: Sequence[int], *, session: AsyncSession
@@ -374,7 +373,9 @@ class ArticlesService:
 
     # -- lists -----------------------------------------------------------------
 
-    async def pages_by_author(self, keys: Sequence[PageKey]) -> dict[PageKey, Page]:
+    async def pages_by_author(
+        self, keys: Sequence[PageKey], *, session: AsyncSession
+    ) -> dict[PageKey, Page]:
         """Each author's published articles after their cursor, newest first, in one statement."""
         wanted = list(dict.fromkeys(keys))
         parts = []
@@ -385,16 +386,13 @@ class ArticlesService:
                     first + 1,
                 ).subquery()
                 parts.append(select(one.c.id, literal(index).label("part")))
-        positions: dict[int, list[int]] = {index: [] for index in range(len(wanted))}
+        positions: dict[int, list[ArticleId]] = {index: [] for index in range(len(wanted))}
         if parts:
-            async with self._database.transaction() as session:
-                rows = list(
-                    await session.execute(union_all(*parts) if len(parts) > 1 else parts[0])
-                )
+            rows = list(await session.execute(union_all(*parts) if len(parts) > 1 else parts[0]))
             for article_id, part in rows:
-                positions[int(part)].append(article_id)
+                positions[int(part)].append(ArticleId(article_id))
         ids = [article_id for found in positions.values() for article_id in found]
-        views = await self.articles_by_id(ids)
+        views = await self.articles_by_id(ids, session=session)
         pages: dict[PageKey, Page] = {}
         for index, key in enumerate(wanted):
             first = key[1]
@@ -402,30 +400,30 @@ class ArticlesService:
             pages[key] = Page(articles=found[:first], has_next_page=len(found) > first)
         return pages
 
-    async def page(self, *, first: int, after: Position | None, tag: str | None) -> Page:
+    async def page(
+        self, *, first: int, after: Position | None, tag: str | None, session: AsyncSession
+    ) -> Page:
         """All published articles (with ``tag``, if given) after the cursor, newest first."""
         query = select(Article.id).where(before(after))
         if tag is not None:
             query = query.join(ArticleTag, ArticleTag.article_id == Article.id).join(
                 Tag, and_(Tag.id == ArticleTag.tag_id, Tag.name == tag)
             )
-        async with self._database.transaction() as session:
-            ids = list(await session.scalars(newest_first(query, first + 1)))
-        views = await self.articles_by_id(ids)
+        ids = [ArticleId(i) for i in await session.scalars(newest_first(query, first + 1))]
+        views = await self.articles_by_id(ids, session=session)
         found = [view for i in ids if (view := views[i]) is not None]
         return Page(articles=found[:first], has_next_page=len(found) > first)
 
-    async def popular_tags(self, *, first: int) -> list[TagCount]:
+    async def popular_tags(self, *, first: int, session: AsyncSession) -> list[TagCount]:
         """The tags on most published articles, most used first."""
         count = func.count(ArticleTag.article_id).label("n")
-        async with self._database.transaction() as session:
-            rows = await session.execute(
-                select(Tag.name, count)
-                .join(ArticleTag, ArticleTag.tag_id == Tag.id)
-                .join(Article, Article.id == ArticleTag.article_id)
-                .where(Article.status == ArticleStatus.PUBLISHED)
-                .group_by(Tag.name)
-                .order_by(count.desc(), Tag.name)
-                .limit(first)
-            )
+        rows = await session.execute(
+            select(Tag.name, count)
+            .join(ArticleTag, ArticleTag.tag_id == Tag.id)
+            .join(Article, Article.id == ArticleTag.article_id)
+            .where(Article.status == ArticleStatus.PUBLISHED)
+            .group_by(Tag.name)
+            .order_by(count.desc(), Tag.name)
+            .limit(first)
+        )
         return [TagCount(name, n) for name, n in rows]

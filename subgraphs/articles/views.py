@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from shared.db import Database, utcnow
 from shared.redis import Keys
 from subgraphs.articles.models import Article, ViewFlush
+from subgraphs.articles.service import ArticleId
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ class ViewFlusher:
         database: Database,
         *,
         interval: float,
-        on_flushed: Callable[[list[int]], Awaitable[None]],
+        on_flushed: Callable[[list[ArticleId]], Awaitable[None]],
     ) -> None:
         self._counter = counter
         self._database = database
@@ -202,6 +203,6 @@ class ViewFlusher:
                 # Applied before, by a flush that died before it could forget the batch.
                 total = 0
             else:
-                await self._on_flushed(list(counts))
+                await self._on_flushed([ArticleId(i) for i in counts])
         await self._counter.forget(batch)
         return total

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiodataloader import DataLoader
 
 from shared.db import Database
+from shared.ids import UserId
 from subgraphs.social.service import Counts, Page, PageKey, Pair, SocialService
 
 
-class CountsLoader(DataLoader[int, Counts]):
+class CountsLoader(DataLoader[UserId, Counts]):
     """``followerCount``/``followingCount`` of many users (and connections' ``totalCount``)."""
 
     def __init__(self, service: SocialService, database: Database) -> None:
@@ -16,7 +19,7 @@ class CountsLoader(DataLoader[int, Counts]):
         self._service = service
         self._database = database
 
-    async def batch_load_fn(self, keys: list[int]) -> list[Counts]:
+    async def batch_load_fn(self, keys: list[UserId]) -> list[Counts]:
         async with self._database.transaction() as session:
             found = await self._service.counts(keys, session=session)
         return [found[key] for key in keys]
@@ -48,3 +51,18 @@ class PageLoader(DataLoader[PageKey, Page]):
         async with self._database.transaction() as session:
             found = await self._service.pages(keys, session=session)
         return [found[key] for key in keys]
+
+
+@dataclass(frozen=True, slots=True)
+class SocialLoaders:
+    counts: CountsLoader
+    edges: EdgeLoader
+    pages: PageLoader
+
+    @classmethod
+    def of(cls, service: SocialService, database: Database) -> SocialLoaders:
+        return cls(
+            counts=CountsLoader(service, database),
+            edges=EdgeLoader(service, database),
+            pages=PageLoader(service, database),
+        )

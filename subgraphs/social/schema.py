@@ -9,19 +9,16 @@ acted on, so a client can read the new ``followerCount`` and ``viewerFollows``
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from shared.db import Database
-from shared.errors import NotFound
-from shared.graphql import RequestContext
 from shared.graphql.app import schema_extensions
 from shared.graphql.connections import PageInfo
-from shared.graphql.ids import parse_id
+from shared.graphql.ids import parse_typed, require_id
+from shared.ids import UserId
 from shared.pagination import (
     DEFAULT_FIRST,
     MAX_FIRST,
@@ -30,18 +27,8 @@ from shared.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from subgraphs.social.loaders import CountsLoader, EdgeLoader, PageLoader
-from subgraphs.social.service import Counts, Direction, Pair, SocialService
-
-
-@dataclass
-class SocialContext(RequestContext):
-    social: SocialService
-    db: Database
-    count_loader: CountsLoader
-    edge_loader: EdgeLoader
-    page_loader: PageLoader
-
+from subgraphs.social.context import SocialContext
+from subgraphs.social.service import Counts, Direction, Pair
 
 SocialInfo = Info[SocialContext, None]
 
@@ -56,24 +43,24 @@ After = Annotated[
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
 class User:
     id: strawberry.ID
-    user_id: strawberry.Private[int]
+    user_id: strawberry.Private[UserId]
 
     @classmethod
-    def of(cls, user_id: int) -> User:
+    def of(cls, user_id: UserId) -> User:
         return cls(id=strawberry.ID(str(user_id)), user_id=user_id)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> User | None:
-        user_id = parse_id(id)
+        user_id = parse_typed(id, UserId)
         return cls.of(user_id) if user_id is not None else None
 
     @strawberry.field(description="How many users follow this one.")
     async def follower_count(self, info: SocialInfo) -> int:
-        return (await info.context.count_loader.load(self.user_id)).followers
+        return (await info.context.loaders.counts.load(self.user_id)).followers
 
     @strawberry.field(description="How many users this one follows.")
     async def following_count(self, info: SocialInfo) -> int:
-        return (await info.context.count_loader.load(self.user_id)).following
+        return (await info.context.loaders.counts.load(self.user_id)).following
 
     @strawberry.field(description="Users who follow this one, most recent first.")
     async def followers(
@@ -104,10 +91,10 @@ class User:
         return await _viewer_edge(info, lambda viewer: (self.user_id, viewer))
 
 
-async def _viewer_edge(info: SocialInfo, edge: Callable[[int], Pair]) -> bool:
+async def _viewer_edge(info: SocialInfo, edge: Callable[[UserId], Pair]) -> bool:
     """Whether the edge ``edge(viewer)`` exists; false without a signed-in viewer."""
-    viewer = info.context.viewer_id
-    return viewer is not None and await info.context.edge_loader.load(edge(int(viewer)))
+    viewer = info.context.viewer
+    return viewer is not None and await info.context.loaders.edges.load(edge(viewer))
 
 
 @strawberry.type(description="One user in a follow list.")
@@ -120,18 +107,18 @@ class UserEdge:
 class UserConnection:
     edges: list[UserEdge]
     page_info: PageInfo
-    owner_id: strawberry.Private[int]
+    owner_id: strawberry.Private[UserId]
     count_of: strawberry.Private[Callable[[Counts], int]]
 
     @strawberry.field(description="How many users the whole list holds.")
     async def total_count(self, info: SocialInfo) -> int:
-        return self.count_of(await info.context.count_loader.load(self.owner_id))
+        return self.count_of(await info.context.loaders.counts.load(self.owner_id))
 
     @classmethod
     async def load(
         cls,
         info: SocialInfo,
-        owner_id: int,
+        owner_id: UserId,
         first: int | None,
         after: str | None,
         direction: Direction,
@@ -139,7 +126,7 @@ class UserConnection:
     ) -> UserConnection:
         size = check_first(first)
         position: Position | None = decode_cursor(after) if after is not None else None
-        page = await info.context.page_loader.load((direction, owner_id, size, position))
+        page = await info.context.loaders.pages.load((direction, owner_id, size, position))
         edges = [
             UserEdge(cursor=encode_cursor(edge.position), node=User.of(edge.user_id))
             for edge in page.edges
@@ -160,15 +147,13 @@ Act = Callable[..., Awaitable[bool]]
 
 async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
     """Run ``follow`` or ``unfollow`` for the viewer and return the user acted on."""
-    viewer = int(info.context.require_viewer())
-    target = parse_id(user_id)
-    if target is None:
-        raise NotFound(f"There is no user with id {str(user_id)!r}.")
-    async with info.context.db.transaction() as session:
+    viewer = info.context.require_viewer()
+    target = require_id(user_id, UserId, "user")
+    async with info.context.database.transaction() as session:
         await act(viewer, target, session=session)
     # The request's loaders may remember this pair from before the change.
-    info.context.count_loader.clear(viewer).clear(target)
-    info.context.edge_loader.clear((viewer, target)).clear((target, viewer))
+    info.context.loaders.counts.clear(viewer).clear(target)
+    info.context.loaders.edges.clear((viewer, target)).clear((target, viewer))
     return User.of(target)
 
 
@@ -180,7 +165,7 @@ class Mutation:
         "oneself."
     )
     async def follow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
-        return await _act(info, user_id, info.context.social.follow)
+        return await _act(info, user_id, info.context.service.follow)
 
     @strawberry.mutation(
         description="Stop following a user and return them. Unfollowing someone not "
@@ -188,7 +173,7 @@ class Mutation:
         "oneself."
     )
     async def unfollow(self, info: SocialInfo, user_id: UserIdArgument) -> User:
-        return await _act(info, user_id, info.context.social.unfollow)
+        return await _act(info, user_id, info.context.service.unfollow)
 
 
 def build_schema() -> strawberry.federation.Schema:

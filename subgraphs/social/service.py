@@ -20,19 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import utcnow
 from shared.errors import BadUserInput, NotFound
+from shared.ids import UserId
 from shared.pagination import Position
 from subgraphs.social import events
 from subgraphs.social.models import Follow, FollowCounts
 from subgraphs.social.upserts import add_to_counts, insert_edge
 
-Pair = tuple[int, int]
+Pair = tuple[UserId, UserId]
 """(follower id, followee id)"""
 
 
 class UserDirectory(Protocol):
     """Who exists: answered by accounts, which owns users."""
 
-    async def existing(self, user_ids: Collection[int]) -> set[int]: ...
+    async def existing(self, user_ids: Collection[int]) -> set[UserId]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class Counts:
 class Edge:
     """One entry of a follow list: the user at the other end, and where the edge sits."""
 
-    user_id: int
+    user_id: UserId
     position: Position
 
 
@@ -61,7 +62,9 @@ class SocialService:
 
     # -- following -----------------------------------------------------------
 
-    async def follow(self, follower_id: int, followee_id: int, *, session: AsyncSession) -> bool:
+    async def follow(
+        self, follower_id: UserId, followee_id: UserId, *, session: AsyncSession
+    ) -> bool:
         """Make ``follower_id`` follow ``followee_id``; whether anything changed."""
         await self._check_target(follower_id, followee_id, verb="follow")
         followed_at = utcnow()
@@ -73,7 +76,9 @@ class SocialService:
         )
         return True
 
-    async def unfollow(self, follower_id: int, followee_id: int, *, session: AsyncSession) -> bool:
+    async def unfollow(
+        self, follower_id: UserId, followee_id: UserId, *, session: AsyncSession
+    ) -> bool:
         """Make ``follower_id`` stop following ``followee_id``; whether anything changed."""
         await self._check_target(follower_id, followee_id, verb="unfollow")
         removed = await session.execute(
@@ -89,7 +94,7 @@ class SocialService:
         )
         return True
 
-    async def _check_target(self, follower_id: int, followee_id: int, *, verb: str) -> None:
+    async def _check_target(self, follower_id: UserId, followee_id: UserId, *, verb: str) -> None:
         if follower_id == followee_id:
             raise BadUserInput(f"You cannot {verb} yourself.", field="userId")
         if followee_id not in await self._directory.existing([followee_id]):
@@ -97,7 +102,9 @@ class SocialService:
 
     # -- reading -------------------------------------------------------------
 
-    async def counts(self, user_ids: Iterable[int], *, session: AsyncSession) -> dict[int, Counts]:
+    async def counts(
+        self, user_ids: Iterable[UserId], *, session: AsyncSession
+    ) -> dict[UserId, Counts]:
         """Counters of each user, zero for users nobody follows and who follow nobody."""
         wanted = list(user_ids)
         rows = await session.execute(
@@ -117,17 +124,17 @@ class SocialService:
                 tuple_(Follow.follower_id, Follow.followee_id).in_(list(pairs))
             )
         )
-        return {(follower, followee) for follower, followee in rows}
+        return {(UserId(follower), UserId(followee)) for follower, followee in rows}
 
     async def followers(
-        self, user_id: int, *, first: int, after: Position | None, session: AsyncSession
+        self, user_id: UserId, *, first: int, after: Position | None, session: AsyncSession
     ) -> Page:
         """Who follows ``user_id``, most recent first."""
         key = (Direction.FOLLOWERS, user_id, first, after)
         return (await self.pages([key], session=session))[key]
 
     async def following(
-        self, user_id: int, *, first: int, after: Position | None, session: AsyncSession
+        self, user_id: UserId, *, first: int, after: Position | None, session: AsyncSession
     ) -> Page:
         """Whom ``user_id`` follows, most recently followed first."""
         key = (Direction.FOLLOWING, user_id, first, after)
@@ -151,7 +158,7 @@ class SocialService:
         if parts:
             statement = union_all(*parts) if len(parts) > 1 else parts[0]
             for user_id, created_at, id_, part in await session.execute(statement):
-                rows[int(part)].append(Edge(user_id, Position(created_at, id_)))
+                rows[int(part)].append(Edge(UserId(user_id), Position(created_at, id_)))
         pages = {}
         for index, key in enumerate(wanted):
             first = key[2]
@@ -168,11 +175,11 @@ class Direction(enum.Enum):
 
 
 # (list, owner, page size, cursor): one follow-list page a request asks for.
-PageKey = tuple[Direction, int, int, Position | None]
+PageKey = tuple[Direction, UserId, int, Position | None]
 
 
 def _page_query(
-    direction: Direction, owner_id: int, first: int, after: Position | None
+    direction: Direction, owner_id: UserId, first: int, after: Position | None
 ) -> Select[int, datetime, int]:
     owner, other_end = (
         (Follow.followee_id, Follow.follower_id)

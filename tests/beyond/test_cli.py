@@ -65,7 +65,7 @@ def test_serve_names_malformed_settings() -> None:
 
 
 @pytest.fixture
-def scratch_database() -> Iterator[str]:
+def scratch_database(mysql_server: None) -> Iterator[str]:
     name = f"beyond_t{SESSION_TAG}_cli"
     yield MYSQL_URL.set(database=name).render_as_string(hide_password=False)
     connection = pymysql.connect(

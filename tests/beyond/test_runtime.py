@@ -20,12 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
-from beyond.services import ServiceSpec
 from shared.db import Database
+from shared.domain import DomainSpec, Runtime
 from shared.events import Consumer, Event, OutboxRelay, event_stream
 from shared.graphql import create_service_app
 from shared.grpc import GrpcService
 from shared.settings import CommonSettings
+from shared.tokens import AccessTokens
 from tests.conftest import REDIS_URL
 from tests.shared.events.conftest import MIGRATIONS
 from tests.shared.events.models import Shipment
@@ -55,28 +56,40 @@ async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         closed.append("app")
-        await database.dispose()
-        await redis.aclose()
+
+    class RecordedRuntime(Runtime[CommonSettings]):
+        async def aclose(self) -> None:
+            await super().aclose()
+            closed.append("runtime")
 
     class RecordedConsumer(Consumer):
         async def stop(self) -> None:
             await super().stop()
             closed.append("consumer")
 
-    spec = ServiceSpec(
+    settings = CommonSettings(jwt_secret="x" * 32)
+    runtime = RecordedRuntime(
+        settings=settings,
+        database=database,
+        redis=redis,
+        tokens=AccessTokens.from_settings(settings),
+    )
+    spec: DomainSpec[CommonSettings, RecordedRuntime] = DomainSpec(
         name="shop",
-        dev_port=free_port(),
-        settings_cls=CommonSettings,
-        create_app=lambda _settings: FastAPI(),
-        build_schema=lambda: strawberry.federation.Schema(query=Query),
+        port=free_port(),
+        settings=CommonSettings,
+        database_url=lambda _settings: str(database.engine.url),
         migrations=MIGRATIONS,
-        workers=lambda _settings, _app: [
+        build_schema=lambda: strawberry.federation.Schema(query=Query),
+        build_runtime=lambda _settings: runtime,
+        context=lambda _runtime, _caller: None,  # type: ignore[arg-type,return-value]
+        workers=lambda _runtime: [
             OutboxRelay(database, redis, stream=stream, poll_interval=0.02),
             RecordedConsumer(
                 database, redis, stream=stream, name="shipping", handler=ship, block=0.05
             ),
         ],
-        grpc_services=lambda _settings, _app: [
+        grpc_services=lambda _runtime: [
             GrpcService(ECHO, EchoServicer(), echo_pb2_grpc.add_EchoServicer_to_server)
         ],
         grpc_port=free_port(),
@@ -87,17 +100,19 @@ async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
         context_factory=lambda *_: asyncio.sleep(0),
         lifespan=lifespan,
     )
-    settings = CommonSettings(jwt_secret="x" * 32)
-    rpc = grpc_server(spec, settings, app, host="127.0.0.1", port=None)
+    rpc = grpc_server(spec, runtime, host="127.0.0.1", port=None)
     assert rpc is not None
-    http = http_server(app, host="127.0.0.1", port=spec.dev_port, log_level="warning")
+    http = http_server(app, host="127.0.0.1", port=spec.port, log_level="warning")
     running = asyncio.create_task(
         run_until_stopped(
-            apps=[app], workers=[rpc, *event_workers(spec, settings, app)], servers=[http]
+            apps=[app],
+            workers=[rpc, *event_workers(spec, runtime)],
+            servers=[http],
+            runtimes=[runtime],
         )
     )
 
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{spec.dev_port}") as client:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{spec.port}") as client:
 
         async def serving_http() -> bool:
             try:
@@ -123,4 +138,4 @@ async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
 
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(running, timeout=10)
-    assert closed == ["consumer", "app"]
+    assert closed == ["consumer", "app", "runtime"]

@@ -154,7 +154,7 @@ def test_the_cli_composes_and_checks(schema_dir: Path, monkeypatch: pytest.Monke
 
 
 def test_the_checked_in_contract_is_up_to_date() -> None:
-    from beyond.services import export_sdls
+    from beyond.domains import export_sdls
 
     schema_dir = Path(__file__).resolve().parents[2] / "schema"
     report = check_schema_dir(schema_dir, export_sdls(), allow_breaking=False)

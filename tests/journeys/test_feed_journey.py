@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.journeys.conftest import Graph
+from tests.support.graph import Graph
 from tests.support.sql import StatementCounter
 
 FEED = """query($first: Int) { feed(first: $first) {
@@ -75,11 +75,9 @@ async def test_a_feed_page_costs_the_same_statements_whatever_its_size(
         await graph.data(PUBLISH, token, title=f"Article {n}")
     await until_feed_is_long(graph, reader_token, 20)
 
-    services = graph.services
+    runtimes = graph.domains.runtimes
     engines: dict[str, AsyncEngine] = {
-        "accounts": services.social.accounts.app.state.database.engine,
-        "social": services.social.app.state.database.engine,
-        "articles": services.app.state.database.engine,
+        name: runtime.database.engine for name, runtime in runtimes.items()
     }
 
     async def statements(first: int) -> dict[str, int]:
@@ -110,8 +108,8 @@ async def until_feed_is_long(graph: Graph, token: str, length: int) -> None:
 
 async def forget_cached_entities(graph: Graph) -> None:
     """Empty the article and user caches, so every page starts cold."""
-    redis = graph.services.app.state.redis
-    prefix = graph.services.settings.redis_prefix
+    redis = graph.domains.runtimes["articles"].redis
+    prefix = graph.domains.settings("articles").redis_prefix
     for pattern in (f"{prefix}articles:article:*", f"{prefix}accounts:user:*"):
         keys = [key async for key in redis.scan_iter(match=pattern, count=500)]
         if keys:

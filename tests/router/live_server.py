@@ -10,15 +10,23 @@ from typing import Any
 
 import uvicorn
 
+from shared.http_server import server_config
+
 
 @contextlib.asynccontextmanager
-async def serving(app: Any, *, path: str = "") -> AsyncIterator[str]:
-    """Yield ``http://127.0.0.1:PORT{path}`` while uvicorn serves ``app`` (lifespan included)."""
+async def serving(app: Any, *, path: str = "", **edge: Any) -> AsyncIterator[str]:
+    """Yield ``http://127.0.0.1:PORT{path}`` while uvicorn serves ``app`` (lifespan included).
+
+    Served as every server of the project is (:func:`shared.http_server.server_config`);
+    ``edge`` sets its ``header_timeout`` or ``max_message_bytes``.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto")
+        server_config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto", **edge
+        )
     )
     task = asyncio.create_task(server.serve())
     try:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import enum
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, NewType
 
 import orjson
+import pytest
 from redis.asyncio import Redis
 
-from shared.cache import CacheAside
+from shared.cache import CacheAside, EntityCache
+from shared.codec import DataclassCodec
 from shared.redis import create_redis
 
 
@@ -161,3 +166,73 @@ async def test_the_first_read_after_an_invalidation_caches_again(
     assert await cache.get(1, source.load) == {"title": "new"}  # read after the write: stored
     assert await cache.get(1, source.load) == {"title": "new"}
     assert source.calls == [[1], [1]]
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+Key = NewType("Key", int)
+
+
+@dataclass(frozen=True, slots=True)
+class Swatch:
+    name: str
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: Key
+    title: str
+    colour: Colour
+    at: datetime
+    seen: datetime | None
+    secret: bytes
+    tags: tuple[str, ...]
+    swatches: list[Swatch]
+    hidden: bool = False
+
+
+CARD = Card(
+    id=Key(7),
+    title="Ada",
+    colour=Colour.BLUE,
+    at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+    seen=None,
+    secret=b"\x00\xffkey",
+    tags=("a", "b"),
+    swatches=[Swatch("sky", 0.5)],
+)
+
+
+def test_the_codec_round_trips_a_dataclass_through_json() -> None:
+    codec = DataclassCodec(Card)
+    encoded = codec.encode(CARD)
+    assert encoded["colour"] == "blue" and encoded["at"] == "2026-01-02T03:04:05+00:00"
+    assert codec.decode(orjson.loads(orjson.dumps(encoded))) == CARD
+    seen = replace(CARD, seen=datetime(2026, 5, 6, tzinfo=UTC))
+    assert codec.decode(orjson.loads(orjson.dumps(codec.encode(seen)))) == seen
+
+
+def test_the_codec_refuses_a_field_it_cannot_encode_when_built() -> None:
+    @dataclass
+    class Odd:
+        where: complex
+
+    with pytest.raises(TypeError, match="no cache encoding for <class 'complex'>"):
+        DataclassCodec(Odd)
+
+
+async def test_an_entity_cache_answers_dataclasses(redis: Redis, redis_prefix: str) -> None:
+    cache = EntityCache[Key, Card](redis, f"{redis_prefix}card", Card)
+    calls: list[list[Key]] = []
+
+    async def load(ids: list[Key]) -> dict[Key, Card]:
+        calls.append(ids)
+        return {CARD.id: CARD} if CARD.id in ids else {}
+
+    assert await cache.get_many([Key(7), Key(8)], load) == {Key(7): CARD, Key(8): None}
+    assert await cache.get_many([Key(7), Key(8)], load) == {Key(7): CARD, Key(8): None}
+    assert calls == [[Key(7), Key(8)]]

@@ -9,10 +9,11 @@ import pytest
 import strawberry
 from starlette.requests import HTTPConnection
 
+from shared.db import Database
 from shared.errors import NotFound
 from shared.graphql import RequestContext, create_service_app
 from shared.graphql.app import schema_extensions
-from shared.graphql.context import request_id_of
+from shared.graphql.context import Caller
 from shared.tokens import AccessTokens
 from tests.support.graphql import GraphQLClient, error_of
 
@@ -30,18 +31,20 @@ class Query:
 
 @pytest.fixture
 async def client() -> Any:
+    database = Database.from_url("sqlite+aiosqlite://")
     tokens = AccessTokens(
         algorithm="HS256", signing_key="k" * 32, verifying_key="k" * 32, issuer="t", audience="t"
     )
 
-    async def context(request: HTTPConnection, response: object) -> RequestContext:
-        return RequestContext(request, response, tokens, request_id_of(request), "127.0.0.1")
+    async def context(request: HTTPConnection, response: object) -> RequestContext[None, None]:
+        return RequestContext(Caller.of(request, tokens, None), None, database, None)
 
     schema = strawberry.Schema(query=Query, extensions=schema_extensions())
     app = create_service_app(title="test", schema=schema, context_factory=context)
     client = GraphQLClient(app)
     yield client
     await client.aclose()
+    await database.dispose()
 
 
 async def test_an_internal_error_is_masked_and_logged_with_the_request_id(

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import strawberry
 from starlette.requests import HTTPConnection
 
-from shared.graphql import RequestContext, create_service_app
+from shared.graphql import create_service_app
 from shared.graphql.app import schema_extensions
-from shared.graphql.context import request_id_of
 from shared.resilience.shedder import Shedder
-from shared.tokens import AccessTokens
 from tests.support.graphql import GraphQLClient, error_of
 
 CAPACITY = 4
@@ -38,22 +37,25 @@ class Gate:
         self.inside -= 1
 
 
+@dataclass(frozen=True, slots=True)
+class GateContext:
+    gate: Gate
+
+
 @strawberry.type
 class Query:
     @strawberry.field
-    async def slow(self, info: strawberry.Info) -> str:
-        await info.context.request.app.state.gate.enter()
+    async def slow(self, info: strawberry.Info[GateContext, None]) -> str:
+        await info.context.gate.enter()
         return "done"
 
 
 @pytest.fixture
 async def service() -> AsyncIterator[tuple[GraphQLClient, Gate, Shedder]]:
-    tokens = AccessTokens(
-        algorithm="HS256", signing_key="k" * 32, verifying_key="k" * 32, issuer="t", audience="t"
-    )
+    gate = Gate()
 
-    async def context(request: HTTPConnection, response: object) -> RequestContext:
-        return RequestContext(request, response, tokens, request_id_of(request), "127.0.0.1")
+    async def context(request: HTTPConnection, response: object) -> GateContext:
+        return GateContext(gate)
 
     shedder = Shedder("test", max_in_flight=CAPACITY)
     app = create_service_app(
@@ -62,8 +64,6 @@ async def service() -> AsyncIterator[tuple[GraphQLClient, Gate, Shedder]]:
         context_factory=context,
         shedder=shedder,
     )
-    gate = Gate()
-    app.state.gate = gate
     client = GraphQLClient(app)
     yield client, gate, shedder
     await client.aclose()
@@ -79,7 +79,7 @@ async def test_past_capacity_requests_are_shed_while_admitted_ones_still_run(
         return response.status_code, response.json()
 
     calls = [asyncio.create_task(ask()) for _ in range(5 * CAPACITY)]
-    async with gate.arrived:
+    async with asyncio.timeout(10), gate.arrived:  # a guard against hanging
         await gate.arrived.wait_for(lambda: gate.inside == CAPACITY)
     # Every request beyond capacity was answered while the admitted ones are still held:
     # shedding does not queue behind the work it protects.
@@ -113,7 +113,7 @@ async def test_health_answers_while_the_service_sheds(
         asyncio.create_task(client.http.post("/graphql", json={"query": "{ slow }"}))
         for _ in range(CAPACITY)
     ]
-    async with gate.arrived:
+    async with asyncio.timeout(10), gate.arrived:  # a guard against hanging
         await gate.arrived.wait_for(lambda: gate.inside == CAPACITY)
     assert (await client.http.get("/health")).status_code == 200
     gate.open.set()

@@ -10,7 +10,7 @@ import strawberry
 from starlette.requests import HTTPConnection
 
 from shared.db import Database
-from shared.graphql import RequestContext, create_service_app
+from shared.graphql import create_service_app
 from shared.health import backing_services
 from shared.redis import create_redis
 from tests.conftest import REDIS_URL
@@ -25,7 +25,7 @@ class Query:
 async def _ready(database: Database, redis_url: str) -> tuple[int, dict[str, object]]:
     redis = create_redis(redis_url)
 
-    async def context(request: HTTPConnection, response: object) -> RequestContext:
+    async def context(request: HTTPConnection, response: object) -> None:
         raise AssertionError("not asked")
 
     app = create_service_app(

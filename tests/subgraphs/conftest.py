@@ -4,34 +4,23 @@ how a service's settings are made for a test."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from pydantic_settings import BaseSettings
 from sqlalchemy.engine import URL
 
-from tests.conftest import REDIS_URL
+from beyond.domains import Spec
+from tests.support.domains import JWT_SECRET, settings_for
 
-JWT_SECRET = "test-secret-that-is-at-least-32-bytes-long"
-S = TypeVar("S", bound=BaseSettings)
+__all__ = ["JWT_SECRET", "settings_maker"]
 
 
-def settings_maker(
-    settings_cls: type[S], name: str, url: URL, redis_prefix: str, **defaults: Any
-) -> Callable[..., S]:
-    """``make(**overrides)`` building ``settings_cls`` for the service ``name`` on ``url``,
-    the real Redis under the test's own prefix, and the tests' JWT secret."""
+def settings_maker(spec: Spec, url: URL, redis_prefix: str, **defaults: Any) -> Callable[..., Any]:
+    """``make(**overrides)`` building ``spec``'s settings on ``url``, the real Redis under the
+    test's own prefix, and the tests' secrets (see :func:`tests.support.domains.settings_for`)."""
 
-    def make(**overrides: Any) -> S:
-        values: dict[str, Any] = {
-            f"{name}_database_url": url.render_as_string(hide_password=False),
-            "redis_url": REDIS_URL,
-            "redis_prefix": redis_prefix,
-            "jwt_secret": JWT_SECRET,
-            **defaults,
-            **overrides,
-        }
-        return settings_cls(**values)
+    def make(**overrides: Any) -> Any:
+        return settings_for(spec, url, redis_prefix, **{**defaults, **overrides})
 
     return make
 

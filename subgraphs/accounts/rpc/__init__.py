@@ -1,1 +1,1 @@
-"""The accounts gRPC API (``accounts.proto``): what other services may ask about users."""
+"""What the accounts gRPC server serves (the contract is ``contracts/accounts``)."""

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import grpc
 
+from contracts.accounts import accounts_pb2
+from contracts.accounts.client import MAX_IDS
+from shared.db import Database
 from shared.errors import BadUserInput
-from subgraphs.accounts.rpc import accounts_pb2
+from shared.ids import UserId
 from subgraphs.accounts.service import AccountsService
-
-MAX_IDS = 1000
 
 
 # Not a subclass of the generated servicer base, which is untyped: the
 # generated add_*_to_server only needs the methods.
 class UsersServicer:
-    def __init__(self, service: AccountsService) -> None:
+    def __init__(self, service: AccountsService, database: Database) -> None:
         self._service = service
+        self._database = database
 
     async def UsersExist(
         self, request: accounts_pb2.UsersExistRequest, context: grpc.aio.ServicerContext
     ) -> accounts_pb2.UsersExistResponse:
         if len(request.ids) > MAX_IDS:
             raise BadUserInput(f"Ask about at most {MAX_IDS} ids at a time.", field="ids")
-        found = await self._service.users_by_id(i for i in request.ids if i > 0)
+        async with self._database.transaction() as session:
+            found = await self._service.users_by_id(
+                (UserId(i) for i in request.ids if i > 0), session=session
+            )
         return accounts_pb2.UsersExistResponse(
             existing_ids=[user_id for user_id, user in found.items() if user is not None]
         )

@@ -1,1 +1,1 @@
-"""The social gRPC API (``social.proto``) and the clients social uses to call others."""
+"""What the social gRPC server serves (the contract is ``contracts/social``)."""

@@ -12,14 +12,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 
+from contracts.social import social_pb2
+from contracts.social.client import MAX_CANDIDATES
 from shared.db import Database
 from shared.errors import BadUserInput
-from subgraphs.social.rpc import social_pb2
+from shared.ids import UserId
 from subgraphs.social.service import Page, SocialService
 
 DEFAULT_BATCH = 500
 MAX_BATCH = 5000
-MAX_CANDIDATES = 1000
 
 ListPage = Callable[..., Awaitable[Page]]
 
@@ -71,7 +72,8 @@ class FollowsServicer:
                 f"Ask about at most {MAX_CANDIDATES} candidates at a time.",
                 field="candidate_ids",
             )
-        pairs = {(request.follower_id, candidate) for candidate in request.candidate_ids}
+        follower = UserId(request.follower_id)
+        pairs = {(follower, UserId(candidate)) for candidate in request.candidate_ids}
         async with self._database.transaction() as session:
             found = await self._service.existing_edges(pairs, session=session)
         return social_pb2.WhichFollowedResponse(followed_ids=[followee for _, followee in found])

@@ -157,9 +157,9 @@ async def test_a_failed_fetch_nulls_only_what_depended_on_it(run, canned) -> Non
     }
     assert response["errors"] == [
         {
-            "message": "HTTP fetch failed from 'reviews': connection refused",
+            "message": "The reviews service is unavailable right now: try again shortly.",
             "path": ["products"],
-            "extensions": {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "reviews"},
+            "extensions": {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "reviews"},
         }
     ]
 

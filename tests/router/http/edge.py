@@ -26,9 +26,10 @@ from graphql import (
 from strawberry.asgi import GraphQL
 from strawberry.types import Info
 
-from router.http import LoadedGraph, PreparedPlan
-from router.http.errors import OperationRejected, PlanningBudgetExceeded, SupergraphRejected
+from router.http import LoadedGraph
+from router.http.errors import SupergraphRejected
 from router.plan import FetchNode, OperationKind, ParallelNode, QueryPlan
+from router.prepare import OperationRejected, PlanningBudgetExceeded, PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 
 EDGE_SDL = """
@@ -36,6 +37,7 @@ type Query {
   hello(name: String = "world"): String!
   headers: [String!]!
   edgeHeaders: [String!]!
+  routerSecret: String
   cached: Int
   personal: Int
   slow(n: Int!): Int
@@ -60,6 +62,11 @@ class EdgeQuery:
     def edge_headers(self, info: Info) -> list[str]:
         received = info.context["request"].headers
         return [f"{k}={received.get(k)}" for k in ("x-request-id", "x-forwarded-for")]
+
+    @strawberry.field
+    def router_secret(self, info: Info) -> str | None:
+        value: str | None = info.context["request"].headers.get("x-beyond-router-secret")
+        return value
 
     @strawberry.field
     def headers(self, info: Info) -> list[str]:
@@ -118,10 +125,10 @@ class RootFieldFront:
         query: str,
         operation_name: str | None,
         *,
-        budget: int,
+        limits: PlanningLimits,
         override_labels: frozenset[str] = frozenset(),
         access: Access = ANONYMOUS,
-    ) -> PreparedPlan:
+    ) -> Prepared:
         try:
             document = parse(query)
         except GraphQLError as exc:
@@ -138,8 +145,8 @@ class RootFieldFront:
         if len(chosen) != 1:
             raise OperationRejected([{"message": f'Unknown operation named "{operation_name}".'}])
         operation = chosen[0]
-        if query.count("{") > budget:
-            raise PlanningBudgetExceeded(f"over budget {budget}")
+        if query.count("{") > limits.budget:
+            raise PlanningBudgetExceeded(f"over budget {limits.budget}")
         fragments = "".join(
             print_ast(d) for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         )
@@ -157,7 +164,7 @@ class RootFieldFront:
             if isinstance(field, FieldNode) and not field.name.value.startswith("__")
         )
         node = fetches[0] if len(fetches) == 1 else ParallelNode(fetches) if fetches else None
-        return PreparedPlan(document, operation.operation, QueryPlan(node))
+        return Prepared(document, operation.operation, QueryPlan(node))
 
     def print_plan(self, plan: QueryPlan) -> str:
         return f"QueryPlan {{ {type(plan.node).__name__} }}"

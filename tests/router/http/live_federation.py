@@ -34,11 +34,15 @@ async def serve_subgraphs(
 def router_config(
     supergraph: Path, urls: Mapping[str, str], tables: Mapping[str, Any] | None = None
 ) -> RouterConfig:
-    """The router's config for ``supergraph`` with each subgraph's URL overridden; ``tables`` as TOML."""
+    """The router's config for ``supergraph`` with each subgraph's URL overridden; ``tables`` as TOML.
+
+    Introspection (as in Apollo Gateway, which the differential tests compare
+    with) and printed plans are on unless ``tables`` says otherwise.
+    """
     subgraphs = {name: {"url": url} for name, url in urls.items()}
-    return dataclasses.replace(
-        parse_config({**(tables or {}), "subgraphs": subgraphs}), supergraph=supergraph
-    )
+    raw = {**(tables or {}), "subgraphs": subgraphs}
+    raw["router"] = {"introspection": True, "expose_query_plan": True, **raw.get("router", {})}
+    return dataclasses.replace(parse_config(raw), supergraph=supergraph)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from router.http.plan_cache import CacheKey
+from router.prepare import CacheKey
 from tests.router.http.edge import EDGE_SDL
 
 

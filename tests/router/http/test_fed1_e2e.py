@@ -38,7 +38,12 @@ async def fed1(
     request: pytest.FixtureRequest, subgraph_urls: dict[str, str]
 ) -> AsyncIterator[httpx.AsyncClient]:
     config = dataclasses.replace(
-        parse_config({"subgraphs": {name: {"url": url} for name, url in subgraph_urls.items()}}),
+        parse_config(
+            {
+                "router": {"expose_query_plan": True},
+                "subgraphs": {name: {"url": url} for name, url in subgraph_urls.items()},
+            }
+        ),
         supergraph=FED1_SHOP_SUPERGRAPHS[request.param],
     )
     async with (

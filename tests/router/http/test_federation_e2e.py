@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import shutil
@@ -75,7 +76,7 @@ async def router_client(
 
 @pytest.fixture
 async def shop(shop_supergraph: Path) -> AsyncIterator[httpx.AsyncClient]:
-    config = RouterConfig(supergraph=shop_supergraph)
+    config = RouterConfig(supergraph=shop_supergraph, introspection=True, expose_query_plan=True)
     async with router_client(config, AsgiTransport(shop_apps())) as client:
         yield client
 
@@ -248,6 +249,41 @@ async def test_the_real_planner_budget_stops_with_a_clear_error(shop_supergraph:
     assert "budget of 3 steps" in error["message"]
 
 
+def deferring_on(count: int) -> str:
+    declared = ", ".join(f"$d{i}: Boolean" for i in range(count))
+    fragments = " ".join(f"... @defer(if: $d{i}) {{ n{i}: name }}" for i in range(count))
+    return f'query Many({declared}) {{ product(upc: "1") {{ upc {fragments} }} }}'
+
+
+async def test_fourteen_defer_variables_are_refused_before_planning(shop_supergraph: Path) -> None:
+    # 2^14 plans once kept a worker busy for 40 s; refused before the first, whatever the
+    # budget. The timeout only guards the suite: the planner never starts.
+    config = dataclasses.replace(
+        parse_config({"limits": {"planning_budget": 10**9}}), supergraph=shop_supergraph
+    )
+    async with router_client(config, AsgiTransport(shop_apps())) as client:
+        async with asyncio.timeout(60):
+            response = await client.post("/graphql", json={"query": deferring_on(14)})
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "TOO_MANY_DEFER_CONDITIONS"
+    assert "14 different variables" in error["message"] and "at most 4" in error["message"]
+
+
+async def test_the_defer_condition_cap_is_configured_under_limits(shop_supergraph: Path) -> None:
+    config = dataclasses.replace(
+        parse_config({"limits": {"max_defer_conditions": 1}}), supergraph=shop_supergraph
+    )
+    async with router_client(config, AsgiTransport(shop_apps())) as client:
+        refused = await client.post("/graphql", json={"query": deferring_on(2)})
+        served = await client.post(
+            "/graphql", json={"query": deferring_on(1), "variables": {"d0": False}}
+        )
+        named = await client.post("/graphql", json={"query": '{ product(upc: "1") { name } }'})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_DEFER_CONDITIONS"
+    name = named.json()["data"]["product"]["name"]
+    assert served.json() == {"data": {"product": {"upc": "1", "n0": name}}}
+
+
 async def test_a_subgraph_that_is_down_nulls_only_its_fields(shop_supergraph: Path) -> None:
     async with contextlib.AsyncExitStack() as stack:
         apps = {name: app for name, app in shop_apps().items() if name != "reviews"}
@@ -264,5 +300,5 @@ async def test_a_subgraph_that_is_down_nulls_only_its_fields(shop_supergraph: Pa
         "topProducts": [{"name": "Table", "reviews": None}, {"name": "Couch", "reviews": None}]
     }
     (error,) = body["errors"]
-    assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "reviews"}
+    assert error["extensions"] == {"code": "SUBGRAPH_UNAVAILABLE", "serviceName": "reviews"}
     assert error["path"] == ["topProducts"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -201,12 +203,34 @@ async def test_health_and_graphiql(client: httpx.AsyncClient) -> None:
     assert "subscriptionUrl: socket + url" in page.text
 
 
-async def test_the_plan_header_returns_the_printed_plan(client: httpx.AsyncClient) -> None:
-    response = await client.post(
-        "/graphql",
-        json={"query": "{ hello cached }"},
-        headers={"beyond-query-plan": "true"},
-    )
-    assert response.json()["extensions"] == {"queryPlan": "QueryPlan { ParallelNode }"}
-    plain = await client.post("/graphql", json={"query": "{ hello }"})
-    assert "extensions" not in plain.json()
+async def test_the_plan_header_returns_the_printed_plan_where_exposed(
+    make_client: Callable[..., Any],
+) -> None:
+    async with make_client(router={"expose_query_plan": True}) as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ hello cached }"},
+            headers={"beyond-query-plan": "true"},
+        )
+        assert response.json()["extensions"] == {"queryPlan": "QueryPlan { ParallelNode }"}
+        plain = await client.post("/graphql", json={"query": "{ hello }"})
+        assert "extensions" not in plain.json()
+
+
+@pytest.mark.parametrize(
+    ("router", "header", "shown"),
+    [
+        ({}, "true", False),  # production default: ignored
+        ({"query_plan_secret": "plans-for-operators"}, "true", False),
+        ({"query_plan_secret": "plans-for-operators"}, "plans-for-operators", True),
+        ({"query_plan_secret": "plans-for-operators"}, "plans-for-operator", False),
+    ],
+)
+async def test_the_plan_header_is_ignored_without_the_switch_or_the_secret(
+    make_client: Callable[..., Any], router: dict[str, Any], header: str, shown: bool
+) -> None:
+    async with make_client(router=router) as client:
+        response = await client.post(
+            "/graphql", json={"query": "{ hello }"}, headers={"beyond-query-plan": header}
+        )
+    assert ("extensions" in response.json()) is shown

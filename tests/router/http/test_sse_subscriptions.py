@@ -91,12 +91,23 @@ async def test_a_query_is_one_event(client: httpx.AsyncClient) -> None:
     ]
 
 
-async def test_keep_alive_comments_are_interleaved(client: httpx.AsyncClient) -> None:
-    query = 'subscription { ticks(tag: "sse-keepalive") }'
-    async with client.stream("POST", "/graphql", json={"query": query}, headers=SSE) as response:
-        async for event, _ in events(response):
-            if event == ":":
+async def test_keep_alive_comments_fill_an_idle_stream(client: httpx.AsyncClient) -> None:
+    # One tick at once, then nothing for 30 s: only keep-alives (every 0.05 s here) flow.
+    query = 'subscription { ticks(tag: "sse-keepalive", every: 30) }'
+    lines: list[str] = []
+    async with (
+        asyncio.timeout(TIMEOUT),
+        client.stream("POST", "/graphql", json={"query": query}, headers=SSE) as response,
+    ):
+        assert response.status_code == 200
+        async for line in response.aiter_lines():
+            lines.append(line)
+            if lines.count(":") == 2:
                 break
+    first = lines.index(":")
+    assert lines[:first] == ["event: next", 'data: {"data":{"ticks":1}}', ""], lines
+    # Each keep-alive is a bare comment line, a block of its own.
+    assert lines[first:] == [":", "", ":"], lines
 
 
 async def test_leaving_the_stream_ends_the_subscription_at_the_subgraph(

@@ -241,7 +241,7 @@ async def test_losing_the_subgraph_ends_the_subscription_with_an_error() -> None
             assert message["type"] == "error" and message["id"] == "1"
             (error,) = message["payload"]
             assert error["extensions"] == {"code": "SUBSCRIPTION_FAILED", "serviceName": "reviews"}
-            assert "connection closed" in error["message"]
+            assert error["message"] == "Subscription at 'reviews' failed: try again shortly."
 
 
 async def test_a_subgraph_that_cannot_be_reached_is_the_operations_error() -> None:
@@ -253,7 +253,7 @@ async def test_a_subgraph_that_cannot_be_reached_is_the_operations_error() -> No
             message = await ws.receive()
             assert message["type"] == "error"
             assert message["payload"][0]["extensions"]["code"] == "SUBSCRIPTION_FAILED"
-            assert "ws://127.0.0.1:9/graphql" in message["payload"][0]["message"]
+            assert "127.0.0.1" not in message["payload"][0]["message"]
 
 
 async def test_stopping_the_router_closes_sockets_and_subgraph_subscriptions() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import itertools
 import os
 from collections.abc import AsyncIterator, Callable
@@ -15,14 +14,16 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
-from subgraphs.accounts.app import MIGRATIONS, create_app
+from shared.domain import create_app
+from subgraphs.accounts.domain import SPEC
+from subgraphs.accounts.runtime import AccountsRuntime, build_runtime
 from subgraphs.accounts.settings import AccountsSettings
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.conftest import settings_maker
 from tests.support.graphql import GraphQLClient
 from tests.support.sms import RecordingSmsSender
 
-DATA_KEY = base64.b64encode(os.urandom(32)).decode()
+MIGRATIONS = SPEC.migrations
 _mobiles = itertools.count(int.from_bytes(os.urandom(2), "big") * 10_000)
 
 
@@ -38,6 +39,7 @@ def accounts_mysql_url(mysql_databases: MySQLDatabases) -> URL:
 
 @dataclass
 class Accounts:
+    runtime: AccountsRuntime
     app: FastAPI
     client: GraphQLClient
     sms: RecordingSmsSender
@@ -77,15 +79,7 @@ def accounts_settings(
 ) -> Callable[..., AccountsSettings]:
     url = accounts_mysql_url if backend == "mariadb" else sqlite_url("accounts", MIGRATIONS)
 
-    return settings_maker(
-        AccountsSettings,
-        "accounts",
-        url,
-        redis_prefix,
-        data_key=DATA_KEY,
-        password_time_cost=1,
-        password_memory_kib=1024,
-    )
+    return settings_maker(SPEC, url, redis_prefix)
 
 
 @pytest.fixture
@@ -97,15 +91,15 @@ async def accounts_factory(
     def start(**overrides: Any) -> Accounts:
         settings = accounts_settings(**overrides)
         sms = RecordingSmsSender()
-        app = create_app(settings, sms=sms)
-        started.append(Accounts(app, GraphQLClient(app), sms, settings))
+        runtime = build_runtime(settings, sms=sms)
+        app = create_app(SPEC, runtime)
+        started.append(Accounts(runtime, app, GraphQLClient(app), sms, settings))
         return started[-1]
 
     yield start
     for accounts in started:
         await accounts.client.aclose()
-        await accounts.app.state.database.dispose()
-        await accounts.app.state.redis.aclose()
+        await accounts.runtime.aclose()
 
 
 @pytest.fixture

@@ -109,8 +109,10 @@ async def test_a_mobile_gets_a_limited_number_of_codes_a_day(
 async def test_one_network_gets_a_limited_number_of_codes(
     accounts_factory: Callable[..., Accounts],
 ) -> None:
-    accounts = accounts_factory(codes_per_ip_per_hour=3)
-    headers = {"X-Forwarded-For": "203.0.113.7"}
+    # The network is the address the router forwards, believed with the router's secret.
+    secret = "router-secret-for-the-test"
+    accounts = accounts_factory(codes_per_ip_per_hour=3, router_secret=secret)
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Beyond-Router-Secret": secret}
     for _ in range(3):
         await accounts.client.data(
             REQUEST_CODE, {"m": new_mobile(), "p": "REGISTER"}, headers=headers
@@ -119,7 +121,7 @@ async def test_one_network_gets_a_limited_number_of_codes(
         REQUEST_CODE, {"m": new_mobile(), "p": "REGISTER"}, headers=headers
     )
     assert error_of(body)["extensions"]["code"] == "RATE_LIMITED"
-    other = {"X-Forwarded-For": "198.51.100.9"}
+    other = {"X-Forwarded-For": "198.51.100.9", "X-Beyond-Router-Secret": secret}
     assert "errors" not in await accounts.client.execute(
         REQUEST_CODE, {"m": new_mobile(), "p": "REGISTER"}, headers=other
     )

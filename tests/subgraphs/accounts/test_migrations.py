@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import URL
 
-from subgraphs.accounts.app import MIGRATIONS
 from subgraphs.accounts.models import AccountsBase
+from tests.subgraphs.accounts.conftest import MIGRATIONS
 from tests.support.migrations import schema_differences
 
 

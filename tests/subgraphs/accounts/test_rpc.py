@@ -8,9 +8,9 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from contracts.accounts import accounts_pb2, accounts_pb2_grpc
 from shared.errors import BadUserInput
 from shared.grpc import GrpcServer, create_channel
-from subgraphs.accounts.rpc import accounts_pb2, accounts_pb2_grpc
 from subgraphs.accounts.rpc.server import grpc_services
 from tests.subgraphs.accounts.conftest import Accounts
 from tests.support.sql import StatementCounter
@@ -18,7 +18,7 @@ from tests.support.sql import StatementCounter
 
 @pytest.fixture
 async def channel(accounts: Accounts) -> AsyncIterator[grpc.aio.Channel]:
-    server = GrpcServer(grpc_services(accounts.settings, accounts.app), address="127.0.0.1:0")
+    server = GrpcServer(grpc_services(accounts.runtime), address="127.0.0.1:0")
     await server.start()
     channel = create_channel(f"127.0.0.1:{server.port}", service="accounts")
     yield channel
@@ -26,7 +26,9 @@ async def channel(accounts: Accounts) -> AsyncIterator[grpc.aio.Channel]:
     await server.stop()
 
 
-async def test_users_exist_answers_for_a_batch(accounts: Accounts, channel: grpc.aio.Channel) -> None:
+async def test_users_exist_answers_for_a_batch(
+    accounts: Accounts, channel: grpc.aio.Channel
+) -> None:
     a, b = (await accounts.register())["user"]["id"], (await accounts.register())["user"]["id"]
     stub = accounts_pb2_grpc.UsersStub(channel)
     reply = await stub.UsersExist(
@@ -43,9 +45,9 @@ async def test_users_exist_reads_through_the_user_cache(
     a = int((await accounts.register())["user"]["id"])
     stub = accounts_pb2_grpc.UsersStub(channel)
     request = accounts_pb2.UsersExistRequest(ids=[a, 999_999_998])
-    with StatementCounter(accounts.app.state.database.engine) as cold:
+    with StatementCounter(accounts.runtime.database.engine) as cold:
         await stub.UsersExist(request)
-    with StatementCounter(accounts.app.state.database.engine) as warm:
+    with StatementCounter(accounts.runtime.database.engine) as warm:
         reply = await stub.UsersExist(request)
     assert (cold.count, warm.count) == (1, 0)
     assert list(reply.existing_ids) == [a]

@@ -47,9 +47,10 @@ async def test_repeated_failures_throttle_the_mobile(
 async def test_repeated_failures_throttle_the_network(
     accounts_factory: Callable[..., Accounts],
 ) -> None:
-    accounts = accounts_factory(login_failures_per_ip=4)
+    secret = "router-secret-for-the-test"
+    accounts = accounts_factory(login_failures_per_ip=4, router_secret=secret)
     user = await accounts.register(password="right4sure")
-    attacker = {"X-Forwarded-For": "203.0.113.66"}
+    attacker = {"X-Forwarded-For": "203.0.113.66", "X-Beyond-Router-Secret": secret}
     for _ in range(4):
         await accounts.client.execute(
             LOGIN, {"m": new_mobile(), "p": "guess1guess"}, headers=attacker

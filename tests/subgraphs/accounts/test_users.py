@@ -114,15 +114,15 @@ async def test_many_entities_are_read_in_one_sql_statement(accounts: Accounts) -
     users = [await accounts.register() for _ in range(5)]
     reps = [{"__typename": "User", "id": u["user"]["id"]} for u in users]
     reps.append({"__typename": "User", "id": "999999999"})
-    redis = accounts.app.state.redis
+    redis = accounts.runtime.redis
     cached = [k async for k in redis.scan_iter(match=f"{accounts.settings.redis_prefix}*:user:*")]
     if cached:  # a cold cache, so every user comes from the database
         await redis.delete(*cached)
-    with StatementCounter(accounts.app.state.database.engine) as counter:
+    with StatementCounter(accounts.runtime.database.engine) as counter:
         data = await accounts.client.data(ENTITIES, {"reps": reps})
     assert counter.count == 1
     assert [e and e["id"] for e in data["_entities"]] == [u["user"]["id"] for u in users] + [None]
-    with StatementCounter(accounts.app.state.database.engine) as warm:
+    with StatementCounter(accounts.runtime.database.engine) as warm:
         again = await accounts.client.data(ENTITIES, {"reps": reps})
     assert warm.count == 0  # found, and not-found, answers both come from the cache now
     assert again == data
@@ -130,7 +130,7 @@ async def test_many_entities_are_read_in_one_sql_statement(accounts: Accounts) -
 
 async def test_personal_data_is_not_stored_in_clear(accounts: Accounts) -> None:
     user = await accounts.register(password="secret4real")
-    async with accounts.app.state.database.engine.connect() as connection:
+    async with accounts.runtime.database.engine.connect() as connection:
         row = (
             (
                 await connection.execute(

@@ -15,9 +15,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
+from shared.domain import create_app
 from shared.grpc import GrpcServer
 from shared.tokens import AccessTokens
-from subgraphs.articles.app import MIGRATIONS, create_app
+from subgraphs.articles.domain import SPEC
+from subgraphs.articles.runtime import ArticlesRuntime, build_runtime
 from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.social.rpc.server import grpc_services as social_grpc_services
 from tests.conftest import MySQLDatabases
@@ -35,6 +37,7 @@ from tests.subgraphs.social.conftest import (  # noqa: F401 (fixtures used here)
 )
 from tests.support.graphql import GraphQLClient
 
+MIGRATIONS = SPEC.migrations
 PUBLISH = """mutation($input: PublishArticleInput!) {
   publishArticle(input: $input) { id title summary tags status publishedAt author { id } }
 }"""
@@ -47,6 +50,7 @@ def articles_mysql_url(mysql_databases: MySQLDatabases) -> URL:
 
 @dataclass
 class Articles:
+    runtime: ArticlesRuntime
     app: FastAPI
     client: GraphQLClient
     settings: ArticlesSettings
@@ -80,7 +84,7 @@ def articles_settings(
 ) -> Callable[..., ArticlesSettings]:
     url = articles_mysql_url if backend == "mariadb" else sqlite_url("articles", MIGRATIONS)
 
-    return settings_maker(ArticlesSettings, "articles", url, redis_prefix)
+    return settings_maker(SPEC, url, redis_prefix)
 
 
 @pytest.fixture
@@ -94,25 +98,21 @@ async def articles_factory(
 
     async def start(**overrides: Any) -> Articles:
         social: Social = await social_factory()
-        server = GrpcServer(
-            social_grpc_services(social.settings, social.app), address="127.0.0.1:0"
-        )
+        server = GrpcServer(social_grpc_services(social.runtime), address="127.0.0.1:0")
         await server.start()
         servers.append(server)
         overrides.setdefault("accounts_grpc_target", f"127.0.0.1:{social.accounts_grpc.port}")
         overrides.setdefault("social_grpc_target", f"127.0.0.1:{server.port}")
         settings = articles_settings(**overrides)
-        app = create_app(settings)
-        started.append(Articles(app, GraphQLClient(app), settings, social, server))
+        runtime = build_runtime(settings)
+        app = create_app(SPEC, runtime)
+        started.append(Articles(runtime, app, GraphQLClient(app), settings, social, server))
         return started[-1]
 
     yield start
     for articles in started:
         await articles.client.aclose()
-        await articles.app.state.accounts_channel.close()
-        await articles.app.state.social_channel.close()
-        await articles.app.state.database.dispose()
-        await articles.app.state.redis.aclose()
+        await articles.runtime.aclose()
     for server in servers:
         await server.stop()
 

@@ -10,8 +10,8 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 
 from shared.events import Event, event_stream
-from subgraphs.articles.app import workers
 from subgraphs.articles.models import EVENT_TABLES
+from subgraphs.articles.runtime import workers
 from tests.subgraphs.articles.conftest import Articles
 
 UPDATE = "mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }"
@@ -20,7 +20,7 @@ DELETE = "mutation($id: ID!) { deleteArticle(id: $id) { id } }"
 
 async def _outbox(articles: Articles, article_id: str) -> list[tuple[str, dict[str, Any]]]:
     outbox = EVENT_TABLES.outbox
-    async with articles.app.state.database.transaction() as session:
+    async with articles.runtime.database.transaction() as session:
         rows = await session.execute(
             select(outbox.c.event_type, outbox.c.payload)
             .where(outbox.c.aggregate_type == "article", outbox.c.aggregate_id == article_id)
@@ -62,7 +62,7 @@ async def test_a_draft_announces_itself_only_when_published(articles: Articles) 
 
 
 async def test_the_relay_publishes_to_the_articles_stream(articles: Articles, redis: Redis) -> None:
-    relay = workers(articles.settings, articles.app)[0]
+    relay = workers(articles.runtime)[0]
     stream = event_stream(articles.settings.redis_prefix, "articles")
     [ada] = await articles.users(1)
     article = await articles.publish(ada)

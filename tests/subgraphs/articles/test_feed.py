@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from shared.domain import create_app
 from shared.lifecycle import running
 from shared.redis import create_redis
-from subgraphs.articles.app import create_app, workers
-from subgraphs.social.app import workers as social_workers
+from subgraphs.articles.domain import SPEC
+from subgraphs.articles.runtime import build_runtime, workers
+from subgraphs.social.runtime import workers as social_workers
 from tests.subgraphs.articles.conftest import Articles
 from tests.support.graphql import GraphQLClient, error_of
 
@@ -38,15 +40,13 @@ async def eventually(articles: Articles, reader: str, expected: list[str]) -> No
 async def event_workers(articles: Articles) -> AsyncIterator[None]:
     """Social's relay, and articles' relay, feed consumers and view flusher."""
     social = articles.social
-    async with running(
-        [*social_workers(social.settings, social.app), *workers(articles.settings, articles.app)]
-    ):
+    async with running([*social_workers(social.runtime), *workers(articles.runtime)]):
         yield
 
 
 async def timeline(articles: Articles, reader: str) -> list[str]:
-    key = articles.app.state.feed._timelines.key(int(reader))
-    members = await articles.app.state.redis.zrevrange(key, 0, -1)
+    key = articles.runtime.feed._timelines.key(int(reader))
+    members = await articles.runtime.redis.zrevrange(key, 0, -1)
     return [str(int(m)) for m in members if m != "~"]
 
 
@@ -124,7 +124,7 @@ async def test_big_authors_are_pulled_at_read_time_and_merged(
     async with event_workers(articles):
         first = (await articles.publish(star))["id"]
         await eventually(articles, reader, [first])
-        feed = articles.app.state.feed
+        feed = articles.runtime.feed
         deadline = time.monotonic() + 5
         while int(star) not in await feed.pulled_authors():
             assert time.monotonic() < deadline
@@ -148,8 +148,8 @@ async def test_with_redis_down_the_feed_is_pulled_from_the_databases(articles: A
         (await articles.publish(writer, title=f"t{n}"))["id"] for n, writer in enumerate(writers)
     ]
     followed = [i for i, writer in zip(published, writers, strict=True) if writer != stranger]
-    degraded = create_app(articles.settings, redis=create_redis("redis://127.0.0.1:1/0"))
-    client = GraphQLClient(degraded)
+    runtime = build_runtime(articles.settings, redis=create_redis("redis://127.0.0.1:1/0"))
+    client = GraphQLClient(create_app(SPEC, runtime))
     try:
         first = await client.execute(FEED, {"first": 2}, token=articles.token(reader))
         assert "errors" not in first, first
@@ -165,7 +165,4 @@ async def test_with_redis_down_the_feed_is_pulled_from_the_databases(articles: A
         assert rest["data"]["feed"]["pageInfo"]["hasNextPage"] is False
     finally:
         await client.aclose()
-        await degraded.state.accounts_channel.close()
-        await degraded.state.social_channel.close()
-        await degraded.state.database.dispose()
-        await degraded.state.redis.aclose()
+        await runtime.aclose()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pytest
 
+from shared.codec import DataclassCodec
+from shared.ids import UserId
 from subgraphs.articles.models import ArticleStatus
-from subgraphs.articles.service import ArticleView
+from subgraphs.articles.service import ArticleId, ArticleView
 from tests.subgraphs.articles.conftest import Articles
 from tests.support.graphql import error_of
 from tests.support.sql import StatementCounter
@@ -63,7 +66,7 @@ async def test_user_articles_of_many_authors_take_one_statement(articles: Articl
         for n in range(3):
             await articles.publish(author, title=f"{author}-{n}")
     reps = [{"__typename": "User", "id": author} for author in authors]
-    with StatementCounter(articles.app.state.database.engine) as counter:
+    with StatementCounter(articles.runtime.database.engine) as counter:
         data = await articles.data(USER_ARTICLES, reps=reps, first=2)
     # One UNION ALL for the pages, then the articles and their tags (cache misses).
     assert counter.count == 3
@@ -75,8 +78,8 @@ async def test_user_articles_of_many_authors_take_one_statement(articles: Articl
 
 def test_a_cached_article_round_trips() -> None:
     view = ArticleView(
-        id=1,
-        author_id=2,
+        id=ArticleId(1),
+        author_id=UserId(2),
         title="t",
         content="c",
         summary="s",
@@ -87,7 +90,8 @@ def test_a_cached_article_round_trips() -> None:
         updated_at=datetime(2026, 1, 2, tzinfo=UTC),
         view_count=3,
     )
-    assert ArticleView.from_cache(view.to_cache()) == view
+    codec = DataclassCodec(ArticleView)
+    assert codec.decode(orjson.loads(orjson.dumps(codec.encode(view)))) == view
 
 
 @pytest.mark.sqlite

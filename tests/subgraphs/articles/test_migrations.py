@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import URL
 
-from subgraphs.articles.app import MIGRATIONS
 from subgraphs.articles.models import ArticlesBase
+from tests.subgraphs.articles.conftest import MIGRATIONS
 from tests.support.migrations import schema_differences
 
 

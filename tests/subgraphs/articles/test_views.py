@@ -20,7 +20,7 @@ VIEW_COUNT = "query($id: ID!) { article(id: $id) { viewCount } }"
 
 
 async def _flushed(articles: Articles, article_id: str) -> int:
-    async with articles.app.state.database.transaction() as session:
+    async with articles.runtime.database.transaction() as session:
         count = await session.scalar(
             select(Article.view_count).where(Article.id == int(article_id))
         )
@@ -44,7 +44,7 @@ async def test_the_nth_view_triggers_a_flush(articles_factory: Callable[..., Any
     articles: Articles = await articles_factory(view_flush_views=5, view_flush_interval_ms=60_000)
     [ada] = await articles.users(1)
     article = (await articles.publish(ada))["id"]
-    flusher: ViewFlusher = articles.app.state.flusher
+    flusher: ViewFlusher = articles.runtime.flusher
     await flusher.start()
     try:
         await _view(articles, article, 4)
@@ -62,7 +62,7 @@ async def test_views_are_flushed_every_t_milliseconds(articles_factory: Callable
     articles: Articles = await articles_factory(view_flush_views=1000, view_flush_interval_ms=100)
     [ada] = await articles.users(1)
     article = (await articles.publish(ada))["id"]
-    flusher: ViewFlusher = articles.app.state.flusher
+    flusher: ViewFlusher = articles.runtime.flusher
     await flusher.start()
     try:
         await _view(articles, article, 3)
@@ -78,7 +78,7 @@ async def test_a_clean_stop_flushes_what_is_buffered(articles_factory: Callable[
     )
     [ada] = await articles.users(1)
     article = (await articles.publish(ada))["id"]
-    flusher: ViewFlusher = articles.app.state.flusher
+    flusher: ViewFlusher = articles.runtime.flusher
     await flusher.start()
     await _view(articles, article, 7)
     assert await _flushed(articles, article) == 0
@@ -97,15 +97,15 @@ async def test_concurrent_views_and_flushes_count_exactly(
     articles: Articles = await articles_factory(view_flush_views=7, view_flush_interval_ms=20)
     [ada] = await articles.users(1)
     ids = [(await articles.publish(ada))["id"] for _ in range(3)]
-    counter: ViewCounter = articles.app.state.views
+    counter: ViewCounter = articles.runtime.views
     # A second flusher over the same buffer, as another replica would run.
     other = ViewFlusher(
         counter,
-        articles.app.state.database,
+        articles.runtime.database,
         interval=0.01,
-        on_flushed=articles.app.state.service.invalidate,
+        on_flushed=articles.runtime.service.invalidate,
     )
-    flusher: ViewFlusher = articles.app.state.flusher
+    flusher: ViewFlusher = articles.runtime.flusher
     await flusher.start()
     await other.start()
     try:
@@ -120,8 +120,8 @@ async def test_concurrent_views_and_flushes_count_exactly(
 async def test_a_batch_applied_before_a_crash_is_not_applied_again(articles: Articles) -> None:
     [ada] = await articles.users(1)
     article = (await articles.publish(ada))["id"]
-    counter: ViewCounter = articles.app.state.views
-    flusher: ViewFlusher = articles.app.state.flusher
+    counter: ViewCounter = articles.runtime.views
+    flusher: ViewFlusher = articles.runtime.flusher
     for _ in range(3):
         await counter.record(int(article))
     batch = await counter.take()

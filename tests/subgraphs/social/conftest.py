@@ -17,11 +17,13 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
+from shared.domain import create_app
 from shared.grpc import GrpcServer
 from shared.tokens import AccessTokens
 from subgraphs.accounts.rpc.server import grpc_services as accounts_grpc_services
-from subgraphs.social.app import MIGRATIONS, create_app
+from subgraphs.social.domain import SPEC
 from subgraphs.social.models import EVENT_TABLES
+from subgraphs.social.runtime import SocialRuntime, build_runtime
 from subgraphs.social.settings import SocialSettings
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used here)
@@ -34,6 +36,7 @@ from tests.subgraphs.accounts.conftest import (  # noqa: F401 (fixtures used her
 from tests.subgraphs.conftest import settings_maker
 from tests.support.graphql import GraphQLClient
 
+MIGRATIONS = SPEC.migrations
 FOLLOW = "mutation($id: ID!) { follow(userId: $id) { id followerCount viewerFollows } }"
 UNFOLLOW = "mutation($id: ID!) { unfollow(userId: $id) { id followerCount viewerFollows } }"
 
@@ -45,6 +48,7 @@ def social_mysql_url(mysql_databases: MySQLDatabases) -> URL:
 
 @dataclass
 class Social:
+    runtime: SocialRuntime
     app: FastAPI
     client: GraphQLClient
     settings: SocialSettings
@@ -53,8 +57,8 @@ class Social:
 
     async def users(self, count: int) -> list[str]:
         """Create ``count`` accounts (straight through the accounts service) and return their ids."""
-        service = self.accounts.app.state.service
-        async with self.accounts.app.state.database.transaction() as session:
+        service = self.accounts.runtime.service
+        async with self.accounts.runtime.database.transaction() as session:
             created = [
                 await service.create_user(new_mobile(), "correct1horse", "Tester", session=session)
                 for _ in range(count)
@@ -77,7 +81,7 @@ class Social:
     async def outbox(self, *followers: str) -> list[tuple[str, dict[str, Any]]]:
         """``(event type, payload)`` of the outbox rows these followers caused, oldest first."""
         outbox = EVENT_TABLES.outbox
-        async with self.app.state.database.transaction() as session:
+        async with self.runtime.database.transaction() as session:
             rows = await session.execute(
                 select(outbox.c.event_type, outbox.c.payload)
                 .where(outbox.c.aggregate_type == "user", outbox.c.aggregate_id.in_(followers))
@@ -99,7 +103,7 @@ def social_settings(
 ) -> Callable[..., SocialSettings]:
     url = social_mysql_url if backend == "mariadb" else sqlite_url("social", MIGRATIONS)
 
-    return settings_maker(SocialSettings, "social", url, redis_prefix)
+    return settings_maker(SPEC, url, redis_prefix)
 
 
 @pytest.fixture
@@ -113,23 +117,20 @@ async def social_factory(
 
     async def start(**overrides: Any) -> Social:
         accounts = accounts_factory()
-        server = GrpcServer(
-            accounts_grpc_services(accounts.settings, accounts.app), address="127.0.0.1:0"
-        )
+        server = GrpcServer(accounts_grpc_services(accounts.runtime), address="127.0.0.1:0")
         await server.start()
         servers.append(server)
         overrides.setdefault("accounts_grpc_target", f"127.0.0.1:{server.port}")
         settings = social_settings(**overrides)
-        app = create_app(settings)
-        started.append(Social(app, GraphQLClient(app), settings, accounts, server))
+        runtime = build_runtime(settings)
+        app = create_app(SPEC, runtime)
+        started.append(Social(runtime, app, GraphQLClient(app), settings, accounts, server))
         return started[-1]
 
     yield start
     for social in started:
         await social.client.aclose()
-        await social.app.state.accounts_channel.close()
-        await social.app.state.database.dispose()
-        await social.app.state.redis.aclose()
+        await social.runtime.aclose()
     for server in servers:
         await server.stop()
 

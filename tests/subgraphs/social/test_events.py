@@ -7,14 +7,14 @@ import asyncio
 from redis.asyncio import Redis
 
 from shared.events import Event, event_stream
-from subgraphs.social.app import workers
+from subgraphs.social.runtime import workers
 from tests.subgraphs.social.conftest import Social
 
 
 async def test_the_relay_publishes_follows_and_unfollows_in_order(
     social: Social, redis: Redis
 ) -> None:
-    [relay] = workers(social.settings, social.app)
+    [relay] = workers(social.runtime)
     stream = event_stream(social.settings.redis_prefix, "social")
     ada, bob = await social.users(2)
     await relay.start()

@@ -157,14 +157,12 @@ async def test_concurrent_follows_of_one_user_count_each_follower_once(social: S
     [star, *fans] = await social.users(6)
     await asyncio.gather(*(social.follow(fan, star) for fan in fans for _ in range(2)))
     assert await count_pair(social, star) == [(len(fans), 0)]
-    async with social.app.state.database.transaction() as session:
+    async with social.runtime.database.transaction() as session:
         edges = await session.scalar(
             select(func.count()).select_from(Follow).where(Follow.followee_id == int(star))
         )
     assert edges == len(fans)
-    assert sorted(await social.events(*fans)) == sorted(
-        ("UserFollowed", fan, star) for fan in fans
-    )
+    assert sorted(await social.events(*fans)) == sorted(("UserFollowed", fan, star) for fan in fans)
 
 
 async def test_users_following_each_other_at_once_do_not_deadlock(social: Social) -> None:
@@ -178,7 +176,7 @@ async def test_users_following_each_other_at_once_do_not_deadlock(social: Social
 
 async def test_the_event_commits_with_the_edge_or_not_at_all(social: Social) -> None:
     ada, bob = await social.users(2)
-    service, database = social.app.state.service, social.app.state.database
+    service, database = social.runtime.service, social.runtime.database
     with pytest.raises(RuntimeError):
         async with database.transaction() as session:
             assert await service.follow(int(ada), int(bob), session=session)
@@ -196,7 +194,7 @@ async def test_fields_of_many_users_take_one_statement_each(social: Social) -> N
     [viewer, *users] = await social.users(10)
     await social.follow(viewer, users[0])
     await social.follow(users[1], viewer)
-    with StatementCounter(social.app.state.database.engine) as counter:
+    with StatementCounter(social.runtime.database.engine) as counter:
         found = await entities(social, *users, viewer=viewer)
     assert counter.count == 2  # the counters of all users, the viewer's edges with all of them
     assert [(u["viewerFollows"], u["followsViewer"]) for u in found[:3]] == [

@@ -143,7 +143,7 @@ async def test_statements_do_not_grow_with_the_page_size(social: Social) -> None
 
     async def statements(first: int) -> int:
         variables = {"id": {"__typename": "User", "id": star}, "first": first}
-        with StatementCounter(social.app.state.database.engine) as counter:
+        with StatementCounter(social.runtime.database.engine) as counter:
             data = await social.client.data(query, variables, token=social.token(viewer))
         assert len(data["_entities"][0]["followers"]["edges"]) == first
         return counter.count
@@ -166,7 +166,7 @@ async def test_nested_follow_lists_cost_one_statement_per_level(social: Social) 
 
     async def statements(first: int) -> tuple[int, list[Any]]:
         variables = {"id": {"__typename": "User", "id": star}, "first": first}
-        with StatementCounter(social.app.state.database.engine) as counter:
+        with StatementCounter(social.runtime.database.engine) as counter:
             data = await social.client.data(query, variables)
         return counter.count, data["_entities"][0]["followers"]["edges"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import URL
 
-from subgraphs.social.app import MIGRATIONS
 from subgraphs.social.models import SocialBase
+from tests.subgraphs.social.conftest import MIGRATIONS
 from tests.support.migrations import schema_differences
 
 

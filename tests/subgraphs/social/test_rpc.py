@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from contracts.social import social_pb2, social_pb2_grpc
 from shared.errors import BadUserInput
 from shared.grpc import GrpcServer, create_channel
-from subgraphs.social.rpc import social_pb2, social_pb2_grpc
 from subgraphs.social.rpc.server import grpc_services
 from tests.subgraphs.social.conftest import FOLLOW, Social
 from tests.support.graphql import error_of
@@ -22,7 +22,7 @@ from tests.support.net import free_port
 @pytest.fixture
 async def follows(social: Social) -> AsyncIterator[Any]:
     """A stub of social's own gRPC server, started on an ephemeral port."""
-    server = GrpcServer(grpc_services(social.settings, social.app), address="127.0.0.1:0")
+    server = GrpcServer(grpc_services(social.runtime), address="127.0.0.1:0")
     await server.start()
     channel = create_channel(f"127.0.0.1:{server.port}", service="social")
     yield social_pb2_grpc.FollowsStub(channel), channel
@@ -93,7 +93,6 @@ async def test_the_social_server_reports_serving(follows: Any) -> None:
     for service in ("", "beyond.social.v1.Follows"):
         reply = await health.Check(health_pb2.HealthCheckRequest(service=service))
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
-
 
 
 async def test_follow_fails_fast_and_clearly_when_accounts_is_down(

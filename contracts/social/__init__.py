@@ -1,0 +1,1 @@
+"""The social gRPC contract (``social.proto``): who follows whom, as other domains ask it."""

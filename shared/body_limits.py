@@ -1,0 +1,93 @@
+"""ASGI middleware: an HTTP request's body arrives whole, within a size and a time, or is refused.
+
+The body is read before the app runs: over ``max_bytes`` (declared or sent)
+is 413 ``PAYLOAD_TOO_LARGE``, a body that stops arriving for
+``body_timeout`` seconds is 408 ``REQUEST_TIMEOUT``, each as a GraphQL error
+and with ``Connection: close``; the app then gets the body from memory.
+The router and every subgraph use it, with the same limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY_BYTES = 1024 * 1024
+BODY_TIMEOUT = 30.0
+
+
+class BodyLimits:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int = MAX_BODY_BYTES,
+        body_timeout: float = BODY_TIMEOUT,
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.body_timeout = body_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send, 413, "PAYLOAD_TOO_LARGE", self._too_large())
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            try:
+                async with asyncio.timeout(self.body_timeout):
+                    message = await receive()
+            except TimeoutError:
+                await self._refuse(
+                    send,
+                    408,
+                    "REQUEST_TIMEOUT",
+                    f"The request body did not arrive within {self.body_timeout:g} seconds",
+                )
+                return
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send, 413, "PAYLOAD_TOO_LARGE", self._too_large())
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
+
+    def _too_large(self) -> str:
+        return f"The request body is larger than {self.max_bytes} bytes"
+
+    async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
+        body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+        headers: list[tuple[bytes, bytes]] = [
+            (b"content-type", b"application/json; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            message: dict[str, Any] = {"type": "http.request", "body": body, "more_body": False}
+            return message
+        return await receive()
+
+    return replayed

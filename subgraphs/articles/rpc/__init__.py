@@ -1,1 +1,0 @@
-"""The clients articles uses to call accounts and social over gRPC (articles serves none)."""
