@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "router",
     "persisted_queries",
     "domains",
+    "probe",
 )
 
 

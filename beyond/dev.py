@@ -26,9 +26,17 @@ from fastapi import FastAPI
 
 from beyond.domains import Spec, discover, export_sdls
 from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+from beyond.telemetry import (
+    METRICS_LISTEN_VARIABLE,
+    configure_tracing,
+    instrumented,
+    serve_metrics,
+    with_sampler,
+)
 from composition import SubgraphSDL, compose
 from router.config import RouterConfig, ServerSettings
 from router.http import create_router_app
+from router.telemetry import RouterMetrics
 from shared.domain import Runtime, create_app, grpc_target_setting
 from shared.grpc import GrpcServer
 from shared.lifecycle import Worker
@@ -121,6 +129,11 @@ async def run_dev(
     *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = _say
 ) -> None:
     stored = dev_secrets(data_dir)
+    # Every service and the router share this process, and so one /metrics.
+    metrics = serve_metrics(os.environ.get(METRICS_LISTEN_VARIABLE))
+    if metrics:
+        say(f"metrics: http://{os.environ[METRICS_LISTEN_VARIABLE]}/metrics")
+    tracer = configure_tracing("dev")
     domains = discover()
     apps: dict[str, FastAPI] = {}
     runtimes: list[Runtime[Any]] = []
@@ -131,17 +144,22 @@ async def run_dev(
         await asyncio.to_thread(upgrade, spec.database_url(settings), spec.migrations)
         runtime = spec.build_runtime(settings)
         runtimes.append(runtime)
-        apps[spec.name] = create_app(spec, runtime)
+        apps[spec.name] = instrumented(spec.name, create_app(spec, runtime), runtime, tracer)
         if seed and spec.seed:
             created = await spec.seed(runtime)
             say(f"{spec.name}: seeded {created} demo record(s)")
         server = grpc_server(spec, runtime, host=host, port=None)
         if server is not None:
             grpc_servers.append(server)
-        workers += event_workers(spec, runtime)
+        domain_workers = event_workers(spec, runtime)
+        workers += with_sampler(spec.name, runtime, domain_workers) if metrics else domain_workers
     supergraph = data_dir / "supergraph.graphql"
     supergraph.write_text(compose_dev_supergraph(host, port))
-    router = create_router_app(dev_router_config(supergraph, stored))
+    router = create_router_app(
+        dev_router_config(supergraph, stored),
+        metrics=RouterMetrics() if metrics else None,
+        tracer=tracer,
+    )
     servers = [
         *(
             http_server(app, host=host, port=service_port(domains[name], port), log_level="warning")

@@ -5,7 +5,10 @@ load per key at a time in this process (concurrent callers for a key already
 loading await the same future) and all misses of one call in one batch → store
 found values with a jittered TTL so keys written together do not expire
 together, and a short "not found" marker for ids that do not exist. Write path:
-delete the key after the write commits (:func:`shared.db.after_commit`).
+delete the key after the write commits (:meth:`CacheAside.invalidate_after_commit`),
+on create as well as on update: ids are sequential, so a client can probe the
+next id before it exists and leave a "not found" marker that the create must
+clear.
 
 Invalidation closes the read-old-write-new race: a reader that missed and
 read the row just before a writer changed it must not store that old row
@@ -37,8 +40,11 @@ from typing import Any, Generic, TypeVar
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.codec import DataclassCodec
+from shared.db import after_commit
+from shared.telemetry.metrics import CACHE
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +86,11 @@ class CacheAside(Generic[K]):
         self._settle = settle
         self._store_if_unchanged = redis.register_script(_STORE_IF_UNCHANGED)
         self._in_flight: dict[K, asyncio.Future[dict[str, Any] | None]] = {}
+        # Metrics name the cache without the deployment's key prefix: "<service>:<entity>".
+        label = ":".join(namespace.split(":")[-2:])
+        self._hits, self._misses, self._joins = (
+            CACHE.labels(label, result) for result in ("hit", "miss", "joined")
+        )
 
     def key(self, item: K) -> str:
         return f"{self._namespace}:{item}"
@@ -96,6 +107,8 @@ class CacheAside(Generic[K]):
         loop = asyncio.get_running_loop()
         futures = {item: loop.create_future() for item in mine}
         self._in_flight.update(futures)
+        if waiting:
+            self._joins.inc(len(waiting))
         found: dict[K, dict[str, Any] | None] = {}
         try:
             if mine:
@@ -125,6 +138,10 @@ class CacheAside(Generic[K]):
         except RedisError:
             log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
 
+    def invalidate_after_commit(self, session: AsyncSession, *items: K) -> None:
+        """Delete the entries of ``items`` once ``session`` commits (created or changed rows)."""
+        after_commit(session, lambda: self.invalidate(*items))
+
     async def _fetch(self, items: list[K], load: Loader[K]) -> dict[K, dict[str, Any] | None]:
         """Read ``items`` from Redis; load the misses in one call and store them."""
         found: dict[K, dict[str, Any] | None] = {}
@@ -134,6 +151,8 @@ class CacheAside(Generic[K]):
                 seen[item] = raw or ""
             else:
                 found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
+        self._hits.inc(len(found))
+        self._misses.inc(len(seen))
         if seen:
             loaded = await load(list(seen))
             values = {item: loaded.get(item) for item in seen}
@@ -190,3 +209,6 @@ class EntityCache(Generic[K, V]):
 
     async def invalidate(self, *items: K) -> None:
         await self._cache.invalidate(*items)
+
+    def invalidate_after_commit(self, session: AsyncSession, *items: K) -> None:
+        self._cache.invalidate_after_commit(session, *items)

@@ -53,6 +53,7 @@ class Runtime(Generic[S]):
     redis: Redis
     tokens: AccessTokens
     channels: tuple[grpc.aio.Channel, ...] = field(default=())
+    """The gRPC channels to the domains the spec ``calls``, in that order."""
 
     async def aclose(self) -> None:
         for channel in self.channels:
@@ -124,6 +125,9 @@ def create_app(spec: DomainSpec[Any, R], runtime: R) -> FastAPI:
         schema=spec.build_schema(),
         context_factory=context,
         lifespan=lifespan,
-        health=lambda: backing_services(runtime.database, runtime.redis),
+        # ``channels`` hold the gRPC peers in the order of ``calls``.
+        ready=lambda: backing_services(
+            runtime.database, runtime.redis, dict(zip(spec.calls, runtime.channels, strict=True))
+        ),
         shedder=runtime.settings.shedder(spec.name),
     )

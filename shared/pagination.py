@@ -14,13 +14,15 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.errors import BadUserInput
+from shared.ids import parse_id
 
 DEFAULT_FIRST = 20
 MAX_FIRST = 100
 _VERSION = "v1"
+_CURSOR_MAX = 128  # a real cursor is about 70 characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +42,49 @@ def check_first(first: int | None, *, field: str = "first") -> int:
     return first
 
 
-def encode_cursor(position: Position) -> str:
-    raw = f"{_VERSION}|{position.created_at.isoformat()}|{position.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+def encode_fields(*fields: object) -> str:
+    """An opaque cursor holding ``fields`` (``|``-separated, base64)."""
+    return base64.urlsafe_b64encode("|".join(str(f) for f in fields).encode()).decode()
 
 
-def decode_cursor(cursor: str, *, field: str = "after") -> Position:
-    """The position a cursor names; anything this module did not encode is refused."""
-    invalid = BadUserInput(
+def invalid_cursor(field: str) -> BadUserInput:
+    return BadUserInput(
         f"`{field}` is not a cursor from this list: pass an endCursor or cursor it returned.",
         field=field,
     )
+
+
+def decode_fields(cursor: str, *, field: str) -> list[str]:
+    """The fields of a cursor :func:`encode_fields` made; anything else is refused."""
+    if len(cursor) > _CURSOR_MAX:
+        raise invalid_cursor(field)
     try:
-        version, created_at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        position = Position(datetime.fromisoformat(created_at), int(id_))
+        return base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
     except (binascii.Error, UnicodeError, ValueError):
-        raise invalid from None
-    if version != _VERSION or position.created_at.tzinfo is None or position.id < 1:
-        raise invalid
+        raise invalid_cursor(field) from None
+
+
+def encode_cursor(position: Position) -> str:
+    return encode_fields(_VERSION, position.created_at.isoformat(), position.id)
+
+
+def decode_cursor(cursor: str, *, field: str = "after") -> Position:
+    """The position a cursor names; anything this module did not encode is refused.
+
+    A cursor is accepted only if encoding the position it names gives it back
+    character for character, so there is one spelling of each position: no
+    other offset than UTC, no id that :func:`shared.ids.parse_id` refuses, no
+    padding or stray characters that base64 decoding would skip.
+    """
+    try:
+        version, created_at, raw_id = decode_fields(cursor, field=field)
+        moment = datetime.fromisoformat(created_at)
+    except ValueError:
+        raise invalid_cursor(field) from None
+    id_ = parse_id(raw_id)
+    if version != _VERSION or id_ is None or moment.utcoffset() != timedelta(0):
+        raise invalid_cursor(field)
+    position = Position(moment, id_)
+    if encode_cursor(position) != cursor:
+        raise invalid_cursor(field)
     return position

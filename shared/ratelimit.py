@@ -1,53 +1,79 @@
-"""Fixed-window limits and cooldowns counted in Redis.
+"""Fixed-window limits and cooldowns counted in Redis, reserved before the work they guard.
 
-A window is one key holding a counter with a TTL: the first hit sets the TTL,
-later hits only increment, so the check is one atomic Lua call. When the limit
-is exceeded the remaining TTL is the honest ``retryAfter``.
+A window is one key holding a counter with a TTL. :meth:`RateLimiter.reserve`
+is one Lua call over one or more windows: if any is full it counts nothing and
+answers that window's remaining TTL (the honest ``retryAfter``); otherwise it
+counts one event in every window. Reserving *before* the guarded work (an
+Argon2 check, a code check) is what makes N parallel attempts count as N: a
+check-then-record pair lets every attempt that arrives before the first
+failure is recorded through. An attempt that turns out not to count (a
+successful sign-in against a failures-only limit) is given back with
+:meth:`RateLimiter.release`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from shared.errors import RateLimited
 
-_HIT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('TTL', KEYS[1])
-if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}
+# KEYS: the windows' counters; ARGV: limit and seconds of each window in turn.
+# Returns {0, ttl, i} when window i is full (nothing counted), {1, 0, 0} when all counted.
+_RESERVE = """
+for i, key in ipairs(KEYS) do
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= tonumber(ARGV[2 * i - 1]) then
+    local ttl = redis.call('TTL', key)
+    if ttl < 0 then ttl = tonumber(ARGV[2 * i]) end
+    return {0, ttl, i}
+  end
+end
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 or redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, ARGV[2 * i]) end
+end
+return {1, 0, 0}
 """
 
-_PEEK = """
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-local ttl = redis.call('TTL', KEYS[1])
-return {count, ttl}
+_RELEASE = """
+for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """At most ``limit`` events per ``seconds`` under ``key``; ``message`` says so to the client."""
+
+    key: str
+    limit: int
+    seconds: int
+    message: str
 
 
 class RateLimiter:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._hit = redis.register_script(_HIT)
-        self._peek = redis.register_script(_PEEK)
+        self._reserve = redis.register_script(_RESERVE)
+        self._release = redis.register_script(_RELEASE)
 
-    async def record(self, key: str, *, window: int) -> tuple[int, int]:
-        """Count one event in the ``window``-second window; return (count, seconds left)."""
-        count, ttl = await self._hit(keys=[key], args=[window])
-        return int(count), int(ttl)
+    async def reserve(self, *windows: Window) -> None:
+        """Count one event in every window, or in none and raise the first full one's
+        :class:`RateLimited`."""
+        args: list[int] = []
+        for window in windows:
+            args += [window.limit, window.seconds]
+        granted, ttl, index = await self._reserve(keys=[w.key for w in windows], args=args)
+        if not int(granted):
+            raise RateLimited(windows[int(index) - 1].message, retry_after=int(ttl))
 
-    async def hit(self, key: str, *, limit: int, window: int, message: str) -> None:
-        """Count one event; raise :class:`RateLimited` once ``limit`` is exceeded in ``window`` s."""
-        count, ttl = await self.record(key, window=window)
-        if count > limit:
-            raise RateLimited(message, retry_after=ttl)
-
-    async def check(self, key: str, *, limit: int, message: str) -> None:
-        """Raise :class:`RateLimited` if ``key`` already reached ``limit``, without counting."""
-        count, ttl = await self._peek(keys=[key], args=[])
-        if int(count) >= limit:
-            raise RateLimited(message, retry_after=int(ttl))
+    async def release(self, *windows: Window) -> None:
+        """Give back one reserved event in each window (never below zero)."""
+        if windows:
+            await self._release(keys=[w.key for w in windows], args=[])
 
     async def cooldown(self, key: str, *, seconds: int, message: str) -> None:
         """Allow one event per ``seconds``; raise :class:`RateLimited` inside the cooldown."""

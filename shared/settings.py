@@ -122,6 +122,11 @@ class CommonSettings(BaseSettings):
             service, cpu_threshold=self.shed_cpu_threshold, max_in_flight=self.shed_max_in_flight
         )
 
+    metrics_listen: str | None = Field(
+        default=None,
+        description="`HOST:PORT` serving Prometheus `/metrics`; unset serves none",
+    )
+
     @field_validator("jwt_secret")
     @classmethod
     def _secret_for_hmac(cls, value: str | None, info: ValidationInfo) -> str | None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http.server
 import json
 import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -38,6 +40,20 @@ QUERY = (HERE / "query.graphql").read_text(encoding="utf-8")
 EXPECTED = HERE / "expected.json"
 GATEWAY_PORT = 4300
 GATEWAYS = ("beyond", "apollo", "hive")
+# Our router with instrumentation on (README "Operations"), for measuring its cost; not run
+# by default. Traces go to OTLP_SINK, which answers every export with 200 and keeps nothing.
+OTLP_SINK_PORT = GATEWAY_PORT + 2
+TRACING = {
+    "BEYOND_TRACING": "on",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{OTLP_SINK_PORT}",
+    "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+}
+VARIANT_ENV = {
+    "beyond-metrics": {},
+    "beyond-trace-1": {**TRACING, "OTEL_TRACES_SAMPLER_ARG": "0.01"},
+    "beyond-trace-100": {**TRACING, "OTEL_TRACES_SAMPLER_ARG": "1.0"},
+}
+VARIANTS = tuple(VARIANT_ENV)
 
 
 @dataclass
@@ -58,6 +74,10 @@ class Figures:
 
 
 def gateway_command(name: str, port: int) -> list[str]:
+    if name == "beyond-metrics":
+        return [*gateway_command("beyond", port), "--metrics-listen", f"127.0.0.1:{port + 1}"]
+    if name in VARIANT_ENV:
+        return gateway_command("beyond", port)
     if name == "beyond":
         return [
             sys.executable,
@@ -84,6 +104,29 @@ def gateway_command(name: str, port: int) -> list[str]:
             "1",
         ]
     raise ValueError(name)
+
+
+class _Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@contextlib.contextmanager
+def otlp_sink(port: int) -> Iterator[None]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Sink)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextlib.contextmanager
@@ -190,7 +233,7 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
 async def bench_gateway(name: str, args: argparse.Namespace) -> Figures:
     url = f"http://127.0.0.1:{GATEWAY_PORT}/graphql"
     body = orjson.dumps({"query": QUERY, "operationName": "TestQuery"})
-    env = {"NODE_ENV": "production"}
+    env = {"NODE_ENV": "production", **VARIANT_ENV.get(name, {})}
     with started(gateway_command(name, GATEWAY_PORT), env=env) as process:
         async with aiohttp.ClientSession() as session:
             answer = await wait_ready(session, url, body, within=60)
@@ -279,7 +322,7 @@ def median_figures(name: str, runs: list[Figures]) -> Figures:
 async def main_async(args: argparse.Namespace) -> int:
     runs: dict[str, list[Figures]] = {name: [] for name in args.gateways}
     subgraphs = ["node", str(NODE / "subgraphs.mjs"), str(BASE_PORT)]
-    with started(subgraphs):
+    with started(subgraphs), otlp_sink(OTLP_SINK_PORT):
         await subgraphs_ready(within=60)
         for round_ in range(args.repeat):
             for name in args.gateways:
@@ -304,7 +347,9 @@ async def main_async(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.federation", description=__doc__)
-    parser.add_argument("--gateways", nargs="+", choices=GATEWAYS, default=list(GATEWAYS))
+    parser.add_argument(
+        "--gateways", nargs="+", choices=GATEWAYS + VARIANTS, default=list(GATEWAYS)
+    )
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds first")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
 from beyond.commands import CommandError
+from beyond.telemetry import METRICS_LISTEN_VARIABLE, configure_tracing, serve_metrics
 from router.config import ConfigError, RouterConfig, load_config
 from router.http.errors import SupergraphRejected
 from router.prepare import OperationRejected
@@ -36,6 +38,12 @@ def register(subparsers: Any) -> None:
     _supergraph_option(parser, required=False)
     parser.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT")
     parser.add_argument("--config", type=Path, metavar="FILE", help="router TOML configuration")
+    parser.add_argument(
+        "--metrics-listen",
+        default=os.environ.get(METRICS_LISTEN_VARIABLE) or None,
+        metavar="HOST:PORT",
+        help=f"serve Prometheus /metrics here (default ${METRICS_LISTEN_VARIABLE}; unset: off)",
+    )
     parser.set_defaults(handler=serve)
 
     nested = parser.add_subparsers(dest="router_command", metavar="ACTION")
@@ -63,12 +71,14 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from router.http import create_router_app
+    from router.telemetry import RouterMetrics
     from shared.http_server import server_config
 
     config = _config(args)
     host, port = _listen(args.listen)
+    metrics = RouterMetrics() if serve_metrics(args.metrics_listen) else None
     try:
-        app = create_router_app(config)
+        app = create_router_app(config, metrics=metrics, tracer=configure_tracing("router"))
     except SupergraphRejected as exc:
         raise CommandError(f"supergraph {config.supergraph} cannot be served: {exc}") from None
     except ConfigError as exc:

@@ -76,12 +76,15 @@ async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings)
         registration,
         run_until_stopped,
     )
+    from beyond.telemetry import configure_tracing, instrumented, serve_metrics, with_sampler
     from shared.domain import create_app
 
     runtime = spec.build_runtime(settings)
-    app = create_app(spec, runtime)
+    app = instrumented(spec.name, create_app(spec, runtime), runtime, configure_tracing(spec.name))
     server = grpc_server(spec, runtime, host=args.host, port=args.grpc_port)
     workers = [] if args.no_workers else event_workers(spec, runtime)
+    if serve_metrics(settings.metrics_listen):
+        workers = with_sampler(spec.name, runtime, workers)
     port = args.port or spec.port
     http = http_server(app, host=args.host, port=port, log_level=settings.log_level.lower())
     # Last to start, first to stop: the instance leaves the registry before it goes.

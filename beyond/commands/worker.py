@@ -38,9 +38,14 @@ def handle(args: argparse.Namespace) -> int:
 async def _work(spec: Spec, settings: CommonSettings) -> None:
     # Built inside the running loop, like ``beyond serve``: clients bind to it.
     from beyond.runtime import event_workers, run_until_stopped
+    from beyond.telemetry import configure_tracing, instrument_runtime, serve_metrics, with_sampler
 
+    configure_tracing(spec.name)
     runtime = spec.build_runtime(settings)
+    instrument_runtime(spec.name, runtime)
     workers = event_workers(spec, runtime)
+    if serve_metrics(settings.metrics_listen):
+        workers = with_sampler(spec.name, runtime, workers)
     for worker in workers:
         log.info("running %s", worker.name)
     await run_until_stopped(apps=[], workers=workers, runtimes=[runtime])

@@ -186,9 +186,9 @@ def _joined(
 
 
 def _merge_entity(entity: Any, group: list[Located], fetch: FetchNode, state: RunState) -> None:
+    # A null entity adds nothing: the fields it was asked for stay missing (shaping nulls
+    # them, bubbling as the spec says) and fetches needing them skip the object.
     if not isinstance(entity, dict):
-        for located in group:
-            located.replace_with_null()
         return
     apply_renames(entity, fetch.output_rewrites, state.matches)
     deep_merge(group[0].obj, entity)

@@ -7,7 +7,8 @@ walks the client's operation the way the spec's ``ExecuteSelectionSet`` does
 values from the tree instead of calling resolvers: it keeps only what was
 asked, in the order asked, evaluates type conditions on the concrete
 ``__typename``, and turns a null in a non-null position into an error at that
-path, nulling the nearest nullable ancestor. A null whose cause is already
+path, nulling the nearest nullable ancestor; so does an enum value the API
+schema lacks (``@inaccessible`` or unknown), which never reaches the client. A null whose cause is already
 reported (an error at that path or above it) gets no second error. When
 deferring (``ShapingContext.pending`` set), a fragment under an active
 ``@defer`` is left out and noted as a :class:`PendingDefer` at the path of
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -27,12 +29,15 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLDeferDirective,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLIncludeDirective,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
@@ -67,7 +72,7 @@ class PlannedField:
     nodes: list[FieldNode]
     is_typename: bool
     return_type: GraphQLOutputType | None  # None: the type has no such field
-    plain_leaf: bool  # a nullable scalar or enum: the value is the answer
+    plain_leaf: bool  # a nullable scalar: the value is the answer
     where: str
 
 
@@ -313,6 +318,12 @@ def _complete_nullable(
                 return INVALID
             items.append(completed)
         return items
+    if isinstance(return_type, GraphQLEnumType):
+        # A value the API schema lacks (@inaccessible, or unknown) must not reach the client.
+        if not isinstance(value, str) or value not in return_type.values:
+            context.report_null(f"Invalid value found for field {where}.", nodes, path)
+            return INVALID
+        return value
     if is_leaf_type(return_type):
         return value
     if not isinstance(value, dict):
@@ -408,9 +419,7 @@ def _plan_field(
         nodes=nodes,
         is_typename=field_name == "__typename",
         return_type=return_type,
-        plain_leaf=return_type is not None
-        and not isinstance(return_type, GraphQLNonNull)
-        and is_leaf_type(return_type),
+        plain_leaf=isinstance(return_type, GraphQLScalarType),
         where=f"{object_type.name}.{field_name}",
     )
 
@@ -423,8 +432,28 @@ def _runtime_type(
         return return_type
     typename = value.get("__typename")
     concrete = context.schema.get_type(typename) if isinstance(typename, str) else None
+    if isinstance(concrete, GraphQLInterfaceType) and (
+        concrete is return_type or context.schema.is_sub_type(return_type, concrete)  # type: ignore[arg-type]
+    ):
+        # An @interfaceObject answer: the plan fetched no concrete type, so the selection
+        # needs none (no __typename, no type condition below the interface).
+        return _interface_as_object(concrete)
     if not isinstance(concrete, GraphQLObjectType):
         return None
     if not context.schema.is_sub_type(return_type, concrete):  # type: ignore[arg-type]
         return None
     return concrete
+
+
+@lru_cache(maxsize=256)
+def _interface_as_object(interface: GraphQLInterfaceType) -> GraphQLObjectType:
+    """The interface's fields as an object type of its name, to shape interface-typed values.
+
+    Type conditions compare by name, so a fragment on the interface (or one it
+    implements) applies and one on an implementation does not.
+    """
+    return GraphQLObjectType(
+        interface.name,
+        lambda: interface.fields,
+        interfaces=lambda: [interface, *interface.interfaces],
+    )

@@ -3,8 +3,7 @@
 A path step is a response name, ``"@"`` (every item of a list) or
 ``"... on T"`` (only objects whose ``__typename`` is ``T`` or implements it).
 Walking keeps, for every object found, its concrete path (list indices
-included) and the container slot holding it, so an entity fetch can both
-report errors at the client's path and null an object in place.
+included), so an entity fetch can report errors at the client's path.
 """
 
 from __future__ import annotations
@@ -20,32 +19,26 @@ _FRAGMENT = "... on "
 
 
 class Located(NamedTuple):
-    """An object of the tree, where it sits (``container[key]``) and its client path.
+    """An object of the tree and its client path.
 
     A named tuple: one is built per object per entity fetch, several times faster
     than a frozen dataclass.
     """
 
     obj: dict[str, Any]
-    container: dict[str, Any] | list[Any]
-    key: str | int
     path: ResponsePath
-
-    def replace_with_null(self) -> None:
-        self.container[self.key] = None  # type: ignore[index]
 
 
 def objects_at(root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher) -> list[Located]:
     """Every object at ``steps`` below ``root``, in document order."""
     found: list[Located] = []
-    _walk(root, None, "", (), steps, matches, found)
+    if steps:
+        _walk(root, (), steps, matches, found)
     return found
 
 
 def _walk(
     value: Any,
-    container: dict[str, Any] | list[Any] | None,
-    key: str | int,
     path: ResponsePath,
     steps: tuple[str, ...],
     matches: TypeMatcher,
@@ -60,24 +53,23 @@ def _walk(
         rest = steps[1:] if steps and steps[0] == "@" else steps
         for index, item in enumerate(value):
             if item is not None:
-                _walk(item, value, index, (*path, index), rest, matches, found)
+                _walk(item, (*path, index), rest, matches, found)
         return
     if not isinstance(value, dict):
         return
     if not steps:
-        if container is not None:
-            found.append(Located(value, container, key, path))
+        found.append(Located(value, path))
         return
     step, rest = steps[0], steps[1:]
     if step == "@":
-        _walk(value, container, key, path, rest, matches, found)
+        _walk(value, path, rest, matches, found)
     elif step.startswith(_FRAGMENT):
         if matches(value.get("__typename"), step[len(_FRAGMENT) :].strip()):
-            _walk(value, container, key, path, rest, matches, found)
+            _walk(value, path, rest, matches, found)
     else:
         child = value.get(step)
         if child is not None:
-            _walk(child, value, step, (*path, step), rest, matches, found)
+            _walk(child, (*path, step), rest, matches, found)
 
 
 def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:

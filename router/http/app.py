@@ -3,7 +3,7 @@
 Routes: ``/graphql`` (GraphQL over HTTP: POST, GET for queries, GraphiQL for
 browsers; Server-Sent Events when asked for; ``multipart/mixed`` parts for
 ``@defer``; WebSocket with either GraphQL
-subprotocol) and ``/health``. Everything is built when this is called,
+subprotocol), ``/health`` (alive) and ``/ready`` (:mod:`router.http.readiness`). Everything is built when this is called,
 nothing at import time; the supergraph watcher runs for the app's lifespan,
 and the subgraph clients are closed when it ends.
 """
@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 import orjson
+from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -49,10 +50,13 @@ from router.http.params import read_params
 from router.http.persisted import persisted_queries
 from router.http.pipeline import Parts, Pipeline
 from router.http.plan_switch import PlanSwitch
+from router.http.readiness import SubgraphReadiness
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
 from router.prepare import OperationRejected
 from router.supergraph.authorization import ANONYMOUS
+from router.telemetry import RouterMetrics
+from router.telemetry.measured import counting_websockets
 from router.transport import (
     BreakerTransport,
     DedupTransport,
@@ -81,11 +85,15 @@ def create_router_app(
     front: FrontHalf | None = None,
     transport: Transport | None = None,
     subscriptions: SubscriptionTransport | None = None,
+    metrics: RouterMetrics | None = None,
+    tracer: Tracer | None = None,
 ) -> Starlette:
     """Serve ``config.supergraph``.
 
     ``transport`` replaces the HTTP client (tests mount apps in-process);
-    ``subscriptions`` replaces the WebSocket client to subgraphs.
+    ``subscriptions`` replaces the WebSocket client to subgraphs; ``metrics``
+    turns on the Prometheus metrics and ``tracer`` the OpenTelemetry spans
+    (:mod:`router.telemetry`).
     """
     if config.supergraph is None:
         raise ValueError("the router needs a supergraph file (config 'supergraph' or --supergraph)")
@@ -93,6 +101,10 @@ def create_router_app(
         from router.http.federation import FederationFront
 
         front = FederationFront()
+    if metrics is not None or tracer is not None:
+        from router.telemetry.measured import ObservedFront
+
+        front = ObservedFront(front, timed=metrics is not None, tracer=tracer)
 
     http_transport: HttpTransport | None = None
     ws_transport: WebSocketSubscriptions | None = None
@@ -114,6 +126,12 @@ def create_router_app(
         on_swap=on_swap,
     )
     discoveries: list[Discovery] = []
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredPlanCache
+
+        live.cache = MeasuredPlanCache(
+            config.limits.plan_cache_size, config.limits.plan_cache_bytes
+        )
     if transport is None:
         http_transport = HttpTransport(
             config.subgraph_urls(live.current.subgraph_urls),
@@ -129,11 +147,20 @@ def create_router_app(
                 for name, balancer in balancers.items()
             ]
             transport = BalancedTransport(http_transport, balancers)
+    readiness = SubgraphReadiness(transport, lambda: live.current.subgraph_urls)
     transport = BreakerTransport(
         transport, timeouts=config.timeouts(), default_timeout=config.timeout
     )
+    if tracer is not None:
+        from router.telemetry.tracing import TracedTransport
+
+        transport = TracedTransport(transport, tracer)
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredTransport
+
+        transport = MeasuredTransport(transport)
     if config.dedup:
-        transport = DedupTransport(transport)
+        transport = DedupTransport(transport, on_shared=metrics.dedup_hit if metrics else None)
     transport = PropagatingTransport(transport, config.propagated_headers)
     if subscriptions is None:
         ws_transport = WebSocketSubscriptions(
@@ -143,6 +170,10 @@ def create_router_app(
             heartbeat=config.subscriptions.keepalive,
         )
         subscriptions = ws_transport
+    if metrics is not None:
+        from router.telemetry.measured import MeasuredSubscriptions
+
+        subscriptions = MeasuredSubscriptions(subscriptions)
     subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
     persisted = persisted_queries(config.persisted_queries)
     pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy(), persisted)
@@ -167,7 +198,18 @@ def create_router_app(
 
     async def graphql(request: Request) -> Response | EventStream:
         request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        started = metrics.start() if metrics is not None else 0.0
+        operation_name: str | None = None
+
+        def respond(
+            status: int, body: dict[str, Any], headers: Iterable[tuple[str, str]]
+        ) -> Response:
+            if metrics is not None:
+                metrics.observe_request(operation_name, status, body, started)
+            return _respond(status, body, media_type, request_id, headers)
+
         accept = request.headers.get("accept")
+        media_type = JSON
         if (
             request.method == "GET"
             and config.graphiql
@@ -175,7 +217,6 @@ def create_router_app(
             and "query" not in request.query_params
         ):
             return HTMLResponse(GRAPHIQL_HTML)
-        media_type = JSON
         # Errors before an event stream starts are JSON, with the status a
         # graphql-response+json client would get (400 for a rejected operation).
         status_media_type = JSON
@@ -188,6 +229,7 @@ def create_router_app(
                 authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
             )
             params = await read_params(request)
+            operation_name = params.operation_name
             ready = await pipeline.prepare(params, method=request.method, access=access)
             forwarded = (
                 *forwardable(request.headers.items(), forwarded_names),
@@ -207,19 +249,15 @@ def create_router_app(
                 multipart=accepts_multipart_defer(accept),
             )
             if isinstance(answer, Parts):
+                if metrics is not None:
+                    metrics.observe_request(operation_name, 200, answer.first, started)
                 headers = [*answer.headers, (REQUEST_ID_HEADER, request_id)]
                 return multipart_response(answer.first, answer.rest, headers)
         except RequestError as exc:
-            return _respond(
-                exc.status,
-                {"errors": exc.graphql_errors()},
-                media_type,
-                request_id,
-                exc.headers.items(),
-            )
+            return respond(exc.status, {"errors": exc.graphql_errors()}, exc.headers.items())
         except OperationRejected as exc:
             status = status_for_rejected_operation(status_media_type)
-            return _respond(status, {"errors": exc.graphql_errors()}, media_type, request_id, ())
+            return respond(status, {"errors": exc.graphql_errors()}, ())
         except Exception:  # masked for the client, logged with the request id
             log.exception("request %s failed", request_id)
             body = {
@@ -230,11 +268,21 @@ def create_router_app(
                     }
                 ]
             }
-            return _respond(500, body, media_type, request_id, ())
-        return _respond(answer.status, answer.body, media_type, request_id, answer.headers)
+            return respond(500, body, ())
+        return respond(answer.status, answer.body, answer.headers)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "supergraphVersion": live.current.version})
+
+    async def readiness_endpoint(request: Request) -> Response:
+        subgraphs = await readiness.report()
+        ok = all(state == "ok" for state in subgraphs.values())
+        body = {
+            "status": "ready" if ok else "unavailable",
+            "supergraphVersion": live.current.version,
+            "subgraphs": subgraphs,
+        }
+        return JSONResponse(body, 200 if ok else 503)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -262,8 +310,12 @@ def create_router_app(
                 _Responding(graphql),
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
             ),
-            WebSocketRoute("/graphql", websocket.serve),
+            WebSocketRoute(
+                "/graphql",
+                websocket.serve if metrics is None else counting_websockets(websocket.serve),
+            ),
             Route("/health", health, methods=["GET"]),
+            Route("/ready", readiness_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[
@@ -275,6 +327,11 @@ def create_router_app(
         ],
     )
     app.state.live_graph = live
+    app.state.readiness = readiness
+    if tracer is not None:
+        from router.telemetry.tracing import TracedRequests
+
+        app.add_middleware(TracedRequests, tracer=tracer)
     return app
 
 

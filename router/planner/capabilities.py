@@ -120,7 +120,8 @@ class Capabilities:
         if field.arguments and not self.arguments_known(graph, parent, field):
             return False
         if in_graph.external:
-            return self._in_key(graph, parent, field.name)
+            # Not answerable here even when part of a key: only sent here in representations.
+            return False
         if self.is_abstract(parent) and not self.interface_object_in(graph, parent):
             # An interface field is answered at interface level only when every
             # implementation in this graph answers it itself.
@@ -175,14 +176,6 @@ class Capabilities:
                 if refusal is not None:
                     return refusal
         return None
-
-    def _in_key(self, graph: str, parent: str, name: str) -> bool:
-        in_graph = self.supergraph.types[parent].graphs.get(graph)
-        return in_graph is not None and any(
-            isinstance(s, FieldSelection) and s.name == name
-            for key in in_graph.keys
-            for s in key.fields
-        )
 
     def field_requires(self, graph: str, parent: str, name: str) -> FieldSet | None:
         info = self.supergraph.types[parent].fields.get(name)
@@ -260,7 +253,10 @@ class Capabilities:
         return tuple(
             Hop(graph, interface)
             for graph, in_graph in sorted(info.graphs.items(), key=lambda g: self.graph_order[g[0]])
-            if not in_graph.interface_object and in_graph.resolvable_keys
+            if not in_graph.interface_object
+            and in_graph.resolvable_keys
+            # A graph where nothing implements the interface has no concrete type to give.
+            and self.supergraph.possible_types_of(interface, graph)
         )
 
     # -- field sets as selections --------------------------------------------

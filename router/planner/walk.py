@@ -108,6 +108,9 @@ class Walker:
                 if inner:
                     again.append(replace(selection, selections=tuple(inner)))
             elif self.expands(place, selection):
+                if not caps.possible_in(graph, place.parent):
+                    # No type to answer it with here and no hop to one: never drop it.
+                    raise UnsatisfiableField(_unsatisfiable(place, selection))
                 for concrete in caps.possible_in(graph, place.parent):
                     moved = replace(selection, parent_type=concrete)
                     inner = self.plan(place.narrow(concrete), (moved,))
@@ -248,6 +251,9 @@ class Walker:
             elif caps.resolvable(graph, place.parent, selection, place.provided):
                 sources |= self.add_internal_field(place, selection, representation)
             elif self.expands(place, selection):
+                if not caps.possible_in(graph, place.parent):
+                    # No type to answer it with here and no hop to one: never drop it.
+                    raise UnsatisfiableField(_unsatisfiable(place, selection))
                 for concrete in caps.possible_in(graph, place.parent):
                     sources |= self.require(
                         place.narrow(concrete),

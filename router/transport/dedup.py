@@ -22,6 +22,7 @@ to decode.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import orjson
 
@@ -45,8 +46,11 @@ class _InFlight:
 
 
 class DedupTransport:
-    def __init__(self, inner: Transport) -> None:
+    """``on_shared(service_name)`` is told of every request answered by one in flight."""
+
+    def __init__(self, inner: Transport, *, on_shared: Callable[[str], None] | None = None) -> None:
         self._inner = inner
+        self._on_shared = on_shared
         self._in_flight: dict[_Key, _InFlight] = {}
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
@@ -56,6 +60,8 @@ class DedupTransport:
         shared = self._in_flight.get(key)
         if shared is not None:
             shared.followers += 1
+            if self._on_shared is not None:
+                self._on_shared(service_name)
             return _private_copy(*await asyncio.shield(shared.future))
         future: asyncio.Future[tuple[SubgraphResponse, bytes]] = (
             asyncio.get_running_loop().create_future()

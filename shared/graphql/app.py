@@ -1,9 +1,10 @@
 """The ASGI app of one subgraph: Strawberry over Starlette routes, plus /health and /ready.
 
-``/health`` is 200 only when every backing service answers. ``/ready`` says
-whether to send traffic: 200 while the database answers, even with Redis
-down, naming each degraded mode the service is in (and logging each change);
-503 when the database is down.
+``/health`` answers 200 while the process serves (liveness); ``/ready``
+runs the service's readiness checks (its database, Redis, gRPC peers) and
+answers 503 naming what is unavailable. Redis alone being down is a degraded
+mode, not unavailability: ``/ready`` stays 200, names the degraded mode (and
+logs each change).
 
 Strawberry's own ``GraphQL`` app is mounted on explicit routes (``app.mount``
 would answer POST /graphql with a redirect) and gets parser and validation
@@ -30,13 +31,15 @@ from shared.body_limits import BodyLimits
 from shared.graphql.errors import MaskInternalErrors
 from shared.resilience.asgi import GuardMiddleware
 from shared.resilience.shedder import Shedder
+from shared.telemetry.graphql import OperationMetrics
+from shared.telemetry.tracing import OperationTracing
 
 log = logging.getLogger(__name__)
 
-# What a service still does without each backing service (see the README's degraded modes).
+# What a service still does without a backing service it can serve without
+# (see the README's degraded modes); any other one down makes it unavailable.
 DEGRADED_MODES = {
     "redis": "redis unavailable: cached reads go to the database, one load per key at a time",
-    "database": "database unavailable: requests needing it answer UNAVAILABLE",
 }
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
@@ -56,6 +59,8 @@ def schema_extensions() -> Sequence[Callable[[], Any]]:
     """The extensions every subgraph schema is built with."""
     return (
         MaskInternalErrors,
+        OperationTracing,
+        OperationMetrics,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
     )
@@ -67,28 +72,29 @@ def create_service_app(
     schema: strawberry.Schema,
     context_factory: ContextFactory,
     lifespan: Lifespan | None = None,
-    health: Callable[[], Awaitable[dict[str, str]]] | None = None,
+    ready: Callable[[], Awaitable[dict[str, str]]] | None = None,
     shedder: Shedder | None = None,
 ) -> FastAPI:
     """The service's app; with ``shedder``, requests past capacity get OVERLOADED at once."""
     graphql_app = _ServiceGraphQL(schema, context_factory)
 
     async def health_endpoint(_: Request) -> Response:
-        report = await health() if health else {}
-        ok = all(state == "ok" for state in report.values())
-        return JSONResponse({"status": "ok" if ok else "degraded", **report}, 200 if ok else 503)
+        return JSONResponse({"status": "ok"})
 
     degraded_before: list[str] = []
 
     async def ready_endpoint(_: Request) -> Response:
-        report = await health() if health else {}
-        degraded = [DEGRADED_MODES[name] for name, state in report.items() if state != "ok"]
+        report = await ready() if ready else {}
+        down = [name for name, state in report.items() if state != "ok"]
+        degraded = [DEGRADED_MODES[name] for name in down if name in DEGRADED_MODES]
         if degraded != degraded_before:
             log.warning("%s: %s", title, "; ".join(degraded) or "back to normal operation")
             degraded_before[:] = degraded
-        serving = report.get("database", "ok") == "ok"
-        status = "unavailable" if not serving else "degraded" if degraded else "ok"
-        body = {"status": status, **report, "degraded": degraded}
+        serving = all(name in DEGRADED_MODES for name in down)
+        status = "unavailable" if not serving else "degraded" if degraded else "ready"
+        body: dict[str, Any] = {"status": status, **report}
+        if degraded:
+            body["degraded"] = degraded
         return JSONResponse(body, 200 if serving else 503)
 
     @asynccontextmanager

@@ -17,11 +17,14 @@ from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
 import grpc
+from opentelemetry.trace import SpanKind
 
 from shared.grpc.errors import error_of
 from shared.resilience.breaker import Breaker
 from shared.resilience.deadline import bounded
 from shared.resilience.retry import RetryBudget, retrying
+from shared.telemetry.metrics import GRPC_CALLS, GRPC_SECONDS
+from shared.telemetry.tracing import tracer, with_trace_context
 
 # Statuses meaning the target could not do its job; any other answer, errors of the
 # caller's making included, shows the target working (as go-zero's breaker counts them).
@@ -68,8 +71,11 @@ class _Calls:
         self._budget = RetryBudget()
 
     def details(self, details: Any) -> Any:
+        """The call's deadline (bounded by the request's) and the current trace context."""
         timeout = self._deadline if details.timeout is None else details.timeout
-        return details._replace(timeout=bounded(timeout))
+        return details._replace(
+            timeout=bounded(timeout), metadata=with_trace_context(details.metadata)
+        )
 
     def record(self, error: grpc.aio.AioRpcError | None) -> None:
         self.breaker.record(accepted=error is None or error.code() not in FAILURES)
@@ -77,18 +83,26 @@ class _Calls:
     def error(self, error: grpc.aio.AioRpcError, details: Any) -> Exception:
         return error_of(error, service=self._service, timeout=details.timeout)
 
+    def observe(self, details: Any, code: grpc.StatusCode, started: float) -> None:
+        method = _method(details)
+        GRPC_CALLS.labels(self._service, method, code.name).inc()
+        GRPC_SECONDS.labels(self._service, method).observe(time.perf_counter() - started)
+
     async def unary(self, continuation: Callable[..., Any], details: Any, request: Any) -> Any:
         details = self.details(details)
 
         async def attempt() -> Any:
             self.breaker.allow()
+            started = time.perf_counter()
             call = await continuation(details, request)
             try:
                 reply = await call
             except grpc.aio.AioRpcError as exc:
                 self.record(exc)
+                self.observe(details, exc.code(), started)
                 raise
             self.record(None)
+            self.observe(details, grpc.StatusCode.OK, started)
             return reply
 
         if _method(details) not in self._idempotent:
@@ -120,7 +134,8 @@ class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
     async def intercept_unary_unary(
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> Any:
-        return await self._calls.unary(continuation, client_call_details, request)
+        with tracer().start_as_current_span(_method(client_call_details), kind=SpanKind.CLIENT):
+            return await self._calls.unary(continuation, client_call_details, request)
 
 
 class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
@@ -132,6 +147,7 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
     ) -> AsyncIterator[Any]:
         details = self._calls.details(client_call_details)
         self._calls.breaker.allow()
+        started = time.perf_counter()
         call = await continuation(details, request)
 
         async def responses() -> AsyncIterator[Any]:
@@ -140,8 +156,10 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
                     yield response
             except grpc.aio.AioRpcError as exc:
                 self._calls.record(exc)
+                self._calls.observe(details, exc.code(), started)
                 raise self._calls.error(exc, details) from None
             self._calls.record(None)
+            self._calls.observe(details, grpc.StatusCode.OK, started)
 
         return responses()
 

@@ -28,6 +28,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from shared.errors import BeyondError
 from shared.grpc.errors import status_of
 from shared.resilience.deadline import deadline_scope
+from shared.telemetry.tracing import server_span
 
 SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
     # Fail to start when another process has the port, instead of sharing it.
@@ -49,25 +50,27 @@ class GrpcService:
     add_to_server: Callable[[Any, grpc.aio.Server], None]
 
 
-def _unary(behavior: Callable[..., Any]) -> Callable[..., Any]:
+def _unary(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        try:
-            with deadline_scope(context.time_remaining()):
-                return await behavior(request, context)
-        except BeyondError as error:
-            await context.abort(*status_of(error))
+        with server_span(method, context.invocation_metadata()):
+            try:
+                with deadline_scope(context.time_remaining()):
+                    return await behavior(request, context)
+            except BeyondError as error:
+                await context.abort(*status_of(error))
 
     return call
 
 
-def _streaming(behavior: Callable[..., Any]) -> Callable[..., Any]:
+def _streaming(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-        try:
-            with deadline_scope(context.time_remaining()):
-                async for response in behavior(request, context):
-                    yield response
-        except BeyondError as error:
-            await context.abort(*status_of(error))
+        with server_span(method, context.invocation_metadata()):
+            try:
+                with deadline_scope(context.time_remaining()):
+                    async for response in behavior(request, context):
+                        yield response
+            except BeyondError as error:
+                await context.abort(*status_of(error))
 
     return call
 
@@ -79,12 +82,13 @@ class _BeyondErrorStatus(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         handler = await continuation(handler_call_details)
         if handler is None:
             return None
+        method = str(handler_call_details.method)
         if handler.unary_unary is not None:
-            return handler._replace(unary_unary=_unary(handler.unary_unary))
+            return handler._replace(unary_unary=_unary(handler.unary_unary, method))
         if handler.unary_stream is not None:
             behavior = handler.unary_stream
             wrap = _streaming if inspect.isasyncgenfunction(behavior) else _unary
-            return handler._replace(unary_stream=wrap(behavior))
+            return handler._replace(unary_stream=wrap(behavior, method))
         return handler
 
 

@@ -59,6 +59,10 @@ class VerificationCodes:
             await pipe.execute()
         return code
 
+    async def pending(self, purpose: Purpose, mobile_index: str) -> bool:
+        """Whether a code for ``purpose`` is waiting to be used (a cheap check before costly work)."""
+        return bool(await self._redis.exists(self._key(purpose, mobile_index)))
+
     async def consume(self, purpose: Purpose, mobile_index: str, code: str) -> bool:
         """True once for the right code; wrong guesses count and burn the code at the limit."""
         key = self._key(purpose, mobile_index)

@@ -6,17 +6,20 @@ Each check returns the normalised value or raises ``BadUserInput`` naming the fi
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from shared.errors import BadUserInput
+from shared.urls import is_http_url
 
 NICKNAME_MAX = 20
 BIO_MAX = 280
 AVATAR_MAX = 512
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+DEVICE_ID_MIN = 16
+DEVICE_ID_MAX = 128
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
+_DEVICE_ID = re.compile(rf"[!-~]{{{DEVICE_ID_MIN},{DEVICE_ID_MAX}}}")  # printable ASCII, no space
 
 
 def normalize_mobile(raw: str, *, field: str = "mobile") -> str:
@@ -70,8 +73,7 @@ def check_bio(bio: str, *, field: str = "bio") -> str:
 
 
 def check_avatar(url: str, *, field: str = "avatar") -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > AVATAR_MAX:
+    if not is_http_url(url.strip(), max_length=AVATAR_MAX):
         raise BadUserInput(
             f"The avatar must be an http(s) URL of at most {AVATAR_MAX} characters.", field=field
         )
@@ -82,3 +84,14 @@ def check_code(code: str, *, field: str = "code") -> str:
     if not re.fullmatch(r"\d{6}", code.strip()):
         raise BadUserInput("The verification code is 6 digits.", field=field)
     return code.strip()
+
+
+def check_device_id(device_id: str | None, *, field: str = "deviceId") -> str | None:
+    """A client's own random device id (see :mod:`subgraphs.accounts.devices`), if it sent one."""
+    if device_id is not None and not _DEVICE_ID.fullmatch(device_id):
+        raise BadUserInput(
+            f"The device id must be {DEVICE_ID_MIN} to {DEVICE_ID_MAX} printable ASCII "
+            "characters without spaces, e.g. a random UUID the device keeps.",
+            field=field,
+        )
+    return device_id

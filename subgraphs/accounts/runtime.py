@@ -14,7 +14,9 @@ from shared.ratelimit import RateLimiter
 from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
 from subgraphs.accounts.codes import VerificationCodes
+from subgraphs.accounts.devices import KnownDevices
 from subgraphs.accounts.passwords import Passwords
+from subgraphs.accounts.rotations import RecentRotations
 from subgraphs.accounts.service import AccountsService, UserView
 from subgraphs.accounts.settings import AccountsSettings
 from subgraphs.accounts.sms import ConsoleSmsSender, SmsSender
@@ -36,17 +38,18 @@ def build_runtime(
     redis = redis or create_redis(settings.redis_url, timeout=settings.redis_timeout)
     keys = Keys(settings.redis_prefix, NAME)
     tokens = AccessTokens.from_settings(settings, ttl=settings.access_token_ttl)
+    cipher = FieldCipher.from_base64(settings.data_key)
     service = AccountsService(
         settings=settings,
         keys=keys,
-        cipher=FieldCipher.from_base64(settings.data_key),
-        passwords=Passwords(
-            time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
-        ),
+        cipher=cipher,
+        passwords=Passwords.from_settings(settings),
         codes=VerificationCodes(
             redis, keys, ttl=settings.code_ttl, attempts=settings.code_attempts
         ),
         limiter=RateLimiter(redis),
+        devices=KnownDevices(redis, keys, ttl=settings.known_device_ttl),
+        rotations=RecentRotations(redis, keys, cipher, grace=settings.refresh_reuse_grace),
         sms=sms or ConsoleSmsSender(),
         tokens=tokens,
         user_cache=EntityCache(redis, keys.key("user"), UserView),

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from shared.errors import BadUserInput, Unauthenticated
 from shared.graphql.app import schema_extensions
-from shared.graphql.ids import parse_typed
+from shared.graphql.ids import parse_typed, require_id
 from shared.ids import UserId
 from subgraphs.accounts.codes import Purpose
 from subgraphs.accounts.context import AccountsContext
@@ -105,9 +105,13 @@ class Query:
         view = await info.context.loaders.users.load(viewer)
         return User.from_view(view) if view else None
 
-    @strawberry.field(description="A user by id, or null if there is none.")
+    @strawberry.field(
+        description="A user by id, or null if there is none; BAD_USER_INPUT for a malformed id."
+    )
     async def user(self, info: AccountsInfo, id: strawberry.ID) -> User | None:
-        return await User.resolve_reference(info, id)
+        user_id = require_id(id, UserId, field="id")
+        view = await info.context.loaders.users.load(user_id)
+        return User.from_view(view) if view else None
 
     @strawberry.field(
         description=f"Users by id, in order, null where there is none (at most {MAX_IDS})."
@@ -115,13 +119,21 @@ class Query:
     async def users(self, info: AccountsInfo, ids: list[strawberry.ID]) -> list[User | None]:
         if len(ids) > MAX_IDS:
             raise BadUserInput(f"Ask for at most {MAX_IDS} ids at a time.", field="ids")
-        parsed = [parse_typed(i, UserId) for i in ids]
-        views = await info.context.loaders.users.load_many([i for i in parsed if i is not None])
+        parsed = [require_id(i, UserId, field="ids") for i in ids]
+        views = await info.context.loaders.users.load_many(parsed)
         found = {view.id: view for view in views if view is not None}
         return [User.from_view(found[i]) if i in found else None for i in parsed]
 
 
 Mobile = Annotated[str, strawberry.argument(description="Mainland China mobile number.")]
+DeviceId = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A random id this device keeps (16 to 128 printable ASCII characters, "
+        "e.g. a UUID). After one sign-in with it, failed sign-ins by others on the same "
+        "network or at the same account do not lock this device out."
+    ),
+]
 
 
 @strawberry.type
@@ -139,32 +151,45 @@ class Mutation:
 
     @strawberry.mutation(description="Create an account with a REGISTER code and sign in.")
     async def register(
-        self, info: AccountsInfo, mobile: Mobile, code: str, password: str, nickname: str
+        self,
+        info: AccountsInfo,
+        mobile: Mobile,
+        code: str,
+        password: str,
+        nickname: str,
+        device_id: DeviceId = None,
     ) -> AuthPayload:
         async with info.context.database.transaction() as session:
             result = await info.context.service.register(
-                mobile, code, password, nickname, session=session
+                mobile, code, password, nickname, device_id=device_id, session=session
             )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(description="Sign in with mobile number and password.")
-    async def login(self, info: AccountsInfo, mobile: Mobile, password: str) -> AuthPayload:
+    async def login(
+        self, info: AccountsInfo, mobile: Mobile, password: str, device_id: DeviceId = None
+    ) -> AuthPayload:
         ctx = info.context
         async with ctx.database.transaction() as session:
             result = await ctx.service.login(
-                mobile, password, client_ip=ctx.client_ip, session=session
+                mobile, password, client_ip=ctx.client_ip, device_id=device_id, session=session
             )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(description="Sign in with a LOGIN code.")
-    async def login_with_code(self, info: AccountsInfo, mobile: Mobile, code: str) -> AuthPayload:
+    async def login_with_code(
+        self, info: AccountsInfo, mobile: Mobile, code: str, device_id: DeviceId = None
+    ) -> AuthPayload:
         async with info.context.database.transaction() as session:
-            result = await info.context.service.login_with_code(mobile, code, session=session)
+            result = await info.context.service.login_with_code(
+                mobile, code, device_id=device_id, session=session
+            )
         return AuthPayload.from_session(result)
 
     @strawberry.mutation(
-        description="Exchange a refresh token for new tokens. A refresh token works once; "
-        "presenting a used one signs out every session that descends from it."
+        description="Exchange a refresh token for new tokens. A refresh token works once: "
+        "presented again within a few seconds (two tabs refreshing together) it answers the "
+        "same new tokens; presented later it signs out every session that descends from it."
     )
     async def refresh_token(self, info: AccountsInfo, refresh_token: str) -> AuthPayload:
         async with info.context.database.transaction() as session:
@@ -188,11 +213,16 @@ class Mutation:
 
     @strawberry.mutation(description="Set a new password with a RESET_PASSWORD code and sign in.")
     async def reset_password(
-        self, info: AccountsInfo, mobile: Mobile, code: str, new_password: str
+        self,
+        info: AccountsInfo,
+        mobile: Mobile,
+        code: str,
+        new_password: str,
+        device_id: DeviceId = None,
     ) -> AuthPayload:
         async with info.context.database.transaction() as session:
             result = await info.context.service.reset_password(
-                mobile, code, new_password, session=session
+                mobile, code, new_password, device_id=device_id, session=session
             )
         return AuthPayload.from_session(result)
 

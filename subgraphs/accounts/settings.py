@@ -38,3 +38,18 @@ class AccountsSettings(CommonSettings):
     )
     password_time_cost: int = Field(default=3, ge=1, description="Argon2id time cost")
     password_memory_kib: int = Field(default=65_536, ge=8, description="Argon2id memory in KiB")
+    password_workers: int = Field(
+        default=2, ge=1, description="Argon2 hashes and checks running at once (threads)"
+    )
+    password_queue: int = Field(
+        default=8, ge=0, description="more waiting for a worker; past that, RATE_LIMITED"
+    )
+    known_device_ttl: int = Field(
+        default=30 * 86_400, ge=60, description="how long a device stays known after a sign-in"
+    )
+    refresh_reuse_grace: int = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="seconds a just-rotated refresh token still answers the session it became",
+    )

@@ -6,22 +6,25 @@ field as the client wrote it in the mutation's input.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from urllib.parse import urlsplit
-
 from shared.errors import BadUserInput
+from shared.tags import check_tag, check_tags
+from shared.urls import is_http_url
+
+__all__ = [
+    "check_content",
+    "check_cover",
+    "check_summary",
+    "check_tag",
+    "check_tags",
+    "check_title",
+    "derive_summary",
+]
 
 TITLE_MAX = 100
 CONTENT_MAX_BYTES = 100_000
 SUMMARY_MAX = 300
 SUMMARY_DERIVED = 140
 COVER_MAX = 500
-TAGS_MAX = 5
-TAG_MAX = 30
-
-# Letters (Chinese included), digits, and inner dashes or underscores: "python", "机器学习", "c-sharp".
-_TAG = re.compile(rf"[^\W_](?:[\w-]{{0,{TAG_MAX - 2}}}[^\W_])?")
 
 
 def check_title(title: str, *, field: str = "title") -> str:
@@ -61,29 +64,8 @@ def check_cover(url: str, *, field: str = "cover") -> str | None:
     url = url.strip()
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > COVER_MAX:
+    if not is_http_url(url, max_length=COVER_MAX):
         raise BadUserInput(
             f"The cover must be an http(s) URL of at most {COVER_MAX} characters.", field=field
         )
     return url
-
-
-def check_tags(tags: Iterable[str], *, field: str = "tags") -> list[str]:
-    """Lower-cased, duplicates dropped, in the order given; at most ``TAGS_MAX``."""
-    names = list(dict.fromkeys(tag.strip().lower() for tag in tags))
-    if len(names) > TAGS_MAX:
-        raise BadUserInput(f"An article has at most {TAGS_MAX} tags.", field=field)
-    for name in names:
-        if not _TAG.fullmatch(name):
-            raise BadUserInput(
-                f"Tag {name!r} is not valid: use 1 to {TAG_MAX} letters or digits, with "
-                "dashes or underscores only between them.",
-                field=field,
-            )
-    return names
-
-
-def check_tag(tag: str, *, field: str = "tag") -> str:
-    [name] = check_tags([tag], field=field)
-    return name

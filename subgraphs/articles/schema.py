@@ -70,7 +70,7 @@ class User:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         page = await info.context.loaders.pages.load((self.user_id, size, position))
-        return ArticleConnection.of(page.articles, page.has_next_page)
+        return ArticleConnection.of(page.articles, page.has_next_page, after)
 
 
 @strawberry.federation.type(keys=["id"], description="An article: long-form writing by a member.")
@@ -134,14 +134,16 @@ class ArticleConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, articles: list[ArticleView], has_next_page: bool) -> ArticleConnection:
+    def of(
+        cls, articles: list[ArticleView], has_next_page: bool, after: str | None
+    ) -> ArticleConnection:
         edges = [
             ArticleEdge(cursor=encode_cursor(a.position), node=Article.of(a)) for a in articles
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=has_next_page, after=after
             ),
         )
 
@@ -186,6 +188,7 @@ class UpdateArticleInput:
 class Query:
     @strawberry.field(description="An article by id; null if there is none or you may not see it.")
     async def article(self, info: ArticlesInfo, id: ArticleIdArgument) -> Article | None:
+        _article_id(id)  # a malformed id is the client's mistake, not a missing article
         return await Article.resolve_reference(info, id)
 
     @strawberry.field(description="Published articles, newest first, optionally with one tag.")
@@ -203,7 +206,7 @@ class Query:
             page = await info.context.service.page(
                 first=size, after=position, tag=name, session=session
             )
-        return ArticleConnection.of(page.articles, page.has_next_page)
+        return ArticleConnection.of(page.articles, page.has_next_page, after)
 
     @strawberry.field(description="The most used tags, most used first.")
     async def tags(
@@ -226,11 +229,11 @@ class Query:
         size = check_first(first)
         position = decode_cursor(after) if after is not None else None
         page = await info.context.feed.page(viewer, first=size, after=position)
-        return ArticleConnection.of(page.articles, page.has_next_page)
+        return ArticleConnection.of(page.articles, page.has_next_page, after)
 
 
 def _article_id(raw: strawberry.ID) -> ArticleId:
-    return require_id(raw, ArticleId, "article")
+    return require_id(raw, ArticleId, field="id")
 
 
 @strawberry.type

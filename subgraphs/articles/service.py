@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cache import EntityCache
-from shared.db import after_commit, utcnow
+from shared.db import utcnow
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.ids import UserId
 from shared.pagination import Position
@@ -197,6 +197,7 @@ class ArticlesService:
         session.add(article)
         await session.flush()
         await self._set_tags(article.id, tags, session=session)
+        self._cache.invalidate_after_commit(session, ArticleId(article.id))
         if article.published_at is not None:
             await events.article_published(
                 session,
@@ -259,7 +260,7 @@ class ArticlesService:
                 author_id=author_id,
                 published_at=article.published_at,
             )
-        self._invalidate_after_commit(session, ArticleId(article.id))
+        self._cache.invalidate_after_commit(session, ArticleId(article.id))
         final_tags = tags if tags is not None else current_tags.get(article.id, [])
         return ArticleView.from_row(article, final_tags)
 
@@ -275,7 +276,7 @@ class ArticlesService:
         article.updated_at = utcnow()
         await session.flush()
         await events.article_deleted(session, article_id=article.id, author_id=author_id)
-        self._invalidate_after_commit(session, ArticleId(article.id))
+        self._cache.invalidate_after_commit(session, ArticleId(article.id))
         return ArticleView.from_row(article, tags)
 
     async def _check_author(self, author_id: UserId) -> None:
@@ -311,9 +312,6 @@ class ArticlesService:
                 insert(ArticleTag),
                 [{"article_id": article_id, "tag_id": ids[name]} for name in names],
             )
-
-    def _invalidate_after_commit(self, session: AsyncSession, article_id: ArticleId) -> None:
-        after_commit(session, lambda: self._cache.invalidate(article_id))
 
     async def invalidate(self, article_ids: Iterable[ArticleId]) -> None:
         """Drop cached articles whose rows changed outside this class (view counts)."""

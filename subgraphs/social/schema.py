@@ -133,8 +133,8 @@ class UserConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=page.has_next_page, after=after
             ),
             owner_id=owner_id,
             count_of=count_of,
@@ -148,7 +148,7 @@ Act = Callable[..., Awaitable[bool]]
 async def _act(info: SocialInfo, user_id: strawberry.ID, act: Act) -> User:
     """Run ``follow`` or ``unfollow`` for the viewer and return the user acted on."""
     viewer = info.context.require_viewer()
-    target = require_id(user_id, UserId, "user")
+    target = require_id(user_id, UserId, field="userId")
     async with info.context.database.transaction() as session:
         await act(viewer, target, session=session)
     # The request's loaders may remember this pair from before the change.

@@ -236,7 +236,17 @@ def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "beyond.cli", "serve", "accounts", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "beyond.cli",
+            "serve",
+            "accounts",
+            "--port",
+            str(port),
+            "--grpc-port",
+            str(free_port()),
+        ],
         cwd=ROOT,
         env={**clean, **migrated},
         stdout=subprocess.PIPE,
@@ -253,7 +263,9 @@ def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
                 assert process.poll() is None, process.communicate()[0]
                 assert time.monotonic() < deadline, "beyond serve did not start listening"
                 time.sleep(0.2)
-        assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+        assert health.json() == {"status": "ok"}
+        ready = httpx.get(f"http://127.0.0.1:{port}/ready")
+        assert ready.json() == {"status": "ready", "database": "ok", "redis": "ok"}
     finally:
         process.terminate()
         output = process.communicate(timeout=15)[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from beyond.domains import ROOT
+from beyond.domains import ROOT, discover
 from beyond.scaffold import ScaffoldError, create_domain
 
 BIN = Path(sys.executable).parent
@@ -54,7 +54,8 @@ def test_a_new_domain_is_wired_everywhere_and_works_through_the_router(
     created = _run(copy, python, "-m", "beyond.cli", "new-domain", "polls")
     assert "created subgraphs/polls/domain.py" in created
     listed = _run(copy, python, "-m", "beyond.cli", "domains", "list")
-    assert "polls: HTTP 4004" in listed
+    next_port = max(spec.port for spec in discover().values()) + 1
+    assert f"polls: HTTP {next_port}" in listed
     assert "[subgraphs.polls]" in (copy / "schema/subgraphs.toml").read_text()
     assert "  polls:\n" in (copy / "deploy/compose.yaml").read_text()
     assert "| `BEYOND_POLLS_DATABASE_URL` | polls |" in (copy / "README.md").read_text()

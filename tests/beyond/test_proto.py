@@ -50,7 +50,8 @@ def test_each_contract_lives_once_under_contracts_with_one_client() -> None:
         path.relative_to(ROOT)
         for folder in ("contracts", "subgraphs", "shared")
         for path in (ROOT / folder).rglob("*_pb2*.py*")
-        if not (path.parent / (path.name.split("_pb2")[0] + ".proto")).exists()
+        if path.suffix in (".py", ".pyi")
+        and not (path.parent / (path.name.split("_pb2")[0] + ".proto")).exists()
     ]
     assert orphans == [], "stubs without their .proto: delete them or run `beyond proto`"
 

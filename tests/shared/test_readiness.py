@@ -32,7 +32,7 @@ async def _ready(database: Database, redis_url: str) -> tuple[int, dict[str, obj
         title="probe",
         schema=strawberry.Schema(query=Query),
         context_factory=context,
-        health=lambda: backing_services(database, redis),
+        ready=lambda: backing_services(database, redis),
     )
     client = GraphQLClient(app)
     try:
@@ -50,7 +50,7 @@ async def test_ready_says_normal_then_degraded_without_redis(
     try:
         assert await _ready(database, REDIS_URL) == (
             200,
-            {"status": "ok", "database": "ok", "redis": "ok", "degraded": []},
+            {"status": "ready", "database": "ok", "redis": "ok"},
         )
         with caplog.at_level(logging.WARNING):
             status, body = await _ready(database, "redis://127.0.0.1:1/0")

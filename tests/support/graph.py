@@ -19,14 +19,18 @@ from typing import Any
 
 import httpx
 import pytest
+from opentelemetry.trace import Tracer
 from sqlalchemy.engine import URL
 
 from beyond.domains import discover
+from beyond.telemetry import instrumented
 from composition import SubgraphSDL, compose
 from router.config import RouterConfig
 from router.http import create_router_app
+from router.telemetry import RouterMetrics
 from router.transport import AsgiTransport
 from shared.lifecycle import running
+from shared.telemetry.sampler import BacklogSampler
 from subgraphs.accounts.runtime import build_runtime as build_accounts
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.accounts.conftest import new_mobile
@@ -100,8 +104,16 @@ class Graph:
 
 @asynccontextmanager
 async def serve_graph(
-    tmp_path: Path, urls: dict[str, URL], redis_prefix: str, *, event_workers: bool
+    tmp_path: Path,
+    urls: dict[str, URL],
+    redis_prefix: str,
+    *,
+    event_workers: bool,
+    metrics: RouterMetrics | None = None,
+    tracer: Tracer | None = None,
 ) -> AsyncIterator[Graph]:
+    """The graph; with ``metrics`` or ``tracer``, observed as ``beyond serve`` observes it
+    (and, with ``metrics`` and ``event_workers``, each domain's backlog sampled)."""
     sms = RecordingSmsSender()
     async with started_domains(
         urls, redis_prefix, runtime_builders={"accounts": partial(build_accounts, sms=sms)}
@@ -109,9 +121,21 @@ async def serve_graph(
         router = create_router_app(
             RouterConfig(supergraph=supergraph_of(tmp_path / "supergraph.graphql")),
             transport=AsgiTransport(domains.apps),
+            metrics=metrics,
+            tracer=tracer,
         )
+        workers = list(domains.workers) if event_workers else []
+        if metrics is not None or tracer is not None:
+            for name, runtime in domains.runtimes.items():
+                instrumented(name, domains.apps[name], runtime, tracer)
+                spec = discover()[name]
+                if metrics is not None and event_workers and spec.workers is not None:
+                    # Built only to name the domain's streams and groups; never started.
+                    sampled = spec.workers(runtime)
+                    sampler = BacklogSampler.of(name, runtime.database, runtime.redis, sampled)
+                    workers += [sampler] if sampler else []
         async with (
-            running(domains.workers if event_workers else []),
+            running(workers),
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=router), base_url="http://router.test"
             ) as client,

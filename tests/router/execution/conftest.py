@@ -28,7 +28,8 @@ type Query {
 interface Node { id: ID! }
 type Product { upc: ID! name: String price: Int! weight: Int! reviews: [Review!] shippingEstimate: Int! }
 type Review { body: String! }
-type Book implements Node { id: ID! title: String! pages: Int }
+type Book implements Node { id: ID! title: String! pages: Int format: Format formats: [Format!] }
+enum Format { PAPER EBOOK }
 type Film implements Node { id: ID! title: String! minutes: Int! }
 union SearchResult = Book | Film
 """

@@ -153,7 +153,7 @@ async def test_a_null_object_and_a_null_key_are_not_sent(run, canned) -> None:
     assert [e["path"] for e in response["errors"]] == [["products", 0, "shippingEstimate"]]
 
 
-async def test_a_null_entity_result_nulls_that_position(run, canned) -> None:
+async def test_a_null_entity_result_adds_nothing_to_its_object(run, canned) -> None:
     async def answer(service: str, request: SubgraphRequest) -> SubgraphResponse:
         if service == "products":
             return SubgraphResponse(
@@ -175,7 +175,16 @@ async def test_a_null_entity_result_nulls_that_position(run, canned) -> None:
         )
     )
     response = await run("{ products(upcs: []) { name reviews { body } } }", plan, canned(answer))
-    assert response == {"data": {"products": [None, {"name": "B", "reviews": [{"body": "ok"}]}]}}
+    # The first product keeps what the products subgraph said; only the fields asked of
+    # the reviews subgraph (nullable here) are null.
+    assert response == {
+        "data": {
+            "products": [
+                {"name": "A", "reviews": None},
+                {"name": "B", "reviews": [{"body": "ok"}]},
+            ]
+        }
+    }
 
 
 async def test_entity_results_are_deep_merged_into_nested_lists(run, canned) -> None:

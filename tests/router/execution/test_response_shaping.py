@@ -50,6 +50,43 @@ async def test_fragments_on_interfaces_match_the_concrete_typename(run, canned) 
     assert response == {"data": {"node": {"id": "b1", "title": "Dune", "pages": 412}}}
 
 
+async def test_an_enum_value_the_api_schema_lacks_is_null_with_an_error(run, canned) -> None:
+    books = [
+        {**SEARCH[0], "format": "AUDIO", "formats": ["PAPER", "AUDIO"]},
+        {**SEARCH[0], "format": 3, "formats": ["EBOOK"]},
+        {**SEARCH[0], "format": "PAPER", "formats": []},
+    ]
+    query = "{ search { ... on Book { format formats } } }"
+    response = await run(query, ROOT, canned(answering({"search": books})))
+    # formats: [Format!]: the bad item nulls the list; the value itself never shows.
+    assert response == {
+        "data": {
+            "search": [
+                {"format": None, "formats": None},
+                {"format": None, "formats": ["EBOOK"]},
+                {"format": "PAPER", "formats": []},
+            ]
+        },
+        "errors": [
+            {
+                "message": "Invalid value found for field Book.format.",
+                "locations": [{"line": 1, "column": 26}],
+                "path": ["search", 0, "format"],
+            },
+            {
+                "message": "Invalid value found for field Book.formats.",
+                "locations": [{"line": 1, "column": 33}],
+                "path": ["search", 0, "formats", 1],
+            },
+            {
+                "message": "Invalid value found for field Book.format.",
+                "locations": [{"line": 1, "column": 26}],
+                "path": ["search", 1, "format"],
+            },
+        ],
+    }
+
+
 async def test_a_non_null_violation_bubbles_to_the_nearest_nullable_ancestor(run, canned) -> None:
     broken = [dict(SEARCH[0]), {**SEARCH[1], "minutes": None}]
     query = "{ search {\n ... on Film { minutes } } }"

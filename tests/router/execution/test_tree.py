@@ -35,13 +35,6 @@ def test_a_path_steps_into_lists_and_filters_by_typename() -> None:
     assert [o.path for o in films] == [("search", 2)]
 
 
-def test_a_located_object_can_be_nulled_in_place() -> None:
-    tree = {"a": [{"id": 1}, {"id": 2}]}
-    second = objects_at(tree, ("a", "@"), exact)[1]
-    second.replace_with_null()
-    assert tree == {"a": [{"id": 1}, None]}
-
-
 def test_deep_merge_joins_objects_and_lists_item_by_item() -> None:
     target = {"a": {"x": 1}, "list": [{"k": 1}, {"k": 2}], "scalar": 1}
     deep_merge(target, {"a": {"y": 2}, "list": [{"v": "a"}, {"v": "b"}], "scalar": 2, "new": []})

@@ -15,7 +15,10 @@ import strawberry
 
 from tests.router import (
     boutiques,
+    catalogue,
+    dispatch,
     fed1_shop,
+    gallery,
     library,
     membership,
     newsroom,
@@ -23,7 +26,9 @@ from tests.router import (
     registry,
     review_feed,
     rollout,
+    shelf,
     shop,
+    showcase,
     stockroom,
     storefront,
     vault,
@@ -46,6 +51,14 @@ REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
 ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
+# Not a planner fixture: random operations on it would ask for what cannot be planned.
+SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
+# Fixtures the planner cases and the end-to-end tests share.
+PLANNER_FIXTURES = ROOT / "tests" / "router" / "planner"
+SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
+DISPATCH_SUPERGRAPH = PLANNER_FIXTURES / "hidden_enum_values" / "supergraph.graphql"
+CATALOGUE_SUPERGRAPH = PLANNER_FIXTURES / "external_keys" / "supergraph.graphql"
+GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -60,6 +73,11 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     REVIEW_FEED_SUPERGRAPH: review_feed.SCHEMAS,
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
     VAULT_SUPERGRAPH: vault.SCHEMAS,
+    SHELF_SUPERGRAPH: shelf.SCHEMAS,
+    DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
+    CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
+    GALLERY_SUPERGRAPH: gallery.SCHEMAS,
+    SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
     "join-v0.1": SUPERGRAPHS / "fed1_shop_join_v0.1.graphql",

@@ -22,18 +22,33 @@ import httpx
 import pytest
 
 from router.http import create_router_app
-from tests.router import membership, newsroom, registry, stockroom, storefront, zoo
+from tests.router import (
+    catalogue,
+    dispatch,
+    gallery,
+    membership,
+    newsroom,
+    registry,
+    shelf,
+    stockroom,
+    storefront,
+    zoo,
+)
 from tests.router.boutiques import OPERATIONS as BOUTIQUE_OPERATIONS
 from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
     BOUTIQUES_SUPERGRAPH,
+    CATALOGUE_SUPERGRAPH,
+    DISPATCH_SUPERGRAPH,
     FED1_SHOP_SUPERGRAPHS,
+    GALLERY_SUPERGRAPH,
     LIBRARY_SUPERGRAPH,
     MEMBERSHIP_SUPERGRAPH,
     NEWSROOM_SUPERGRAPH,
     NODE_DIR,
     REGISTRY_SUPERGRAPH,
+    SHELF_SUPERGRAPH,
     SHOP_SUPERGRAPH,
     STOCKROOM_SUPERGRAPH,
     STOREFRONT_SUPERGRAPH,
@@ -278,24 +293,26 @@ async def test_errors_are_shaped_like_apollo_gateway(
 
 async def test_a_null_entity_in_a_non_null_position_is_a_field_error(fed1_shop: Pair) -> None:
     # Review r9 points at a product the products subgraph does not know: the entity comes back
-    # null where Review.product is non-null, so the review becomes null with an error. Apollo
-    # Gateway nulls the same data but reports the violation only in extensions.valueCompletion,
-    # never in errors, which the spec requires of every field error. (Its path, Product.name,
-    # follows from keeping a null entity as a stub; ROUTER.md has the entity itself become null.)
+    # null, which adds nothing to the product, so its non-null name is null and the error
+    # bubbles up through the non-null Review.product to the review. Apollo Gateway nulls the
+    # same data, at the same path, but reports the violation only in
+    # extensions.valueCompletion, never in errors, which the spec requires of every field error.
     query = '{ review(id: "r9") { body product { name } } }'
     apollo, ours = await _both_answers(fed1_shop, query, None)
     assert ours == {
         "data": {"review": None},
         "errors": [
             {
-                "message": "Cannot return null for non-nullable field Review.product.",
-                "locations": [{"line": 1, "column": 27}],
-                "path": ["review", "product"],
+                "message": "Cannot return null for non-nullable field Product.name.",
+                "locations": [{"line": 1, "column": 37}],
+                "path": ["review", "product", "name"],
             }
         ],
     }
     assert apollo["data"] == ours["data"]
     assert "errors" not in apollo, "Apollo now reports it in errors: compare it as usual"
+    (completion,) = apollo["extensions"]["valueCompletion"]
+    assert completion["path"] == ours["errors"][0]["path"]
 
 
 async def test_several_operations_without_a_name_are_the_clients_mistake(
@@ -328,6 +345,10 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "shareable": (storefront.storefront_apps, STOREFRONT_SUPERGRAPH),
     "keys": (registry.registry_apps, REGISTRY_SUPERGRAPH),
     "per-subgraph types": (zoo.zoo_apps, ZOO_SUPERGRAPH),
+    "null entities": (shelf.shelf_apps, SHELF_SUPERGRAPH),
+    "hidden enum values": (dispatch.dispatch_apps, DISPATCH_SUPERGRAPH),
+    "external keys": (catalogue.catalogue_apps, CATALOGUE_SUPERGRAPH),
+    "interface object values": (gallery.gallery_apps, GALLERY_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -379,6 +400,18 @@ FEATURE_OPERATIONS = [
         "{ kennelResidents { __typename ... on Parrot { words } ... on Cat { name } ... on Dog { name chasesBirds } } }",
         None,
     ),
+    ("null entities", "{ picks { note book { isbn blurb } } }", None),
+    ("null entities", "{ picks { book { isbn price } } }", None),
+    ("hidden enum values", "{ orders { id } carrier }", None),
+    ("external keys", "{ topReviewed { id name reviews } }", None),
+    ("external keys", "{ topReviewed { sku reviews } }", None),
+    ("interface object values", "{ popular { id visitors ... on Exhibit { v: visitors } } }", None),
+    (
+        "interface object values",
+        "{ popular { __typename visitors ... on Painting { artist } } }",
+        None,
+    ),
+    ("interface object values", "{ rooms { id visitors } }", None),
 ]
 
 
@@ -454,3 +487,24 @@ async def test_contexts_answer_correctly_where_apollo_gateway_cannot_serve_them(
 ) -> None:
     response = await boutiques.post("/graphql", json={"query": query, "variables": variables})
     assert response.json() == {"data": expected}
+
+
+@pytest.mark.parametrize(
+    ("graph", "query"),
+    [
+        ("null entities", "{ picks { note book { isbn title } } }"),
+        ("hidden enum values", "{ orders { id status lastStatus } }"),
+        ("hidden enum values", "{ orders { id state } }"),
+    ],
+)
+async def test_completion_errors_are_field_errors_where_apollo_hides_them(
+    feature_graphs: Callable[[str], Awaitable[Pair]], graph: str, query: str
+) -> None:
+    # A non-null field missing from a null entity, and an enum value the API schema lacks:
+    # Apollo Gateway nulls the same data but reports each error only in
+    # extensions.valueCompletion, never in errors, which the spec requires of field errors.
+    apollo, ours = await _both_answers(await feature_graphs(graph), query, None)
+    assert apollo["data"] == ours["data"]
+    assert "errors" not in apollo, "Apollo now reports them in errors: compare them as usual"
+    completions = apollo["extensions"]["valueCompletion"]
+    assert [e["path"] for e in completions] == [e["path"] for e in ours["errors"]]

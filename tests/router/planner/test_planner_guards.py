@@ -11,9 +11,11 @@ from router.planner import (
     UnknownInputValue,
     UnsatisfiableField,
     plan,
+    print_plan,
 )
 from router.supergraph import load_supergraph
 from tests.router.hand_written import TWO_GRAPHS
+from tests.router.http.compose import SHOWCASE_SUPERGRAPH
 from tests.router.planner.plan_cases import query, supergraph
 
 # Hand-written: composition never emits a field no graph owns, and it only
@@ -118,6 +120,66 @@ def test_a_fetch_to_a_subgraph_that_knows_every_value_lists_nothing() -> None:
 def test_a_field_no_subgraph_resolves_is_a_clear_error() -> None:
     with pytest.raises(UnsatisfiableField, match=r"Query\.orphan"):
         plan(HAND_WRITTEN, prepare(HAND_WRITTEN, "{ orphan }"))
+
+
+# Hand-written too: composition refuses a graph where a's Video.id is external and its only
+# key, so that a reaches no subgraph that answers it; another composer might not.
+EXTERNAL_ID = load_supergraph(
+    TWO_GRAPHS.replace(
+        "directive @link(",
+        "directive @join__implements(graph: join__Graph!, interface: String!)\n"
+        "  repeatable on OBJECT | INTERFACE\ndirective @link(",
+    )
+    + """
+interface Node @join__type(graph: A) @join__type(graph: B) { id: ID! }
+type Video implements Node
+  @join__implements(graph: A, interface: "Node") @join__implements(graph: B, interface: "Node")
+  @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
+  id: ID! @join__field(graph: A, external: true) @join__field(graph: B)
+  title: String @join__field(graph: B)
+}
+type Article implements Node @join__implements(graph: A, interface: "Node") @join__type(graph: A) {
+  id: ID!
+}
+type Query @join__type(graph: A) @join__type(graph: B) { nodes: [Node] @join__field(graph: A) }
+"""
+)
+
+
+@pytest.mark.parametrize("query_text", ["{ nodes { id } }", "{ nodes { ... on Video { id } } }"])
+def test_a_field_not_every_possible_type_can_answer_is_an_error(query_text: str) -> None:
+    # a answers Article.id but declares Video.id external: the interface field is not a's to
+    # answer for every node, and no key leads from a to b for a Video.
+    with pytest.raises(UnsatisfiableField, match=r"Video\.id at nodes\.@ .* 'a'"):
+        plan(EXTERNAL_ID, prepare(EXTERNAL_ID, query_text))
+
+
+def test_the_possible_types_that_answer_it_plan() -> None:
+    node = plan(EXTERNAL_ID, prepare(EXTERNAL_ID, "{ nodes { ... on Article { id } } }")).node
+    assert isinstance(node, FetchNode) and node.service_name == "a"
+
+
+SHOWCASE = load_supergraph(SHOWCASE_SUPERGRAPH.read_text())
+
+
+@pytest.mark.parametrize("query_text", ["{ featured { title } }", "{ featured { id title } }"])
+def test_an_interface_field_with_no_implementation_to_serve_it_is_an_error(
+    query_text: str,
+) -> None:
+    # feed returns Media but implements it nowhere and lacks Media.title: no subgraph can
+    # answer it there, and dropping it would answer what was never fetched.
+    with pytest.raises(UnsatisfiableField, match=r"Media\.title at featured\.@ .* 'feed'"):
+        plan(SHOWCASE, prepare(SHOWCASE, query_text))
+
+
+def test_the_same_field_through_an_implementation_plans() -> None:
+    operation = prepare(
+        SHOWCASE, '{ featured { id ... on Book { pages } } book(id: "1") { title } }'
+    )
+    printed = print_plan(plan(SHOWCASE, operation))
+    # feed can never return a Book, so the fragment asks it for nothing more.
+    assert 'Fetch(service: "feed")' in printed and "pages" not in printed
+    assert 'Fetch(service: "books")' in printed and "title" in printed
 
 
 def test_the_budget_stops_planning_with_a_clear_message() -> None:

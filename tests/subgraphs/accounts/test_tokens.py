@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -72,9 +73,13 @@ async def test_a_refresh_token_rotates(accounts: Accounts) -> None:
     assert me["me"]["id"] == user["user"]["id"]
 
 
-async def test_reusing_a_rotated_refresh_token_revokes_its_family(accounts: Accounts) -> None:
+async def test_reusing_a_rotated_refresh_token_revokes_its_family(
+    accounts_factory: Callable[..., Accounts],
+) -> None:
+    accounts = accounts_factory(refresh_reuse_grace=1)
     user = await accounts.register()
     second = (await accounts.client.data(REFRESH, {"t": user["refreshToken"]}))["refreshToken"]
+    await asyncio.sleep(1.2)  # past the grace window: this is reuse, not a second tab
     stolen = await accounts.client.execute(REFRESH, {"t": user["refreshToken"]})
     assert error_of(stolen)["extensions"] == {"code": "UNAUTHENTICATED"}
     # the legitimate holder's newer token died with the family
@@ -82,7 +87,42 @@ async def test_reusing_a_rotated_refresh_token_revokes_its_family(accounts: Acco
     assert error_of(after)["extensions"] == {"code": "UNAUTHENTICATED"}
 
 
-async def test_other_sessions_survive_a_family_revocation(accounts: Accounts) -> None:
+async def test_tabs_refreshing_at_once_get_the_same_new_session(accounts: Accounts) -> None:
+    user = await accounts.register()
+    bodies = await asyncio.gather(
+        *(accounts.client.execute(REFRESH, {"t": user["refreshToken"]}) for _ in range(8))
+    )
+    assert [body.get("errors") for body in bodies] == [None] * 8
+    pairs = {
+        (body["data"]["refreshToken"]["accessToken"], body["data"]["refreshToken"]["refreshToken"])
+        for body in bodies
+    }
+    assert len(pairs) == 1
+    [(access, refresh)] = pairs
+    me = await accounts.client.data("{ me { id } }", token=access)
+    assert me["me"]["id"] == user["user"]["id"]
+    # the family is alive: the new token rotates as usual
+    assert "errors" not in await accounts.client.execute(REFRESH, {"t": refresh})
+
+
+async def test_a_second_tab_within_the_grace_window_is_not_reuse(
+    accounts_factory: Callable[..., Accounts],
+) -> None:
+    accounts = accounts_factory(refresh_reuse_grace=30)
+    user = await accounts.register()
+    first = (await accounts.client.data(REFRESH, {"t": user["refreshToken"]}))["refreshToken"]
+    again = (await accounts.client.data(REFRESH, {"t": user["refreshToken"]}))["refreshToken"]
+    assert again == first
+    await accounts.client.data(LOGOUT, {"t": first["refreshToken"], "all": False})
+    # a logged-out family is not revived through the window
+    late = await accounts.client.execute(REFRESH, {"t": user["refreshToken"]})
+    assert error_of(late)["extensions"] == {"code": "UNAUTHENTICATED"}
+
+
+async def test_other_sessions_survive_a_family_revocation(
+    accounts_factory: Callable[..., Accounts],
+) -> None:
+    accounts = accounts_factory(refresh_reuse_grace=0)
     user = await accounts.register(password="laptop4me")
     phone = (await accounts.client.data(LOGIN, {"m": user["mobile"], "p": "laptop4me"}))["login"]
     await accounts.client.data(REFRESH, {"t": user["refreshToken"]})
@@ -159,8 +199,28 @@ async def test_an_expired_access_token_asks_for_a_refresh(accounts: Accounts) ->
 
 @pytest.mark.parametrize(
     "claims",
-    [{"aud": "someone-else"}, {"iss": "someone-else"}, {"sub": None}],
-    ids=["audience", "issuer", "subject"],
+    [
+        {"aud": "someone-else"},
+        {"iss": "someone-else"},
+        {"sub": None},
+        {"sub": "abc"},
+        {"sub": "²"},
+        {"sub": "-1"},
+        {"sub": "0"},
+        {"sub": "9223372036854775808"},
+        {"sub": "1" * 10_000},
+    ],
+    ids=[
+        "audience",
+        "issuer",
+        "no-subject",
+        "word",
+        "superscript",
+        "negative",
+        "zero",
+        "huge",
+        "long",
+    ],
 )
 async def test_tokens_with_wrong_claims_are_refused(
     accounts: Accounts, claims: dict[str, object]

@@ -48,6 +48,9 @@ async def test_update_profile_needs_a_signed_in_user(accounts: Accounts) -> None
         ({"nickname": None}, "nickname"),
         ({"bio": "b" * 281}, "bio"),
         ({"avatar": "javascript:alert(1)"}, "avatar"),
+        ({"avatar": "http://[::1"}, "avatar"),
+        ({"avatar": "https://[not-an-address]/a.png"}, "avatar"),
+        ({"avatar": "https://img.example:99999/a.png"}, "avatar"),
     ],
 )
 async def test_bad_profile_input_names_the_field(
@@ -87,10 +90,32 @@ async def test_only_the_owner_sees_the_mobile(accounts: Accounts) -> None:
 
 
 async def test_unknown_users_are_null(accounts: Accounts) -> None:
-    data = await accounts.client.data(
-        '{ user(id: "999999999") { id } nope: user(id: "abc") { id } }'
+    data = await accounts.client.data('{ user(id: "999999999") { id } }')
+    assert data == {"user": None}
+
+
+@pytest.mark.parametrize(
+    "raw", ["abc", "²", "٣", "+1", "0", "9223372036854775808", "9" * 30, "1" * 100_000]
+)
+async def test_an_id_that_is_not_one_is_bad_input(accounts: Accounts, raw: str) -> None:
+    body = await accounts.client.execute("query($id: ID!) { user(id: $id) { id } }", {"id": raw})
+    error = error_of(body)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
+    listed = await accounts.client.execute(
+        "query($ids: [ID!]!) { users(ids: $ids) { id } }", {"ids": ["1", raw]}
     )
-    assert data == {"user": None, "nope": None}
+    assert error_of(listed)["extensions"] == {"code": "BAD_USER_INPUT", "field": "ids"}
+
+
+async def test_the_largest_id_is_read_and_not_found(accounts: Accounts) -> None:
+    data = await accounts.client.data('{ user(id: "9223372036854775807") { id } }')
+    assert data == {"user": None}
+
+
+async def test_a_representation_with_an_odd_id_names_no_entity(accounts: Accounts) -> None:
+    reps = [{"__typename": "User", "id": raw} for raw in ("²", "9223372036854775808", "-3")]
+    data = await accounts.client.data(ENTITIES, {"reps": reps})
+    assert data["_entities"] == [None, None, None]
 
 
 async def test_users_keeps_order_and_nulls_the_unknown(accounts: Accounts) -> None:
@@ -148,3 +173,17 @@ async def test_personal_data_is_not_stored_in_clear(accounts: Accounts) -> None:
     assert user["mobile"][3:] not in stored
     assert "secret4real" not in stored
     assert row["password_hash"].startswith("$argon2id$")
+
+
+async def test_probing_the_next_id_does_not_hide_the_account_created_there(
+    accounts: Accounts,
+) -> None:
+    first = await accounts.register()
+    following = str(int(first["user"]["id"]) + 1)
+    query = "query($id: ID!) { user(id: $id) { id } }"
+    assert (await accounts.client.data(query, {"id": following}))["user"] is None  # cached
+    second = await accounts.register()
+    assert second["user"]["id"] == following
+    me = await accounts.client.data("{ me { id } }", token=second["accessToken"])
+    assert me["me"] == {"id": following}
+    assert (await accounts.client.data(query, {"id": following}))["user"] == {"id": following}

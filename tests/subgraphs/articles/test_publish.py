@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import logging
+
 import pytest
 
+from shared.ids import MAX_ID
 from tests.subgraphs.articles.conftest import Articles
 from tests.support.graphql import error_of
 
@@ -12,6 +16,7 @@ UPDATE = """mutation($id: ID!, $input: UpdateArticleInput!) {
   updateArticle(id: $id, input: $input) { id title summary tags status publishedAt }
 }"""
 DELETE = "mutation($id: ID!) { deleteArticle(id: $id) { id status } }"
+ARTICLES_AFTER = "query($after: String) { articles(after: $after) { edges { cursor } } }"
 
 
 @pytest.mark.sqlite
@@ -47,6 +52,8 @@ async def test_publish_then_read_by_id(articles: Articles) -> None:
         ({"tags": ["a", "b", "c", "d", "e", "f"]}, "tags"),
         ({"tags": ["not a tag"]}, "tags"),
         ({"cover": "ftp://example.com/x.png"}, "cover"),
+        ({"cover": "http://[::1"}, "cover"),
+        ({"cover": "https://img.example:70000/x.png"}, "cover"),
         ({"summary": "s" * 301}, "summary"),
     ],
 )
@@ -135,3 +142,55 @@ async def test_a_derived_summary_follows_the_content_and_an_empty_cover_removes_
     assert own["updateArticle"]["summary"] == "Mine."
     kept = await articles.data(query, ada, id=article["id"], input={"content": "Newest."})
     assert kept["updateArticle"]["summary"] == "Mine."  # written by the author: kept
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "abc", "0", str(MAX_ID + 1), "9" * 40])
+async def test_an_article_id_that_is_not_one_is_bad_input(articles: Articles, raw: str) -> None:
+    [ada] = await articles.users(1)
+    for query in (ARTICLE, DELETE, UPDATE):
+        variables = {"id": raw, "input": {"title": "x"}} if query is UPDATE else {"id": raw}
+        error = error_of(await articles.execute(query, ada, **variables))
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "id"}
+
+
+async def test_the_largest_article_id_reads_as_null(articles: Articles) -> None:
+    assert (await articles.data(ARTICLE, id=str(MAX_ID)))["article"] is None
+
+
+async def test_a_huge_rejected_tag_is_not_echoed_or_logged_whole(
+    articles: Articles, caplog: pytest.LogCaptureFixture
+) -> None:
+    [ada] = await articles.users(1)
+    tag = "x y" * 300_000  # 900 KB, and not a valid tag
+    with caplog.at_level(logging.DEBUG):
+        body = await articles.execute(
+            "mutation($i: PublishArticleInput!) { publishArticle(input: $i) { id } }",
+            ada,
+            i={"title": "A title", "content": "Body", "tags": [tag]},
+        )
+    error = error_of(body)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "tags"}
+    assert len(error["message"]) <= 300
+    assert "x y" in error["message"]  # an excerpt still says which tag
+    assert sum(len(record.getMessage()) for record in caplog.records) < 10_000
+    assert len(str(body)) < 2_000
+
+
+async def test_cursors_holding_odd_ids_are_bad_input(articles: Articles) -> None:
+    for raw_id in ("²", str(MAX_ID + 1), "+7", "0"):
+        cursor = base64.urlsafe_b64encode(f"v1|2026-01-01T00:00:00+00:00|{raw_id}".encode())
+        error = error_of(await articles.execute(ARTICLES_AFTER, after=cursor.decode()))
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
+
+
+async def test_probing_the_next_id_does_not_hide_the_article_published_there(
+    articles: Articles,
+) -> None:
+    [ada] = await articles.users(1)
+    first = await articles.publish(ada)
+    following = str(int(first["id"]) + 1)
+    assert (await articles.data(ARTICLE, id=following))["article"] is None  # "not found" cached
+    second = await articles.publish(ada, title="Right after")
+    assert second["id"] == following
+    found = await articles.data(ARTICLE, id=following)
+    assert found["article"]["title"] == "Right after"

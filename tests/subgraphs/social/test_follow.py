@@ -96,15 +96,21 @@ async def test_following_oneself_is_bad_input(social: Social) -> None:
 
 
 @pytest.mark.parametrize("mutation", [FOLLOW, UNFOLLOW], ids=["follow", "unfollow"])
-@pytest.mark.parametrize("target", ["999999999999", "not-an-id"])
-async def test_acting_on_an_unknown_user_is_not_found(
-    social: Social, mutation: str, target: str
+@pytest.mark.parametrize(
+    ("target", "extensions"),
+    [
+        ("999999999999", {"code": "NOT_FOUND"}),
+        ("not-an-id", {"code": "BAD_USER_INPUT", "field": "userId"}),
+        ("²", {"code": "BAD_USER_INPUT", "field": "userId"}),
+        ("9223372036854775808", {"code": "BAD_USER_INPUT", "field": "userId"}),
+    ],
+)
+async def test_acting_on_an_unknown_user_is_refused(
+    social: Social, mutation: str, target: str, extensions: dict[str, str]
 ) -> None:
     [ada] = await social.users(1)
     body = await social.client.execute(mutation, {"id": target}, token=social.token(ada))
-    error = error_of(body)
-    assert error["extensions"] == {"code": "NOT_FOUND"}
-    assert target in error["message"]
+    assert error_of(body)["extensions"] == extensions
     assert await count_pair(social, ada) == [(0, 0)]
     assert await social.events(ada) == []
 

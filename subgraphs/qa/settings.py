@@ -1,0 +1,11 @@
+"""Settings of the qa domain (``BEYOND_*`` environment variables)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from shared.settings import CommonSettings
+
+
+class QaSettings(CommonSettings):
+    qa_database_url: str = Field(description="e.g. mysql+aiomysql://user:pw@host:3306/beyond_qa")
