@@ -23,6 +23,9 @@ from shared.domain import DomainSpec, Runtime
 from shared.grpc import GrpcServer
 from shared.http_server import server_config
 from shared.lifecycle import Worker, running
+from shared.registry.etcd import EtcdEndpoint, service_prefix
+from shared.registry.registration import Registration
+from shared.settings import CommonSettings
 
 R = TypeVar("R", bound=Runtime[Any])
 
@@ -48,6 +51,28 @@ def grpc_server(
     if spec.grpc_services is None or port is None:
         return None
     return GrpcServer(spec.grpc_services(runtime), address=f"{host}:{port}")
+
+
+def registration(
+    spec: DomainSpec[Any, Any],
+    settings: CommonSettings,
+    *,
+    host: str,
+    http_port: int,
+    grpc_port: int | None,
+) -> Registration | None:
+    """The instance's GraphQL (and gRPC) endpoints in etcd, when a registry is configured."""
+    if settings.registry_etcd is None:
+        return None
+    advertised = settings.advertise_host or host
+    graphql = f"http://{advertised}:{http_port}/graphql"
+    entries = {service_prefix(spec.name, "graphql") + graphql: graphql}
+    if grpc_port is not None:
+        address = f"{advertised}:{grpc_port}"
+        entries[service_prefix(spec.name, "grpc") + address] = address
+    return Registration(
+        EtcdEndpoint.parse(settings.registry_etcd), entries, ttl=settings.registry_ttl
+    )
 
 
 def event_workers(spec: DomainSpec[Any, R], runtime: R) -> list[Worker]:

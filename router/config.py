@@ -78,6 +78,12 @@
     subscription_url = "ws://127.0.0.1:4001/graphql"   # default: url with ws:// (wss://)
     subscription_protocol = "graphql-transport-ws"    # or "graphql-ws"
 
+    [registry]
+    etcd = "http://127.0.0.1:2379"           # where discovered subgraphs register
+
+    [subgraphs.articles]
+    discovery = "etcd"        # replicas' URLs from etcd, balanced by p2c (default: static)
+
 Unknown keys are errors, so a typo does not silently fall back to a default.
 """
 
@@ -88,7 +94,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from router.execution.subgraph_errors import ErrorMode, SubgraphErrorPolicy
 from router.operation.guard import SENSITIVE_MUTATIONS, OperationGuard
@@ -116,6 +122,7 @@ class SubgraphConfig:
     errors: ErrorMode | None = None
     propagate: tuple[str, ...] = ()
     subscription_url: str | None = None
+    discovery: Literal["etcd"] | None = None
     subscription_protocol: str = GRAPHQL_TRANSPORT_WS
 
 
@@ -223,6 +230,11 @@ class RouterConfig:
     subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
     authentication: AuthenticationConfig | None = None
     cors: CorsConfig | None = None
+    registry_etcd: str | None = None
+
+    def discovered(self) -> list[str]:
+        """The subgraphs whose URLs come from the registry."""
+        return [name for name, sub in self.subgraphs.items() if sub.discovery == "etcd"]
 
     def operation_guard(self) -> OperationGuard:
         return OperationGuard(
@@ -291,9 +303,12 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             "cors",
             "server",
             "persisted_queries",
+            "registry",
         },
         "the top level",
     )
+    registry = _table(raw, "registry")
+    _only(registry, {"etcd"}, "[registry]")
     router = _table(raw, "router")
     _only(
         router,
@@ -320,7 +335,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
     _only(headers, {"propagate"}, "[headers]")
     defaults = RouterConfig()
     supergraph = raw.get("supergraph")
-    return RouterConfig(
+    config = RouterConfig(
         supergraph=base / _typed(supergraph, str, "supergraph") if supergraph else None,
         timeout=_number(router.get("timeout", defaults.timeout), "[router] timeout"),
         errors=_mode(router.get("errors", defaults.errors.value), "[router] errors"),
@@ -364,9 +379,15 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         },
         authentication=_authentication(raw, base),
         cors=_cors(raw),
+        registry_etcd=_optional_str(registry, "etcd", "[registry]"),
         server=_server(_table(raw, "server")),
         persisted_queries=_persisted_queries(_table(raw, "persisted_queries"), base),
     )
+    if config.discovered() and config.registry_etcd is None:
+        raise ConfigError(
+            f'[subgraphs.{config.discovered()[0]}] discovery = "etcd" needs [registry] etcd'
+        )
+    return config
 
 
 def _server(table: Mapping[str, Any]) -> ServerSettings:
@@ -475,9 +496,20 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
         raise ConfigError(f"{where} must be a table")
     _only(
         table,
-        {"url", "timeout", "errors", "propagate", "subscription_url", "subscription_protocol"},
+        {
+            "url",
+            "timeout",
+            "errors",
+            "propagate",
+            "subscription_url",
+            "subscription_protocol",
+            "discovery",
+        },
         where,
     )
+    discovery = table.get("discovery")
+    if discovery not in (None, "etcd"):
+        raise ConfigError(f'{where} discovery must be "etcd" (or absent), not {discovery!r}')
     protocol = table.get("subscription_protocol", GRAPHQL_TRANSPORT_WS)
     if protocol not in SUBPROTOCOLS:
         raise ConfigError(
@@ -491,6 +523,7 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
         propagate=_names(table.get("propagate", []), f"{where} propagate"),
         subscription_url=_optional_str(table, "subscription_url", where),
         subscription_protocol=protocol,
+        discovery=discovery,
     )
 
 

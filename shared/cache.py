@@ -10,6 +10,16 @@ on create as well as on update: ids are sequential, so a client can probe the
 next id before it exists and leave a "not found" marker that the create must
 clear.
 
+Invalidation closes the read-old-write-new race: a reader that missed and
+read the row just before a writer changed it must not store that old row
+after the writer's delete. So invalidating does not delete the key but sets
+a short-lived marker unique to that invalidation (``settle`` seconds), and a
+loader stores only if the key still holds what it saw when it missed (one
+compare-and-set script): the late reader saw no entry, finds the marker, and
+its stale value is refused; the first reader that missed on the marker read
+the source after the write, and its store puts the entry back at once. A
+version check, in effect, with the marker as the version.
+
 Redis is an optimisation here, never a dependency: any Redis error is logged
 and the call falls through to the loader.
 
@@ -23,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -43,6 +54,17 @@ Loader = Callable[[list[K]], Awaitable[Mapping[K, dict[str, Any]]]]
 EntityLoader = Callable[[list[K]], Awaitable[Mapping[K, V]]]
 
 _NOT_FOUND = "\x00"
+_INVALIDATED = "\x01"  # prefix of the marker; a random suffix makes each one unique
+
+# Store ARGV[2] for ARGV[3] ms only if the key holds ARGV[1] ('' for no entry).
+_STORE_IF_UNCHANGED = """
+local current = redis.call('GET', KEYS[1])
+if (current == false and ARGV[1] == '') or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
 class CacheAside(Generic[K]):
@@ -55,12 +77,15 @@ class CacheAside(Generic[K]):
         jitter: float = 0.1,
         not_found_ttl: float = 30.0,
         version: str = "",
+        settle: float = 2.0,
     ) -> None:
         self._redis = redis
         self._namespace = namespace
         self._ttl = ttl
         self._jitter = jitter
         self._not_found_ttl = not_found_ttl
+        self._settle = settle
+        self._store_if_unchanged = redis.register_script(_STORE_IF_UNCHANGED)
         self._in_flight: dict[K, asyncio.Future[dict[str, Any] | None]] = {}
         # Metrics name the cache without the deployment's key prefix: "<service>:<entity>".
         label = ":".join(namespace.split(":")[-2:])
@@ -108,7 +133,11 @@ class CacheAside(Generic[K]):
 
     async def invalidate(self, *items: K) -> None:
         try:
-            await self._redis.delete(*(self.key(item) for item in items))
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for item in items:
+                    marker = _INVALIDATED + secrets.token_hex(8)
+                    pipe.set(self.key(item), marker, px=int(self._settle * 1000))
+                await pipe.execute()
         except RedisError:
             log.warning("cache delete failed for %s; entries expire by TTL", self._namespace)
 
@@ -119,18 +148,18 @@ class CacheAside(Generic[K]):
     async def _fetch(self, items: list[K], load: Loader[K]) -> dict[K, dict[str, Any] | None]:
         """Read ``items`` from Redis; load the misses in one call and store them."""
         found: dict[K, dict[str, Any] | None] = {}
-        missing: list[K] = []
+        seen: dict[K, str] = {}  # what each missing key held: '' or an invalidation marker
         for item, raw in zip(items, await self._read(items), strict=True):
-            if raw is None:
-                missing.append(item)
+            if raw is None or raw.startswith(_INVALIDATED):
+                seen[item] = raw or ""
             else:
                 found[item] = None if raw == _NOT_FOUND else orjson.loads(raw)
         self._hits.inc(len(found))
-        self._misses.inc(len(missing))
-        if missing:
-            loaded = await load(missing)
-            values = {item: loaded.get(item) for item in missing}
-            await self._store(values)
+        self._misses.inc(len(seen))
+        if seen:
+            loaded = await load(list(seen))
+            values = {item: loaded.get(item) for item in seen}
+            await self._store(values, seen)
             found.update(values)
         return found
 
@@ -142,15 +171,22 @@ class CacheAside(Generic[K]):
             return [None] * len(items)
         return [None if v is None else str(v) for v in values]
 
-    async def _store(self, values: Mapping[K, dict[str, Any] | None]) -> None:
+    async def _store(
+        self, values: Mapping[K, dict[str, Any] | None], seen: Mapping[K, str]
+    ) -> None:
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
                 for item, value in values.items():
                     if value is None:
-                        pipe.set(self.key(item), _NOT_FOUND, px=int(self._not_found_ttl * 1000))
+                        encoded, ttl = _NOT_FOUND, self._not_found_ttl
                     else:
+                        encoded = orjson.dumps(value).decode()
                         ttl = self._ttl * (1 + random.uniform(-self._jitter, self._jitter))
-                        pipe.set(self.key(item), orjson.dumps(value).decode(), px=int(ttl * 1000))
+                    await self._store_if_unchanged(
+                        keys=[self.key(item)],
+                        args=[seen[item], encoded, int(ttl * 1000)],
+                        client=pipe,
+                    )
                 await pipe.execute()
         except RedisError:
             log.warning("cache write failed for %s", self._namespace)

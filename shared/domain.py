@@ -129,4 +129,5 @@ def create_app(spec: DomainSpec[Any, R], runtime: R) -> FastAPI:
         ready=lambda: backing_services(
             runtime.database, runtime.redis, dict(zip(spec.calls, runtime.channels, strict=True))
         ),
+        shedder=runtime.settings.shedder(spec.name),
     )

@@ -12,6 +12,7 @@
     ├── RateLimited              RATE_LIMITED, ``extensions.retryAfter`` in seconds
     └── Unavailable              UNAVAILABLE, a service this one needs is down or slow;
                                  ``extensions.retryAfter`` in seconds
+    (OVERLOADED: a service shed the request, see shared.resilience.errors)
 
 Any other exception reaching a client is INTERNAL: its message is replaced by a
 generic one carrying the request id, and the original is logged with that id
@@ -41,6 +42,7 @@ class ErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     UNAVAILABLE = "UNAVAILABLE"
+    OVERLOADED = "OVERLOADED"
     INTERNAL = "INTERNAL"
 
 

@@ -10,6 +10,8 @@ Event relays and consumers (:mod:`shared.events`) and the gRPC server
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -43,3 +45,12 @@ async def running(workers: Sequence[Worker]) -> AsyncIterator[None]:
             except Exception:
                 # One worker failing to stop must not keep the others running.
                 log.exception("%s did not stop cleanly", worker.name)
+
+
+async def cancelled(task: asyncio.Task[None] | None) -> None:
+    """Cancel a worker's background ``task`` (if any) and wait until it has ended."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

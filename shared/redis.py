@@ -15,7 +15,8 @@ from redis.backoff import ExponentialBackoff
 _EMBEDDED_SERVER = fakeredis.FakeServer()
 
 
-def create_redis(url: str | None) -> Redis:
+def create_redis(url: str | None, *, timeout: float = 1.0) -> Redis:
+    """A client for ``url``; every connect and command on it ends within ``timeout`` seconds."""
     if url is None:
         client: Redis = fakeredis.FakeAsyncRedis(server=_EMBEDDED_SERVER, decode_responses=True)
         return client
@@ -25,8 +26,8 @@ def create_redis(url: str | None) -> Redis:
         url,
         decode_responses=True,
         protocol=2,
-        socket_timeout=1,
-        socket_connect_timeout=1,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
         retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), retries=1),
     )
 

@@ -14,6 +14,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.db import DatabaseTimeouts
+from shared.resilience.shedder import Shedder
+
 JwtAlgorithm = Literal["HS256", "RS256", "EdDSA"]
 
 
@@ -64,6 +67,64 @@ class CommonSettings(BaseSettings):
         default=None,
         description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
     )
+    redis_timeout: float = Field(
+        default=1.0, gt=0, le=60, description="seconds a Redis connect or command may take"
+    )
+    database_connect_timeout: float = Field(
+        default=3.0, gt=0, le=60, description="seconds opening a database connection may take"
+    )
+    database_checkout_timeout: float = Field(
+        default=3.0, gt=0, le=60, description="seconds to wait for a free pooled connection"
+    )
+    database_statement_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="seconds one SQL statement may run (MariaDB's `max_statement_time`, "
+        "lock waits included; SQLite's busy timeout)",
+    )
+    database_transaction_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="seconds one unit of work may take on the client's clock "
+        "(covers a server that stopped answering)",
+    )
+    shed_cpu_threshold: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="CPU share of one core past which a service sheds load (0 to 1)",
+    )
+    shed_max_in_flight: int | None = Field(
+        default=None, ge=1, description="hard bound on requests in flight per service process"
+    )
+    registry_etcd: str | None = Field(
+        default=None,
+        description="etcd URL; `beyond serve` registers the instance's GraphQL and gRPC "
+        "endpoints there (unset: no registration)",
+    )
+    registry_ttl: int = Field(
+        default=10, ge=1, le=300, description="seconds of the registration lease"
+    )
+    advertise_host: str | None = Field(
+        default=None,
+        description="host other services and the router reach this instance at (default: `--host`)",
+    )
+
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(
+            connect=self.database_connect_timeout,
+            checkout=self.database_checkout_timeout,
+            statement=self.database_statement_timeout,
+            transaction=self.database_transaction_timeout,
+        )
+
+    def shedder(self, service: str) -> Shedder:
+        return Shedder(
+            service, cpu_threshold=self.shed_cpu_threshold, max_in_flight=self.shed_max_in_flight
+        )
+
     metrics_listen: str | None = Field(
         default=None,
         description="`HOST:PORT` serving Prometheus `/metrics`; unset serves none",

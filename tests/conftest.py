@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.engine import URL, make_url
 
 from shared.migrations import upgrade
+from tests.support.etcd import EtcdServer
 
 MYSQL_URL = make_url(
     os.environ.get(
@@ -157,6 +158,17 @@ def mysql_databases(mysql_server: None) -> Iterator[MySQLDatabases]:
     databases = MySQLDatabases()
     yield databases
     databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def etcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EtcdServer]:
+    """A real etcd on loopback for the session (Debian's etcd-server; `.ci/run` installs it)."""
+    if shutil.which("etcd") is None:
+        pytest.fail("etcd is not installed: apt-get install -y etcd-server")
+    server = EtcdServer(tmp_path_factory.mktemp("etcd") / "data")
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

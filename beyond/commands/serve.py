@@ -51,7 +51,13 @@ def handle(args: argparse.Namespace) -> int:
 async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings) -> None:
     # The runtime is built inside the running loop: gRPC channels and other
     # clients bind to the loop they are created in.
-    from beyond.runtime import event_workers, grpc_server, http_server, run_until_stopped
+    from beyond.runtime import (
+        event_workers,
+        grpc_server,
+        http_server,
+        registration,
+        run_until_stopped,
+    )
     from beyond.telemetry import configure_tracing, instrumented, serve_metrics, with_sampler
     from shared.domain import create_app
 
@@ -61,15 +67,19 @@ async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings)
     workers = [] if args.no_workers else event_workers(spec, runtime)
     if serve_metrics(settings.metrics_listen):
         workers = with_sampler(spec.name, runtime, workers)
-    http = http_server(
-        app,
+    port = args.port or spec.port
+    http = http_server(app, host=args.host, port=port, log_level=settings.log_level.lower())
+    # Last to start, first to stop: the instance leaves the registry before it goes.
+    registered = registration(
+        spec,
+        settings,
         host=args.host,
-        port=args.port or spec.port,
-        log_level=settings.log_level.lower(),
+        http_port=port,
+        grpc_port=(args.grpc_port or spec.grpc_port) if server else None,
     )
     await run_until_stopped(
         apps=[app],
-        workers=[*([server] if server else []), *workers],
+        workers=[*([server] if server else []), *workers, *([registered] if registered else [])],
         servers=[http],
         runtimes=[runtime],
     )

@@ -60,15 +60,21 @@ from router.supergraph.authorization import ANONYMOUS
 from router.telemetry import RouterMetrics
 from router.telemetry.measured import counting_websockets
 from router.transport import (
+    BreakerTransport,
     DedupTransport,
     HttpTransport,
     PropagatingSubscriptions,
     PropagatingTransport,
     Transport,
 )
+from router.transport.balanced import BalancedTransport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
 from shared.body_limits import BodyLimits
+from shared.lifecycle import running
+from shared.registry.discovery import Discovery
+from shared.registry.etcd import EtcdEndpoint, service_prefix
+from shared.registry.p2c import P2C
 
 log = logging.getLogger("router.http")
 
@@ -121,6 +127,7 @@ def create_router_app(
         override_labels=config.override_labels,
         on_swap=on_swap,
     )
+    discoveries: list[Discovery] = []
     if metrics is not None:
         from router.telemetry.measured import MeasuredPlanCache
 
@@ -134,7 +141,18 @@ def create_router_app(
             default_timeout=config.timeout,
         )
         transport = http_transport
+        if config.registry_etcd is not None and config.discovered():
+            balancers = {name: P2C() for name in config.discovered()}
+            etcd = EtcdEndpoint.parse(config.registry_etcd)
+            discoveries = [
+                Discovery(etcd, service_prefix(name, "graphql"), on_change=balancer.update)
+                for name, balancer in balancers.items()
+            ]
+            transport = BalancedTransport(http_transport, balancers)
     readiness = SubgraphReadiness(transport, lambda: live.current.subgraph_urls)
+    transport = BreakerTransport(
+        transport, timeouts=config.timeouts(), default_timeout=config.timeout
+    )
     if tracer is not None:
         from router.telemetry.tracing import TracedTransport
 
@@ -277,7 +295,8 @@ def create_router_app(
         previous_thresholds = _tune_garbage_collector()
         watcher = asyncio.create_task(live.watch(config.poll_interval))
         try:
-            yield
+            async with running(discoveries):
+                yield
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -4,7 +4,9 @@
 interface. :class:`HttpTransport` talks to subgraphs over a pooled aiohttp
 session; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
 runs); :class:`DedupTransport` wraps any transport and sends identical
-in-flight requests once; :class:`PropagatingTransport` wraps any transport
+in-flight requests once; :class:`BreakerTransport` wraps one with a breaker
+per subgraph and the router's deadline on each request;
+:class:`PropagatingTransport` wraps any transport
 and drops the headers a subgraph is not configured to receive
 (:class:`PropagatingSubscriptions` likewise for subscriptions). Subscriptions have a plug point of their own,
 ``SubscriptionTransport.subscribe(service_name, request)``, an async
@@ -15,6 +17,7 @@ WebSocket.
 from __future__ import annotations
 
 from router.transport.asgi import AsgiTransport
+from router.transport.breaker import BreakerTransport
 from router.transport.dedup import DedupTransport
 from router.transport.errors import (
     SubgraphHttpError,
@@ -34,6 +37,7 @@ from router.transport.websocket import SubscriptionEndpoint, WebSocketSubscripti
 
 __all__ = [
     "AsgiTransport",
+    "BreakerTransport",
     "DedupTransport",
     "HttpTransport",
     "PropagatingSubscriptions",

@@ -61,6 +61,12 @@ class HttpTransport:
         url = self._urls.get(service_name)
         if url is None:
             raise UnknownSubgraphError(service_name)
+        return await self.fetch_at(service_name, url, request)
+
+    async def fetch_at(
+        self, service_name: str, url: str, request: SubgraphRequest
+    ) -> SubgraphResponse:
+        """Send ``request`` to ``service_name`` at ``url`` (one of its replicas)."""
         timeout = self._timeouts.get(service_name, self._default_timeout)
         attempts = 1 if is_mutation(request.query) else 2
         for attempt in range(1, attempts + 1):

@@ -2,7 +2,9 @@
 
 ``/health`` answers 200 while the process serves (liveness); ``/ready``
 runs the service's readiness checks (its database, Redis, gRPC peers) and
-answers 503 naming what is unavailable.
+answers 503 naming what is unavailable. Redis alone being down is a degraded
+mode, not unavailability: ``/ready`` stays 200, names the degraded mode (and
+logs each change).
 
 Strawberry's own ``GraphQL`` app is mounted on explicit routes (``app.mount``
 would answer POST /graphql with a redirect) and gets parser and validation
@@ -13,6 +15,7 @@ the router's, served from the project's own files.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -29,8 +32,18 @@ from strawberry.extensions import ParserCache, ValidationCache
 from shared.body_limits import BodyLimits
 from shared.graphql.errors import MaskInternalErrors
 from shared.logs import quiet_graphql_errors
+from shared.resilience.asgi import GuardMiddleware
+from shared.resilience.shedder import Shedder
 from shared.telemetry.graphql import OperationMetrics
 from shared.telemetry.tracing import OperationTracing
+
+log = logging.getLogger(__name__)
+
+# What a service still does without a backing service it can serve without
+# (see the README's degraded modes); any other one down makes it unavailable.
+DEGRADED_MODES = {
+    "redis": "redis unavailable: cached reads go to the database, one load per key at a time",
+}
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -63,19 +76,30 @@ def create_service_app(
     context_factory: ContextFactory,
     lifespan: Lifespan | None = None,
     ready: Callable[[], Awaitable[dict[str, str]]] | None = None,
+    shedder: Shedder | None = None,
 ) -> FastAPI:
+    """The service's app; with ``shedder``, requests past capacity get OVERLOADED at once."""
     quiet_graphql_errors()
     graphql_app = _ServiceGraphQL(schema, context_factory)
 
     async def health_endpoint(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    degraded_before: list[str] = []
+
     async def ready_endpoint(_: Request) -> Response:
         report = await ready() if ready else {}
-        ok = all(state == "ok" for state in report.values())
-        return JSONResponse(
-            {"status": "ready" if ok else "unavailable", **report}, 200 if ok else 503
-        )
+        down = [name for name, state in report.items() if state != "ok"]
+        degraded = [DEGRADED_MODES[name] for name in down if name in DEGRADED_MODES]
+        if degraded != degraded_before:
+            log.warning("%s: %s", title, "; ".join(degraded) or "back to normal operation")
+            degraded_before[:] = degraded
+        serving = all(name in DEGRADED_MODES for name in down)
+        status = "unavailable" if not serving else "degraded" if degraded else "ready"
+        body: dict[str, Any] = {"status": status, **report}
+        if degraded:
+            body["degraded"] = degraded
+        return JSONResponse(body, 200 if serving else 503)
 
     @asynccontextmanager
     async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -93,4 +117,6 @@ def create_service_app(
             Route("/ready", ready_endpoint, methods=["GET"]),
         ]
     )
+    if shedder is not None:
+        app.add_middleware(GuardMiddleware, shedder=shedder)
     return app

@@ -27,7 +27,7 @@ shared error model, so a resolver need not catch anything:
         UNAVAILABLE     ↔ UNAVAILABLE          INTERNAL        ↔ INTERNAL
     NOT_FOUND without the trailer       → NotFound(details)
     DEADLINE_EXCEEDED                   → ServiceUnavailable "The <svc> service did not answer within N s. Try again."
-    UNAVAILABLE (down, refused)         → ServiceUnavailable "The <svc> service is unavailable. Try again shortly."
+    UNAVAILABLE, CANCELLED (down, refused, stopped mid-call) → ServiceUnavailable "The <svc> service is unavailable. Try again shortly."
     any other status                    → RemoteCallFailed "The <svc> service could not handle the request (STATUS)."
 
 ``RemoteCallFailed`` is a ``BeyondError`` with code INTERNAL and

@@ -1,17 +1,45 @@
-"""Client channels: keepalive, round-robin balancing, a default deadline, errors as BeyondError."""
+"""Client channels: keepalive, a default deadline bounded by the caller's, a breaker, errors as BeyondError.
+
+Every call first asks the channel's :class:`~shared.resilience.breaker.Breaker`
+(one per target, so per endpoint when each replica has its channel), which
+fails it fast with UNAVAILABLE while the target keeps failing. Its timeout is
+the channel's deadline, or the call's own ``timeout=``, shortened to what is
+left of the current request's deadline (:mod:`shared.resilience.deadline`).
+Unary calls to methods named in ``idempotent`` are retried when the target
+was unreachable (UNAVAILABLE), within a retry budget shared by the channel,
+with jittered backoff and never past the deadline; no other call is retried.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
 import grpc
 from opentelemetry.trace import SpanKind
 
 from shared.grpc.errors import error_of
+from shared.resilience.breaker import Breaker
+from shared.resilience.deadline import bounded
+from shared.resilience.retry import RetryBudget, retrying
 from shared.telemetry.metrics import GRPC_CALLS, GRPC_SECONDS
 from shared.telemetry.tracing import tracer, with_trace_context
+
+# Statuses meaning the target could not do its job; any other answer, errors of the
+# caller's making included, shows the target working (as go-zero's breaker counts them).
+FAILURES = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.CANCELLED,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNKNOWN,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        grpc.StatusCode.DATA_LOSS,
+        grpc.StatusCode.UNIMPLEMENTED,
+    }
+)
 
 # Keepalive pings only while calls are open (long server streams included), so
 # a dead peer is noticed without pinging idle connections; servers accept them
@@ -25,19 +53,32 @@ CHANNEL_OPTIONS: tuple[tuple[str, int | str], ...] = (
 )
 
 
-class _Calls:
-    """Gives each call the default deadline unless it has one, and maps failures."""
+def _method(details: Any) -> str:
+    method = details.method
+    return method.decode() if isinstance(method, bytes) else str(method)
 
-    def __init__(self, service: str, deadline: float) -> None:
+
+class _Calls:
+    """Gives each call its deadline, asks the breaker, records the outcome, and maps failures."""
+
+    def __init__(
+        self, service: str, deadline: float, breaker: Breaker, idempotent: Collection[str]
+    ) -> None:
         self._service = service
         self._deadline = deadline
+        self.breaker = breaker
+        self._idempotent = frozenset(idempotent)
+        self._budget = RetryBudget()
 
     def details(self, details: Any) -> Any:
-        """The call's details with the default deadline and the current trace context."""
+        """The call's deadline (bounded by the request's) and the current trace context."""
+        timeout = self._deadline if details.timeout is None else details.timeout
         return details._replace(
-            timeout=self._deadline if details.timeout is None else details.timeout,
-            metadata=with_trace_context(details.metadata),
+            timeout=bounded(timeout), metadata=with_trace_context(details.metadata)
         )
+
+    def record(self, error: grpc.aio.AioRpcError | None) -> None:
+        self.breaker.record(accepted=error is None or error.code() not in FAILURES)
 
     def error(self, error: grpc.aio.AioRpcError, details: Any) -> Exception:
         return error_of(error, service=self._service, timeout=details.timeout)
@@ -46,6 +87,44 @@ class _Calls:
         method = _method(details)
         GRPC_CALLS.labels(self._service, method, code.name).inc()
         GRPC_SECONDS.labels(self._service, method).observe(time.perf_counter() - started)
+
+    async def unary(self, continuation: Callable[..., Any], details: Any, request: Any) -> Any:
+        details = self.details(details)
+
+        async def attempt() -> Any:
+            self.breaker.allow()
+            started = time.perf_counter()
+            call = await continuation(details, request)
+            try:
+                reply = await call
+            except grpc.aio.AioRpcError as exc:
+                self.record(exc)
+                self.observe(details, exc.code(), started)
+                raise
+            self.record(None)
+            self.observe(details, grpc.StatusCode.OK, started)
+            return reply
+
+        if _method(details) not in self._idempotent:
+            call = attempt
+        else:
+
+            async def call() -> Any:
+                return await retrying(
+                    attempt,
+                    budget=self._budget,
+                    retryable=_unreachable,
+                    deadline=time.monotonic() + details.timeout,
+                )
+
+        try:
+            return await call()
+        except grpc.aio.AioRpcError as exc:
+            raise self.error(exc, details) from None
+
+
+def _unreachable(error: Exception) -> bool:
+    return isinstance(error, grpc.aio.AioRpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
 
 
 class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
@@ -56,16 +135,7 @@ class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> Any:
         with tracer().start_as_current_span(_method(client_call_details), kind=SpanKind.CLIENT):
-            details = self._calls.details(client_call_details)
-            started = time.perf_counter()
-            call = await continuation(details, request)
-            try:
-                response = await call
-            except grpc.aio.AioRpcError as exc:
-                self._calls.observe(details, exc.code(), started)
-                raise self._calls.error(exc, details) from None
-            self._calls.observe(details, grpc.StatusCode.OK, started)
-            return response
+            return await self._calls.unary(continuation, client_call_details, request)
 
 
 class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
@@ -76,6 +146,7 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> AsyncIterator[Any]:
         details = self._calls.details(client_call_details)
+        self._calls.breaker.allow()
         started = time.perf_counter()
         call = await continuation(details, request)
 
@@ -84,16 +155,13 @@ class _UnaryStream(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
                 async for response in call:
                     yield response
             except grpc.aio.AioRpcError as exc:
+                self._calls.record(exc)
                 self._calls.observe(details, exc.code(), started)
                 raise self._calls.error(exc, details) from None
+            self._calls.record(None)
             self._calls.observe(details, grpc.StatusCode.OK, started)
 
         return responses()
-
-
-def _method(details: Any) -> str:
-    method = details.method
-    return method.decode() if isinstance(method, bytes) else str(method)
 
 
 def create_channel(
@@ -102,6 +170,8 @@ def create_channel(
     service: str,
     deadline: float = 2.0,
     options: tuple[tuple[str, int | str], ...] = (),
+    breaker: Breaker | None = None,
+    idempotent: Collection[str] = (),
 ) -> grpc.aio.Channel:
     """A channel to ``service`` at ``target`` (``host:port``, or ``dns:///name:port`` to balance).
 
@@ -111,8 +181,10 @@ def create_channel(
     stream's deadline covers the whole stream: pass a longer ``timeout=`` for
     long ones. Create it inside the running event loop (a channel is bound to
     the loop it was made in) and close it with ``await channel.close()``.
+    ``idempotent`` lists full method names (``/pkg.Service/Method``) that may
+    be retried; ``breaker`` defaults to one of its own, named ``service``.
     """
-    calls = _Calls(service, deadline)
+    calls = _Calls(service, deadline, breaker or Breaker(service), idempotent)
     return grpc.aio.insecure_channel(
         target,
         options=[*CHANNEL_OPTIONS, *options],

@@ -42,6 +42,7 @@ STATUS_OF_CODE: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
     ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    ErrorCode.OVERLOADED: grpc.StatusCode.UNAVAILABLE,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 
@@ -89,7 +90,7 @@ def _rebuild(message: str, extensions: dict[str, Any]) -> BeyondError:
         return BadUserInput(message, field=str(extensions.get("field", "input")))
     if code == ErrorCode.RATE_LIMITED:
         return RateLimited(message, retry_after=int(extensions.get("retryAfter", 1)))
-    if code == ErrorCode.UNAVAILABLE:
+    if code in (ErrorCode.UNAVAILABLE, ErrorCode.OVERLOADED):
         retry_after = int(extensions.pop("retryAfter", 1))
         return Unavailable(message, retry_after=retry_after, **extensions)
     if code == ErrorCode.CONFLICT:
@@ -126,7 +127,7 @@ def error_of(error: grpc.aio.AioRpcError, *, service: str, timeout: float | None
         within = f" within {timeout:g} s" if timeout is not None else " in time"
         message = f"The {service} service did not answer{within}. Try again."
         return ServiceUnavailable(message, service=service, status=status)
-    if status == grpc.StatusCode.UNAVAILABLE:
+    if status in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
         message = f"The {service} service is unavailable. Try again shortly."
         return ServiceUnavailable(message, service=service, status=status)
     message = f"The {service} service could not handle the request ({status.name})."

@@ -7,6 +7,8 @@ reports every service, and the server as a whole (``""``), as SERVING.
 ``stop()`` reports NOT_SERVING first, then lets open calls finish for
 ``grace`` seconds.
 
+A call runs inside its caller's deadline (:mod:`shared.resilience.deadline`),
+so the calls it makes in turn end no later than the caller stops waiting.
 Servicers may raise :class:`~shared.errors.BeyondError`: an interceptor turns
 it into the matching status and the ``beyond-error`` trailer (see
 :mod:`shared.grpc.errors`). Unary-unary and unary-stream methods are covered;
@@ -25,6 +27,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from shared.errors import BeyondError
 from shared.grpc.errors import status_of
+from shared.resilience.deadline import deadline_scope
 from shared.telemetry.tracing import server_span
 
 SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
@@ -51,7 +54,8 @@ def _unary(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
         with server_span(method, context.invocation_metadata()):
             try:
-                return await behavior(request, context)
+                with deadline_scope(context.time_remaining()):
+                    return await behavior(request, context)
             except BeyondError as error:
                 await context.abort(*status_of(error))
 
@@ -62,8 +66,9 @@ def _streaming(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         with server_span(method, context.invocation_metadata()):
             try:
-                async for response in behavior(request, context):
-                    yield response
+                with deadline_scope(context.time_remaining()):
+                    async for response in behavior(request, context):
+                        yield response
             except BeyondError as error:
                 await context.abort(*status_of(error))
 

@@ -32,8 +32,10 @@ class AccountsRuntime(Runtime[AccountsSettings]):
 def build_runtime(
     settings: AccountsSettings, *, sms: SmsSender | None = None, redis: Redis | None = None
 ) -> AccountsRuntime:
-    database = Database.from_url(settings.accounts_database_url)
-    redis = redis or create_redis(settings.redis_url)
+    database = Database.from_url(
+        settings.accounts_database_url, timeouts=settings.database_timeouts()
+    )
+    redis = redis or create_redis(settings.redis_url, timeout=settings.redis_timeout)
     keys = Keys(settings.redis_prefix, NAME)
     tokens = AccessTokens.from_settings(settings, ttl=settings.access_token_ttl)
     cipher = FieldCipher.from_base64(settings.data_key)

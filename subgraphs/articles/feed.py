@@ -22,15 +22,23 @@ first by ``(published_at, id)``. The articles are loaded by id through the
 cache in one batch and anything not published is skipped. Cost per page: a
 Redis call, at most one gRPC call and one SQL statement for the pulled
 authors, and the cache batch: the same whatever the page size.
+
+With Redis down the feed is pulled whole from the databases: every followee
+from social, their newest articles after the cursor from the articles
+database (one statement per 1,000 followees), the articles through the cache
+helper, which reads the database then. Dearer per page, but the reader gets
+the same page instead of an error.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +56,8 @@ from subgraphs.articles.service import (
 )
 from subgraphs.articles.timelines import Timelines, feed_order
 from subgraphs.articles.upserts import add_pulled_author
+
+log = logging.getLogger(__name__)
 
 FANOUT_BATCH = 1000
 REBUILD_BATCH = 5000
@@ -97,6 +107,35 @@ class Feed:
     # -- reading ---------------------------------------------------------------
 
     async def page(self, reader_id: int, *, first: int, after: Position | None) -> FeedPage:
+        try:
+            return await self._merged_page(reader_id, first=first, after=after)
+        except RedisError as exc:
+            log.warning("timelines unavailable (%s); pulling the feed from the databases", exc)
+            return await self._pulled_whole(reader_id, first=first, after=after)
+
+    async def _pulled_whole(
+        self, reader_id: int, *, first: int, after: Position | None
+    ) -> FeedPage:
+        followees = [
+            followee
+            async for batch in self._graph.followee_batches(reader_id, batch_size=REBUILD_BATCH)
+            for followee in batch
+        ]
+        async with self._database.transaction() as session:
+            candidates = await self._newest_of(
+                followees, session=session, after=after, count=first + 1
+            )
+            views = await self._articles.articles_by_id(
+                (ArticleId(c.id) for c in candidates), session=session
+            )
+        shown = [
+            view
+            for c in candidates
+            if (view := self._articles.published(views[ArticleId(c.id)])) is not None
+        ]
+        return FeedPage(articles=shown[:first], has_next_page=len(shown) > first)
+
+    async def _merged_page(self, reader_id: int, *, first: int, after: Position | None) -> FeedPage:
         want = first + 1
         pulled = await self._followed_pulled_authors(reader_id)
         shown: list[ArticleView] = []
@@ -174,16 +213,24 @@ class Feed:
             newest = await self._newest_of(pushed, session=session)
         await self._timelines.replace(reader_id, newest)
 
-    async def _newest_of(self, authors: Sequence[int], *, session: AsyncSession) -> list[Position]:
-        """The ``size`` newest published articles of these authors."""
-        size = self._timelines.size
+    async def _newest_of(
+        self,
+        authors: Sequence[int],
+        *,
+        session: AsyncSession,
+        after: Position | None = None,
+        count: int | None = None,
+    ) -> list[Position]:
+        """The ``count`` (default: a timeline's size) newest published articles of these
+        authors, after ``after``."""
+        size = self._timelines.size if count is None else count
         found: list[Position] = []
         for start in range(0, len(authors), AUTHORS_PER_QUERY):
             chunk = authors[start : start + AUTHORS_PER_QUERY]
             rows = await session.execute(
                 newest_first(
                     select(Article.id, Article.published_at).where(
-                        Article.author_id.in_(chunk), before(None)
+                        Article.author_id.in_(chunk), before(after)
                     ),
                     size,
                 )

@@ -39,8 +39,10 @@ class ArticlesRuntime(Runtime[ArticlesSettings]):
 
 
 def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> ArticlesRuntime:
-    database = Database.from_url(settings.articles_database_url)
-    redis = redis or create_redis(settings.redis_url)
+    database = Database.from_url(
+        settings.articles_database_url, timeouts=settings.database_timeouts()
+    )
+    redis = redis or create_redis(settings.redis_url, timeout=settings.redis_timeout)
     keys = Keys(settings.redis_prefix, NAME)
     accounts = AccountsClient.connect(
         settings.accounts_grpc_target, deadline=settings.accounts_grpc_deadline

@@ -24,8 +24,8 @@ class QaRuntime(Runtime[QaSettings]):
 def build_runtime(settings: QaSettings) -> QaRuntime:
     return QaRuntime(
         settings=settings,
-        database=Database.from_url(settings.qa_database_url),
-        redis=create_redis(settings.redis_url),
+        database=Database.from_url(settings.qa_database_url, timeouts=settings.database_timeouts()),
+        redis=create_redis(settings.redis_url, timeout=settings.redis_timeout),
         tokens=AccessTokens.from_settings(settings),
         service=QaService(),
     )

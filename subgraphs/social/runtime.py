@@ -30,8 +30,10 @@ def build_runtime(settings: SocialSettings, *, redis: Redis | None = None) -> So
     )
     return SocialRuntime(
         settings=settings,
-        database=Database.from_url(settings.social_database_url),
-        redis=redis or create_redis(settings.redis_url),
+        database=Database.from_url(
+            settings.social_database_url, timeouts=settings.database_timeouts()
+        ),
+        redis=redis or create_redis(settings.redis_url, timeout=settings.redis_timeout),
         tokens=AccessTokens.from_settings(settings),
         channels=(accounts.channel,),
         service=SocialService(directory=accounts),

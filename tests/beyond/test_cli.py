@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -17,6 +18,7 @@ import pymysql
 import pytest
 
 from tests.conftest import MYSQL_URL, REDIS_URL, SESSION_TAG
+from tests.support.etcd import EtcdServer
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -307,3 +309,50 @@ def test_serve_runs_until_terminated(migrated: dict[str, str]) -> None:
         output = process.communicate(timeout=15)[0]
     assert process.returncode == 0, output
     assert "Traceback" not in output
+
+
+def _registered(etcd: EtcdServer, service: str) -> dict[str, str]:
+    async def read() -> dict[str, str]:
+        client = etcd.endpoint.client()
+        await client.connect()
+        try:
+            listed = await client.get_prefix(f"/beyond/services/{service}/".encode())
+        finally:
+            await client.close()
+        return {kv.key.decode(): kv.value.decode() for kv in listed}
+
+    return asyncio.run(read())
+
+
+def test_serve_registers_in_etcd_and_leaves_on_a_clean_stop(
+    migrated: dict[str, str], etcd: EtcdServer
+) -> None:
+    port, grpc_port = free_port(), free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
+    registry = {"BEYOND_REGISTRY_ETCD": f"http://127.0.0.1:{etcd.client_port}"}
+    command = ["serve", "accounts", "--port", str(port), "--grpc-port", str(grpc_port)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beyond.cli", *command],
+        cwd=ROOT,
+        env={**clean, **migrated, **registry},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        entries: dict[str, str] = {}
+        for _ in range(300):  # a guard against hanging, not a timing assertion
+            entries = _registered(etcd, "accounts")
+            if entries or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        graphql, address = f"http://127.0.0.1:{port}/graphql", f"127.0.0.1:{grpc_port}"
+        assert entries == {
+            f"/beyond/services/accounts/graphql/{graphql}": graphql,
+            f"/beyond/services/accounts/grpc/{address}": address,
+        }
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0]
+    assert process.returncode == 0, output
+    assert _registered(etcd, "accounts") == {}  # revoked on the way out, not left to expire

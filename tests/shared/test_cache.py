@@ -103,6 +103,71 @@ async def test_a_redis_outage_falls_back_to_the_source() -> None:
     await unreachable.aclose()
 
 
+async def test_a_hot_key_expiring_under_load_is_loaded_once(
+    redis: Redis, redis_prefix: str
+) -> None:
+    """Cache breakdown: hundreds of readers of one expired hot key cost one load, not hundreds."""
+    cache = CacheAside[int](redis, f"{redis_prefix}article")
+    source = Source({7: {"title": "hot"}}, delay=0.05)
+    await cache.get(7, source.load)
+    await redis.delete(cache.key(7))  # the entry expires
+    results = await asyncio.gather(*(cache.get(7, source.load) for _ in range(300)))
+    assert results == [{"title": "hot"}] * 300
+    assert source.calls == [[7], [7]]
+
+
+async def test_with_redis_down_single_flight_still_bounds_the_source() -> None:
+    """Degraded mode: every read goes to the source, but concurrent readers share loads."""
+    unreachable = create_redis("redis://127.0.0.1:1/0")
+    cache = CacheAside[int](unreachable, "beyondtest:outage:article")
+    source = Source({7: {"title": "hot"}}, delay=0.05)
+    results = await asyncio.gather(*(cache.get(7, source.load) for _ in range(300)))
+    await unreachable.aclose()
+    assert results == [{"title": "hot"}] * 300
+    assert source.calls == [[7]]
+
+
+async def test_a_reader_that_read_before_a_write_cannot_store_the_old_row(
+    redis: Redis, redis_prefix: str
+) -> None:
+    """Cache-DB consistency: the read-old-write-new race, played step by step."""
+    cache = CacheAside[int](redis, f"{redis_prefix}article")
+    rows = {1: {"title": "old"}}
+    read_done, write_done = asyncio.Event(), asyncio.Event()
+
+    async def slow_reader(ids: list[int]) -> dict[int, dict[str, Any]]:
+        found = {i: dict(rows[i]) for i in ids}  # reads the old row…
+        read_done.set()
+        await write_done.wait()  # …and is slow to store it
+        return found
+
+    reader = asyncio.create_task(cache.get(1, slow_reader))
+    await read_done.wait()
+    rows[1] = {"title": "new"}  # the writer commits…
+    await cache.invalidate(1)  # …and invalidates after the commit
+    write_done.set()
+    assert await reader == {"title": "old"}  # what that reader saw, once
+
+    assert await redis.get(cache.key(1)) != orjson.dumps({"title": "old"}).decode()
+    source = Source(rows)
+    assert await cache.get(1, source.load) == {"title": "new"}  # the stale row was not stored
+    assert await cache.get(1, source.load) == {"title": "new"}  # and the fresh one was
+    assert source.calls == [[1]]
+
+
+async def test_the_first_read_after_an_invalidation_caches_again(
+    redis: Redis, redis_prefix: str
+) -> None:
+    cache = CacheAside[int](redis, f"{redis_prefix}article")
+    source = Source({1: {"title": "old"}})
+    await cache.get(1, source.load)
+    source.rows[1] = {"title": "new"}
+    await cache.invalidate(1)
+    assert await cache.get(1, source.load) == {"title": "new"}  # read after the write: stored
+    assert await cache.get(1, source.load) == {"title": "new"}
+    assert source.calls == [[1], [1]]
+
+
 class Colour(enum.Enum):
     RED = "red"
     BLUE = "blue"

@@ -6,15 +6,25 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from shared.errors import BadUserInput, NotFound
+from shared.errors import BadUserInput, NotFound, Unavailable
+from shared.resilience.deadline import remaining
 from tests.shared.grpc import echo_pb2, echo_pb2_grpc
 
 ECHO = echo_pb2.DESCRIPTOR.services_by_name["Echo"].full_name
 
 
 class EchoServicer(echo_pb2_grpc.EchoServicer):
+    def __init__(self) -> None:
+        self.calls = 0
+        self.time_left: list[float | None] = []
+        self.target = ""
+
     async def Say(self, request: Any, context: Any) -> Any:
+        self.calls += 1
+        self.time_left.append(remaining())
         await asyncio.sleep(request.delay_ms / 1000)
+        if request.fail_with == "unavailable":
+            raise Unavailable("Down for a moment.", retry_after=1)
         if request.fail_with == "not-found":
             raise NotFound(f"Nobody called {request.text} here.")
         if request.fail_with == "bad-input":

@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 
+from shared.domain import create_app
 from shared.lifecycle import running
-from subgraphs.articles.runtime import workers
+from shared.redis import create_redis
+from subgraphs.articles.domain import SPEC
+from subgraphs.articles.runtime import build_runtime, workers
 from subgraphs.social.runtime import workers as social_workers
 from tests.subgraphs.articles.conftest import Articles
-from tests.support.graphql import error_of
+from tests.support.graphql import GraphQLClient, error_of
 
 FEED = """query($first: Int, $after: String) { feed(first: $first, after: $after) {
   edges { cursor node { id title author { id } } } pageInfo { hasNextPage endCursor } } }"""
@@ -134,3 +137,32 @@ async def test_big_authors_are_pulled_at_read_time_and_merged(
         await articles.social.unfollow(reader, star)
         # The pulled article goes at once; the pushed one when the consumer removes it.
         await eventually(articles, reader, [by_friend])
+
+
+async def test_with_redis_down_the_feed_is_pulled_from_the_databases(articles: Articles) -> None:
+    reader, author, other, stranger = await articles.users(4)
+    await articles.social.follow(reader, author)
+    await articles.social.follow(reader, other)
+    writers = [author, other, author, stranger, other]
+    published = [
+        (await articles.publish(writer, title=f"t{n}"))["id"] for n, writer in enumerate(writers)
+    ]
+    followed = [i for i, writer in zip(published, writers, strict=True) if writer != stranger]
+    runtime = build_runtime(articles.settings, redis=create_redis("redis://127.0.0.1:1/0"))
+    client = GraphQLClient(create_app(SPEC, runtime))
+    try:
+        first = await client.execute(FEED, {"first": 2}, token=articles.token(reader))
+        assert "errors" not in first, first
+        page = first["data"]["feed"]
+        assert [e["node"]["id"] for e in page["edges"]] == followed[::-1][:2]
+        assert page["pageInfo"]["hasNextPage"] is True
+        rest = await client.execute(
+            FEED,
+            {"first": 5, "after": page["pageInfo"]["endCursor"]},
+            token=articles.token(reader),
+        )
+        assert [e["node"]["id"] for e in rest["data"]["feed"]["edges"]] == followed[::-1][2:]
+        assert rest["data"]["feed"]["pageInfo"]["hasNextPage"] is False
+    finally:
+        await client.aclose()
+        await runtime.aclose()
