@@ -18,10 +18,11 @@ from strawberry.types import Info
 
 from shared.errors import NotFound
 from shared.graphql.app import schema_extensions
+from shared.graphql.arguments import After, First
 from shared.graphql.connections import PageInfo
 from shared.graphql.ids import parse_typed, require_id
 from shared.graphql.scalars import schema_config
-from shared.ids import UserId
+from shared.graphql.users import UserKey
 from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.articles import rules
 from subgraphs.articles.context import ArticlesContext
@@ -34,13 +35,6 @@ from subgraphs.articles.service import (
 
 ArticlesInfo = Info[ArticlesContext, None]
 
-First = Annotated[
-    int | None,
-    strawberry.argument(description=f"How many articles to return, at most {MAX_FIRST}."),
-]
-After = Annotated[
-    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-]
 ArticleIdArgument = Annotated[strawberry.ID, strawberry.argument(description="The article's id.")]
 
 
@@ -52,19 +46,7 @@ class ArticleStatus(enum.Enum):
 
 
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
-class User:
-    id: strawberry.ID
-    user_id: strawberry.Private[UserId]
-
-    @classmethod
-    def of(cls, user_id: UserId) -> User:
-        return cls(id=strawberry.ID(str(user_id)), user_id=user_id)
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> User | None:
-        user_id = parse_typed(id, UserId)
-        return cls.of(user_id) if user_id is not None else None
-
+class User(UserKey):
     @strawberry.field(description="Articles this user published, newest first.")
     async def articles(
         self, info: ArticlesInfo, first: First = DEFAULT_FIRST, after: After = None

@@ -17,11 +17,12 @@ from strawberry.types import Info
 
 from shared.errors import NotFound
 from shared.graphql.app import schema_extensions
+from shared.graphql.arguments import After, First, IdArgument
 from shared.graphql.connections import PageInfo
 from shared.graphql.ids import parse_typed, require_id
 from shared.graphql.scalars import schema_config
-from shared.ids import UserId
-from shared.pagination import DEFAULT_FIRST, MAX_FIRST, check_first, decode_cursor, encode_cursor
+from shared.graphql.users import UserKey
+from shared.pagination import DEFAULT_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.qa import rules
 from subgraphs.qa.context import QaContext
 from subgraphs.qa.ordering import (
@@ -42,14 +43,6 @@ from subgraphs.qa.service import (
 )
 
 QaInfo = Info[QaContext, None]
-
-First = Annotated[
-    int | None, strawberry.argument(description=f"How many to return, at most {MAX_FIRST}.")
-]
-After = Annotated[
-    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-]
-IdArgument = Annotated[strawberry.ID, strawberry.argument(description="Its id.")]
 
 
 @strawberry.enum(name="AnswerOrder", description="How a question's answers are listed.")
@@ -72,19 +65,7 @@ def _cursor(position: AnswerPosition) -> str:
 
 
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
-class User:
-    id: strawberry.ID
-    user_id: strawberry.Private[UserId]
-
-    @classmethod
-    def of(cls, user_id: UserId) -> User:
-        return cls(id=strawberry.ID(str(user_id)), user_id=user_id)
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> User | None:
-        user_id = parse_typed(id, UserId)
-        return cls.of(user_id) if user_id is not None else None
-
+class User(UserKey):
     @strawberry.field(description="Questions this member asked, newest first.")
     async def questions(
         self, info: QaInfo, first: First = DEFAULT_FIRST, after: After = None
@@ -421,7 +402,9 @@ class Mutation:
     ) -> Answer:
         viewer = info.context.require_viewer()
         async with info.context.database.transaction() as session:
-            view = await info.context.service.accept(viewer, _answer_id(answer_id, "answerId"), session=session)
+            view = await info.context.service.accept(
+                viewer, _answer_id(answer_id, "answerId"), session=session
+            )
         return Answer.of(view)
 
 

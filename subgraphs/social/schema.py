@@ -16,13 +16,14 @@ import strawberry
 from strawberry.types import Info
 
 from shared.graphql.app import schema_extensions
+from shared.graphql.arguments import After, First
 from shared.graphql.connections import PageInfo
-from shared.graphql.ids import parse_typed, require_id
+from shared.graphql.ids import require_id
 from shared.graphql.scalars import schema_config
+from shared.graphql.users import UserKey
 from shared.ids import UserId
 from shared.pagination import (
     DEFAULT_FIRST,
-    MAX_FIRST,
     Position,
     check_first,
     decode_cursor,
@@ -33,28 +34,9 @@ from subgraphs.social.service import Counts, Direction, Pair
 
 SocialInfo = Info[SocialContext, None]
 
-First = Annotated[
-    int | None, strawberry.argument(description=f"How many users to return, at most {MAX_FIRST}.")
-]
-After = Annotated[
-    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-]
-
 
 @strawberry.federation.type(keys=["id"], description="A member of the community.")
-class User:
-    id: strawberry.ID
-    user_id: strawberry.Private[UserId]
-
-    @classmethod
-    def of(cls, user_id: UserId) -> User:
-        return cls(id=strawberry.ID(str(user_id)), user_id=user_id)
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> User | None:
-        user_id = parse_typed(id, UserId)
-        return cls.of(user_id) if user_id is not None else None
-
+class User(UserKey):
     @strawberry.field(description="How many users follow this one.")
     async def follower_count(self, info: SocialInfo) -> int:
         return (await info.context.loaders.counts.load(self.user_id)).followers
