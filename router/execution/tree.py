@@ -2,13 +2,19 @@
 
 A path step is a response name, ``"@"`` (every item of a list) or
 ``"... on T"`` (only objects whose ``__typename`` is ``T`` or implements it).
-Walking keeps, for every object found, its concrete path (list indices
-included), so an entity fetch can report errors at the client's path.
+Lists are stepped into wherever they stand, so ``"@"`` only documents them.
+
+:func:`objects_at` walks the tree level by level and returns the objects
+only: no path is built on the way (the hot path of every entity fetch).
+:func:`located_at` walks the same way keeping each object's concrete path
+(list indices included), for the rare callers that need it: errors reported
+at the client's path, contextual values read from ancestors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 ResponsePath = tuple[str | int, ...]
@@ -19,63 +25,104 @@ _FRAGMENT = "... on "
 
 
 class Located(NamedTuple):
-    """An object of the tree and its client path.
-
-    A named tuple: one is built per object per entity fetch, several times faster
-    than a frozen dataclass.
-    """
+    """An object of the tree and its client path."""
 
     obj: dict[str, Any]
     path: ResponsePath
 
 
-def objects_at(root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher) -> list[Located]:
+class _Step(NamedTuple):
+    name: str  # a response name, or the type condition
+    is_condition: bool
+
+
+@lru_cache(maxsize=4096)
+def _compiled(steps: tuple[str, ...]) -> tuple[_Step, ...]:
+    """``steps`` without ``"@"``, type conditions split off: once per distinct path."""
+    return tuple(
+        _Step(step[len(_FRAGMENT) :].strip(), True)
+        if step.startswith(_FRAGMENT)
+        else _Step(step, False)
+        for step in steps
+        if step != "@"
+    )
+
+
+def objects_at(
+    root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher
+) -> list[dict[str, Any]]:
     """Every object at ``steps`` below ``root``, in document order."""
-    found: list[Located] = []
-    if steps:
-        _walk(root, (), steps, matches, found)
-    return found
-
-
-def _walk(
-    value: Any,
-    path: ResponsePath,
-    steps: tuple[str, ...],
-    matches: TypeMatcher,
-    found: list[Located],
-) -> None:
-    # Appends to one list rather than yielding: nested generators cost a frame switch per
-    # level for every object found, and these paths are deep (profiled under load).
-    if value is None:
-        return
-    if isinstance(value, list):
-        # "@" is optional before a list: a path written without it still reaches the items.
-        rest = steps[1:] if steps and steps[0] == "@" else steps
-        for index, item in enumerate(value):
-            if item is not None:
-                _walk(item, (*path, index), rest, matches, found)
-        return
-    if not isinstance(value, dict):
-        return
     if not steps:
-        found.append(Located(value, path))
-        return
-    step, rest = steps[0], steps[1:]
-    if step == "@":
-        _walk(value, path, rest, matches, found)
-    elif step.startswith(_FRAGMENT):
-        if matches(value.get("__typename"), step[len(_FRAGMENT) :].strip()):
-            _walk(value, path, rest, matches, found)
-    else:
-        child = value.get(step)
-        if child is not None:
-            _walk(child, (*path, step), rest, matches, found)
+        return []
+    level: list[dict[str, Any]] = [root]
+    for name, is_condition in _compiled(steps):
+        if is_condition:
+            level = [obj for obj in level if matches(obj.get("__typename"), name)]
+            continue
+        below: list[dict[str, Any]] = []
+        for obj in level:
+            child = obj.get(name)
+            if type(child) is dict:
+                below.append(child)
+            elif type(child) is list:
+                _items(child, below)
+        level = below
+    return level
+
+
+def _items(values: list[Any], into: list[dict[str, Any]]) -> None:
+    for item in values:
+        if type(item) is dict:
+            into.append(item)
+        elif type(item) is list:
+            _items(item, into)
+
+
+def located_at(root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher) -> list[Located]:
+    """:func:`objects_at` with each object's path: for errors and contexts, off the hot path."""
+    if not steps:
+        return []
+    level: list[Located] = [Located(root, ())]
+    for name, is_condition in _compiled(steps):
+        if is_condition:
+            level = [loc for loc in level if matches(loc.obj.get("__typename"), name)]
+            continue
+        below: list[Located] = []
+        for obj, path in level:
+            child = obj.get(name)
+            if type(child) is dict:
+                below.append(Located(child, (*path, name)))
+            elif type(child) is list:
+                _located_items(child, (*path, name), below)
+        level = below
+    return level
+
+
+def _located_items(values: list[Any], path: ResponsePath, into: list[Located]) -> None:
+    for index, item in enumerate(values):
+        if type(item) is dict:
+            into.append(Located(item, (*path, index)))
+        elif type(item) is list:
+            _located_items(item, (*path, index), into)
 
 
 def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
     """Merge ``source`` into ``target``: objects field by field, lists item by item."""
     for name, incoming in source.items():
-        target[name] = _merged(target.get(name), incoming)
+        existing = target.get(name)
+        # Most fields are new to the object, or leaves: no call for them.
+        if (
+            existing is None
+            or type(incoming) is not type(existing)
+            or type(incoming)
+            not in (
+                dict,
+                list,
+            )
+        ):
+            target[name] = incoming
+        else:
+            target[name] = _merged(existing, incoming)
 
 
 def _merged(existing: Any, incoming: Any) -> Any:
