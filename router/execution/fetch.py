@@ -56,8 +56,11 @@ def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: Run
             client_error(error, fetch.service_name, root_error_path(error), state.policy)
         )
     if response.data:
-        apply_renames(response.data, fetch.output_rewrites, state.matches)
-        deep_merge(state.data, response.data)
+        data = response.data
+        if fetch.output_rewrites:  # renamed in a private copy: the answer may be shared
+            data = orjson.loads(orjson.dumps(data))
+            apply_renames(data, fetch.output_rewrites, state.matches)
+        deep_merge(state.data, data, state.owned)
 
 
 async def execute_entity_fetch(
@@ -75,9 +78,10 @@ async def execute_entity_fetch(
         path_of = {
             id(loc.obj): loc.path
             for path in paths
-            for loc in located_at(state.data, path, state.matches)
+            for loc in located_at(state.data, path, state.matches, state.owned)
         }
-        return [[path_of[id(obj)] for obj in group] for group in targets]
+        # An object a parallel fetch has since nulled out of the tree has no path.
+        return [[path_of[id(o)] for o in group if id(o) in path_of] for group in targets]
 
     def where() -> ResponsePath | None:
         return _common_prefix([path for group in object_paths() for path in group])
@@ -154,14 +158,14 @@ def _group_entities(
     if not fetch.context_rewrites:
         single = _EntityGroup({})
         for path in paths:
-            for obj in objects_at(state.data, path, state.matches):
+            for obj in objects_at(state.data, path, state.matches, state.owned):
                 representation = build(obj, state.matches)
                 if representation is not None:
                     single.add(representation, obj)
         return [single]
     by_values: dict[Hashable, _EntityGroup] = {}
     for path in paths:
-        for obj, obj_path in located_at(state.data, path, state.matches):
+        for obj, obj_path in located_at(state.data, path, state.matches, state.owned):
             representation = build(obj, state.matches)
             if representation is None:
                 continue
@@ -210,15 +214,13 @@ def _merge_entity(
     # them, bubbling as the spec says) and fetches needing them skip the object.
     if not isinstance(entity, dict):
         return
-    apply_renames(entity, fetch.output_rewrites, state.matches)
-    deep_merge(group[0], entity)
-    if len(group) > 1:
-        # Objects sharing a representation must not share nested dicts: later fetches
-        # and null propagation address them by their own paths. The entity came from
-        # JSON, and an orjson round trip copies it several times faster than deepcopy.
-        encoded = orjson.dumps(entity)
-        for obj in group[1:]:
-            deep_merge(obj, orjson.loads(encoded))
+    if fetch.output_rewrites:  # renamed in a private copy: the answer may be shared
+        entity = orjson.loads(orjson.dumps(entity))
+        apply_renames(entity, fetch.output_rewrites, state.matches)
+    # Objects sharing a representation share the entity's nested values: the tree
+    # copies them on write, so each object's own path still gets its own copy.
+    for obj in group:
+        deep_merge(obj, entity, state.owned)
 
 
 async def _send(

@@ -9,6 +9,15 @@ only: no path is built on the way (the hot path of every entity fetch).
 :func:`located_at` walks the same way keeping each object's concrete path
 (list indices included), for the rare callers that need it: errors reported
 at the client's path, contextual values read from ancestors.
+
+Subgraph answers are never changed: one answer may be shared by every
+request that asked the same thing at once (:mod:`router.transport.dedup`).
+The tree holds them by reference and copies on write: ``owned`` maps the id
+of every object and list this request made (its root first) to it, and a
+walk or merge that would change anything else first puts a shallow copy in
+its place. A walk copies what it passes through, so what it returns can be
+merged into; what it does not reach stays shared. Owned containers only
+ever sit below owned ones, so the copies are never out of the tree's reach.
 """
 
 from __future__ import annotations
@@ -48,10 +57,22 @@ def _compiled(steps: tuple[str, ...]) -> tuple[_Step, ...]:
     )
 
 
+Owned = dict[int, Any]
+
+
+def own(value: Any, owned: Owned) -> Any:
+    """``value`` (an object or a list) if this request made it, else a shallow copy it owns."""
+    if id(value) in owned:
+        return value
+    copy = dict(value) if type(value) is dict else list(value)
+    owned[id(copy)] = copy
+    return copy
+
+
 def objects_at(
-    root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher
+    root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher, owned: Owned
 ) -> list[dict[str, Any]]:
-    """Every object at ``steps`` below ``root``, in document order."""
+    """Every object at ``steps`` below ``root`` (owned), in document order, owned."""
     if not steps:
         return []
     level: list[dict[str, Any]] = [root]
@@ -61,24 +82,34 @@ def objects_at(
             continue
         below: list[dict[str, Any]] = []
         for obj in level:
-            child = obj.get(name)
-            if type(child) is dict:
-                below.append(child)
-            elif type(child) is list:
-                _items(child, below)
+            child: Any = obj.get(name)
+            kind = type(child)
+            if kind is dict or kind is list:
+                if id(child) not in owned:
+                    child = obj[name] = own(child, owned)
+                if kind is dict:
+                    below.append(child)
+                else:
+                    _items(child, below, owned)
         level = below
     return level
 
 
-def _items(values: list[Any], into: list[dict[str, Any]]) -> None:
-    for item in values:
-        if type(item) is dict:
-            into.append(item)
-        elif type(item) is list:
-            _items(item, into)
+def _items(values: list[Any], into: list[dict[str, Any]], owned: Owned) -> None:
+    for index, item in enumerate(values):
+        kind = type(item)
+        if kind is dict or kind is list:
+            if id(item) not in owned:
+                item = values[index] = own(item, owned)
+            if kind is dict:
+                into.append(item)
+            else:
+                _items(item, into, owned)
 
 
-def located_at(root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher) -> list[Located]:
+def located_at(
+    root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatcher, owned: Owned
+) -> list[Located]:
     """:func:`objects_at` with each object's path: for errors and contexts, off the hot path."""
     if not steps:
         return []
@@ -89,25 +120,38 @@ def located_at(root: dict[str, Any], steps: tuple[str, ...], matches: TypeMatche
             continue
         below: list[Located] = []
         for obj, path in level:
-            child = obj.get(name)
-            if type(child) is dict:
-                below.append(Located(child, (*path, name)))
-            elif type(child) is list:
-                _located_items(child, (*path, name), below)
+            child: Any = obj.get(name)
+            kind = type(child)
+            if kind is dict or kind is list:
+                if id(child) not in owned:
+                    child = obj[name] = own(child, owned)
+                if kind is dict:
+                    below.append(Located(child, (*path, name)))
+                else:
+                    _located_items(child, (*path, name), below, owned)
         level = below
     return level
 
 
-def _located_items(values: list[Any], path: ResponsePath, into: list[Located]) -> None:
+def _located_items(
+    values: list[Any], path: ResponsePath, into: list[Located], owned: Owned
+) -> None:
     for index, item in enumerate(values):
-        if type(item) is dict:
-            into.append(Located(item, (*path, index)))
-        elif type(item) is list:
-            _located_items(item, (*path, index), into)
+        kind = type(item)
+        if kind is dict or kind is list:
+            if id(item) not in owned:
+                item = values[index] = own(item, owned)
+            if kind is dict:
+                into.append(Located(item, (*path, index)))
+            else:
+                _located_items(item, (*path, index), into, owned)
 
 
-def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
-    """Merge ``source`` into ``target``: objects field by field, lists item by item."""
+def deep_merge(target: dict[str, Any], source: dict[str, Any], owned: Owned) -> None:
+    """Merge ``source`` into ``target`` (owned): objects field by field, lists item by item.
+
+    ``source`` is not changed; what it holds is put in by reference.
+    """
     for name, incoming in source.items():
         existing = target.get(name)
         # Most fields are new to the object, or leaves: no call for them.
@@ -122,14 +166,18 @@ def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
         ):
             target[name] = incoming
         else:
-            target[name] = _merged(existing, incoming)
+            target[name] = _merged(existing, incoming, owned)
 
 
-def _merged(existing: Any, incoming: Any) -> Any:
-    if isinstance(existing, dict) and isinstance(incoming, dict):
-        deep_merge(existing, incoming)
+def _merged(existing: Any, incoming: Any, owned: Owned) -> Any:
+    if type(existing) is dict and type(incoming) is dict:
+        existing = own(existing, owned)
+        deep_merge(existing, incoming, owned)
         return existing
-    if isinstance(existing, list) and isinstance(incoming, list) and len(existing) == len(incoming):
-        existing[:] = [_merged(old, new) for old, new in zip(existing, incoming, strict=True)]
+    if type(existing) is list and type(incoming) is list and len(existing) == len(incoming):
+        existing = own(existing, owned)
+        existing[:] = [
+            _merged(old, new, owned) for old, new in zip(existing, incoming, strict=True)
+        ]
         return existing
     return incoming
