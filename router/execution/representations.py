@@ -111,18 +111,21 @@ def representation_builder(
     return build
 
 
-_PLAIN = (str, int)
-
-
 def representation_key(value: dict[str, Any]) -> Hashable:
     """Equal for equal representations (key order aside), without serialising them."""
-    return frozenset(
-        (name, item if type(item) in _PLAIN else _frozen(item)) for name, item in value.items()
-    )
+    items = tuple(value.items())
+    for _, item in items:
+        kind = type(item)
+        if kind is not str and kind is not int:  # bool and float are told apart below
+            return frozenset((name, _frozen(item)) for name, item in items)
+    return frozenset(items)
 
 
 def _frozen(value: Any) -> Hashable:
     kind = type(value)
+    if kind is str or kind is int:
+        plain: Hashable = value
+        return plain
     if kind is dict:
         return representation_key(value)
     if kind is list:
