@@ -21,8 +21,8 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     OperationDefinitionNode,
-    is_leaf_type,
 )
 from graphql.language import FieldNode
 
@@ -111,7 +111,7 @@ def _value(
         if not isinstance(value, str) or value not in return_type.values:
             raise NeedsPaths
         return value
-    if is_leaf_type(return_type):
+    if isinstance(return_type, GraphQLScalarType):  # enums are handled above
         return value
     if type(value) is not dict:
         raise NeedsPaths
