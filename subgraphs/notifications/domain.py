@@ -1,4 +1,4 @@
-"""The notifications domain: NotificationsItem, created by members and read by anyone."""
+"""The notifications domain: the message center built from other domains' events."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from pathlib import Path
 
 from shared.domain import DomainSpec
 from subgraphs.notifications.context import NotificationsContext
-from subgraphs.notifications.runtime import NotificationsRuntime, build_runtime
+from subgraphs.notifications.runtime import NAME, NotificationsRuntime, build_runtime, workers
 from subgraphs.notifications.schema import build_schema
 from subgraphs.notifications.settings import NotificationsSettings
 
 SPEC: DomainSpec[NotificationsSettings, NotificationsRuntime] = DomainSpec(
-    name="notifications",
+    name=NAME,
     port=4007,
     settings=NotificationsSettings,
     database_url=lambda settings: settings.notifications_database_url,
@@ -19,4 +19,5 @@ SPEC: DomainSpec[NotificationsSettings, NotificationsRuntime] = DomainSpec(
     build_schema=build_schema,
     build_runtime=build_runtime,
     context=NotificationsContext.of,
+    workers=workers,
 )

@@ -1,4 +1,5 @@
-"""Per-request loaders: many items asked in one request are read in one statement."""
+"""Per-request loaders: notifications by id, and the latest actors of many notifications, each
+read in one statement per batch."""
 
 from __future__ import annotations
 
@@ -7,25 +8,50 @@ from dataclasses import dataclass
 from aiodataloader import DataLoader
 
 from shared.db import Database
-from subgraphs.notifications.service import NotificationsItemId, NotificationsItemView, NotificationsService
+from shared.ids import UserId
+from subgraphs.notifications.service import (
+    NotificationId,
+    NotificationsService,
+    NotificationView,
+)
+
+ActorsKey = tuple[NotificationId, int]
+"""(notification, how many of its latest actors)."""
 
 
-class ItemLoader(DataLoader[NotificationsItemId, NotificationsItemView | None]):
+class NotificationLoader(DataLoader[NotificationId, NotificationView | None]):
     def __init__(self, service: NotificationsService, database: Database) -> None:
         super().__init__()
         self._service = service
         self._database = database
 
-    async def batch_load_fn(self, keys: list[NotificationsItemId]) -> list[NotificationsItemView | None]:
+    async def batch_load_fn(self, keys: list[NotificationId]) -> list[NotificationView | None]:
         async with self._database.transaction() as session:
-            found = await self._service.items_by_id(keys, session=session)
+            found = await self._service.notifications_by_id(keys, session=session)
         return [found.get(key) for key in keys]
+
+
+class ActorsLoader(DataLoader[ActorsKey, list[UserId]]):
+    def __init__(self, service: NotificationsService, database: Database) -> None:
+        super().__init__()
+        self._service = service
+        self._database = database
+
+    async def batch_load_fn(self, keys: list[ActorsKey]) -> list[list[UserId]]:
+        limit = max(size for _, size in keys)
+        async with self._database.transaction() as session:
+            found = await self._service.actors_of({id_ for id_, _ in keys}, limit, session=session)
+        return [found.get(id_, [])[:size] for id_, size in keys]
 
 
 @dataclass(frozen=True, slots=True)
 class NotificationsLoaders:
-    items: ItemLoader
+    notifications: NotificationLoader
+    actors: ActorsLoader
 
     @classmethod
     def of(cls, service: NotificationsService, database: Database) -> NotificationsLoaders:
-        return cls(items=ItemLoader(service, database))
+        return cls(
+            notifications=NotificationLoader(service, database),
+            actors=ActorsLoader(service, database),
+        )

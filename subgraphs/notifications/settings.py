@@ -11,3 +11,8 @@ class NotificationsSettings(CommonSettings):
     notifications_database_url: str = Field(
         description="e.g. mysql+aiomysql://user:pw@host:3306/beyond_notifications"
     )
+    notifications_live_queue: int = Field(
+        default=100,
+        ge=1,
+        description="notifications a subscriber may leave unread before its subscription ends",
+    )
