@@ -6,7 +6,9 @@ from tests.support.graph import Graph, domain_urls, graph
 
 __all__ = ["domain_urls", "graph"]
 
-CREATE = "mutation($t: String!) { createNotificationsItem(title: $t) { id author { id nickname } } }"
+CREATE = (
+    "mutation($t: String!) { createNotificationsItem(title: $t) { id author { id nickname } } }"
+)
 READ = "query($id: ID!) { notificationsItem(id: $id) { title author { nickname } } }"
 
 
@@ -15,4 +17,6 @@ async def test_an_item_is_created_and_read_through_the_router(graph: Graph) -> N
     created = (await graph.data(CREATE, token, t="Through the router"))["createNotificationsItem"]
     assert created["author"] == {"id": ada, "nickname": "Ada"}
     read = await graph.data(READ, id=created["id"])
-    assert read == {"notificationsItem": {"title": "Through the router", "author": {"nickname": "Ada"}}}
+    assert read == {
+        "notificationsItem": {"title": "Through the router", "author": {"nickname": "Ada"}}
+    }
