@@ -18,8 +18,8 @@ from shared.db import utcnow
 from shared.domain import create_app
 from shared.events import Consumer, event_stream
 from shared.events.event import encode_payload, stream_entry
-from subgraphs.notifications.domain import SPEC
 from subgraphs.notifications.consumers import notification_consumers
+from subgraphs.notifications.domain import SPEC
 from subgraphs.notifications.runtime import NotificationsRuntime
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.conftest import settings_maker
