@@ -45,7 +45,7 @@ _READ_SECONDS = 0.5
 _RETRY_SECONDS = 0.5
 
 
-@dataclass
+@dataclass(eq=False)
 class Listener:
     """One subscription's inbox: notification ids (bounded) and a counts-changed flag."""
 
@@ -109,10 +109,11 @@ class LiveHub:
             # The change is committed; subscribers see it when they next re-read.
             log.warning("live update to %d members not published: %s", len(members), exc)
 
-    def listening(self, member: UserId) -> bool:
-        """Whether this process receives ``member``'s changes (its channel is subscribed)."""
+    def listening(self, member: UserId) -> int:
+        """How many of ``member``'s subscribers here are live (their channel is subscribed)."""
         confirmed = self._confirmed.get(self.channel(member))
-        return confirmed is not None and confirmed.is_set()
+        live = confirmed is not None and confirmed.is_set()
+        return len(self._listeners.get(member, ())) if live else 0
 
     @contextlib.asynccontextmanager
     async def listen(self, member: UserId) -> AsyncIterator[Listener]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,12 +16,12 @@ from sqlalchemy.engine import URL
 from shared.db import utcnow
 from shared.domain import create_app
 from shared.events import Consumer, event_stream
-from shared.events.event import encode_payload, stream_entry
 from subgraphs.notifications.consumers import notification_consumers
 from subgraphs.notifications.domain import SPEC
 from subgraphs.notifications.runtime import NotificationsRuntime
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.conftest import settings_maker
+from tests.support.events import emit
 from tests.support.graphql import GraphQLClient
 
 MIGRATIONS = SPEC.migrations
@@ -72,19 +71,16 @@ class Producers:
     async def emit(
         self, domain: str, event_type: str, *, event_id: str | None = None, **payload: Any
     ) -> str:
-        event_id = event_id or str(uuid.uuid4())
-        entry = stream_entry(
+        settings = self.runtime.settings
+        self._touched.add(event_stream(settings.redis_prefix, domain))
+        return await emit(
+            self.runtime.redis,
+            settings.redis_prefix,
+            domain,
+            event_type,
+            payload,
             event_id=event_id,
-            event_type=event_type,
-            aggregate_type=domain,
-            aggregate_id="1",
-            payload=encode_payload(payload),
-            occurred_at=utcnow(),
         )
-        stream = event_stream(self.runtime.settings.redis_prefix, domain)
-        await self.runtime.redis.xadd(stream, entry)  # type: ignore[arg-type]
-        self._touched.add(stream)
-        return event_id
 
     async def drain(self) -> None:
         """Handle everything written to the streams so far."""

@@ -1,22 +1,26 @@
-"""The notifications domain through the router, its items' authors joined from accounts."""
+"""The notifications domain through the router: actors' nicknames joined from accounts."""
 
 from __future__ import annotations
+
+import asyncio
 
 from tests.support.graph import Graph, domain_urls, graph
 
 __all__ = ["domain_urls", "graph"]
 
-CREATE = (
-    "mutation($t: String!) { createNotificationsItem(title: $t) { id author { id nickname } } }"
-)
-READ = "query($id: ID!) { notificationsItem(id: $id) { title author { nickname } } }"
+FOLLOW = "mutation($u: ID!) { follow(userId: $u) { id } }"
+LIST = "{ notifications { edges { node { kind latestActor { nickname } } } } }"
 
 
-async def test_an_item_is_created_and_read_through_the_router(graph: Graph) -> None:
-    ada, token = await graph.register("Ada")
-    created = (await graph.data(CREATE, token, t="Through the router"))["createNotificationsItem"]
-    assert created["author"] == {"id": ada, "nickname": "Ada"}
-    read = await graph.data(READ, id=created["id"])
-    assert read == {
-        "notificationsItem": {"title": "Through the router", "author": {"nickname": "Ada"}}
-    }
+async def test_a_follow_lists_the_follower_by_nickname(graph: Graph) -> None:
+    _, ada = await graph.register("Ada")
+    bob_id, bob = await graph.register("Bob")
+    await graph.data(FOLLOW, ada, u=bob_id)
+    async with asyncio.timeout(10):  # the relay and the consumer run in the background
+        while not (listed := await graph.data(LIST, bob))["notifications"]["edges"]:
+            await asyncio.sleep(0.05)
+    assert listed["notifications"]["edges"] == [
+        {"node": {"kind": "FOLLOWED", "latestActor": {"nickname": "Ada"}}}
+    ]
+    refused = await graph.execute(LIST)
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
