@@ -171,3 +171,12 @@ async def test_likes_of_an_article_are_one_notification_naming_the_latest_liker(
         "actors": [{"nickname": "Dee"}, {"nickname": "Cy"}],
         "subject": {"__typename": "Article", "title": "Grouping likes"},
     }
+
+
+async def test_a_signed_out_subscriber_is_refused(live_graph: LiveGraph) -> None:
+    async with socket(live_graph.url) as ws:
+        await ws.init()
+        await ws.send(subscribe("counts", COUNTS))
+        refused = await ws.receive()
+        assert refused["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert await ws.receive() == {"id": "counts", "type": "complete"}
