@@ -94,6 +94,7 @@ class LiveHub:
         self._confirmed: dict[str, asyncio.Event] = {}
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._closing = False
 
     def channel(self, member: UserId) -> str:
         return self._keys.key("live", member)
@@ -145,7 +146,9 @@ class LiveHub:
             self._reader = asyncio.create_task(self._read(self._pubsub), name="notifications live")
 
     async def _read(self, pubsub: PubSub) -> None:
-        while True:
+        # The flag as well as the cancellation: the in-process store's pub/sub read
+        # swallows a cancellation, so the loop must see for itself that it should end.
+        while not self._closing:
             try:
                 message = await pubsub.get_message(timeout=_READ_SECONDS)
             except (RedisError, OSError) as exc:
@@ -179,6 +182,7 @@ class LiveHub:
                 listener.offer(None)
 
     async def aclose(self) -> None:
+        self._closing = True
         await cancelled(self._reader)
         self._reader = None
         if self._pubsub is not None:

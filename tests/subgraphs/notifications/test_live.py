@@ -14,10 +14,11 @@ from subgraphs.notifications.live import Listener, LiveHub
 from tests.conftest import REDIS_URL
 
 
+@pytest.mark.parametrize("url", [REDIS_URL, None], ids=["redis", "embedded"])
 async def test_a_change_published_anywhere_reaches_each_replicas_own_subscribers(
-    redis_prefix: str,
+    redis_prefix: str, url: str | None
 ) -> None:
-    redis = create_redis(REDIS_URL)
+    redis = create_redis(url)
     keys = Keys(redis_prefix, "notifications")
     publisher, replica_a, replica_b = (LiveHub(redis, keys) for _ in range(3))
     ada, bob = UserId(1), UserId(2)

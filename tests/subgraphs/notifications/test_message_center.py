@@ -330,3 +330,31 @@ async def test_pages_follow_the_latest_activity(
         after = connection["pageInfo"]["endCursor"]
     assert seen == [ids.s(n) for n in (6, 5, 4, 3, 2)]
     assert await nodes(notifications, ids.s(1), category="LIKE") == []
+
+
+@pytest.mark.sqlite
+async def test_deleting_an_article_or_a_question_hides_what_was_about_it(
+    notifications: Notifications, producers: Producers, ids: Ids
+) -> None:
+    ada, bob, cy, article, other = ids(1), ids(2), ids(3), ids(7), ids(8)
+    await producers.emit("engagement", "LikeAdded", **like(bob, ada, article))
+    await producers.emit("engagement", "LikeAdded", **like(bob, ada, other))
+    await producers.emit("engagement", "CommentPosted", **comment(ids(30), bob, ada, article))
+    reply = comment(ids(31), ada, ada, article, parentId=ids(30), parentAuthorId=bob)
+    await producers.emit("engagement", "CommentPosted", **reply)
+    question = {"questionId": ids(5), "questionAuthorId": cy}
+    await producers.emit("qa", "AnswerPosted", answerId=ids(50), authorId=ada, **question)
+    await producers.drain()
+    assert len(await nodes(notifications, ids.s(1))) == 3
+    assert len(await nodes(notifications, ids.s(3))) == 1
+
+    await producers.emit("articles", "ArticleDeleted", articleId=article, authorId=ada)
+    await producers.emit(
+        "qa", "QuestionDeleted", questionId=ids(5), authorId=cy, answerIds=[ids(50)]
+    )
+    await producers.drain()
+    [left] = await nodes(notifications, ids.s(1))
+    assert left["subject"] == {"__typename": "Article", "id": ids.s(8)}
+    assert await nodes(notifications, ids.s(2)) == []  # the reply was under the deleted article
+    assert await nodes(notifications, ids.s(3)) == []
+    assert await counts(notifications, ids.s(1)) == {**ZERO, "total": 1, "like": 1}
