@@ -2,7 +2,8 @@
 
 ``/metrics`` is served on its own listener (``BEYOND_METRICS_LISTEN``,
 ``HOST:PORT``), never on a service's or the router's public port; unset,
-nothing is served. prometheus-client's own HTTP server runs it in a daemon
+nothing is served. It includes every circuit breaker's state
+(:mod:`shared.telemetry.breakers`). prometheus-client's own HTTP server runs it in a daemon
 thread, so a scrape never waits on the event loop.
 """
 
@@ -21,6 +22,7 @@ from beyond.commands import CommandError
 from router.telemetry.tracing import TracedRequests
 from shared.domain import Runtime
 from shared.lifecycle import Worker
+from shared.telemetry.breakers import register_breaker_metrics
 from shared.telemetry.instrument import instrument_service
 from shared.telemetry.sampler import BacklogSampler
 
@@ -40,6 +42,7 @@ def serve_metrics(listen: str | None) -> Any:
     if not listen:
         return None
     host, port = parse_listen(listen, what=METRICS_LISTEN_VARIABLE)
+    register_breaker_metrics()
     try:
         server, _thread = start_http_server(port, addr=host)
     except OSError as exc:

@@ -39,6 +39,20 @@ class RollingWindow:
         bucket.count += 1
         bucket.total += value
 
+    def totals(self) -> tuple[int, float]:
+        """The counts and totals summed over the live buckets, changing nothing.
+
+        Safe to call from another thread (a metrics scrape) while the loop adds.
+        """
+        slots = len(self._buckets)
+        stale = min(max(0, int(self._clock() / self._width) - self._tick), slots)
+        count, total = 0, 0.0
+        for step in range(stale + 1, slots + 1):
+            bucket = self._buckets[(self._tick + step) % slots]
+            count += bucket.count
+            total += bucket.total
+        return count, total
+
     def buckets(self) -> list[Bucket]:
         """The live buckets (expired ones are cleared first)."""
         self._advance()
