@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
@@ -58,15 +60,16 @@ class _Failing:
 async def test_a_subgraph_breaker_shows_closed_then_open() -> None:
     inner = _Failing()
     transport = BreakerTransport(inner, timeouts={}, default_timeout=1.0)
+    name = f"reviews{uuid.uuid4().hex[:6]}"  # no other test's breaker has this name
     request = SubgraphRequest(query="{ a }", operation_name=None, variables={}, headers=())
     inner.down = False
-    await transport.fetch("reviews", request)
-    assert _scrape()[("beyond_breaker_open", "subgraph", "reviews", "")] == 0.0
+    await transport.fetch(name, request)
+    assert _scrape()[("beyond_breaker_open", "subgraph", name, "")] == 0.0
     inner.down = True
     for _ in range(60):
         with pytest.raises(TransportError):
-            await transport.fetch("reviews", request)
-    assert _scrape()[("beyond_breaker_open", "subgraph", "reviews", "")] == 1.0
+            await transport.fetch(name, request)
+    assert _scrape()[("beyond_breaker_open", "subgraph", name, "")] == 1.0
 
 
 def test_a_retired_breaker_leaves_the_metrics() -> None:
