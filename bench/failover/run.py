@@ -70,10 +70,13 @@ def _serve(name: str, port: int, *extra: str) -> list[str]:
     return [sys.executable, "-m", "beyond.cli", "serve", name, "--port", str(port), *extra]
 
 
+LOG = Path(tempfile.gettempdir()) / "beyond-bench-failover.log"
+
+
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    """Started with its stderr appended to ``LOG`` (read it when something does not start)."""
+    with LOG.open("ab") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
 def _replica(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -90,7 +93,8 @@ def processes(
         f'[registry]\netcd = "{etcd}"\n\n[subgraphs.articles]\ndiscovery = "etcd"\n',
         encoding="utf-8",
     )
-    path = supergraph(scratch / "supergraph.graphql")
+    ports = {name: http for name, (http, _) in PEERS.items()}
+    path = supergraph(scratch / "supergraph.graphql", {**ports, "articles": REPLICA_PORTS[0]})
     router = ["taskset", "-c", "0", sys.executable, "-m", "beyond.cli", "router"]
     router += ["--supergraph", str(path), "--listen", f"127.0.0.1:{ROUTER_PORT}"]
     router += ["--config", str(config), "--log-level", "WARNING"]
@@ -257,7 +261,7 @@ async def main_async(args: argparse.Namespace) -> int:
                         peers = [await _registered(etcd, "grpc", name) for name in PEERS]
                         return len(found) == len(REPLICA_PORTS) and all(peers)
 
-                    await _until(all_registered, 90, "every service registered")
+                    await _until(all_registered, 90, f"every service registered (see {LOG})")
                     await _until(lambda: _ask(session, readers[0]), 30, "the router answering")
                     queue = list(readers)
 
