@@ -55,7 +55,7 @@ def grpc_server(
     return GrpcServer(
         spec.grpc_services(runtime),
         address=f"{host}:{port}",
-        shedder=runtime.settings.shedder(spec.name),
+        shedder=runtime.settings.shedder(spec.name, server="grpc"),
     )
 
 

@@ -3,7 +3,7 @@
 ``/metrics`` is served on its own listener (``BEYOND_METRICS_LISTEN``,
 ``HOST:PORT``), never on a service's or the router's public port; unset,
 nothing is served. It includes every circuit breaker's state
-(:mod:`shared.telemetry.breakers`). prometheus-client's own HTTP server runs it in a daemon
+(:mod:`shared.telemetry.resilience`). prometheus-client's own HTTP server runs it in a daemon
 thread, so a scrape never waits on the event loop.
 """
 
@@ -22,8 +22,8 @@ from beyond.commands import CommandError
 from router.telemetry.tracing import TracedRequests
 from shared.domain import Runtime
 from shared.lifecycle import Worker
-from shared.telemetry.breakers import register_breaker_metrics
 from shared.telemetry.instrument import instrument_service
+from shared.telemetry.resilience import register_resilience_metrics
 from shared.telemetry.sampler import BacklogSampler
 
 METRICS_LISTEN_VARIABLE = "BEYOND_METRICS_LISTEN"
@@ -42,7 +42,7 @@ def serve_metrics(listen: str | None) -> Any:
     if not listen:
         return None
     host, port = parse_listen(listen, what=METRICS_LISTEN_VARIABLE)
-    register_breaker_metrics()
+    register_resilience_metrics()
     try:
         server, _thread = start_http_server(port, addr=host)
     except OSError as exc:

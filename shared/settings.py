@@ -125,9 +125,12 @@ class CommonSettings(BaseSettings):
             transaction=self.database_transaction_timeout,
         )
 
-    def shedder(self, service: str) -> Shedder:
+    def shedder(self, service: str, *, server: str = "http") -> Shedder:
         return Shedder(
-            service, cpu_threshold=self.shed_cpu_threshold, max_in_flight=self.shed_max_in_flight
+            service,
+            server=server,
+            cpu_threshold=self.shed_cpu_threshold,
+            max_in_flight=self.shed_max_in_flight,
         )
 
     metrics_listen: str | None = Field(

@@ -9,7 +9,7 @@ trickle still probes it so it closes again by itself. A failure is a
 transport error or a 5xx answer (a shedding subgraph's 503 OVERLOADED
 included); GraphQL errors in a 2xx answer show the subgraph working. Their
 state is in the router's metrics (``beyond_breaker_*{kind="subgraph"}``, see
-:mod:`shared.telemetry.breakers`).
+:mod:`shared.telemetry.resilience`).
 
 Every request carries ``Beyond-Deadline-Ms``, the time the router will wait
 for it, so the subgraph stops working on an answer nobody awaits and bounds

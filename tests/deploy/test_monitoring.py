@@ -17,7 +17,7 @@ from prometheus_client import REGISTRY
 
 import router.telemetry.metrics
 import shared.telemetry.metrics
-from shared.telemetry.breakers import register_breaker_metrics
+from shared.telemetry.resilience import register_resilience_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"
@@ -30,7 +30,7 @@ SCRAPE_SERIES = {"up"}
 def exported() -> set[str]:
     """Every series name the code exports (``_total``, ``_bucket``, … included)."""
     assert router.telemetry.metrics.REQUESTS and shared.telemetry.metrics.OPERATIONS
-    register_breaker_metrics()  # as every /metrics listener does
+    register_resilience_metrics()  # as every /metrics listener does
     names: set[str] = set()
     for family in REGISTRY.collect():
         if not family.name.startswith("beyond_"):

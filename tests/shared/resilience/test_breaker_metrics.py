@@ -13,15 +13,15 @@ from router.transport.types import SubgraphRequest, SubgraphResponse
 from shared.grpc import ServiceUnavailable, create_channel
 from shared.resilience.breaker import live_breakers
 from shared.resilience.errors import BreakerOpen
-from shared.telemetry.breakers import register_breaker_metrics
+from shared.telemetry.resilience import register_resilience_metrics
 from tests.shared.grpc import echo_pb2, echo_pb2_grpc
 from tests.support.net import free_port
 
 
 def _scrape() -> dict[tuple[str, str, str, str], float]:
     registry = CollectorRegistry()
-    register_breaker_metrics(registry)
-    register_breaker_metrics(registry)  # once, however often asked
+    register_resilience_metrics(registry)
+    register_resilience_metrics(registry)  # once, however often asked
     samples = {}
     for line in generate_latest(registry).decode().splitlines():
         if line.startswith("beyond_breaker"):
@@ -79,3 +79,21 @@ def test_a_retired_breaker_leaves_the_metrics() -> None:
     assert breaker in live_breakers()
     breaker.retire()
     assert breaker not in live_breakers()
+
+
+def test_shed_requests_show_in_the_metrics() -> None:
+    from shared.resilience.errors import Overloaded
+    from shared.resilience.shedder import Shedder
+
+    name = f"busy{uuid.uuid4().hex[:6]}"
+    shedder = Shedder(name, server="grpc", max_in_flight=1)
+    done = shedder.admit()
+    for _ in range(3):
+        with pytest.raises(Overloaded):
+            shedder.admit()
+    registry = CollectorRegistry()
+    register_resilience_metrics(registry)
+    text = generate_latest(registry).decode()
+    done()
+    assert f'beyond_shed_requests_total{{server="grpc",service="{name}"}} 3.0' in text
+    assert f'beyond_shed_in_flight{{server="grpc",service="{name}"}} 1.0' in text

@@ -1,4 +1,4 @@
-"""Breaker state in the metrics, read from every live breaker when Prometheus scrapes.
+"""Breaker and shedder state in the metrics, read from the live objects when Prometheus scrapes.
 
 The router's breakers (``kind="subgraph"``, one per subgraph) and the
 services' gRPC breakers (``kind="grpc"``, one per peer endpoint) are all
@@ -12,7 +12,12 @@ into three families, so the call path keeps no metric of its own:
 
 Labels: ``kind``, ``peer`` (the service or subgraph name) and ``endpoint``
 (the address, empty for a breaker covering every endpoint).
-:func:`register_breaker_metrics` adds the collector to prometheus-client's
+
+Every :class:`~shared.resilience.shedder.Shedder` (one per service process
+and server, ``server`` ``http`` or ``grpc``) gives
+``beyond_shed_requests_total{service,server}`` (requests answered
+OVERLOADED) and ``beyond_shed_in_flight{service,server}``.
+:func:`register_resilience_metrics` adds both collectors to prometheus-client's
 default registry; whatever serves ``/metrics`` calls it.
 """
 
@@ -25,6 +30,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from shared.resilience.breaker import live_breakers
+from shared.resilience.shedder import live_shedders
 
 _LABELS = ["kind", "peer", "endpoint"]
 
@@ -55,11 +61,31 @@ class BreakerCollector(Collector):
         yield dropped
 
 
+class ShedderCollector(Collector):
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        shed = CounterMetricFamily(
+            "beyond_shed_requests",
+            "Requests a service answered OVERLOADED without running them",
+            labels=["service", "server"],
+        )
+        in_flight = GaugeMetricFamily(
+            "beyond_shed_in_flight",
+            "Requests admitted by a service's shedder and not finished",
+            labels=["service", "server"],
+        )
+        for shedder in live_shedders():
+            shed.add_metric([shedder.name, shedder.server], shedder.shed)
+            in_flight.add_metric([shedder.name, shedder.server], shedder.in_flight)
+        yield shed
+        yield in_flight
+
+
 _REGISTERED: set[int] = set()
 
 
-def register_breaker_metrics(registry: CollectorRegistry = REGISTRY) -> None:
-    """Export breaker state from ``registry`` (once, however often this is called)."""
+def register_resilience_metrics(registry: CollectorRegistry = REGISTRY) -> None:
+    """Export breaker and shedder state from ``registry`` (once, however often asked)."""
     if id(registry) not in _REGISTERED:
         registry.register(BreakerCollector())
+        registry.register(ShedderCollector())
         _REGISTERED.add(id(registry))
