@@ -5,7 +5,9 @@ stubs (``UsersStub(BalancedChannel(...))``). It keeps one channel per
 endpoint address (each with its own breaker and deadline, see
 :func:`~shared.grpc.client.create_channel`), follows the address set it is
 given by :meth:`update` (a fixed list, or its ``discovery``: then the channel
-is a worker whose ``start`` reads the registry before anything is served),
+is a worker whose ``start`` reads the registry before anything is served;
+an endpoint that leaves has its channel closed 30 s later, once calls still
+open on it have had their time),
 and sends each call to the endpoint :class:`~shared.registry.p2c.P2C` picks,
 recording its latency and outcome.
 
@@ -21,6 +23,7 @@ other call fails with its coded error: a mutation is never sent twice.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterable
 from typing import Any
@@ -38,6 +41,9 @@ from shared.resilience.errors import Overloaded
 from shared.resilience.retry import RetryBudget, retrying
 
 _ATTEMPTS = 3
+# How long a channel to an endpoint that left stays open for the calls still on it
+# (a server stopping cleanly gives them 5 s; a long stream may ask for more).
+_RETIRE_GRACE = 30.0
 
 
 def _retryable(error: Exception) -> bool:
@@ -62,7 +68,7 @@ class BalancedChannel:
         self._budget = RetryBudget()
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._breakers: dict[str, Breaker] = {}
-        self._retired: list[grpc.aio.Channel] = []
+        self._retiring: set[asyncio.Task[None]] = set()
         self._discovery = discovery(self.update) if discovery else None
         self.update(addresses)
 
@@ -83,9 +89,12 @@ class BalancedChannel:
         """Send calls to ``addresses`` from now on (a discovery ``on_change`` callback)."""
         wanted = frozenset(addresses)
         for address in set(self._channels) - wanted:
-            # Calls still open on it finish; it is closed with the balanced channel.
-            self._retired.append(self._channels.pop(address))
+            # Calls still open on it may finish within their deadline; then it is closed.
+            channel = self._channels.pop(address)
             self._breakers.pop(address).retire()
+            retiring = asyncio.get_running_loop().create_task(self._close_later(channel))
+            self._retiring.add(retiring)
+            retiring.add_done_callback(self._retiring.discard)
         for address in wanted - set(self._channels):
             breaker = self._breakers[address] = Breaker(self._service, target=address)
             self._channels[address] = create_channel(
@@ -187,11 +196,19 @@ class BalancedChannel:
 
         return call
 
+    async def _close_later(self, channel: grpc.aio.Channel) -> None:
+        try:
+            await asyncio.sleep(max(self._deadline, _RETIRE_GRACE))
+        finally:
+            await channel.close()
+
     async def close(self) -> None:
         for breaker in self._breakers.values():
             breaker.retire()
         self._breakers.clear()
-        for channel in [*self._channels.values(), *self._retired]:
+        for retiring in list(self._retiring):
+            retiring.cancel()  # closes its channel now
+        await asyncio.gather(*self._retiring, return_exceptions=True)
+        for channel in self._channels.values():
             await channel.close()
         self._channels.clear()
-        self._retired.clear()
