@@ -23,6 +23,7 @@ default registry; whatever serves ``/metrics`` calls it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
 from prometheus_client import REGISTRY, CollectorRegistry
@@ -80,12 +81,12 @@ class ShedderCollector(Collector):
         yield in_flight
 
 
-_REGISTERED: set[int] = set()
+_REGISTERED: weakref.WeakSet[CollectorRegistry] = weakref.WeakSet()
 
 
 def register_resilience_metrics(registry: CollectorRegistry = REGISTRY) -> None:
     """Export breaker and shedder state from ``registry`` (once, however often asked)."""
-    if id(registry) not in _REGISTERED:
+    if registry not in _REGISTERED:
         registry.register(BreakerCollector())
         registry.register(ShedderCollector())
-        _REGISTERED.add(id(registry))
+        _REGISTERED.add(registry)
