@@ -105,9 +105,12 @@ async def _commented(service: NotificationsService, event: Event, session: Async
 async def _comment_deleted(
     service: NotificationsService, event: Event, session: AsyncSession
 ) -> None:
-    key = kinds.comment_key(int(event.payload["commentId"]))
+    comment = int(event.payload["commentId"])
     author = _user(event.payload, "authorId")
-    await service.withdraw_everywhere(key, author, _at(event), session=session)
+    await service.withdraw_everywhere(
+        kinds.comment_key(comment), author, _at(event), session=session
+    )
+    await service.hide_subject(SubjectKind.COMMENT, comment, session=session)  # its likes
 
 
 async def _answered(service: NotificationsService, event: Event, session: AsyncSession) -> None:

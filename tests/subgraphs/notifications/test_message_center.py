@@ -178,7 +178,11 @@ async def test_comments_notify_the_owner_and_replies_the_people_replied_to(
     # Ada replies in her own article's thread: Bob hears, Ada does not.
     own = comment(third, ada, ada, article, replyToUserId=bob, **thread)
     await producers.emit("engagement", "CommentPosted", **own)
+    await producers.emit("engagement", "LikeAdded", **like(ada, cy, second, "COMMENT"))
     await producers.drain()
+    assert [n["subject"] for n in await nodes(notifications, ids.s(3))] == [
+        {"__typename": "Comment", "id": ids.s(31)}
+    ]
     on_ada = await nodes(notifications, ids.s(1))
     assert [(n["kind"], n["comment"]["id"]) for n in on_ada] == [
         ("COMMENTED", ids.s(31)),
@@ -200,6 +204,7 @@ async def test_comments_notify_the_owner_and_replies_the_people_replied_to(
     assert [n["comment"]["id"] for n in await nodes(notifications, ids.s(1))] == [ids.s(30)]
     assert [n["comment"]["id"] for n in await nodes(notifications, ids.s(2))] == [ids.s(32)]
     assert await nodes(notifications, ids.s(4)) == []
+    assert await nodes(notifications, ids.s(3)) == []  # the like of the deleted reply
 
 
 async def test_answers_and_acceptance_notify_and_moving_the_mark_retracts(
