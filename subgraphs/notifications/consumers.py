@@ -17,7 +17,7 @@ time the producer recorded the event.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -35,7 +35,11 @@ Handler = Callable[[NotificationsService, Event, AsyncSession], Awaitable[None]]
 
 def _at(event: Event) -> datetime:
     at = event.payload.get("at")
-    return datetime.fromisoformat(at) if isinstance(at, str) else event.occurred_at
+    if not isinstance(at, str):
+        return event.occurred_at
+    parsed = datetime.fromisoformat(at)
+    # The contracts say UTC; a time written without its offset is read as UTC.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _user(payload: Mapping[str, Any], name: str) -> UserId:

@@ -363,3 +363,12 @@ async def test_deleting_an_article_or_a_question_hides_what_was_about_it(
     assert await nodes(notifications, ids.s(2)) == []  # the reply was under the deleted article
     assert await nodes(notifications, ids.s(3)) == []
     assert await counts(notifications, ids.s(1)) == {**ZERO, "total": 1, "like": 1}
+
+
+async def test_a_time_without_an_offset_is_read_as_utc(
+    notifications: Notifications, producers: Producers, ids: Ids
+) -> None:
+    naive = at().removesuffix("+00:00")
+    await producers.emit("engagement", "LikeAdded", **like(ids(2), ids(1), ids(7), at=naive))
+    await producers.drain()
+    assert [n["kind"] for n in await nodes(notifications, ids.s(1))] == ["LIKED"]
