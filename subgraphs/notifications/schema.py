@@ -9,6 +9,8 @@ the viewer's own; a signed-out caller gets ``UNAUTHENTICATED``.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Annotated
@@ -18,7 +20,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
-from shared.errors import BadUserInput
+from shared.errors import AuthReason, BadUserInput, Unauthenticated
 from shared.graphql.app import schema_extensions
 from shared.graphql.arguments import After, First
 from shared.graphql.connections import PageInfo
@@ -29,6 +31,7 @@ from shared.ids import UserId
 from shared.pagination import DEFAULT_FIRST, check_first, decode_cursor, encode_cursor
 from subgraphs.notifications import kinds
 from subgraphs.notifications.context import NotificationsContext
+from subgraphs.notifications.live import Listener
 from subgraphs.notifications.service import (
     MARK_MAX,
     NotificationId,
@@ -203,6 +206,27 @@ class MarkNotificationsReadPayload:
     unread_counts: UnreadCounts
 
 
+async def _next_change(listener: Listener, expires_at: int) -> None:
+    """Until the listener hears something; ``UNAUTHENTICATED`` (``EXPIRED``) once the token
+    the subscription started with has expired, so a socket outlives no token."""
+    try:
+        async with asyncio.timeout(max(0.0, expires_at - time.time())):
+            await listener.wait()
+    except TimeoutError:
+        raise Unauthenticated(
+            "Your access token expired: subscribe again with a fresh one.",
+            reason=AuthReason.EXPIRED,
+        ) from None
+
+
+def _subscriber(info: NotificationsInfo) -> tuple[UserId, int]:
+    """The signed-in subscriber and when their access token expires (epoch seconds)."""
+    viewer = info.context.require_viewer()
+    claims = info.context.claims
+    assert claims is not None, "a viewer comes from a token"
+    return viewer, claims.expires_at
+
+
 async def _counts(info: NotificationsInfo, viewer: UserId) -> Counts:
     async with info.context.database.transaction() as session:
         return await info.context.service.unread_counts(viewer, session=session)
@@ -280,10 +304,10 @@ class Subscription:
     async def notification_received(
         self, info: NotificationsInfo
     ) -> AsyncGenerator[Notification, None]:
-        viewer = info.context.require_viewer()
+        viewer, expires_at = _subscriber(info)
         async with info.context.live.listen(viewer) as listener:
             while True:
-                await listener.wait()
+                await _next_change(listener, expires_at)
                 ids, _ = listener.take()
                 for id_ in ids:
                     # A fresh read: the loader of this long-lived request would cache.
@@ -301,12 +325,12 @@ class Subscription:
     async def unread_counts_changed(
         self, info: NotificationsInfo
     ) -> AsyncGenerator[UnreadCounts, None]:
-        viewer = info.context.require_viewer()
+        viewer, expires_at = _subscriber(info)
         async with info.context.live.listen(viewer) as listener:
             last = await _counts(info, viewer)
             yield UnreadCounts.of(last)
             while True:
-                await listener.wait()
+                await _next_change(listener, expires_at)
                 listener.take()
                 counts = await _counts(info, viewer)
                 if counts != last:
