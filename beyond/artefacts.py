@@ -13,9 +13,12 @@ from pathlib import Path
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from beyond.commands.probe import DEFAULT_URL as PROBE_DEFAULT_URL
+from beyond.commands.probe import PROBE_URL_VARIABLE
 from beyond.compose import compose_file
 from beyond.domain_folders import ROOT
 from beyond.domains import Spec
+from beyond.telemetry import TRACING_VARIABLE
 from shared.settings import CommonSettings
 
 SYNC_COMMAND = "beyond domains sync"
@@ -63,6 +66,23 @@ def _default(info: FieldInfo) -> str:
     return f"`{info.default}`"
 
 
+# Read by the commands themselves rather than by a domain's settings class.
+COMMAND_VARIABLES = (
+    _Row(
+        TRACING_VARIABLE,
+        ["`beyond serve`, `worker`, `router`, `dev`"],
+        "`on` turns on OpenTelemetry tracing, exported over OTLP as the `OTEL_*` variables say",
+        "`off`",
+    ),
+    _Row(
+        PROBE_URL_VARIABLE,
+        ["`beyond probe` (the image's health check)"],
+        "the URL that must answer 200",
+        f"`{PROBE_DEFAULT_URL}`",
+    ),
+)
+
+
 def settings_table(specs: Sequence[Spec]) -> str:
     """The README's table of every ``BEYOND_*`` setting, with the domains that read it."""
     rows: dict[str, _Row] = {}
@@ -84,7 +104,7 @@ def settings_table(specs: Sequence[Spec]) -> str:
     lines = ["| variable | read by | meaning | default |", "|---|---|---|---|"]
     lines += [
         f"| `{row.variable}` | {', '.join(row.domains)} | {row.meaning} | {row.default} |"
-        for row in rows.values()
+        for row in (*rows.values(), *COMMAND_VARIABLES)
     ]
     return "\n".join(lines) + "\n"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,8 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import asyncio
+
     from beyond.dev import CompositionFailed, DevRefused, run_dev
     from shared.settings import SettingsError
 
