@@ -1,4 +1,5 @@
-"""Files derived from the domain specs: the compose file, the routing file, the README's settings.
+"""Files derived from the domain specs: the compose file, the Kubernetes domain manifests and
+settings, the routing file, the README's settings table.
 
 ``beyond domains sync`` writes them; ``beyond domains check`` (and a test)
 fails, naming ``beyond domains sync``, when one disagrees with the specs.
@@ -18,6 +19,7 @@ from beyond.commands.probe import PROBE_URL_VARIABLE
 from beyond.compose import compose_file
 from beyond.domain_folders import ROOT
 from beyond.domains import Spec
+from beyond.kubernetes import config_manifest, domains_manifest
 from beyond.telemetry import TRACING_VARIABLE
 from shared.settings import CommonSettings
 
@@ -120,6 +122,8 @@ def readme_with_table(readme: str, table: str) -> str:
 ARTEFACTS: Mapping[str, Callable[[Sequence[Spec], str], str]] = {
     "deploy/compose.yaml": lambda specs, _old: compose_file(specs, GENERATED),
     "schema/subgraphs.toml": lambda specs, _old: routing_file(specs),
+    "deploy/kubernetes/base/domains.yaml": lambda specs, _old: domains_manifest(specs, GENERATED),
+    "deploy/kubernetes/base/config.yaml": lambda specs, _old: config_manifest(specs, GENERATED),
     "README.md": lambda specs, old: readme_with_table(old, settings_table(specs)),
 }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from beyond.artefacts import (
+    ARTEFACTS,
     SYNC_COMMAND,
     TABLE_BEGIN,
     TABLE_END,
@@ -77,7 +78,7 @@ def test_the_derived_files_agree_with_the_specs() -> None:
 
 
 def test_a_derived_file_that_drifts_is_found_and_rewritten(tmp_path: Path) -> None:
-    for relative in ("README.md", "deploy/compose.yaml", "schema/subgraphs.toml"):
+    for relative in ARTEFACTS:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / relative, tmp_path / relative)
     specs = list(discover().values())
@@ -86,6 +87,8 @@ def test_a_derived_file_that_drifts_is_found_and_rewritten(tmp_path: Path) -> No
     assert stale_artefacts(moved, tmp_path) == [
         "deploy/compose.yaml",
         "schema/subgraphs.toml",
+        "deploy/kubernetes/base/domains.yaml",
+        "deploy/kubernetes/base/config.yaml",
     ]
     readme = tmp_path / "README.md"
     readme.write_text(readme.read_text().replace("| `BEYOND_REDIS_PREFIX` |", "| `X` |"))
