@@ -116,8 +116,7 @@ def _worker(spec: Spec, specs: Sequence[Spec]) -> dict[str, Any]:
 
 def router_config(specs: Sequence[Spec]) -> str:
     """The router's TOML: each subgraph at its compose service (``compose`` in subgraphs.toml)."""
-    secret = _secret("BEYOND_ROUTER_SECRET")  # compose fills it in, as everywhere in the file
-    lines = ["[router]", 'errors = "mask"', "", "[server]", f'router_secret = "{secret}"', ""]
+    lines = ["[router]", 'errors = "mask"', ""]
     for spec in specs:
         lines += [f"[subgraphs.{spec.name}]", f'url = "http://{spec.name}:{spec.port}/graphql"', ""]
     return "\n".join(lines)
@@ -136,7 +135,10 @@ def _router(specs: Sequence[Spec]) -> dict[str, Any]:
             "/etc/beyond/router.toml",
         ],
         "configs": [{"source": "router", "target": "/etc/beyond/router.toml"}],
-        "environment": _telemetry("router"),
+        "environment": {
+            **_telemetry("router"),
+            "BEYOND_ROUTER_SECRET": _secret("BEYOND_ROUTER_SECRET"),
+        },
         "ports": [f"{ROUTER_PORT}:{ROUTER_PORT}"],
         "depends_on": {spec.name: {"condition": "service_healthy"} for spec in specs},
     }

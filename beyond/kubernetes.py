@@ -180,7 +180,7 @@ def domains_manifest(specs: Sequence[Spec], header: str) -> str:
 
 def secret_keys(specs: Sequence[Spec]) -> list[str]:
     """What the operator puts in the ``beyond-secrets`` Secret."""
-    keys = ["BEYOND_JWT_SECRET"]
+    keys = ["BEYOND_JWT_SECRET", "BEYOND_ROUTER_SECRET"]
     for spec in specs:
         keys += [spec.database_variable, *secret_settings(spec)]
         if "sms_provider" in spec.settings.model_fields:

@@ -75,6 +75,10 @@ def test_the_router_routes_every_domain_to_its_compose_url(compose: dict[str, An
     routing = tomllib.loads((ROOT / "schema" / "subgraphs.toml").read_text())["subgraphs"]
     assert config.subgraph_urls({}) == {name: routing[name]["compose"] for name in discover()}
     assert set(router["depends_on"]) == set(discover())
+    # The secret that makes the subgraphs believe the client address the router forwards.
+    secret = router["environment"]["BEYOND_ROUTER_SECRET"]
+    for name in discover():
+        assert compose["services"][name]["environment"]["BEYOND_ROUTER_SECRET"] == secret
 
 
 def test_prometheus_scrapes_every_process_and_promtool_accepts_it(
