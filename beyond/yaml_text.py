@@ -16,7 +16,7 @@ from typing import Any
 # Plain scalars that YAML reads back as the same string: no indicator first, no `: ` or ` #`,
 # and not a word YAML 1.1 reads as a boolean or null (compose and Kubernetes read 1.1).
 _PLAIN = re.compile(r"[A-Za-z_./][A-Za-z0-9_./:@-]*")
-_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", ".inf", ".nan"}
 
 
 def scalar(value: object) -> str:
