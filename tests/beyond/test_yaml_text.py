@@ -13,7 +13,7 @@ def test_tricky_scalars_and_shapes_read_back_unchanged() -> None:
         "times and indicators": ["10:30", ".inf", "-x", "a: b", "#c", "x #y", "@a", "ok:", ""],
         "plain": ["redis://redis:6379/0", "beyond-router", "/etc/beyond/router.toml"],
         "nested": [{"name": "http", "port": 4000}, {"empty": {}, "none": []}],
-        "multi-line": "[router]\nerrors = \"mask\"\n",
+        "multi-line": '[router]\nerrors = "mask"\n',
         "scalars": {"yes": True, "ratio": 1.5, "count": 3},
     }
     text = dump(value)
