@@ -27,9 +27,11 @@ from beyond.dev import (
     dev_secrets,
     print_line,
     say_running,
+    wanted_ports,
     write_supergraph,
 )
 from beyond.domain_folders import ROOT
+from beyond.ports import is_free
 from beyond.runtime import http_server, run_until_stopped
 from beyond.telemetry import METRICS_LISTEN_VARIABLE, configure_tracing, serve_metrics
 from router.http import create_router_app
@@ -54,11 +56,13 @@ class SubgraphProcess:
         watched: Sequence[Path],
         say: Callable[[str], None],
         *,
+        ports: Callable[[], bool],
         first_arguments: Sequence[str] = (),
     ) -> None:
-        """``first_arguments`` go to the first start only (``--seed``: a restart keeps
-        what the first start grew)."""
+        """``ports()`` says whether the child's ports are free again; ``first_arguments``
+        go to the first start only (``--seed``: a restart keeps what the first start grew)."""
         self._command = list(command)
+        self._ports_free = ports
         self._first_arguments = list(first_arguments)
         self._watched = [path for path in watched if path.exists()]
         self._say = say
@@ -99,7 +103,15 @@ class SubgraphProcess:
             names = sorted({str(Path(path).relative_to(ROOT)) for _change, path in changes})
             self._say(f"reloading the subgraphs: {', '.join(names)} changed")
             await self._end_child()
+            await self._released()
             await self._spawn()
+
+    async def _released(self) -> None:
+        """Wait (a bounded while) until the stopped child's ports can be bound again."""
+        for _ in range(int(STOP_GRACE_SECONDS / 0.1)):
+            if await asyncio.to_thread(self._ports_free):
+                return
+            await asyncio.sleep(0.1)
 
 
 async def run_reloading(
@@ -128,6 +140,7 @@ async def run_reloading(
         command,
         [ROOT / name for name in WATCHED],
         say,
+        ports=lambda: all(is_free(host, p) for p in wanted_ports(port, with_router=False).values()),
         first_arguments=["--seed"] if seed else [],
     )
     say_running(host, port, say)
