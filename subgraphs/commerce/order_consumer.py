@@ -1,0 +1,119 @@
+"""The order consumer: accepted flash-sale requests (Redis streams) become orders.
+
+Each sale has its own request stream (``…{sale:ID}:requests``) and the
+consumer group ``commerce.orders`` on it; the sales to read are the members
+of ``…commerce:sales``, re-read every second. One round reads each stream
+without blocking, reclaims entries another member has held longer than
+``claim_idle`` seconds (a consumer killed mid-sale: its entries are taken
+over, not lost), and turns each entry into an order in its own transaction
+(:meth:`CommerceService.create_sale_order`: unique per member and sale, a
+conditional stock update as the last guard), acknowledging after commit. An
+entry delivered twice creates one order: the second finds it, or loses on
+the unique index and rolls back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import time
+from typing import cast
+
+from redis.exceptions import ResponseError
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import Database
+from shared.events.polling import PollingWorker
+from shared.ids import UserId
+from subgraphs.commerce.catalogue import FlashSaleId
+from subgraphs.commerce.ids import OrderId
+from subgraphs.commerce.sale_store import SaleStore, sales_key
+from subgraphs.commerce.service import CommerceService
+
+log = logging.getLogger(__name__)
+
+GROUP = "commerce.orders"
+Entry = tuple[str, dict[str, str]]
+
+
+class OrderRequests(PollingWorker):
+    def __init__(
+        self,
+        database: Database,
+        store: SaleStore,
+        service: CommerceService,
+        *,
+        claim_idle: float = 10.0,
+        batch_size: int = 200,
+        idle: float = 0.02,
+    ) -> None:
+        super().__init__(name="commerce order consumer", idle_interval=idle, max_backoff=2.0)
+        self._database = database
+        self._store = store
+        self._service = service
+        self._claim_idle_ms = int(claim_idle * 1000)
+        self._batch = batch_size
+        self.member = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+        self._sales: list[FlashSaleId] = []
+        self._sales_read = 0.0
+        self._groups: set[str] = set()
+
+    async def step(self) -> bool:
+        if time.monotonic() - self._sales_read > 1.0:
+            members = await self._store.redis.smembers(sales_key(self._store.prefix))
+            self._sales = [FlashSaleId(int(m)) for m in members]
+            self._sales_read = time.monotonic()
+        handled = 0
+        for sale_id in self._sales:
+            handled += await self.drain(sale_id)
+        return handled > 0
+
+    async def drain(self, sale_id: FlashSaleId) -> int:
+        """One round over one sale's stream; the number of entries handled."""
+        stream = self._store.keys(sale_id).requests
+        redis = self._store.redis
+        try:
+            if stream not in self._groups:
+                await self._ensure_group(stream)
+            _cursor, claimed, *_ = await redis.xautoclaim(
+                stream, GROUP, self.member, min_idle_time=self._claim_idle_ms, count=self._batch
+            )
+            reply = cast(
+                "list[tuple[str, list[Entry]]] | None",
+                await redis.xreadgroup(GROUP, self.member, {stream: ">"}, count=self._batch),
+            )
+        except ResponseError as exc:
+            if str(exc).startswith("NOGROUP"):
+                self._groups.discard(stream)  # Redis lost the stream: create the group again
+                return 0
+            raise
+        entries = list(claimed) + [e for _s, batch in reply or [] for e in batch]
+        for entry_id, fields in entries:
+            await self._handle(sale_id, fields)
+            await redis.xack(stream, GROUP, entry_id)
+        return len(entries)
+
+    async def _ensure_group(self, stream: str) -> None:
+        try:
+            await self._store.redis.xgroup_create(stream, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if not str(exc).startswith("BUSYGROUP"):
+                raise
+        self._groups.add(stream)
+
+    async def _handle(self, sale_id: FlashSaleId, fields: dict[str, str]) -> None:
+        try:
+            async with self._database.transaction() as session:
+                await self._service.create_sale_order(
+                    session,
+                    sale_id=sale_id,
+                    user=UserId(int(fields["user"])),
+                    request_id=fields["request"],
+                    order_id=OrderId(int(fields["order"])),
+                )
+        except IntegrityError:
+            log.info("flash sale %s: order %s exists already", sale_id, fields.get("order"))
+        except (KeyError, ValueError):
+            log.error("flash sale %s: malformed request entry %r dropped", sale_id, fields)

@@ -1,0 +1,167 @@
+"""A flash sale's state in Redis, and the Lua scripts that change it atomically.
+
+Three keys per sale, all with the hash tag ``{sale:ID}`` so they live in one
+hash slot and every script runs unchanged on Redis Cluster:
+
+    …{sale:ID}:meta      hash: stock (units left), starts/ends (epoch ms), seq
+    …{sale:ID}:buyers    hash: user id → "<request id> <order id>"
+    …{sale:ID}:requests  stream of accepted requests: order, user, request
+
+:data:`SECKILL` is the one call per entry request: window check on the
+server's clock, one unit per member (a repeat of the same request id answers
+the same order id), decrement, record the buyer, append the request, all at
+once. ``seq`` counts every change to stock or buyers, which is how
+:mod:`subgraphs.commerce.reconcile` knows nothing moved while it compared.
+The database is the source of truth: a sale missing from Redis (first use, or
+Redis lost it) is loaded from its rows with :data:`LOAD`, which does nothing
+if another process loaded it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from redis.asyncio import Redis
+
+from subgraphs.commerce.catalogue import FlashSaleId
+
+# KEYS: meta, buyers, requests; ARGV: user, request id, order id.
+# Returns {outcome, order id}: ACCEPTED (new or this request again), ALREADY (another
+# request of this member), SOLD_OUT, NOT_STARTED, ENDED, UNLOADED.
+SECKILL = """
+local meta = redis.call('HMGET', KEYS[1], 'stock', 'starts', 'ends')
+if not meta[1] then return {'UNLOADED', ''} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now < tonumber(meta[2]) then return {'NOT_STARTED', ''} end
+if now >= tonumber(meta[3]) then return {'ENDED', ''} end
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if held then
+  local request, order = string.match(held, '^(.*) (%d+)$')
+  if request == ARGV[2] then return {'ACCEPTED', order} end
+  return {'ALREADY', order}
+end
+if tonumber(meta[1]) <= 0 then return {'SOLD_OUT', ''} end
+redis.call('HINCRBY', KEYS[1], 'stock', -1)
+redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
+redis.call('XADD', KEYS[3], '*', 'order', ARGV[3], 'user', ARGV[1], 'request', ARGV[2])
+return {'ACCEPTED', ARGV[3]}
+"""
+
+# KEYS: meta, buyers, requests; ARGV: stock, starts, ends, expire-at ms, then user/value pairs.
+LOAD = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'starts', ARGV[2], 'ends', ARGV[3], 'seq', 0)
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = 1, 3 do redis.call('PEXPIREAT', KEYS[i], ARGV[4]) end
+return 1
+"""
+
+# KEYS: meta. A unit given back by an order that closed.
+RETURN_UNIT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'stock', 1)
+redis.call('HINCRBY', KEYS[1], 'seq', 1)
+return 1
+"""
+
+# KEYS: meta, buyers; ARGV: seq seen, stock, number of buyers to remove, those users,
+# then user/value pairs to set. Does nothing (returns 0) when seq moved meanwhile.
+REPAIR = """
+if redis.call('HGET', KEYS[1], 'seq') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'stock', ARGV[2])
+local removed = tonumber(ARGV[3])
+for i = 4, 3 + removed do redis.call('HDEL', KEYS[2], ARGV[i]) end
+for i = 4 + removed, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('HINCRBY', KEYS[1], 'seq', 1)
+return 1
+"""
+
+KEEP_AFTER_END_MS = 86_400_000
+"""A sale's keys expire a day after it ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaleKeys:
+    meta: str
+    buyers: str
+    requests: str
+
+    @classmethod
+    def of(cls, prefix: str, sale_id: int) -> SaleKeys:
+        base = f"{prefix}commerce:{{sale:{sale_id}}}:"
+        return cls(base + "meta", base + "buyers", base + "requests")
+
+    def all(self) -> list[str]:
+        return [self.meta, self.buyers, self.requests]
+
+
+def sales_key(prefix: str) -> str:
+    """The set of sale ids whose request streams the order consumer reads."""
+    return f"{prefix}commerce:sales"
+
+
+def buyer_value(request_id: str, order_id: int) -> str:
+    return f"{request_id} {order_id}"
+
+
+def epoch_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+class SaleStore:
+    """The scripts above, registered once on one client."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.seckill = redis.register_script(SECKILL)
+        self._load = redis.register_script(LOAD)
+        self._return_unit = redis.register_script(RETURN_UNIT)
+        self._repair = redis.register_script(REPAIR)
+
+    def keys(self, sale_id: FlashSaleId) -> SaleKeys:
+        return SaleKeys.of(self.prefix, sale_id)
+
+    async def load(
+        self,
+        sale_id: FlashSaleId,
+        *,
+        stock: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        buyers: Mapping[int, str],
+    ) -> bool:
+        """Put the sale in Redis unless it is there already; register its stream for the consumer."""
+        args: list[str | int] = [
+            stock,
+            epoch_ms(starts_at),
+            epoch_ms(ends_at),
+            epoch_ms(ends_at) + KEEP_AFTER_END_MS,
+        ]
+        for user, value in buyers.items():
+            args += [user, value]
+        loaded = await self._load(keys=self.keys(sale_id).all(), args=args)
+        await self.redis.sadd(sales_key(self.prefix), sale_id)
+        return bool(loaded)
+
+    async def return_unit(self, sale_id: FlashSaleId) -> None:
+        await self._return_unit(keys=[self.keys(sale_id).meta], args=[])
+
+    async def repair(
+        self,
+        sale_id: FlashSaleId,
+        *,
+        seq: str,
+        stock: int,
+        remove: Sequence[str],
+        add: Mapping[str, str],
+    ) -> bool:
+        keys = self.keys(sale_id)
+        args: list[str | int] = [seq, stock, len(remove), *remove]
+        for user, value in add.items():
+            args += [user, value]
+        return bool(await self._repair(keys=[keys.meta, keys.buyers], args=args))
