@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from sqlalchemy import select
 
 from shared.errors import Conflict
@@ -15,7 +14,6 @@ from subgraphs.commerce.ids import OrderId
 from subgraphs.commerce.models import EVENT_TABLES
 from subgraphs.commerce.orders import OrderStatus, OrderView
 from tests.subgraphs.commerce.conftest import Commerce, new_user
-
 
 
 async def _membership_order(commerce: Commerce) -> OrderView:
@@ -78,7 +76,7 @@ async def test_concurrent_pay_and_close_leave_exactly_one_winner(commerce: Comme
     for _ in range(5):
         order = await _membership_order(commerce)
 
-        async def attempt(paying: bool) -> str:
+        async def attempt(paying: bool, order: OrderView = order) -> str:
             try:
                 async with database.transaction() as session:
                     if paying:
