@@ -16,6 +16,7 @@ from subgraphs.commerce.deadlines import DeadlineWorker
 from subgraphs.commerce.due import DueQueue
 from subgraphs.commerce.ids import OrderIds
 from subgraphs.commerce.order_consumer import OrderRequests
+from subgraphs.commerce.order_feed import OrderFeed
 from subgraphs.commerce.payments import FakePaymentProvider, PaymentProvider
 from subgraphs.commerce.reconcile import Reconciler
 from subgraphs.commerce.sale_store import SaleStore
@@ -31,6 +32,11 @@ class CommerceRuntime(Runtime[CommerceSettings]):
     service: CommerceService
     seckill: Seckill
     checkout: Checkout
+    order_feed: OrderFeed
+
+    async def aclose(self) -> None:
+        await self.order_feed.aclose()
+        await super(CommerceRuntime, self).aclose()
 
 
 def build_runtime(
@@ -66,6 +72,7 @@ def build_runtime(
         service=service,
         seckill=Seckill(store, database, limits, order_ids),
         checkout=Checkout(database, service, provider or fake),
+        order_feed=OrderFeed(redis, settings.redis_prefix),
     )
 
 

@@ -10,6 +10,8 @@ shipping needs the ``orders:ship`` scope, enforced by the router
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import enum
 from collections.abc import AsyncGenerator
 from datetime import datetime
@@ -41,7 +43,7 @@ from subgraphs.commerce.context import CommerceContext
 from subgraphs.commerce.ids import OrderId
 from subgraphs.commerce.orders import OrderView, Transition
 from subgraphs.commerce.seckill import check_request_id
-from subgraphs.commerce.service import MembershipView, order_channel
+from subgraphs.commerce.service import MembershipView
 
 CommerceInfo = Info[CommerceContext, None]
 SHIP_SCOPE = "orders:ship"
@@ -446,21 +448,19 @@ class Subscription:
         user = info.context.require_viewer()
         key = _order_id(order_id)
         runtime = info.context.commerce
-        pubsub = runtime.redis.pubsub()
-        await pubsub.subscribe(order_channel(runtime.settings.redis_prefix, key))
-        try:
+        with runtime.order_feed.watch(key) as changed:
             last = None
             while True:
-                # Read after subscribing, so no change between the read and the wait is missed;
-                # the timeout re-reads in case a publication was lost.
+                # Read after starting to watch, so no change between read and wait is missed;
+                # the timeout re-reads in case a wake-up was lost.
                 async with runtime.database.transaction() as session:
                     view = await runtime.service.owned_or_none(session, user, key)
                 if view is not None and view.status is not last:
                     last = view.status
                     yield Order.of(view)
-                await pubsub.get_message(ignore_subscribe_messages=True, timeout=RECHECK)
-        finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), RECHECK)
+                changed.clear()
 
 
 def build_schema() -> strawberry.federation.Schema:

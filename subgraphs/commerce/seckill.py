@@ -17,6 +17,7 @@ it). Repeating a request id answers the same order id.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,6 +94,7 @@ class Seckill:
         self._limiter = RateLimiter(store.redis)
         self._order_ids = order_ids
         self._sales: dict[FlashSaleId, _Sale] = {}
+        self._loading: dict[FlashSaleId, asyncio.Future[FlashSaleView]] = {}
 
     async def enter(
         self, user: UserId, network: str, sale_id: FlashSaleId, request_id: str
@@ -110,7 +112,7 @@ class Seckill:
         args: list[str | int] = [user, request_id, order_id]
         outcome, held = await self._store.seckill(keys=keys, args=args)
         if outcome == "UNLOADED":
-            await load_sale(self._store, self._database, sale_id)
+            await self._load(sale_id)
             outcome, held = await self._store.seckill(keys=keys, args=args)
         if outcome == "ACCEPTED":
             return Ticket(OrderId(int(held)), sale_id)
@@ -151,9 +153,17 @@ class Seckill:
         )
 
     async def _remember(self, sale_id: FlashSaleId) -> _Sale:
-        view = await load_sale(self._store, self._database, sale_id)
-        sale = self._sales.setdefault(sale_id, _Sale(view.starts_at, view.ends_at))
-        return sale
+        view = await self._load(sale_id)
+        return self._sales.setdefault(sale_id, _Sale(view.starts_at, view.ends_at))
+
+    async def _load(self, sale_id: FlashSaleId) -> FlashSaleView:
+        """:func:`load_sale`, once for all the requests that need it at the same moment."""
+        loading = self._loading.get(sale_id)
+        if loading is None:
+            loading = asyncio.ensure_future(load_sale(self._store, self._database, sale_id))
+            self._loading[sale_id] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(sale_id, None))
+        return await asyncio.shield(loading)
 
 
 def _window_error(outcome: str, sale_id: FlashSaleId) -> Conflict:
