@@ -153,7 +153,9 @@ async def transition(
             .execution_options(synchronize_session=False)
         ),
     )
-    order = await get_order(session, order_id, lock=result.rowcount == 1)
+    # A locking read: it sees the latest committed status, where a plain read in a
+    # REPEATABLE READ transaction could see the snapshot from before a concurrent winner.
+    order = await get_order(session, order_id, lock=True)
     if order is None:
         raise NotFound(f"There is no order {order_id}.")
     if result.rowcount == 1:
