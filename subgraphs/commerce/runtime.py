@@ -82,7 +82,9 @@ def workers(runtime: CommerceRuntime) -> list[Worker]:
     service = runtime.service
     return [
         OutboxRelay(runtime.database, runtime.redis, stream=stream),
-        OrderRequests(runtime.database, service.store, service),
+        OrderRequests(
+            runtime.database, service.store, service, claim_idle=runtime.settings.order_claim_idle
+        ),
         DeadlineWorker(runtime.database, service),
         Reconciler(service.store, runtime.database),
     ]

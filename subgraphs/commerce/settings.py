@@ -28,6 +28,14 @@ class CommerceSettings(CommonSettings):
     seckill_limit_window: int = Field(
         default=10, ge=1, description="seconds the flash-sale attempt limits count over"
     )
+    order_claim_idle: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "seconds a flash-sale request may stay with an order consumer that stopped "
+            "before another consumer takes it over"
+        ),
+    )
     payment_webhook_secret: str | None = Field(
         default=None,
         description=(
