@@ -1,0 +1,108 @@
+"""Commerce through the router: buy a membership and see the tier; win a flash sale, pay,
+have a merchant ship it, confirm receipt."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from subgraphs.commerce.payments import FakePaymentProvider
+from subgraphs.commerce.runtime import CommerceRuntime
+from tests.subgraphs.commerce.conftest import new_sale
+from tests.support.graph import Graph
+
+PLANS = "{ membershipPlans { id tier name price currency days } }"
+BUY = """mutation($plan: ID!, $r: String!) {
+  buyMembership(planId: $plan, requestId: $r) { id status amount currency } }"""
+PAY = """mutation($order: ID!, $key: String!) {
+  payOrder(orderId: $order, idempotencyKey: $key) { status amount checkoutUrl } }"""
+ME = "{ me { nickname membership { tier expiresAt } } }"
+SECKILL = """mutation($sale: ID!, $r: String!) {
+  seckill(flashSaleId: $sale, requestId: $r) { orderId } }"""
+ORDER = """query($id: ID!) { order(id: $id) {
+  status amount trackingNumber buyer { nickname } flashSale { price product { title } } } }"""
+SHIP = """mutation($id: ID!) { shipOrder(orderId: $id, trackingNumber: "SF1024") {
+  status trackingNumber } }"""
+CONFIRM = "mutation($id: ID!) { confirmReceipt(orderId: $id) { status } }"
+
+
+def _commerce(graph: Graph) -> CommerceRuntime:
+    runtime = graph.domains.runtimes["commerce"]
+    assert isinstance(runtime, CommerceRuntime)
+    return runtime
+
+
+async def _provider_pays(graph: Graph, order_id: str) -> None:
+    """The provider confirms the order's payment with a signed webhook to commerce."""
+    runtime = _commerce(graph)
+    async with runtime.database.transaction() as session:
+        payment = await session.scalar(
+            select(Payment.provider_payment_id).where(Payment.order_id == int(order_id))
+        )
+    provider = runtime.checkout.provider
+    assert isinstance(provider, FakePaymentProvider) and payment is not None
+    body, headers = provider.webhook(payment)
+    app = graph.domains.apps["commerce"]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://commerce.test"
+    ) as client:
+        answer = await client.post("/webhooks/payments", content=body, headers=headers)
+    assert answer.json() == {"outcome": "PAID"}
+
+
+async def _until(graph: Graph, token: str, order_id: str, status: str) -> dict[str, Any]:
+    for _ in range(200):
+        order = (await graph.data(ORDER, token, id=order_id))["order"]
+        if order is not None and order["status"] == status:
+            return dict(order)
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"order {order_id} never became {status}")
+
+
+async def test_a_member_buys_a_membership_pays_and_sees_the_tier(
+    authenticated_graph: Graph,
+) -> None:
+    graph = authenticated_graph
+    _, token = await graph.register("Grace")
+    plans = (await graph.data(PLANS))["membershipPlans"]
+    monthly = next(p for p in plans if p["days"] == 30)
+    assert (monthly["tier"], monthly["price"], monthly["currency"]) == ("PLUS", 1500, "CNY")
+    assert (await graph.data(ME, token))["me"]["membership"] is None
+    order = (await graph.data(BUY, token, plan=monthly["id"], r="plus-1"))["buyMembership"]
+    assert (order["status"], order["amount"]) == ("PENDING_PAYMENT", 1500)
+    payment = (await graph.data(PAY, token, order=order["id"], key="pay-1"))["payOrder"]
+    assert payment["status"] == "CREATED"
+    await _provider_pays(graph, order["id"])
+    me = (await graph.data(ME, token))["me"]
+    assert me["nickname"] == "Grace" and me["membership"]["tier"] == "PLUS"
+
+
+async def test_a_buyer_wins_a_flash_sale_pays_a_merchant_ships_and_the_buyer_confirms(
+    authenticated_graph: Graph,
+) -> None:
+    graph = authenticated_graph
+    runtime = _commerce(graph)
+    _, token = await graph.register("Lin")
+    sale = await new_sale(runtime, 10, price=19900)
+    order_id = (await graph.data(SECKILL, token, sale=str(sale.id), r="go"))["seckill"]["orderId"]
+    order = await _until(graph, token, order_id, "PENDING_PAYMENT")
+    assert order["buyer"] == {"nickname": "Lin"}
+    assert order["flashSale"]["price"] == 19900 == order["amount"]
+    assert order["flashSale"]["product"]["title"] == "Noise-cancelling headphones"
+    await graph.data(PAY, token, order=order_id, key="pay")
+    await _provider_pays(graph, order_id)
+    await _until(graph, token, order_id, "PAID")
+
+    refused = await graph.execute(SHIP, token, id=order_id)  # the buyer is no merchant
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+    merchant = runtime.tokens.issue("1", scopes=["orders:ship"])
+    shipped = (await graph.data(SHIP, merchant, id=order_id))["shipOrder"]
+    assert shipped == {"status": "SHIPPED", "trackingNumber": "SF1024"}
+
+    confirmed = (await graph.data(CONFIRM, token, id=order_id))["confirmReceipt"]
+    assert confirmed == {"status": "COMPLETED"}
+    again = (await graph.data(CONFIRM, token, id=order_id))["confirmReceipt"]
+    assert again == {"status": "COMPLETED"}
