@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
+from subgraphs.commerce.models import Payment
 from subgraphs.commerce.payments import FakePaymentProvider
 from subgraphs.commerce.runtime import CommerceRuntime
 from tests.subgraphs.commerce.conftest import new_sale
