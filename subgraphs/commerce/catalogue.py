@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NewType
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import utcnow
@@ -163,6 +163,10 @@ async def products_page(
         )
     rows = list(await session.scalars(query.limit(size + 1)))
     return [_product(row) for row in rows[:size]], len(rows) > size
+
+
+async def product_count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Product)) or 0)
 
 
 async def products_by_id(

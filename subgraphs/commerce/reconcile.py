@@ -9,13 +9,12 @@ repairs with one script that first checks ``seq`` has not moved (no request
 accepted and no unit returned meanwhile). A busy sale is reported as skipped
 and compared on the next run.
 
-Runs as ``python -m subgraphs.commerce.reconcile`` (every current sale once,
+Runs as ``python -m subgraphs.commerce.reconcile_now`` (every current sale once,
 printing what it changed) and as a worker inside ``beyond worker commerce``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -120,21 +119,3 @@ class Reconciler(PollingWorker):
     async def step(self) -> bool:
         await reconcile_current(self._store, self._database)
         return False
-
-
-async def _main() -> int:
-    from shared.settings import load_settings
-    from subgraphs.commerce.runtime import build_runtime
-    from subgraphs.commerce.settings import CommerceSettings
-
-    runtime = build_runtime(load_settings(CommerceSettings))
-    try:
-        for repair in await reconcile_current(runtime.service.store, runtime.database):
-            print(repair.describe())
-    finally:
-        await runtime.aclose()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(asyncio.run(_main()))

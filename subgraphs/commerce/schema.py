@@ -155,6 +155,7 @@ class ProductEdge:
 class ProductConnection:
     edges: list[ProductEdge]
     page_info: PageInfo
+    total_count: int
 
 
 @strawberry.federation.type(keys=["id"], description="Units of a SKU sold at a price in a window.")
@@ -330,10 +331,12 @@ class Query:
         position = decode_cursor(after) if after is not None else None
         async with info.context.database.transaction() as session:
             views, more = await catalogue.products_page(session, size, position)
+            total = await catalogue.product_count(session)
         edges = [ProductEdge(cursor=encode_cursor(v.position), node=Product.of(v)) for v in views]
         return ProductConnection(
             edges=edges,
             page_info=PageInfo.of([e.cursor for e in edges], has_next_page=more, after=after),
+            total_count=total,
         )
 
     @strawberry.field(description="A product by id, or null if there is none.")
