@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shared.domain import DomainSpec
 from subgraphs.commerce.context import CommerceContext
+from subgraphs.commerce.rpc.server import grpc_services
 from subgraphs.commerce.runtime import NAME, CommerceRuntime, build_runtime, workers
 from subgraphs.commerce.schema import build_schema
 from subgraphs.commerce.settings import CommerceSettings
@@ -21,6 +22,8 @@ SPEC: DomainSpec[CommerceSettings, CommerceRuntime] = DomainSpec(
     build_runtime=build_runtime,
     context=CommerceContext.of,
     workers=workers,
+    grpc_services=grpc_services,
+    grpc_port=5008,
     routes=lambda runtime: webhook_routes(
         runtime.checkout, runtime.settings.payment_webhook_secret
     ),

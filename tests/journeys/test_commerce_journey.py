@@ -107,3 +107,39 @@ async def test_a_buyer_wins_a_flash_sale_pays_a_merchant_ships_and_the_buyer_con
     assert confirmed == {"status": "COMPLETED"}
     again = (await graph.data(CONFIRM, token, id=order_id))["confirmReceipt"]
     assert again == {"status": "COMPLETED"}
+
+
+PUBLISH = """mutation($title: String!) { publishArticle(input: {
+  title: $title, content: "Members read this part.", memberOnly: true }) { id memberOnly } }"""
+ARTICLE = "query($id: ID!) { article(id: $id) { title memberOnly content } }"
+
+
+async def test_a_member_only_article_shows_its_content_to_members_and_its_author_only(
+    authenticated_graph: Graph,
+) -> None:
+    graph = authenticated_graph
+    _, author = await graph.register("Ada")
+    _, reader = await graph.register("Ben")
+    _, member = await graph.register("Cai")
+    article = (await graph.data(PUBLISH, author, title="For members"))["publishArticle"]
+    assert article["memberOnly"] is True
+    for token in (None, reader):
+        body = await graph.execute(ARTICLE, token, id=article["id"])
+        assert body["data"] == {
+            "article": {"title": "For members", "memberOnly": True, "content": None}
+        }
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert body["errors"][0]["path"] == ["article", "content"]
+    assert (await graph.data(ARTICLE, author, id=article["id"]))["article"]["content"] == (
+        "Members read this part."
+    )
+    plans = (await graph.data(PLANS))["membershipPlans"]
+    order = (await graph.data(BUY, member, plan=plans[0]["id"], r="m"))["buyMembership"]
+    await graph.data(PAY, member, order=order["id"], key="m")
+    await _provider_pays(graph, order["id"])
+    seen = (await graph.data(ARTICLE, member, id=article["id"]))["article"]
+    assert seen == {
+        "title": "For members",
+        "memberOnly": True,
+        "content": "Members read this part.",
+    }
