@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events import record_event
 from shared.ids import UserId
+from shared.pagination import Position
 from subgraphs.commerce.ids import OrderId
 from subgraphs.commerce.models import Order
 
@@ -88,6 +89,10 @@ class OrderView:
     due_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def position(self) -> Position:
+        return Position(self.created_at, self.id)
 
     @classmethod
     def from_row(cls, row: Order) -> OrderView:
@@ -181,3 +186,30 @@ async def get_order(
 async def orders_by_id(session: AsyncSession, ids: Collection[OrderId]) -> dict[OrderId, OrderView]:
     rows = await session.scalars(select(Order).where(Order.id.in_(ids)))
     return {OrderId(row.id): OrderView.from_row(row) for row in rows}
+
+
+async def orders_of_user(
+    session: AsyncSession, user: UserId, size: int, after: Position | None
+) -> tuple[list[OrderView], bool]:
+    """A member's orders newest first on ``(created_at, id)``; whether more follow."""
+    query = (
+        select(Order)
+        .where(Order.user_id == user)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    if after is not None:
+        query = query.where(
+            or_(
+                Order.created_at < after.created_at,
+                and_(Order.created_at == after.created_at, Order.id < after.id),
+            )
+        )
+    rows = list(await session.scalars(query.limit(size + 1)))
+    return [OrderView.from_row(row) for row in rows[:size]], len(rows) > size
+
+
+async def order_count(session: AsyncSession, user: UserId) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(Order).where(Order.user_id == user)
+    )
+    return int(count or 0)

@@ -41,7 +41,7 @@ from subgraphs.commerce.catalogue import (
 from subgraphs.commerce.checkout import PaymentView
 from subgraphs.commerce.context import CommerceContext
 from subgraphs.commerce.ids import OrderId
-from subgraphs.commerce.orders import OrderView, Transition
+from subgraphs.commerce.orders import OrderView, Transition, order_count, orders_of_user
 from subgraphs.commerce.seckill import check_request_id
 from subgraphs.commerce.service import MembershipView
 
@@ -84,6 +84,24 @@ class User(UserKey):
     async def membership(self, info: CommerceInfo) -> Membership | None:
         view = await info.context.loaders.memberships.load(self.user_id)
         return Membership.of(view) if view else None
+
+    @strawberry.field(description="Your own orders, newest first (FORBIDDEN for anyone else's).")
+    async def orders(
+        self, info: CommerceInfo, first: First = DEFAULT_FIRST, after: After = None
+    ) -> OrderConnection:
+        if info.context.require_viewer() != self.user_id:
+            raise Forbidden("Only the member sees their orders.")
+        size = check_first(first)
+        position = decode_cursor(after) if after is not None else None
+        async with info.context.database.transaction() as session:
+            views, more = await orders_of_user(session, self.user_id, size, position)
+            total = await order_count(session, self.user_id)
+        edges = [OrderEdge(cursor=encode_cursor(v.position), node=Order.of(v)) for v in views]
+        return OrderConnection(
+            edges=edges,
+            page_info=PageInfo.of([e.cursor for e in edges], has_next_page=more, after=after),
+            total_count=total,
+        )
 
 
 @strawberry.type(description="One purchasable variant of a product.")
@@ -277,6 +295,19 @@ class Order:
         async with info.context.database.transaction() as session:
             view = await catalogue.membership_plan(session, PlanId(self.view.plan_id))
         return MembershipPlan.of(view) if view else None
+
+
+@strawberry.type
+class OrderEdge:
+    cursor: str
+    node: Order
+
+
+@strawberry.type(description="A page of a member's orders, newest first.")
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+    total_count: int
 
 
 @strawberry.type(description="A payment started for an order; the provider confirms it later.")

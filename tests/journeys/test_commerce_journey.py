@@ -21,6 +21,7 @@ BUY = """mutation($plan: ID!, $r: String!) {
 PAY = """mutation($order: ID!, $key: String!) {
   payOrder(orderId: $order, idempotencyKey: $key) { status amount checkoutUrl } }"""
 ME = "{ me { nickname membership { tier expiresAt } } }"
+MY_ORDERS = "{ me { orders(first: 5) { totalCount edges { node { id kind status } } } } }"
 SECKILL = """mutation($sale: ID!, $r: String!) {
   seckill(flashSaleId: $sale, requestId: $r) { orderId } }"""
 ORDER = """query($id: ID!) { order(id: $id) {
@@ -79,6 +80,9 @@ async def test_a_member_buys_a_membership_pays_and_sees_the_tier(
     await _provider_pays(graph, order["id"])
     me = (await graph.data(ME, token))["me"]
     assert me["nickname"] == "Grace" and me["membership"]["tier"] == "PLUS"
+    orders = (await graph.data(MY_ORDERS, token))["me"]["orders"]
+    assert orders["totalCount"] == 1
+    assert orders["edges"][0]["node"] == {"id": order["id"], "kind": "MEMBERSHIP", "status": "PAID"}
 
 
 async def test_a_buyer_wins_a_flash_sale_pays_a_merchant_ships_and_the_buyer_confirms(

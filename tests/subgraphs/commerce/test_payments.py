@@ -153,3 +153,21 @@ async def test_paid_membership_orders_stack(commerce: Commerce) -> None:
         expiries.append(membership.expires_at)
     assert expiries[0] > utcnow() + timedelta(days=29)
     assert expiries[1] - expiries[0] == timedelta(days=30)
+
+
+ORDERS = """query($u: [_Any!]!) { _entities(representations: $u) {
+  ... on User { orders(first: 1) { totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id } } } } } }"""
+
+
+async def test_a_member_pages_through_their_own_orders_and_nobody_else_sees_them(
+    commerce: Commerce,
+) -> None:
+    buyer = new_user()
+    placed = [await _unpaid_membership(commerce, buyer) for _ in range(2)]
+    me = [{"__typename": "User", "id": str(buyer)}]
+    first = (await commerce.data(ORDERS, buyer, u=me))["_entities"][0]["orders"]
+    assert first["totalCount"] == 2 and first["pageInfo"]["hasNextPage"] is True
+    assert first["edges"][0]["node"]["id"] == placed[1]
+    stranger = await commerce.execute(ORDERS, new_user(), u=me)
+    assert stranger["errors"][0]["extensions"]["code"] == "FORBIDDEN"
