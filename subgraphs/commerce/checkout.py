@@ -31,7 +31,7 @@ from shared.errors import Conflict
 from shared.ids import UserId
 from subgraphs.commerce.ids import OrderId
 from subgraphs.commerce.models import Payment, PaymentEvent
-from subgraphs.commerce.orders import OrderStatus
+from subgraphs.commerce.orders import OrderStatus, Transition
 from subgraphs.commerce.payments import PAYMENT_SUCCEEDED, PaymentProvider, WebhookEvent
 from subgraphs.commerce.seckill import check_request_id
 from subgraphs.commerce.service import CommerceService
@@ -184,6 +184,27 @@ class Checkout:
             order_id,
         )
         return Outcome.REFUNDED
+
+    async def refund_order(self, order_id: OrderId) -> Transition:
+        """Refund a paid order: ``REFUNDED``, and its payment given back by the provider."""
+        async with self._database.transaction() as session:
+            moved = await self._service.refund(session, order_id)
+            if moved.changed:
+                payment = await session.scalar(
+                    select(Payment)
+                    .where(Payment.order_id == order_id, Payment.status == "SUCCEEDED")
+                    .with_for_update()
+                )
+                if payment is not None:
+                    payment.status = "REFUND_DUE"
+                    refund = (
+                        payment.id,
+                        payment.provider_payment_id,
+                        payment.amount,
+                        payment.currency,
+                    )
+                    after_commit(session, lambda: self._refund(*refund))
+            return moved
 
     async def _refund(self, payment_id: int, provider_id: str, amount: int, currency: str) -> None:
         await self.provider.refund(provider_id, amount=amount, currency=currency)

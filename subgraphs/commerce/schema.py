@@ -47,6 +47,7 @@ from subgraphs.commerce.service import MembershipView
 
 CommerceInfo = Info[CommerceContext, None]
 SHIP_SCOPE = "orders:ship"
+REFUND_SCOPE = "orders:refund"
 RECHECK = 5.0
 """Seconds a subscription waits for a change before reading the order again anyway."""
 
@@ -348,6 +349,13 @@ def _order_id(raw: strawberry.ID, field: str = "orderId") -> OrderId:
     return require_id(raw, OrderId, field=field)
 
 
+def _require_scope(info: CommerceInfo, scope: str) -> None:
+    """The router enforces ``@requiresScopes``; a request reaching the service directly too."""
+    claims = info.context.claims
+    if claims is None or scope not in claims.scopes:
+        raise Forbidden(f"This needs a merchant token with the scope {scope}.")
+
+
 def _moved(moved: Transition) -> Order:
     return Order.of(moved.order)
 
@@ -453,14 +461,20 @@ class Mutation:
     async def ship_order(
         self, info: CommerceInfo, order_id: strawberry.ID, tracking_number: str
     ) -> Order:
-        claims = info.context.claims
-        if claims is None or SHIP_SCOPE not in claims.scopes:
-            raise Forbidden("Shipping orders needs a merchant token (scope orders:ship).")
+        _require_scope(info, SHIP_SCOPE)
         if not 1 <= len(tracking_number) <= 64:
             raise BadUserInput("A tracking number has 1 to 64 characters.", field="trackingNumber")
         async with info.context.database.transaction() as session:
             moved = await info.context.service.ship(session, _order_id(order_id), tracking_number)
         return _moved(moved)
+
+    @strawberry.federation.mutation(
+        description="Refund a paid, unshipped order (merchants: scope orders:refund).",
+        requires_scopes=[[REFUND_SCOPE]],
+    )
+    async def refund_order(self, info: CommerceInfo, order_id: strawberry.ID) -> Order:
+        _require_scope(info, REFUND_SCOPE)
+        return _moved(await info.context.commerce.checkout.refund_order(_order_id(order_id)))
 
     @strawberry.mutation(description="Confirm you received a shipped order of yours.")
     async def confirm_receipt(self, info: CommerceInfo, order_id: strawberry.ID) -> Order:

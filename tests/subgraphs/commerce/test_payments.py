@@ -171,3 +171,23 @@ async def test_a_member_pages_through_their_own_orders_and_nobody_else_sees_them
     assert first["edges"][0]["node"]["id"] == placed[1]
     stranger = await commerce.execute(ORDERS, new_user(), u=me)
     assert stranger["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+REFUND = "mutation($id: ID!) { refundOrder(orderId: $id) { status } }"
+
+
+async def test_a_merchant_refunds_a_paid_order_once(commerce: Commerce) -> None:
+    buyer = new_user()
+    order_id = await _unpaid_membership(commerce, buyer)
+    early = await commerce.execute(REFUND, 1, scopes=("orders:refund",), id=order_id)
+    assert early["errors"][0]["extensions"]["code"] == "CONFLICT"
+    await commerce.data(PAY, buyer, order=order_id, key="k")
+    payment = await _provider_id(commerce, order_id)
+    await commerce.deliver(*commerce.provider.webhook(payment))
+    no_scope = await commerce.execute(REFUND, buyer, id=order_id)
+    assert no_scope["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    for _ in range(2):
+        refunded = await commerce.execute(REFUND, 1, scopes=("orders:refund",), id=order_id)
+        assert refunded["data"]["refundOrder"] == {"status": "REFUNDED"}
+    assert commerce.provider.refunds == [(payment, 1500, "CNY")]
+    assert await _order_events(commerce, order_id) == ["OrderCreated", "OrderPaid", "OrderRefunded"]
