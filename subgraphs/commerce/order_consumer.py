@@ -5,11 +5,12 @@ consumer group ``commerce.orders`` on it; the sales to read are the members
 of ``…commerce:sales``, re-read every second. One round reads each stream
 without blocking, reclaims entries another member has held longer than
 ``claim_idle`` seconds (a consumer killed mid-sale: its entries are taken
-over, not lost), and turns each entry into an order in its own transaction
-(:meth:`CommerceService.create_sale_order`: unique per member and sale, a
-conditional stock update as the last guard), acknowledging after commit. An
+over, not lost), and turns the entries read into orders in one transaction,
+each in its own savepoint (:meth:`CommerceService.create_sale_order`: unique
+per member and sale, a conditional stock update as the last guard),
+acknowledging them after commit: one commit per batch, not per order. An
 entry delivered twice creates one order: the second finds it, or loses on
-the unique index and rolls back.
+the unique index and rolls back its savepoint only.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import cast
 
 from redis.exceptions import ResponseError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
 from shared.events.polling import PollingWorker
@@ -46,7 +48,7 @@ class OrderRequests(PollingWorker):
         service: CommerceService,
         *,
         claim_idle: float = 10.0,
-        batch_size: int = 200,
+        batch_size: int = 50,
         idle: float = 0.02,
     ) -> None:
         super().__init__(name="commerce order consumer", idle_interval=idle, max_backoff=2.0)
@@ -90,9 +92,11 @@ class OrderRequests(PollingWorker):
                 return 0
             raise
         entries = list(claimed) + [e for _s, batch in reply or [] for e in batch]
-        for entry_id, fields in entries:
-            await self._handle(sale_id, fields)
-            await redis.xack(stream, GROUP, entry_id)
+        if entries:
+            async with self._database.transaction() as session:
+                for _entry_id, fields in entries:
+                    await self._write(session, sale_id, fields)
+            await redis.xack(stream, GROUP, *(entry_id for entry_id, _ in entries))
         return len(entries)
 
     async def _ensure_group(self, stream: str) -> None:
@@ -103,17 +107,20 @@ class OrderRequests(PollingWorker):
                 raise
         self._groups.add(stream)
 
-    async def _handle(self, sale_id: FlashSaleId, fields: dict[str, str]) -> None:
+    async def _write(
+        self, session: AsyncSession, sale_id: FlashSaleId, fields: dict[str, str]
+    ) -> None:
+        """One entry's order, inside a savepoint: a duplicate rolls back only itself."""
         try:
-            async with self._database.transaction() as session:
-                await self._service.create_sale_order(
-                    session,
-                    sale_id=sale_id,
-                    user=UserId(int(fields["user"])),
-                    request_id=fields["request"],
-                    order_id=OrderId(int(fields["order"])),
-                )
-        except IntegrityError:
-            log.info("flash sale %s: order %s exists already", sale_id, fields.get("order"))
+            user, order_id = UserId(int(fields["user"])), OrderId(int(fields["order"]))
+            request_id = fields["request"]
         except (KeyError, ValueError):
             log.error("flash sale %s: malformed request entry %r dropped", sale_id, fields)
+            return
+        try:
+            async with session.begin_nested():
+                await self._service.create_sale_order(
+                    session, sale_id=sale_id, user=user, request_id=request_id, order_id=order_id
+                )
+        except IntegrityError:
+            log.info("flash sale %s: order %s exists already", sale_id, order_id)
