@@ -263,7 +263,7 @@ def redis_ceiling(requests: int, clients: int) -> float:
                 "EVALSHA",
                 sha,
                 "3",
-                *keys.all(),
+                *keys.entry(),
                 "__rand_int__",
                 "r",
                 "1",

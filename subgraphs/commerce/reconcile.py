@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from redis.exceptions import ResponseError
-from sqlalchemy import select
 
 from shared.db import Database
 from shared.events.polling import PollingWorker
 from subgraphs.commerce.catalogue import FlashSaleId, current_flash_sales, flash_sale
-from subgraphs.commerce.models import Order
 from subgraphs.commerce.order_consumer import GROUP
-from subgraphs.commerce.sale_store import SaleStore, buyer_value
+from subgraphs.commerce.sale_store import SaleStore
+from subgraphs.commerce.seckill import sale_orders
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +82,9 @@ async def reconcile_sale(store: SaleStore, database: Database, sale_id: FlashSal
         return Repair(sale_id, skipped=f"{in_flight} requests still becoming orders")
     async with database.transaction() as session:
         sale = await flash_sale(session, sale_id)
-        rows = await session.execute(
-            select(Order.user_id, Order.request_id, Order.id).where(Order.flash_sale_id == sale_id)
-        )
-        expected = {str(user): buyer_value(request, order) for user, request, order in rows}
+        orders = await sale_orders(session, sale_id)
+    expected = {str(user): value for user, (value, _) in orders.items()}
+    closed = [order for _, (_, order) in orders.items() if order is not None]
     if sale is None:
         return Repair(sale_id, skipped="no such sale in the database")
     held = cast("dict[str, str]", await store.redis.hgetall(keys.buyers))
@@ -95,7 +93,10 @@ async def reconcile_sale(store: SaleStore, database: Database, sale_id: FlashSal
     stock_change = (int(stock), sale.stock) if int(stock) != sale.stock else None
     if not (remove or add or stock_change):
         return Repair(sale_id)
-    if not await store.repair(sale_id, seq=seq, stock=sale.stock, remove=remove, add=add):
+    repaired = await store.repair(
+        sale_id, seq=seq, stock=sale.stock, returned=closed, remove=remove, add=add
+    )
+    if not repaired:
         return Repair(sale_id, skipped="requests arrived while comparing")
     repair = Repair(sale_id, stock=stock_change, buyers_added=sorted(add), buyers_removed=remove)
     log.warning("%s", repair.describe())

@@ -1,11 +1,17 @@
 """A flash sale's state in Redis, and the Lua scripts that change it atomically.
 
-Three keys per sale, all with the hash tag ``{sale:ID}`` so they live in one
+Four keys per sale, all with the hash tag ``{sale:ID}`` so they live in one
 hash slot and every script runs unchanged on Redis Cluster:
 
     …{sale:ID}:meta      hash: stock (units left), starts/ends (epoch ms), seq
     …{sale:ID}:buyers    hash: user id → "<request id> <order id>"
     …{sale:ID}:requests  stream of accepted requests: order, user, request
+    …{sale:ID}:returned  set: closed orders whose unit ``stock`` already counts
+
+``returned`` makes giving a unit back idempotent per order: the close path
+adds its unit after its commit, and a load or repair from the database
+(which already counts it) marks it returned, so a late give-back cannot
+count the unit twice.
 
 :data:`SECKILL` is the one call per entry request: window check on the
 server's clock, one unit per member (a repeat of the same request id answers
@@ -51,34 +57,53 @@ redis.call('XADD', KEYS[3], '*', 'order', ARGV[3], 'user', ARGV[1], 'request', A
 return {'ACCEPTED', ARGV[3]}
 """
 
-# KEYS: meta, buyers, requests; ARGV: stock, starts, ends, expire-at ms, then user/value pairs.
-LOAD = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'starts', ARGV[2], 'ends', ARGV[3], 'seq', 0)
-for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-for i = 1, 3 do redis.call('PEXPIREAT', KEYS[i], ARGV[4]) end
-return 1
+# Shared by LOAD and REPAIR: ARGV from position ``at`` holds a count n, n closed order ids
+# (marked returned), a count m, m users to remove from buyers, then user/value pairs to set.
+_APPLY = """
+local function apply(at)
+  local n = tonumber(ARGV[at])
+  for i = at + 1, at + n do redis.call('SADD', KEYS[4], ARGV[i]) end
+  at = at + n + 1
+  local m = tonumber(ARGV[at])
+  for i = at + 1, at + m do redis.call('HDEL', KEYS[2], ARGV[i]) end
+  for i = at + m + 1, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
 """
 
-# KEYS: meta. A unit given back by an order that closed.
+# KEYS: meta, buyers, requests, returned; ARGV: stock, starts, ends, expire-at ms, then
+# as _APPLY from 5.
+LOAD = (
+    _APPLY
+    + """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'starts', ARGV[2], 'ends', ARGV[3], 'seq', 0)
+apply(5)
+for i = 1, 4 do redis.call('PEXPIREAT', KEYS[i], ARGV[4]) end
+return 1
+"""
+)
+
+# KEYS: meta, returned; ARGV: the closed order. Its unit, counted once.
 RETURN_UNIT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'stock', 1)
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 return 1
 """
 
-# KEYS: meta, buyers; ARGV: seq seen, stock, number of buyers to remove, those users,
-# then user/value pairs to set. Does nothing (returns 0) when seq moved meanwhile.
-REPAIR = """
+# KEYS: meta, buyers, requests, returned; ARGV: seq seen, stock, then as _APPLY from 3.
+# Does nothing (returns 0) when seq moved meanwhile.
+REPAIR = (
+    _APPLY
+    + """
 if redis.call('HGET', KEYS[1], 'seq') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'stock', ARGV[2])
-local removed = tonumber(ARGV[3])
-for i = 4, 3 + removed do redis.call('HDEL', KEYS[2], ARGV[i]) end
-for i = 4 + removed, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+apply(3)
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 return 1
 """
+)
 
 KEEP_AFTER_END_MS = 86_400_000
 """A sale's keys expire a day after it ends."""
@@ -89,14 +114,28 @@ class SaleKeys:
     meta: str
     buyers: str
     requests: str
+    returned: str
 
     @classmethod
     def of(cls, prefix: str, sale_id: int) -> SaleKeys:
         base = f"{prefix}commerce:{{sale:{sale_id}}}:"
-        return cls(base + "meta", base + "buyers", base + "requests")
+        return cls(base + "meta", base + "buyers", base + "requests", base + "returned")
+
+    def entry(self) -> list[str]:
+        """The keys of :data:`SECKILL`."""
+        return [self.meta, self.buyers, self.requests]
 
     def all(self) -> list[str]:
-        return [self.meta, self.buyers, self.requests]
+        return [self.meta, self.buyers, self.requests, self.returned]
+
+
+def _changes(
+    returned: Sequence[int], remove: Sequence[str], add: Mapping[str, str] | Mapping[int, str]
+) -> list[str | int]:
+    args: list[str | int] = [len(returned), *returned, len(remove), *remove]
+    for user, value in add.items():
+        args += [user, value]
+    return args
 
 
 def sales_key(prefix: str) -> str:
@@ -134,6 +173,7 @@ class SaleStore:
         starts_at: datetime,
         ends_at: datetime,
         buyers: Mapping[int, str],
+        returned: Sequence[int],
     ) -> bool:
         """Put the sale in Redis unless it is there already; register its stream for the consumer."""
         args: list[str | int] = [
@@ -141,15 +181,15 @@ class SaleStore:
             epoch_ms(starts_at),
             epoch_ms(ends_at),
             epoch_ms(ends_at) + KEEP_AFTER_END_MS,
+            *_changes(returned, (), buyers),
         ]
-        for user, value in buyers.items():
-            args += [user, value]
         loaded = await self._load(keys=self.keys(sale_id).all(), args=args)
         await self.redis.sadd(sales_key(self.prefix), sale_id)
         return bool(loaded)
 
-    async def return_unit(self, sale_id: FlashSaleId) -> None:
-        await self._return_unit(keys=[self.keys(sale_id).meta], args=[])
+    async def return_unit(self, sale_id: FlashSaleId, order_id: int) -> None:
+        keys = self.keys(sale_id)
+        await self._return_unit(keys=[keys.meta, keys.returned], args=[order_id])
 
     async def repair(
         self,
@@ -157,11 +197,9 @@ class SaleStore:
         *,
         seq: str,
         stock: int,
+        returned: Sequence[int],
         remove: Sequence[str],
         add: Mapping[str, str],
     ) -> bool:
-        keys = self.keys(sale_id)
-        args: list[str | int] = [seq, stock, len(remove), *remove]
-        for user, value in add.items():
-            args += [user, value]
-        return bool(await self._repair(keys=[keys.meta, keys.buyers], args=args))
+        args = [seq, stock, *_changes(returned, remove, add)]
+        return bool(await self._repair(keys=self.keys(sale_id).all(), args=args))

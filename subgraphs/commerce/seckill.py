@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
 from shared.errors import BadUserInput, Conflict, NotFound
@@ -31,8 +32,10 @@ from shared.ratelimit import RateLimiter, Window
 from subgraphs.commerce.catalogue import FlashSaleId, FlashSaleView, flash_sale
 from subgraphs.commerce.ids import OrderId, OrderIds
 from subgraphs.commerce.models import Order
+from subgraphs.commerce.orders import OrderStatus
 from subgraphs.commerce.sale_store import SaleStore, buyer_value
 
+CLOSED = OrderStatus.CLOSED.value
 SOLD_OUT_RECHECK = 1.0
 """Seconds a process trusts a sale's sold-out answer before asking Redis again."""
 
@@ -68,18 +71,35 @@ def check_request_id(request_id: str, *, field: str = "requestId") -> str:
     return request_id
 
 
+async def sale_orders(
+    session: AsyncSession, sale_id: FlashSaleId
+) -> dict[int, tuple[str, int | None]]:
+    """Each buyer's value in Redis, and the order id when that order closed (unit returned)."""
+    rows = await session.execute(
+        select(Order.user_id, Order.request_id, Order.id, Order.status).where(
+            Order.flash_sale_id == sale_id
+        )
+    )
+    return {
+        user: (buyer_value(request, order), order if status == CLOSED else None)
+        for user, request, order, status in rows
+    }
+
+
 async def load_sale(store: SaleStore, database: Database, sale_id: FlashSaleId) -> FlashSaleView:
     """Read the sale and its buyers from the database and put them in Redis if missing."""
     async with database.transaction() as session:
         sale = await flash_sale(session, sale_id)
         if sale is None:
             raise NotFound(f"There is no flash sale {sale_id}.")
-        rows = await session.execute(
-            select(Order.user_id, Order.request_id, Order.id).where(Order.flash_sale_id == sale_id)
-        )
-        buyers = {user: buyer_value(request, order) for user, request, order in rows}
+        orders = await sale_orders(session, sale_id)
     await store.load(
-        sale_id, stock=sale.stock, starts_at=sale.starts_at, ends_at=sale.ends_at, buyers=buyers
+        sale_id,
+        stock=sale.stock,
+        starts_at=sale.starts_at,
+        ends_at=sale.ends_at,
+        buyers={user: value for user, (value, _) in orders.items()},
+        returned=[order for _, (_, order) in orders.items() if order is not None],
     )
     return sale
 
@@ -108,7 +128,7 @@ class Seckill:
             sale = await self._remember(sale_id)
             self._check_window(sale, sale_id)
         order_id = self._order_ids.next()
-        keys = self._store.keys(sale_id).all()
+        keys = self._store.keys(sale_id).entry()
         args: list[str | int] = [user, request_id, order_id]
         outcome, held = await self._store.seckill(keys=keys, args=args)
         if outcome == "UNLOADED":

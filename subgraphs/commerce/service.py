@@ -182,7 +182,8 @@ class CommerceService:
             await session.execute(
                 update(FlashSale).where(FlashSale.id == sale_id).values(stock=FlashSale.stock + 1)
             )
-            after_commit(session, lambda: self.store.return_unit(FlashSaleId(sale_id)))
+            order_id = moved.order.id
+            after_commit(session, lambda: self.store.return_unit(FlashSaleId(sale_id), order_id))
         self._announce_if(session, moved)
         return moved
 

@@ -40,3 +40,23 @@ async def test_drifted_redis_state_is_repaired_from_the_database(commerce: Comme
     again = await runtime.seckill.enter(buyers[0], "10.2.2.2", sale.id, "r")
     assert again.flash_sale_id == sale.id
     assert await drain(commerce, sale.id) == 0
+
+
+async def test_a_unit_given_back_after_a_repair_counted_it_is_not_counted_twice(
+    commerce: Commerce,
+) -> None:
+    runtime = commerce.runtime
+    store, service = runtime.service.store, runtime.service
+    sale = await new_sale(runtime, 3)
+    buyer = new_user()
+    ticket = await runtime.seckill.enter(buyer, "10.2.2.3", sale.id, "r")
+    await drain(commerce, sale.id)
+    async with runtime.database.transaction() as session:
+        await service.close(session, ticket.order_id)  # gives its unit back after commit
+    # As if the repair ran between the close's commit and its give-back:
+    await runtime.redis.hincrby(store.keys(sale.id).meta, "stock", -1)
+    await runtime.redis.srem(store.keys(sale.id).returned, str(ticket.order_id))
+    repair = await reconcile_sale(store, runtime.database, sale.id)
+    assert repair.stock == (2, 3)
+    await store.return_unit(sale.id, ticket.order_id)  # the late give-back
+    assert await sale_state(commerce, sale.id) == (3, [buyer], 3, 1)
