@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # (see the README's degraded modes); any other one down makes it unavailable.
 DEGRADED_MODES = {
     "redis": "redis unavailable: cached reads go to the database, one load per key at a time",
+    "commerce": "commerce unavailable: member-only article content answers UNAVAILABLE",
 }
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
