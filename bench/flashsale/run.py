@@ -1,6 +1,6 @@
 """The flash-sale benchmark: ``python -m bench.flashsale [--units N] [--buyers N] [--clients N]``.
 
-The default run is short (300 units, 3,000 buyers, 100 clients); the
+The default run is short (100 units, 1,000 buyers, 50 clients); the
 documented full run is ``--units 1000 --buyers 20000 --clients 200``.
 
 1. A fresh MariaDB database; ``beyond serve commerce`` (HTTP, the order
@@ -384,9 +384,9 @@ async def bench(args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.flashsale")
-    parser.add_argument("--units", type=int, default=300)
-    parser.add_argument("--buyers", type=int, default=3000)
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--redis-requests", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--buyers", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--redis-requests", type=int, default=50_000)
     asyncio.run(bench(parser.parse_args()))
     return 0
