@@ -243,7 +243,13 @@ def redis_ceiling(requests: int, clients: int) -> float:
     now = int(time.time() * 1000)
     client.hset(
         keys.meta,
-        mapping={"stock": 10**12, "starts": now - 1000, "ends": now + 3_600_000, "seq": 0},
+        mapping={
+            "stock": 10**12,
+            "starts": now - 1000,
+            "ends": now + 3_600_000,
+            "expires": now + 3_600_000,
+            "seq": 0,
+        },
     )
     sha = client.script_load(SECKILL)
     port = make_url(REDIS_URL).port or 6379

@@ -2,7 +2,7 @@
 
 Each sale has its own request stream (``…{sale:ID}:requests``) and the
 consumer group ``commerce.orders`` on it; the sales to read are the members
-of ``…commerce:sales``, re-read every second. One round reads each stream
+of ``…commerce:sales`` whose keys have not expired, re-read every second. One round reads each stream
 without blocking, reclaims entries another member has held longer than
 ``claim_idle`` seconds (a consumer killed mid-sale: its entries are taken
 over, not lost), and turns the entries read into orders in one transaction,
@@ -31,7 +31,7 @@ from shared.events.polling import PollingWorker
 from shared.ids import UserId
 from subgraphs.commerce.catalogue import FlashSaleId
 from subgraphs.commerce.ids import OrderId
-from subgraphs.commerce.sale_store import SaleStore, sales_key
+from subgraphs.commerce.sale_store import SaleStore
 from subgraphs.commerce.service import CommerceService
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,7 @@ class OrderRequests(PollingWorker):
 
     async def step(self) -> bool:
         if time.monotonic() - self._sales_read > 1.0:
-            members = await self._store.redis.smembers(sales_key(self._store.prefix))
-            self._sales = [FlashSaleId(int(m)) for m in members]
+            self._sales = await self._store.live_sales()
             self._sales_read = time.monotonic()
         handled = 0
         for sale_id in self._sales:

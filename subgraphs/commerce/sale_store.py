@@ -25,9 +25,11 @@ if another process loaded it first.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from redis.asyncio import Redis
 
@@ -37,7 +39,7 @@ from subgraphs.commerce.catalogue import FlashSaleId
 # Returns {outcome, order id}: ACCEPTED (new or this request again), ALREADY (another
 # request of this member), SOLD_OUT, NOT_STARTED, ENDED, UNLOADED.
 SECKILL = """
-local meta = redis.call('HMGET', KEYS[1], 'stock', 'starts', 'ends')
+local meta = redis.call('HMGET', KEYS[1], 'stock', 'starts', 'ends', 'expires')
 if not meta[1] then return {'UNLOADED', ''} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -54,6 +56,8 @@ redis.call('HINCRBY', KEYS[1], 'stock', -1)
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
 redis.call('XADD', KEYS[3], '*', 'order', ARGV[3], 'user', ARGV[1], 'request', ARGV[2])
+redis.call('PEXPIREAT', KEYS[2], meta[4])
+redis.call('PEXPIREAT', KEYS[3], meta[4])
 return {'ACCEPTED', ARGV[3]}
 """
 
@@ -76,7 +80,8 @@ LOAD = (
     _APPLY
     + """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'starts', ARGV[2], 'ends', ARGV[3], 'seq', 0)
+redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'starts', ARGV[2], 'ends', ARGV[3],
+  'expires', ARGV[4], 'seq', 0)
 apply(5)
 for i = 1, 4 do redis.call('PEXPIREAT', KEYS[i], ARGV[4]) end
 return 1
@@ -87,6 +92,7 @@ return 1
 RETURN_UNIT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('PEXPIREAT', KEYS[2], redis.call('HGET', KEYS[1], 'expires'))
 redis.call('HINCRBY', KEYS[1], 'stock', 1)
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 return 1
@@ -100,13 +106,16 @@ REPAIR = (
 if redis.call('HGET', KEYS[1], 'seq') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'stock', ARGV[2])
 apply(3)
+local expires = redis.call('HGET', KEYS[1], 'expires')
+for i = 2, 4 do redis.call('PEXPIREAT', KEYS[i], expires) end
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 return 1
 """
 )
 
 KEEP_AFTER_END_MS = 86_400_000
-"""A sale's keys expire a day after it ends."""
+"""A sale's keys expire a day after it ends (``expires`` in its meta hash; every script that
+creates one of its keys gives it that expiry)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +148,8 @@ def _changes(
 
 
 def sales_key(prefix: str) -> str:
-    """The set of sale ids whose request streams the order consumer reads."""
+    """Sale ids whose request streams the order consumer reads, scored by when their keys
+    expire (the consumer drops a sale once they have)."""
     return f"{prefix}commerce:sales"
 
 
@@ -165,6 +175,13 @@ class SaleStore:
     def keys(self, sale_id: FlashSaleId) -> SaleKeys:
         return SaleKeys.of(self.prefix, sale_id)
 
+    async def live_sales(self) -> list[FlashSaleId]:
+        """Sales whose keys have not expired; forget the others."""
+        key, now = sales_key(self.prefix), int(time.time() * 1000)
+        await self.redis.zremrangebyscore(key, "-inf", now)
+        members = cast("list[str]", await self.redis.zrangebyscore(key, now, "+inf"))
+        return [FlashSaleId(int(member)) for member in members]
+
     async def load(
         self,
         sale_id: FlashSaleId,
@@ -184,7 +201,7 @@ class SaleStore:
             *_changes(returned, (), buyers),
         ]
         loaded = await self._load(keys=self.keys(sale_id).all(), args=args)
-        await self.redis.sadd(sales_key(self.prefix), sale_id)
+        await self.redis.zadd(sales_key(self.prefix), {str(sale_id): args[3]})
         return bool(loaded)
 
     async def return_unit(self, sale_id: FlashSaleId, order_id: int) -> None:

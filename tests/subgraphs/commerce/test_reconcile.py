@@ -60,3 +60,16 @@ async def test_a_unit_given_back_after_a_repair_counted_it_is_not_counted_twice(
     assert repair.stock == (2, 3)
     await store.return_unit(sale.id, ticket.order_id)  # the late give-back
     assert await sale_state(commerce, sale.id) == (3, [buyer], 3, 1)
+
+
+async def test_every_key_of_a_sale_expires_with_it(commerce: Commerce) -> None:
+    runtime = commerce.runtime
+    sale = await new_sale(runtime, 2)
+    ticket = await runtime.seckill.enter(new_user(), "10.2.2.4", sale.id, "r")
+    await drain(commerce, sale.id)
+    async with runtime.database.transaction() as session:
+        await runtime.service.close(session, ticket.order_id)
+    expires = int(await runtime.redis.hget(runtime.service.store.keys(sale.id).meta, "expires"))
+    for key in runtime.service.store.keys(sale.id).all():
+        assert await runtime.redis.pexpiretime(key) == expires, key
+    assert sale.id in await runtime.service.store.live_sales()
