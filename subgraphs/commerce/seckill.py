@@ -65,7 +65,7 @@ class _Sale:
 def check_request_id(request_id: str, *, field: str = "requestId") -> str:
     if not 1 <= len(request_id) <= 64 or not (request_id.isascii() and request_id.isprintable()):
         raise BadUserInput(
-            f"`{field}` is 1 to 64 printable ASCII characters; reuse it only to retry.",
+            f"The `{field}` argument is 1 to 64 printable ASCII characters; reuse it only to retry.",
             field=field,
         )
     return request_id
