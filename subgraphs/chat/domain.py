@@ -6,7 +6,7 @@ from pathlib import Path
 
 from shared.domain import DomainSpec
 from subgraphs.chat.context import ChatContext
-from subgraphs.chat.runtime import NAME, ChatRuntime, build_runtime, close_live, workers
+from subgraphs.chat.runtime import NAME, ChatRuntime, build_runtime, workers
 from subgraphs.chat.schema import build_schema
 from subgraphs.chat.settings import ChatSettings
 
@@ -20,5 +20,4 @@ SPEC: DomainSpec[ChatSettings, ChatRuntime] = DomainSpec(
     build_runtime=build_runtime,
     context=ChatContext.of,
     workers=workers,
-    on_shutdown=close_live,
 )

@@ -22,6 +22,11 @@ NAME = "chat"
 class ChatRuntime(Runtime[ChatSettings]):
     service: ChatService
 
+    async def aclose(self) -> None:
+        """Stop live delivery first: its reader uses the Redis client closed after it."""
+        await self.service.hub.aclose()
+        await Runtime.aclose(self)
+
 
 def build_runtime(settings: ChatSettings) -> ChatRuntime:
     redis = create_redis(settings.redis_url, timeout=settings.redis_timeout)
@@ -50,7 +55,3 @@ def workers(runtime: ChatRuntime) -> list[Worker]:
     """The outbox relay publishing chat's events to ``<prefix>events:chat``."""
     stream = event_stream(runtime.settings.redis_prefix, NAME)
     return [OutboxRelay(runtime.database, runtime.redis, stream=stream)]
-
-
-async def close_live(runtime: ChatRuntime) -> None:
-    await runtime.service.hub.aclose()

@@ -73,7 +73,6 @@ def make_chat(url: URL, redis_prefix: str, **settings: Any) -> Chat:
 
 async def close_chat(chat: Chat) -> None:
     await chat.client.aclose()
-    await chat.runtime.service.hub.aclose()
     await chat.runtime.aclose()
 
 

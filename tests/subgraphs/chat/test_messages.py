@@ -61,12 +61,14 @@ async def test_only_members_send_and_read(chat: Chat) -> None:
     ada, bob, eve = chat.members(3)
     conversation = await chat.direct(ada, bob)
     room = await chat.room(ada, "Lobby")
-    assert error_of(await chat.execute(SEND, eve, c=conversation, k="k", b="hi"))["extensions"][
-        "code"
-    ] == "FORBIDDEN"
-    assert error_of(await chat.execute(SEND, eve, c=room, k="k", b="hi"))["extensions"][
-        "code"
-    ] == "FORBIDDEN"
+    assert (
+        error_of(await chat.execute(SEND, eve, c=conversation, k="k", b="hi"))["extensions"]["code"]
+        == "FORBIDDEN"
+    )
+    assert (
+        error_of(await chat.execute(SEND, eve, c=room, k="k", b="hi"))["extensions"]["code"]
+        == "FORBIDDEN"
+    )
     reading = await chat.execute(PAGE, eve, id=room)
     assert error_of(reading)["extensions"]["code"] == "FORBIDDEN"
     missing = await chat.execute(SEND, eve, c="999999", k="k", b="hi")
