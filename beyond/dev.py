@@ -29,6 +29,7 @@ from typing import Any
 from fastapi import FastAPI
 from redis.exceptions import RedisError
 
+from beyond.chat_page import chat_page_routes
 from beyond.community import CommunitySeed
 from beyond.domains import Spec, discover, export_sdls
 from beyond.ports import taken
@@ -227,6 +228,7 @@ async def run_dev(
         metrics=RouterMetrics() if metrics else None,
         tracer=tracer,
     )
+    router.router.routes.extend(chat_page_routes())
     servers = [
         *(
             http_server(app, host=host, port=service_port(domains[name], port), log_level="warning")
@@ -239,6 +241,7 @@ async def run_dev(
     for server in grpc_servers:
         say(server.name)
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
+    say(f"Chat: http://{host}:{port}/chat")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
     if seed:
         workers.append(CommunitySeed(f"http://{host}:{port}/graphql", servers, say))

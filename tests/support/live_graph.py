@@ -3,7 +3,8 @@
 Every domain runs in-process as in :mod:`tests.support.graph` (the router
 reaches their HTTP apps in-process), except that the router subscribes to
 chat over a real WebSocket, and clients reach the router over real
-WebSocket and Server-Sent Events. :meth:`LiveGraph.replica` serves a second
+WebSocket and Server-Sent Events; the router serves the chat page at ``/chat``, as
+``beyond dev`` does. :meth:`LiveGraph.replica` serves a second
 chat process (its own runtime: its own Redis subscriber and pools) on the
 same database and Redis, behind a router of its own.
 """
@@ -23,6 +24,7 @@ import orjson
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
+from beyond.chat_page import chat_page_routes
 from router.config import RouterConfig
 from router.http import create_router_app
 from router.transport import AsgiTransport
@@ -75,6 +77,7 @@ class LiveGraph:
                 transport=AsgiTransport(apps),
                 subscriptions=subscriptions,
             )
+            router.router.routes.extend(chat_page_routes())
             try:
                 async with serving(router) as url:
                     yield url

@@ -27,7 +27,9 @@ def subscriber(user: str, capacity: int = 256) -> Subscriber:
     return Subscriber(UserId(int(user)), time.time() + 60, capacity)
 
 
-def stream(chat: Chat, user: str, conversation: str, since: int | None) -> AsyncGenerator[Any, None]:
+def stream(
+    chat: Chat, user: str, conversation: str, since: int | None
+) -> AsyncGenerator[Any, None]:
     return message_stream(
         chat.runtime.service,
         chat.runtime.database,
