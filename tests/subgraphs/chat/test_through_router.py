@@ -1,4 +1,4 @@
-"""The chat domain through the router, its items' authors joined from accounts."""
+"""The chat domain through the router: members' nicknames joined from accounts."""
 
 from __future__ import annotations
 
@@ -6,13 +6,25 @@ from tests.support.graph import Graph, domain_urls, graph
 
 __all__ = ["domain_urls", "graph"]
 
-CREATE = "mutation($t: String!) { createChatItem(title: $t) { id author { id nickname } } }"
-READ = "query($id: ID!) { chatItem(id: $id) { title author { nickname } } }"
+START = "mutation($u: ID!) { startConversation(userId: $u) { id } }"
+SEND = """mutation($c: ID!, $b: String!) {
+  sendMessage(conversationId: $c, clientMessageId: "r-1", body: $b) { seq sender { nickname } } }"""
+MINE = """{ conversations(first: 5) { edges { node { kind viewerUnreadCount
+  lastMessage { body sender { nickname } }
+  members(first: 5) { totalCount edges { node { nickname } } } } } } chatUnreadCount }"""
 
 
-async def test_an_item_is_created_and_read_through_the_router(graph: Graph) -> None:
-    ada, token = await graph.register("Ada")
-    created = (await graph.data(CREATE, token, t="Through the router"))["createChatItem"]
-    assert created["author"] == {"id": ada, "nickname": "Ada"}
-    read = await graph.data(READ, id=created["id"])
-    assert read == {"chatItem": {"title": "Through the router", "author": {"nickname": "Ada"}}}
+async def test_a_direct_conversation_through_the_router(graph: Graph) -> None:
+    _, ada = await graph.register("Ada")
+    bob_id, bob = await graph.register("Bob")
+    conversation = (await graph.data(START, ada, u=bob_id))["startConversation"]["id"]
+    sent = (await graph.data(SEND, ada, c=conversation, b="Hi Bob"))["sendMessage"]
+    assert sent == {"seq": 1, "sender": {"nickname": "Ada"}}
+    seen = await graph.data(MINE, bob)
+    (edge,) = seen["conversations"]["edges"]
+    assert edge["node"]["kind"] == "DIRECT" and edge["node"]["viewerUnreadCount"] == 1
+    assert edge["node"]["lastMessage"] == {"body": "Hi Bob", "sender": {"nickname": "Ada"}}
+    members = edge["node"]["members"]
+    assert members["totalCount"] == 2
+    assert sorted(e["node"]["nickname"] for e in members["edges"]) == ["Ada", "Bob"]
+    assert seen["chatUnreadCount"] == 1
