@@ -240,8 +240,8 @@ async def run_dev(
         say(f"{name}: http://{host}:{service_port(domains[name], port)}/graphql")
     for server in grpc_servers:
         say(server.name)
-    say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say(f"Chat: http://{host}:{port}/chat")
+    say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
     if seed:
         workers.append(CommunitySeed(f"http://{host}:{port}/graphql", servers, say))
