@@ -132,8 +132,10 @@ async def connected(
     tasks = []
     for user in range(2, count + 2):
         tasks.append(asyncio.create_task(receivers.run(stack, user, room)))
-        if len(tasks) % 50 == 0:
-            await asyncio.sleep(0.05)  # let the router keep up with the upgrades
+        if len(tasks) % 20 == 0:
+            # Paced, as clients arrive in life: a burst of thousands of subscribes at once
+            # would queue on chat's database pool and be refused with UNAVAILABLE.
+            await asyncio.sleep(0.2)
     while receivers.subscribed < count:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     # Subscribed at the router does not mean subscribed at chat yet: wait until a message

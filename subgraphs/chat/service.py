@@ -152,7 +152,9 @@ class ChatService:
         """A member invites someone into a group room; repeating changes nothing."""
         conversation = await self._locked(conversation_id, session=session)
         if conversation.kind == Kind.DIRECT.value:
-            raise BadUserInput("A direct conversation has exactly two members.", field="id")
+            raise BadUserInput(
+                "A direct conversation has exactly two members.", field="conversationId"
+            )
         await self._require_member(conversation, viewer, session=session)
         if await self._member_row(conversation.id, user, session=session) is None:
             invited = await session.scalar(
@@ -257,6 +259,13 @@ class ChatService:
             (hub.user_channel(user), {"type": change, "conversationId": conversation_id})
             for user in users
         ]
+        self._publish_after_commit(session, live)
+
+    def _publish_after_commit(
+        self, session: AsyncSession, live: list[tuple[str, dict[str, Any]]]
+    ) -> None:
+        """Publish the live events once ``session``'s transaction has committed."""
+        hub = self.hub
 
         async def publish() -> None:
             await hub.publish(live)
@@ -353,11 +362,7 @@ class ChatService:
         live = [(hub.conversation_channel(view.conversation_id), event)] + [
             (hub.user_channel(user), activity) for user in members
         ]
-
-        async def publish() -> None:
-            await hub.publish(live)
-
-        after_commit(session, publish)
+        self._publish_after_commit(session, live)
 
     async def mark_read(
         self, viewer: UserId, conversation_id: ConversationId, seq: int, *, session: AsyncSession
@@ -378,13 +383,8 @@ class ChatService:
                 conversation.id,
                 {"userId": viewer, "seq": target, "unread": membership.unread},
             )
-            hub = self.hub
             read = {"type": "read", "conversationId": conversation.id, "seq": target}
-
-            async def publish() -> None:
-                await hub.publish([(hub.user_channel(viewer), read)])
-
-            after_commit(session, publish)
+            self._publish_after_commit(session, [(self.hub.user_channel(viewer), read)])
             return membership
         return Membership(ConversationView.from_row(conversation), member.last_read_seq)
 

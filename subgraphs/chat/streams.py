@@ -2,10 +2,11 @@
 
 :func:`message_stream` serves ``messageReceived(conversationId, since)``:
 
-1. it checks the viewer is a member, then listens to the conversation's
-   channel, confirmed by Redis (:meth:`subgraphs.chat.live.Hub.listen`);
-2. it replays from the database every message after ``since`` (without
-   ``since``: from the conversation's end), in batches;
+1. it listens to the conversation's channel, confirmed by Redis
+   (:meth:`subgraphs.chat.live.Hub.listen`);
+2. in one transaction it checks the viewer is a member and reads the first
+   batch of messages after ``since`` (without ``since``: it only notes the
+   conversation's end), then replays the rest in batches;
 3. it goes live: an event at or below the last sequence number sent is a
    duplicate and dropped; one beyond the next number means messages were
    missed (publish order differs from commit order, or Redis dropped one),
@@ -80,22 +81,32 @@ async def message_stream(
     since: int | None,
 ) -> AsyncGenerator[MessageView, None]:
     viewer = subscriber.viewer
-    async with database.transaction() as session:
-        membership = await service.membership(viewer, conversation_id, session=session)
-        exists = membership is not None or bool(
-            await service.conversations_by_id([conversation_id], session=session)
-        )
-    if not exists:
-        raise NotFound(f"There is no conversation with id {conversation_id}.")
-    if membership is None:
-        raise Forbidden("Only members of this conversation receive its messages: join it first.")
     channel = service.hub.conversation_channel(conversation_id)
     async with service.hub.listen([channel], subscriber.capacity) as listener:
-        sent = membership.conversation.last_seq if since is None else max(0, since)
-        # Replay: what came after `since`, read after the channel was confirmed.
-        async for message in _catch_up(service, database, viewer, conversation_id, sent):
+        # One read once the channel is confirmed: the membership, and the first replay batch.
+        async with database.transaction() as session:
+            membership = await service.membership(viewer, conversation_id, session=session)
+            if membership is None:
+                if not await service.conversations_by_id([conversation_id], session=session):
+                    raise NotFound(f"There is no conversation with id {conversation_id}.")
+                raise Forbidden(
+                    "Only members of this conversation receive its messages: join it first."
+                )
+            sent = membership.conversation.last_seq if since is None else max(0, since)
+            replay = (
+                []
+                if since is None
+                else await service.messages_after(
+                    conversation_id, sent, limit=REPLAY_BATCH, session=session
+                )
+            )
+        for message in replay:
             yield message
             sent = message.seq
+        if len(replay) == REPLAY_BATCH:
+            async for message in _catch_up(service, database, viewer, conversation_id, sent):
+                yield message
+                sent = message.seq
         while True:
             event = await _next(listener, subscriber)
             kind = event.get("type")
