@@ -36,7 +36,10 @@ from bench.chat.stack import Stack, chat_stack, public_room
 from bench.federation.procs import usage
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
-RECEIVED = "subscription($c: ID!) { messageReceived(conversationId: $c) { seq body } }"
+# since: 0, so a subscriber whose subscription is confirmed after the warm-up message was
+# sent still gets it (replayed).
+RECEIVED = """subscription($c: ID!) {
+  messageReceived(conversationId: $c, since: 0) { seq body } }"""
 SEND = """mutation($c: ID!, $k: String!, $b: String!) {
   sendMessage(conversationId: $c, clientMessageId: $k, body: $b) { seq } }"""
 
