@@ -155,3 +155,28 @@ async def test_one_redis_subscription_per_channel_however_many_listen(chat: Chat
         delivered = await asyncio.gather(*(asyncio.wait_for(x.next(), 5) for x in listeners))
         assert delivered == [{"type": "message", "seq": 1}] * 50
     assert hub.channel_count == 0
+
+
+async def test_a_message_pub_sub_dropped_is_read_from_the_database_at_the_next_one(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada, bob = chat.members(2)
+    conversation = await chat.direct(ada, bob)
+    source = stream(chat, bob, conversation, None)
+    first = asyncio.ensure_future(anext(source))
+    await asyncio.sleep(0.2)
+    await chat.send(ada, conversation, "one")
+    assert (await asyncio.wait_for(first, 5)).seq == 1
+    hub = chat.runtime.service.hub
+    publish = hub.publish
+
+    async def dropped(events: object) -> None:
+        """Redis lost it: nothing reaches any subscriber."""
+
+    monkeypatch.setattr(hub, "publish", dropped)
+    await chat.send(ada, conversation, "lost in transit")
+    monkeypatch.setattr(hub, "publish", publish)
+    await chat.send(ada, conversation, "three")
+    got = await take(source, 2)
+    await source.aclose()
+    assert [(m.seq, m.body) for m in got] == [(2, "lost in transit"), (3, "three")]
