@@ -25,7 +25,7 @@ from shared.graphql.connections import PageInfo
 from shared.graphql.ids import parse_typed, require_id
 from shared.graphql.scalars import schema_config
 from shared.graphql.users import UserKey
-from shared.ids import UserId
+from shared.ids import UserId, parse_id
 from shared.pagination import (
     DEFAULT_FIRST,
     Position,
@@ -50,7 +50,10 @@ from subgraphs.chat.views import (
 
 ChatInfo = Info[ChatContext, None]
 
-Seq = Annotated[int | None, strawberry.argument(description="A message's sequence number.")]
+SeqCursor = Annotated[
+    str | None,
+    strawberry.argument(description="A message's cursor: its `seq`, written as a string."),
+]
 ConversationArgument = Annotated[
     strawberry.ID, strawberry.argument(description="The conversation.")
 ]
@@ -160,8 +163,8 @@ class Conversation:
     async def messages(
         self,
         info: ChatInfo,
-        after: Seq = None,
-        before: Seq = None,
+        after: SeqCursor = None,
+        before: SeqCursor = None,
         first: Annotated[int | None, strawberry.argument(description="At most 100.")] = None,
         last: Annotated[int | None, strawberry.argument(description="At most 100.")] = None,
     ) -> ChatMessageConnection:
@@ -177,8 +180,8 @@ class Conversation:
         async with info.context.database.transaction() as session:
             page = await info.context.service.messages_page(
                 self.view.id,
-                after=after,
-                before=before,
+                after=_seq_of(after, "after"),
+                before=_seq_of(before, "before"),
                 first=sizes["first"],
                 last=sizes["last"],
                 session=session,
@@ -190,6 +193,15 @@ class Conversation:
         if viewer is None:
             return False
         return await info.context.loaders.memberships.load((viewer, self.view.id)) is not None
+
+
+def _seq_of(cursor: str | None, field: str) -> int | None:
+    """The sequence number a message cursor names (``"0"`` is before the first message)."""
+    if cursor is None:
+        return None
+    if cursor != "0" and parse_id(cursor) is None:
+        raise invalid_cursor(field)
+    return int(cursor)
 
 
 async def _conversation(info: ChatInfo, key: ConversationId) -> Conversation | None:
@@ -323,9 +335,12 @@ class ConversationEdge:
 class ConversationConnection:
     edges: list[ConversationEdge]
     page_info: PageInfo
+    total_count: int = strawberry.field(description="How many the whole list holds.")
 
     @classmethod
-    def of(cls, page: Page[ConversationView], after: str | None) -> ConversationConnection:
+    def of(
+        cls, page: Page[ConversationView], total: int, after: str | None
+    ) -> ConversationConnection:
         edges = [
             ConversationEdge(
                 cursor=encode_cursor(Position(view.last_activity_at, view.id)),
@@ -338,6 +353,7 @@ class ConversationConnection:
             page_info=PageInfo.of(
                 [edge.cursor for edge in edges], has_next_page=page.has_next_page, after=after
             ),
+            total_count=total,
         )
 
 
@@ -412,7 +428,8 @@ class Query:
             page = await info.context.service.conversations_page(
                 viewer, first=size, after=position, session=session
             )
-        return ConversationConnection.of(page, after)
+            total = await info.context.service.count_conversations(viewer, session=session)
+        return ConversationConnection.of(page, total, after)
 
     @strawberry.field(description="Public rooms anyone signed in can join, newest activity first.")
     async def chat_rooms(
@@ -424,7 +441,8 @@ class Query:
             page = await info.context.service.rooms_page(
                 first=size, after=position, session=session
             )
-        return ConversationConnection.of(page, after)
+            total = await info.context.service.count_rooms(session=session)
+        return ConversationConnection.of(page, total, after)
 
     @strawberry.field(
         description="Your unread messages in all direct and group conversations (rooms are not "
@@ -569,7 +587,9 @@ class Subscription:
         self,
         info: ChatInfo,
         conversation_id: ConversationArgument,
-        since: Seq = None,
+        since: Annotated[
+            int | None, strawberry.argument(description="The last `seq` you received.")
+        ] = None,
     ) -> AsyncGenerator[ChatMessage, None]:
         context = info.context
         subscriber = context.subscriber()

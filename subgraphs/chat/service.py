@@ -449,6 +449,20 @@ class ChatService:
         query = select(Conversation).where(Conversation.kind == Kind.ROOM.value, _before(after))
         return await self._conversation_page(query, first, session=session)
 
+    async def count_conversations(self, user: UserId, *, session: AsyncSession) -> int:
+        count = await session.scalar(
+            select(func.count()).select_from(Member).where(Member.user_id == user)
+        )
+        return int(count or 0)
+
+    async def count_rooms(self, *, session: AsyncSession) -> int:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Conversation)
+            .where(Conversation.kind == Kind.ROOM.value)
+        )
+        return int(count or 0)
+
     async def _conversation_page(
         self, query: Any, first: int, *, session: AsyncSession
     ) -> Page[ConversationView]:

@@ -16,7 +16,8 @@ LEAVE = "mutation($c: ID!) { leaveRoom(conversationId: $c) }"
 REMOVE = (
     "mutation($c: ID!, $u: ID!) { removeFromRoom(conversationId: $c, userId: $u) { memberCount } }"
 )
-MINE = "query($n: Int) { conversations(first: $n) { edges { node { id } } pageInfo { hasNextPage endCursor } } }"
+MINE = """query($n: Int) { conversations(first: $n) {
+  edges { node { id } } pageInfo { hasNextPage endCursor } totalCount } }"""
 MINE_AFTER = (
     "query($n: Int, $a: String) { conversations(first: $n, after: $a) { edges { node { id } } } }"
 )
@@ -126,6 +127,6 @@ async def test_my_conversations_come_newest_activity_first_in_pages(chat: Chat) 
     await chat.send(bob, with_bob, "latest")
     first = (await chat.data(MINE, ada, n=2))["conversations"]
     assert [e["node"]["id"] for e in first["edges"]] == [with_bob, with_cy]
-    assert first["pageInfo"]["hasNextPage"] is True
+    assert first["pageInfo"]["hasNextPage"] is True and first["totalCount"] == 3
     rest = await chat.data(MINE_AFTER, ada, n=2, a=first["pageInfo"]["endCursor"])
     assert [e["node"]["id"] for e in rest["conversations"]["edges"]] == [with_dee]

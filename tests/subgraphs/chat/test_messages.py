@@ -13,7 +13,7 @@ from tests.support.graphql import error_of
 
 pytestmark = pytest.mark.sqlite
 
-PAGE = """query($id: ID!, $after: Int, $before: Int, $first: Int, $last: Int) {
+PAGE = """query($id: ID!, $after: String, $before: String, $first: Int, $last: Int) {
   conversation(id: $id) { messages(after: $after, before: $before, first: $first, last: $last) {
     edges { node { seq body } } pageInfo { hasNextPage hasPreviousPage } totalCount } } }"""
 UNREAD = """query($id: ID!) { conversation(id: $id) { viewerUnreadCount viewerLastReadSeq
@@ -82,7 +82,8 @@ async def test_messages_page_by_sequence_number(chat: Chat) -> None:
         await chat.send(ada, conversation, f"m{n}")
 
     async def page(**bounds: int) -> tuple[list[int], bool, bool]:
-        found = (await chat.data(PAGE, bob, id=conversation, **bounds))["conversation"]["messages"]
+        cursors = {k: str(v) if k in ("after", "before") else v for k, v in bounds.items()}
+        found = (await chat.data(PAGE, bob, id=conversation, **cursors))["conversation"]["messages"]
         info = found["pageInfo"]
         seqs = [e["node"]["seq"] for e in found["edges"]]
         return seqs, info["hasPreviousPage"], info["hasNextPage"]
@@ -93,8 +94,11 @@ async def test_messages_page_by_sequence_number(chat: Chat) -> None:
     assert await page(last=3, before=3) == ([1, 2], False, False)
     assert await page(first=2, after=5) == ([6, 7], False, False)
     assert await page(first=2, after=2) == ([3, 4], False, True)
+    assert await page(first=2, after=0) == ([1, 2], False, True)
     both = await chat.execute(PAGE, bob, id=conversation, first=1, last=1)
     assert error_of(both)["extensions"]["field"] == "last"
+    bad = await chat.execute(PAGE, bob, id=conversation, after="seven")
+    assert error_of(bad)["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
 
 
 async def test_unread_counts_per_conversation_and_in_total(chat: Chat) -> None:
