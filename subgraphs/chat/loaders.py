@@ -3,8 +3,6 @@ are read in one statement each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aiodataloader import DataLoader
 
 from shared.db import Database
@@ -65,16 +63,35 @@ class MembershipLoader(DataLoader[tuple[UserId, ConversationId], Membership | No
         return [found.get(key) for key in keys]
 
 
-@dataclass(frozen=True, slots=True)
 class ChatLoaders:
-    conversations: ConversationLoader
-    messages: MessageLoader
-    memberships: MembershipLoader
+    """This request's loaders, each made on first use: a subscription renews them for every
+    event (nothing cached outlives one), and most events use none."""
+
+    def __init__(self, service: ChatService, database: Database) -> None:
+        self._service = service
+        self._database = database
+        self._conversations: ConversationLoader | None = None
+        self._messages: MessageLoader | None = None
+        self._memberships: MembershipLoader | None = None
 
     @classmethod
     def of(cls, service: ChatService, database: Database) -> ChatLoaders:
-        return cls(
-            conversations=ConversationLoader(service, database),
-            messages=MessageLoader(service, database),
-            memberships=MembershipLoader(service, database),
-        )
+        return cls(service, database)
+
+    @property
+    def conversations(self) -> ConversationLoader:
+        if self._conversations is None:
+            self._conversations = ConversationLoader(self._service, self._database)
+        return self._conversations
+
+    @property
+    def messages(self) -> MessageLoader:
+        if self._messages is None:
+            self._messages = MessageLoader(self._service, self._database)
+        return self._messages
+
+    @property
+    def memberships(self) -> MembershipLoader:
+        if self._memberships is None:
+            self._memberships = MembershipLoader(self._service, self._database)
+        return self._memberships
