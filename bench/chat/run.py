@@ -63,6 +63,7 @@ class Receivers:
     def __init__(self) -> None:
         self.sent_at: dict[int, float] = {}
         self.latencies: list[float] = []
+        self.send_times: list[float] = []
         self.receipts = 0
         self.last_receipt = 0.0
         self.subscribed = 0
@@ -108,11 +109,14 @@ class Receivers:
 
 async def send(stack: Stack, room: str, sender: int, n: int, receivers: Receivers | None) -> int:
     """Send message ``n`` (its body says ``message n``), timed from just before the request."""
+    started = time.monotonic()
     if receivers is not None:
-        receivers.sent_at[n] = time.monotonic()
+        receivers.sent_at[n] = started
     await stack.call(
         SEND, sender, f"{stack.chat_urls[-1]}/graphql", c=room, k=f"b{n}", b=f"message {n}"
     )
+    if receivers is not None:
+        receivers.send_times.append(time.monotonic() - started)
     return n
 
 
@@ -204,7 +208,8 @@ async def fanout(args: argparse.Namespace) -> None:
     print(
         f"send→receipt p50 {percentile(receivers.latencies, 0.5) * 1000:.1f} ms, "
         f"p99 {percentile(receivers.latencies, 0.99) * 1000:.1f} ms, "
-        f"max {max(receivers.latencies) * 1000:.1f} ms"
+        f"max {max(receivers.latencies) * 1000:.1f} ms; the send itself (until its answer) "
+        f"p50 {percentile(receivers.send_times, 0.5) * 1000:.1f} ms"
     )
     print(
         f"RSS per connection: router {(router_rss - router_before) * 1024 / args.subscribers:.1f} KB, "

@@ -13,9 +13,10 @@ costs one Redis subscription per process and one publish per message.
 Pub/sub delivers at most once and keeps nothing; the database is the log.
 Every message event carries the conversation's sequence number, so a
 listener knows when it missed one (a gap) and reads the missing ones from
-the database (:mod:`subgraphs.chat.streams`); a lost connection to Redis
-makes the hub resubscribe and tell every listener to read what it may have
-missed. A listener's queue is bounded: one that falls ``capacity`` events
+the database (:mod:`subgraphs.chat.streams`). A lost connection to Redis is
+re-established and its channels subscribed again (by redis-py, or by the
+hub when that fails); Redis confirming a channel a second time tells its
+listeners to read what they may have missed meanwhile. A listener's queue is bounded: one that falls ``capacity`` events
 behind is ended as too slow (:class:`SubscriberTooSlow`), never buffered
 without bound.
 
@@ -209,8 +210,14 @@ class Hub:
             return
         if message.get("type") == "subscribe":
             confirmed = self._confirmed.get(channel)
-            if confirmed is not None:
-                confirmed.set()
+            if confirmed is None:
+                return
+            if confirmed.is_set():
+                # Subscribed again: the connection was re-established (redis-py resubscribes
+                # on its own), and what was published meanwhile is lost to pub/sub.
+                for listener in tuple(self._listeners.get(channel, ())):
+                    listener.deliver(RESYNC)
+            confirmed.set()
             return
         if message.get("type") != "message":
             return
@@ -223,7 +230,8 @@ class Hub:
             listener.deliver(event)
 
     async def _recover(self, exc: BaseException) -> None:
-        """Reconnect and resubscribe; every listener reads what it may have missed."""
+        """Reconnect and resubscribe; Redis confirming each channel again makes its
+        listeners read what they may have missed (see :meth:`_dispatch`)."""
         log.warning("chat: live events interrupted (%s); resubscribing", exc)
         while True:
             await asyncio.sleep(_RETRY_SECONDS)
@@ -239,9 +247,6 @@ class Hub:
                 except (RedisError, OSError):
                     continue
             break
-        for listeners in self._listeners.values():
-            for listener in listeners:
-                listener.deliver(RESYNC)
 
 
 def _unavailable() -> Unavailable:
