@@ -67,6 +67,7 @@ class Receivers:
         self.receipts = 0
         self.last_receipt = 0.0
         self.subscribed = 0
+        self.retries = 0
         self.got: dict[int, int] = {}
         self.sockets: list[ClientConnection] = []
 
@@ -90,14 +91,25 @@ class Receivers:
             }
             await ws.send(orjson.dumps(subscribe).decode())
             self.subscribed += 1
+            seen: set[int] = set()
             async for raw in ws:
                 message = orjson.loads(raw)
                 if message.get("type") != "next":
                     if message.get("type") == "ping":
                         await ws.send('{"type":"pong"}')
                         continue
+                    if _unavailable(message):
+                        # As a client would: wait `retryAfter` and subscribe again (since: 0
+                        # replays whatever came meanwhile, and duplicates are not counted).
+                        self.retries += 1
+                        await asyncio.sleep(message["payload"][0]["extensions"]["retryAfter"])
+                        await ws.send(orjson.dumps(subscribe).decode())
+                        continue
                     raise RuntimeError(f"subscriber {user}: {message}")
                 n = int(message["payload"]["data"]["messageReceived"]["body"].split()[1])
+                if n in seen:
+                    continue  # replayed again after a resubscription
+                seen.add(n)
                 now = time.monotonic()
                 self.got[n] = self.got.get(n, 0) + 1
                 sent = self.sent_at.get(n)
@@ -105,6 +117,13 @@ class Receivers:
                     self.latencies.append(now - sent)
                     self.receipts += 1
                     self.last_receipt = now
+
+
+def _unavailable(message: dict[str, object]) -> bool:
+    payload = message.get("payload")
+    if message.get("type") != "error" or not isinstance(payload, list) or not payload:
+        return False
+    return bool(payload[0].get("extensions", {}).get("code") == "UNAVAILABLE")
 
 
 async def send(stack: Stack, room: str, sender: int, n: int, receivers: Receivers | None) -> int:
@@ -199,7 +218,9 @@ async def fanout(args: argparse.Namespace) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
     expected = total * args.subscribers
     print(
-        f"subscribers {args.subscribers}, {total} messages sent in {sending:.1f} s "
+        f"subscribers {args.subscribers} ({receivers.retries} subscribe(s) retried after "
+        "UNAVAILABLE), "
+        f"{total} messages sent in {sending:.1f} s "
         f"({total / sending:.1f}/s, asked {args.rate:g}/s), 2 chat replicas"
     )
     print(
@@ -237,8 +258,9 @@ async def idle(args: argparse.Namespace) -> None:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     print(
-        f"{args.connections} idle subscribed WebSockets held {args.hold:g} s (set up in {ready:.1f} s); "
-        "a message then reached every one"
+        f"{args.connections} idle subscribed WebSockets held {args.hold:g} s (set up in "
+        f"{ready:.1f} s, {receivers.retries} subscribe(s) retried after UNAVAILABLE); a "
+        "message then reached every one"
     )
     print(
         f"router RSS {router_before:.0f} → {router_rss:.0f} MB: "
