@@ -157,9 +157,11 @@ async def test_one_redis_subscription_per_channel_however_many_listen(chat: Chat
     assert hub.channel_count == 0
 
 
-async def test_a_message_pub_sub_dropped_is_read_from_the_database_at_the_next_one(
+async def streaming_with_one_lost(
     chat: Chat, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[str, str, AsyncGenerator[Any, None]]:
+    """Bob's stream of his conversation with Ada, which got message 1 live, while message 2
+    was committed but its publish lost: (Ada, the conversation, the stream)."""
     ada, bob = chat.members(2)
     conversation = await chat.direct(ada, bob)
     source = stream(chat, bob, conversation, None)
@@ -171,41 +173,33 @@ async def test_a_message_pub_sub_dropped_is_read_from_the_database_at_the_next_o
     publish = hub.publish
 
     async def dropped(events: object) -> None:
-        """Redis lost it: nothing reaches any subscriber."""
+        """Lost on the way: nothing reaches any subscriber."""
 
     monkeypatch.setattr(hub, "publish", dropped)
-    await chat.send(ada, conversation, "lost in transit")
+    await chat.send(ada, conversation, "lost")
     monkeypatch.setattr(hub, "publish", publish)
+    return ada, conversation, source
+
+
+async def test_a_message_pub_sub_dropped_is_read_from_the_database_at_the_next_one(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada, conversation, source = await streaming_with_one_lost(chat, monkeypatch)
     await chat.send(ada, conversation, "three")
     got = await take(source, 2)
     await source.aclose()
-    assert [(m.seq, m.body) for m in got] == [(2, "lost in transit"), (3, "three")]
+    assert [(m.seq, m.body) for m in got] == [(2, "lost"), (3, "three")]
 
 
 async def test_a_lost_redis_connection_is_resubscribed_and_what_it_missed_is_read(
     chat: Chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ada, bob = chat.members(2)
-    conversation = await chat.direct(ada, bob)
-    source = stream(chat, bob, conversation, None)
-    first = asyncio.ensure_future(anext(source))
-    await asyncio.sleep(0.2)
-    await chat.send(ada, conversation, "before")
-    assert (await asyncio.wait_for(first, 5)).seq == 1
-    hub = chat.runtime.service.hub
-    publish = hub.publish
-
-    async def dropped(events: object) -> None:
-        """Published while the hub was not subscribed: nobody gets it."""
-
-    monkeypatch.setattr(hub, "publish", dropped)
-    await chat.send(ada, conversation, "while away")
-    monkeypatch.setattr(hub, "publish", publish)
-    pubsub = hub._pubsub
+    ada, conversation, source = await streaming_with_one_lost(chat, monkeypatch)
+    pubsub = chat.runtime.service.hub._pubsub
     assert pubsub is not None and pubsub.connection is not None
     await pubsub.connection.disconnect()  # the hub's subscribing connection drops
     # No further message: the resubscription alone makes the stream read what it missed.
-    assert [(m.seq, m.body) for m in await take(source, 1)] == [(2, "while away")]
+    assert [(m.seq, m.body) for m in await take(source, 1)] == [(2, "lost")]
     await chat.send(ada, conversation, "after")  # and it is live again
     assert [(m.seq, m.body) for m in await take(source, 1)] == [(3, "after")]
     await source.aclose()
