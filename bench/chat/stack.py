@@ -54,16 +54,23 @@ class Stack:
         return self._tokens[user]
 
     async def call(self, query: str, user: int, url: str | None = None, **variables: Any) -> Any:
+        """``data``, retrying (up to 5 times, after ``retryAfter``) what was UNAVAILABLE."""
         headers = {"Authorization": f"Bearer {self.token(user)}"}
-        async with self.session.post(
-            url or f"{self.router_url}/graphql",
-            json={"query": query, "variables": variables},
-            headers=headers,
-        ) as response:
-            body = orjson.loads(await response.read())
-        if body.get("errors"):
-            raise RuntimeError(body["errors"][0]["message"])
-        return body["data"]
+        for _ in range(5):
+            async with self.session.post(
+                url or f"{self.router_url}/graphql",
+                json={"query": query, "variables": variables},
+                headers=headers,
+            ) as response:
+                body = orjson.loads(await response.read())
+            errors = body.get("errors")
+            if not errors:
+                return body["data"]
+            extensions = errors[0].get("extensions", {})
+            if extensions.get("code") != "UNAVAILABLE":
+                break
+            await asyncio.sleep(extensions.get("retryAfter", 1))
+        raise RuntimeError(errors[0]["message"])
 
 
 @contextlib.contextmanager
