@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL
 
 from tests.router.http.sockets import Socket, socket
 from tests.support.graph import domain_urls
-from tests.support.live_graph import LiveGraph, event_stream, live_graph
+from tests.support.live_chat import ChatGraph, event_stream, chat_graph
 
 __all__ = ["domain_urls"]
 
@@ -28,19 +28,19 @@ RECEIVED = """subscription($c: ID!, $since: Int) {
 @pytest.fixture
 async def live(
     tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
-) -> AsyncIterator[LiveGraph]:
-    async with live_graph(tmp_path, domain_urls, redis_prefix) as served:
+) -> AsyncIterator[ChatGraph]:
+    async with chat_graph(tmp_path, domain_urls, redis_prefix) as served:
         yield served
 
 
-async def pair(live: LiveGraph) -> tuple[tuple[str, str], tuple[str, str], str]:
+async def pair(live: ChatGraph) -> tuple[tuple[str, str], tuple[str, str], str]:
     ada = await live.graph.register("Ada")
     bob = await live.graph.register("Bob")
     conversation = (await live.graph.data(START, ada[1], u=bob[0]))["startConversation"]["id"]
     return ada, bob, conversation
 
 
-async def send(live: LiveGraph, token: str, conversation: str, body: str) -> int:
+async def send(live: ChatGraph, token: str, conversation: str, body: str) -> int:
     sent = await live.graph.data(SEND, token, c=conversation, k=f"key-{body}", b=body)
     seq: int = sent["sendMessage"]["seq"]
     return seq
@@ -58,7 +58,7 @@ async def received(ws: Socket) -> tuple[int, str]:
     return got["seq"], got["body"]
 
 
-async def test_offline_catch_up_over_websocket(live: LiveGraph) -> None:
+async def test_offline_catch_up_over_websocket(live: ChatGraph) -> None:
     (ada_id, ada), (_, bob), conversation = await pair(live)
     async with socket(live.url) as ws:
         await ws.init({"authorization": f"Bearer {bob}"})
@@ -83,7 +83,7 @@ async def test_offline_catch_up_over_websocket(live: LiveGraph) -> None:
         await ws.nothing_for(0.3)  # nothing repeated at the seam
 
 
-async def test_offline_catch_up_over_server_sent_events(live: LiveGraph) -> None:
+async def test_offline_catch_up_over_server_sent_events(live: ChatGraph) -> None:
     (_, ada), (_, bob), conversation = await pair(live)
     await send(live, ada, conversation, "seen")
     for body in ("one", "two", "three"):
@@ -97,7 +97,7 @@ async def test_offline_catch_up_over_server_sent_events(live: LiveGraph) -> None
 
 
 async def test_an_expiring_token_ends_the_subscription_and_a_new_one_resumes_it(
-    live: LiveGraph,
+    live: ChatGraph,
 ) -> None:
     (_, ada), (bob_id, _), conversation = await pair(live)
     short = live.token(bob_id, ttl=2)
@@ -128,7 +128,7 @@ async def test_an_expiring_token_ends_the_subscription_and_a_new_one_resumes_it(
 
 
 async def test_a_message_sent_through_one_replica_reaches_a_subscriber_on_the_other(
-    live: LiveGraph,
+    live: ChatGraph,
 ) -> None:
     (_, ada), (_, bob), conversation = await pair(live)
     other_router = await live.replica()

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 from tests.subgraphs.accounts.conftest import new_mobile
 from tests.support.browser import offline_chromium, requires_chromium
 from tests.support.graph import domain_urls
-from tests.support.live_graph import LiveGraph, live_graph
+from tests.support.live_chat import ChatGraph, chat_graph
 
 __all__ = ["domain_urls"]
 
@@ -29,12 +29,12 @@ SEND = """mutation($c: ID!, $b: String!) {
 @pytest.fixture
 async def live(
     tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
-) -> AsyncIterator[LiveGraph]:
-    async with live_graph(tmp_path, domain_urls, redis_prefix) as served:
+) -> AsyncIterator[ChatGraph]:
+    async with chat_graph(tmp_path, domain_urls, redis_prefix) as served:
         yield served
 
 
-async def member(live: LiveGraph, nickname: str) -> tuple[str, str, str]:
+async def member(live: ChatGraph, nickname: str) -> tuple[str, str, str]:
     """(mobile, id, token) of a new member."""
     graph = live.graph
     mobile = new_mobile()
@@ -61,7 +61,7 @@ async def sign_in(page: Page, url: str, mobile: str) -> None:
     await expect(page.locator("#chat")).to_be_visible(timeout=TIMEOUT_MS)
 
 
-async def test_two_members_chat_live_on_the_page(live: LiveGraph) -> None:
+async def test_two_members_chat_live_on_the_page(live: ChatGraph) -> None:
     ada_mobile, _, ada_token = await member(live, "Ada")
     bob_mobile, bob_id, _ = await member(live, "Bob")
     conversation = (await live.graph.data(START, ada_token, u=bob_id))["startConversation"]["id"]

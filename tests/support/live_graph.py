@@ -1,143 +1,62 @@
-"""The graph on real sockets, for subscriptions: the router and chat replicas under uvicorn.
+"""The graph on real sockets: every domain and the router served by uvicorn on its own port.
 
-Every domain runs in-process as in :mod:`tests.support.graph` (the router
-reaches their HTTP apps in-process), except that the router subscribes to
-chat over a real WebSocket, and clients reach the router over real
-WebSocket and Server-Sent Events; the router serves the chat page at ``/chat``, as
-``beyond dev`` does. :meth:`LiveGraph.replica` serves a second
-chat process (its own runtime: its own Redis subscriber and pools) on the
-same database and Redis, behind a router of its own.
+For what the in-process graph (:mod:`tests.support.graph`) cannot carry:
+subscriptions, which reach the client over WebSocket or Server-Sent Events
+and the subgraph over WebSocket. The router uses its production transports
+(aiohttp over HTTP, WebSocket to subgraphs); relays and consumers run.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import httpx
-import orjson
-from fastapi import FastAPI
+import pytest
 from sqlalchemy.engine import URL
 
-from beyond.chat_page import chat_page_routes
-from router.config import RouterConfig
 from router.http import create_router_app
-from router.transport import AsgiTransport
-from router.transport.websocket import SubscriptionEndpoint, WebSocketSubscriptions, websocket_url
-from shared.domain import create_app
 from shared.lifecycle import running
-from shared.tokens import AccessTokens
 from subgraphs.accounts.runtime import build_runtime as build_accounts
-from subgraphs.chat.domain import SPEC as CHAT
+from tests.router.http.live_federation import router_config, serve_subgraphs
 from tests.router.live_server import serving
-from tests.support.domains import Domains, settings_for, started_domains
+from tests.support.domains import started_domains
 from tests.support.graph import Graph, supergraph_of
 from tests.support.sms import RecordingSmsSender
 
-TIMEOUT = 5.0
-
 
 @dataclass
-class LiveGraph:
-    graph: Graph
-    url: str
-    supergraph: Path
-    domains: Domains
-    urls: dict[str, URL]
-    redis_prefix: str
-    stack: contextlib.AsyncExitStack
+class LiveGraph(Graph):
+    """:class:`~tests.support.graph.Graph` over HTTP, with the router's address for sockets."""
 
-    def token(self, user_id: str, *, ttl: int) -> str:
-        """An access token for ``user_id`` that expires in ``ttl`` seconds."""
-        settings = self.domains.runtimes["chat"].settings
-        return AccessTokens.from_settings(settings, ttl=ttl).issue(user_id)
-
-    async def replica(self) -> str:
-        """A second chat process behind a router of its own; that router's URL."""
-        settings = settings_for(CHAT, self.urls["chat"], self.redis_prefix)
-        runtime = CHAT.build_runtime(settings)
-        self.stack.push_async_callback(runtime.aclose)
-        app = create_app(CHAT, runtime)
-        return await self.stack.enter_async_context(
-            self._router({**self.domains.apps, "chat": app})
-        )
-
-    @contextlib.asynccontextmanager
-    async def _router(self, apps: dict[str, FastAPI]) -> AsyncIterator[str]:
-        async with serving(apps["chat"]) as chat_url:
-            endpoint = SubscriptionEndpoint(websocket_url(f"{chat_url}/graphql"))
-            subscriptions = WebSocketSubscriptions({"chat": endpoint})
-            router = create_router_app(
-                RouterConfig(supergraph=self.supergraph),
-                transport=AsgiTransport(apps),
-                subscriptions=subscriptions,
-            )
-            router.router.routes.extend(chat_page_routes())
-            try:
-                async with serving(router) as url:
-                    yield url
-            finally:
-                await subscriptions.aclose()
+    url: str = ""
 
 
-@contextlib.asynccontextmanager
-async def live_graph(
+@asynccontextmanager
+async def serve_live_graph(
     tmp_path: Path, urls: dict[str, URL], redis_prefix: str
 ) -> AsyncIterator[LiveGraph]:
     sms = RecordingSmsSender()
-    builders = {"accounts": partial(build_accounts, sms=sms)}
     async with (
-        contextlib.AsyncExitStack() as stack,
-        started_domains(urls, redis_prefix, runtime_builders=builders) as domains,
-        running(domains.workers),
+        started_domains(
+            urls, redis_prefix, runtime_builders={"accounts": partial(build_accounts, sms=sms)}
+        ) as domains,
+        AsyncExitStack() as stack,
     ):
-        supergraph = supergraph_of(tmp_path / "supergraph.graphql")
-        live = LiveGraph(
-            Graph(None, domains, sms),  # type: ignore[arg-type]  # the client comes below
-            "",
-            supergraph,
-            domains,
-            urls,
-            redis_prefix,
-            stack,
-        )
-        live.url = await stack.enter_async_context(live._router(dict(domains.apps)))
-        async with httpx.AsyncClient(base_url=live.url, timeout=TIMEOUT) as client:
-            live.graph.client = client
-            yield live
-            await stack.aclose()
+        subgraph_urls = await serve_subgraphs(stack, domains.apps)
+        config = router_config(supergraph_of(tmp_path / "supergraph.graphql"), subgraph_urls)
+        router_url = await stack.enter_async_context(serving(create_router_app(config)))
+        client = await stack.enter_async_context(httpx.AsyncClient(base_url=router_url, timeout=10))
+        async with running(list(domains.workers)):
+            yield LiveGraph(client, domains, sms, url=router_url)
 
 
-class EventStream:
-    """A subscription over Server-Sent Events: each ``next`` event's payload, in order."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self._lines = response.aiter_lines()
-
-    async def next(self) -> dict[str, Any]:
-        async with asyncio.timeout(TIMEOUT):
-            event = ""
-            async for line in self._lines:
-                if line.startswith("event:"):
-                    event = line.removeprefix("event:").strip()
-                elif line.startswith("data:") and event == "next":
-                    payload: dict[str, Any] = orjson.loads(line.removeprefix("data:"))
-                    return payload
-        raise AssertionError("the event stream ended")
-
-
-@contextlib.asynccontextmanager
-async def event_stream(
-    client: httpx.AsyncClient, query: str, token: str, **variables: Any
-) -> AsyncIterator[EventStream]:
-    headers = {"Accept": "text/event-stream", "Authorization": f"Bearer {token}"}
-    async with client.stream(
-        "POST", "/graphql", json={"query": query, "variables": variables}, headers=headers
-    ) as response:
-        assert response.status_code == 200, await response.aread()
-        yield EventStream(response)
+@pytest.fixture
+async def live_graph(
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
+) -> AsyncIterator[LiveGraph]:
+    async with serve_live_graph(tmp_path, domain_urls, redis_prefix) as served:
+        yield served
