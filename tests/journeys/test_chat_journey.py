@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL
 
 from tests.router.http.sockets import Socket, socket
 from tests.support.graph import domain_urls
-from tests.support.live_chat import ChatGraph, event_stream, chat_graph
+from tests.support.live_chat import ChatGraph, chat_graph, event_stream
 
 __all__ = ["domain_urls"]
 
