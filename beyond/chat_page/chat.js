@@ -49,7 +49,7 @@ async function signIn(event) {
     closed: () => showStatus("The connection closed: reload the page to reconnect."),
   });
   await refreshConversations();
-  await refreshRedDot();
+  if (await refreshRedDot()) followRedDot();
 }
 
 function showStatus(text) { $("status").textContent = text; }
@@ -85,11 +85,25 @@ async function refreshConversations() {
   }
 }
 
-// The message center's red dot, when the graph has the notifications subgraph's unreadCounts.
+// The message center's red dot, when the graph has the notifications subgraph's unreadCounts
+// (without it the query fails validation and the dot stays hidden); kept live by
+// unreadCountsChanged once the first read shows the graph has it.
+function showRedDot(total) { $("red-dot").hidden = !(total > 0); }
+
 async function refreshRedDot() {
   const body = await graphql("query ChatRedDot { unreadCounts { total } }");
-  const total = body.data && body.data.unreadCounts ? body.data.unreadCounts.total : 0;
-  $("red-dot").hidden = !(total > 0);
+  const counts = body.data && body.data.unreadCounts;
+  showRedDot(counts ? counts.total : 0);
+  return Boolean(counts);
+}
+
+function followRedDot() {
+  state.socket.subscribe("subscription ChatRedDotLive { unreadCountsChanged { total } }", {}, {
+    next: (payload) => { if (payload.data) showRedDot(payload.data.unreadCountsChanged.total); },
+    error: () => {},
+    complete: () => {},
+    closed: () => {},
+  });
 }
 
 function appendMessage(message) {

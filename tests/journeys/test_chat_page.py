@@ -1,5 +1,6 @@
 """The chat page in real headless Chromium, two members in two browser contexts: the
-unread badge appears live, and a message sent on one page shows on the other without reload."""
+unread badge appears live, a message sent on one page shows on the other without reload, and
+the message center's red dot lights up live (or, without the message center, stays away)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ pytestmark = requires_chromium
 TIMEOUT_MS = 15_000
 PASSWORD = "correct1horse"
 START = "mutation($u: ID!) { startConversation(userId: $u) { id } }"
+FOLLOW = "mutation($u: ID!) { follow(userId: $u) { id } }"
 SEND = """mutation($c: ID!, $b: String!) {
   sendMessage(conversationId: $c, clientMessageId: "api-1", body: $b) { seq } }"""
 
@@ -69,6 +71,10 @@ async def test_two_members_chat_live_on_the_page(live: ChatGraph) -> None:
         async with chromium.page() as ada, chromium.page() as bob:
             await sign_in(ada, live.url, ada_mobile)
             await sign_in(bob, live.url, bob_mobile)
+            # The message center's red dot: Ada follows Bob, and his dot lights up, live.
+            await expect(bob.locator("#red-dot")).to_be_hidden()
+            await live.graph.data(FOLLOW, ada_token, u=bob_id)
+            await expect(bob.locator("#red-dot")).to_be_visible(timeout=TIMEOUT_MS)
             listed = bob.locator(f'#conversations li[data-id="{conversation}"]')
             await expect(listed.locator(".name")).to_have_text("Ada", timeout=TIMEOUT_MS)
             # A message while Bob looks elsewhere: his badge counts it, live.
@@ -88,6 +94,20 @@ async def test_two_members_chat_live_on_the_page(live: ChatGraph) -> None:
                 ["Are you there?", "Hello from the page"], timeout=TIMEOUT_MS
             )
             await expect(bob.locator("#messages li .from").last).to_have_text("Ada")
-            # No notifications subgraph in this graph: the red dot stays hidden.
-            await expect(bob.locator("#red-dot")).to_be_hidden()
         assert chromium.blocked == []
+
+
+async def test_without_the_message_center_the_page_shows_no_red_dot(
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
+) -> None:
+    """A graph without `unreadCounts` (as before notifications existed): the page degrades."""
+    async with chat_graph(
+        tmp_path, domain_urls, redis_prefix, without=frozenset({"notifications"})
+    ) as live:
+        ada_mobile, ada_id, _ = await member(live, "Ada")
+        _, _, bob_token = await member(live, "Bob")
+        await live.graph.data(FOLLOW, bob_token, u=ada_id)
+        async with offline_chromium() as chromium, chromium.page() as ada:
+            await sign_in(ada, live.url, ada_mobile)
+            await expect(ada.locator("#red-dot")).to_be_hidden()
+            await expect(ada.locator("#status")).to_have_text("")

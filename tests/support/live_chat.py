@@ -2,7 +2,7 @@
 
 Every domain runs in-process as in :mod:`tests.support.graph` (the router
 reaches their HTTP apps in-process), except that the router subscribes to
-chat over a real WebSocket, and clients reach the router over real
+chat and notifications over real WebSockets, and clients reach the router over real
 WebSocket and Server-Sent Events; the router serves the chat page at ``/chat``, as
 ``beyond dev`` does. :meth:`ChatGraph.replica` serves a second
 chat process (its own runtime: its own Redis subscriber and pools) on the
@@ -40,6 +40,8 @@ from tests.support.graph import Graph, supergraph_of
 from tests.support.sms import RecordingSmsSender
 
 TIMEOUT = 5.0
+# The subgraphs with subscriptions, served on sockets of their own.
+LIVE_SUBGRAPHS = ("chat", "notifications")
 
 
 @dataclass
@@ -69,9 +71,15 @@ class ChatGraph:
 
     @contextlib.asynccontextmanager
     async def _router(self, apps: dict[str, FastAPI]) -> AsyncIterator[str]:
-        async with serving(apps["chat"]) as chat_url:
-            endpoint = SubscriptionEndpoint(websocket_url(f"{chat_url}/graphql"))
-            subscriptions = WebSocketSubscriptions({"chat": endpoint})
+        async with contextlib.AsyncExitStack() as stack:
+            endpoints = {
+                name: SubscriptionEndpoint(
+                    websocket_url(f"{await stack.enter_async_context(serving(apps[name]))}/graphql")
+                )
+                for name in LIVE_SUBGRAPHS
+                if name in apps
+            }
+            subscriptions = WebSocketSubscriptions(endpoints)
             router = create_router_app(
                 RouterConfig(supergraph=self.supergraph),
                 transport=AsgiTransport(apps),
@@ -87,8 +95,13 @@ class ChatGraph:
 
 @contextlib.asynccontextmanager
 async def chat_graph(
-    tmp_path: Path, urls: dict[str, URL], redis_prefix: str
+    tmp_path: Path,
+    urls: dict[str, URL],
+    redis_prefix: str,
+    *,
+    without: frozenset[str] = frozenset(),
 ) -> AsyncIterator[ChatGraph]:
+    """The graph, its supergraph composed without the subgraphs ``without`` names."""
     sms = RecordingSmsSender()
     builders = {"accounts": partial(build_accounts, sms=sms)}
     async with (
@@ -96,7 +109,7 @@ async def chat_graph(
         started_domains(urls, redis_prefix, runtime_builders=builders) as domains,
         running(domains.workers),
     ):
-        supergraph = supergraph_of(tmp_path / "supergraph.graphql")
+        supergraph = supergraph_of(tmp_path / "supergraph.graphql", without=without)
         live = ChatGraph(
             Graph(None, domains, sms),  # type: ignore[arg-type]  # the client comes below
             "",
