@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from router.config import RouterConfig
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
+ROUTER_SECRET_VARIABLE = "BEYOND_ROUTER_SECRET"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
 # an event stream (a subscription over SSE) is cut after this many seconds.
@@ -83,7 +84,7 @@ def serve(args: argparse.Namespace) -> int:
     from shared.http_server import server_config
     from shared.logs import configure_logging
 
-    config = _config(args)
+    config = configured(args)
     host, port = _listen(args.listen)
     listen = args.metrics_listen or os.environ.get(METRICS_LISTEN_VARIABLE) or None
     metrics = RouterMetrics() if serve_metrics(listen) else None
@@ -136,7 +137,7 @@ def explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _config(args: argparse.Namespace) -> RouterConfig:
+def configured(args: argparse.Namespace) -> RouterConfig:
     from router.config import ConfigError, RouterConfig, load_config
 
     try:
@@ -149,7 +150,20 @@ def _config(args: argparse.Namespace) -> RouterConfig:
         raise CommandError(
             "no supergraph: pass --supergraph PATH or set 'supergraph' in the config"
         )
-    return config
+    return _with_router_secret(config)
+
+
+def _with_router_secret(config: RouterConfig) -> RouterConfig:
+    """``[server] router_secret``, else ``BEYOND_ROUTER_SECRET`` (a Kubernetes Secret or the
+    compose environment: the same variable the subgraphs read)."""
+    secret = os.environ.get(ROUTER_SECRET_VARIABLE)
+    if config.server.router_secret is not None or not secret:
+        return config
+    if len(secret) < 16:
+        raise CommandError(f"{ROUTER_SECRET_VARIABLE} must be at least 16 characters")
+    return dataclasses.replace(
+        config, server=dataclasses.replace(config.server, router_secret=secret)
+    )
 
 
 def _listen(value: str) -> tuple[str, int]:

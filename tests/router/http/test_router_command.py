@@ -140,3 +140,24 @@ async def test_beyond_router_serves_subscriptions_and_stops_cleanly(tmp_path: Pa
     assert process.returncode in (0, -signal.SIGTERM), errors.decode()
     assert b"Application shutdown complete" in errors
     assert b"Traceback" not in errors
+
+
+def test_the_router_secret_comes_from_the_environment_unless_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from beyond.cli import build_parser
+    from beyond.commands.router import configured
+
+    args = build_parser().parse_args(["router", "--supergraph", str(SHOP_SUPERGRAPH)])
+    assert configured(args).server.router_secret is None
+    monkeypatch.setenv("BEYOND_ROUTER_SECRET", "s" * 32)
+    assert configured(args).server.router_secret == "s" * 32
+    config = tmp_path / "router.toml"
+    config.write_text('[server]\nrouter_secret = "from-the-config-file"\n')
+    args = build_parser().parse_args(
+        ["router", "--supergraph", str(SHOP_SUPERGRAPH), "--config", str(config)]
+    )
+    assert configured(args).server.router_secret == "from-the-config-file"
+    monkeypatch.setenv("BEYOND_ROUTER_SECRET", "short")
+    assert main(["router", "--supergraph", str(SHOP_SUPERGRAPH)]) == 1
+    assert "BEYOND_ROUTER_SECRET must be at least 16 characters" in capsys.readouterr().err
