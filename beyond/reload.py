@@ -21,6 +21,7 @@ from pathlib import Path
 
 from watchfiles import PythonFilter, awatch
 
+from beyond.chat_page import chat_page_routes
 from beyond.dev import (
     check_backing,
     dev_router_config,
@@ -30,7 +31,6 @@ from beyond.dev import (
     wanted_ports,
     write_supergraph,
 )
-from beyond.chat_page import chat_page_routes
 from beyond.domain_folders import ROOT
 from beyond.ports import is_free
 from beyond.runtime import http_server, run_until_stopped
