@@ -30,6 +30,7 @@ from fastapi import FastAPI
 from redis.exceptions import RedisError
 from starlette.applications import Starlette
 
+from beyond.chat_page import chat_page_routes
 from beyond.community import CommunitySeed
 from beyond.domains import Spec, discover, export_sdls
 from beyond.ports import taken
@@ -195,6 +196,7 @@ def write_supergraph(data_dir: Path, host: str, port: int) -> Path:
 
 
 def say_running(host: str, port: int, say: Callable[[str], None]) -> None:
+    say(f"Chat: http://{host}:{port}/chat")
     say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
     say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
 
@@ -265,6 +267,7 @@ async def run_dev(
             metrics=RouterMetrics() if metrics else None,
             tracer=tracer,
         )
+        router_app.router.routes.extend(chat_page_routes())
         servers.append(http_server(router_app, host=host, port=port, log_level="warning"))
         served.append(router_app)
     for name in apps:

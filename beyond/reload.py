@@ -21,6 +21,7 @@ from pathlib import Path
 
 from watchfiles import PythonFilter, awatch
 
+from beyond.chat_page import chat_page_routes
 from beyond.dev import (
     check_backing,
     dev_router_config,
@@ -133,6 +134,7 @@ async def run_reloading(
         metrics=RouterMetrics() if metrics else None,
         tracer=configure_tracing("dev"),
     )
+    router.router.routes.extend(chat_page_routes())
     server = http_server(router, host=host, port=port, log_level="warning")
     command = [sys.executable, "-m", "beyond.cli", "dev", "--subgraphs-only"]
     command += ["--host", host, "--port", str(port), "--data-dir", str(data_dir)]
