@@ -16,6 +16,9 @@ A client field carrying deferred fragments records where it was placed
 (:attr:`Walker.deferrals`); the deferred fragment is planned later from that
 place, in ``deferring`` mode: its fields are all asked through hops (their
 own fetches) rather than added to the fetch that brought the object.
+A hop is refused only while the same subgraph is already being entered at the
+same path for the same selection: a requirement may lead back into the
+requiring subgraph for other fields (b → a → b).
 Cost: each selection is placed once; choosing a hop costs one estimate per
 option, and estimates are memoised.
 """
@@ -61,7 +64,7 @@ class Walker:
         self.root_place = root_place
         self.client_variables = client_variables
         self.names: dict[tuple[str, ...], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
-        self.in_progress: set[tuple[str, tuple[str, ...]]] = set()
+        self.in_progress: set[tuple[str, tuple[str, ...], str]] = set()
         self.deferrals: list[tuple[Place, Deferred]] = []
 
     def take_deferrals(self) -> list[tuple[Place, Deferred]]:
@@ -293,7 +296,8 @@ class Walker:
                 for hop, price in self.cost.hop_prices(
                     graph, place.parent, selection, place.provided
                 ).items()
-                if (hop.graph, place.path) not in self.in_progress and hop.graph != avoid
+                if (hop.graph, place.path, _wanted(selection)) not in self.in_progress
+                and hop.graph != avoid
             }
             if options:
                 prices.append(options)
@@ -345,7 +349,9 @@ class Walker:
             if caps.supergraph.context_types and isinstance(selection, Field)
             else ()
         )
-        token = (hop.graph, place.path)
+        # A requirement may lead back into this subgraph at this path (b → a → b), for
+        # other fields; only a hop for the very selection being fetched is a cycle.
+        token = (hop.graph, place.path, _wanted(selection))
         self.in_progress.add(token)
         try:
             fields_in = SelectionBuilder()
@@ -460,6 +466,13 @@ def _fits(
     if (tree_type in group.renamed_types) != interface_object:
         return False
     return not conflicts(existing, fields_in)
+
+
+def _wanted(selection: Selection) -> str:
+    """What a hop is for, as the cycle guard tells hops apart."""
+    if isinstance(selection, Fragment):
+        return f"...{selection.type_condition}"
+    return selection.name + repr(selection.arguments)
 
 
 def _unsatisfiable(place: Place, selection: Selection) -> str:

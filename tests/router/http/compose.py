@@ -14,6 +14,7 @@ from pathlib import Path
 import strawberry
 
 from tests.router import (
+    bounce,
     boutiques,
     catalogue,
     dispatch,
@@ -59,6 +60,7 @@ SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
 DISPATCH_SUPERGRAPH = PLANNER_FIXTURES / "hidden_enum_values" / "supergraph.graphql"
 CATALOGUE_SUPERGRAPH = PLANNER_FIXTURES / "external_keys" / "supergraph.graphql"
 GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.graphql"
+BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -77,6 +79,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
     GALLERY_SUPERGRAPH: gallery.SCHEMAS,
+    BOUNCE_SUPERGRAPH: bounce.SCHEMAS,
     SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
