@@ -94,7 +94,9 @@ class Walker:
             if isinstance(selection, Fragment):
                 if caps.interface_object_in(graph, place.parent):
                     remote.append(selection)
-                elif selection.type_condition in caps.possible_in(graph, place.parent):
+                elif selection.type_condition in caps.possible_in(
+                    graph, place.parent
+                ) and place.admits(selection.type_condition):
                     inner = self.plan(
                         place.narrow(selection.type_condition),
                         selection.selections,
@@ -114,7 +116,7 @@ class Walker:
                 if not caps.possible_in(graph, place.parent):
                     # No type to answer it with here and no hop to one: never drop it.
                     raise UnsatisfiableField(_unsatisfiable(place, selection))
-                for concrete in caps.possible_in(graph, place.parent):
+                for concrete in filter(place.admits, caps.possible_in(graph, place.parent)):
                     moved = replace(selection, parent_type=concrete)
                     inner = self.plan(place.narrow(concrete), (moved,))
                     if inner:
@@ -213,20 +215,34 @@ class Walker:
         built = place.builder.add_field(field.name, alias, field.arguments, conditions, composite)
         if not composite or built.selections is None:
             return None
+        graph = place.group.graph
+        known = field.name in caps.supergraph.types[field.parent_type].fields
+        answering = (
+            caps.answering(graph, field.parent_type, field.name, place.answering)
+            if known
+            else frozenset()
+        )
+        only = None
         if caps.is_abstract(field.type):
             built.selections.add_field("__typename")
             if mirrored is not None:
                 mirrored.add_field("__typename")
+            if known:
+                only = caps.runtime_types(graph, field.parent_type, field.name, answering)
         return Place(
             group=place.group,
             builder=built.selections,
-            parent=field.type,
+            # The subgraph's own type for the field: a member of the supergraph's union
+            # has no fragments on the other members.
+            parent=caps.local_type(graph, field.parent_type, field.name) if known else field.type,
             path=place.path
             + (built.response_name,)
             + ("@",) * caps.list_depth(field.parent_type, field.name),
             provided=self.cost.sub_provided(place.group.graph, place.parent, field, place.provided),
             conditions=place.conditions + conditions,
             up=place,
+            only=only,
+            answering=answering,
         )
 
     # -- internal selections (keys, requirements) ----------------------------
@@ -410,6 +426,7 @@ class Walker:
             conditions=place.conditions,
             up=place.up,
             origin=place,
+            only=place.only,
         )
         if contextual:
             for renamer in contexts.rewrites:

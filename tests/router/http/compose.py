@@ -24,6 +24,7 @@ from tests.router import (
     membership,
     newsroom,
     parcels,
+    racks,
     registry,
     review_feed,
     rollout,
@@ -61,6 +62,7 @@ DISPATCH_SUPERGRAPH = PLANNER_FIXTURES / "hidden_enum_values" / "supergraph.grap
 CATALOGUE_SUPERGRAPH = PLANNER_FIXTURES / "external_keys" / "supergraph.graphql"
 GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.graphql"
 BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
+RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -80,6 +82,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
     GALLERY_SUPERGRAPH: gallery.SCHEMAS,
     BOUNCE_SUPERGRAPH: bounce.SCHEMAS,
+    RACKS_SUPERGRAPH: racks.SCHEMAS,
     SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {

@@ -28,6 +28,7 @@ from tests.router import (
     gallery,
     membership,
     newsroom,
+    racks,
     registry,
     shelf,
     stockroom,
@@ -47,6 +48,7 @@ from tests.router.http.compose import (
     MEMBERSHIP_SUPERGRAPH,
     NEWSROOM_SUPERGRAPH,
     NODE_DIR,
+    RACKS_SUPERGRAPH,
     REGISTRY_SUPERGRAPH,
     SHELF_SUPERGRAPH,
     SHOP_SUPERGRAPH,
@@ -351,6 +353,7 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "hidden enum values": (dispatch.dispatch_apps, DISPATCH_SUPERGRAPH),
     "external keys": (catalogue.catalogue_apps, CATALOGUE_SUPERGRAPH),
     "interface object values": (gallery.gallery_apps, GALLERY_SUPERGRAPH),
+    "shareable unions": (racks.racks_apps, RACKS_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -414,6 +417,17 @@ FEATURE_OPERATIONS = [
         None,
     ),
     ("interface object values", "{ rooms { id visitors } }", None),
+    (
+        "shareable unions",
+        "{ shelf { items { ... on Book { title } ... on Film { minutes } ... on Magazine { issue } } } }",
+        None,
+    ),
+    (
+        "shareable unions",
+        "{ archive { label } shelf { items { __typename ... on Book { title } ... on Film { id } } } }",
+        None,
+    ),
+    ("shareable unions", "{ archive { items { ... on Magazine { issue } } } }", None),
 ]
 
 
