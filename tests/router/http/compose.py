@@ -14,6 +14,7 @@ from pathlib import Path
 import strawberry
 
 from tests.router import (
+    atlas,
     bounce,
     boutiques,
     catalogue,
@@ -63,6 +64,7 @@ CATALOGUE_SUPERGRAPH = PLANNER_FIXTURES / "external_keys" / "supergraph.graphql"
 GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.graphql"
 BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
 RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
+ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -83,6 +85,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     GALLERY_SUPERGRAPH: gallery.SCHEMAS,
     BOUNCE_SUPERGRAPH: bounce.SCHEMAS,
     RACKS_SUPERGRAPH: racks.SCHEMAS,
+    ATLAS_SUPERGRAPH: atlas.SCHEMAS,
     SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {

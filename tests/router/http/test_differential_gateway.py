@@ -23,6 +23,7 @@ import pytest
 
 from router.http import create_router_app
 from tests.router import (
+    atlas,
     catalogue,
     dispatch,
     gallery,
@@ -39,6 +40,7 @@ from tests.router.boutiques import OPERATIONS as BOUTIQUE_OPERATIONS
 from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
+    ATLAS_SUPERGRAPH,
     BOUTIQUES_SUPERGRAPH,
     CATALOGUE_SUPERGRAPH,
     DISPATCH_SUPERGRAPH,
@@ -354,6 +356,7 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "external keys": (catalogue.catalogue_apps, CATALOGUE_SUPERGRAPH),
     "interface object values": (gallery.gallery_apps, GALLERY_SUPERGRAPH),
     "shareable unions": (racks.racks_apps, RACKS_SUPERGRAPH),
+    "local field types": (atlas.atlas_apps, ATLAS_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -428,6 +431,17 @@ FEATURE_OPERATIONS = [
         None,
     ),
     ("shareable unions", "{ archive { items { ... on Magazine { issue } } } }", None),
+    ("local field types", "{ spots { ... on Place { rating } ... on Venue { rating } } }", None),
+    (
+        "local field types",
+        "{ places { landmark { __typename ... on Tower { name } ... on Bridge { span } } } }",
+        None,
+    ),
+    (
+        "local field types",
+        "{ spots { ... on Venue { id rating } ... on Place { id tip rating } } }",
+        None,
+    ),
 ]
 
 
