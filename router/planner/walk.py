@@ -404,8 +404,12 @@ class Walker:
             place.path,
             sources,
             root_type=entity,
-            fits=lambda group: all(
-                _fits(group, tree_type, fields_in, hop.interface_object) for tree_type in tree_types
+            fits=lambda group: (
+                _runs_with_its_inputs(self.fetch_graph, group, sources, needs)
+                and all(
+                    _fits(group, tree_type, fields_in, hop.interface_object)
+                    for tree_type in tree_types
+                )
             ),
         )
         for tree_type in tree_types:
@@ -483,6 +487,22 @@ def _fits(
     if (tree_type in group.renamed_types) != interface_object:
         return False
     return not conflicts(existing, fields_in)
+
+
+def _runs_with_its_inputs(
+    fetch_graph: FetchGraph, group: FetchGroup, sources: set[int], needs: Place
+) -> bool:
+    """Joining ``group`` leaves it depending only on fetches that run whenever it runs.
+
+    A hop under ``@include(if: $a)`` may need a fetch made only when ``$a``
+    holds; an unconditional selection in the same group would then find its
+    representation incomplete whenever ``$a`` does not.
+    """
+    incoming = frozenset(needs.conditions)
+    merged = incoming if group.conditions is None else group.conditions & incoming
+    return all(
+        (fetch_graph.group(dep).conditions or frozenset()) <= merged for dep in group.deps | sources
+    )
 
 
 def _wanted(selection: Selection) -> str:

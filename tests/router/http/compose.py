@@ -109,7 +109,11 @@ def subgraph_sdl(schema: strawberry.federation.Schema) -> str:
 
 
 def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
-    sdls = {name: subgraph_sdl(schema) for name, schema in schemas.items()}
+    return compose_sdls({name: subgraph_sdl(schema) for name, schema in schemas.items()})
+
+
+def compose_sdls(sdls: dict[str, str]) -> str:
+    """Federation 2 subgraph SDL by subgraph name, composed."""
     return _run_composer(["compose_fixture.mjs"], sdls)
 
 
