@@ -16,8 +16,8 @@ from graphql import parse
 
 from router.transport import SubgraphRequest
 from tests.router.oracle import world
-from tests.router.oracle.run import Report, run_split
-from tests.router.oracle.serve import OracleTransport, monolith
+from tests.router.oracle.run import MONOLITH, Report, run_split
+from tests.router.oracle.serve import OracleTransport
 from tests.router.oracle.shape import shape_problems
 from tests.router.oracle.splits import FieldDecl, Subgraph, split
 
@@ -111,7 +111,7 @@ SHAPE_QUERY = (
     ],
 )
 def test_the_shape_check(data: dict[str, object], problem: str | None) -> None:
-    problems = shape_problems(monolith(), parse(SHAPE_QUERY), {}, {"data": data})
+    problems = shape_problems(MONOLITH, parse(SHAPE_QUERY), {}, {"data": data})
     if problem is None:
         assert problems == []
     else:
