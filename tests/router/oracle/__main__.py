@@ -22,8 +22,11 @@ def main() -> None:
     print(
         f"{report.splits} splits, {report.operations} operations "
         f"({report.invalid} generated operations invalid, skipped), "
-        f"{len(report.differences)} differences, {time.monotonic() - started:.0f} s"
+        f"{len(report.differences)} differences, {len(report.uncomposed)} splits refused by "
+        f"composition, {time.monotonic() - started:.0f} s"
     )
+    for refusal in report.uncomposed:
+        print(refusal)
     for difference in report.differences[: arguments.show]:
         print(json.dumps(difference.__dict__, indent=1))
 

@@ -4,7 +4,8 @@ A subgraph runs its own schema with graphql-core, answering from the world's
 data only what it declares: an ``@external`` field comes from the
 representation the router sent, or from the data when a ``@provides`` path
 brought the object; asked anywhere else it answers a poisoned value
-(``"EXTERNAL"``, ``-999``), so a plan that reads it shows in the answer.
+(``"EXTERNAL"``, ``-999``), so a plan that reads it shows in the answer; so
+does a field another subgraph took over with ``@override``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ directive @external on OBJECT | FIELD_DEFINITION
 directive @requires(fields: String!) on FIELD_DEFINITION
 directive @provides(fields: String!) on FIELD_DEFINITION
 directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE
+directive @override(from: String!) on FIELD_DEFINITION
+directive @interfaceObject on OBJECT
 directive @link(url: String!, import: [String]) repeatable on SCHEMA
 scalar _Any
 type _Service { sdl: String }
@@ -68,7 +71,9 @@ class SubgraphServer:
         self.subgraph = subgraph
         sdl = subgraph.sdl(executable=True)
         entities = [
-            t for t in subgraph.types if t in world.ENTITIES and t not in subgraph.unresolvable
+            t
+            for t in subgraph.types
+            if t in (*world.ENTITIES, "Node") and t not in subgraph.unresolvable
         ]
         query = subgraph.types.get("Query", {})
         root = "\n".join(f"{name}{d.arguments}: {d.type}" for name, d in query.items())
@@ -78,20 +83,30 @@ class SubgraphServer:
             sdl += "union _Entity = " + " | ".join(entities) + "\n"
         self.schema = _typed(build_schema(FEDERATION + sdl + extra + "}"))
 
+    def entity(self, representation: dict[str, Any]) -> dict[str, Any] | None:
+        if representation["__typename"] == "Node":
+            # An entity interface: the concrete type, unless Node is an object here.
+            found = world.entity(representation["id"])
+            if found is None or "Node" not in self.subgraph.types:
+                return found
+            return {**found, **representation}
+        if world.exists(representation["__typename"], representation["id"]):
+            return dict(representation)
+        return None
+
     def resolve(self, obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
         parent, name = info.parent_type.name, info.field_name
         if parent == "Query":
             if name == "_entities":
-                return [
-                    dict(r) if world.exists(r["__typename"], r["id"]) else None
-                    for r in arguments["representations"]
-                ]
+                return [self.entity(r) for r in arguments["representations"]]
             if name == "_service":
                 return {"sdl": self.subgraph.sdl()}
             return world.root_value(name, arguments)
         if parent == "_Service":
             return obj[name]
         decl = self.subgraph.types[parent][name]
+        if decl.overridden:
+            return POISON.get(decl.type.strip("[]!"))
         if decl.external:
             if name in obj:
                 return obj[name]

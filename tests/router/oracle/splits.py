@@ -6,7 +6,9 @@ supergraph records as ``join__field(type:)``); root fields likewise.
 ``Product.shipping`` ``@requires`` whichever of ``price`` and ``weight`` its
 subgraph lacks (declared ``@external``); ``Review.author`` sometimes
 ``@provides`` the author's ``name``; ``User.email`` is sometimes
-``@inaccessible``; the ``SearchResult`` union and the ``Node`` interface
+``@inaccessible``; ``Node.label`` sometimes comes from an ``@interfaceObject``
+subgraph ``n``, another holding ``Node`` as an entity interface; a field is sometimes taken over from another subgraph
+with ``@override`` (the source still declares it); the ``SearchResult`` union and the ``Node`` interface
 list, per subgraph, the members it needs plus random others; an entity a
 subgraph only points at may get a ``resolvable: false`` key.
 """
@@ -22,7 +24,10 @@ from tests.router.oracle.world import DERIVED, ENTITIES, RUNTIME_TYPES, SDL
 
 SCHEMA = build_schema(SDL)
 FEDERATION_URL = "https://specs.apollo.dev/federation/v2.7"
-IMPORTS = '["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"]'
+IMPORTS = (
+    '["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@override", '
+    '"@interfaceObject"]'
+)
 
 
 @dataclass
@@ -34,6 +39,9 @@ class FieldDecl:
     provides: str | None = None
     inaccessible: bool = False
     arguments: str = ""
+    override_from: str | None = None
+    # Taken over by another subgraph's @override: never to be asked here.
+    overridden: bool = False
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Subgraph:
     unresolvable: set[str] = field(default_factory=set)
     union_members: set[str] = field(default_factory=set)
     node_types: set[str] | None = None
+    # Node is an entity interface here (its implementations all here), or an @interfaceObject.
+    node_entity: bool = False
 
     def declare(self, type_name: str) -> dict[str, FieldDecl]:
         if type_name not in self.types:
@@ -64,7 +74,8 @@ class Subgraph:
             else [f'extend schema @link(url: "{FEDERATION_URL}", import: {IMPORTS})']
         )
         if self.node_types is not None:
-            lines.append("interface Node { id: ID! }")
+            key = ' @key(fields: "id")' if self.node_entity else ""
+            lines.append(f"interface Node{key} {{ id: ID! }}")
         if self.union_members:
             lines.append("union SearchResult = " + " | ".join(sorted(self.union_members)))
         for type_name, fields in self.types.items():
@@ -78,6 +89,8 @@ class Subgraph:
         head = f"type {type_name}"
         if self.node_types and type_name in self.node_types:
             head += " implements Node"
+        if type_name == "Node":
+            head += ' @key(fields: "id") @interfaceObject'
         if type_name in ENTITIES:
             resolvable = ", resolvable: false" if type_name in self.unresolvable else ""
             head += f' @key(fields: "id"{resolvable})'
@@ -96,6 +109,8 @@ class Subgraph:
                 text += f' @provides(fields: "{decl.provides}")'
             if decl.inaccessible:
                 text += " @inaccessible"
+            if decl.override_from:
+                text += f' @override(from: "{decl.override_from}")'
             body.append(text)
         return head + " {\n  " + "\n  ".join(body) + "\n}"
 
@@ -123,6 +138,23 @@ def split(seed: int) -> list[Subgraph]:
                 (type_name, field_name, _type_text(field_def.type) + "|" + arguments, homes)
             )
     email_hidden = rng.random() < 0.4
+    # Node.label from an @interfaceObject subgraph (``objects``) instead of each type's own;
+    # It may define none of Node's implementations: a subgraph of its own.
+    objects, interface = ("n", rng.choice(names)) if rng.random() < 0.4 else (None, None)
+    if objects is not None and interface is not None:
+        graphs[objects] = Subgraph(objects)
+        placements = [p for p in placements if p[1] != "label"]
+        for index, (type_name, field_name, typed, _) in enumerate(placements):
+            if (type_name, field_name) == ("Query", "node"):
+                placements[index] = (
+                    type_name,
+                    field_name,
+                    typed,
+                    [rng.choice([objects, interface])],
+                )
+        graphs[objects].types["Node"] = {"id": FieldDecl("ID!"), "label": FieldDecl("String!")}
+        graphs[interface].node_entity = True
+        graphs[interface].node_types = set(ENTITIES)
     for type_name, field_name, typed, homes in placements:
         field_type, arguments = typed.split("|")
         for index, home in enumerate(homes):
@@ -136,8 +168,16 @@ def split(seed: int) -> list[Subgraph]:
                 inaccessible=email_hidden and (type_name, field_name) == ("User", "email"),
             )
             graphs[home].declare(type_name)[field_name] = decl
+        overridable = type_name != "Query" and (type_name, field_name) not in DERIVED
+        if len(homes) == 1 and overridable and rng.random() < 0.15:
+            source = rng.choice([n for n in names if n != homes[0]])
+            if field_name not in graphs[source].types.get(type_name, {}):
+                graphs[homes[0]].types[type_name][field_name].override_from = source
+                graphs[source].declare(type_name)[field_name] = FieldDecl(
+                    field_type, arguments=arguments, overridden=True
+                )
     for graph in graphs.values():
-        _complete(graph, rng)
+        _complete(graph, rng, node_allowed=objects is None or graph.name == interface)
     if any(
         g.types.get("Review", {}).get("author", FieldDecl("")).provides for g in graphs.values()
     ):
@@ -149,7 +189,7 @@ def split(seed: int) -> list[Subgraph]:
     return list(graphs.values())
 
 
-def _complete(graph: Subgraph, rng: random.Random) -> None:
+def _complete(graph: Subgraph, rng: random.Random, *, node_allowed: bool) -> None:
     """Requirements, provides, referenced types, unions and interfaces for ``graph``."""
     for (type_name, field_name), inputs in DERIVED.items():
         decl = graph.types.get(type_name, {}).get(field_name)
@@ -167,7 +207,9 @@ def _complete(graph: Subgraph, rng: random.Random) -> None:
     for type_name in list(graph.types):
         for decl in list(graph.types[type_name].values()):
             named = decl.type.strip("[]!")
-            if named in (*ENTITIES, "Category", "Level"):
+            if named in (*ENTITIES, "Category", "Level") or (
+                named == "Node" and "Node" in graph.types
+            ):
                 referenced = named not in graph.types
                 fields = graph.declare(named)
                 if named == "Category" and not fields:
@@ -177,7 +219,7 @@ def _complete(graph: Subgraph, rng: random.Random) -> None:
                     graph.unresolvable.add(named)
             elif named == "SearchResult":
                 graph.union_members |= set(ENTITIES)
-            elif named == "Node":
+            elif named == "Node" and "Node" not in graph.types:
                 graph.node_types = set(ENTITIES)
     favorite = graph.types.get("User", {}).get("favorite")
     if favorite is not None:
@@ -192,7 +234,7 @@ def _complete(graph: Subgraph, rng: random.Random) -> None:
                 graph.unresolvable.add(member)
     # A subgraph resolves what it declares fields of; only a pure reference may be unresolvable.
     graph.unresolvable = {t for t in graph.unresolvable if list(graph.types[t]) == ["id"]}
-    if graph.node_types is None and rng.random() < 0.3:
+    if graph.node_types is None and node_allowed and rng.random() < 0.3:
         graph.node_types = {t for t in ENTITIES if t in graph.types}
 
 

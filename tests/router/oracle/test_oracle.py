@@ -39,6 +39,7 @@ def _explain(report: Report) -> str:
 async def test_the_router_answers_generated_operations_as_the_monolith(seed: int) -> None:
     report = Report()
     await run_split(seed, SLICE_OPERATIONS, report)
+    assert not report.uncomposed
     assert report.operations > SLICE_OPERATIONS // 2
     assert not report.differences, _explain(report)
 

@@ -14,16 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 SDL = """
-interface Node { id: ID! }
+interface Node { id: ID! label: String! }
 enum Level { LOW HIGH }
 type Category { code: String! label: String }
 type Product implements Node {
   id: ID! name: String! price: Int! weight: Int tags: [String!]! category: Category!
-  level: Level! reviews: [Review!]! shipping: Int!
+  level: Level! reviews: [Review!]! shipping: Int! label: String!
 }
-type Review implements Node { id: ID! body: String! stars: Int! author: User! product: Product! }
+type Review implements Node {
+  id: ID! body: String! stars: Int! author: User! product: Product! label: String!
+}
 type User implements Node {
-  id: ID! name: String! email: String reviews: [Review!]! favorite: SearchResult
+  id: ID! name: String! email: String reviews: [Review!]! favorite: SearchResult label: String!
 }
 union SearchResult = Product | Review | User
 type Query {
@@ -71,6 +73,7 @@ REVIEWS = {
 }
 FAVORITES = {"u1": _ref("Product", "p2"), "u2": None, "u3": _ref("User", "u1")}
 SEARCH = [_ref("Product", "p1"), _ref("User", "u2"), _ref("Review", "r3"), _ref("Product", "p4")]
+IDS = (*PRODUCTS, *USERS, *REVIEWS, "x9")
 # The members each union or interface field's data can hold: a split may leave the others out.
 RUNTIME_TYPES = {("User", "favorite"): ("Product", "User")}
 
@@ -111,6 +114,9 @@ def value(obj: dict[str, Any], field: str) -> Any:
     type_name = obj["__typename"]
     if type_name == "Category" or field == "id":
         return obj[field]
+    if field == "label":
+        # From the id alone: an @interfaceObject subgraph sees every node as a Node.
+        return f"label {obj['id']}"
     id = obj["id"]
     if type_name == "Product":
         row = PRODUCTS[id]
