@@ -24,6 +24,7 @@ import pytest
 from router.http import create_router_app
 from tests.router import (
     atlas,
+    bounce,
     catalogue,
     dispatch,
     gallery,
@@ -41,6 +42,7 @@ from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
     ATLAS_SUPERGRAPH,
+    BOUNCE_SUPERGRAPH,
     BOUTIQUES_SUPERGRAPH,
     CATALOGUE_SUPERGRAPH,
     DISPATCH_SUPERGRAPH,
@@ -357,6 +359,7 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "interface object values": (gallery.gallery_apps, GALLERY_SUPERGRAPH),
     "shareable unions": (racks.racks_apps, RACKS_SUPERGRAPH),
     "local field types": (atlas.atlas_apps, ATLAS_SUPERGRAPH),
+    "requires bounce": (bounce.bounce_apps, BOUNCE_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -538,3 +541,17 @@ async def test_completion_errors_are_field_errors_where_apollo_hides_them(
     assert "errors" not in apollo, "Apollo now reports them in errors: compare them as usual"
     completions = apollo["extensions"]["valueCompletion"]
     assert [e["path"] for e in completions] == [e["path"] for e in ours["errors"]]
+
+
+async def test_a_requirement_back_into_the_requiring_subgraph_where_apollo_skips_it(
+    feature_graphs: Callable[[str], Awaitable[Pair]],
+) -> None:
+    # sizing computes size from count, which only warehouse answers. Apollo Gateway reads count
+    # from sizing's own root fetch (where it is @external: sizing's placeholder -1), so every
+    # volume comes out (-1 * 10) ** 2 = 100; the router asks warehouse, sizing, warehouse.
+    apollo, ours = await _both_answers(
+        await feature_graphs("requires bounce"), "{ crates { id volume } }", None
+    )
+    right = {"crates": [{"id": "c1", "volume": 900}, {"id": "c2", "volume": 2500}]}
+    assert ours == {"data": right}
+    assert apollo["data"] != right, "Apollo agrees now: compare it as usual"
