@@ -135,4 +135,9 @@ async def run(first_seed: int, splits: int, operations: int) -> Report:
     report = Report()
     for split_seed in range(first_seed, first_seed + splits):
         await run_split(split_seed, operations, report)
+        print(
+            f"after split {split_seed}: {report.operations} operations, "
+            f"{len(report.differences)} differences",
+            flush=True,
+        )
     return report
