@@ -43,7 +43,7 @@ from router.planner.cover import cover
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.place import Place
-from router.planner.selection_builder import SelectionBuilder, conflicts, merge_into
+from router.planner.selection_builder import SelectionBuilder, canonical, conflicts, merge_into
 from router.supergraph import Key
 
 
@@ -399,6 +399,7 @@ class Walker:
             tree_types = caps.possible_in(graph, place.parent)
         else:
             tree_types = (place.parent,)
+        route = _route(place)
         child = self.fetch_graph.entity_group(
             hop.graph,
             place.path,
@@ -406,12 +407,14 @@ class Walker:
             root_type=entity,
             fits=lambda group: (
                 _runs_with_its_inputs(self.fetch_graph, group, sources, needs)
+                and _same_branch_or_inputs(group, route, tree_types, fields_in)
                 and all(
                     _fits(group, tree_type, fields_in, hop.interface_object)
                     for tree_type in tree_types
                 )
             ),
         )
+        child.routes.add(route)
         for tree_type in tree_types:
             merge_into(child.representation.fragment(tree_type), fields_in)
             # Set even when the tree type is the interface: another fetch may
@@ -487,6 +490,32 @@ def _fits(
     if (tree_type in group.renamed_types) != interface_object:
         return False
     return not conflicts(existing, fields_in)
+
+
+def _route(place: Place) -> tuple[str, ...]:
+    """The types of the objects from the root down to ``place``: its branch of the operation."""
+    found: list[str] = []
+    current: Place | None = place
+    while current is not None:
+        found.append(current.parent)
+        current = current.up
+    return tuple(found)
+
+
+def _same_branch_or_inputs(
+    group: FetchGroup,
+    route: tuple[str, ...],
+    tree_types: tuple[str, ...],
+    fields_in: SelectionBuilder,
+) -> bool:
+    """Objects at one path can come from different branches of the operation (type
+    conditions above it), each with its own fields fetched: a hop from another branch
+    joins only a group needing the same representation fields, or the objects of one
+    branch would lack what the other's selections need (a requirement)."""
+    if not group.routes or route in group.routes:
+        return True
+    existing = group.representation.fragments
+    return all(canonical(existing[t]) == canonical(fields_in) for t in tree_types if t in existing)
 
 
 def _runs_with_its_inputs(
