@@ -14,12 +14,16 @@ from pathlib import Path
 import pytest
 from graphql import parse
 
+from router.operation import prepare
+from router.planner import plan
+from router.supergraph import load_supergraph
 from router.transport import SubgraphRequest
 from tests.router.oracle import world
 from tests.router.oracle.run import MONOLITH, Report, run_split
 from tests.router.oracle.serve import OracleTransport
 from tests.router.oracle.shape import shape_problems
 from tests.router.oracle.splits import FieldDecl, Subgraph, split
+from tests.router.planner.plan_cases import fetches
 
 SLICE_SEEDS = (1, 2)
 SLICE_OPERATIONS = 25
@@ -121,3 +125,18 @@ def test_the_shape_check(data: dict[str, object], problem: str | None) -> None:
 
 def test_the_monolith_serves_the_world() -> None:
     assert world.value({"__typename": "Product", "id": "p3"}, "shipping") == 30
+
+
+def test_a_requirement_from_one_branch_is_not_asked_of_the_other() -> None:
+    # Split 100: products reach search.@.reviews.@.product from a Product (without weight)
+    # and from a User (with weight, fetched for shipping). The fetch for tags must not need
+    # weight, or the first branch's products get no representation and lose their tags.
+    graph = load_supergraph(Path(__file__).with_name("split_100.graphql").read_text())
+    query = (
+        "{ search { ... on Product { reviews { product { tags } } } "
+        "... on User { reviews { product { shipping } } } } }"
+    )
+    found = plan(graph, prepare(graph, query))
+    for fetch in fetches(found.node):
+        if "tags" in fetch.operation:
+            assert "weight" not in json.dumps(str(fetch.requires)), fetch.operation
