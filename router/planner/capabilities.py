@@ -88,6 +88,55 @@ class Capabilities:
             return ()
         return self.supergraph.possible_types_of(type_name, graph)
 
+    def local_type(self, graph: str, parent: str, field_name: str) -> str:
+        """The named type ``graph`` gives the field (``join__field(type:)``): it may be a
+        member or implementation of the supergraph's abstract type."""
+        info = self.supergraph.types[parent].fields[field_name]
+        in_graph = info.graphs.get(graph)
+        local = in_graph.type.strip("[]!") if in_graph is not None else info.named_type
+        return local if local in self.supergraph.types else info.named_type
+
+    def answering(
+        self, graph: str, parent: str, field_name: str, alternatives: frozenset[str]
+    ) -> frozenset[str]:
+        """The subgraphs that could answer this field here, ``graph`` among them.
+
+        ``alternatives`` could answer the enclosing path (empty: ``graph`` alone).
+        Below a root field or an entity, any subgraph answering the field could;
+        below a value type, only those that could also answer the path above.
+        """
+        info = self.supergraph.types[parent].fields.get(field_name)
+        if info is None:
+            return frozenset({graph})
+        owners = {
+            g for g, f in info.graphs.items() if not f.external and f.owned(self.override_labels)
+        }
+        type_graphs = self.supergraph.types[parent].graphs
+        if parent in self.supergraph.root_types.values():
+            reach = owners
+        elif any(t.resolvable_keys for t in type_graphs.values()):
+            reach = {g for g in owners if g in type_graphs and type_graphs[g].resolvable_keys}
+        else:
+            reach = owners & alternatives
+        return frozenset(reach | {graph})
+
+    def runtime_types(
+        self, graph: str, parent: str, field_name: str, answering: frozenset[str]
+    ) -> frozenset[str] | None:
+        """For an abstract field ``answering`` subgraphs could answer (``@shareable``): the
+        possible types every one of them has, so that the answer never depends on which one
+        is asked. ``None`` when they all have the ones ``graph`` has."""
+        if len(answering) < 2:
+            return None
+        mine = frozenset(self.possible_in(graph, self.local_type(graph, parent, field_name)))
+        common = mine.intersection(
+            *(
+                self.supergraph.possible_types_of(self.local_type(g, parent, field_name), g)
+                for g in answering
+            )
+        )
+        return None if common == mine else common
+
     def list_depth(self, parent: str, field_name: str) -> int:
         return self.supergraph.types[parent].fields[field_name].type.count("[")
 

@@ -34,6 +34,7 @@ from router.plan.nodes import (
 from router.planner.errors import PlanningError
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import unknown_inputs
+from router.planner.local_types import alias_local_conflicts
 from router.planner.selection_builder import as_required
 from router.supergraph import Supergraph
 
@@ -151,6 +152,9 @@ class Emitter:
 
     def fetch(self, group: FetchGroup, enforced: frozenset[Condition]) -> PlanNode:
         self.counter += 1
+        renames = alias_local_conflicts(
+            self.supergraph, group.graph, group.selection, group.root_type
+        )
         body = group.selection.print(drop=enforced)
         used: set[str] = set()
         group.selection.variables(used, enforced)
@@ -183,6 +187,7 @@ class Emitter:
             variable_usages=tuple(v.name for v in definitions),
             requires=as_required(group.representation) if group.is_entity else (),
             input_rewrites=tuple(group.rewrites),
+            output_rewrites=renames,
             operation_name=name,
             unknown_inputs=unknown_inputs(
                 self.supergraph, group.graph, frozenset(v.type.strip("[]!") for v in definitions)

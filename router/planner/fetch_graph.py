@@ -32,7 +32,8 @@ class FetchGroup:
     ``conditions`` is what every selection in the group is guarded by (so the
     whole fetch can sit in a Condition node); ``None`` until the first one.
     ``other_paths`` are further paths the same request serves, once sibling
-    groups are merged (:mod:`router.planner.siblings`).
+    groups are merged (:mod:`router.planner.siblings`); ``routes``, the types
+    above the hops that joined it (the branches of the operation it serves).
     """
 
     id: int
@@ -49,6 +50,7 @@ class FetchGroup:
     deps: set[int] = field(default_factory=set)
     conditions: frozenset[Condition] | None = None
     other_paths: list[tuple[str, ...]] = field(default_factory=list)
+    routes: set[tuple[str, ...]] = field(default_factory=set)
 
     def guard(self, conditions: tuple[Condition, ...]) -> None:
         """Record that a selection guarded by ``conditions`` entered this group."""

@@ -17,7 +17,10 @@ class Place(NamedTuple):
     ``up`` is the place of the enclosing object (``None`` at the root), where a
     contextual argument finds the ancestor that sets its context; ``origin``,
     for the place an ``_entities`` hop lands on, is the place hopped from: the
-    same objects, in the earlier group.
+    same objects, in the earlier group. ``only``, under an abstract field
+    several subgraphs answer, names the possible types all of them have: the
+    only type conditions asked there; ``answering`` names the subgraphs that
+    could answer this path (empty: the group's alone).
 
     A named tuple, not a frozen dataclass: the walk makes one at every field
     and hop, and a frozen dataclass's ``__init__`` costs about three times as
@@ -32,6 +35,12 @@ class Place(NamedTuple):
     conditions: tuple[Condition, ...]
     up: Place | None = None
     origin: Place | None = None
+    only: frozenset[str] | None = None
+    answering: frozenset[str] = frozenset()
+
+    def admits(self, concrete: str) -> bool:
+        """Objects of type ``concrete`` can be here (see ``Capabilities.runtime_types``)."""
+        return self.only is None or concrete in self.only
 
     def narrow(self, concrete: str) -> Place:
         return self._replace(builder=self.builder.fragment(concrete), parent=concrete)

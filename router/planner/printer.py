@@ -5,7 +5,9 @@
 which Apollo's notation lacks), and for an ``_entities`` fetch the
 representation selection, ``=>``, its rewrites as comments (``# set`` for
 input rewrites, ``# context $var = .. / ... on T / field`` for where a
-contextual argument's value is read), then the selection asked of each entity.
+contextual argument's value is read), then the selection asked of each entity;
+``# rename path to name`` before a selection for an output rewrite (a field
+aliased because its subgraph-local type clashes with a sibling's).
 A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``, as
 Apollo prints it, except that without a ``Rest`` Apollo leaves a stray
 closing brace where the ``Rest`` would be and this printer does not.
@@ -168,6 +170,8 @@ def _fetch(node: FetchNode, depth: int) -> list[str]:
         for renamer in node.context_rewrites:
             path = " / ".join(renamer.path)
             lines.append(f"{pad}  # context ${renamer.rename_to} = {path}")
+    for renamer in node.output_rewrites:
+        lines.append(f"{pad}  # rename {' / '.join(renamer.path)} to {renamer.rename_to}")
     lines.extend(_indent(print_ast(selection_set), depth + 1))
     lines.append(f"{pad}}},")
     return lines

@@ -154,6 +154,24 @@ def conflicts(existing: SelectionBuilder, incoming: SelectionBuilder) -> bool:
     return False
 
 
+def canonical(builder: SelectionBuilder) -> frozenset[object]:
+    """The selection as a value that ignores order, for comparing two selections."""
+    fields = frozenset(
+        (
+            b.name,
+            b.alias,
+            b.arguments,
+            b.conditions,
+            canonical(b.selections) if b.selections else None,
+        )
+        for b in builder.fields.values()
+    )
+    fragments = frozenset(
+        (t, canonical(inner)) for t, inner in builder.fragments.items() if not inner.is_empty()
+    )
+    return fields | fragments
+
+
 def as_required(builder: SelectionBuilder) -> tuple[RequiredSelection, ...]:
     """A representation selection as a plan's ``requires``."""
     found: list[RequiredSelection] = []

@@ -16,6 +16,9 @@ A client field carrying deferred fragments records where it was placed
 (:attr:`Walker.deferrals`); the deferred fragment is planned later from that
 place, in ``deferring`` mode: its fields are all asked through hops (their
 own fetches) rather than added to the fetch that brought the object.
+A hop is refused only while the same subgraph is already being entered at the
+same path for the same selection: a requirement may lead back into the
+requiring subgraph for other fields (b → a → b).
 Cost: each selection is placed once; choosing a hop costs one estimate per
 option, and estimates are memoised.
 """
@@ -40,7 +43,7 @@ from router.planner.cover import cover
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.place import Place
-from router.planner.selection_builder import SelectionBuilder, conflicts, merge_into
+from router.planner.selection_builder import SelectionBuilder, canonical, conflicts, merge_into
 from router.supergraph import Key
 
 
@@ -61,7 +64,7 @@ class Walker:
         self.root_place = root_place
         self.client_variables = client_variables
         self.names: dict[tuple[str, ...], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
-        self.in_progress: set[tuple[str, tuple[str, ...]]] = set()
+        self.in_progress: set[tuple[str, tuple[str, ...], str]] = set()
         self.deferrals: list[tuple[Place, Deferred]] = []
 
     def take_deferrals(self) -> list[tuple[Place, Deferred]]:
@@ -91,7 +94,9 @@ class Walker:
             if isinstance(selection, Fragment):
                 if caps.interface_object_in(graph, place.parent):
                     remote.append(selection)
-                elif selection.type_condition in caps.possible_in(graph, place.parent):
+                elif selection.type_condition in caps.possible_in(
+                    graph, place.parent
+                ) and place.admits(selection.type_condition):
                     inner = self.plan(
                         place.narrow(selection.type_condition),
                         selection.selections,
@@ -111,7 +116,7 @@ class Walker:
                 if not caps.possible_in(graph, place.parent):
                     # No type to answer it with here and no hop to one: never drop it.
                     raise UnsatisfiableField(_unsatisfiable(place, selection))
-                for concrete in caps.possible_in(graph, place.parent):
+                for concrete in filter(place.admits, caps.possible_in(graph, place.parent)):
                     moved = replace(selection, parent_type=concrete)
                     inner = self.plan(place.narrow(concrete), (moved,))
                     if inner:
@@ -210,20 +215,34 @@ class Walker:
         built = place.builder.add_field(field.name, alias, field.arguments, conditions, composite)
         if not composite or built.selections is None:
             return None
+        graph = place.group.graph
+        known = field.name in caps.supergraph.types[field.parent_type].fields
+        answering = (
+            caps.answering(graph, field.parent_type, field.name, place.answering)
+            if known
+            else frozenset()
+        )
+        only = None
         if caps.is_abstract(field.type):
             built.selections.add_field("__typename")
             if mirrored is not None:
                 mirrored.add_field("__typename")
+            if known:
+                only = caps.runtime_types(graph, field.parent_type, field.name, answering)
         return Place(
             group=place.group,
             builder=built.selections,
-            parent=field.type,
+            # The subgraph's own type for the field: a member of the supergraph's union
+            # has no fragments on the other members.
+            parent=caps.local_type(graph, field.parent_type, field.name) if known else field.type,
             path=place.path
             + (built.response_name,)
             + ("@",) * caps.list_depth(field.parent_type, field.name),
             provided=self.cost.sub_provided(place.group.graph, place.parent, field, place.provided),
             conditions=place.conditions + conditions,
             up=place,
+            only=only,
+            answering=answering,
         )
 
     # -- internal selections (keys, requirements) ----------------------------
@@ -293,7 +312,8 @@ class Walker:
                 for hop, price in self.cost.hop_prices(
                     graph, place.parent, selection, place.provided
                 ).items()
-                if (hop.graph, place.path) not in self.in_progress and hop.graph != avoid
+                if (hop.graph, place.path, _wanted(selection)) not in self.in_progress
+                and hop.graph != avoid
             }
             if options:
                 prices.append(options)
@@ -345,7 +365,9 @@ class Walker:
             if caps.supergraph.context_types and isinstance(selection, Field)
             else ()
         )
-        token = (hop.graph, place.path)
+        # A requirement may lead back into this subgraph at this path (b → a → b), for
+        # other fields; only a hop for the very selection being fetched is a cycle.
+        token = (hop.graph, place.path, _wanted(selection))
         self.in_progress.add(token)
         try:
             fields_in = SelectionBuilder()
@@ -377,15 +399,22 @@ class Walker:
             tree_types = caps.possible_in(graph, place.parent)
         else:
             tree_types = (place.parent,)
+        route = _route(place)
         child = self.fetch_graph.entity_group(
             hop.graph,
             place.path,
             sources,
             root_type=entity,
-            fits=lambda group: all(
-                _fits(group, tree_type, fields_in, hop.interface_object) for tree_type in tree_types
+            fits=lambda group: (
+                _runs_with_its_inputs(self.fetch_graph, group, sources, needs)
+                and _same_branch_or_inputs(group, route, tree_types, fields_in)
+                and all(
+                    _fits(group, tree_type, fields_in, hop.interface_object)
+                    for tree_type in tree_types
+                )
             ),
         )
+        child.routes.add(route)
         for tree_type in tree_types:
             merge_into(child.representation.fragment(tree_type), fields_in)
             # Set even when the tree type is the interface: another fetch may
@@ -404,6 +433,7 @@ class Walker:
             conditions=place.conditions,
             up=place.up,
             origin=place,
+            only=place.only,
         )
         if contextual:
             for renamer in contexts.rewrites:
@@ -460,6 +490,55 @@ def _fits(
     if (tree_type in group.renamed_types) != interface_object:
         return False
     return not conflicts(existing, fields_in)
+
+
+def _route(place: Place) -> tuple[str, ...]:
+    """The types of the objects from the root down to ``place``: its branch of the operation."""
+    found: list[str] = []
+    current: Place | None = place
+    while current is not None:
+        found.append(current.parent)
+        current = current.up
+    return tuple(found)
+
+
+def _same_branch_or_inputs(
+    group: FetchGroup,
+    route: tuple[str, ...],
+    tree_types: tuple[str, ...],
+    fields_in: SelectionBuilder,
+) -> bool:
+    """Objects at one path can come from different branches of the operation (type
+    conditions above it), each with its own fields fetched: a hop from another branch
+    joins only a group needing the same representation fields, or the objects of one
+    branch would lack what the other's selections need (a requirement)."""
+    if not group.routes or route in group.routes:
+        return True
+    existing = group.representation.fragments
+    return all(canonical(existing[t]) == canonical(fields_in) for t in tree_types if t in existing)
+
+
+def _runs_with_its_inputs(
+    fetch_graph: FetchGraph, group: FetchGroup, sources: set[int], needs: Place
+) -> bool:
+    """Joining ``group`` leaves it depending only on fetches that run whenever it runs.
+
+    A hop under ``@include(if: $a)`` may need a fetch made only when ``$a``
+    holds; an unconditional selection in the same group would then find its
+    representation incomplete whenever ``$a`` does not.
+    """
+    incoming = frozenset(needs.conditions)
+    merged = incoming if group.conditions is None else group.conditions & incoming
+    return all(
+        (fetch_graph.group(dep).conditions or frozenset()) <= merged for dep in group.deps | sources
+    )
+
+
+def _wanted(selection: Selection) -> str:
+    """What a hop is for, as the cycle guard tells hops apart."""
+    if isinstance(selection, Fragment):
+        return f"...{selection.type_condition}"
+    return selection.name + repr(selection.arguments)
 
 
 def _unsatisfiable(place: Place, selection: Selection) -> str:

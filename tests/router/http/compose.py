@@ -14,6 +14,8 @@ from pathlib import Path
 import strawberry
 
 from tests.router import (
+    atlas,
+    bounce,
     boutiques,
     catalogue,
     dispatch,
@@ -23,6 +25,7 @@ from tests.router import (
     membership,
     newsroom,
     parcels,
+    racks,
     registry,
     review_feed,
     rollout,
@@ -59,6 +62,9 @@ SHELF_SUPERGRAPH = PLANNER_FIXTURES / "null_entities" / "supergraph.graphql"
 DISPATCH_SUPERGRAPH = PLANNER_FIXTURES / "hidden_enum_values" / "supergraph.graphql"
 CATALOGUE_SUPERGRAPH = PLANNER_FIXTURES / "external_keys" / "supergraph.graphql"
 GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.graphql"
+BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
+RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
+ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -77,6 +83,9 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
     GALLERY_SUPERGRAPH: gallery.SCHEMAS,
+    BOUNCE_SUPERGRAPH: bounce.SCHEMAS,
+    RACKS_SUPERGRAPH: racks.SCHEMAS,
+    ATLAS_SUPERGRAPH: atlas.SCHEMAS,
     SHOWCASE_SUPERGRAPH: showcase.SCHEMAS,
 }
 FED1_SHOP_SUPERGRAPHS = {
@@ -100,7 +109,11 @@ def subgraph_sdl(schema: strawberry.federation.Schema) -> str:
 
 
 def compose(schemas: dict[str, strawberry.federation.Schema]) -> str:
-    sdls = {name: subgraph_sdl(schema) for name, schema in schemas.items()}
+    return compose_sdls({name: subgraph_sdl(schema) for name, schema in schemas.items()})
+
+
+def compose_sdls(sdls: dict[str, str]) -> str:
+    """Federation 2 subgraph SDL by subgraph name, composed."""
     return _run_composer(["compose_fixture.mjs"], sdls)
 
 

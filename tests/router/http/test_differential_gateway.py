@@ -23,11 +23,14 @@ import pytest
 
 from router.http import create_router_app
 from tests.router import (
+    atlas,
+    bounce,
     catalogue,
     dispatch,
     gallery,
     membership,
     newsroom,
+    racks,
     registry,
     shelf,
     stockroom,
@@ -38,6 +41,8 @@ from tests.router.boutiques import OPERATIONS as BOUTIQUE_OPERATIONS
 from tests.router.boutiques import boutique_apps
 from tests.router.fed1_shop import fed1_shop_apps
 from tests.router.http.compose import (
+    ATLAS_SUPERGRAPH,
+    BOUNCE_SUPERGRAPH,
     BOUTIQUES_SUPERGRAPH,
     CATALOGUE_SUPERGRAPH,
     DISPATCH_SUPERGRAPH,
@@ -47,6 +52,7 @@ from tests.router.http.compose import (
     MEMBERSHIP_SUPERGRAPH,
     NEWSROOM_SUPERGRAPH,
     NODE_DIR,
+    RACKS_SUPERGRAPH,
     REGISTRY_SUPERGRAPH,
     SHELF_SUPERGRAPH,
     SHOP_SUPERGRAPH,
@@ -351,6 +357,9 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "hidden enum values": (dispatch.dispatch_apps, DISPATCH_SUPERGRAPH),
     "external keys": (catalogue.catalogue_apps, CATALOGUE_SUPERGRAPH),
     "interface object values": (gallery.gallery_apps, GALLERY_SUPERGRAPH),
+    "shareable unions": (racks.racks_apps, RACKS_SUPERGRAPH),
+    "local field types": (atlas.atlas_apps, ATLAS_SUPERGRAPH),
+    "requires bounce": (bounce.bounce_apps, BOUNCE_SUPERGRAPH),
 }
 FEATURE_OPERATIONS = [
     ("provides", "{ comments { body author { name } editor { name handle } } }", None),
@@ -414,6 +423,28 @@ FEATURE_OPERATIONS = [
         None,
     ),
     ("interface object values", "{ rooms { id visitors } }", None),
+    (
+        "shareable unions",
+        "{ shelf { items { ... on Book { title } ... on Film { minutes } ... on Magazine { issue } } } }",
+        None,
+    ),
+    (
+        "shareable unions",
+        "{ archive { label } shelf { items { __typename ... on Book { title } ... on Film { id } } } }",
+        None,
+    ),
+    ("shareable unions", "{ archive { items { ... on Magazine { issue } } } }", None),
+    ("local field types", "{ spots { ... on Place { rating } ... on Venue { rating } } }", None),
+    (
+        "local field types",
+        "{ places { landmark { __typename ... on Tower { name } ... on Bridge { span } } } }",
+        None,
+    ),
+    (
+        "local field types",
+        "{ spots { ... on Venue { id rating } ... on Place { id tip rating } } }",
+        None,
+    ),
 ]
 
 
@@ -510,3 +541,17 @@ async def test_completion_errors_are_field_errors_where_apollo_hides_them(
     assert "errors" not in apollo, "Apollo now reports them in errors: compare them as usual"
     completions = apollo["extensions"]["valueCompletion"]
     assert [e["path"] for e in completions] == [e["path"] for e in ours["errors"]]
+
+
+async def test_a_requirement_back_into_the_requiring_subgraph_where_apollo_skips_it(
+    feature_graphs: Callable[[str], Awaitable[Pair]],
+) -> None:
+    # sizing computes size from count, which only warehouse answers. Apollo Gateway reads count
+    # from sizing's own root fetch (where it is @external: sizing's placeholder -1), so every
+    # volume comes out (-1 * 10) ** 2 = 100; the router asks warehouse, sizing, warehouse.
+    apollo, ours = await _both_answers(
+        await feature_graphs("requires bounce"), "{ crates { id volume } }", None
+    )
+    right = {"crates": [{"id": "c1", "volume": 900}, {"id": "c2", "volume": 2500}]}
+    assert ours == {"data": right}
+    assert apollo["data"] != right, "Apollo agrees now: compare it as usual"

@@ -1,0 +1,177 @@
+"""Whether an answer has the shape its operation asks for.
+
+Every field the operation selects on an object is present (under its
+response name), no other key is, and every value fits its type: lists are
+lists, scalars and enum values are of their type, and ``null`` appears only
+where the type is nullable (a non-null field's null must bubble up).
+For an abstract type without ``__typename`` in the answer, the keys must be
+exactly those of one of its possible types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+)
+
+SCALARS = {"Int": int, "Float": (int, float), "String": str, "ID": str, "Boolean": bool}
+
+
+def shape_problems(
+    schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], answer: dict[str, Any]
+) -> list[str]:
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    checker = _Checker(schema, variables)
+    data = answer.get("data")
+    if data is None:
+        return [] if answer.get("errors") else ["no data and no error"]
+    assert schema.query_type is not None
+    checker.object(schema.query_type, operation.selection_set, data, ())
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, schema: GraphQLSchema, variables: dict[str, Any]) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.problems: list[str] = []
+
+    def skipped(self, node: FieldNode | InlineFragmentNode) -> bool:
+        for directive in node.directives or ():
+            argument = directive.arguments[0].value
+            value = (
+                self.variables.get(argument.name.value, True)  # type: ignore[attr-defined]
+                if argument.kind == "variable"
+                else argument.value  # type: ignore[attr-defined]
+            )
+            if (directive.name.value == "include") != bool(value):
+                return True
+        return False
+
+    def expected(
+        self, type_: GraphQLObjectType, selections: SelectionSetNode
+    ) -> dict[str, FieldNode]:
+        found: dict[str, FieldNode] = {}
+        for selection in selections.selections:
+            if self.skipped(selection):  # type: ignore[arg-type]
+                continue
+            if isinstance(selection, FieldNode):
+                found.setdefault((selection.alias or selection.name).value, selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or self._applies(condition.name.value, type_):
+                    found.update(
+                        {
+                            k: v
+                            for k, v in self.expected(type_, selection.selection_set).items()
+                            if k not in found
+                        }
+                    )
+        return found
+
+    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+        if condition == type_.name:
+            return True
+        target = self.schema.get_type(condition)
+        return bool(
+            target is not None
+            and is_abstract_type(target)
+            and self.schema.is_sub_type(target, type_)
+        )  # type: ignore[arg-type]
+
+    def object(
+        self,
+        type_: GraphQLObjectType,
+        selections: SelectionSetNode,
+        value: Any,
+        path: tuple[Any, ...],
+    ) -> None:
+        if not isinstance(value, dict):
+            self.problems.append(f"{_at(path)}: {value!r} is not an object")
+            return
+        expected = self.expected(type_, selections)
+        if list(value) != list(expected):
+            self.problems.append(f"{_at(path)}: keys {list(value)}, expected {list(expected)}")
+            return
+        for key, node in expected.items():
+            if node.name.value == "__typename":
+                if value[key] != type_.name:
+                    self.problems.append(f"{_at((*path, key))}: __typename {value[key]!r}")
+                continue
+            field = type_.fields[node.name.value]
+            self.value(field.type, node, value[key], (*path, key))
+
+    def value(
+        self, type_: GraphQLOutputType, node: FieldNode, value: Any, path: tuple[Any, ...]
+    ) -> None:
+        if value is None:
+            if isinstance(type_, GraphQLNonNull):
+                self.problems.append(f"{_at(path)}: null for {type_}")
+            return
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            if not isinstance(value, list):
+                self.problems.append(f"{_at(path)}: {value!r} is not a list")
+                return
+            for index, item in enumerate(value):
+                self.value(type_.of_type, node, item, (*path, index))
+            return
+        named = get_named_type(type_)
+        if is_leaf_type(named):
+            if isinstance(named, GraphQLEnumType):
+                ok = value in named.values
+            else:
+                kind = SCALARS.get(named.name)
+                ok = kind is None or (
+                    isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+                )
+            if not ok:
+                self.problems.append(f"{_at(path)}: {value!r} is not a {named.name}")
+            return
+        assert node.selection_set is not None
+        if isinstance(named, GraphQLObjectType):
+            self.object(named, node.selection_set, value, path)
+            return
+        self.abstract(named, node.selection_set, value, path)  # type: ignore[arg-type]
+
+    def abstract(
+        self, named: Any, selections: SelectionSetNode, value: Any, path: tuple[Any, ...]
+    ) -> None:
+        if not isinstance(value, dict):
+            self.problems.append(f"{_at(path)}: {value!r} is not an object")
+            return
+        candidates = list(self.schema.get_possible_types(named))
+        typename = next((value[k] for k in value if k == "__typename"), None)
+        if typename is not None:
+            candidates = [t for t in candidates if t.name == typename]
+        fitting = [t for t in candidates if list(self.expected(t, selections)) == list(value)]
+        if not fitting:
+            self.problems.append(f"{_at(path)}: keys {list(value)} fit no type of {named.name}")
+            return
+        before = len(self.problems)
+        for candidate in fitting:
+            self.object(candidate, selections, value, path)
+            if len(self.problems) == before:
+                return
+            if candidate is not fitting[-1]:
+                del self.problems[before:]
+
+
+def _at(path: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in path) or "data"

@@ -1,0 +1,142 @@
+"""The differential oracle's fixed-seed slice, its recorded failures, and its own parts.
+
+The slice asks a few generated splits a few dozen generated operations each
+(``python -m tests.router.oracle`` is the long run). ``fixtures.json`` holds
+every difference the oracle has found, as ``[split seed, query, variables]``,
+replayed here against the same split.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from graphql import parse
+
+from router.operation import prepare
+from router.planner import plan
+from router.supergraph import load_supergraph
+from router.transport import SubgraphRequest
+from tests.router.oracle import world
+from tests.router.oracle.run import MONOLITH, Report, run_split
+from tests.router.oracle.serve import OracleTransport
+from tests.router.oracle.shape import shape_problems
+from tests.router.oracle.splits import FieldDecl, Subgraph, split
+from tests.router.planner.plan_cases import fetches
+
+SLICE_SEEDS = (1, 2)
+SLICE_OPERATIONS = 25
+FIXTURES = json.loads(Path(__file__).with_name("fixtures.json").read_text())
+
+
+def _explain(report: Report) -> str:
+    return "\n".join(
+        f"split {d.split_seed}: {d.reason}\n  {d.query}\n  {json.dumps(d.variables)}\n"
+        f"  router:   {json.dumps(d.router)}\n  monolith: {json.dumps(d.monolith)}"
+        for d in report.differences
+    )
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("seed", SLICE_SEEDS)
+async def test_the_router_answers_generated_operations_as_the_monolith(seed: int) -> None:
+    report = Report()
+    await run_split(seed, SLICE_OPERATIONS, report)
+    assert not report.uncomposed
+    assert report.operations > SLICE_OPERATIONS // 2
+    assert not report.differences, _explain(report)
+
+
+@pytest.mark.node
+@pytest.mark.parametrize(
+    ("seed", "query", "variables"), FIXTURES, ids=[f"{f[0]}: {f[1][:60]}" for f in FIXTURES]
+)
+async def test_a_recorded_difference_stays_fixed(
+    seed: int, query: str, variables: dict[str, bool]
+) -> None:
+    report = Report()
+    await run_split(seed, 0, report, extra=[(query, variables)])
+    assert report.operations == 1
+    assert not report.differences, _explain(report)
+
+
+def test_every_split_declares_what_it_needs() -> None:
+    for seed in range(20):
+        for subgraph in split(seed):
+            for type_name, fields in subgraph.types.items():
+                for decl in fields.values():
+                    named = decl.type.strip("[]!")
+                    assert named in subgraph.types or named in (
+                        "ID",
+                        "String",
+                        "Int",
+                        "SearchResult",
+                        "Node",
+                    ), (seed, subgraph.name, type_name)
+
+
+async def test_an_external_field_asked_where_nothing_brought_it_is_poisoned() -> None:
+    graph = Subgraph("a")
+    graph.declare("Product")["price"] = FieldDecl("Int!", external=True)
+    graph.declare("Product")["name"] = FieldDecl("String!")
+    transport = OracleTransport([graph])
+    query = "query($r:[_Any!]!){_entities(representations:$r){...on Product{name price}}}"
+    plain = await transport.fetch(
+        "a", SubgraphRequest(query, variables={"r": [{"__typename": "Product", "id": "p1"}]})
+    )
+    assert plain.data == {"_entities": [{"name": "Product 1", "price": -999}]}
+    sent = await transport.fetch(
+        "a",
+        SubgraphRequest(
+            query, variables={"r": [{"__typename": "Product", "id": "p1", "price": 10}]}
+        ),
+    )
+    assert sent.data == {"_entities": [{"name": "Product 1", "price": 10}]}
+
+
+SHAPE_QUERY = (
+    "{ search { ... on Product { name price } ... on User { name } } topProduct { tags } }"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({"search": [{"name": "P", "price": 1}, {"name": "U"}], "topProduct": None}, None),
+        ({"search": [{"name": "P", "price": 1}], "topProduct": {"tags": ["x"]}}, None),
+        ({"search": [{"name": "U"}, {}], "topProduct": None}, None),
+        ({"search": [{"price": 1}], "topProduct": None}, "fit no type"),
+        ({"search": [{"price": 1, "name": "P"}], "topProduct": None}, "fit no type"),
+        ({"search": [], "topProduct": {"tags": ["x"], "extra": 1}}, "keys"),
+        ({"search": [], "topProduct": {"tags": [None]}}, "null for String!"),
+        ({"search": [], "topProduct": {"tags": [3]}}, "is not a String"),
+        ({"search": None, "topProduct": None}, "null for"),
+        ({"search": [{"name": "P", "price": "1"}], "topProduct": None}, "is not a Int"),
+    ],
+)
+def test_the_shape_check(data: dict[str, object], problem: str | None) -> None:
+    problems = shape_problems(MONOLITH, parse(SHAPE_QUERY), {}, {"data": data})
+    if problem is None:
+        assert problems == []
+    else:
+        assert problems and problem in problems[0], problems
+
+
+def test_the_monolith_serves_the_world() -> None:
+    assert world.value({"__typename": "Product", "id": "p3"}, "shipping") == 30
+
+
+def test_a_requirement_from_one_branch_is_not_asked_of_the_other() -> None:
+    # Split 100: products reach search.@.reviews.@.product from a Product (without weight)
+    # and from a User (with weight, fetched for shipping). The fetch for tags must not need
+    # weight, or the first branch's products get no representation and lose their tags.
+    graph = load_supergraph(Path(__file__).with_name("split_100.graphql").read_text())
+    query = (
+        "{ search { ... on Product { reviews { product { tags } } } "
+        "... on User { reviews { product { shipping } } } } }"
+    )
+    found = plan(graph, prepare(graph, query))
+    for fetch in fetches(found.node):
+        if "tags" in fetch.operation:
+            assert "weight" not in json.dumps(str(fetch.requires)), fetch.operation

@@ -1,0 +1,139 @@
+"""The oracle's world: one schema, deterministic data, and how every field is computed.
+
+The monolith serves ``SDL`` over ``DATA`` directly; every generated split
+serves the same fields from the same data, each subgraph only its own share.
+Objects travel as dicts: ``{"__typename": T, "id": ...}`` for entities (a
+subgraph answers their fields from ``DATA``), the whole value for the value
+type ``Category``. ``Product.shipping`` is computed from ``price`` and
+``weight``: in a subgraph that ``@requires`` them, from the representation
+the router sent, so a wrong requirement shows in the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SDL = """
+interface Node { id: ID! label: String! }
+enum Level { LOW HIGH }
+type Category { code: String! label: String }
+type Product implements Node {
+  id: ID! name: String! price: Int! weight: Int tags: [String!]! category: Category!
+  level: Level! reviews: [Review!]! shipping: Int! label: String!
+}
+type Review implements Node {
+  id: ID! body: String! stars: Int! author: User! product: Product! label: String!
+}
+type User implements Node {
+  id: ID! name: String! email: String reviews: [Review!]! favorite: SearchResult label: String!
+}
+union SearchResult = Product | Review | User
+type Query {
+  products: [Product!]! users: [User!]! reviews: [Review!]! search: [SearchResult!]!
+  node(id: ID!): Node topProduct: Product
+}
+"""
+
+ENTITIES = ("Product", "Review", "User")
+# Fields whose value is computed from others (the split may make them @requires those).
+DERIVED = {("Product", "shipping"): ("price", "weight")}
+
+
+def _ref(type_name: str, id: str) -> dict[str, Any]:
+    return {"__typename": type_name, "id": id}
+
+
+PRODUCTS = {
+    f"p{i}": {
+        "name": f"Product {i}",
+        "price": 10 * i,
+        "weight": None if i == 3 else i,
+        "tags": [f"t{i}", f"t{i + 1}"][: 1 + i % 2],
+        "category": {
+            "__typename": "Category",
+            "code": f"c{i % 2}",
+            "label": None if i == 2 else f"Cat {i % 2}",
+        },
+        "level": "HIGH" if i % 2 else "LOW",
+    }
+    for i in range(1, 5)
+}
+USERS = {
+    f"u{i}": {"name": f"User {i}", "email": f"u{i}@example.com" if i != 2 else None}
+    for i in range(1, 4)
+}
+REVIEWS = {
+    f"r{i}": {
+        "body": f"Review {i}",
+        "stars": 1 + i % 5,
+        "author": f"u{1 + i % 3}",
+        "product": f"p{1 + i % 4}",
+    }
+    for i in range(1, 6)
+}
+FAVORITES = {"u1": _ref("Product", "p2"), "u2": None, "u3": _ref("User", "u1")}
+SEARCH = [_ref("Product", "p1"), _ref("User", "u2"), _ref("Review", "r3"), _ref("Product", "p4")]
+IDS = (*PRODUCTS, *USERS, *REVIEWS, "x9")
+# The members each union or interface field's data can hold: a split may leave the others out.
+RUNTIME_TYPES = {("User", "favorite"): ("Product", "User")}
+
+
+def shipping(price: int, weight: int | None) -> int:
+    return price + 2 * (weight or 0)
+
+
+def root_value(field: str, arguments: dict[str, Any]) -> Any:
+    if field == "products":
+        return [_ref("Product", id) for id in PRODUCTS]
+    if field == "users":
+        return [_ref("User", id) for id in USERS]
+    if field == "reviews":
+        return [_ref("Review", id) for id in REVIEWS]
+    if field == "search":
+        return list(SEARCH)
+    if field == "topProduct":
+        return _ref("Product", "p2")
+    if field == "node":
+        return entity(str(arguments["id"]))
+    raise KeyError(field)
+
+
+def entity(id: str) -> dict[str, Any] | None:
+    for type_name, table in (("Product", PRODUCTS), ("User", USERS), ("Review", REVIEWS)):
+        if id in table:
+            return _ref(type_name, id)
+    return None
+
+
+def exists(type_name: str, id: str) -> bool:
+    return id in {"Product": PRODUCTS, "User": USERS, "Review": REVIEWS}.get(type_name, {})
+
+
+def value(obj: dict[str, Any], field: str) -> Any:
+    """The true value of ``field`` on ``obj`` (an entity reference or a Category)."""
+    type_name = obj["__typename"]
+    if type_name == "Category" or field == "id":
+        return obj[field]
+    if field == "label":
+        # From the id alone: an @interfaceObject subgraph sees every node as a Node.
+        return f"label {obj['id']}"
+    id = obj["id"]
+    if type_name == "Product":
+        row = PRODUCTS[id]
+        if field == "reviews":
+            return [_ref("Review", r) for r, review in REVIEWS.items() if review["product"] == id]
+        if field == "shipping":
+            return shipping(row["price"], row["weight"])
+        return row[field]
+    if type_name == "User":
+        if field == "reviews":
+            return [_ref("Review", r) for r, review in REVIEWS.items() if review["author"] == id]
+        if field == "favorite":
+            return FAVORITES[id]
+        return USERS[id][field]
+    review = REVIEWS[id]
+    if field == "author":
+        return _ref("User", review["author"])
+    if field == "product":
+        return _ref("Product", review["product"])
+    return review[field]

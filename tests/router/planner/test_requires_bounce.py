@@ -1,0 +1,14 @@
+"""A requirement that needs the requiring subgraph again: warehouse → sizing → warehouse."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.router.planner.plan_cases import case_names, check_case
+
+FEATURE = "requires_bounce"
+
+
+@pytest.mark.parametrize("case", case_names(FEATURE))
+def test_plan(case: str) -> None:
+    check_case(FEATURE, case)
