@@ -1,0 +1,22 @@
+"""The engagement domain: EngagementItem, created by members and read by anyone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.domain import DomainSpec
+from subgraphs.engagement.context import EngagementContext
+from subgraphs.engagement.runtime import EngagementRuntime, build_runtime
+from subgraphs.engagement.schema import build_schema
+from subgraphs.engagement.settings import EngagementSettings
+
+SPEC: DomainSpec[EngagementSettings, EngagementRuntime] = DomainSpec(
+    name="engagement",
+    port=4005,
+    settings=EngagementSettings,
+    database_url=lambda settings: settings.engagement_database_url,
+    migrations=Path(__file__).parent / "migrations",
+    build_schema=build_schema,
+    build_runtime=build_runtime,
+    context=EngagementContext.of,
+)
