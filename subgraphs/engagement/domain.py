@@ -1,4 +1,4 @@
-"""The engagement domain: EngagementItem, created by members and read by anyone."""
+"""The engagement domain: likes, comments and replies, the hot list and recommendations."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from pathlib import Path
 
 from shared.domain import DomainSpec
 from subgraphs.engagement.context import EngagementContext
-from subgraphs.engagement.runtime import EngagementRuntime, build_runtime
+from subgraphs.engagement.runtime import NAME, EngagementRuntime, build_runtime, workers
 from subgraphs.engagement.schema import build_schema
 from subgraphs.engagement.settings import EngagementSettings
 
 SPEC: DomainSpec[EngagementSettings, EngagementRuntime] = DomainSpec(
-    name="engagement",
+    name=NAME,
     port=4005,
     settings=EngagementSettings,
     database_url=lambda settings: settings.engagement_database_url,
@@ -19,4 +19,5 @@ SPEC: DomainSpec[EngagementSettings, EngagementRuntime] = DomainSpec(
     build_schema=build_schema,
     build_runtime=build_runtime,
     context=EngagementContext.of,
+    workers=workers,
 )
