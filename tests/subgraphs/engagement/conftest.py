@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import URL
 
+from shared.db import utcnow
 from shared.domain import create_app
 from subgraphs.engagement.domain import SPEC
+from subgraphs.engagement.rules import Kind
 from subgraphs.engagement.runtime import EngagementRuntime
+from subgraphs.engagement.subjects import add_subject
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.conftest import settings_maker
 from tests.support.graphql import GraphQLClient
@@ -48,3 +53,36 @@ async def engagement(
     yield Engagement(runtime, client)
     await client.aclose()
     await runtime.aclose()
+
+
+_ids = itertools.count(random.randrange(10**9, 2 * 10**9, 10**5))
+
+LIKE = """mutation($kind: EngagementTargetKind!, $id: ID!) {
+  like(target: {kind: $kind, id: $id}) { likeCount viewerHasLiked } }"""
+UNLIKE = """mutation($kind: EngagementTargetKind!, $id: ID!) {
+  unlike(target: {kind: $kind, id: $id}) { likeCount viewerHasLiked } }"""
+COMMENT = """mutation($kind: EngagementTargetKind!, $id: ID!, $body: String!, $replyTo: ID) {
+  comment(target: {kind: $kind, id: $id}, body: $body, replyTo: $replyTo) { id body } }"""
+
+
+def new_id() -> int:
+    """An id no other test uses (the database is shared by the session's tests)."""
+    return next(_ids)
+
+
+async def add_subjects(
+    runtime: EngagementRuntime,
+    kind: Kind,
+    count: int = 1,
+    *,
+    owner: int | None = None,
+    tags: tuple[str, ...] = (),
+) -> list[int]:
+    """Project ``count`` new subjects, as their domain's events would."""
+    ids = [new_id() for _ in range(count)]
+    async with runtime.database.transaction() as session:
+        for id_ in ids:
+            await add_subject(
+                session, kind, id_, owner_id=owner or new_id(), created_at=utcnow(), tags=tags
+            )
+    return ids

@@ -1,0 +1,175 @@
+"""Like counts aggregated through the queue: batched, visible at once, never lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import replace
+import random
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from shared.events import OutboxRelay, event_stream
+from subgraphs.engagement.counts import LikeCountConsumer
+from subgraphs.engagement.models import Like, Subject
+from subgraphs.engagement.rules import Kind
+from subgraphs.engagement.runtime import EngagementRuntime, like_count_consumer
+from tests.subgraphs.engagement.conftest import LIKE, UNLIKE, Engagement, add_subjects, new_id
+
+
+async def truth(runtime: EngagementRuntime, ids: Iterable[int]) -> dict[int, int]:
+    """What the like rows say."""
+    async with runtime.database.transaction() as session:
+        rows = await session.execute(
+            select(Like.subject_id, func.count())
+            .where(Like.subject_kind == Kind.ARTICLE.value, Like.subject_id.in_(list(ids)))
+            .group_by(Like.subject_id)
+        )
+        return {int(id_): int(count) for id_, count in rows}
+
+
+async def stored(runtime: EngagementRuntime, ids: Iterable[int]) -> dict[int, int]:
+    async with runtime.database.transaction() as session:
+        rows = await session.execute(
+            select(Subject.id, Subject.like_count).where(
+                Subject.kind == Kind.ARTICLE.value, Subject.id.in_(list(ids))
+            )
+        )
+        return {int(id_): int(count) for id_, count in rows if count}
+
+
+async def pending(runtime: EngagementRuntime, ids: list[int]) -> dict[int, int]:
+    found = await runtime.service.pending.pending([(Kind.ARTICLE, id_) for id_ in ids])
+    return {id_: count for (_, id_), count in found.items() if count}
+
+
+async def publish(runtime: EngagementRuntime) -> None:
+    """Move the outbox to the stream, as the relay worker does."""
+    relay = OutboxRelay(
+        runtime.database,
+        runtime.redis,
+        stream=event_stream(runtime.settings.redis_prefix, "engagement"),
+    )
+    while await relay.step():
+        pass
+
+
+async def like_storm(engagement: Engagement, articles: list[int], members: int) -> None:
+    rng = random.Random(7)
+    users = [str(new_id()) for _ in range(members)]
+
+    async def member(user: str) -> None:
+        for article in rng.sample(articles, k=2):
+            await engagement.execute(LIKE, user, kind="ARTICLE", id=str(article))
+        if rng.random() < 0.3:
+            await engagement.execute(UNLIKE, user, kind="ARTICLE", id=str(articles[0]))
+
+    await asyncio.gather(*(member(user) for user in users))
+
+
+async def drain(consumer: LikeCountConsumer) -> None:
+    """Step until the stream is read and every buffered event written."""
+    for _ in range(200):
+        if not await consumer.step() and not await consumer.flush():
+            return
+    raise AssertionError("the consumer did not drain")
+
+
+async def test_a_like_counts_at_once_and_batches_are_a_few_updates(engagement: Engagement) -> None:
+    runtime = engagement.runtime
+    [article] = await add_subjects(runtime, Kind.ARTICLE)
+    users = [str(new_id()) for _ in range(120)]
+    for user in users:
+        await engagement.execute(LIKE, user, kind="ARTICLE", id=str(article))
+    # Nothing flushed yet: the count is all pending, and readers see it.
+    assert await stored(runtime, [article]) == {}
+    read = await engagement.execute(LIKE, users[0], kind="ARTICLE", id=str(article))
+    assert read["data"]["like"] == {"likeCount": 120, "viewerHasLiked": True}
+
+    await publish(runtime)
+    consumer = like_count_consumer(runtime)
+    before = await runtime.service.pending.stats()
+    await drain(consumer)
+    after = await runtime.service.pending.stats()
+    assert await stored(runtime, [article]) == {article: 120}
+    assert await pending(runtime, [article]) == {}
+    assert after.get("events", 0) - before.get("events", 0) == 120
+    # 120 events, 500 per batch at most: a handful of UPDATEs, not 120.
+    assert 1 <= after["updates"] - before.get("updates", 0) <= 3
+
+
+async def test_killing_the_consumer_mid_batch_loses_and_doubles_nothing(
+    engagement: Engagement,
+) -> None:
+    runtime = engagement.runtime
+    articles = await add_subjects(runtime, Kind.ARTICLE, 5)
+    await like_storm(engagement, articles, 60)
+    expected = await truth(runtime, articles)
+    # Before any flush, readers see every committed like.
+    assert await pending(runtime, articles) == expected
+    await publish(runtime)
+
+    settings = runtime.settings.model_copy(
+        update={"like_flush_events": 7, "like_flush_interval_ms": 20, "like_claim_idle": 0.05}
+    )
+    killed = 0
+    rng = random.Random(3)
+    for round_ in range(25):
+        consumer = like_count_consumer(
+            replace(runtime, settings=settings),
+            member=f"killed-{round_}",
+        )
+
+        async def run(consumer: LikeCountConsumer = consumer) -> None:
+            while True:
+                await consumer.step()
+
+        task = asyncio.create_task(run())
+        await asyncio.sleep(rng.uniform(0.0, 0.03))
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        killed += 1
+        await asyncio.sleep(0.06)  # the dead member's entries become claimable
+
+    final = like_count_consumer(replace(runtime, settings=settings))
+    await drain(final)
+    await asyncio.sleep(0.06)
+    await drain(final)
+    assert killed == 25
+    assert await stored(runtime, articles) == {k: v for k, v in expected.items() if v}
+    assert await pending(runtime, articles) == {}
+
+
+async def test_a_batch_committed_but_not_settled_is_settled_by_the_next_consumer(
+    engagement: Engagement,
+) -> None:
+    runtime = engagement.runtime
+    [article] = await add_subjects(runtime, Kind.ARTICLE)
+    for _ in range(4):
+        await engagement.execute(LIKE, str(new_id()), kind="ARTICLE", id=str(article))
+    await publish(runtime)
+
+    first = like_count_consumer(runtime, member="dies-after-commit")
+    settle = runtime.service.pending.settle
+
+    async def die(*_args: object, **_kwargs: object) -> bool:
+        raise ConnectionError("the process died here")
+
+    runtime.service.pending.settle = die  # type: ignore[method-assign]
+    try:
+        with contextlib.suppress(ConnectionError):
+            await drain(first)
+    finally:
+        runtime.service.pending.settle = settle  # type: ignore[method-assign]
+    # Written and still pending: counted twice until settled.
+    assert await stored(runtime, [article]) == {article: 4}
+    assert await pending(runtime, [article]) == {article: 4}
+
+    settings = runtime.settings.model_copy(update={"like_claim_idle": 0.01})
+    second = like_count_consumer(replace(runtime, settings=settings))
+    await asyncio.sleep(0.02)
+    await drain(second)
+    assert await stored(runtime, [article]) == {article: 4}
+    assert await pending(runtime, [article]) == {}
