@@ -6,7 +6,12 @@ import asyncio
 import time
 from typing import Any
 
+from shared.db import utcnow
+from subgraphs.engagement.rules import Kind
+from subgraphs.engagement.subjects import add_subject
+from tests.journeys.test_feed_journey import forget_cached_entities, until_feed_is_long
 from tests.support.graph import Graph
+from tests.support.sql import StatementCounter
 
 PUBLISH = """mutation($title: String!, $tags: [String!]) {
   publishArticle(input: {title: $title, content: "Words.", tags: $tags}) { id } }"""
@@ -119,3 +124,52 @@ async def test_unknown_deleted_and_draft_targets_are_not_found(graph: Graph) -> 
     # The delete reaches engagement by event: the article stops taking likes and comments.
     assert await code(COMMENT, kind="ARTICLE", id=article, body="Hi") == "NOT_FOUND"
     assert await code(LIKE, kind="ARTICLE", id=article) == "NOT_FOUND"
+
+
+FEED_COUNTS = """query($first: Int) { feed(first: $first) { edges { node {
+  title likeCount viewerHasLiked commentCount
+  comments(first: 2) { edges { node { body author { nickname } replyCount } } } } } } }"""
+
+
+async def test_a_feed_page_with_counts_costs_the_same_statements_whatever_its_size(
+    quiet_graph: Graph,
+) -> None:
+    graph = quiet_graph
+    _, reader = await graph.register("Reader")
+    author_id, author = await graph.register("Author")
+    await graph.data("mutation($id: ID!) { follow(userId: $id) { id } }", reader, id=author_id)
+    articles = [await publish(graph, author, f"Article {n}") for n in range(24)]
+    # No workers run here: project the articles as their events would.
+    engagement = graph.domains.runtimes["engagement"]
+    async with engagement.database.transaction() as session:
+        for article in articles:
+            await add_subject(
+                session, Kind.ARTICLE, int(article), owner_id=int(author_id), created_at=utcnow()
+            )
+    for article in articles[::3]:
+        await graph.data(LIKE, reader, kind="ARTICLE", id=article)
+        await graph.data(COMMENT, author, kind="ARTICLE", id=article, body="First!")
+    await until_feed_is_long(graph, reader, 20)
+
+    engines = {name: runtime.database.engine for name, runtime in graph.domains.runtimes.items()}
+
+    async def statements(first: int) -> dict[str, int]:
+        await forget_cached_entities(graph)
+        counters = {name: StatementCounter(engine) for name, engine in engines.items()}
+        for counter in counters.values():
+            counter.__enter__()
+        try:
+            page = await graph.data(FEED_COUNTS, reader, first=first)
+        finally:
+            for counter in counters.values():
+                counter.__exit__(None, None, None)
+        nodes = [edge["node"] for edge in page["feed"]["edges"]]
+        assert len(nodes) == first
+        liked = [node for node in nodes if node["viewerHasLiked"]]
+        assert liked and all(node["likeCount"] == 1 and node["commentCount"] == 1 for node in liked)
+        return {name: counter.count for name, counter in counters.items()}
+
+    small, large = await statements(5), await statements(20)
+    assert small == large, (small, large)
+    # engagement: the subjects, the viewer's likes, the comment pages.
+    assert large["engagement"] == 3
