@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from shared.events import OutboxRelay, event_stream
 from subgraphs.engagement.counts import LikeCountConsumer
-from subgraphs.engagement.models import Like, Subject
+from subgraphs.engagement.models import EVENT_TABLES, Like, Subject
 from subgraphs.engagement.rules import Kind
 from subgraphs.engagement.runtime import EngagementRuntime, like_count_consumer
 from tests.subgraphs.engagement.conftest import LIKE, UNLIKE, Engagement, add_subjects, new_id
@@ -173,3 +173,24 @@ async def test_a_batch_committed_but_not_settled_is_settled_by_the_next_consumer
     await drain(second)
     assert await stored(runtime, [article]) == {article: 4}
     assert await pending(runtime, [article]) == {}
+
+
+async def test_a_like_sent_twenty_times_at_once_is_one_like_and_one_event(
+    engagement: Engagement,
+) -> None:
+    runtime = engagement.runtime
+    [article] = await add_subjects(runtime, Kind.ARTICLE)
+    user = str(new_id())
+    answers = await asyncio.gather(
+        *(engagement.execute(LIKE, user, kind="ARTICLE", id=str(article)) for _ in range(20))
+    )
+    assert all(answer["data"]["like"]["viewerHasLiked"] for answer in answers)
+    outbox = EVENT_TABLES.outbox
+    async with runtime.database.transaction() as session:
+        events = await session.scalar(
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.aggregate_id == f"ARTICLE:{article}")
+        )
+    assert await truth(runtime, [article]) == {article: 1} and events == 1
+    assert await pending(runtime, [article]) == {article: 1}
