@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -49,9 +50,17 @@ from shared.tokens import AccessTokens
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = ("accounts", "social", "articles", "engagement")
-ROUTER_PORT = 4200
-HTTP_PORTS = {"accounts": 4201, "social": 4202, "articles": 4203, "engagement": 4205}
-GRPC_PORTS = {"accounts": 5201, "social": 5202}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+ROUTER_PORT = _free_port()
+HTTP_PORTS = {name: _free_port() for name in DOMAINS}
+GRPC_PORTS = {"accounts": _free_port(), "social": _free_port()}
 REDIS_PREFIX = "beyondbench-engagement:"
 PINNED = {"engagement": "1"}
 """Cores the process under test runs on; the others share core 0."""
@@ -104,6 +113,13 @@ def environment(urls: dict[str, URL], redis_url: str, secret: str) -> dict[str, 
             "BEYOND_ACCOUNTS_GRPC_TARGET": f"127.0.0.1:{GRPC_PORTS['accounts']}",
             "BEYOND_SOCIAL_GRPC_TARGET": f"127.0.0.1:{GRPC_PORTS['social']}",
             "BEYOND_COMMENT_RATE_LIMIT": "1000",
+            # 200 clients queue for 15 pooled connections: let them wait rather than fail.
+            "BEYOND_DATABASE_CHECKOUT_TIMEOUT": "30",
+            "BEYOND_DATABASE_CONNECT_TIMEOUT": "10",
+            "BEYOND_DATABASE_TRANSACTION_TIMEOUT": "30",
+            # Never called: nobody signs up by SMS here.
+            "BEYOND_SMS_PROVIDER": "webhook",
+            "BEYOND_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
             "GRPC_VERBOSITY": "ERROR",
         }
     )
@@ -155,18 +171,39 @@ def processes(env: dict[str, str], supergraph_path: Path) -> Iterator[None]:
             [
                 sys.executable,
                 "-m",
-                "bench.feed.serve_router",
+                "beyond.cli",
+                "router",
+                "--supergraph",
                 str(supergraph_path),
-                str(ROUTER_PORT),
+                "--listen",
+                f"127.0.0.1:{ROUTER_PORT}",
+                "--log-level",
+                "WARNING",
             ],
         )
     )
+    logs = supergraph_path.parent
     started = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-        for command in commands
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / f"{name}.log").open("w"),
+        )
+        for name, command in zip([*HTTP_PORTS, "router"], commands, strict=True)
     ]
     try:
         yield
+    except BaseException:
+        for name in [*HTTP_PORTS, "router"]:
+            errors = [
+                line
+                for line in (logs / f"{name}.log").read_text().splitlines()
+                if "ERROR" in line or "Traceback" in line
+            ]
+            print(f"{name}: {len(errors)} error lines", *errors[-3:], sep="\n  ", file=sys.stderr)
+        raise
     finally:
         for process in started:
             process.terminate()
@@ -211,28 +248,30 @@ async def until_ok(session: aiohttp.ClientSession, query: str, token: str, **var
     return body["data"]
 
 
-def members(env: dict[str, str], count: int) -> list[int]:
-    """Create ``count`` members in accounts (in this process, on its database); return ids."""
-    code = (
-        "import asyncio, sys\n"
-        "from beyond.domains import discover\n"
-        "spec = discover()['accounts']\n"
-        "async def main():\n"
-        "    runtime = spec.build_runtime(spec.settings())\n"
-        "    ids = []\n"
-        "    async with runtime.database.transaction() as session:\n"
-        f"        for n in range({count}):\n"
-        "            user = await runtime.service.create_user(\n"
-        "                f'1390000{n:04d}', 'bench2026pass', f'Reader{n}', session=session)\n"
-        "            ids.append(user.id)\n"
-        "    await runtime.aclose()\n"
-        "    print(' '.join(map(str, ids)))\n"
-        "asyncio.run(main())\n"
+async def members(env: dict[str, str], count: int) -> list[int]:
+    """Create ``count`` members in accounts, in this process on its database; return their ids."""
+    spec = discover()["accounts"]
+    fields = spec.settings.model_fields
+    settings = spec.settings(
+        **{
+            name: value
+            for key, value in env.items()
+            if key.startswith("BEYOND_") and (name := key.removeprefix("BEYOND_").lower()) in fields
+        }
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return [int(id_) for id_ in done.stdout.split()]
+    runtime = spec.build_runtime(settings)
+    ids = []
+    try:
+        for n in range(count):
+            # One transaction each: hashing a password takes a while.
+            async with runtime.database.transaction() as session:
+                user = await runtime.service.create_user(  # type: ignore[attr-defined]
+                    f"1390000{n:04d}", "bench2026pass", f"Reader{n}", session=session
+                )
+                ids.append(int(user.id))
+    finally:
+        await runtime.aclose()
+    return ids
 
 
 def stored_likes(url: URL, article: int) -> tuple[int, int]:
@@ -320,7 +359,7 @@ async def main_async(args: argparse.Namespace) -> int:
     secret = secrets.token_urlsafe(48)
     env = environment(urls, args.redis_url, secret)
     tokens = AccessTokens.from_settings(CommonSettings(jwt_secret=secret))
-    people = [tokens.issue(str(id_)) for id_ in members(env, 21)]
+    people = [tokens.issue(str(id_)) for id_ in await members(env, 21)]
     author, commenters = people[0], people[1:]
     likers = [tokens.issue(str(10**6 + n)) for n in range(args.clients)]
     stats_key = f"{REDIS_PREFIX}engagement:{{likes}}:stats"

@@ -445,13 +445,12 @@ async def _set_like(info: EngagementInfo, target: LikeTarget, *, like: bool) -> 
         else:
             await service.unlike(viewer, kind, id_, session=session)
         stored = await service.stored_like_count((kind, id_), session=session)
-        liked = await service.liked(viewer, [(kind, id_)], session=session)
     pending = await service.pending.pending([(kind, id_)])
     return LikeState(
         kind=target.kind,
         id=strawberry.ID(str(id_)),
         like_count=max(0, stored + pending[(kind, id_)]),
-        viewer_has_liked=bool(liked),
+        viewer_has_liked=like,
     )
 
 

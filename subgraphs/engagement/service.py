@@ -150,12 +150,8 @@ class EngagementService:
         )
         if result.rowcount == 0:
             return
-        like_id = await session.scalar(
-            select(Like.id).where(
-                Like.user_id == user, Like.subject_kind == kind.value, Like.subject_id == id_
-            )
-        )
-        await self._like_event(events.LIKE_ADDED, int(like_id or 0), user, target, at, session)
+        like_id = int(result.lastrowid)
+        await self._like_event(events.LIKE_ADDED, like_id, user, target, at, session)
 
     async def unlike(self, user: UserId, kind: Kind, id_: int, *, session: AsyncSession) -> None:
         """Take the like back; unliking what is not liked changes nothing."""
