@@ -26,8 +26,8 @@ import enum
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
 from datetime import datetime, timedelta
+from typing import cast
 
 from redis.asyncio import Redis
 from sqlalchemy import func, select

@@ -27,9 +27,7 @@ async def until(
     """The first answer passing ``check``; until events arrive, a deleted article the list
     still names reads as an error."""
     deadline = time.monotonic() + 10
-    while "errors" in (body := await graph.execute(query, token, **kw)) or not check(
-        body["data"]
-    ):
+    while "errors" in (body := await graph.execute(query, token, **kw)) or not check(body["data"]):
         assert time.monotonic() < deadline, body
         await asyncio.sleep(0.05)
     return body["data"]

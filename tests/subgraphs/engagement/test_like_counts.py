@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import replace
 import random
 from collections.abc import Iterable
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
