@@ -7,15 +7,15 @@ are one ``HMGET`` per batch.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
+from shared.graphql.loaders import BatchLoader
 from shared.ids import UserId
 from subgraphs.engagement.counts import CountKey, PendingLikes
 from subgraphs.engagement.service import (
@@ -26,26 +26,6 @@ from subgraphs.engagement.service import (
     ReplyPageKey,
 )
 from subgraphs.engagement.subjects import SubjectKey, SubjectView, subjects_by_key
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-Read = Callable[[list[K], AsyncSession], Awaitable[Mapping[K, V]]]
-
-
-class BatchLoader(DataLoader[K, V], Generic[K, V]):
-    """Keys of one batch read by ``read`` in one transaction; ``missing`` for keys it lacks."""
-
-    def __init__(self, database: Database, read: Read[K, V], missing: Callable[[K], V]) -> None:
-        super().__init__()
-        self._database = database
-        self._read = read
-        self._missing = missing
-
-    async def batch_load_fn(self, keys: list[K]) -> list[V]:
-        async with self._database.transaction() as session:
-            found = await self._read(keys, session)
-        return [found[key] if key in found else self._missing(key) for key in keys]
 
 
 class PendingLoader(DataLoader[CountKey, int]):
