@@ -51,6 +51,11 @@
     init_timeout = 10.0       # seconds a WebSocket client has to send connection_init
     keepalive = 15.0          # seconds between graphql-ws "ka" messages, SSE keep-alive
                               # comments and pings on subgraph WebSockets
+    multiplex = true          # subscriptions with the same headers share a subgraph WebSocket
+    operations_per_socket = 100   # at most this many on one subgraph WebSocket
+    max_buffered_events = 1024    # events one subscription may have waiting for its client
+    slow_consumer_timeout = 5.0   # seconds a full one may hold up its subgraph WebSocket
+                                  # before it is stopped with an error
 
     [headers]
     propagate = ["authorization", "traceparent", "tracestate"]
@@ -178,6 +183,10 @@ class PersistedQueriesConfig:
 class SubscriptionSettings:
     init_timeout: float = 10.0
     keepalive: float = 15.0
+    multiplex: bool = True
+    operations_per_socket: int = 100
+    max_buffered_events: int = 1024
+    slow_consumer_timeout: float = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +339,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
     limits = _table(raw, "limits")
     _only(limits, {f.name for f in fields(Limits)}, "[limits]")
     subscriptions = _table(raw, "subscriptions")
-    _only(subscriptions, {"init_timeout", "keepalive"}, "[subscriptions]")
+    _only(subscriptions, {f.name for f in fields(SubscriptionSettings)}, "[subscriptions]")
     headers = _table(raw, "headers")
     _only(headers, {"propagate"}, "[headers]")
     defaults = RouterConfig()
@@ -367,12 +376,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         limits=Limits(
             **{name: _positive_int(value, f"[limits] {name}") for name, value in limits.items()}
         ),
-        subscriptions=SubscriptionSettings(
-            **{
-                name: _number(value, f"[subscriptions] {name}")
-                for name, value in subscriptions.items()
-            }
-        ),
+        subscriptions=_subscription_settings(subscriptions),
         propagate=_names(headers.get("propagate", list(defaults.propagate)), "[headers] propagate"),
         subgraphs={
             name: _subgraph(name, table) for name, table in _table(raw, "subgraphs").items()
@@ -556,6 +560,30 @@ def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ConfigError(f"{where} must be a positive number, not {value!r}")
     return float(value)
+
+
+def _subscription_settings(table: Mapping[str, Any]) -> SubscriptionSettings:
+    defaults = SubscriptionSettings()
+    where = "[subscriptions]"
+    return SubscriptionSettings(
+        init_timeout=_number(
+            table.get("init_timeout", defaults.init_timeout), f"{where} init_timeout"
+        ),
+        keepalive=_number(table.get("keepalive", defaults.keepalive), f"{where} keepalive"),
+        multiplex=_typed(table.get("multiplex", defaults.multiplex), bool, f"{where} multiplex"),
+        operations_per_socket=_positive_int(
+            table.get("operations_per_socket", defaults.operations_per_socket),
+            f"{where} operations_per_socket",
+        ),
+        max_buffered_events=_positive_int(
+            table.get("max_buffered_events", defaults.max_buffered_events),
+            f"{where} max_buffered_events",
+        ),
+        slow_consumer_timeout=_number(
+            table.get("slow_consumer_timeout", defaults.slow_consumer_timeout),
+            f"{where} slow_consumer_timeout",
+        ),
+    )
 
 
 def _positive_int(value: Any, where: str) -> int:

@@ -172,6 +172,10 @@ def create_router_app(
             timeouts=config.timeouts(),
             default_timeout=config.timeout,
             heartbeat=config.subscriptions.keepalive,
+            multiplex=config.subscriptions.multiplex,
+            operations_per_socket=config.subscriptions.operations_per_socket,
+            max_buffered=config.subscriptions.max_buffered_events,
+            stall=config.subscriptions.slow_consumer_timeout,
         )
         subscriptions = ws_transport
     if metrics is not None:

@@ -5,7 +5,8 @@ reviews in order (their ``author`` is a bare ``User`` key), ``counter(to)``
 counts and completes, ``ticks(tag, every)`` never ends on its own (the tag
 lets a test see its generator closed; a long ``every`` makes sure it was
 closed for the test's reason, not at its next tick), ``whoami`` sends the ``connection_init``
-payload and upgrade ``authorization`` the subgraph received. It refuses a
+payload and upgrade ``authorization`` the subgraph received; ``Probe.connections``
+records the payload of every WebSocket it accepted. It refuses a
 WebSocket whose payload carries ``Bearer forbidden`` (close 4403).
 ``accounts`` owns ``User``: ``name`` is non-null and fails for user 2, so an
 event by that user gets an error at its path and a null ``author``.
@@ -38,6 +39,8 @@ class Probe:
 
     opened: ClassVar[set[str]] = set()
     closed: ClassVar[set[str]] = set()
+    # The connection_init payload of every WebSocket the reviews subgraph accepted.
+    connections: ClassVar[list[dict[str, Any]]] = []
 
 
 # reviews ----------------------------------------------------------------------
@@ -100,8 +103,10 @@ class ReviewsSubscription:
 
 class ReviewsApp(GraphQL[Any, Any]):
     async def on_ws_connect(self, context: dict[str, Any]) -> None:
-        if (context.get("connection_params") or {}).get("authorization") == FORBIDDEN_TOKEN:
+        params = context.get("connection_params") or {}
+        if params.get("authorization") == FORBIDDEN_TOKEN:
             raise ConnectionRejectionError()
+        Probe.connections.append(dict(params))
 
 
 # accounts ---------------------------------------------------------------------

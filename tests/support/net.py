@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import socket
+from beyond.ports import free_port
 
-
-def free_port() -> int:
-    """A port nothing listens on right now (the OS picks it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+__all__ = ["free_port"]

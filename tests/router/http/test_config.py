@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from router.config import ConfigError, RouterConfig, load_config
+from router.config import ConfigError, RouterConfig, SubscriptionSettings, load_config
 from router.execution import ErrorMode
 from router.transport.types import EDGE_HEADERS as EDGE
 from router.transport.websocket import SubscriptionEndpoint
@@ -75,6 +75,11 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
         ("router = [", "not valid TOML"),
         ("[subscriptions]\ninit_timeout = 0\n", "[subscriptions] init_timeout must be a positive"),
         ("[subscriptions]\nkeep_alive = 1\n", "unknown key 'keep_alive' in [subscriptions]"),
+        ('[subscriptions]\nmultiplex = "yes"\n', "[subscriptions] multiplex must be a bool"),
+        (
+            "[subscriptions]\noperations_per_socket = 0\n",
+            "[subscriptions] operations_per_socket must be a positive integer",
+        ),
         ("[cors]\norigin = []\n", "unknown key 'origin' in [cors]"),
         (
             '[cors]\norigins = ["*"]\nallow_credentials = true\n',
@@ -105,6 +110,10 @@ max_subscriptions_per_connection = 3
 [subscriptions]
 init_timeout = 2
 keepalive = 5.5
+multiplex = false
+operations_per_socket = 20
+max_buffered_events = 64
+slow_consumer_timeout = 1.5
 
 [subgraphs.chat]
 subscription_protocol = "graphql-ws"
@@ -118,7 +127,14 @@ subscription_url = "ws://127.0.0.1:4010/subscriptions"
     )
     config = load_config(path)
     assert config.limits.max_subscriptions_per_connection == 3
-    assert (config.subscriptions.init_timeout, config.subscriptions.keepalive) == (2.0, 5.5)
+    assert config.subscriptions == SubscriptionSettings(
+        init_timeout=2.0,
+        keepalive=5.5,
+        multiplex=False,
+        operations_per_socket=20,
+        max_buffered_events=64,
+        slow_consumer_timeout=1.5,
+    )
     from_supergraph = {
         "chat": "http://127.0.0.1:4002/graphql",
         "feed": "http://ignored/graphql",

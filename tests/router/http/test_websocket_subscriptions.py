@@ -180,3 +180,28 @@ async def test_several_subscriptions_share_one_connection(router_url: str) -> No
         assert seen["b"] == [{"data": {"counter": 1}}, {"data": {"counter": 2}}, "complete"]
         assert seen["a"] and all(p["data"]["ticks"] for p in seen["a"])
     await wait_until(lambda: "shared-a" in Probe.closed)  # the client left: upstream ends too
+
+
+async def test_one_clients_subscriptions_share_a_subgraph_socket_and_two_clients_do_not(
+    router_url: str,
+) -> None:
+    before = len(Probe.connections)
+    ticks = 'subscription { ticks(tag: "%s", every: 0.05) }'
+    async with socket(router_url) as ada, socket(router_url) as grace:
+        await ada.init({"authorization": "Bearer ada"})
+        await grace.init({"authorization": "Bearer grace"})
+        for n in range(3):
+            await ada.send(subscribe(str(n), ticks % f"e2e-share-ada-{n}"))
+        await grace.send(subscribe("0", ticks % "e2e-share-grace"))
+        seen: set[str] = set()
+        while len(seen) < 3:
+            message = await ada.receive()
+            assert message["type"] == "next"
+            seen.add(message["id"])
+        assert (await grace.receive())["payload"] == {"data": {"ticks": 1}}
+        accepted = sorted(c["authorization"] for c in Probe.connections[before:])
+        assert accepted == ["Bearer ada", "Bearer grace"]
+        await ada.send({"id": "1", "type": "complete"})
+        await wait_until(lambda: "e2e-share-ada-1" in Probe.closed)
+        assert "e2e-share-ada-0" not in Probe.closed and "e2e-share-ada-2" not in Probe.closed
+    await wait_until(lambda: {"e2e-share-ada-0", "e2e-share-ada-2"} <= Probe.closed)
