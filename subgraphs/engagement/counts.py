@@ -353,7 +353,8 @@ class LikeCountConsumer(PollingWorker):
             if deltas:
                 encoded = json.dumps({field_of(key): delta for key, delta in deltas.items()})
                 session.add(CountBatch(batch_id=batch_id, deltas=encoded, created_at=utcnow()))
-        if deltas:
+        if fresh:
+            # Also when likes and unlikes cancelled out: the stats count every event.
             await self._pending.settle(batch_id, deltas, updates=updates, events=len(fresh))
         await self._redis.xack(self.stream, self.group, *(item.entry_id for item in items))
         if deltas:

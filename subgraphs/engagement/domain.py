@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shared.domain import DomainSpec
 from subgraphs.engagement.context import EngagementContext
+from subgraphs.engagement.rpc.server import grpc_services
 from subgraphs.engagement.runtime import NAME, EngagementRuntime, build_runtime, workers
 from subgraphs.engagement.schema import build_schema
 from subgraphs.engagement.settings import EngagementSettings
@@ -20,4 +21,6 @@ SPEC: DomainSpec[EngagementSettings, EngagementRuntime] = DomainSpec(
     build_runtime=build_runtime,
     context=EngagementContext.of,
     workers=workers,
+    grpc_services=grpc_services,
+    grpc_port=5005,
 )
