@@ -2,8 +2,9 @@
 
     engagement.subjects-articles  <prefix>events:articles    ArticlePublished/Updated/Deleted
     engagement.subjects-qa        <prefix>events:qa          QuestionAsked/Deleted, AnswerPosted/Deleted
-    engagement.hot-list           <prefix>events:engagement  LikeAdded/Removed, CommentPosted
-    engagement.like-counts        <prefix>events:engagement  LikeAdded/Removed (batched, see counts)
+    engagement.hot-list           <prefix>events:engagement  CommentPosted
+    engagement.like-counts        <prefix>events:engagement  LikeAdded/Removed (batched, see counts);
+                                  each written batch also scores its subjects on the hot list
 
 Projection writes are idempotent and run in the consumer's transaction (the
 processed-event record lands with them); hot-list updates run after that
@@ -12,16 +13,19 @@ commit, so a redelivered event does not score twice.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database, after_commit
+from shared.db import Database, after_commit, utcnow
 from shared.events import Consumer, Event, event_stream
 from subgraphs.engagement import events as own
+from subgraphs.engagement.counts import CountKey
 from subgraphs.engagement.rules import Kind
 from subgraphs.engagement.subjects import (
+    SubjectKey,
     add_subject,
     delete_subjects,
     payload_tags,
@@ -144,31 +148,50 @@ def subject_consumers(
 
 
 def hot_list_consumer(database: Database, redis: Redis, hot: HotList, *, prefix: str) -> Consumer:
-    """Likes and comments move their subject (an answer's: its question) on the hot list."""
+    """Comments move their subject (an answer's: its question) up the hot list."""
 
-    async def on_engagement(event: Event, session: AsyncSession) -> None:
+    async def on_comment(event: Event, session: AsyncSession) -> None:
         payload = event.payload
-        kind = Kind(payload["subjectKind"])
-        if kind is Kind.COMMENT:
-            return
-        key = (kind, int(payload["subjectId"]))
-        subject = (await subjects_by_key([key], session=session)).get(key)
-        if subject is None or subject.deleted:
-            return
-        if kind is Kind.ANSWER and subject.question_id is not None:
-            key = (Kind.QUESTION, subject.question_id)
-            subject = (await subjects_by_key([key], session=session)).get(key)
-            if subject is None or subject.deleted:
-                return
-        weight = {own.LIKE_ADDED: LIKED, own.LIKE_REMOVED: -LIKED}.get(event.type, COMMENTED)
-        at = datetime.fromisoformat(payload["at"])
-        _later(session, hot, (key[0], key[1], weight, at, subject.created_at))
+        key = await _ranked(session, (Kind(payload["subjectKind"]), int(payload["subjectId"])))
+        if key is not None:
+            at = datetime.fromisoformat(payload["at"])
+            _later(session, hot, (key[0], key[1], COMMENTED, at, key[2]))
 
     return Consumer(
         database,
         redis,
         stream=event_stream(prefix, "engagement"),
         name="engagement.hot-list",
-        handler=on_engagement,
-        event_types=[own.LIKE_ADDED, own.LIKE_REMOVED, own.COMMENT_POSTED],
+        handler=on_comment,
+        event_types=[own.COMMENT_POSTED],
     )
+
+
+def likes_to_hot_list(
+    database: Database, hot: HotList
+) -> Callable[[Mapping[CountKey, int]], Awaitable[None]]:
+    """What the like-count consumer does with each written batch: score its subjects."""
+
+    async def written(deltas: Mapping[CountKey, int]) -> None:
+        ranked: list[tuple[Kind, int, float, datetime]] = []
+        async with database.transaction() as session:
+            for key, delta in deltas.items():
+                found = await _ranked(session, key) if key[0] is not Kind.COMMENT else None
+                if found is not None:
+                    ranked.append((found[0], found[1], LIKED * delta, found[2]))
+        now = utcnow()
+        for kind, id_, weight, born in ranked:
+            await hot.bump(kind, id_, weight, at=now, born=born)
+
+    return written
+
+
+async def _ranked(session: AsyncSession, key: SubjectKey) -> tuple[Kind, int, datetime] | None:
+    """The live article or question a like or comment on ``key`` scores for, with its birth."""
+    subject = (await subjects_by_key([key], session=session)).get(key)
+    if subject is not None and subject.kind is Kind.ANSWER and subject.question_id is not None:
+        key = (Kind.QUESTION, subject.question_id)
+        subject = (await subjects_by_key([key], session=session)).get(key)
+    if subject is None or subject.deleted or subject.kind not in (Kind.ARTICLE, Kind.QUESTION):
+        return None
+    return (subject.kind, subject.id, subject.created_at)

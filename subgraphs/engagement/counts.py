@@ -26,6 +26,10 @@ and skipped, and the batch row still in ``count_batches`` is settled on the
 next start (settling twice is refused by the batch's marker). While a batch
 is between its commit and its settlement (a few milliseconds) its likes are
 counted in both, so a count read then can be briefly high by that batch.
+
+``on_written`` gets each written batch's deltas after the fact (the hot list
+scores likes from them: one update per subject and batch instead of one per
+like); a consumer killed before it runs leaves that batch out of the hot list.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import secrets
 import socket
 import time
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -190,6 +194,7 @@ class LikeCountConsumer(PollingWorker):
         block: float = 0.1,
         name: str = "engagement.like-counts",
         member: str | None = None,
+        on_written: Callable[[Mapping[CountKey, int]], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(name=f"consumer {name} of {stream}", idle_interval=0, max_backoff=5.0)
         self.group = name
@@ -198,6 +203,7 @@ class LikeCountConsumer(PollingWorker):
         self._database = database
         self._redis = redis
         self._pending = pending
+        self._on_written = on_written
         self._flush_events = flush_events
         self._flush_interval = flush_interval
         self._claim_idle_ms = int(claim_idle * 1000)
@@ -361,6 +367,12 @@ class LikeCountConsumer(PollingWorker):
             async with self._database.transaction() as session:
                 await session.execute(delete(CountBatch).where(CountBatch.batch_id == batch_id))
         self._buffer.clear()
+        if deltas and self._on_written is not None:
+            try:
+                await self._on_written(deltas)
+            except Exception:
+                # The counts are written; what follows them (the hot list) may miss a batch.
+                log.exception("%s: after a written batch", self.name)
         return len(fresh)
 
     async def stop(self) -> None:

@@ -14,7 +14,7 @@ from shared.lifecycle import Worker
 from shared.ratelimit import RateLimiter, Window
 from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
-from subgraphs.engagement.consumers import hot_list_consumer, subject_consumers
+from subgraphs.engagement.consumers import hot_list_consumer, likes_to_hot_list, subject_consumers
 from subgraphs.engagement.counts import LikeCountConsumer, PendingLikes
 from subgraphs.engagement.service import EngagementService
 from subgraphs.engagement.settings import EngagementSettings
@@ -69,6 +69,7 @@ def like_count_consumer(
         flush_interval=settings.like_flush_interval_ms / 1000,
         claim_idle=settings.like_claim_idle,
         member=member,
+        on_written=likes_to_hot_list(runtime.database, runtime.hot),
     )
 
 
