@@ -238,6 +238,16 @@ async def graphql(
         return await response.json()
 
 
+async def attempt(
+    session: aiohttp.ClientSession, query: str, token: str | None = None, **variables: Any
+) -> Any:
+    """The answer, or ``None`` when the request failed on the way (an error to count)."""
+    try:
+        return await graphql(session, query, token, **variables)
+    except aiohttp.ClientError:
+        return None
+
+
 async def until_ok(session: aiohttp.ClientSession, query: str, token: str, **variables: Any) -> Any:
     """The first answer without errors: a new article reaches engagement by event."""
     deadline = time.monotonic() + 30
@@ -310,9 +320,9 @@ async def storm(
         liked = False
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            body = await graphql(session, UNLIKE if liked else LIKE, token, id=article)
+            body = await attempt(session, UNLIKE if liked else LIKE, token, id=article)
             latencies.append(time.perf_counter() - started)
-            errors += "errors" in body
+            errors += body is None or "errors" in body
             liked = not liked
 
     started = time.monotonic()
@@ -331,9 +341,9 @@ async def page_load(
         nonlocal errors
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            body = await graphql(session, PAGE, token, id=article)
+            body = await attempt(session, PAGE, token, id=article)
             latencies.append(time.perf_counter() - started)
-            errors += "errors" in body
+            errors += body is None or "errors" in body
 
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
