@@ -441,10 +441,10 @@ async def _set_like(info: EngagementInfo, target: LikeTarget, *, like: bool) -> 
     service = info.context.service
     async with info.context.database.transaction() as session:
         if like:
-            await service.like(viewer, kind, id_, session=session)
+            found = await service.like(viewer, kind, id_, session=session)
         else:
-            await service.unlike(viewer, kind, id_, session=session)
-        stored = await service.stored_like_count((kind, id_), session=session)
+            found = await service.unlike(viewer, kind, id_, session=session)
+    stored = found.stored_likes
     pending = await service.pending.pending([(kind, id_)])
     return LikeState(
         kind=target.kind,

@@ -94,6 +94,8 @@ class Page:
 class Target:
     key: CountKey
     owner_id: int
+    stored_likes: int
+    """The flushed like count as read (``PendingLikes`` holds the rest)."""
 
 
 _COMMENT_COLUMNS = [column for column in Comment.__table__.columns]
@@ -124,11 +126,11 @@ class EngagementService:
             )
             if subject is None:
                 raise missing
-            return Target((kind, id_), comment.author_id)
+            return Target((kind, id_), comment.author_id, comment.like_count)
         subject = await self._live_subject(kind, id_, session=session, lock=lock)
         if subject is None:
             raise missing
-        return Target((kind, id_), subject.owner_id)
+        return Target((kind, id_), subject.owner_id, subject.like_count)
 
     async def _live_subject(
         self, kind: Kind, id_: int, *, session: AsyncSession, lock: bool
@@ -139,8 +141,8 @@ class EngagementService:
 
     # -- likes ---------------------------------------------------------------------
 
-    async def like(self, user: UserId, kind: Kind, id_: int, *, session: AsyncSession) -> None:
-        """Like the target; liking it again changes nothing."""
+    async def like(self, user: UserId, kind: Kind, id_: int, *, session: AsyncSession) -> Target:
+        """Like the target and return it; liking it again changes nothing."""
         self._check_likeable(kind)
         target = await self.target(kind, id_, session=session)
         at = utcnow()
@@ -149,24 +151,22 @@ class EngagementService:
             "CursorResult[Any]", await session.execute(insert_ignore(session, Like, [row]))
         )
         if result.rowcount == 0:
-            return
+            return target
         like_id = int(result.lastrowid)
         await self._like_event(events.LIKE_ADDED, like_id, user, target, at, session)
+        return target
 
-    async def unlike(self, user: UserId, kind: Kind, id_: int, *, session: AsyncSession) -> None:
-        """Take the like back; unliking what is not liked changes nothing."""
+    async def unlike(self, user: UserId, kind: Kind, id_: int, *, session: AsyncSession) -> Target:
+        """Take the like back and return the target; unliking what is not liked changes nothing."""
         self._check_likeable(kind)
         target = await self.target(kind, id_, session=session)
         mine = and_(Like.user_id == user, Like.subject_kind == kind.value, Like.subject_id == id_)
-        like_id = await session.scalar(select(Like.id).where(mine))
+        # One statement: the row counts for whoever deletes it, under any concurrency.
+        like_id = await session.scalar(delete(Like).where(mine).returning(Like.id))
         if like_id is None:
-            return
-        result = cast(
-            "CursorResult[Any]", await session.execute(delete(Like).where(Like.id == like_id))
-        )
-        if result.rowcount == 0:
-            return
+            return target
         await self._like_event(events.LIKE_REMOVED, like_id, user, target, utcnow(), session)
+        return target
 
     async def _like_event(
         self,
@@ -220,17 +220,6 @@ class EngagementService:
         for name, id_ in rows:
             found.add((Kind(name), int(id_)))
         return found
-
-    async def stored_like_count(self, key: CountKey, *, session: AsyncSession) -> int:
-        """The flushed like count of one target (``PendingLikes`` holds the rest)."""
-        kind, id_ = key
-        if kind is Kind.COMMENT:
-            stored = await session.scalar(select(Comment.like_count).where(Comment.id == id_))
-        else:
-            stored = await session.scalar(
-                select(Subject.like_count).where(Subject.kind == kind.value, Subject.id == id_)
-            )
-        return int(stored or 0)
 
     # -- comments --------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from subgraphs.engagement.models import EVENT_TABLES, Like
@@ -38,6 +39,7 @@ async def last_outbox_id(engagement: Engagement) -> int:
         return int(await session.scalar(select(outbox.c.id).order_by(outbox.c.id.desc())) or 0)
 
 
+@pytest.mark.sqlite
 async def test_like_and_comment_events_carry_the_contract_keys(engagement: Engagement) -> None:
     owner, liker, replier = new_id(), new_id(), new_id()
     [article] = await add_subjects(engagement.runtime, Kind.ARTICLE, owner=owner)
