@@ -10,7 +10,8 @@
    article in turn for ``--storm`` seconds (20): likes/s (mutations per
    second), p50/p99; the ``UPDATE`` statements the count consumer issued and
    the events it counted (its stats in Redis); the lag from the last like to
-   the moment the stored count equals the like rows.
+   the moment every like and unlike is folded and the stored count equals
+   the like rows.
 4. **Article page**: ``--page-clients`` clients (50) read the article with
    its author, counts and 20 comments with their replies and authors for
    ``--page`` seconds (10): requests/s, p50/p99.
@@ -406,9 +407,12 @@ async def main_async(args: argparse.Namespace) -> int:
             latencies, errors, elapsed = await storm(session, likers, article, args.storm)
             last_like = time.monotonic()
             results.update(figures("likes", latencies, errors, elapsed))
+            changes = len(latencies) - errors
             while True:
                 stored, rows = stored_likes(urls["engagement"], int(article))
-                if stored == rows:
+                counted = int(await redis.hget(stats_key, "events") or 0)
+                # Every like and unlike folded, and the stored count equal to the rows.
+                if stored == rows and counted - before.get("events", 0) >= changes:
                     break
                 if time.monotonic() - last_like > 60:
                     raise RuntimeError(f"stored {stored} != {rows} like rows after 60 s")
