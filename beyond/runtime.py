@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from shared.domain import DomainSpec, Runtime
 from shared.grpc import GrpcServer
+from shared.grpc.peers import channel_workers
 from shared.http_server import server_config
 from shared.lifecycle import Worker, running
 from shared.registry.etcd import EtcdEndpoint, service_prefix
@@ -46,11 +47,21 @@ def http_server(app: Starlette, *, host: str, port: int, log_level: str) -> uvic
 def grpc_server(
     spec: DomainSpec[Any, R], runtime: R, *, host: str, port: int | None
 ) -> GrpcServer | None:
-    """The domain's gRPC server on ``host:port`` (its spec's port by default), if it has one."""
+    """The domain's gRPC server on ``host:port`` (its spec's port by default), if it has one;
+    it sheds calls past capacity as the HTTP side does."""
     port = port or spec.grpc_port
     if spec.grpc_services is None or port is None:
         return None
-    return GrpcServer(spec.grpc_services(runtime), address=f"{host}:{port}")
+    return GrpcServer(
+        spec.grpc_services(runtime),
+        address=f"{host}:{port}",
+        shedder=runtime.settings.shedder(spec.name, server="grpc"),
+    )
+
+
+def peer_workers(runtime: Runtime[Any]) -> list[Worker]:
+    """The runtime's channels that follow the registry: started first, before any call."""
+    return list(channel_workers(runtime.channels))
 
 
 def registration(

@@ -2,7 +2,8 @@
 
 ``/metrics`` is served on its own listener (``BEYOND_METRICS_LISTEN``,
 ``HOST:PORT``), never on a service's or the router's public port; unset,
-nothing is served. prometheus-client's own HTTP server runs it in a daemon
+nothing is served. It includes every circuit breaker's state
+(:mod:`shared.telemetry.resilience`). prometheus-client's own HTTP server runs it in a daemon
 thread, so a scrape never waits on the event loop.
 """
 
@@ -22,6 +23,7 @@ from router.telemetry.tracing import TracedRequests
 from shared.domain import Runtime
 from shared.lifecycle import Worker
 from shared.telemetry.instrument import instrument_service
+from shared.telemetry.resilience import register_resilience_metrics
 from shared.telemetry.sampler import BacklogSampler
 
 METRICS_LISTEN_VARIABLE = "BEYOND_METRICS_LISTEN"
@@ -40,6 +42,7 @@ def serve_metrics(listen: str | None) -> Any:
     if not listen:
         return None
     host, port = parse_listen(listen, what=METRICS_LISTEN_VARIABLE)
+    register_resilience_metrics()
     try:
         server, _thread = start_http_server(port, addr=host)
     except OSError as exc:

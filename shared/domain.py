@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import grpc
 import strawberry
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -32,6 +31,8 @@ from shared.db import Database
 from shared.graphql.app import create_service_app
 from shared.graphql.context import Caller, RequestContext
 from shared.grpc import GrpcService
+from shared.grpc.peers import PeerChannel
+from shared.grpc.peers import grpc_target_setting as grpc_target_setting
 from shared.health import backing_services
 from shared.lifecycle import Worker
 from shared.settings import CommonSettings
@@ -52,8 +53,9 @@ class Runtime(Generic[S]):
     database: Database
     redis: Redis
     tokens: AccessTokens
-    channels: tuple[grpc.aio.Channel, ...] = field(default=())
-    """The gRPC channels to the domains the spec ``calls``, in that order."""
+    channels: tuple[PeerChannel, ...] = field(default=())
+    """The gRPC channels to the domains the spec ``calls``, in that order
+    (from :func:`~shared.grpc.peers.peer_channel`)."""
 
     async def aclose(self) -> None:
         for channel in self.channels:
@@ -71,7 +73,9 @@ class DomainSpec(Generic[S, R]):
     ``grpc_port`` that of its gRPC server, if it serves ``grpc_services``.
     ``calls`` names the domains whose gRPC servers it calls: its settings have
     ``<name>_grpc_target`` for each, which ``beyond dev`` and the compose file
-    point at that domain's gRPC port.
+    point at that domain's gRPC port, and its runtime connects to each with
+    :func:`~shared.grpc.peers.peer_channel` (a fixed target, or the replicas
+    registered in etcd).
     """
 
     name: str
@@ -97,11 +101,6 @@ class DomainSpec(Generic[S, R]):
     @property
     def database_variable(self) -> str:
         return f"BEYOND_{self.name.upper()}_DATABASE_URL"
-
-
-def grpc_target_setting(name: str) -> str:
-    """The setting of a caller that holds the address of ``name``'s gRPC server."""
-    return f"{name}_grpc_target"
 
 
 def create_app(spec: DomainSpec[Any, R], runtime: R) -> FastAPI:

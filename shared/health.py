@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 
 from shared.db import Database
+from shared.grpc.peers import PeerChannel
 
 PEER_TIMEOUT = 1.0
 
 
 async def backing_services(
-    database: Database, redis: Redis, peers: Mapping[str, grpc.aio.Channel] | None = None
+    database: Database, redis: Redis, peers: Mapping[str, PeerChannel] | None = None
 ) -> dict[str, str]:
     """``ok`` or ``unavailable`` for the database, Redis and each gRPC peer (its health service)."""
     report = {}
@@ -36,7 +36,7 @@ async def backing_services(
     return report
 
 
-async def _serving(channel: grpc.aio.Channel) -> str:
+async def _serving(channel: PeerChannel) -> str:
     try:
         reply = await health_pb2_grpc.HealthStub(channel).Check(
             health_pb2.HealthCheckRequest(), timeout=PEER_TIMEOUT

@@ -104,6 +104,11 @@ class CommonSettings(BaseSettings):
         description="etcd URL; `beyond serve` registers the instance's GraphQL and gRPC "
         "endpoints there (unset: no registration)",
     )
+    grpc_discovery: Literal["static", "etcd"] = Field(
+        default="static",
+        description="`static`: call each domain at its `*_GRPC_TARGET`; `etcd`: balance over "
+        "the replicas registered in `BEYOND_REGISTRY_ETCD`",
+    )
     registry_ttl: int = Field(
         default=10, ge=1, le=300, description="seconds of the registration lease"
     )
@@ -120,9 +125,12 @@ class CommonSettings(BaseSettings):
             transaction=self.database_transaction_timeout,
         )
 
-    def shedder(self, service: str) -> Shedder:
+    def shedder(self, service: str, *, server: str = "http") -> Shedder:
         return Shedder(
-            service, cpu_threshold=self.shed_cpu_threshold, max_in_flight=self.shed_max_in_flight
+            service,
+            server=server,
+            cpu_threshold=self.shed_cpu_threshold,
+            max_in_flight=self.shed_max_in_flight,
         )
 
     metrics_listen: str | None = Field(
@@ -138,6 +146,13 @@ class CommonSettings(BaseSettings):
                 "(codes, rate limits and caches would live and die in one process)"
             ]
         return []
+
+    @field_validator("grpc_discovery")
+    @classmethod
+    def _discovery_needs_a_registry(cls, value: str, info: ValidationInfo) -> str:
+        if value == "etcd" and not info.data.get("registry_etcd"):
+            raise ValueError("`etcd` needs BEYOND_REGISTRY_ETCD, the registry to read")
+        return value
 
     @field_validator("jwt_secret")
     @classmethod

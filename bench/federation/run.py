@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ import orjson
 
 from bench.federation.compose import BASE_PORT, SUBGRAPHS, SUPERGRAPH
 from bench.federation.procs import usage
+from bench.federation.registry import subgraphs_in_etcd
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -53,7 +55,11 @@ VARIANT_ENV = {
     "beyond-trace-1": {**TRACING, "OTEL_TRACES_SAMPLER_ARG": "0.01"},
     "beyond-trace-100": {**TRACING, "OTEL_TRACES_SAMPLER_ARG": "1.0"},
 }
-VARIANTS = tuple(VARIANT_ENV)
+# The breaker and p2c A/B (README "Registry and resilience"): our router with its breakers
+# taken out, as is, and with every subgraph's URL from etcd, balanced by p2c.
+RESILIENCE_VARIANTS = ("beyond-bare", "beyond-p2c")
+VARIANTS = (*VARIANT_ENV, *RESILIENCE_VARIANTS)
+P2C_CONFIG = Path(tempfile.gettempdir()) / "beyond-bench-p2c.toml"
 
 
 @dataclass
@@ -74,21 +80,16 @@ class Figures:
 
 
 def gateway_command(name: str, port: int) -> list[str]:
+    if name == "beyond-bare":
+        return [sys.executable, "-m", "bench.federation.bare_router", *_router_args(port)]
+    if name == "beyond-p2c":
+        return [*gateway_command("beyond", port), "--config", str(P2C_CONFIG)]
     if name == "beyond-metrics":
         return [*gateway_command("beyond", port), "--metrics-listen", f"127.0.0.1:{port + 1}"]
     if name in VARIANT_ENV:
         return gateway_command("beyond", port)
     if name == "beyond":
-        return [
-            sys.executable,
-            "-m",
-            "beyond.cli",
-            "router",
-            "--supergraph",
-            str(SUPERGRAPH),
-            "--listen",
-            f"127.0.0.1:{port}",
-        ]
+        return [sys.executable, "-m", "beyond.cli", "router", *_router_args(port)]
     if name == "apollo":
         return ["node", str(NODE / "apollo_gateway.mjs"), str(SUPERGRAPH), str(port)]
     if name == "hive":
@@ -104,6 +105,10 @@ def gateway_command(name: str, port: int) -> list[str]:
             "1",
         ]
     raise ValueError(name)
+
+
+def _router_args(port: int) -> list[str]:
+    return ["--supergraph", str(SUPERGRAPH), "--listen", f"127.0.0.1:{port}"]
 
 
 class _Sink(http.server.BaseHTTPRequestHandler):
@@ -324,11 +329,18 @@ async def main_async(args: argparse.Namespace) -> int:
     subgraphs = ["node", str(NODE / "subgraphs.mjs"), str(BASE_PORT)]
     with started(subgraphs), otlp_sink(OTLP_SINK_PORT):
         await subgraphs_ready(within=60)
-        for round_ in range(args.repeat):
-            for name in args.gateways:
-                figures = await bench_gateway(name, args)
-                runs[name].append(figures)
-                print(f"round {round_ + 1}: {name}: {figures}", file=sys.stderr)
+        async with contextlib.AsyncExitStack() as stack:
+            if "beyond-p2c" in args.gateways:
+                urls = {
+                    name: f"http://127.0.0.1:{BASE_PORT + i}/graphql"
+                    for i, name in enumerate(SUBGRAPHS)
+                }
+                await stack.enter_async_context(subgraphs_in_etcd(urls, P2C_CONFIG))
+            for round_ in range(args.repeat):
+                for name in args.gateways:
+                    figures = await bench_gateway(name, args)
+                    runs[name].append(figures)
+                    print(f"round {round_ + 1}: {name}: {figures}", file=sys.stderr)
     medians = [median_figures(name, runs[name]) for name in args.gateways]
     print_table(medians)
     result = {

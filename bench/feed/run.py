@@ -78,6 +78,9 @@ def environment(urls: dict[str, Any], redis_url: str, secret: str, data_key: str
             "BEYOND_JWT_SECRET": secret,
             "BEYOND_DATA_KEY": data_key,
             "BEYOND_LOG_LEVEL": "WARNING",
+            # `beyond serve` refuses the console SMS sender; nothing here asks for a code.
+            "BEYOND_SMS_PROVIDER": "webhook",
+            "BEYOND_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
             "BEYOND_ACCOUNTS_GRPC_TARGET": f"127.0.0.1:{GRPC_PORTS['accounts']}",
             "BEYOND_SOCIAL_GRPC_TARGET": f"127.0.0.1:{GRPC_PORTS['social']}",
             "GRPC_VERBOSITY": "ERROR",
@@ -86,14 +89,15 @@ def environment(urls: dict[str, Any], redis_url: str, secret: str, data_key: str
     return env
 
 
-def supergraph(path: Path) -> Path:
+def supergraph(path: Path, ports: dict[str, int] = HTTP_PORTS) -> Path:
+    """The supergraph of ``ports``' subgraphs (name → HTTP port on 127.0.0.1), written to ``path``."""
     sources = [
         SubgraphSDL(
             name,
             f"http://127.0.0.1:{port}/graphql",
             (ROOT / "schema" / "subgraphs" / f"{name}.graphql").read_text(),
         )
-        for name, port in HTTP_PORTS.items()
+        for name, port in ports.items()
     ]
     result = compose(sources)
     assert result.supergraph_sdl is not None, result.errors

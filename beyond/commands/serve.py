@@ -55,6 +55,7 @@ async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings)
         event_workers,
         grpc_server,
         http_server,
+        peer_workers,
         registration,
         run_until_stopped,
     )
@@ -79,7 +80,12 @@ async def _serve(args: argparse.Namespace, spec: Spec, settings: CommonSettings)
     )
     await run_until_stopped(
         apps=[app],
-        workers=[*([server] if server else []), *workers, *([registered] if registered else [])],
+        workers=[
+            *peer_workers(runtime),
+            *([server] if server else []),
+            *workers,
+            *([registered] if registered else []),
+        ],
         servers=[http],
         runtimes=[runtime],
     )

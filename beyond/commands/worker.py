@@ -41,7 +41,7 @@ def handle(args: argparse.Namespace) -> int:
 
 async def _work(spec: Spec, settings: CommonSettings) -> None:
     # Built inside the running loop, like ``beyond serve``: clients bind to it.
-    from beyond.runtime import event_workers, run_until_stopped
+    from beyond.runtime import event_workers, peer_workers, run_until_stopped
     from beyond.telemetry import configure_tracing, instrument_runtime, serve_metrics, with_sampler
 
     configure_tracing(spec.name)
@@ -52,4 +52,4 @@ async def _work(spec: Spec, settings: CommonSettings) -> None:
         workers = with_sampler(spec.name, runtime, workers)
     for worker in workers:
         log.info("running %s", worker.name)
-    await run_until_stopped(apps=[], workers=workers, runtimes=[runtime])
+    await run_until_stopped(apps=[], workers=[*peer_workers(runtime), *workers], runtimes=[runtime])

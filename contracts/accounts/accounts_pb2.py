@@ -24,17 +24,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0e\x61\x63\x63ounts.proto\x12\x12\x62\x65yond.accounts.v1\" \n\x11UsersExistRequest\x12\x0b\n\x03ids\x18\x01 \x03(\x03\"*\n\x12UsersExistResponse\x12\x14\n\x0c\x65xisting_ids\x18\x01 \x03(\x03\x32\x64\n\x05Users\x12[\n\nUsersExist\x12%.beyond.accounts.v1.UsersExistRequest\x1a&.beyond.accounts.v1.UsersExistResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0e\x61\x63\x63ounts.proto\x12\x12\x62\x65yond.accounts.v1\" \n\x11UsersExistRequest\x12\x0b\n\x03ids\x18\x01 \x03(\x03\"*\n\x12UsersExistResponse\x12\x14\n\x0c\x65xisting_ids\x18\x01 \x03(\x03\x32i\n\x05Users\x12`\n\nUsersExist\x12%.beyond.accounts.v1.UsersExistRequest\x1a&.beyond.accounts.v1.UsersExistResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'accounts_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_USERS'].methods_by_name['UsersExist']._loaded_options = None
+  _globals['_USERS'].methods_by_name['UsersExist']._serialized_options = b'\220\002\001'
   _globals['_USERSEXISTREQUEST']._serialized_start=38
   _globals['_USERSEXISTREQUEST']._serialized_end=70
   _globals['_USERSEXISTRESPONSE']._serialized_start=72
   _globals['_USERSEXISTRESPONSE']._serialized_end=114
   _globals['_USERS']._serialized_start=116
-  _globals['_USERS']._serialized_end=216
+  _globals['_USERS']._serialized_end=221
 # @@protoc_insertion_point(module_scope)

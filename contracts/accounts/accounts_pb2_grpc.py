@@ -26,7 +26,9 @@ if _version_not_supported:
 
 
 class UsersStub:
-    """Missing associated documentation comment in .proto file."""
+    """Reads are marked `idempotency_level = NO_SIDE_EFFECTS`: shared.grpc retries them
+    on another replica when one is unreachable, and never retries anything else.
+    """
 
     def __init__(self, channel):
         """Constructor.
@@ -42,7 +44,9 @@ class UsersStub:
 
 
 class UsersServicer:
-    """Missing associated documentation comment in .proto file."""
+    """Reads are marked `idempotency_level = NO_SIDE_EFFECTS`: shared.grpc retries them
+    on another replica when one is unreachable, and never retries anything else.
+    """
 
     def UsersExist(self, request, context):
         """Which of these user ids name an existing user. At most 1000 ids per call.
@@ -68,7 +72,9 @@ def add_UsersServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class Users:
-    """Missing associated documentation comment in .proto file."""
+    """Reads are marked `idempotency_level = NO_SIDE_EFFECTS`: shared.grpc retries them
+    on another replica when one is unreachable, and never retries anything else.
+    """
 
     @staticmethod
     def UsersExist(request,

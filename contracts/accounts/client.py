@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import grpc
-
 from contracts.accounts import accounts_pb2, accounts_pb2_grpc
-from shared.grpc import create_channel
+from shared.grpc.peers import PeerChannel, peer_channel
 from shared.ids import UserId
+from shared.settings import CommonSettings
 
 MAX_IDS = 1000
 """Accounts answers ``UsersExist`` for at most this many ids per call."""
 
 
 class AccountsClient:
-    """Asks accounts which users exist. Its channel (from ``shared.grpc.create_channel``)
-    gives each call a deadline and turns a failed call into a ``BeyondError``."""
+    """Asks accounts which users exist. Its channel (``shared.grpc.peers.peer_channel``)
+    gives each call a deadline, retries the reads, and turns a failed call into a
+    ``BeyondError``."""
 
-    def __init__(self, channel: grpc.aio.Channel) -> None:
+    def __init__(self, channel: PeerChannel) -> None:
         self.channel = channel
         self._stub = accounts_pb2_grpc.UsersStub(channel)
 
     @classmethod
-    def connect(cls, target: str, *, deadline: float) -> AccountsClient:
-        """A client of the accounts server at ``target``; close ``channel`` when done."""
-        return cls(create_channel(target, service="accounts", deadline=deadline))
+    def connect(cls, settings: CommonSettings, *, deadline: float) -> AccountsClient:
+        """A client of accounts as ``settings`` find it; close ``channel`` when done."""
+        return cls(peer_channel(settings, "accounts", deadline=deadline))
 
     async def existing(self, user_ids: Collection[int]) -> set[UserId]:
         wanted = sorted(set(user_ids))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection
 
-import grpc
-
 from contracts.social import social_pb2, social_pb2_grpc
-from shared.grpc import create_channel
+from shared.grpc.peers import PeerChannel, peer_channel
 from shared.ids import UserId
+from shared.settings import CommonSettings
 
 MAX_CANDIDATES = 1000
 """Social answers ``WhichFollowed`` for at most this many candidates per call."""
@@ -21,15 +20,17 @@ class SocialClient:
     meant for unary calls).
     """
 
-    def __init__(self, channel: grpc.aio.Channel, *, stream_deadline: float) -> None:
+    def __init__(self, channel: PeerChannel, *, stream_deadline: float) -> None:
         self.channel = channel
         self._stub = social_pb2_grpc.FollowsStub(channel)
         self._stream_deadline = stream_deadline
 
     @classmethod
-    def connect(cls, target: str, *, deadline: float, stream_deadline: float) -> SocialClient:
-        """A client of the social server at ``target``; close ``channel`` when done."""
-        channel = create_channel(target, service="social", deadline=deadline)
+    def connect(
+        cls, settings: CommonSettings, *, deadline: float, stream_deadline: float
+    ) -> SocialClient:
+        """A client of social as ``settings`` find it; close ``channel`` when done."""
+        channel = peer_channel(settings, "social", deadline=deadline)
         return cls(channel, stream_deadline=stream_deadline)
 
     async def follower_batches(

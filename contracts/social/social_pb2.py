@@ -24,13 +24,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0csocial.proto\x12\x10\x62\x65yond.social.v1\"9\n\x12\x46ollowerIdsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\x12\x12\n\nbatch_size\x18\x02 \x01(\x05\"(\n\x10\x46ollowerIdsBatch\x12\x14\n\x0c\x66ollower_ids\x18\x01 \x03(\x03\"9\n\x12\x46olloweeIdsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\x12\x12\n\nbatch_size\x18\x02 \x01(\x05\"(\n\x10\x46olloweeIdsBatch\x12\x14\n\x0c\x66ollowee_ids\x18\x01 \x03(\x03\"B\n\x14WhichFollowedRequest\x12\x13\n\x0b\x66ollower_id\x18\x01 \x01(\x03\x12\x15\n\rcandidate_ids\x18\x02 \x03(\x03\"-\n\x15WhichFollowedResponse\x12\x14\n\x0c\x66ollowed_ids\x18\x01 \x03(\x03\x32\xa1\x02\n\x07\x46ollows\x12Y\n\x0b\x46ollowerIds\x12$.beyond.social.v1.FollowerIdsRequest\x1a\".beyond.social.v1.FollowerIdsBatch0\x01\x12Y\n\x0b\x46olloweeIds\x12$.beyond.social.v1.FolloweeIdsRequest\x1a\".beyond.social.v1.FolloweeIdsBatch0\x01\x12`\n\rWhichFollowed\x12&.beyond.social.v1.WhichFollowedRequest\x1a\'.beyond.social.v1.WhichFollowedResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0csocial.proto\x12\x10\x62\x65yond.social.v1\"9\n\x12\x46ollowerIdsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\x12\x12\n\nbatch_size\x18\x02 \x01(\x05\"(\n\x10\x46ollowerIdsBatch\x12\x14\n\x0c\x66ollower_ids\x18\x01 \x03(\x03\"9\n\x12\x46olloweeIdsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\x12\x12\n\nbatch_size\x18\x02 \x01(\x05\"(\n\x10\x46olloweeIdsBatch\x12\x14\n\x0c\x66ollowee_ids\x18\x01 \x03(\x03\"B\n\x14WhichFollowedRequest\x12\x13\n\x0b\x66ollower_id\x18\x01 \x01(\x03\x12\x15\n\rcandidate_ids\x18\x02 \x03(\x03\"-\n\x15WhichFollowedResponse\x12\x14\n\x0c\x66ollowed_ids\x18\x01 \x03(\x03\x32\xb0\x02\n\x07\x46ollows\x12^\n\x0b\x46ollowerIds\x12$.beyond.social.v1.FollowerIdsRequest\x1a\".beyond.social.v1.FollowerIdsBatch\"\x03\x90\x02\x01\x30\x01\x12^\n\x0b\x46olloweeIds\x12$.beyond.social.v1.FolloweeIdsRequest\x1a\".beyond.social.v1.FolloweeIdsBatch\"\x03\x90\x02\x01\x30\x01\x12\x65\n\rWhichFollowed\x12&.beyond.social.v1.WhichFollowedRequest\x1a\'.beyond.social.v1.WhichFollowedResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'social_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_FOLLOWS'].methods_by_name['FollowerIds']._loaded_options = None
+  _globals['_FOLLOWS'].methods_by_name['FollowerIds']._serialized_options = b'\220\002\001'
+  _globals['_FOLLOWS'].methods_by_name['FolloweeIds']._loaded_options = None
+  _globals['_FOLLOWS'].methods_by_name['FolloweeIds']._serialized_options = b'\220\002\001'
+  _globals['_FOLLOWS'].methods_by_name['WhichFollowed']._loaded_options = None
+  _globals['_FOLLOWS'].methods_by_name['WhichFollowed']._serialized_options = b'\220\002\001'
   _globals['_FOLLOWERIDSREQUEST']._serialized_start=34
   _globals['_FOLLOWERIDSREQUEST']._serialized_end=91
   _globals['_FOLLOWERIDSBATCH']._serialized_start=93
@@ -44,5 +50,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_WHICHFOLLOWEDRESPONSE']._serialized_start=304
   _globals['_WHICHFOLLOWEDRESPONSE']._serialized_end=349
   _globals['_FOLLOWS']._serialized_start=352
-  _globals['_FOLLOWS']._serialized_end=641
+  _globals['_FOLLOWS']._serialized_end=656
 # @@protoc_insertion_point(module_scope)

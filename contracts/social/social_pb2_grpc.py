@@ -26,7 +26,9 @@ if _version_not_supported:
 
 
 class FollowsStub:
-    """Missing associated documentation comment in .proto file."""
+    """Reads are marked `idempotency_level = NO_SIDE_EFFECTS`: shared.grpc retries them
+    on another replica when one is unreachable, and never retries anything else.
+    """
 
     def __init__(self, channel):
         """Constructor.
@@ -52,7 +54,9 @@ class FollowsStub:
 
 
 class FollowsServicer:
-    """Missing associated documentation comment in .proto file."""
+    """Reads are marked `idempotency_level = NO_SIDE_EFFECTS`: shared.grpc retries them
+    on another replica when one is unreachable, and never retries anything else.
+    """
 
     def FollowerIds(self, request, context):
         """Every follower of a user, most recent first, in batches read page by page
@@ -106,7 +110,9 @@ def add_FollowsServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class Follows:
-    """Missing associated documentation comment in .proto file."""
+    """Reads are marked `idempotency_level = NO_SIDE_EFFECTS`: shared.grpc retries them
+    on another replica when one is unreachable, and never retries anything else.
+    """
 
     @staticmethod
     def FollowerIds(request,

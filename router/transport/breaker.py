@@ -7,7 +7,9 @@ fetches to it fail at once with a :class:`TransportError` ("circuit open",
 SUBGRAPH_UNAVAILABLE to the client) instead of waiting out its timeout, and a
 trickle still probes it so it closes again by itself. A failure is a
 transport error or a 5xx answer (a shedding subgraph's 503 OVERLOADED
-included); GraphQL errors in a 2xx answer show the subgraph working.
+included); GraphQL errors in a 2xx answer show the subgraph working. Their
+state is in the router's metrics (``beyond_breaker_*{kind="subgraph"}``, see
+:mod:`shared.telemetry.resilience`).
 
 Every request carries ``Beyond-Deadline-Ms``, the time the router will wait
 for it, so the subgraph stops working on an answer nobody awaits and bounds
@@ -25,6 +27,10 @@ from shared.resilience.deadline import HEADER, header_value
 from shared.resilience.errors import BreakerOpen
 
 
+def _subgraph_breaker(service_name: str) -> Breaker:
+    return Breaker(service_name, kind="subgraph")
+
+
 class BreakerTransport:
     def __init__(
         self,
@@ -32,12 +38,12 @@ class BreakerTransport:
         *,
         timeouts: Mapping[str, float],
         default_timeout: float,
-        breaker: Callable[[str], Breaker] = Breaker,
+        breaker: Callable[[str], Breaker] | None = None,
     ) -> None:
         self._inner = inner
         self._timeouts = dict(timeouts)
         self._default_timeout = default_timeout
-        self._new_breaker = breaker
+        self._new_breaker = breaker or _subgraph_breaker
         self._breakers: dict[str, Breaker] = {}
 
     def _breaker(self, service_name: str) -> Breaker:

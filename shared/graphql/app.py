@@ -42,7 +42,10 @@ log = logging.getLogger(__name__)
 # What a service still does without a backing service it can serve without
 # (see the README's degraded modes); any other one down makes it unavailable.
 DEGRADED_MODES = {
-    "redis": "redis unavailable: cached reads go to the database, one load per key at a time",
+    "redis": (
+        "redis unavailable: cached reads go to the database, one load per key at a time; "
+        "rate limits are counted in each process"
+    ),
 }
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]

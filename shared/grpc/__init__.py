@@ -14,6 +14,13 @@ Calling::
     stub = accounts_pb2_grpc.AccountsStub(channel)
     reply = await stub.GetUser(request)           # BeyondError on failure
 
+Across replicas: ``peer_channel(settings, "accounts", deadline=…)``
+(:mod:`shared.grpc.peers`) is the channel a domain uses for each domain it
+calls: the fixed ``<name>_grpc_target``, or with ``BEYOND_GRPC_DISCOVERY=etcd``
+a :class:`~shared.grpc.balanced.BalancedChannel` over the replicas registered
+in etcd. Reads the ``.proto`` declares free of side effects are retried
+(:mod:`shared.grpc.idempotency`); nothing else is.
+
 Every unary-unary and unary-stream call gets ``deadline`` seconds unless it
 passes ``timeout=``; a call never hangs. (Client-streaming and bidirectional
 calls are not intercepted: give them a ``timeout=`` and catch
@@ -25,6 +32,7 @@ shared error model, so a resolver need not catch anything:
         FORBIDDEN       ↔ PERMISSION_DENIED    NOT_FOUND       ↔ NOT_FOUND
         CONFLICT        ↔ ALREADY_EXISTS       RATE_LIMITED    ↔ RESOURCE_EXHAUSTED
         UNAVAILABLE     ↔ UNAVAILABLE          INTERNAL        ↔ INTERNAL
+        OVERLOADED      ↔ RESOURCE_EXHAUSTED (the server shed the call, see ``GrpcServer``)
     NOT_FOUND without the trailer       → NotFound(details)
     DEADLINE_EXCEEDED                   → ServiceUnavailable "The <svc> service did not answer within N s. Try again."
     UNAVAILABLE, CANCELLED (down, refused, stopped mid-call) → ServiceUnavailable "The <svc> service is unavailable. Try again shortly."

@@ -5,9 +5,11 @@ Every call first asks the channel's :class:`~shared.resilience.breaker.Breaker`
 fails it fast with UNAVAILABLE while the target keeps failing. Its timeout is
 the channel's deadline, or the call's own ``timeout=``, shortened to what is
 left of the current request's deadline (:mod:`shared.resilience.deadline`).
-Unary calls to methods named in ``idempotent`` are retried when the target
-was unreachable (UNAVAILABLE), within a retry budget shared by the channel,
-with jittered backoff and never past the deadline; no other call is retried.
+Unary calls to methods their ``.proto`` declares free of side effects
+(:mod:`shared.grpc.idempotency`), or named in ``idempotent``, are retried when
+the target was unreachable or shed the call, within a retry budget shared by
+the channel, with jittered backoff and never past the deadline; no other call
+is retried.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 import grpc
 from opentelemetry.trace import SpanKind
 
-from shared.grpc.errors import error_of
+from shared.grpc.errors import error_of, is_overloaded
+from shared.grpc.idempotency import declared_idempotent
 from shared.resilience.breaker import Breaker
 from shared.resilience.deadline import bounded
 from shared.resilience.retry import RetryBudget, retrying
@@ -40,6 +43,14 @@ FAILURES = frozenset(
         grpc.StatusCode.UNIMPLEMENTED,
     }
 )
+
+
+def failed(error: grpc.aio.AioRpcError) -> bool:
+    """Whether the target failed to do its job (a rate limit answered is the caller's doing)."""
+    if error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return is_overloaded(error)
+    return error.code() in FAILURES
+
 
 # Keepalive pings only while calls are open (long server streams included), so
 # a dead peer is noticed without pinging idle connections; servers accept them
@@ -62,13 +73,23 @@ class _Calls:
     """Gives each call its deadline, asks the breaker, records the outcome, and maps failures."""
 
     def __init__(
-        self, service: str, deadline: float, breaker: Breaker, idempotent: Collection[str]
+        self,
+        service: str,
+        deadline: float,
+        breaker: Breaker,
+        idempotent: Collection[str],
+        *,
+        retries: bool,
     ) -> None:
         self._service = service
         self._deadline = deadline
         self.breaker = breaker
         self._idempotent = frozenset(idempotent)
+        self._retries = retries
         self._budget = RetryBudget()
+
+    def retried(self, method: str) -> bool:
+        return self._retries and (method in self._idempotent or declared_idempotent(method))
 
     def details(self, details: Any) -> Any:
         """The call's deadline (bounded by the request's) and the current trace context."""
@@ -78,7 +99,7 @@ class _Calls:
         )
 
     def record(self, error: grpc.aio.AioRpcError | None) -> None:
-        self.breaker.record(accepted=error is None or error.code() not in FAILURES)
+        self.breaker.record(accepted=error is None or not failed(error))
 
     def error(self, error: grpc.aio.AioRpcError, details: Any) -> Exception:
         return error_of(error, service=self._service, timeout=details.timeout)
@@ -105,7 +126,7 @@ class _Calls:
             self.observe(details, grpc.StatusCode.OK, started)
             return reply
 
-        if _method(details) not in self._idempotent:
+        if not self.retried(_method(details)):
             call = attempt
         else:
 
@@ -113,7 +134,7 @@ class _Calls:
                 return await retrying(
                     attempt,
                     budget=self._budget,
-                    retryable=_unreachable,
+                    retryable=retryable_status,
                     deadline=time.monotonic() + details.timeout,
                 )
 
@@ -123,8 +144,18 @@ class _Calls:
             raise self.error(exc, details) from None
 
 
-def _unreachable(error: Exception) -> bool:
-    return isinstance(error, grpc.aio.AioRpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
+# UNAVAILABLE: the target could not be reached or stopped mid-call; RESOURCE_EXHAUSTED
+# with OVERLOADED: it shed the call before doing any of it (see shared.grpc.server).
+_RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED})
+
+
+def retryable_status(error: Exception) -> bool:
+    """Whether a read that failed with ``error`` may be sent again."""
+    if not isinstance(error, grpc.aio.AioRpcError) or error.code() not in _RETRYABLE:
+        return False
+    if error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return is_overloaded(error)
+    return True
 
 
 class _UnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
@@ -172,6 +203,7 @@ def create_channel(
     options: tuple[tuple[str, int | str], ...] = (),
     breaker: Breaker | None = None,
     idempotent: Collection[str] = (),
+    retries: bool = True,
 ) -> grpc.aio.Channel:
     """A channel to ``service`` at ``target`` (``host:port``, or ``dns:///name:port`` to balance).
 
@@ -182,9 +214,13 @@ def create_channel(
     long ones. Create it inside the running event loop (a channel is bound to
     the loop it was made in) and close it with ``await channel.close()``.
     ``idempotent`` lists full method names (``/pkg.Service/Method``) that may
-    be retried; ``breaker`` defaults to one of its own, named ``service``.
+    be retried beside those the ``.proto`` declares; ``retries=False`` retries
+    nothing (a :class:`~shared.grpc.balanced.BalancedChannel` retries across
+    endpoints itself). ``breaker`` defaults to one of its own, named
+    ``service``, for ``target``.
     """
-    calls = _Calls(service, deadline, breaker or Breaker(service), idempotent)
+    breaker = breaker or Breaker(service, target=target)
+    calls = _Calls(service, deadline, breaker, idempotent, retries=retries)
     return grpc.aio.insecure_channel(
         target,
         options=[*CHANNEL_OPTIONS, *options],

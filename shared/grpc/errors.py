@@ -29,6 +29,7 @@ from shared.errors import (
     Unauthenticated,
     Unavailable,
 )
+from shared.resilience.errors import Overloaded
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ STATUS_OF_CODE: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
     ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
-    ErrorCode.OVERLOADED: grpc.StatusCode.UNAVAILABLE,
+    ErrorCode.OVERLOADED: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.INTERNAL: grpc.StatusCode.INTERNAL,
 }
 
@@ -90,7 +91,9 @@ def _rebuild(message: str, extensions: dict[str, Any]) -> BeyondError:
         return BadUserInput(message, field=str(extensions.get("field", "input")))
     if code == ErrorCode.RATE_LIMITED:
         return RateLimited(message, retry_after=int(extensions.get("retryAfter", 1)))
-    if code in (ErrorCode.UNAVAILABLE, ErrorCode.OVERLOADED):
+    if code == ErrorCode.OVERLOADED:
+        return Overloaded(str(extensions.get("service", "")), message=message)
+    if code == ErrorCode.UNAVAILABLE:
         retry_after = int(extensions.pop("retryAfter", 1))
         return Unavailable(message, retry_after=retry_after, **extensions)
     if code == ErrorCode.CONFLICT:
@@ -112,6 +115,12 @@ def _trailer(error: grpc.aio.AioRpcError) -> dict[str, Any] | None:
                 return None
             return extensions if isinstance(extensions, dict) else None
     return None
+
+
+def is_overloaded(error: grpc.aio.AioRpcError) -> bool:
+    """Whether the server shed the call (OVERLOADED) before doing any of it."""
+    extensions = _trailer(error)
+    return extensions is not None and extensions.get("code") == ErrorCode.OVERLOADED
 
 
 def error_of(error: grpc.aio.AioRpcError, *, service: str, timeout: float | None) -> BeyondError:

@@ -7,6 +7,12 @@ reports every service, and the server as a whole (``""``), as SERVING.
 ``stop()`` reports NOT_SERVING first, then lets open calls finish for
 ``grace`` seconds.
 
+With a ``shedder`` (``beyond serve`` gives every gRPC server the service's
+settings' one, see :mod:`shared.resilience.shedder`), a call past capacity is
+answered at once with RESOURCE_EXHAUSTED and an OVERLOADED ``beyond-error``
+trailer, before the servicer runs: callers retry reads on another replica and
+fail a mutation with OVERLOADED (``retryAfter``). Health checks are never shed.
+
 A call runs inside its caller's deadline (:mod:`shared.resilience.deadline`),
 so the calls it makes in turn end no later than the caller stops waiting.
 Servicers may raise :class:`~shared.errors.BeyondError`: an interceptor turns
@@ -28,6 +34,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from shared.errors import BeyondError
 from shared.grpc.errors import status_of
 from shared.resilience.deadline import deadline_scope
+from shared.resilience.shedder import Shedder
 from shared.telemetry.tracing import server_span
 
 SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
@@ -50,25 +57,51 @@ class GrpcService:
     add_to_server: Callable[[Any, grpc.aio.Server], None]
 
 
-def _unary(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
+_UNSHED = "/grpc.health.v1.Health/"
+
+
+def _admit(shedder: Shedder | None, method: str) -> Callable[[], None]:
+    """Admission for one call (raising Overloaded past capacity); call the result when done."""
+    if shedder is None or method.startswith(_UNSHED):
+        return _nothing
+    return shedder.admit()
+
+
+def _nothing() -> None:
+    return None
+
+
+def _unary(
+    behavior: Callable[..., Any], method: str, shedder: Shedder | None
+) -> Callable[..., Any]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
         with server_span(method, context.invocation_metadata()):
             try:
-                with deadline_scope(context.time_remaining()):
-                    return await behavior(request, context)
+                done = _admit(shedder, method)
+                try:
+                    with deadline_scope(context.time_remaining()):
+                        return await behavior(request, context)
+                finally:
+                    done()
             except BeyondError as error:
                 await context.abort(*status_of(error))
 
     return call
 
 
-def _streaming(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
+def _streaming(
+    behavior: Callable[..., Any], method: str, shedder: Shedder | None
+) -> Callable[..., Any]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
         with server_span(method, context.invocation_metadata()):
             try:
-                with deadline_scope(context.time_remaining()):
-                    async for response in behavior(request, context):
-                        yield response
+                done = _admit(shedder, method)
+                try:
+                    with deadline_scope(context.time_remaining()):
+                        async for response in behavior(request, context):
+                            yield response
+                finally:
+                    done()
             except BeyondError as error:
                 await context.abort(*status_of(error))
 
@@ -76,6 +109,9 @@ def _streaming(behavior: Callable[..., Any], method: str) -> Callable[..., Any]:
 
 
 class _BeyondErrorStatus(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    def __init__(self, shedder: Shedder | None) -> None:
+        self._shedder = shedder
+
     async def intercept_service(
         self, continuation: Callable[..., Any], handler_call_details: Any
     ) -> Any:
@@ -84,19 +120,25 @@ class _BeyondErrorStatus(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             return None
         method = str(handler_call_details.method)
         if handler.unary_unary is not None:
-            return handler._replace(unary_unary=_unary(handler.unary_unary, method))
+            return handler._replace(unary_unary=_unary(handler.unary_unary, method, self._shedder))
         if handler.unary_stream is not None:
             behavior = handler.unary_stream
             wrap = _streaming if inspect.isasyncgenfunction(behavior) else _unary
-            return handler._replace(unary_stream=wrap(behavior, method))
+            return handler._replace(unary_stream=wrap(behavior, method, self._shedder))
         return handler
 
 
 class GrpcServer:
     def __init__(
-        self, services: Sequence[GrpcService], *, address: str, grace: float = 5.0
+        self,
+        services: Sequence[GrpcService],
+        *,
+        address: str,
+        grace: float = 5.0,
+        shedder: Shedder | None = None,
     ) -> None:
         self._services = tuple(services)
+        self._shedder = shedder
         self._address = address
         self._grace = grace
         self._server: grpc.aio.Server | None = None
@@ -109,7 +151,9 @@ class GrpcServer:
         return f"gRPC server on {self._address}"
 
     async def start(self) -> None:
-        server = grpc.aio.server(interceptors=[_BeyondErrorStatus()], options=SERVER_OPTIONS)
+        server = grpc.aio.server(
+            interceptors=[_BeyondErrorStatus(self._shedder)], options=SERVER_OPTIONS
+        )
         checker = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(checker, server)
         for service in self._services:

@@ -16,17 +16,32 @@ pass. Each check and record costs O(buckets) list work and no I/O.
 error of the caller's making (not found, bad input): callers classify with
 ``record(accepted=…)``. A breaker is per endpoint: one per gRPC target or
 subgraph URL, so one bad replica trips its own breaker only.
+
+Every breaker alive in the process is listed by :func:`live_breakers` (a weak
+set: a dropped breaker leaves it), which the metrics read at scrape time, so
+the call path pays nothing for being observed.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.resilience.errors import BreakerOpen
 from shared.resilience.window import RollingWindow
+
+_LIVE: weakref.WeakSet[Breaker] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def live_breakers() -> list[Breaker]:
+    """Every breaker in use in this process (safe to call from a scrape thread)."""
+    with _LIVE_LOCK:
+        return list(_LIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +61,8 @@ class Breaker:
         self,
         name: str,
         *,
+        target: str = "",
+        kind: str = "grpc",
         k: float = 1.5,
         protection: int = 5,
         window: float = 10.0,
@@ -54,25 +71,36 @@ class Breaker:
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.name = name
+        self.target = target
+        """The endpoint guarded (an address or URL); empty when one breaker covers them all."""
+        self.kind = kind
+        """What is called: ``grpc`` (a service's channel) or ``subgraph`` (the router's fetches)."""
         self._k = k
         self._protection = protection
         self._window = RollingWindow(span=window, buckets=buckets, clock=clock)
         self._rand = rand
+        self.dropped = 0
+        """Calls dropped locally since the breaker was made."""
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
-    def _counts(self) -> tuple[int, int]:
-        buckets = self._window.buckets()
-        return int(sum(b.total for b in buckets)), sum(b.count for b in buckets)
+    def retire(self) -> None:
+        """Stop listing this breaker (its endpoint is gone)."""
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
 
     def allow(self) -> None:
         """Raise :class:`BreakerOpen` if this call should be dropped; else let it through."""
         ratio = self.snapshot().drop_ratio
         if ratio > 0 and self._rand() < ratio:
+            self.dropped += 1
             raise BreakerOpen(self.name)
 
     def record(self, *, accepted: bool) -> None:
         self._window.add(1.0 if accepted else 0.0)
 
     def snapshot(self) -> BreakerState:
-        accepts, total = self._counts()
+        total, accepted = self._window.totals()
+        accepts = int(accepted)
         ratio = max(0.0, (total - self._protection - self._k * accepts) / (total + 1))
         return BreakerState(self.name, accepts, total, ratio)

@@ -22,5 +22,7 @@ class BreakerOpen(Unavailable):
 class Overloaded(BeyondError):
     code = ErrorCode.OVERLOADED
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"The {name} service is over capacity. Try again shortly.", retryAfter=1)
+    def __init__(self, name: str, *, message: str | None = None) -> None:
+        super().__init__(
+            message or f"The {name} service is over capacity. Try again shortly.", retryAfter=1
+        )

@@ -15,16 +15,29 @@ set, is a hard bound on top: never more admitted requests in flight than it.
 
 CPU is this process's share of one core (an event loop saturates one core),
 sampled at most every 250 ms and smoothed with an exponential moving average
-(β = 0.95), lazily on admission: no background task.
+(β = 0.95), lazily on admission: no background task. Every shedder alive in
+the process is listed by :func:`live_shedders`, for the metrics.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable
 
 from shared.resilience.errors import Overloaded
 from shared.resilience.window import RollingWindow
+
+_LIVE: weakref.WeakSet[Shedder] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def live_shedders() -> list[Shedder]:
+    """Every shedder in use in this process (safe to call from a scrape thread)."""
+    with _LIVE_LOCK:
+        return list(_LIVE)
+
 
 _SAMPLE_EVERY = 0.25
 _BETA = 0.95
@@ -59,6 +72,7 @@ class Shedder:
         self,
         name: str,
         *,
+        server: str = "http",
         cpu_threshold: float = 0.9,
         max_in_flight: int | None = None,
         window: float = 5.0,
@@ -67,6 +81,8 @@ class Shedder:
         cpu: Callable[[], float] | None = None,
     ) -> None:
         self.name = name
+        self.server = server
+        """What it guards: ``http`` (the GraphQL endpoint) or ``grpc`` (the gRPC server)."""
         self._cpu_threshold = cpu_threshold
         self._max_in_flight = max_in_flight
         self._clock = clock
@@ -75,6 +91,8 @@ class Shedder:
         self._dropped_at: float | None = None
         self.in_flight = 0
         self.shed = 0
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     def _max_flight(self) -> float:
         live = [b for b in self._latencies.buckets() if b.count]

@@ -66,3 +66,13 @@ GRPC_SECONDS = Histogram(
     ["peer", "method"],
     buckets=FAST_BUCKETS,
 )
+RATELIMIT_LOCAL = Gauge(
+    "beyond_ratelimit_local",
+    "1 while rate limits are counted in this process because Redis is unavailable",
+    ["service"],
+)
+RATELIMIT_LOCAL_DECISIONS = Counter(
+    "beyond_ratelimit_local_decisions",
+    "Rate-limit decisions taken from this process's counters (Redis unavailable)",
+    ["service"],
+)

@@ -47,7 +47,7 @@ def build_runtime(
         codes=VerificationCodes(
             redis, keys, ttl=settings.code_ttl, attempts=settings.code_attempts
         ),
-        limiter=RateLimiter(redis),
+        limiter=RateLimiter(redis, service=NAME),
         devices=KnownDevices(redis, keys, ttl=settings.known_device_ttl),
         rotations=RecentRotations(redis, keys, cipher, grace=settings.refresh_reuse_grace),
         sms=sms or sms_sender(settings),

@@ -44,11 +44,9 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
     )
     redis = redis or create_redis(settings.redis_url, timeout=settings.redis_timeout)
     keys = Keys(settings.redis_prefix, NAME)
-    accounts = AccountsClient.connect(
-        settings.accounts_grpc_target, deadline=settings.accounts_grpc_deadline
-    )
+    accounts = AccountsClient.connect(settings, deadline=settings.accounts_grpc_deadline)
     social = SocialClient.connect(
-        settings.social_grpc_target,
+        settings,
         deadline=settings.social_grpc_deadline,
         stream_deadline=settings.social_stream_deadline,
     )

@@ -6,7 +6,8 @@
     AnswerPosted     {"answerId", "questionId", "authorId", "questionAuthorId"}
     AnswerUpdated    {"answerId", "questionId", "authorId"}
     AnswerDeleted    {"answerId", "questionId", "authorId"}
-    AnswerAccepted   {"answerId", "questionId", "authorId", "previousAnswerId": int | null}
+    AnswerAccepted   {"answerId", "questionId", "authorId", "questionAuthorId",
+                      "previousAnswerId": int | null}
     AnswerVoted      {"answerId", "questionId", "authorId", "voterId",
                       "vote": "UP" | "DOWN" | "NONE", "previous": same, "score": int}
 

@@ -428,6 +428,7 @@ class QaService:
                 answer_id=answer.id,
                 question_id=question.id,
                 author_id=answer.author_id,
+                questionAuthorId=question.author_id,
                 previousAnswerId=previous,
             )
         return AnswerView.from_row(answer, answer.id)

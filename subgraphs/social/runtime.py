@@ -25,9 +25,7 @@ class SocialRuntime(Runtime[SocialSettings]):
 
 
 def build_runtime(settings: SocialSettings, *, redis: Redis | None = None) -> SocialRuntime:
-    accounts = AccountsClient.connect(
-        settings.accounts_grpc_target, deadline=settings.accounts_grpc_deadline
-    )
+    accounts = AccountsClient.connect(settings, deadline=settings.accounts_grpc_deadline)
     return SocialRuntime(
         settings=settings,
         database=Database.from_url(

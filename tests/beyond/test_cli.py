@@ -238,6 +238,15 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         assert followed == {
             "data": {"follow": {"nickname": "Ada", "followerCount": 5, "viewerFollows": True}}
         }
+        # The message center grew from the same events: Ada has five new followers.
+        ada_token = gql(
+            'mutation { login(mobile: "13800000001", password: "beyond2026") { accessToken } }'
+        )["data"]["login"]["accessToken"]  # type: ignore[index]
+        arrived = {"unreadCounts": {"follow": 5}}
+        deadline = time.monotonic() + 30
+        while gql("{ unreadCounts { follow } }", ada_token)["data"] != arrived:
+            assert time.monotonic() < deadline, "the follow notifications did not arrive"
+            time.sleep(0.1)
     finally:
         watchdog.cancel()
         process.send_signal(signal.SIGINT)  # Ctrl-C

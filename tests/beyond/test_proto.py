@@ -93,3 +93,22 @@ def test_the_stub_checker_sees_another_owners_stubs(tmp_path: Path) -> None:
     assert foreign_stub_imports(tmp_path) == [
         "subgraphs/articles/bad.py imports contracts.accounts.accounts_pb2_grpc"
     ]
+
+
+def _called_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {
+        node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+    }
+
+
+def test_every_typed_client_connects_through_peer_channel() -> None:
+    """So each gets the static target or the replicas in etcd as the settings say."""
+    clients = sorted((ROOT / "contracts").glob("*/client.py"))
+    assert clients, "no typed clients found"
+    for client in clients:
+        called = _called_names(client)
+        assert "peer_channel" in called, f"{client.relative_to(ROOT)} does not use peer_channel"
+        assert "create_channel" not in called, f"{client.relative_to(ROOT)} builds its own channel"

@@ -139,3 +139,59 @@ async def test_a_service_runs_with_its_grpc_server_and_workers_until_a_signal(
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(running, timeout=10)
     assert closed == ["consumer", "app", "runtime"]
+
+
+async def test_the_grpc_server_a_service_runs_sheds_past_its_settings_bound(
+    sqlite_url: Callable[[str, Path], URL],
+) -> None:
+    from shared.grpc import create_channel
+    from shared.resilience.errors import Overloaded
+
+    database = Database.from_url(sqlite_url("shop", MIGRATIONS))
+    settings = CommonSettings(jwt_secret="x" * 32, shed_max_in_flight=1)
+    runtime: Runtime[CommonSettings] = Runtime(
+        settings=settings,
+        database=database,
+        redis=Redis.from_url(REDIS_URL, decode_responses=True, protocol=2),
+        tokens=AccessTokens.from_settings(settings),
+    )
+    echo = EchoServicer()
+    spec: DomainSpec[CommonSettings, Runtime[CommonSettings]] = DomainSpec(
+        name="shop",
+        port=free_port(),
+        settings=CommonSettings,
+        database_url=lambda _settings: str(database.engine.url),
+        migrations=MIGRATIONS,
+        build_schema=lambda: strawberry.federation.Schema(query=Query),
+        build_runtime=lambda _settings: runtime,
+        context=lambda _runtime, _caller: None,  # type: ignore[arg-type,return-value]
+        grpc_services=lambda _runtime: [
+            GrpcService(ECHO, echo, echo_pb2_grpc.add_EchoServicer_to_server)
+        ],
+        grpc_port=free_port(),
+    )
+    rpc = grpc_server(spec, runtime, host="127.0.0.1", port=None)
+    assert rpc is not None
+    await rpc.start()
+    channel = create_channel(f"127.0.0.1:{spec.grpc_port}", service="shop", deadline=10)
+    stub = echo_pb2_grpc.EchoStub(channel)
+    try:
+        held = asyncio.ensure_future(stub.Say(echo_pb2.SayRequest(text="held", delay_ms=1000)))
+
+        async def arrived() -> bool:
+            return echo.calls == 1
+
+        await eventually(arrived)
+        try:
+            await stub.Say(echo_pb2.SayRequest(text="one too many"))
+        except Overloaded as error:
+            shed: Overloaded | None = error
+        else:
+            shed = None
+        assert (await held).text == "held"
+    finally:
+        await channel.close()
+        await rpc.stop()
+        await runtime.aclose()
+    assert shed is not None and shed.extensions["code"] == "OVERLOADED"
+    assert echo.calls == 1

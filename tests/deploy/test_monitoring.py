@@ -17,6 +17,7 @@ from prometheus_client import REGISTRY
 
 import router.telemetry.metrics
 import shared.telemetry.metrics
+from shared.telemetry.resilience import register_resilience_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"
@@ -29,6 +30,7 @@ SCRAPE_SERIES = {"up"}
 def exported() -> set[str]:
     """Every series name the code exports (``_total``, ``_bucket``, … included)."""
     assert router.telemetry.metrics.REQUESTS and shared.telemetry.metrics.OPERATIONS
+    register_resilience_metrics()  # as every /metrics listener does
     names: set[str] = set()
     for family in REGISTRY.collect():
         if not family.name.startswith("beyond_"):
@@ -93,6 +95,7 @@ def test_every_alert_the_issue_asks_for_is_there_and_tested() -> None:
         "BeyondDeadLetters",
         "BeyondSubscriptionsDropping",
         "BeyondInstanceDown",
+        "BeyondBreakerOpen",
     }
     tests = yaml.safe_load((PROMETHEUS / "alerts_test.yaml").read_text())["tests"]
     fired = {

@@ -59,7 +59,8 @@ async def test_ready_says_normal_then_degraded_without_redis(
     assert status == 200  # still serving: reads go to the database
     assert body["status"] == "degraded" and body["redis"] == "unavailable"
     assert body["degraded"] == [
-        "redis unavailable: cached reads go to the database, one load per key at a time"
+        "redis unavailable: cached reads go to the database, one load per key at a time; "
+        "rate limits are counted in each process"
     ]
     assert any("redis unavailable" in record.getMessage() for record in caplog.records)
 

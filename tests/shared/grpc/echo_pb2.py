@@ -24,13 +24,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\necho.proto\x12\x13\x62\x65yond.test.echo.v1\"?\n\nSayRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65lay_ms\x18\x02 \x01(\x05\x12\x11\n\tfail_with\x18\x03 \x01(\t\"\x18\n\x08SayReply\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x1d\n\x0c\x43ountRequest\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x32\x9a\x01\n\x04\x45\x63ho\x12\x45\n\x03Say\x12\x1f.beyond.test.echo.v1.SayRequest\x1a\x1d.beyond.test.echo.v1.SayReply\x12K\n\x05\x43ount\x12!.beyond.test.echo.v1.CountRequest\x1a\x1d.beyond.test.echo.v1.SayReply0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\necho.proto\x12\x13\x62\x65yond.test.echo.v1\"?\n\nSayRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65lay_ms\x18\x02 \x01(\x05\x12\x11\n\tfail_with\x18\x03 \x01(\t\"\x18\n\x08SayReply\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x1d\n\x0c\x43ountRequest\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x32\xe7\x01\n\x04\x45\x63ho\x12\x45\n\x03Say\x12\x1f.beyond.test.echo.v1.SayRequest\x1a\x1d.beyond.test.echo.v1.SayReply\x12K\n\x04Peek\x12\x1f.beyond.test.echo.v1.SayRequest\x1a\x1d.beyond.test.echo.v1.SayReply\"\x03\x90\x02\x01\x12K\n\x05\x43ount\x12!.beyond.test.echo.v1.CountRequest\x1a\x1d.beyond.test.echo.v1.SayReply0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'echo_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_ECHO'].methods_by_name['Peek']._loaded_options = None
+  _globals['_ECHO'].methods_by_name['Peek']._serialized_options = b'\220\002\001'
   _globals['_SAYREQUEST']._serialized_start=35
   _globals['_SAYREQUEST']._serialized_end=98
   _globals['_SAYREPLY']._serialized_start=100
@@ -38,5 +40,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COUNTREQUEST']._serialized_start=126
   _globals['_COUNTREQUEST']._serialized_end=155
   _globals['_ECHO']._serialized_start=158
-  _globals['_ECHO']._serialized_end=312
+  _globals['_ECHO']._serialized_end=389
 # @@protoc_insertion_point(module_scope)

@@ -39,6 +39,11 @@ class EchoStub:
                 request_serializer=echo__pb2.SayRequest.SerializeToString,
                 response_deserializer=echo__pb2.SayReply.FromString,
                 _registered_method=True)
+        self.Peek = channel.unary_unary(
+                '/beyond.test.echo.v1.Echo/Peek',
+                request_serializer=echo__pb2.SayRequest.SerializeToString,
+                response_deserializer=echo__pb2.SayReply.FromString,
+                _registered_method=True)
         self.Count = channel.unary_stream(
                 '/beyond.test.echo.v1.Echo/Count',
                 request_serializer=echo__pb2.CountRequest.SerializeToString,
@@ -56,6 +61,13 @@ class EchoServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Peek(self, request, context):
+        """Say, declared free of side effects: callers may retry it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Count(self, request, context):
         """Answers count replies, numbered from 1.
         """
@@ -68,6 +80,11 @@ def add_EchoServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Say': grpc.unary_unary_rpc_method_handler(
                     servicer.Say,
+                    request_deserializer=echo__pb2.SayRequest.FromString,
+                    response_serializer=echo__pb2.SayReply.SerializeToString,
+            ),
+            'Peek': grpc.unary_unary_rpc_method_handler(
+                    servicer.Peek,
                     request_deserializer=echo__pb2.SayRequest.FromString,
                     response_serializer=echo__pb2.SayReply.SerializeToString,
             ),
@@ -102,6 +119,33 @@ class Echo:
             request,
             target,
             '/beyond.test.echo.v1.Echo/Say',
+            echo__pb2.SayRequest.SerializeToString,
+            echo__pb2.SayReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Peek(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/beyond.test.echo.v1.Echo/Peek',
             echo__pb2.SayRequest.SerializeToString,
             echo__pb2.SayReply.FromString,
             options,

@@ -33,6 +33,9 @@ class EchoServicer(echo_pb2_grpc.EchoServicer):
             raise RuntimeError("secret internals")
         return echo_pb2.SayReply(text=request.text)
 
+    async def Peek(self, request: Any, context: Any) -> Any:
+        return await self.Say(request, context)
+
     async def Count(self, request: Any, context: Any) -> AsyncIterator[Any]:
         for n in range(1, request.count + 1):
             yield echo_pb2.SayReply(text=str(n))

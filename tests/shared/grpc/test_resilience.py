@@ -100,3 +100,33 @@ async def test_the_callers_deadline_bounds_the_call_and_reaches_the_server(
     unbounded, bounded, _slow = servicer.time_left
     assert unbounded is not None and unbounded > 20
     assert bounded is not None and bounded < 1
+
+
+PEEK = "/beyond.test.echo.v1.Echo/Peek"
+
+
+async def test_a_read_its_proto_declares_free_of_side_effects_is_retried(
+    servicer: EchoServicer,
+) -> None:
+    channel = create_channel(servicer.target, service="echo", deadline=5)
+    stub = echo_pb2_grpc.EchoStub(channel)
+    with pytest.raises(Unavailable):
+        await stub.Peek(echo_pb2.SayRequest(text="x", fail_with="unavailable"))
+    assert servicer.calls == 3  # Peek: NO_SIDE_EFFECTS in echo.proto
+    with pytest.raises(Unavailable):
+        await stub.Say(echo_pb2.SayRequest(text="x", fail_with="unavailable"))
+    await channel.close()
+    assert servicer.calls == 4  # Say declares nothing: sent once
+
+
+def test_idempotency_is_read_from_the_contracts() -> None:
+    from contracts.accounts import accounts_pb2  # noqa: F401  (loads the descriptors)
+    from contracts.social import social_pb2  # noqa: F401
+    from shared.grpc.idempotency import declared_idempotent
+
+    assert declared_idempotent("/beyond.accounts.v1.Users/UsersExist")
+    assert declared_idempotent("/beyond.social.v1.Follows/WhichFollowed")
+    assert declared_idempotent(PEEK)
+    assert not declared_idempotent(SAY)
+    assert not declared_idempotent("/beyond.test.echo.v1.Echo/Missing")
+    assert not declared_idempotent("/no.such.Service/Method")

@@ -211,3 +211,19 @@ async def test_a_malformed_device_id_is_bad_input(accounts: Accounts) -> None:
     ):
         body = await _login(accounts, new_mobile(), "guess1guess", device)
         assert error_of(body)["extensions"] == {"code": "BAD_USER_INPUT", "field": "deviceId"}
+
+
+async def test_with_redis_down_parallel_guesses_are_still_limited_and_ready_says_so(
+    accounts: Accounts, accounts_factory: Callable[..., Accounts]
+) -> None:
+    user = await accounts.register(password="right4sure")
+    # A replica of the same service whose Redis is gone (nothing listens on port 1).
+    cut_off = accounts_factory(redis_url="redis://127.0.0.1:1/0")
+    guesses = [_login(cut_off, user["mobile"], f"wrong{i}guess") for i in range(20)]
+    outcomes = _outcomes(list(await asyncio.gather(*guesses)))
+    limit = cut_off.settings.login_failures_per_mobile
+    assert outcomes == {"UNAUTHENTICATED": limit, "RATE_LIMITED": 20 - limit}
+    ready = await cut_off.client.http.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
+    assert "rate limits are counted in each process" in ready.json()["degraded"][0]
