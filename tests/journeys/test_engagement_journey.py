@@ -173,3 +173,25 @@ async def test_a_feed_page_with_counts_costs_the_same_statements_whatever_its_si
     assert small == large, (small, large)
     # engagement: the subjects, the viewer's likes, the comment pages.
     assert large["engagement"] == 3
+
+
+UNREAD = "query { unreadCounts { comment like reply } }"
+
+
+async def test_likes_comments_and_replies_reach_the_message_center(graph: Graph) -> None:
+    _, ada = await graph.register("Ada")
+    _, bob = await graph.register("Bob")
+    _, cy = await graph.register("Cy")
+    article = await publish(graph, ada, "Notify me")
+    made = await until_data(graph, COMMENT, bob, kind="ARTICLE", id=article, body="Nice.")
+    await graph.data(LIKE, bob, kind="ARTICLE", id=article)
+    await graph.data(COMMENT, cy, kind="COMMENT", id=made["comment"]["id"], body="Yes.")
+
+    deadline = time.monotonic() + 10
+    while (ada_counts := (await graph.data(UNREAD, ada))["unreadCounts"]) != {
+        "comment": 2,
+        "like": 1,
+        "reply": 0,
+    } or (await graph.data(UNREAD, bob))["unreadCounts"]["reply"] != 1:
+        assert time.monotonic() < deadline, ada_counts
+        await asyncio.sleep(0.05)
