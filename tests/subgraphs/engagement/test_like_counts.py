@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -16,6 +19,9 @@ from subgraphs.engagement.models import EVENT_TABLES, Like, Subject
 from subgraphs.engagement.rules import Kind
 from subgraphs.engagement.runtime import EngagementRuntime, like_count_consumer
 from tests.subgraphs.engagement.conftest import LIKE, UNLIKE, Engagement, add_subjects, new_id
+
+ROOT = Path(__file__).resolve().parents[3]
+KILLS = 6
 
 
 async def truth(runtime: EngagementRuntime, ids: Iterable[int]) -> dict[int, int]:
@@ -55,19 +61,6 @@ async def publish(runtime: EngagementRuntime) -> None:
         pass
 
 
-async def like_storm(engagement: Engagement, articles: list[int], members: int) -> None:
-    rng = random.Random(7)
-    users = [str(new_id()) for _ in range(members)]
-
-    async def member(user: str) -> None:
-        for article in rng.sample(articles, k=2):
-            await engagement.execute(LIKE, user, kind="ARTICLE", id=str(article))
-        if rng.random() < 0.3:
-            await engagement.execute(UNLIKE, user, kind="ARTICLE", id=str(articles[0]))
-
-    await asyncio.gather(*(member(user) for user in users))
-
-
 async def drain(consumer: LikeCountConsumer) -> None:
     """Step until the stream is read and every buffered event written."""
     for _ in range(200):
@@ -105,40 +98,71 @@ async def test_killing_the_consumer_mid_batch_loses_and_doubles_nothing(
 ) -> None:
     runtime = engagement.runtime
     articles = await add_subjects(runtime, Kind.ARTICLE, 5)
-    await like_storm(engagement, articles, 60)
-    expected = await truth(runtime, articles)
-    # Before any flush, readers see every committed like.
-    assert await pending(runtime, articles) == expected
-    await publish(runtime)
-
     settings = runtime.settings.model_copy(
         update={"like_flush_events": 7, "like_flush_interval_ms": 20, "like_claim_idle": 0.05}
     )
-    killed = 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
+    for name in (
+        "engagement_database_url",
+        "redis_url",
+        "redis_prefix",
+        "jwt_secret",
+        "like_flush_events",
+        "like_flush_interval_ms",
+        "like_claim_idle",
+    ):
+        value = getattr(settings, name)
+        secret = getattr(value, "get_secret_value", None)
+        env[f"BEYOND_{name.upper()}"] = str(secret() if secret else value)
+
+    # Likes and unlikes keep coming (and reaching the stream) while consumers are killed.
+    stop = asyncio.Event()
+
+    async def member(seed: int) -> None:
+        rng, user = random.Random(seed), str(new_id())
+        while not stop.is_set():
+            mutation = rng.choice([LIKE, LIKE, UNLIKE])
+            await engagement.execute(mutation, user, kind="ARTICLE", id=str(rng.choice(articles)))
+
+    async def relay() -> None:
+        while not stop.is_set():
+            await publish(runtime)
+            await asyncio.sleep(0.05)
+
+    storm = asyncio.gather(*(member(seed) for seed in range(10)), relay())
     rng = random.Random(3)
-    for round_ in range(25):
-        consumer = like_count_consumer(
-            replace(runtime, settings=settings),
-            member=f"killed-{round_}",
+    killed = 0
+    for round_ in range(KILLS):
+        # A real process, killed without warning: its connections drop, its transaction
+        # rolls back on the server, its read entries stay pending in the group.
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.subgraphs.engagement.count_consumer_process",
+            f"killed-{round_}",
+            env=env,
+            cwd=ROOT,
         )
-
-        async def run(consumer: LikeCountConsumer = consumer) -> None:
-            while True:
-                await consumer.step()
-
-        task = asyncio.create_task(run())
-        await asyncio.sleep(rng.uniform(0.0, 0.03))
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.sleep(rng.uniform(1.0, 2.5))  # start-up takes about a second
+        process.kill()
+        await process.wait()
         killed += 1
         await asyncio.sleep(0.06)  # the dead member's entries become claimable
+    stop.set()
+    await storm
+    await publish(runtime)
+    expected = await truth(runtime, articles)
+    # Readers see every committed like, flushed or not.
+    shown = await stored(runtime, articles)
+    for article, count in (await pending(runtime, articles)).items():
+        shown[article] = shown.get(article, 0) + count
+    assert {k: v for k, v in shown.items() if v} == {k: v for k, v in expected.items() if v}
 
     final = like_count_consumer(replace(runtime, settings=settings))
     await drain(final)
     await asyncio.sleep(0.06)
     await drain(final)
-    assert killed == 25
+    assert killed == KILLS
     assert await stored(runtime, articles) == {k: v for k, v in expected.items() if v}
     assert await pending(runtime, articles) == {}
 
