@@ -1,4 +1,5 @@
-"""Files derived from the domain specs: the compose file, the routing file, the README's settings.
+"""Files derived from the domain specs: the compose file, the Kubernetes domain manifests and
+settings, the routing file, the README's settings table.
 
 ``beyond domains sync`` writes them; ``beyond domains check`` (and a test)
 fails, naming ``beyond domains sync``, when one disagrees with the specs.
@@ -13,9 +14,13 @@ from pathlib import Path
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from beyond.commands.probe import DEFAULT_URL as PROBE_DEFAULT_URL
+from beyond.commands.probe import PROBE_URL_VARIABLE
+from beyond.compose import compose_file
 from beyond.domain_folders import ROOT
 from beyond.domains import Spec
-from shared.domain import grpc_target_setting
+from beyond.kubernetes import config_manifest, domains_manifest
+from beyond.telemetry import TRACING_VARIABLE
 from shared.settings import CommonSettings
 
 SYNC_COMMAND = "beyond domains sync"
@@ -29,90 +34,6 @@ ENVIRONMENTS = {
     "compose": "http://{name}:{port}/graphql",
     "kubernetes": "http://{name}.beyond.svc.cluster.local:{port}/graphql",
 }
-
-
-def _variable(setting: str) -> str:
-    return f"BEYOND_{setting.upper()}"
-
-
-def _compose_database(name: str) -> str:
-    return f"mysql+aiomysql://root:${{MARIADB_ROOT_PASSWORD}}@mariadb:3306/beyond_{name}?charset=utf8mb4"
-
-
-def _secret(setting: str) -> str:
-    variable = _variable(setting)
-    return f"${{{variable}:?set {variable}}}"
-
-
-def compose_file(specs: Sequence[Spec]) -> str:
-    """``deploy/compose.yaml``: MariaDB, Redis, the migrations, then every domain."""
-    by_name = {spec.name: spec for spec in specs}
-    build = "    build: {context: .., dockerfile: deploy/Dockerfile}"
-    lines = [
-        f"# {GENERATED}",
-        "# The graph on real servers: MariaDB, Redis, and each domain from one image.",
-        "# Secrets come from the environment (see the README for how to generate them).",
-        "services:",
-        "  mariadb:",
-        "    image: mariadb:10.11",
-        "    environment:",
-        "      MARIADB_ROOT_PASSWORD: ${MARIADB_ROOT_PASSWORD:?set MARIADB_ROOT_PASSWORD}",
-        "    healthcheck:",
-        '      test: ["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]',
-        "      interval: 5s",
-        "      retries: 20",
-        "  redis:",
-        "    image: redis:7.0",
-        '    command: ["redis-server", "--save", "", "--appendonly", "no"]',
-        "",
-        "  migrate:",
-        build,
-        '    command: ["migrate"]',
-        "    environment:",
-        *(f"      {spec.database_variable}: {_compose_database(spec.name)}" for spec in specs),
-        "    depends_on:",
-        "      mariadb: {condition: service_healthy}",
-    ]
-    for spec in specs:
-        command = ["serve", spec.name, "--host", "0.0.0.0", "--port", str(spec.port)]
-        if spec.grpc_port is not None:
-            command += ["--grpc-port", str(spec.grpc_port)]
-        required = [
-            name
-            for name, info in spec.settings.model_fields.items()
-            if info.is_required() and name != f"{spec.name}_database_url"
-        ]
-        lines += [
-            "",
-            f"  {spec.name}:",
-            build,
-            "    command: [" + ", ".join(f'"{part}"' for part in command) + "]",
-            "    environment:",
-            f"      {spec.database_variable}: {_compose_database(spec.name)}",
-            "      BEYOND_REDIS_URL: redis://redis:6379/0",
-            f"      BEYOND_JWT_SECRET: {_secret('jwt_secret')}",
-            *(f"      {_variable(name)}: {_secret(name)}" for name in required),
-            *(
-                # `serve` refuses the console provider: codes go to the SMS gateway's webhook.
-                [
-                    "      BEYOND_SMS_PROVIDER: webhook",
-                    f"      BEYOND_SMS_WEBHOOK_URL: {_secret('sms_webhook_url')}",
-                ]
-                if "sms_provider" in spec.settings.model_fields
-                else []
-            ),
-            *(
-                f"      {_variable(grpc_target_setting(called))}: "
-                f"{called}:{by_name[called].grpc_port}"
-                for called in spec.calls
-            ),
-            f'    ports: ["{spec.port}:{spec.port}"]',
-            "    depends_on:",
-            "      migrate: {condition: service_completed_successfully}",
-            "      redis: {condition: service_started}",
-            *(f"      {called}: {{condition: service_started}}" for called in spec.calls),
-        ]
-    return "\n".join(lines) + "\n"
 
 
 def routing_file(specs: Sequence[Spec]) -> str:
@@ -147,6 +68,23 @@ def _default(info: FieldInfo) -> str:
     return f"`{info.default}`"
 
 
+# Read by the commands themselves rather than by a domain's settings class.
+COMMAND_VARIABLES = (
+    _Row(
+        TRACING_VARIABLE,
+        ["`beyond serve`, `worker`, `router`, `dev`"],
+        "`on` turns on OpenTelemetry tracing, exported over OTLP as the `OTEL_*` variables say",
+        "`off`",
+    ),
+    _Row(
+        PROBE_URL_VARIABLE,
+        ["`beyond probe` (the image's health check)"],
+        "the URL that must answer 200",
+        f"`{PROBE_DEFAULT_URL}`",
+    ),
+)
+
+
 def settings_table(specs: Sequence[Spec]) -> str:
     """The README's table of every ``BEYOND_*`` setting, with the domains that read it."""
     rows: dict[str, _Row] = {}
@@ -154,7 +92,9 @@ def settings_table(specs: Sequence[Spec]) -> str:
     def add(name: str, info: FieldInfo, domain: str) -> None:
         if not info.description:
             raise ValueError(f"the setting {name} ({domain}) has no description")
-        row = rows.setdefault(name, _Row(_variable(name), [], info.description, _default(info)))
+        row = rows.setdefault(
+            name, _Row(f"BEYOND_{name.upper()}", [], info.description, _default(info))
+        )
         row.domains.append(domain)
 
     for name, info in CommonSettings.model_fields.items():
@@ -166,7 +106,7 @@ def settings_table(specs: Sequence[Spec]) -> str:
     lines = ["| variable | read by | meaning | default |", "|---|---|---|---|"]
     lines += [
         f"| `{row.variable}` | {', '.join(row.domains)} | {row.meaning} | {row.default} |"
-        for row in rows.values()
+        for row in (*rows.values(), *COMMAND_VARIABLES)
     ]
     return "\n".join(lines) + "\n"
 
@@ -180,8 +120,10 @@ def readme_with_table(readme: str, table: str) -> str:
 
 
 ARTEFACTS: Mapping[str, Callable[[Sequence[Spec], str], str]] = {
-    "deploy/compose.yaml": lambda specs, _old: compose_file(specs),
+    "deploy/compose.yaml": lambda specs, _old: compose_file(specs, GENERATED),
     "schema/subgraphs.toml": lambda specs, _old: routing_file(specs),
+    "deploy/kubernetes/base/domains.yaml": lambda specs, _old: domains_manifest(specs, GENERATED),
+    "deploy/kubernetes/base/config.yaml": lambda specs, _old: config_manifest(specs, GENERATED),
     "README.md": lambda specs, old: readme_with_table(old, settings_table(specs)),
 }
 

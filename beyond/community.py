@@ -2,10 +2,13 @@
 
 The accounts seed creates the demo members; this worker then signs each one
 in through the router and makes them follow each other, write a few
-articles, like each other's and talk in a few comments and replies, as a
-client would (so every domain's rules, events and gRPC calls run). Growing
-it twice adds nothing: a follow or like repeats harmlessly, a member who has
-articles gets no more, and an article with comments gets no more. The demo logins are printed at the end.
+articles, like each other's, talk in a few comments and replies, and chat
+(a direct conversation between Ada and Grace, and a public Lobby room
+everyone joins), as a client would (so every domain's rules, events and
+gRPC calls run). Growing it twice adds nothing: a follow, like or join
+repeats harmlessly, a member who has articles gets no more, an article with
+comments gets no more, the chat messages carry fixed client message ids and
+the Lobby is made once. The demo logins are printed at the end.
 """
 
 from __future__ import annotations
@@ -60,6 +63,18 @@ LOGIN = """mutation DemoLogin($mobile: String!, $password: String!) {
   login(mobile: $mobile, password: $password) { accessToken user { id } } }"""
 FOLLOW = "mutation DemoFollow($id: ID!) { follow(userId: $id) { id } }"
 ARTICLE_COUNT = "query DemoArticleCount { me { articleCount } }"
+START_CHAT = "mutation DemoChat($id: ID!) { startConversation(userId: $id) { id } }"
+ROOMS = "query DemoRooms { chatRooms(first: 100) { edges { node { id title } } } }"
+CREATE_ROOM = "mutation DemoRoom($t: String!) { createRoom(title: $t, public: true) { id } }"
+JOIN_ROOM = "mutation DemoJoin($c: ID!) { joinRoom(conversationId: $c) { id } }"
+SEND = """mutation DemoSend($c: ID!, $k: String!, $b: String!) {
+  sendMessage(conversationId: $c, clientMessageId: $k, body: $b) { seq } }"""
+LOBBY = "Lobby"
+CHAT = (
+    ("Ada", "Grace, have you seen the new compiler notes?"),
+    ("Grace", "Yes! Shorter programs, fewer bugs."),
+    ("Ada", "Let's write the loop chapter together."),
+)
 PUBLISH = (
     "mutation DemoPublish($input: PublishArticleInput!) { publishArticle(input: $input) { id } }"
 )
@@ -112,6 +127,7 @@ async def grow_community(url: str) -> tuple[int, int, int, int]:
                 )
                 published += 1
         likes, comments = await _engage(graph, members)
+        await _chat(graph, members)
     return len(FOLLOWS), published, likes, comments
 
 
@@ -158,6 +174,21 @@ async def _until_known(graph: _Graph, query: str, token: str, **variables: Any) 
             await asyncio.sleep(0.1)
 
 
+async def _chat(graph: _Graph, members: dict[str, tuple[str, str]]) -> None:
+    """Ada and Grace's conversation, and the Lobby every demo member is in."""
+    ada, grace = members["Ada"], members["Grace"]
+    direct = (await graph.data(START_CHAT, ada[1], id=grace[0]))["startConversation"]["id"]
+    for n, (nickname, body) in enumerate(CHAT):
+        await graph.data(SEND, members[nickname][1], c=direct, k=f"demo-{n}", b=body)
+    rooms = (await graph.data(ROOMS))["chatRooms"]["edges"]
+    lobby = next((e["node"]["id"] for e in rooms if e["node"]["title"] == LOBBY), None)
+    if lobby is None:
+        lobby = (await graph.data(CREATE_ROOM, ada[1], t=LOBBY))["createRoom"]["id"]
+    for _, token in members.values():
+        await graph.data(JOIN_ROOM, token, c=lobby)
+    await graph.data(SEND, ada[1], c=lobby, k="demo-lobby", b="Welcome to Beyond!")
+
+
 def demo_logins() -> str:
     people = ", ".join(f"{nickname} {mobile}" for mobile, nickname in DEMO_USERS)
     return f"Demo logins (password {DEMO_PASSWORD}): {people}"
@@ -194,6 +225,6 @@ class CommunitySeed:
         except (httpx.HTTPError, RuntimeError, ValueError) as exc:
             log.error("the demo community could not be grown: %s", exc)
             return
-        self._say(f"community: {follows} follows, {published} new article(s)")
+        self._say(f"community: {follows} follows, {published} new article(s), chat in /chat")
         self._say(f"engagement: {likes} likes, {comments} new comment(s)")
         self._say(demo_logins())

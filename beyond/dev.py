@@ -28,7 +28,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from redis.exceptions import RedisError
+from starlette.applications import Starlette
 
+from beyond.chat_page import chat_page_routes
 from beyond.community import CommunitySeed
 from beyond.domains import Spec, discover, export_sdls
 from beyond.ports import taken
@@ -74,9 +76,9 @@ def dev_grpc_port(spec: Spec, graph_port: int) -> int | None:
     return None if spec.grpc_port is None else graph_port + spec.grpc_port - DEFAULT_GRAPH_PORT
 
 
-def wanted_ports(graph_port: int) -> dict[str, int]:
+def wanted_ports(graph_port: int, *, with_router: bool = True) -> dict[str, int]:
     """Every port the dev graph listens on, by what it is for."""
-    ports = {"the router": graph_port}
+    ports = {"the router": graph_port} if with_router else {}
     for spec in discover().values():
         ports[f"{spec.name} HTTP"] = service_port(spec, graph_port)
         grpc = dev_grpc_port(spec, graph_port)
@@ -85,8 +87,8 @@ def wanted_ports(graph_port: int) -> dict[str, int]:
     return ports
 
 
-def check_ports(host: str, graph_port: int) -> None:
-    lines = taken(host, wanted_ports(graph_port))
+def check_ports(host: str, graph_port: int, *, with_router: bool = True) -> None:
+    lines = taken(host, wanted_ports(graph_port, with_router=with_router))
     if lines:
         lines.append(f"pass --port N to move the whole graph (now {graph_port}; the others follow)")
         raise DevRefused("\n".join(lines))
@@ -166,12 +168,15 @@ def dev_settings(
     return settings
 
 
-def dev_router_config(supergraph: Path, stored: dict[str, str]) -> RouterConfig:
+def dev_router_config(
+    supergraph: Path, stored: dict[str, str], *, poll_interval: float = 1.0
+) -> RouterConfig:
     """The router of `beyond dev`: introspection and printed plans on, the services' router
     secret, and CORS for a frontend on its own dev server (any localhost port)."""
     secret = os.environ.get("BEYOND_ROUTER_SECRET") or stored["router_secret"]
     return RouterConfig(
         supergraph=supergraph,
+        poll_interval=poll_interval,
         introspection=True,
         expose_query_plan=True,
         server=ServerSettings(router_secret=secret),
@@ -179,24 +184,54 @@ def dev_router_config(supergraph: Path, stored: dict[str, str]) -> RouterConfig:
     )
 
 
-def _say(line: str) -> None:
+def write_supergraph(data_dir: Path, host: str, port: int) -> Path:
+    """Compose the code's subgraphs into ``<data>/supergraph.graphql`` (the router watches it)."""
+    supergraph = data_dir / "supergraph.graphql"
+    text = compose_dev_supergraph(host, port)
+    # Written whole, then renamed: the router never reads half a file.
+    partial = supergraph.with_suffix(".partial")
+    partial.write_text(text)
+    partial.replace(supergraph)
+    return supergraph
+
+
+def say_running(host: str, port: int, say: Callable[[str], None]) -> None:
+    say(f"Chat: http://{host}:{port}/chat")
+    say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
+    say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
+
+
+def print_line(line: str) -> None:
     # Flushed: through a pipe (tee, a log collector) each line must show when it happens.
     print(line, flush=True)
 
 
+async def check_backing(data_dir: Path, host: str, port: int, *, with_router: bool = True) -> None:
+    """Every refusal, before anything starts or is said to be running: ports, then Redis."""
+    check_ports(host, port, with_router=with_router)
+    spec = next(iter(discover().values()))
+    await check_redis(dev_settings(spec, data_dir, dev_secrets(data_dir), port))
+
+
 async def run_dev(
-    *, data_dir: Path, host: str, port: int, seed: bool, say: Callable[[str], None] = _say
+    *,
+    data_dir: Path,
+    host: str,
+    port: int,
+    seed: bool,
+    say: Callable[[str], None] = print_line,
+    with_router: bool = True,
 ) -> None:
+    """The whole graph; with ``with_router`` off, everything but the router (``beyond dev
+    --reload`` runs the router itself and these in a process it restarts)."""
     # Human lines: one per expected error and per operation (router.access).
     configure_logging(service="beyond-dev", json_lines=False)
     stored = dev_secrets(data_dir)
     domains = discover()
-    # Every refusal comes before anything starts or is said to be running.
-    check_ports(host, port)
+    await check_backing(data_dir, host, port, with_router=with_router)
     all_settings = {
         spec.name: dev_settings(spec, data_dir, stored, port) for spec in domains.values()
     }
-    await check_redis(next(iter(all_settings.values())))
     # Every service and the router share this process, and so one /metrics.
     metrics = serve_metrics(os.environ.get(METRICS_LISTEN_VARIABLE))
     if metrics:
@@ -220,31 +255,32 @@ async def run_dev(
             grpc_servers.append(server)
         domain_workers = event_workers(spec, runtime)
         workers += with_sampler(spec.name, runtime, domain_workers) if metrics else domain_workers
-    supergraph = data_dir / "supergraph.graphql"
-    supergraph.write_text(compose_dev_supergraph(host, port))
-    router = create_router_app(
-        dev_router_config(supergraph, stored),
-        metrics=RouterMetrics() if metrics else None,
-        tracer=tracer,
-    )
+    supergraph = write_supergraph(data_dir, host, port)
     servers = [
-        *(
-            http_server(app, host=host, port=service_port(domains[name], port), log_level="warning")
-            for name, app in apps.items()
-        ),
-        http_server(router, host=host, port=port, log_level="warning"),
+        http_server(app, host=host, port=service_port(domains[name], port), log_level="warning")
+        for name, app in apps.items()
     ]
+    served: list[Starlette] = list(apps.values())
+    if with_router:
+        router_app = create_router_app(
+            dev_router_config(supergraph, stored),
+            metrics=RouterMetrics() if metrics else None,
+            tracer=tracer,
+        )
+        router_app.router.routes.extend(chat_page_routes())
+        servers.append(http_server(router_app, host=host, port=port, log_level="warning"))
+        served.append(router_app)
     for name in apps:
         say(f"{name}: http://{host}:{service_port(domains[name], port)}/graphql")
     for server in grpc_servers:
         say(server.name)
-    say(f"Beyond is running: GraphiQL and the graph at http://{host}:{port}/graphql")
-    say("Verification codes are printed here as 'SMS to <mobile>: <code>'. Ctrl-C stops.")
+    if with_router:
+        say_running(host, port, say)
     if seed:
         workers.append(CommunitySeed(f"http://{host}:{port}/graphql", servers, say))
     # gRPC servers start first and stop last: consumers may call them.
     await run_until_stopped(
-        apps=[*apps.values(), router],
+        apps=served,
         workers=[*grpc_servers, *workers],
         servers=servers,
         runtimes=runtimes,

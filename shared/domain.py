@@ -26,6 +26,7 @@ import strawberry
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from starlette.requests import HTTPConnection
+from starlette.routing import BaseRoute
 
 from shared.db import Database
 from shared.graphql.app import create_service_app
@@ -93,6 +94,8 @@ class DomainSpec(Generic[S, R]):
     seed: Callable[[R], Awaitable[int]] | None = None
     on_shutdown: Callable[[R], Awaitable[None]] | None = None
     """Run when the app stops, before the runtime is closed (e.g. flush buffered counts)."""
+    routes: Callable[[R], Sequence[BaseRoute]] | None = None
+    """HTTP endpoints besides GraphQL (e.g. a payment provider's webhook)."""
 
     def __post_init__(self) -> None:
         if (self.grpc_services is None) != (self.grpc_port is None):
@@ -129,4 +132,5 @@ def create_app(spec: DomainSpec[Any, R], runtime: R) -> FastAPI:
             runtime.database, runtime.redis, dict(zip(spec.calls, runtime.channels, strict=True))
         ),
         shedder=runtime.settings.shedder(spec.name),
+        routes=spec.routes(runtime) if spec.routes is not None else (),
     )

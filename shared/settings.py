@@ -65,7 +65,8 @@ class CommonSettings(BaseSettings):
     )
     router_secret: str | None = Field(
         default=None,
-        description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it",
+        description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it "
+        "(`beyond router` sends it unless its config sets `[server] router_secret`)",
     )
     redis_timeout: float = Field(
         default=1.0, gt=0, le=60, description="seconds a Redis connect or command may take"

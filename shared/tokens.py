@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,9 @@ class AccessClaims:
     user_id: str
     token_id: str
     expires_at: int
+    scopes: frozenset[str] = frozenset()
+    """The ``scope`` claim (space-separated or a list), as the router reads it for
+    ``@requiresScopes``; services check it again for what they guard."""
 
 
 def _load_pem(value: str, *, private: bool) -> Any:
@@ -74,7 +78,7 @@ class AccessTokens:
             ttl=ttl,
         )
 
-    def issue(self, user_id: str) -> str:
+    def issue(self, user_id: str, *, scopes: Iterable[str] = ()) -> str:
         if self._signing_key is None:
             raise RuntimeError("this service has no signing key: it can verify tokens only")
         now = int(time.time())
@@ -86,6 +90,8 @@ class AccessTokens:
             "exp": now + self.ttl,
             "jti": uuid.uuid4().hex,
         }
+        if granted := " ".join(scopes):
+            claims["scope"] = granted
         return jwt.encode(claims, self._signing_key, algorithm=self.algorithm)
 
     def verify(self, token: str) -> AccessClaims:
@@ -110,4 +116,13 @@ class AccessTokens:
             user_id=str(claims["sub"]),
             token_id=str(claims.get("jti", "")),
             expires_at=claims["exp"],
+            scopes=_scopes(claims.get("scope")),
         )
+
+
+def _scopes(claim: Any) -> frozenset[str]:
+    if isinstance(claim, str):
+        return frozenset(claim.split())
+    if isinstance(claim, list):
+        return frozenset(scope for scope in claim if isinstance(scope, str))
+    return frozenset()

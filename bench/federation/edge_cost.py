@@ -1,7 +1,7 @@
 """What the router's edge protections cost on the standard heavy query, in process CPU time.
 
 ``python -m bench.federation.edge_cost [--repeat N]`` times, on the query of
-``bench/federation/query.graphql`` and its supergraph, one thread, with
+``bench/federation/heavy.graphql`` and its supergraph, one thread, with
 ``time.process_time``:
 
 - per request (every request pays these, the plan coming from the cache):

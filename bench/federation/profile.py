@@ -1,7 +1,8 @@
 """Profile our router under the benchmark load with py-spy (``pip install py-spy``; not a dependency).
 
-``python -m bench.federation.profile [--seconds 20] [--output profile.txt]``
-starts the subgraphs and ``beyond router``, warms up, then samples the router
+``python -m bench.federation.profile [--query heavy|small] [--seconds 20] [--output profile.txt]``
+starts the subgraphs and ``beyond router`` (pinned to the last CPU, the rest
+of the run off it), warms up, then samples the router
 with ``py-spy record --format raw`` while the load runs, and prints the
 functions with the most samples (self and total).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import os
 import sys
 from pathlib import Path
 
@@ -18,12 +20,13 @@ import orjson
 
 from bench.federation.compose import BASE_PORT
 from bench.federation.run import (
-    EXPECTED,
     GATEWAY_PORT,
     NODE,
-    QUERY,
+    WORKLOADS,
     gateway_command,
     load,
+    pinned,
+    place_harness,
     started,
 )
 
@@ -49,11 +52,14 @@ def summarize(raw: Path, top: int) -> None:
 
 async def main_async(args: argparse.Namespace) -> None:
     url = f"http://127.0.0.1:{GATEWAY_PORT}/graphql"
-    body = orjson.dumps({"query": QUERY, "operationName": "TestQuery"})
-    expected = orjson.loads(EXPECTED.read_bytes())
+    workload = WORKLOADS[args.query]
+    body = workload.body
+    expected = orjson.loads(workload.expected.read_bytes())
+    router_cpus = {max(os.sched_getaffinity(0))}
+    place_harness(router_cpus)
     with (
         started(["node", str(NODE / "subgraphs.mjs"), str(BASE_PORT)]),
-        started(gateway_command("beyond", GATEWAY_PORT)) as router,
+        started(pinned(gateway_command("beyond", GATEWAY_PORT), router_cpus)) as router,
     ):
         await asyncio.sleep(3)
         await load(url, body, expected, concurrency=args.concurrency, duration=3)
@@ -72,6 +78,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.federation.profile")
+    parser.add_argument("--query", choices=tuple(WORKLOADS), default="heavy")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--top", type=int, default=40)

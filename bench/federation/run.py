@@ -1,12 +1,21 @@
-"""The federation gateway benchmark: our router, Apollo Gateway and Hive Gateway on one workload.
+"""The federation gateway benchmark: our router and its peers on the same workloads, in one run.
 
 ``python -m bench.federation`` starts the four Node subgraphs once, then for
-each gateway in turn: starts it on 127.0.0.1, checks its answer against
-``expected.json``, warms up, drives ``--concurrency`` clients for
+each round, query and gateway in turn (the gateway order alternates between
+rounds): starts the gateway on 127.0.0.1, checks its answer against the
+query's expected answer, warms up, drives ``--concurrency`` clients for
 ``--duration`` seconds with one aiohttp load generator (the same for every
 gateway), and reads from /proc and the subgraphs' counters what the run cost.
 Every answer is compared with the expected one; a wrong answer counts as an
-error. Prints a table and writes the figures as JSON.
+error. Prints a table per query and writes the figures as JSON.
+
+Peers: Apollo Gateway, Hive Gateway, and Hive Gateway with Hive Router's Rust
+query planner (``hive-rust``: the same ``hive-gateway`` command with
+``@graphql-hive/router-runtime``'s ``unifiedGraphHandler``).
+
+Pinning (``--gateway-cpus``, default the last CPU): the gateway runs alone
+on its CPUs; the load generator and the subgraphs are moved to the others,
+so the gateway's CPU time is not inflated by sharing a core with them.
 """
 
 from __future__ import annotations
@@ -38,10 +47,34 @@ from bench.federation.registry import subgraphs_in_etcd
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
 NODE = ROOT / "bench" / "node"
-QUERY = (HERE / "query.graphql").read_text(encoding="utf-8")
-EXPECTED = HERE / "expected.json"
 GATEWAY_PORT = 4300
-GATEWAYS = ("beyond", "apollo", "hive")
+GATEWAYS = ("beyond", "apollo", "hive", "hive-rust")
+DEFAULT_GATEWAYS = ("beyond", "hive", "hive-rust")
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A query and its expected answer: ``heavy`` (4 subgraphs, 87 KB) or ``small`` (1 subgraph)."""
+
+    name: str
+    query: str
+    operation: str
+    expected: Path
+
+    @property
+    def body(self) -> bytes:
+        return orjson.dumps({"query": self.query, "operationName": self.operation})
+
+
+def _workload(name: str, operation: str) -> Workload:
+    query = (HERE / f"{name}.graphql").read_text(encoding="utf-8")
+    return Workload(name, query, operation, HERE / f"expected-{name}.json")
+
+
+WORKLOADS = {w.name: w for w in (_workload("heavy", "TestQuery"), _workload("small", "SmallQuery"))}
+HEAVY = WORKLOADS["heavy"]
+QUERY = HEAVY.query
+EXPECTED = HEAVY.expected
 # Our router with instrumentation on (README "Operations"), for measuring its cost; not run
 # by default. Traces go to OTLP_SINK, which answers every export with 200 and keeps nothing.
 OTLP_SINK_PORT = GATEWAY_PORT + 2
@@ -65,6 +98,7 @@ P2C_CONFIG = Path(tempfile.gettempdir()) / "beyond-bench-p2c.toml"
 @dataclass
 class Figures:
     gateway: str
+    query: str
     requests: int
     errors: int
     duration_s: float
@@ -92,6 +126,9 @@ def gateway_command(name: str, port: int) -> list[str]:
         return [sys.executable, "-m", "beyond.cli", "router", *_router_args(port)]
     if name == "apollo":
         return ["node", str(NODE / "apollo_gateway.mjs"), str(SUPERGRAPH), str(port)]
+    if name == "hive-rust":
+        hive = gateway_command("hive", port)
+        return [hive[0], "--config-path", str(NODE / "hive_router_runtime.config.mjs"), *hive[1:]]
     if name == "hive":
         return [
             str(NODE / "node_modules" / ".bin" / "hive-gateway"),
@@ -235,19 +272,29 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
-async def bench_gateway(name: str, args: argparse.Namespace) -> Figures:
+def pinned(command: list[str], cpus: set[int]) -> list[str]:
+    """``command`` run on ``cpus`` only (``taskset``); unchanged when pinning is off."""
+    if not cpus:
+        return command
+    return ["taskset", "-c", ",".join(str(c) for c in sorted(cpus)), *command]
+
+
+async def bench_gateway(name: str, workload: Workload, args: argparse.Namespace) -> Figures:
     url = f"http://127.0.0.1:{GATEWAY_PORT}/graphql"
-    body = orjson.dumps({"query": QUERY, "operationName": "TestQuery"})
+    body = workload.body
     env = {"NODE_ENV": "production", **VARIANT_ENV.get(name, {})}
-    with started(gateway_command(name, GATEWAY_PORT), env=env) as process:
+    command = pinned(gateway_command(name, GATEWAY_PORT), args.gateway_cpus)
+    with started(command, env=env) as process:
         async with aiohttp.ClientSession() as session:
             answer = await wait_ready(session, url, body, within=60)
-            if args.write_expected:  # the first gateway's answer; the others must agree
-                EXPECTED.write_bytes(orjson.dumps(answer, option=orjson.OPT_INDENT_2) + b"\n")
-                args.write_expected = False
-            expected = orjson.loads(EXPECTED.read_bytes())
+            if workload.name in args.write_expected:  # the first answer; the others must agree
+                workload.expected.write_bytes(
+                    orjson.dumps(answer, option=orjson.OPT_INDENT_2) + b"\n"
+                )
+                args.write_expected.discard(workload.name)
+            expected = orjson.loads(workload.expected.read_bytes())
             if answer != expected:
-                raise RuntimeError(f"{name} answers differently from {EXPECTED.name}")
+                raise RuntimeError(f"{name} answers differently from {workload.expected.name}")
             # One operation on its own: the plan's fetches, with no in-flight sharing possible.
             alone_before = await subgraph_requests(session)
             await wait_ready(session, url, body, within=10)
@@ -265,6 +312,7 @@ async def bench_gateway(name: str, args: argparse.Namespace) -> Figures:
     cpu = after.cpu_seconds - before.cpu_seconds
     return Figures(
         gateway=name,
+        query=workload.name,
         requests=count,
         errors=errors,
         duration_s=round(elapsed, 2),
@@ -282,6 +330,7 @@ async def bench_gateway(name: str, args: argparse.Namespace) -> Figures:
 
 def print_table(rows: list[Figures]) -> None:
     header = (
+        "query",
         "gateway",
         "req/s",
         "p50 ms",
@@ -296,6 +345,7 @@ def print_table(rows: list[Figures]) -> None:
     )
     lines = [header] + [
         (
+            r.query,
             r.gateway,
             f"{r.requests_per_s:.0f}",
             f"{r.p50_ms:.1f}",
@@ -315,18 +365,50 @@ def print_table(rows: list[Figures]) -> None:
         print("  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)))
 
 
-def median_figures(name: str, runs: list[Figures]) -> Figures:
+def median_figures(runs: list[Figures]) -> Figures:
     numeric = {
         key: statistics.median(getattr(r, key) for r in runs)
-        for key, value in asdict(runs[0]).items()
-        if key != "gateway"
+        for key in asdict(runs[0])
+        if key not in ("gateway", "query")
     }
-    return Figures(gateway=name, **numeric)
+    return Figures(gateway=runs[0].gateway, query=runs[0].query, **numeric)
+
+
+def ratios(medians: list[Figures], base: str) -> dict[str, dict[str, float]]:
+    """Our requests per CPU-second over each peer's, per query."""
+    found = {(f.query, f.gateway): f.requests_per_cpu_s for f in medians}
+    return {
+        query: {
+            peer: round(found[(query, base)] / value, 2)
+            for (q, peer), value in found.items()
+            if q == query and peer != base and value
+        }
+        for query, gateway in found
+        if gateway == base
+    }
+
+
+def place_harness(gateway_cpus: set[int]) -> dict[str, int | list[int]]:
+    """Move this process (the load generator, and the subgraphs it starts) off the gateway's CPUs."""
+    everything = os.sched_getaffinity(0)
+    rest = everything - gateway_cpus
+    if gateway_cpus and rest:
+        os.sched_setaffinity(0, rest)
+    return {
+        "cpus": len(everything),
+        "gateway_cpus": sorted(gateway_cpus),
+        "harness_cpus": sorted(rest),
+    }
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    runs: dict[str, list[Figures]] = {name: [] for name in args.gateways}
+    placement = place_harness(args.gateway_cpus)
+    workloads = [WORKLOADS[name] for name in args.queries]
+    runs: dict[tuple[str, str], list[Figures]] = {
+        (w.name, name): [] for w in workloads for name in args.gateways
+    }
     subgraphs = ["node", str(NODE / "subgraphs.mjs"), str(BASE_PORT)]
+    load_before = os.getloadavg()
     with started(subgraphs), otlp_sink(OTLP_SINK_PORT):
         await subgraphs_ready(within=60)
         async with contextlib.AsyncExitStack() as stack:
@@ -337,20 +419,37 @@ async def main_async(args: argparse.Namespace) -> int:
                 }
                 await stack.enter_async_context(subgraphs_in_etcd(urls, P2C_CONFIG))
             for round_ in range(args.repeat):
-                for name in args.gateways:
-                    figures = await bench_gateway(name, args)
-                    runs[name].append(figures)
-                    print(f"round {round_ + 1}: {name}: {figures}", file=sys.stderr)
-    medians = [median_figures(name, runs[name]) for name in args.gateways]
+                order = args.gateways if round_ % 2 == 0 else args.gateways[::-1]
+                for workload in workloads:
+                    for name in order:
+                        figures = await bench_gateway(name, workload, args)
+                        runs[(workload.name, name)].append(figures)
+                        print(f"round {round_ + 1}: {figures}", file=sys.stderr)
+    medians = [median_figures(figures) for figures in runs.values()]
     print_table(medians)
+    per_cpu = ratios(medians, "beyond") if "beyond" in args.gateways else {}
+    for query, against in per_cpu.items():
+        print(f"{query}: beyond per CPU-second over " + ", ".join(
+            f"{peer} {ratio:.2f}x" for peer, ratio in against.items()
+        ))  # fmt: skip
     result = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "placement": placement,
         "concurrency": args.concurrency,
         "duration_s": args.duration,
         "warmup_s": args.warmup,
         "repeat": args.repeat,
-        "answer_bytes": len(orjson.dumps(orjson.loads(EXPECTED.read_bytes()))),
+        "answer_bytes": {
+            w.name: len(orjson.dumps(orjson.loads(w.expected.read_bytes()))) for w in workloads
+        },
         "medians": [asdict(f) for f in medians],
-        "runs": {name: [asdict(f) for f in figures] for name, figures in runs.items()},
+        "beyond_per_cpu_over": per_cpu,
+        "runs": {
+            f"{query}/{name}": [asdict(f) for f in figures]
+            for (query, name), figures in runs.items()
+        },
     }
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
@@ -360,7 +459,14 @@ async def main_async(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.federation", description=__doc__)
     parser.add_argument(
-        "--gateways", nargs="+", choices=GATEWAYS + VARIANTS, default=list(GATEWAYS)
+        "--gateways", nargs="+", choices=GATEWAYS + VARIANTS, default=list(DEFAULT_GATEWAYS)
+    )
+    parser.add_argument("--queries", nargs="+", choices=tuple(WORKLOADS), default=list(WORKLOADS))
+    parser.add_argument(
+        "--gateway-cpus",
+        type=_cpus,
+        default={max(os.sched_getaffinity(0))},
+        help="CPUs the gateway runs on alone, e.g. 1 or 2,3; 'none' to not pin",
     )
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
@@ -368,6 +474,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all gateways")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument(
-        "--write-expected", action="store_true", help="store the first answer as expected.json"
+        "--write-expected",
+        nargs="*",
+        choices=tuple(WORKLOADS),
+        default=[],
+        help="store the first answer to these queries as their expected answer",
     )
-    return asyncio.run(main_async(parser.parse_args(argv)))
+    args = parser.parse_args(argv)
+    args.write_expected = set(args.write_expected)
+    return asyncio.run(main_async(args))
+
+
+def _cpus(text: str) -> set[int]:
+    return set() if text == "none" else {int(cpu) for cpu in text.split(",")}

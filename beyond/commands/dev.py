@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,30 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=Path(".beyond"), help="where SQLite files live"
     )
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the subgraphs when their code changes; the router swaps the new graph in",
+    )
+    # The child that `--reload` restarts: every service and worker, no router.
+    parser.add_argument("--subgraphs-only", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    import asyncio
+
     from beyond.dev import CompositionFailed, DevRefused, run_dev
     from shared.settings import SettingsError
 
+    where = {"data_dir": args.data_dir, "host": args.host, "port": args.port, "seed": args.seed}
     try:
-        asyncio.run(run_dev(data_dir=args.data_dir, host=args.host, port=args.port, seed=args.seed))
+        if args.reload:
+            from beyond.reload import run_reloading
+
+            asyncio.run(run_reloading(**where))
+        else:
+            asyncio.run(run_dev(**where, with_router=not args.subgraphs_only))
     except SettingsError as exc:
         raise CommandError("\n".join(exc.lines)) from None
     except DevRefused as exc:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import urllib.error
-import urllib.request
 from typing import Any
 
 from beyond.commands import CommandError
@@ -29,6 +27,9 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.request
+
     url = args.url or os.environ.get(PROBE_URL_VARIABLE) or DEFAULT_URL
     try:
         with urllib.request.urlopen(url, timeout=args.timeout) as response:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import tempfile
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +42,9 @@ def find_protos(root: Path = ROOT) -> list[Path]:
 
 def generate(proto: Path) -> dict[Path, str]:
     """The stubs of ``proto``: path next to it → content, with imports made relative."""
+    import tempfile
+    from importlib import resources
+
     from grpc_tools import protoc
 
     well_known = resources.files("grpc_tools") / "_proto"

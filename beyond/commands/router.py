@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from router.config import RouterConfig
 
 DEFAULT_LISTEN = "127.0.0.1:4000"
+ROUTER_SECRET_VARIABLE = "BEYOND_ROUTER_SECRET"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Stopping, uvicorn closes WebSockets at once but waits for open HTTP responses:
 # an event stream (a subscription over SSE) is cut after this many seconds.
@@ -42,7 +44,12 @@ def register(subparsers: Any) -> None:
         "--log-level",
         default="INFO",
         choices=LOG_LEVELS,
-        help="JSON log lines on stderr at this level and above; INFO has one per operation",
+        help="JSON log lines on stderr at this level and above",
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="also log one router.access line per operation at INFO (off: none on the hot path)",
     )
     parser.add_argument(
         "--metrics-listen",
@@ -78,12 +85,13 @@ def serve(args: argparse.Namespace) -> int:
     from beyond.telemetry import METRICS_LISTEN_VARIABLE, configure_tracing, serve_metrics
     from router.config import ConfigError
     from router.http import create_router_app
+    from router.http.access_log import ACCESS_LOGGER
     from router.http.errors import SupergraphRejected
     from router.telemetry import RouterMetrics
     from shared.http_server import server_config
     from shared.logs import configure_logging
 
-    config = _config(args)
+    config = configured(args)
     host, port = _listen(args.listen)
     listen = args.metrics_listen or os.environ.get(METRICS_LISTEN_VARIABLE) or None
     metrics = RouterMetrics() if serve_metrics(listen) else None
@@ -107,6 +115,10 @@ def serve(args: argparse.Namespace) -> int:
         )
     )
     configure_logging(service="router", level=args.log_level, json_lines=True)
+    if not args.access_log:
+        # Formatting and writing a line per operation cost 18% of the router's CPU on a
+        # small query; the line is opt-in (``beyond dev`` keeps it).
+        logging.getLogger(ACCESS_LOGGER).setLevel(logging.WARNING)
     server.run()
     return 0
 
@@ -136,7 +148,7 @@ def explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _config(args: argparse.Namespace) -> RouterConfig:
+def configured(args: argparse.Namespace) -> RouterConfig:
     from router.config import ConfigError, RouterConfig, load_config
 
     try:
@@ -149,7 +161,20 @@ def _config(args: argparse.Namespace) -> RouterConfig:
         raise CommandError(
             "no supergraph: pass --supergraph PATH or set 'supergraph' in the config"
         )
-    return config
+    return _with_router_secret(config)
+
+
+def _with_router_secret(config: RouterConfig) -> RouterConfig:
+    """``[server] router_secret``, else ``BEYOND_ROUTER_SECRET`` (a Kubernetes Secret or the
+    compose environment: the same variable the subgraphs read)."""
+    secret = os.environ.get(ROUTER_SECRET_VARIABLE)
+    if config.server.router_secret is not None or not secret:
+        return config
+    if len(secret) < 16:
+        raise CommandError(f"{ROUTER_SECRET_VARIABLE} must be at least 16 characters")
+    return dataclasses.replace(
+        config, server=dataclasses.replace(config.server, router_secret=secret)
+    )
 
 
 def _listen(value: str) -> tuple[str, int]:

@@ -15,8 +15,6 @@ import json
 import subprocess
 import sys
 import tomllib
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +147,9 @@ def check_schema_dir(
 
 def fetch_sdls(routing: Mapping[str, str], timeout: float = 10.0) -> dict[str, str]:
     """Each running subgraph's SDL, from its ``_service { sdl }`` field."""
+    import urllib.error
+    import urllib.request
+
     sdls: dict[str, str] = {}
     for name, url in routing.items():
         request = urllib.request.Request(

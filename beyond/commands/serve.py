@@ -8,7 +8,6 @@ default its dev gRPC port) and its event relays and consumers
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from beyond.commands import CommandError
@@ -34,6 +33,8 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import asyncio
+
     from beyond.domains import discover
     from beyond.ready import ready_settings
     from shared.logs import configure_logging

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 from typing import TYPE_CHECKING, Any
 
 from beyond.commands import CommandError
@@ -13,8 +11,6 @@ from beyond.domain_folders import domain_names
 if TYPE_CHECKING:
     from beyond.domains import Spec
     from shared.settings import CommonSettings
-
-log = logging.getLogger("beyond.worker")
 
 
 def register(subparsers: Any) -> None:
@@ -26,6 +22,8 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    import asyncio
+
     from beyond.domains import discover
     from beyond.ready import ready_settings
     from shared.logs import configure_logging
@@ -41,6 +39,8 @@ def handle(args: argparse.Namespace) -> int:
 
 async def _work(spec: Spec, settings: CommonSettings) -> None:
     # Built inside the running loop, like ``beyond serve``: clients bind to it.
+    import logging
+
     from beyond.runtime import event_workers, peer_workers, run_until_stopped
     from beyond.telemetry import configure_tracing, instrument_runtime, serve_metrics, with_sampler
 
@@ -50,6 +50,7 @@ async def _work(spec: Spec, settings: CommonSettings) -> None:
     workers = event_workers(spec, runtime)
     if serve_metrics(settings.metrics_listen):
         workers = with_sampler(spec.name, runtime, workers)
+    log = logging.getLogger("beyond.worker")
     for worker in workers:
         log.info("running %s", worker.name)
     await run_until_stopped(apps=[], workers=[*peer_workers(runtime), *workers], runtimes=[runtime])

@@ -12,7 +12,7 @@ subgraph round trip and a walk of the tree at each path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import orjson
@@ -23,7 +23,11 @@ from router.execution.contexts import (
     split_operation,
     split_variables,
 )
-from router.execution.representations import apply_renames, build_representation
+from router.execution.representations import (
+    apply_renames,
+    representation_builder,
+    representation_key,
+)
 from router.execution.state import RunState
 from router.execution.subgraph_errors import (
     client_error,
@@ -33,7 +37,7 @@ from router.execution.subgraph_errors import (
     root_error_path,
     unavailable_error,
 )
-from router.execution.tree import Located, ResponsePath, deep_merge, objects_at
+from router.execution.tree import ResponsePath, deep_merge, located_at, objects_at
 from router.plan import FetchNode
 from router.transport.errors import TransportError
 from router.transport.types import SubgraphRequest, SubgraphResponse
@@ -52,24 +56,35 @@ def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: Run
             client_error(error, fetch.service_name, root_error_path(error), state.policy)
         )
     if response.data:
-        apply_renames(response.data, fetch.output_rewrites, state.matches)
-        deep_merge(state.data, response.data)
+        data = response.data
+        if fetch.output_rewrites:  # renamed in a private copy: the answer may be shared
+            data = orjson.loads(orjson.dumps(data))
+            apply_renames(data, fetch.output_rewrites, state.matches)
+        deep_merge(state.data, data, state.owned)
 
 
 async def execute_entity_fetch(
     fetch: FetchNode, paths: tuple[tuple[str, ...], ...], state: RunState
 ) -> None:
     """One ``_entities`` request for the objects at every path in ``paths`` (usually one)."""
-    found = [located for path in paths for located in objects_at(state.data, path, state.matches)]
-    groups = _group_entities(fetch, found, state)
+    groups = _group_entities(fetch, paths, state)
     representations = [r for group in groups for r in group.representations]
     targets = [t for group in groups for t in group.targets]
     if not representations:
         return
 
+    def object_paths() -> list[list[ResponsePath]]:
+        # Only errors need them: a second walk, keeping paths, skipped when all goes well.
+        path_of = {
+            id(loc.obj): loc.path
+            for path in paths
+            for loc in located_at(state.data, path, state.matches, state.owned)
+        }
+        # An object a parallel fetch has since nulled out of the tree has no path.
+        return [[path_of[id(o)] for o in group if id(o) in path_of] for group in targets]
+
     def where() -> ResponsePath | None:
-        # Only errors need it: a walk over every object's path, skipped when all goes well.
-        return _common_prefix([loc.path for group in targets for loc in group])
+        return _common_prefix([path for group in object_paths() for path in group])
 
     if len(groups) == 1:
         response = await _send(
@@ -92,9 +107,9 @@ async def execute_entity_fetch(
             return
         entities, errors = _joined(response, groups)
     if errors:
-        object_paths = [[loc.path for loc in group] for group in targets]
+        error_object_paths = object_paths()
         for error in errors:
-            for error_path in entity_error_paths(error, object_paths):
+            for error_path in entity_error_paths(error, error_object_paths):
                 state.errors.append(
                     client_error(error, fetch.service_name, error_path, state.policy)
                 )
@@ -122,36 +137,43 @@ class _EntityGroup:
     def __init__(self, values: dict[str, Any]) -> None:
         self.values = values
         self.representations: list[dict[str, Any]] = []
-        self.targets: list[list[Located]] = []
-        self.index_of: dict[bytes, int] = {}
+        self.targets: list[list[dict[str, Any]]] = []
+        self.index_of: dict[Hashable, int] = {}
 
-    def add(self, representation: dict[str, Any], located: Located) -> None:
-        key = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+    def add(self, representation: dict[str, Any], obj: dict[str, Any]) -> None:
+        key = representation_key(representation)
         index = self.index_of.get(key)
         if index is None:
             index = self.index_of[key] = len(self.representations)
             self.representations.append(representation)
             self.targets.append([])
-        self.targets[index].append(located)
+        self.targets[index].append(obj)
 
 
-def _group_entities(fetch: FetchNode, found: list[Located], state: RunState) -> list[_EntityGroup]:
+def _group_entities(
+    fetch: FetchNode, paths: tuple[tuple[str, ...], ...], state: RunState
+) -> list[_EntityGroup]:
     """Representations, deduplicated, grouped by contextual values (one group without contexts)."""
-    single = _EntityGroup({})
-    by_values: dict[bytes, _EntityGroup] = {}
-    for located in found:
-        representation = build_representation(
-            located.obj, fetch.requires, fetch.input_rewrites, state.schema, state.matches
-        )
-        if representation is None:
-            continue
-        group = single
-        if fetch.context_rewrites:
-            values = context_values(state.data, located.path, fetch.context_rewrites, state.matches)
-            key = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+    build = representation_builder(fetch.requires, fetch.input_rewrites, state.schema)
+    if not fetch.context_rewrites:
+        single = _EntityGroup({})
+        for path in paths:
+            for obj in objects_at(state.data, path, state.matches, state.owned):
+                representation = build(obj, state.matches)
+                if representation is not None:
+                    single.add(representation, obj)
+        return [single]
+    by_values: dict[Hashable, _EntityGroup] = {}
+    for path in paths:
+        for obj, obj_path in located_at(state.data, path, state.matches, state.owned):
+            representation = build(obj, state.matches)
+            if representation is None:
+                continue
+            values = context_values(state.data, obj_path, fetch.context_rewrites, state.matches)
+            key = representation_key(values)
             group = by_values.get(key) or by_values.setdefault(key, _EntityGroup(values))
-        group.add(representation, located)
-    return list(by_values.values()) or [single]
+            group.add(representation, obj)
+    return list(by_values.values()) or [_EntityGroup({})]
 
 
 def _joined(
@@ -185,20 +207,20 @@ def _joined(
     return entities, tuple(errors)
 
 
-def _merge_entity(entity: Any, group: list[Located], fetch: FetchNode, state: RunState) -> None:
+def _merge_entity(
+    entity: Any, group: list[dict[str, Any]], fetch: FetchNode, state: RunState
+) -> None:
     # A null entity adds nothing: the fields it was asked for stay missing (shaping nulls
     # them, bubbling as the spec says) and fetches needing them skip the object.
     if not isinstance(entity, dict):
         return
-    apply_renames(entity, fetch.output_rewrites, state.matches)
-    deep_merge(group[0].obj, entity)
-    if len(group) > 1:
-        # Objects sharing a representation must not share nested dicts: later fetches
-        # and null propagation address them by their own paths. The entity came from
-        # JSON, and an orjson round trip copies it several times faster than deepcopy.
-        encoded = orjson.dumps(entity)
-        for located in group[1:]:
-            deep_merge(located.obj, orjson.loads(encoded))
+    if fetch.output_rewrites:  # renamed in a private copy: the answer may be shared
+        entity = orjson.loads(orjson.dumps(entity))
+        apply_renames(entity, fetch.output_rewrites, state.matches)
+    # Objects sharing a representation share the entity's nested values: the tree
+    # copies them on write, so each object's own path still gets its own copy.
+    for obj in group:
+        deep_merge(obj, entity, state.owned)
 
 
 async def _send(

@@ -10,7 +10,9 @@ no representation: it is not sent.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from graphql import GraphQLObjectType, GraphQLSchema, is_non_null_type
 
@@ -20,72 +22,125 @@ from router.plan import KeyRenamer, RequiredField, RequiredSelection, ValueSette
 _FRAGMENT = "... on "
 _MISSING = object()
 
+RepresentationBuilder = Callable[[dict[str, Any], TypeMatcher], "dict[str, Any] | None"]
+"""``build(obj, matches)``: the object's representation, or ``None`` when it cannot have one."""
+
 
 class _Unusable(Exception):
     """The object cannot be represented: a required value is missing."""
 
 
-def build_representation(
-    obj: dict[str, Any],
+class _Field(NamedTuple):
+    name: str
+    response_name: str
+    selections: _Compiled | None  # None: a leaf, copied as it is
+
+
+class _Fragment(NamedTuple):
+    type_condition: str
+    selections: _Compiled
+
+
+_Compiled = tuple["_Field | _Fragment", ...]
+
+
+def _compile(selections: tuple[RequiredSelection, ...]) -> _Compiled:
+    return tuple(
+        _Field(s.name, s.response_name, _compile(s.selections) if s.selections else None)
+        if isinstance(s, RequiredField)
+        else _Fragment(s.type_condition, _compile(s.selections))
+        for s in selections
+    )
+
+
+@lru_cache(maxsize=1024)
+def representation_builder(
     requires: tuple[RequiredSelection, ...],
     rewrites: tuple[ValueSetter, ...],
     schema: GraphQLSchema,
-    matches: TypeMatcher,
-) -> dict[str, Any] | None:
-    try:
-        representation = _select(obj, requires, schema, matches)
-    except _Unusable:
-        return None
-    if not representation:
-        return None
-    for setter in rewrites:
-        _set_value(representation, setter, matches)
-    return representation
+) -> RepresentationBuilder:
+    """The builder of a fetch's representations, compiled once per fetch and schema."""
+    compiled = _compile(requires)
+    must_have: dict[tuple[str | None, str], bool] = {}
 
+    def select(obj: dict[str, Any], selections: _Compiled, matches: TypeMatcher) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        typename = obj.get("__typename")
+        for selection in selections:
+            if isinstance(selection, _Field):
+                value = obj.get(selection.response_name, _MISSING)
+                if value is None:
+                    key = (typename, selection.name)
+                    needed = must_have.get(key)
+                    if needed is None:
+                        needed = must_have[key] = _must_have(schema, typename, selection.name)
+                    if needed:
+                        raise _Unusable
+                elif value is _MISSING:
+                    raise _Unusable
+                elif selection.selections is not None:
+                    value = select_value(value, selection.selections, matches)
+                out[selection.name] = value
+            elif matches(typename, selection.type_condition):
+                for name, value in select(obj, selection.selections, matches).items():
+                    existing = out.get(name)
+                    if isinstance(existing, dict) and isinstance(value, dict):
+                        existing.update(value)
+                    else:
+                        out[name] = value
+        return out
 
-def _select(
-    obj: dict[str, Any],
-    selections: tuple[RequiredSelection, ...],
-    schema: GraphQLSchema,
-    matches: TypeMatcher,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    typename = obj.get("__typename")
-    for selection in selections:
-        if isinstance(selection, RequiredField):
-            value = obj.get(selection.response_name, _MISSING)
-            if value is _MISSING or (value is None and _must_have(schema, typename, selection)):
-                raise _Unusable
-            out[selection.name] = _select_value(value, selection, schema, matches)
-        elif matches(typename, selection.type_condition):
-            for name, value in _select(obj, selection.selections, schema, matches).items():
-                existing = out.get(name)
-                if isinstance(existing, dict) and isinstance(value, dict):
-                    existing.update(value)
-                else:
-                    out[name] = value
-    return out
-
-
-def _select_value(
-    value: Any, field: RequiredField, schema: GraphQLSchema, matches: TypeMatcher
-) -> Any:
-    if value is None or not field.selections:
+    def select_value(value: Any, selections: _Compiled, matches: TypeMatcher) -> Any:
+        if isinstance(value, list):
+            return [select_value(item, selections, matches) for item in value]
+        if isinstance(value, dict):
+            return select(value, selections, matches)
         return value
-    if isinstance(value, list):
-        return [_select_value(item, field, schema, matches) for item in value]
-    if isinstance(value, dict):
-        return _select(value, field.selections, schema, matches)
-    return value
+
+    def build(obj: dict[str, Any], matches: TypeMatcher) -> dict[str, Any] | None:
+        try:
+            representation = select(obj, compiled, matches)
+        except _Unusable:
+            return None
+        if not representation:
+            return None
+        for setter in rewrites:
+            _set_value(representation, setter, matches)
+        return representation
+
+    return build
 
 
-def _must_have(schema: GraphQLSchema, typename: str | None, field: RequiredField) -> bool:
-    if field.name == "__typename":
+def representation_key(value: dict[str, Any]) -> Hashable:
+    """Equal for equal representations (key order aside), without serialising them."""
+    items = tuple(value.items())
+    for _, item in items:
+        kind = type(item)
+        if kind is not str and kind is not int:  # bool and float are told apart below
+            return frozenset((name, _frozen(item)) for name, item in items)
+    return frozenset(items)
+
+
+def _frozen(value: Any) -> Hashable:
+    kind = type(value)
+    if kind is str or kind is int:
+        plain: Hashable = value
+        return plain
+    if kind is dict:
+        return representation_key(value)
+    if kind is list:
+        return (list, tuple(_frozen(item) for item in value))
+    # bool and float apart from int: true is not 1, 1.0 is not 1 (as in the JSON sent).
+    return (kind, value)
+
+
+def _must_have(schema: GraphQLSchema, typename: str | None, field_name: str) -> bool:
+    if field_name == "__typename":
         return True
     owner = schema.get_type(typename) if typename else None
-    if not isinstance(owner, GraphQLObjectType) or field.name not in owner.fields:
+    if not isinstance(owner, GraphQLObjectType) or field_name not in owner.fields:
         return True
-    return is_non_null_type(owner.fields[field.name].type)
+    return is_non_null_type(owner.fields[field_name].type)
 
 
 def _set_value(target: dict[str, Any], setter: ValueSetter, matches: TypeMatcher) -> None:

@@ -37,8 +37,11 @@ from router.execution.shaping import (
     PendingDefer,
     ShapingContext,
     collect_fields,
+    root_fields,
     shape_response,
 )
+from router.execution.shaping_cache import SHAPING_CACHES
+from router.execution.shaping_fast import NeedsPaths, shape_without_paths
 from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.plan import QueryPlan
@@ -76,6 +79,9 @@ class Run:
             variables=self.variables,
             errors=[],
             reported=set(),
+            cache=SHAPING_CACHES.get(
+                self.request.document, self.variables.coerced, deferring=pending is not None
+            ),
             pending=pending,
             unauthorized=frozenset(self.request.unauthorized),
             above_unauthorized=frozenset(
@@ -94,7 +100,9 @@ class Run:
         context = self.shaping_context(pending)
         preshaped: dict[str, Any] = {}
         wanted = introspection_fields(
-            collect_fields(context, self.root_type, [operation.selection_set])
+            root_fields(context, self.root_type, operation)[0]
+            if pending is None  # deferring leaves deferred root fragments out of root_fields
+            else collect_fields(context, self.root_type, [operation.selection_set])
         )
         if wanted:
             preshaped, introspection_errors = execute_introspection(
@@ -102,8 +110,13 @@ class Run:
             )
             state.errors.extend(introspection_errors)
 
-        context.reported.update(error_paths(state.errors))
-        data = shape_response(context, operation, self.root_type, state.data, preshaped)
+        try:
+            data: dict[str, Any] | None = shape_without_paths(
+                context, operation, self.root_type, state.data, preshaped
+            )
+        except NeedsPaths:
+            context.reported.update(error_paths(state.errors))
+            data = shape_response(context, operation, self.root_type, state.data, preshaped)
         return ExecutionResult(
             data=data,
             errors=(

@@ -12,9 +12,14 @@ schema lacks (``@inaccessible`` or unknown), which never reaches the client. A n
 reported (an error at that path or above it) gets no second error. When
 deferring (``ShapingContext.pending`` set), a fragment under an active
 ``@defer`` is left out and noted as a :class:`PendingDefer` at the path of
-each object it applies to, to be shaped later with :func:`shape_deferred`. Cost:
-linear in the size of the answer; fields are collected once per object type
-and set of field nodes, not once per object.
+each object it applies to, to be shaped later with :func:`shape_deferred`.
+
+Cost: linear in the size of the answer. Fields are collected once per object
+type and set of field nodes into a :class:`ShapingCache`, which the caller
+keeps across requests of one operation (:mod:`.shaping_cache`). An answer
+with nothing to report is first shaped without building a path per value
+(:mod:`.shaping_fast`); only when that meets something to report is it shaped
+again here, with paths.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ class PlannedField:
     is_typename: bool
     return_type: GraphQLOutputType | None  # None: the type has no such field
     plain_leaf: bool  # a nullable scalar: the value is the answer
+    required_leaf: bool  # a non-null scalar: the value is the answer unless it is null
     where: str
 
 
@@ -99,20 +105,34 @@ class _DeferredFragment:
 
 
 @dataclass(slots=True)
+class ShapingCache:
+    """Fields collected for one operation under one set of directive values (and deferring or not).
+
+    Every object of one type under one list of field nodes collects the same
+    fields: collected once, keyed by the type and the list's identity. The
+    entry holds the list, so its id cannot be reused while the entry lives;
+    the lists come from earlier entries or the root's collection (kept in
+    ``roots`` by the operation's identity), so repeated objects, and later
+    requests of the same operation, hit.
+    """
+
+    planned: dict[
+        tuple[str, int],
+        tuple[list[FieldNode], list[PlannedField], list[_DeferredFragment]],
+    ] = field(default_factory=dict)
+    roots: dict[int, tuple[OperationDefinitionNode, FieldGroups, list[_DeferredFragment]]] = field(
+        default_factory=dict
+    )
+
+
+@dataclass(slots=True)
 class ShapingContext:
     schema: GraphQLSchema
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: VariableValues
     errors: list[dict[str, Any]]
     reported: set[ResponsePath]
-    # Every object of one type under one list of field nodes collects the same fields:
-    # collected once per request, keyed by the type and the list's identity. The entry
-    # holds the list, so its id cannot be reused while the entry lives; the lists come
-    # from earlier entries (or the root's collection), so repeated objects hit.
-    planned: dict[
-        tuple[str, int],
-        tuple[list[FieldNode], list[PlannedField], list[_DeferredFragment]],
-    ] = field(default_factory=dict)
+    cache: ShapingCache = field(default_factory=ShapingCache)
     # Deferring: fragments under an active @defer are left out and noted here.
     pending: list[PendingDefer] | None = None
     # Paths authorization removed ("@" for any list index), and the paths above them:
@@ -145,8 +165,7 @@ def shape_response(
     preshaped: Mapping[str, Any],
 ) -> dict[str, Any] | None:
     """The ``data`` of the client response (``None`` when a root non-null field failed)."""
-    deferred: list[_DeferredFragment] = []
-    fields = collect_fields(context, root_type, [operation.selection_set], deferred)
+    fields, deferred = root_fields(context, root_type, operation)
     _note_pending(context, deferred, (), root_type)
     result: dict[str, Any] = {}
     for response_name, nodes in fields.items():
@@ -158,6 +177,19 @@ def shape_response(
             return None
         result[response_name] = value
     return result
+
+
+def root_fields(
+    context: ShapingContext, root_type: GraphQLObjectType, operation: OperationDefinitionNode
+) -> tuple[FieldGroups, list[_DeferredFragment]]:
+    """The operation's root fields (and deferred root fragments), collected once per cache."""
+    entry = context.cache.roots.get(id(operation))
+    if entry is not None and entry[0] is operation:
+        return entry[1], entry[2]
+    deferred: list[_DeferredFragment] = []
+    fields = collect_fields(context, root_type, [operation.selection_set], deferred)
+    context.cache.roots[id(operation)] = (operation, fields, deferred)
+    return fields, deferred
 
 
 def collect_fields(
@@ -330,7 +362,7 @@ def _complete_nullable(
     if not isinstance(value, dict):
         context.report_null(f"Expected an object for field {where}.", nodes, path)
         return INVALID
-    runtime_type = _runtime_type(context, return_type, value)
+    runtime_type = runtime_type_of(context, return_type, value)
     if runtime_type is None:
         context.report_null(
             f"Could not resolve the concrete type of {where} "
@@ -394,7 +426,7 @@ def planned_fields(
     Also the deferred fragments left out of them, when deferring.
     """
     key = (object_type.name, id(nodes))
-    entry = context.planned.get(key)
+    entry = context.cache.planned.get(key)
     if entry is not None and entry[0] is nodes:
         return entry[1], entry[2]
     selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
@@ -405,7 +437,7 @@ def planned_fields(
             context, object_type, selection_sets, deferred
         ).items()
     ]
-    context.planned[key] = (nodes, planned, deferred)
+    context.cache.planned[key] = (nodes, planned, deferred)
     return planned, deferred
 
 
@@ -421,11 +453,13 @@ def _plan_field(
         is_typename=field_name == "__typename",
         return_type=return_type,
         plain_leaf=isinstance(return_type, GraphQLScalarType),
+        required_leaf=isinstance(return_type, GraphQLNonNull)
+        and isinstance(return_type.of_type, GraphQLScalarType),
         where=f"{object_type.name}.{field_name}",
     )
 
 
-def _runtime_type(
+def runtime_type_of(
     context: ShapingContext, return_type: GraphQLOutputType, value: Mapping[str, Any]
 ) -> GraphQLObjectType | None:
     """ResolveAbstractType from the tree's ``__typename``; an object type is its own."""

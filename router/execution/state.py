@@ -22,6 +22,12 @@ class RunState:
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     subgraph_headers: list[Headers] = field(default_factory=list)
+    # What this request made of the tree, by id: the rest is subgraph answers, maybe shared
+    # with other requests, which are never changed (see :mod:`.tree`).
+    owned: dict[int, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.owned[id(self.data)] = self.data
 
     def matches(self, typename: str | None, condition: str) -> bool:
         """Does ``... on condition`` select an object whose ``__typename`` is ``typename``."""

@@ -14,7 +14,8 @@ Like :func:`~router.execution.executor.execute`, this never raises for what
 goes wrong at runtime: bad variables, a subgraph that refuses the
 subscription or ends it with errors, or a lost connection end the stream
 with one final result that has errors and no ``data``
-(``data_present=False``). The stream simply ends when the subgraph
+(``data_present=False``); so does an event with errors and null ``data``,
+which is how a subgraph ends a stream whose resolver raised. The stream simply ends when the subgraph
 completes. Closing the generator ends the subscription at the subgraph.
 """
 
@@ -62,6 +63,10 @@ async def subscribe(
     async with contextlib.aclosing(events):
         try:
             async for event in events:
+                if event.data is None and event.errors:
+                    # The subgraph ended the stream with errors (a resolver raised after
+                    # the subscription started): they end the client's operation as they are.
+                    raise SubgraphSubscriptionError(primary.service_name, event.errors)
                 state = run.new_state()
                 merge_root_response(primary, event, state)
                 if node.rest is not None:

@@ -1,7 +1,8 @@
 """One ``router.access`` line per operation: name, HTTP status, milliseconds, subgraphs asked.
 
-Written at INFO (``beyond dev`` shows them; a router whose logging is not
-set to INFO pays only an ``isEnabledFor`` check per request). The time is
+Written at INFO (``beyond dev`` shows them; ``beyond router`` only with
+``--access-log``; a router whose ``router.access`` logger is not at INFO pays
+only an ``isEnabledFor`` check per request). The time is
 until the answer starts (a stream's first part). :class:`AskedSubgraphs`
 wraps the transport to note which subgraphs the current operation asked;
 the request id goes into :data:`shared.logs.REQUEST_ID` for every record
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from router.transport.types import SubgraphRequest, SubgraphResponse, Transport
 from shared.logs import REQUEST_ID, TRACE_ID, trace_id_of
 
-log = logging.getLogger("router.access")
+ACCESS_LOGGER = "router.access"
+log = logging.getLogger(ACCESS_LOGGER)
 
 
 @dataclass(slots=True)

@@ -224,7 +224,8 @@ def create_router_app(
             and wants_html(accept)
             and "query" not in request.query_params
         ):
-            return HTMLResponse(graphiql_page(live.current.api_schema, config.query_plan_header))
+            shown = config.query_plan_header if config.expose_query_plan else None
+            return HTMLResponse(graphiql_page(live.current.api_schema, shown))
         access_log.begin(request_id, request.headers.get("traceparent"))
         # Errors before an event stream starts are JSON, with the status a
         # graphql-response+json client would get (400 for a rejected operation).

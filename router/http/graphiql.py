@@ -12,7 +12,9 @@ that validate against the served API schema, so another graph gets only
 the ``{ __typename }`` tab), an ``Authorization`` helper (paste a token, or
 sign in as a demo account when the graph has the ``login`` mutation) and a
 link to the printed plan of the last operation (asked for with the plan
-header).
+header) when the router exposes plans (``[router] expose_query_plan``, on
+in ``beyond dev``). When it does not, the page sends no plan header and says
+in place of the link that plans are off, and how to see one.
 """
 
 from __future__ import annotations
@@ -78,8 +80,9 @@ def graphiql_assets() -> Mount:
 
 
 @functools.lru_cache(maxsize=4)
-def graphiql_page(schema: GraphQLSchema, plan_header: str) -> str:
-    """The page for ``schema`` (cached per served schema object)."""
+def graphiql_page(schema: GraphQLSchema, plan_header: str | None) -> str:
+    """The page for ``schema`` (cached per served schema object); ``plan_header`` is None
+    when the router does not expose plans."""
     tabs = [WELCOME_TAB, *(tab for tab in FIRST_SESSION_TABS if _valid(schema, tab["query"]))]
     config: dict[str, Any] = {
         "planHeader": plan_header,

@@ -8,7 +8,11 @@ of the fetch graph (the same number of fetches before them), neither waits
 for the other and neither would start later for sharing: they become one
 group that carries every path, so the plan shows, and the executor sends,
 one ``_entities`` request for the objects of all those paths (representations
-deduplicated across them). Groups are only merged within one scope: the
+deduplicated across them). A group that nothing waits for also joins an
+identical group at a later level: it answers later, but the plan ends no
+later (the group it joins runs anyway) and sends one request fewer (the
+benchmark query's inventory fetch for ``topProducts``, 8 → 7 requests).
+Groups are only merged within one scope: the
 primary plan or one deferred part (they run at different times), and under a
 mutation only below the same root field (each runs with its own dependents
 before the next). Run once, level by level, after the walk and before
@@ -44,6 +48,29 @@ def merge_sibling_fetches(
         for same in buckets.values():
             if len(same) > 1:
                 _merge(fetch_graph, same[0], same[1:])
+        _join_later(fetch_graph, [g for g in live if not g.selection.is_empty()], levels, by_root)
+
+
+def _join_later(
+    fetch_graph: FetchGraph, live: list[FetchGroup], levels: dict[int, int], by_root: bool
+) -> None:
+    """Merge each group nothing waits for into the identical group at the latest level.
+
+    No cycle can arise: the joined group's dependencies all sit at lower levels
+    than the group it joins, so none of them depends on that group.
+    """
+    waited_on = {dep for group in live for dep in group.deps}
+    roots = {g.id for g in live if not g.is_entity}
+    buckets: dict[tuple[Hashable, ...], list[FetchGroup]] = {}
+    for group in sorted(live, key=lambda g: (levels[g.id], g.id)):
+        if group.is_entity:
+            above = frozenset(fetch_graph.ancestors({group.id}) & roots) if by_root else frozenset()
+            buckets.setdefault((above, *_request(group)), []).append(group)
+    for same in buckets.values():
+        last = same[-1]
+        early = [g for g in same[:-1] if g.id not in waited_on and levels[g.id] < levels[last.id]]
+        if early:
+            _merge(fetch_graph, last, early)
 
 
 def _levels(fetch_graph: FetchGraph, groups: list[FetchGroup]) -> dict[int, int]:

@@ -53,6 +53,7 @@ from shared.db import Database, utcnow
 from shared.events.event import Event, MalformedEvent
 from shared.events.polling import PURGE_EVERY, PollingWorker
 from shared.events.tables import PROCESSED_EVENTS
+from shared.events.tracing import consuming
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +234,8 @@ class Consumer(PollingWorker):
             )
             return
         try:
-            await self._process(event)
+            with consuming(event.type, fields, stream=self.stream, group=self.group):
+                await self._process(event)
         except Exception as exc:
             log.warning(
                 "%s: event %s (%s) failed on delivery %d of %d: %s",

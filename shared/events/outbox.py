@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db import utcnow
 from shared.events.event import encode_payload
 from shared.events.tables import OUTBOX
+from shared.events.tracing import current_trace_context
 
 
 async def record_event(
@@ -39,6 +40,7 @@ async def record_event(
             event_type=event_type,
             payload=encode_payload(payload),
             occurred_at=utcnow(),
+            trace_context=current_trace_context(),
         )
     )
     return event_id

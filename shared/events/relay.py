@@ -36,6 +36,7 @@ from shared.db import Database, utcnow
 from shared.events.event import stream_entry
 from shared.events.polling import PURGE_EVERY, PollingWorker
 from shared.events.tables import OUTBOX
+from shared.events.tracing import trace_fields
 
 
 class OutboxRelay(PollingWorker):
@@ -145,7 +146,7 @@ class OutboxRelay(PollingWorker):
             aggregate_id=row.aggregate_id,
             payload=row.payload,
             occurred_at=row.occurred_at,
-        )
+        ) | trace_fields(row.trace_context)
         await self._redis.xadd(
             self._stream,
             fields,  # type: ignore[arg-type]

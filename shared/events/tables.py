@@ -31,6 +31,12 @@ from shared.db import BigId, UtcDateTime
 
 OUTBOX_TABLE = "outbox"
 PROCESSED_EVENTS_TABLE = "processed_events"
+TRACE_CONTEXT = "trace_context"
+
+
+def trace_context_column() -> Column[str]:
+    """The producing span's propagation fields as JSON (see :mod:`shared.events.tracing`)."""
+    return Column(TRACE_CONTEXT, Text, nullable=True)
 
 
 def outbox_columns() -> list[SchemaItem]:
@@ -43,6 +49,7 @@ def outbox_columns() -> list[SchemaItem]:
         Column("payload", Text, nullable=False),
         Column("occurred_at", UtcDateTime, nullable=False),
         Column("sent_at", UtcDateTime, nullable=True),
+        trace_context_column(),
         UniqueConstraint("event_id", name="uq_outbox_event_id"),
         # The relay's query: unsent rows in insertion order.
         Index("ix_outbox_sent_at_id", "sent_at", "id"),

@@ -24,7 +24,7 @@ import strawberry
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
@@ -46,6 +46,7 @@ DEGRADED_MODES = {
         "redis unavailable: cached reads go to the database, one load per key at a time; "
         "rate limits are counted in each process"
     ),
+    "commerce": "commerce unavailable: member-only article content answers UNAVAILABLE",
 }
 
 ContextFactory = Callable[[Request | WebSocket, Response | None], Awaitable[Any]]
@@ -80,6 +81,7 @@ def create_service_app(
     lifespan: Lifespan | None = None,
     ready: Callable[[], Awaitable[dict[str, str]]] | None = None,
     shedder: Shedder | None = None,
+    routes: Sequence[BaseRoute] = (),
 ) -> FastAPI:
     """The service's app; with ``shedder``, requests past capacity get OVERLOADED at once."""
     quiet_graphql_errors()
@@ -118,6 +120,7 @@ def create_service_app(
             WebSocketRoute("/graphql", graphql_app),
             Route("/health", health_endpoint, methods=["GET"]),
             Route("/ready", ready_endpoint, methods=["GET"]),
+            *routes,
         ]
     )
     if shedder is not None:

@@ -7,7 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import event
@@ -18,6 +19,15 @@ from shared.telemetry.tracing import tracer
 
 _STARTED = "beyond.query_started"
 _INSTRUMENTED = "_beyond_instrumented"
+
+
+def child_span(name: str, attributes: dict[str, str]) -> Span:
+    """A client span under the current one; none outside a trace, so the relays' and
+    consumers' polling (a statement or a blocking read every fraction of a second)
+    does not start a trace of its own each time."""
+    if not trace.get_current_span().get_span_context().is_valid:
+        return trace.INVALID_SPAN
+    return tracer().start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
 
 
 def instrument_database(service: str, database: Database) -> None:
@@ -34,10 +44,9 @@ def instrument_database(service: str, database: Database) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         # A span per statement named by its verb; the statement's text and values stay out.
-        span = tracer().start_span(
+        span = child_span(
             f"SQL {statement.lstrip().split(' ', 1)[0].upper()}",
-            kind=SpanKind.CLIENT,
-            attributes={"db.system": system, "beyond.service": service},
+            {"db.system": system, "beyond.service": service},
         )
         conn.info.setdefault(_STARTED, []).append((time.perf_counter(), span))
 
@@ -66,25 +75,45 @@ def instrument_database(service: str, database: Database) -> None:
 
 
 def instrument_redis(service: str, redis: Redis) -> None:
-    """Time every command sent through ``redis`` (a pipeline counts as one) and count failures."""
+    """Time and trace every command sent through ``redis`` (a pipeline counts as one) and
+    count failures. A span is named by the command alone (``redis GET``, ``redis
+    PIPELINE``): keys and values, which may hold codes or tokens, stay out of it."""
     if getattr(redis, _INSTRUMENTED, False):
         return
     seconds = REDIS_SECONDS.labels(service)
     errors = REDIS_ERRORS.labels(service)
-    inner: Callable[..., Awaitable[Any]] = redis.execute_command
+    attributes = {"db.system": "redis", "beyond.service": service}
 
-    @functools.wraps(inner)
-    async def execute_command(*args: Any, **options: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await inner(*args, **options)
-        except RedisError:
-            errors.inc()
-            raise
-        finally:
-            seconds.observe(time.perf_counter() - started)
+    def measured(call: Callable[..., Awaitable[Any]], name: Callable[..., str]) -> Any:
+        @functools.wraps(call)
+        async def run(*args: Any, **options: Any) -> Any:
+            span = child_span(f"redis {name(*args)}", attributes)
+            started = time.perf_counter()
+            try:
+                return await call(*args, **options)
+            except RedisError as exc:
+                errors.inc()
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                raise
+            finally:
+                seconds.observe(time.perf_counter() - started)
+                span.end()
 
-    redis.execute_command = execute_command  # type: ignore[method-assign]
+        return run
+
+    redis.execute_command = measured(  # type: ignore[method-assign]
+        redis.execute_command, lambda command="?", *_: str(command).upper()
+    )
+    make_pipeline = redis.pipeline
+
+    @functools.wraps(make_pipeline)
+    def pipeline(*args: Any, **options: Any) -> Any:
+        made = make_pipeline(*args, **options)
+        kind = "MULTI" if made.is_transaction else "PIPELINE"
+        made.execute = measured(made.execute, lambda *_: kind)  # type: ignore[method-assign]
+        return made
+
+    redis.pipeline = pipeline  # type: ignore[method-assign]
     setattr(redis, _INSTRUMENTED, True)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from shared.graphql.context import Caller, RequestContext
 from subgraphs.articles.feed import Feed
 from subgraphs.articles.loaders import ArticlesLoaders
+from subgraphs.articles.members import Memberships
 from subgraphs.articles.runtime import ArticlesRuntime
 from subgraphs.articles.service import ArticlesService
 from subgraphs.articles.views import ViewCounter
@@ -17,6 +18,7 @@ from subgraphs.articles.views import ViewCounter
 class ArticlesContext(RequestContext[ArticlesService, ArticlesLoaders]):
     feed: Feed
     views: ViewCounter
+    memberships: Memberships
 
     @classmethod
     def of(cls, runtime: ArticlesRuntime, caller: Caller) -> ArticlesContext:
@@ -27,4 +29,5 @@ class ArticlesContext(RequestContext[ArticlesService, ArticlesLoaders]):
             loaders=ArticlesLoaders.of(runtime.service, runtime.database, runtime.views),
             feed=runtime.feed,
             views=runtime.views,
+            memberships=runtime.memberships,
         )

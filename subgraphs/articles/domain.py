@@ -20,6 +20,6 @@ SPEC: DomainSpec[ArticlesSettings, ArticlesRuntime] = DomainSpec(
     build_runtime=build_runtime,
     context=ArticlesContext.of,
     workers=workers,
-    calls=("accounts", "social"),
+    calls=("accounts", "social", "commerce"),
     on_shutdown=flush_views,
 )

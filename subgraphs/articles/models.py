@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -43,6 +43,8 @@ class Article(ArticlesBase):
     content: Mapped[str] = mapped_column(LongText)
     summary: Mapped[str] = mapped_column(String(300))
     cover: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Its content is for members only (commerce says who is one); the rest is public.
+    member_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     status: Mapped[ArticleStatus] = mapped_column(
         Enum(ArticleStatus, native_enum=False, length=16, validate_strings=True)
     )

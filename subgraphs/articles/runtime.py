@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from contracts.accounts.client import AccountsClient
+from contracts.commerce.client import CommerceClient
 from contracts.social.client import SocialClient
 from shared.cache import EntityCache
 from shared.db import Database
@@ -20,6 +21,7 @@ from shared.redis import Keys, create_redis
 from shared.tokens import AccessTokens
 from subgraphs.articles.consumers import feed_consumers
 from subgraphs.articles.feed import Feed
+from subgraphs.articles.members import Memberships
 from subgraphs.articles.service import ArticlesService, ArticleView
 from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.articles.timelines import Timelines
@@ -36,6 +38,7 @@ class ArticlesRuntime(Runtime[ArticlesSettings]):
     feed: Feed
     views: ViewCounter
     flusher: ViewFlusher
+    memberships: Memberships
 
 
 def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> ArticlesRuntime:
@@ -50,6 +53,7 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
         deadline=settings.social_grpc_deadline,
         stream_deadline=settings.social_stream_deadline,
     )
+    commerce = CommerceClient.connect(settings, deadline=settings.commerce_grpc_deadline)
     service = ArticlesService(
         cache=EntityCache(redis, keys.key("article"), ArticleView),
         directory=accounts,
@@ -77,11 +81,12 @@ def build_runtime(settings: ArticlesSettings, *, redis: Redis | None = None) -> 
         database=database,
         redis=redis,
         tokens=AccessTokens.from_settings(settings),
-        channels=(accounts.channel, social.channel),
+        channels=(accounts.channel, social.channel, commerce.channel),
         service=service,
         feed=feed,
         views=views,
         flusher=flusher,
+        memberships=Memberships(commerce, ttl=settings.membership_cache_ttl),
     )
 
 

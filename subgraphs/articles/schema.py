@@ -16,7 +16,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.graphql.app import schema_extensions
 from shared.graphql.arguments import After, First
 from shared.graphql.connections import PageInfo
@@ -71,7 +71,9 @@ class User(UserKey):
 class Article:
     id: strawberry.ID
     title: str
-    content: str = strawberry.field(description="The body, as the author wrote it.")
+    member_only: bool = strawberry.field(
+        description="Whether its content is for members only (everything else is public)."
+    )
     summary: str = strawberry.field(
         description="The author's summary, or the start of the content when none was given."
     )
@@ -88,7 +90,7 @@ class Article:
         return cls(
             id=strawberry.ID(str(view.id)),
             title=view.title,
-            content=view.content,
+            member_only=view.member_only,
             summary=view.summary,
             cover=view.cover,
             tags=list(view.tags),
@@ -98,6 +100,20 @@ class Article:
             updated_at=view.updated_at,
             view=view,
         )
+
+    @strawberry.field(
+        description="The body, as the author wrote it; null with FORBIDDEN for a member-only "
+        "article unless you are a member or its author."
+    )
+    async def content(self, info: ArticlesInfo) -> str | None:
+        view = self.view
+        if view.member_only:
+            viewer = info.context.viewer
+            if viewer != view.author_id and not (
+                viewer is not None and await info.context.memberships.is_member(viewer)
+            ):
+                raise Forbidden("This article is for members: become a member to read it.")
+        return view.content
 
     @classmethod
     async def resolve_reference(cls, info: ArticlesInfo, id: strawberry.ID) -> Article | None:
@@ -171,6 +187,9 @@ class PublishArticleInput:
     tags: list[str] = strawberry.field(default_factory=list)
     draft: bool = strawberry.field(
         default=False, description="Keep it as a draft, visible only to you, instead of publishing."
+    )
+    member_only: bool = strawberry.field(
+        default=False, description="Show its content to members only."
     )
 
 
@@ -258,6 +277,7 @@ class Mutation:
             summary=input.summary,
             cover=input.cover,
             tags=input.tags,
+            member_only=input.member_only,
         )
         async with info.context.database.transaction() as session:
             view = await info.context.service.publish(

@@ -69,6 +69,7 @@ class ArticleView:
     updated_at: datetime
     view_count: int
     """Views flushed to the database; the Redis buffer holds the rest."""
+    member_only: bool = False
 
     @property
     def position(self) -> Position:
@@ -91,6 +92,7 @@ class ArticleView:
             created_at=row.created_at,
             updated_at=row.updated_at,
             view_count=row.view_count,
+            member_only=row.member_only,
         )
 
 
@@ -103,6 +105,7 @@ class Draft:
     summary: str | None = None
     cover: str | None = None
     tags: Sequence[str] = ()
+    member_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +194,7 @@ class ArticlesService:
             content=content,
             summary=summary,
             cover=cover,
+            member_only=draft.member_only,
             status=ArticleStatus.DRAFT if as_draft else ArticleStatus.PUBLISHED,
             published_at=None if as_draft else published_now(),
             created_at=now,

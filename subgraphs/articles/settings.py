@@ -23,6 +23,18 @@ class ArticlesSettings(CommonSettings):
     social_grpc_deadline: float = Field(
         default=2.0, gt=0, le=30, description="seconds a social call may take before failing"
     )
+    commerce_grpc_target: str = Field(
+        default="127.0.0.1:5008", description="host:port of the commerce gRPC server"
+    )
+    commerce_grpc_deadline: float = Field(
+        default=1.0, gt=0, le=30, description="seconds a commerce call may take before failing"
+    )
+    membership_cache_ttl: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="seconds a member-only article remembers whether its reader is a member",
+    )
     social_stream_deadline: float = Field(
         default=60.0,
         gt=0,

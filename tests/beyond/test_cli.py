@@ -179,7 +179,7 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             line = process.stdout.readline()
             assert line, community
             community += line
-        assert "community: 10 follows, 6 new article(s)" in community
+        assert "community: 10 follows, 6 new article(s), chat in /chat" in community
         assert "engagement: 24 likes, 6 new comment(s)" in community
         assert "Demo logins (password beyond2026): Ada 13800000001, Grace 13800000002" in community
         assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
@@ -247,6 +247,17 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
         while gql("{ unreadCounts { follow } }", ada_token)["data"] != arrived:
             assert time.monotonic() < deadline, "the follow notifications did not arrive"
             time.sleep(0.1)
+        # The seeded chat, on SQLite and the in-process Redis, and the page that shows it.
+        chats = gql(
+            "{ conversations(first: 5) { edges { node { kind title lastMessage { body } } } } }",
+            ada_token,
+        )["data"]["conversations"]["edges"]  # type: ignore[index]
+        assert {(e["node"]["kind"], e["node"]["title"]) for e in chats} == {
+            ("DIRECT", None),
+            ("ROOM", "Lobby"),
+        }
+        assert "Beyond chat" in httpx.get(f"http://127.0.0.1:{port}/chat").text
+        assert f"Chat: http://127.0.0.1:{port}/chat" in banner
     finally:
         watchdog.cancel()
         process.send_signal(signal.SIGINT)  # Ctrl-C

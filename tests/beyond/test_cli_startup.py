@@ -32,6 +32,9 @@ HEAVY = (
     "shared",
     "subgraphs",
     "contracts",
+    # The standard library's event loop and HTTP client: tens of milliseconds each.
+    "asyncio",
+    "http",
 )
 
 PROBE = """

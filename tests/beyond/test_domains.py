@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from beyond.artefacts import (
+    ARTEFACTS,
     SYNC_COMMAND,
     TABLE_BEGIN,
     TABLE_END,
@@ -76,7 +78,7 @@ def test_the_derived_files_agree_with_the_specs() -> None:
 
 
 def test_a_derived_file_that_drifts_is_found_and_rewritten(tmp_path: Path) -> None:
-    for relative in ("README.md", "deploy/compose.yaml", "schema/subgraphs.toml"):
+    for relative in ARTEFACTS:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / relative, tmp_path / relative)
     specs = list(discover().values())
@@ -85,6 +87,8 @@ def test_a_derived_file_that_drifts_is_found_and_rewritten(tmp_path: Path) -> No
     assert stale_artefacts(moved, tmp_path) == [
         "deploy/compose.yaml",
         "schema/subgraphs.toml",
+        "deploy/kubernetes/base/domains.yaml",
+        "deploy/kubernetes/base/config.yaml",
     ]
     readme = tmp_path / "README.md"
     readme.write_text(readme.read_text().replace("| `BEYOND_REDIS_PREFIX` |", "| `X` |"))
@@ -104,3 +108,18 @@ def test_the_routing_file_lists_every_domain_per_environment() -> None:
 def test_the_check_command_passes_on_this_tree(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["domains", "check"]) == 0
     assert "derived files up to date" in capsys.readouterr().out
+
+
+def test_every_beyond_variable_the_code_reads_is_in_the_readme_table() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index(TABLE_BEGIN) : readme.index(TABLE_END)]
+    listed = set(re.findall(r"^\| `(BEYOND_[A-Z_]+)` \|", table, re.MULTILINE))
+    named = {
+        name
+        for package in ("beyond", "shared", "router", "subgraphs")
+        for path in (ROOT / package).rglob("*.py")
+        for name in re.findall(r"\bBEYOND_[A-Z][A-Z_]*[A-Z]\b", path.read_text())
+    }
+    # Names built from a domain's (BEYOND_<DOMAIN>_DATABASE_URL) are listed per domain.
+    assert {f"BEYOND_{name.upper()}_DATABASE_URL" for name in domain_names()} <= listed
+    assert named - listed == set()

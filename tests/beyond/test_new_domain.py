@@ -9,33 +9,17 @@ check``) and the domain's generated tests, the router one included.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from beyond.domain_folders import ROOT
 from beyond.domains import discover
 from beyond.scaffold import ScaffoldError, create_domain
+from tests.support.repository import copy_of_the_repository
 
 BIN = Path(sys.executable).parent
-
-
-def _copy_of_the_repository(target: Path) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for relative in filter(None, listed.split("\0")):
-        source = ROOT / relative
-        if relative.startswith("tests/node/") or not source.exists():
-            continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target / relative, follow_symlinks=False)
 
 
 def _run(copy: Path, *command: str) -> str:
@@ -50,7 +34,7 @@ def test_a_new_domain_is_wired_everywhere_and_works_through_the_router(
     tmp_path: Path, mysql_server: None, redis_server: None
 ) -> None:
     copy = tmp_path / "repo"
-    _copy_of_the_repository(copy)
+    copy_of_the_repository(copy)
     python = str(BIN / "python")
     created = _run(copy, python, "-m", "beyond.cli", "new-domain", "polls")
     assert "created subgraphs/polls/domain.py" in created

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from beyond.domains import discover
 from tests.deploy.dockerfile import Stage, copy_from_context, parse, read_ignore
 from tests.support.net import free_port
 
@@ -136,10 +137,15 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
 def test_the_image_runs_as_a_user_exposes_ports_and_checks_health(image: Image) -> None:
     (user,) = image.stage.arguments("USER")
     assert user.split(":")[0] not in {"root", "0"}
-    exposed = {
-        int(p.split("/")[0]) for line in image.stage.arguments("EXPOSE") for p in line.split()
-    }
-    assert {4000, 4001} <= exposed
+    exposed: set[int] = set()
+    for line in image.stage.arguments("EXPOSE"):
+        for ports in line.split():
+            first, _, last = ports.split("/")[0].partition("-")
+            exposed.update(range(int(first), int(last or first) + 1))
+    wanted = {4000, 9464}
+    for spec in discover().values():
+        wanted |= {spec.port, *([spec.grpc_port] if spec.grpc_port else [])}
+    assert wanted <= exposed
     (healthcheck,) = image.stage.arguments("HEALTHCHECK")
     assert json.loads(healthcheck.split(" CMD ", 1)[1]) == ["beyond", "probe"]
 

@@ -13,6 +13,7 @@ import kubernetes_validate
 import pytest
 
 from beyond.domains import discover
+from beyond.kubernetes import secret_keys
 from router.config import parse_config
 from tests.deploy.kustomize import Resource, render
 
@@ -210,8 +211,34 @@ def test_metrics_are_scraped_from_pods_and_published_by_no_service(
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         annotations = deployment["spec"]["template"]["metadata"]["annotations"]
         assert annotations["prometheus.io/port"] == str(ports["metrics"])
-        env = {e["name"]: e["value"] for e in container.get("env", [])}
+        env = {e["name"]: e.get("value") for e in container.get("env", [])}
         listen = env.get("BEYOND_METRICS_LISTEN") or config["BEYOND_METRICS_LISTEN"]
         assert listen.endswith(f":{ports['metrics']}"), deployment["metadata"]["name"]
     for service in (r for r in resources if r["kind"] == "Service"):
         assert "metrics" not in {p["targetPort"] for p in service["spec"]["ports"]}
+
+
+def test_every_required_setting_comes_from_the_config_map_or_the_secret(
+    rendered: tuple[str, list[Resource]],
+) -> None:
+    _, resources = rendered
+    config = _one(resources, "ConfigMap", "beyond-config")["data"]
+    secrets = secret_keys(list(discover().values()))
+    for name, spec in discover().items():
+        required = {
+            f"BEYOND_{setting.upper()}"
+            for setting, info in spec.settings.model_fields.items()
+            if info.is_required()
+        }
+        assert required <= set(config) | set(secrets), name
+    # `beyond serve` refuses the console SMS provider: accounts sends codes to a webhook.
+    assert config["BEYOND_SMS_PROVIDER"] == "webhook"
+    assert "BEYOND_SMS_WEBHOOK_URL" in secrets
+    # The router proves itself to the subgraphs with the secret they read from the same key.
+    (router,) = _containers(_one(resources, "Deployment", "router"))
+    env = {e["name"]: e for e in router["env"]}
+    assert env["BEYOND_ROUTER_SECRET"]["valueFrom"]["secretKeyRef"] == {
+        "name": "beyond-secrets",
+        "key": "BEYOND_ROUTER_SECRET",
+    }
+    assert "BEYOND_ROUTER_SECRET" in secrets

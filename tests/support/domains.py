@@ -29,7 +29,13 @@ from tests.conftest import REDIS_URL
 JWT_SECRET = "test-secret-that-is-at-least-32-bytes-long"
 DATA_KEY = base64.b64encode(os.urandom(32)).decode()
 # Settings that make tests cheap, for whichever domain has them.
-CHEAP = {"data_key": DATA_KEY, "password_time_cost": 1, "password_memory_kib": 1024}
+WEBHOOK_SECRET = "test-payment-webhook-secret"
+CHEAP = {
+    "data_key": DATA_KEY,
+    "password_time_cost": 1,
+    "password_memory_kib": 1024,
+    "payment_webhook_secret": WEBHOOK_SECRET,
+}
 
 
 def settings_for(spec: Spec, url: URL, redis_prefix: str, **overrides: Any) -> Any:

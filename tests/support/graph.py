@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL
 from beyond.domains import discover
 from beyond.telemetry import instrumented
 from composition import SubgraphSDL, compose
-from router.config import RouterConfig
+from router.config import AuthenticationConfig, RouterConfig
 from router.http import create_router_app
 from router.telemetry import RouterMetrics
 from router.transport import AsgiTransport
@@ -34,7 +34,7 @@ from shared.telemetry.sampler import BacklogSampler
 from subgraphs.accounts.runtime import build_runtime as build_accounts
 from tests.conftest import MySQLDatabases
 from tests.subgraphs.accounts.conftest import new_mobile
-from tests.support.domains import Domains, started_domains
+from tests.support.domains import JWT_SECRET, Domains, started_domains
 from tests.support.sms import RecordingSmsSender
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,8 +48,9 @@ def domain_urls(mysql_databases: MySQLDatabases) -> dict[str, URL]:
     }
 
 
-def supergraph_of(path: Path) -> Path:
-    """Compose the checked-in subgraph SDLs (URLs are unused: the transport is in-process)."""
+def supergraph_of(path: Path, *, without: frozenset[str] = frozenset()) -> Path:
+    """Compose the checked-in subgraph SDLs, but those ``without`` names (URLs are unused:
+    the transport is in-process)."""
     sources = [
         SubgraphSDL(
             name,
@@ -57,6 +58,7 @@ def supergraph_of(path: Path) -> Path:
             (ROOT / f"schema/subgraphs/{name}.graphql").read_text(),
         )
         for name in discover()
+        if name not in without
     ]
     result = compose(sources)
     assert result.supergraph_sdl is not None, result.errors
@@ -111,15 +113,25 @@ async def serve_graph(
     event_workers: bool,
     metrics: RouterMetrics | None = None,
     tracer: Tracer | None = None,
+    authenticate: bool = False,
 ) -> AsyncIterator[Graph]:
     """The graph; with ``metrics`` or ``tracer``, observed as ``beyond serve`` observes it
-    (and, with ``metrics`` and ``event_workers``, each domain's backlog sampled)."""
+    (and, with ``metrics`` and ``event_workers``, each domain's backlog sampled); with
+    ``authenticate``, the router verifies tokens itself and enforces ``@requiresScopes``."""
     sms = RecordingSmsSender()
     async with started_domains(
         urls, redis_prefix, runtime_builders={"accounts": partial(build_accounts, sms=sms)}
     ) as domains:
+        authentication = (
+            AuthenticationConfig(jwt_secret=JWT_SECRET, jwt_issuer="beyond", jwt_audience="beyond")
+            if authenticate
+            else None
+        )
         router = create_router_app(
-            RouterConfig(supergraph=supergraph_of(tmp_path / "supergraph.graphql")),
+            RouterConfig(
+                supergraph=supergraph_of(tmp_path / "supergraph.graphql"),
+                authentication=authentication,
+            ),
             transport=AsgiTransport(domains.apps),
             metrics=metrics,
             tracer=tracer,
@@ -158,4 +170,15 @@ async def quiet_graph(
 ) -> AsyncIterator[Graph]:
     """The graph with no background work, so every statement counted is a request's own."""
     async with serve_graph(tmp_path, domain_urls, redis_prefix, event_workers=False) as served:
+        yield served
+
+
+@pytest.fixture
+async def authenticated_graph(
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
+) -> AsyncIterator[Graph]:
+    """The graph with its workers, the router verifying tokens and their scopes."""
+    async with serve_graph(
+        tmp_path, domain_urls, redis_prefix, event_workers=True, authenticate=True
+    ) as served:
         yield served

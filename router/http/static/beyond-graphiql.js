@@ -1,5 +1,6 @@
 // Beyond's GraphiQL page: the fetcher (HTTP and graphql-ws on the page's own
-// path), the Authorization helper and the link to the last operation's plan.
+// path), the Authorization helper and the link to the last operation's plan
+// (when the router exposes plans; otherwise a note saying they are off).
 // Everything it uses is served by the router (see router/http/graphiql.py).
 (function () {
   "use strict";
@@ -7,7 +8,7 @@
   const url = window.location.pathname;
   const socketUrl = (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host + url;
   const TOKEN_KEY = "beyond.graphiql.accessToken";
-  const planHeader = config.planHeader.toLowerCase();
+  const planHeader = config.planHeader ? config.planHeader.toLowerCase() : null;
   let token = window.localStorage.getItem(TOKEN_KEY) || "";
   let planUrl = null;
 
@@ -16,11 +17,12 @@
   }
 
   // Ask for the plan of the user's operations (not GraphiQL's introspection),
-  // unless the Headers tab already does, and keep it off the result pane.
+  // unless plans are off or the Headers tab already asks, and keep it off the result pane.
   async function fetchWithPlan(input, init) {
     const headers = Object.assign({}, init && init.headers);
     const introspection = JSON.parse(init.body).operationName === "IntrospectionQuery";
-    const asked = introspection || Object.keys(headers).some((name) => name.toLowerCase() === planHeader);
+    const asked = !planHeader || introspection
+      || Object.keys(headers).some((name) => name.toLowerCase() === planHeader);
     if (!asked) headers[config.planHeader] = "true";
     // The router delivers @defer as Apollo Router does: it needs the deferSpec parameter.
     if (headers.accept === "application/json, multipart/mixed") {
@@ -79,8 +81,12 @@
         "Sign in as " + config.signIn.nickname + " (demo)")
     : null;
   const status = element("span", { id: "beyond-auth-status", className: "beyond-status" });
-  const plan = element("a", { id: "beyond-plan", target: "_blank", rel: "noopener" },
-    "Query plan of the last operation");
+  const plan = planHeader
+    ? element("a", { id: "beyond-plan", target: "_blank", rel: "noopener" },
+        "Query plan of the last operation")
+    : element("span", { id: "beyond-plan-off", className: "beyond-status" },
+        "Query plans are off on this router ([router] expose_query_plan; "
+        + "'beyond router explain' prints one).");
   plan.setAttribute("aria-disabled", "true");
 
   function setToken(value, who) {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import copy
 from typing import Any
 
 from router.plan import (
@@ -283,3 +285,64 @@ async def test_the_executor_sends_what_the_plan_says_and_merges_nothing_itself(
         "2",
     ]
     assert len(reviews_calls) == 2
+
+
+async def test_shared_subgraph_answers_are_never_changed_by_the_requests_reading_them(
+    run, canned
+) -> None:
+    # The same answer objects for every request, as in-flight deduplication hands them out.
+    answers: dict[str, dict[str, Any]] = {
+        "products": {
+            "topProducts": [
+                {"__typename": "Product", "upc": "1"},
+                {"__typename": "Product", "upc": "1"},
+                {"__typename": "Product", "upc": "2"},
+            ]
+        },
+        "reviews": {
+            "_entities": [
+                {"reviews": [{"__typename": "Review", "id": "r1"}]},
+                {
+                    "reviews": [
+                        {"__typename": "Review", "id": "r2"},
+                        {"__typename": "Review", "id": "r1"},
+                    ]
+                },
+            ]
+        },
+        "bodies": {"_entities": [{"body": "one"}, {"body": "two"}]},
+    }
+    snapshot = copy.deepcopy(answers)
+
+    async def answer(service: str, request: SubgraphRequest) -> SubgraphResponse:
+        return SubgraphResponse(data=answers[service])
+
+    review_key = (RequiredFragment("Review", (RequiredField("__typename"), RequiredField("id"))),)
+    plan = QueryPlan(
+        SequenceNode(
+            (
+                FetchNode("products", "{topProducts{__typename upc}}"),
+                FlattenNode(
+                    ("topProducts", "@"),
+                    FetchNode("reviews", ENTITIES % "reviews{__typename id}", requires=KEY),
+                ),
+                FlattenNode(
+                    ("topProducts", "@", "reviews", "@"),
+                    FetchNode(
+                        "bodies",
+                        "query($representations:[_Any!]!){_entities(representations:"
+                        "$representations){...on Review{body}}}",
+                        requires=review_key,
+                    ),
+                ),
+            )
+        )
+    )
+    query = "{ topProducts { upc reviews { body } } }"
+    one = {"upc": "1", "reviews": [{"body": "one"}]}
+    two = {"upc": "2", "reviews": [{"body": "two"}, {"body": "one"}]}
+    expected = {"data": {"topProducts": [one, one, two]}}
+    responses = await asyncio.gather(*(run(query, plan, canned(answer)) for _ in range(3)))
+    assert responses == [expected] * 3
+    assert await run(query, plan, canned(answer)) == expected
+    assert answers == snapshot

@@ -116,3 +116,19 @@ async def test_the_plan_link_shows_the_last_operations_plan(
         # The plan is behind the link, not in the result pane.
         await expect(response(page)).not_to_contain_text("queryPlan")
     assert chromium.blocked == []
+
+
+async def test_a_router_that_hides_plans_shows_no_link_and_says_why(
+    chromium: OfflineBrowser,
+) -> None:
+    async with feed_subgraphs() as urls, feed_router(urls) as url, chromium.page() as page:
+        sent: list[dict[str, str]] = []
+        page.on("request", lambda request: sent.append(request.headers))
+        await page.goto(f"{url}/graphql")
+        await expect(page.locator(".graphiql-execute-button")).to_be_visible(timeout=TIMEOUT_MS)
+        await run(page, "{ topReview { id } }")
+        await expect(response(page)).to_contain_text('"topReview"', timeout=TIMEOUT_MS)
+        await expect(page.locator("#beyond-plan")).to_have_count(0)
+        await expect(page.locator("#beyond-plan-off")).to_contain_text("Query plans are off")
+    assert not any("beyond-query-plan" in headers for headers in sent)
+    assert chromium.blocked == []

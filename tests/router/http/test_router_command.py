@@ -51,11 +51,14 @@ def test_a_bad_supergraph_is_reported_before_serving(
     assert "cannot be served" in capsys.readouterr().err
 
 
-def test_beyond_router_serves_until_stopped_logging_json_without_uvicorns_access_log() -> None:
+@pytest.mark.parametrize("access_log", [True, False])
+def test_beyond_router_serves_until_stopped_logging_json_without_uvicorns_access_log(
+    access_log: bool,
+) -> None:
     port = free_port()
     command = [sys.executable, "-m", "beyond.cli", "router", "--supergraph", str(SHOP_SUPERGRAPH)]
     process = subprocess.Popen(
-        [*command, "--listen", f"127.0.0.1:{port}"],
+        [*command, "--listen", f"127.0.0.1:{port}", *(["--access-log"] if access_log else [])],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -82,9 +85,10 @@ def test_beyond_router_serves_until_stopped_logging_json_without_uvicorns_access
         logged = process.communicate(timeout=10)[1]
     records = [json.loads(line) for line in logged.splitlines() if line.strip()]
     access = [r for r in records if r["logger"] == "router.access"]
-    assert [(r["message"].split()[:2], r["request_id"]) for r in access] == [
-        (["Probe", "200"], "probe-1")
-    ]
+    # The line per operation is opt-in: by default nothing is logged on the hot path.
+    assert [(r["message"].split()[:2], r["request_id"]) for r in access] == (
+        [(["Probe", "200"], "probe-1")] if access_log else []
+    )
     assert all(r["service"] == "router" for r in records)
     assert not any(r["logger"] == "uvicorn.access" for r in records)
 
@@ -140,3 +144,24 @@ async def test_beyond_router_serves_subscriptions_and_stops_cleanly(tmp_path: Pa
     assert process.returncode in (0, -signal.SIGTERM), errors.decode()
     assert b"Application shutdown complete" in errors
     assert b"Traceback" not in errors
+
+
+def test_the_router_secret_comes_from_the_environment_unless_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from beyond.cli import build_parser
+    from beyond.commands.router import configured
+
+    args = build_parser().parse_args(["router", "--supergraph", str(SHOP_SUPERGRAPH)])
+    assert configured(args).server.router_secret is None
+    monkeypatch.setenv("BEYOND_ROUTER_SECRET", "s" * 32)
+    assert configured(args).server.router_secret == "s" * 32
+    config = tmp_path / "router.toml"
+    config.write_text('[server]\nrouter_secret = "from-the-config-file"\n')
+    args = build_parser().parse_args(
+        ["router", "--supergraph", str(SHOP_SUPERGRAPH), "--config", str(config)]
+    )
+    assert configured(args).server.router_secret == "from-the-config-file"
+    monkeypatch.setenv("BEYOND_ROUTER_SECRET", "short")
+    assert main(["router", "--supergraph", str(SHOP_SUPERGRAPH)]) == 1
+    assert "BEYOND_ROUTER_SECRET must be at least 16 characters" in capsys.readouterr().err

@@ -1,0 +1,5 @@
+"""``python -m bench.flashsale``: see :mod:`bench.flashsale.run`."""
+
+from bench.flashsale.run import main
+
+raise SystemExit(main())
