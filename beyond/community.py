@@ -2,12 +2,13 @@
 
 The accounts seed creates the demo members; this worker then signs each one
 in through the router and makes them follow each other, write a few
-articles and chat (a direct conversation between Ada and Grace, and a public
-Lobby room everyone joins), as a client would (so every domain's rules,
-events and gRPC calls run). Growing it twice adds nothing: a follow or a
-join repeats harmlessly, a member who has articles gets no more, the chat
-messages carry fixed client message ids and the Lobby is made once. The
-demo logins are printed at the end.
+articles, like each other's, talk in a few comments and replies, and chat
+(a direct conversation between Ada and Grace, and a public Lobby room
+everyone joins), as a client would (so every domain's rules, events and
+gRPC calls run). Growing it twice adds nothing: a follow, like or join
+repeats harmlessly, a member who has articles gets no more, an article with
+comments gets no more, the chat messages carry fixed client message ids and
+the Lobby is made once. The demo logins are printed at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,6 +52,13 @@ ARTICLES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "Ken": (("Everything is a file", "One interface makes small tools compose.", ("unix",)),),
 }
 
+# (commenter, whose first article, comment, replier, reply)
+CONVERSATIONS = (
+    ("Grace", "Ada", "The engine deserved a compiler.", "Ada", "It deserved you, Grace."),
+    ("Ken", "Linus", "Many eyes, and one small kernel.", "Linus", "Small patches keep it small."),
+    ("Ada", "Margaret", "Priority scheduling is underrated.", "Grace", "It saved the landing."),
+)
+
 LOGIN = """mutation DemoLogin($mobile: String!, $password: String!) {
   login(mobile: $mobile, password: $password) { accessToken user { id } } }"""
 FOLLOW = "mutation DemoFollow($id: ID!) { follow(userId: $id) { id } }"
@@ -69,6 +78,12 @@ CHAT = (
 PUBLISH = (
     "mutation DemoPublish($input: PublishArticleInput!) { publishArticle(input: $input) { id } }"
 )
+MEMBER_ARTICLES = "query DemoArticles($id: ID!) { user(id: $id) { articles(first: 10) { edges { node { id commentCount } } } } }"
+LIKE = "mutation DemoLike($id: ID!) { like(target: {kind: ARTICLE, id: $id}) { likeCount } }"
+COMMENT = """mutation DemoComment($kind: EngagementTargetKind!, $id: ID!, $body: String!) {
+  comment(target: {kind: $kind, id: $id}, body: $body) { id } }"""
+ENGAGEMENT_WAIT = 15.0
+"""Seconds to wait for a new article to reach engagement (by event) before giving up."""
 
 
 class _Graph:
@@ -87,10 +102,12 @@ class _Graph:
         return body["data"]
 
 
-async def grow_community(url: str) -> tuple[int, int]:
-    """Sign the demo members in at ``url``; add the follows and the articles they lack.
+async def grow_community(url: str) -> tuple[int, int, int, int]:
+    """Sign the demo members in at ``url``; add the follows, articles, likes and comments
+    they lack.
 
-    Returns (follows in the community, articles published now)."""
+    Returns (follows in the community, articles published now, likes in the community,
+    comments written now)."""
     async with httpx.AsyncClient(timeout=30) as client:
         graph = _Graph(client, url)
         members: dict[str, tuple[str, str]] = {}
@@ -109,8 +126,52 @@ async def grow_community(url: str) -> tuple[int, int]:
                     PUBLISH, token, input={"title": title, "content": content, "tags": list(tags)}
                 )
                 published += 1
+        likes, comments = await _engage(graph, members)
         await _chat(graph, members)
-    return len(FOLLOWS), published
+    return len(FOLLOWS), published, likes, comments
+
+
+async def _engage(graph: _Graph, members: dict[str, tuple[str, str]]) -> tuple[int, int]:
+    """Every member likes everyone else's articles; a few comment and reply once.
+
+    Returns (likes in the community, comments written now)."""
+    articles: dict[str, list[tuple[str, int]]] = {}
+    for nickname, (user_id, _token) in members.items():
+        edges = (await graph.data(MEMBER_ARTICLES, id=user_id))["user"]["articles"]["edges"]
+        articles[nickname] = [(edge["node"]["id"], edge["node"]["commentCount"]) for edge in edges]
+    likes = 0
+    for nickname, (_user_id, token) in members.items():
+        for author, written in articles.items():
+            if author == nickname:
+                continue
+            for article_id, _count in written:
+                await _until_known(graph, LIKE, token, id=article_id)
+                likes += 1
+    comments = 0
+    for commenter, author, body, replier, reply in CONVERSATIONS:
+        article_id, count = articles[author][-1]
+        if count:
+            continue
+        made = await graph.data(
+            COMMENT, members[commenter][1], kind="ARTICLE", id=article_id, body=body
+        )
+        await graph.data(
+            COMMENT, members[replier][1], kind="COMMENT", id=made["comment"]["id"], body=reply
+        )
+        comments += 2
+    return likes, comments
+
+
+async def _until_known(graph: _Graph, query: str, token: str, **variables: Any) -> Any:
+    """Run ``query`` once engagement has heard of its article (its event may still be on the way)."""
+    deadline = time.monotonic() + ENGAGEMENT_WAIT
+    while True:
+        try:
+            return await graph.data(query, token, **variables)
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
 
 
 async def _chat(graph: _Graph, members: dict[str, tuple[str, str]]) -> None:
@@ -160,9 +221,10 @@ class CommunitySeed:
         while not all(server.started for server in self._servers):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         try:
-            follows, published = await grow_community(self._url)
+            follows, published, likes, comments = await grow_community(self._url)
         except (httpx.HTTPError, RuntimeError, ValueError) as exc:
             log.error("the demo community could not be grown: %s", exc)
             return
         self._say(f"community: {follows} follows, {published} new article(s), chat in /chat")
+        self._say(f"engagement: {likes} likes, {comments} new comment(s)")
         self._say(demo_logins())

@@ -1,7 +1,9 @@
 """Events articles announces, recorded in the outbox in the transaction of the change.
 
-    ArticlePublished  {"articleId": int, "authorId": int, "publishedAt": ISO-8601 UTC}
-    ArticleUpdated    {"articleId": int, "authorId": int, "fields": [changed field names]}
+    ArticlePublished  {"articleId": int, "authorId": int, "publishedAt": ISO-8601 UTC,
+                       "tags": [tag names]}
+    ArticleUpdated    {"articleId": int, "authorId": int, "fields": [changed field names],
+                       "tags": [tag names after the change]}
     ArticleDeleted    {"articleId": int, "authorId": int}
 
 All have the article as aggregate (``article``/<id>); the article row is
@@ -10,7 +12,7 @@ locked by each change, so one article's events are numbered in commit order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,20 +38,35 @@ async def _record(
 
 
 async def article_published(
-    session: AsyncSession, *, article_id: int, author_id: int, published_at: datetime
+    session: AsyncSession,
+    *,
+    article_id: int,
+    author_id: int,
+    published_at: datetime,
+    tags: Sequence[str],
 ) -> None:
     await _record(
         session,
         ARTICLE_PUBLISHED,
         article_id,
-        {"authorId": author_id, "publishedAt": published_at.isoformat()},
+        {"authorId": author_id, "publishedAt": published_at.isoformat(), "tags": list(tags)},
     )
 
 
 async def article_updated(
-    session: AsyncSession, *, article_id: int, author_id: int, fields: list[str]
+    session: AsyncSession,
+    *,
+    article_id: int,
+    author_id: int,
+    fields: list[str],
+    tags: Sequence[str],
 ) -> None:
-    await _record(session, ARTICLE_UPDATED, article_id, {"authorId": author_id, "fields": fields})
+    await _record(
+        session,
+        ARTICLE_UPDATED,
+        article_id,
+        {"authorId": author_id, "fields": fields, "tags": list(tags)},
+    )
 
 
 async def article_deleted(session: AsyncSession, *, article_id: int, author_id: int) -> None:

@@ -211,6 +211,7 @@ class ArticlesService:
                 article_id=article.id,
                 author_id=author_id,
                 published_at=article.published_at,
+                tags=tags,
             )
         return ArticleView.from_row(article, tags)
 
@@ -257,9 +258,14 @@ class ArticlesService:
             article.status = ArticleStatus.PUBLISHED
             article.published_at = published_now()
         await session.flush()
+        final_tags = tags if tags is not None else current_tags.get(article.id, [])
         if changed:
             await events.article_updated(
-                session, article_id=article.id, author_id=author_id, fields=sorted(changed)
+                session,
+                article_id=article.id,
+                author_id=author_id,
+                fields=sorted(changed),
+                tags=final_tags,
             )
         if publishing and article.published_at is not None:
             await events.article_published(
@@ -267,9 +273,9 @@ class ArticlesService:
                 article_id=article.id,
                 author_id=author_id,
                 published_at=article.published_at,
+                tags=final_tags,
             )
         self._cache.invalidate_after_commit(session, ArticleId(article.id))
-        final_tags = tags if tags is not None else current_tags.get(article.id, [])
         return ArticleView.from_row(article, final_tags)
 
     async def delete(

@@ -6,15 +6,15 @@ it) and asks the service for every key of the batch at once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
+from shared.graphql.loaders import BatchLoader
 from shared.ids import UserId
 from subgraphs.qa.service import (
     AnswerId,
@@ -28,26 +28,6 @@ from subgraphs.qa.service import (
     QuestionView,
     Vote,
 )
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-Read = Callable[[list[K], AsyncSession], Awaitable[Mapping[K, V]]]
-
-
-class BatchLoader(DataLoader[K, V], Generic[K, V]):
-    """Keys of one batch read by ``read`` in one transaction; ``missing`` for keys it lacks."""
-
-    def __init__(self, database: Database, read: Read[K, V], missing: Callable[[K], V]) -> None:
-        super().__init__()
-        self._database = database
-        self._read = read
-        self._missing = missing
-
-    async def batch_load_fn(self, keys: list[K]) -> list[V]:
-        async with self._database.transaction() as session:
-            found = await self._read(keys, session)
-        return [found[key] if key in found else self._missing(key) for key in keys]
 
 
 def _none(_key: object) -> None:

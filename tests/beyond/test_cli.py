@@ -180,6 +180,7 @@ def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
             assert line, community
             community += line
         assert "community: 10 follows, 6 new article(s), chat in /chat" in community
+        assert "engagement: 24 likes, 6 new comment(s)" in community
         assert "Demo logins (password beyond2026): Ada 13800000001, Grace 13800000002" in community
         assert f"accounts: http://127.0.0.1:{port + 1}/graphql" in banner
         assert f"the graph at {url}" in banner

@@ -1,0 +1,1 @@
+"""The engagement service's internal gRPC API and its typed client."""

@@ -1,0 +1,1 @@
+"""Engagement's gRPC server (``contracts/engagement/engagement.proto``)."""

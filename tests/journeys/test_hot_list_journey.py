@@ -1,0 +1,126 @@
+"""The hot list and recommendations through the router, fed by real events."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tests.journeys.test_engagement_journey import COMMENT, LIKE, publish, until_data
+from tests.support.graph import Graph
+
+TRENDING = """query($kind: HotKind!, $window: HotWindow!) {
+  trending(first: 50, kind: $kind, window: $window) {
+    kind score article { title } question { title } } }"""
+RECOMMENDED = """query($first: Int, $after: String) { recommended(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { node { kind reason article { id title author { nickname } } } } } }"""
+ASK = """mutation($title: String!) {
+  askQuestion(input: {title: $title, tags: ["hot"]}) { id } }"""
+ANSWER = 'mutation($q: ID!) { answerQuestion(questionId: $q, body: "Because.") { id } }'
+
+
+async def until(
+    graph: Graph, query: str, check: Callable[[Any], bool], token: str | None = None, **kw: Any
+) -> Any:
+    """The first answer passing ``check``; until events arrive, a deleted article the list
+    still names reads as an error."""
+    deadline = time.monotonic() + 10
+    while "errors" in (body := await graph.execute(query, token, **kw)) or not check(body["data"]):
+        assert time.monotonic() < deadline, body
+        await asyncio.sleep(0.05)
+    return body["data"]
+
+
+def titles(data: Any, mine: set[str]) -> list[str]:
+    """Titles of this test's entries (the shared database holds other tests' content too)."""
+    found = []
+    for item in data["trending"]:
+        title = (item["article"] or item["question"] or {}).get("title")
+        if title in mine:
+            found.append(title)
+    return found
+
+
+async def test_likes_comments_and_answers_move_content_up_and_deletes_take_it_off(
+    graph: Graph,
+) -> None:
+    _, ada = await graph.register("Ada")
+    _, bob = await graph.register("Bob")
+    _, cy = await graph.register("Cy")
+    quiet = await publish(graph, ada, "Quiet notes")
+    loud = await publish(graph, ada, "Loud notes")
+    question = (await graph.data(ASK, bob, title="Why is the sky blue?"))["askQuestion"]["id"]
+    mine = {"Quiet notes", "Loud notes", "Why is the sky blue?"}
+    await until_data(graph, LIKE, bob, kind="ARTICLE", id=loud)
+    await graph.data(LIKE, cy, kind="ARTICLE", id=loud)
+    await graph.data(COMMENT, cy, kind="ARTICLE", id=loud, body="Loudly agreed.")
+    await graph.data(ANSWER, cy, q=question)
+
+    every = {"kind": "ALL", "window": "DAY"}
+    data = await until(
+        graph,
+        TRENDING,
+        lambda d: titles(d, mine)[:1] == ["Loud notes"] and len(titles(d, mine)) == 3,
+        **every,
+    )
+    assert titles(data, mine) == ["Loud notes", "Why is the sky blue?", "Quiet notes"]
+    articles = await graph.data(TRENDING, kind="ARTICLE", window="WEEK")
+    assert titles(articles, mine) == ["Loud notes", "Quiet notes"]
+
+    # Redis loses the hot list: the next read rebuilds it from the database.
+    redis = graph.domains.runtimes["engagement"].redis
+    prefix = graph.domains.settings("engagement").redis_prefix
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}engagement:{{hot}}*")]
+    await redis.delete(*keys)
+    assert titles(await graph.data(TRENDING, **every), mine) == [
+        "Loud notes",
+        "Why is the sky blue?",
+        "Quiet notes",
+    ]
+
+    await graph.data("mutation($id: ID!) { deleteArticle(id: $id) { status } }", ada, id=loud)
+    data = await until(graph, TRENDING, lambda d: "Loud notes" not in titles(d, mine), **every)
+    assert titles(data, mine) == ["Why is the sky blue?", "Quiet notes"]
+    assert quiet
+
+
+async def test_recommendations_follow_what_you_engage_with(graph: Graph) -> None:
+    _, ada = await graph.register("Ada")
+    _, bob = await graph.register("Bob")
+    _, cy = await graph.register("Cy")
+    liked = await publish(graph, ada, "Ownership in depth", ["rustlang"])
+    await until_data(graph, LIKE, bob, kind="ARTICLE", id=liked)
+    by_ada = await publish(graph, ada, "Lifetimes, again", ["rustlang"])
+    by_cy = await publish(graph, cy, "Borrowing explained", ["rustlang"])
+    own = await publish(graph, bob, "My own rust notes", ["rustlang"])
+
+    def ids(data: Any) -> list[str]:
+        return [
+            edge["node"]["article"]["id"]
+            for edge in data["recommended"]["edges"]
+            if edge["node"]["article"]
+        ]
+
+    data = await until(graph, RECOMMENDED, lambda d: {by_ada, by_cy} <= set(ids(d)), bob, first=100)
+    found = ids(data)
+    assert liked not in found and own not in found
+    reasons = {
+        edge["node"]["article"]["id"]: edge["node"]["reason"]
+        for edge in data["recommended"]["edges"]
+        if edge["node"]["article"]
+    }
+    # Ada's article ranks first: Bob liked Ada, and the tag matches too.
+    assert found[0] == by_ada and reasons[by_ada] == "AUTHOR"
+    assert reasons[by_cy] in ("TAG", "HOT")
+
+    page = await graph.data(RECOMMENDED, bob, first=1)
+    assert page["recommended"]["pageInfo"]["hasNextPage"] is True
+    after = page["recommended"]["pageInfo"]["endCursor"]
+    second = await graph.data(RECOMMENDED, bob, first=1, after=after)
+    assert ids(second) != ids(page)
+
+    # Anonymous readers get the hot list, own content included.
+    anonymous = await graph.data(RECOMMENDED, first=100)
+    assert {edge["node"]["reason"] for edge in anonymous["recommended"]["edges"]} == {"HOT"}
