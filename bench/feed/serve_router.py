@@ -1,6 +1,6 @@
 """The router as the benchmark runs it: ``python -m bench.feed.serve_router SUPERGRAPH PORT``.
 
-Like ``beyond router``, without uvicorn's per-request access log.
+Like ``beyond router``, with the router configuration left at its defaults.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from shared.http_server import server_config
 def main() -> None:
     supergraph, port = Path(sys.argv[1]), int(sys.argv[2])
     app = create_router_app(RouterConfig(supergraph=supergraph))
-    config = server_config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = server_config(app, host="127.0.0.1", port=port, log_level="warning")
     uvicorn.Server(config).run()
 
 
