@@ -16,6 +16,7 @@ from beyond.commands import CommandError
 # (tests/beyond/test_cli_startup.py).
 COMMAND_MODULES: tuple[str, ...] = (
     "dev",
+    "dev_token",
     "serve",
     "worker",
     "migrate",

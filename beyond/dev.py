@@ -43,7 +43,7 @@ from beyond.telemetry import (
     with_sampler,
 )
 from composition import SubgraphSDL, compose
-from router.config import CorsConfig, RouterConfig, ServerSettings
+from router.config import AuthenticationConfig, CorsConfig, RouterConfig, ServerSettings
 from router.http import create_router_app
 from router.http.cors import LOCALHOST_ORIGINS
 from router.telemetry import RouterMetrics
@@ -54,6 +54,7 @@ from shared.logs import configure_logging
 from shared.migrations import upgrade
 from shared.redis import create_redis
 from shared.settings import CommonSettings, load_settings
+from shared.tokens import AccessTokens
 
 DEFAULT_GRAPH_PORT = 4000
 
@@ -134,6 +135,16 @@ _DEV_SECRETS: dict[str, Callable[[], str]] = {
 }
 
 
+def dev_access_token(data_dir: Path, user_id: str, scopes: list[str], ttl: int) -> str:
+    """An access token for the dev graph under ``data_dir``, signed with its key."""
+    path = data_dir / "secrets.json"
+    if not path.exists():
+        raise DevRefused(f"there is no dev graph in {data_dir}: start `beyond dev` first")
+    spec = discover()["accounts"]
+    settings = dev_settings(spec, data_dir, json.loads(path.read_text()))
+    return AccessTokens.from_settings(settings, ttl=ttl).issue(user_id, scopes=scopes)
+
+
 def dev_secrets(data_dir: Path) -> dict[str, str]:
     """The secrets kept in ``<data>/secrets.json``; any it lacks are generated into it."""
     path = data_dir / "secrets.json"
@@ -172,8 +183,11 @@ def dev_router_config(
     supergraph: Path, stored: dict[str, str], *, poll_interval: float = 1.0
 ) -> RouterConfig:
     """The router of `beyond dev`: introspection and printed plans on, the services' router
-    secret, and CORS for a frontend on its own dev server (any localhost port)."""
+    secret, tokens verified with the services' key (so `@requiresScopes` holds for a token
+    from `beyond dev-token`), and CORS for a frontend on its own dev server (any localhost
+    port)."""
     secret = os.environ.get("BEYOND_ROUTER_SECRET") or stored["router_secret"]
+    jwt_secret = os.environ.get("BEYOND_JWT_SECRET") or stored["jwt_secret"]
     return RouterConfig(
         supergraph=supergraph,
         poll_interval=poll_interval,
@@ -181,6 +195,7 @@ def dev_router_config(
         expose_query_plan=True,
         server=ServerSettings(router_secret=secret),
         cors=CorsConfig(origins=LOCALHOST_ORIGINS, allow_credentials=True),
+        authentication=AuthenticationConfig(jwt_secret=jwt_secret),
     )
 
 
