@@ -24,17 +24,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0e\x63ommerce.proto\x12\x12\x62\x65yond.commerce.v1\"\'\n\x14GetMembershipRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\"L\n\x15GetMembershipResponse\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x15\n\rexpires_at_ms\x18\x03 \x01(\x03\x32s\n\x0bMemberships\x12\x64\n\rGetMembership\x12(.beyond.commerce.v1.GetMembershipRequest\x1a).beyond.commerce.v1.GetMembershipResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0e\x63ommerce.proto\x12\x12\x62\x65yond.commerce.v1\"\'\n\x14GetMembershipRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\"L\n\x15GetMembershipResponse\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x15\n\rexpires_at_ms\x18\x03 \x01(\x03\x32x\n\x0bMemberships\x12i\n\rGetMembership\x12(.beyond.commerce.v1.GetMembershipRequest\x1a).beyond.commerce.v1.GetMembershipResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'commerce_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_MEMBERSHIPS'].methods_by_name['GetMembership']._loaded_options = None
+  _globals['_MEMBERSHIPS'].methods_by_name['GetMembership']._serialized_options = b'\220\002\001'
   _globals['_GETMEMBERSHIPREQUEST']._serialized_start=38
   _globals['_GETMEMBERSHIPREQUEST']._serialized_end=77
   _globals['_GETMEMBERSHIPRESPONSE']._serialized_start=79
   _globals['_GETMEMBERSHIPRESPONSE']._serialized_end=155
   _globals['_MEMBERSHIPS']._serialized_start=157
-  _globals['_MEMBERSHIPS']._serialized_end=272
+  _globals['_MEMBERSHIPS']._serialized_end=277
 # @@protoc_insertion_point(module_scope)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Literal
 
-import grpc
-
 from contracts.engagement import engagement_pb2, engagement_pb2_grpc
-from shared.grpc import create_channel
+from shared.grpc.peers import PeerChannel, peer_channel
+from shared.settings import CommonSettings
 
 MAX_SUBJECTS = 1000
 """Engagement answers for at most this many subjects per call."""
@@ -37,14 +36,17 @@ def _name(subject: engagement_pb2.Subject) -> Subject:
 
 
 class EngagementClient:
-    def __init__(self, channel: grpc.aio.Channel) -> None:
+    """Asks engagement for counts. Its channel (``shared.grpc.peers.peer_channel``) gives
+    each call a deadline, retries the reads, and turns a failed call into a ``BeyondError``."""
+
+    def __init__(self, channel: PeerChannel) -> None:
         self.channel = channel
         self._stub = engagement_pb2_grpc.EngagementStub(channel)
 
     @classmethod
-    def connect(cls, target: str, *, deadline: float) -> EngagementClient:
-        """A client of the engagement server at ``target``; close ``channel`` when done."""
-        return cls(create_channel(target, service="engagement", deadline=deadline))
+    def connect(cls, settings: CommonSettings, *, deadline: float) -> EngagementClient:
+        """A client of engagement as ``settings`` find it; close ``channel`` when done."""
+        return cls(peer_channel(settings, "engagement", deadline=deadline))
 
     async def counts(self, subjects: Collection[Subject]) -> dict[Subject, tuple[int, int]]:
         """(likes, comments) of each subject; unknown ones count zero."""

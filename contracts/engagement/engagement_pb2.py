@@ -24,13 +24,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10\x65ngagement.proto\x12\x14\x62\x65yond.engagement.v1\"F\n\x07Subject\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.beyond.engagement.v1.SubjectKind\x12\n\n\x02id\x18\x02 \x01(\x03\"@\n\rCountsRequest\x12/\n\x08subjects\x18\x01 \x03(\x0b\x32\x1d.beyond.engagement.v1.Subject\"`\n\rSubjectCounts\x12.\n\x07subject\x18\x01 \x01(\x0b\x32\x1d.beyond.engagement.v1.Subject\x12\r\n\x05likes\x18\x02 \x01(\x03\x12\x10\n\x08\x63omments\x18\x03 \x01(\x03\"E\n\x0e\x43ountsResponse\x12\x33\n\x06\x63ounts\x18\x01 \x03(\x0b\x32#.beyond.engagement.v1.SubjectCounts\"U\n\x11WhichLikedRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\x12/\n\x08subjects\x18\x02 \x03(\x0b\x32\x1d.beyond.engagement.v1.Subject\"B\n\x12WhichLikedResponse\x12,\n\x05liked\x18\x01 \x03(\x0b\x32\x1d.beyond.engagement.v1.Subject*Q\n\x0bSubjectKind\x12\x1c\n\x18SUBJECT_KIND_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x41RTICLE\x10\x01\x12\n\n\x06\x41NSWER\x10\x02\x12\x0b\n\x07\x43OMMENT\x10\x03\x32\xc2\x01\n\nEngagement\x12S\n\x06\x43ounts\x12#.beyond.engagement.v1.CountsRequest\x1a$.beyond.engagement.v1.CountsResponse\x12_\n\nWhichLiked\x12\'.beyond.engagement.v1.WhichLikedRequest\x1a(.beyond.engagement.v1.WhichLikedResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10\x65ngagement.proto\x12\x14\x62\x65yond.engagement.v1\"F\n\x07Subject\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.beyond.engagement.v1.SubjectKind\x12\n\n\x02id\x18\x02 \x01(\x03\"@\n\rCountsRequest\x12/\n\x08subjects\x18\x01 \x03(\x0b\x32\x1d.beyond.engagement.v1.Subject\"`\n\rSubjectCounts\x12.\n\x07subject\x18\x01 \x01(\x0b\x32\x1d.beyond.engagement.v1.Subject\x12\r\n\x05likes\x18\x02 \x01(\x03\x12\x10\n\x08\x63omments\x18\x03 \x01(\x03\"E\n\x0e\x43ountsResponse\x12\x33\n\x06\x63ounts\x18\x01 \x03(\x0b\x32#.beyond.engagement.v1.SubjectCounts\"U\n\x11WhichLikedRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x03\x12/\n\x08subjects\x18\x02 \x03(\x0b\x32\x1d.beyond.engagement.v1.Subject\"B\n\x12WhichLikedResponse\x12,\n\x05liked\x18\x01 \x03(\x0b\x32\x1d.beyond.engagement.v1.Subject*Q\n\x0bSubjectKind\x12\x1c\n\x18SUBJECT_KIND_UNSPECIFIED\x10\x00\x12\x0b\n\x07\x41RTICLE\x10\x01\x12\n\n\x06\x41NSWER\x10\x02\x12\x0b\n\x07\x43OMMENT\x10\x03\x32\xcc\x01\n\nEngagement\x12X\n\x06\x43ounts\x12#.beyond.engagement.v1.CountsRequest\x1a$.beyond.engagement.v1.CountsResponse\"\x03\x90\x02\x01\x12\x64\n\nWhichLiked\x12\'.beyond.engagement.v1.WhichLikedRequest\x1a(.beyond.engagement.v1.WhichLikedResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'engagement_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_ENGAGEMENT'].methods_by_name['Counts']._loaded_options = None
+  _globals['_ENGAGEMENT'].methods_by_name['Counts']._serialized_options = b'\220\002\001'
+  _globals['_ENGAGEMENT'].methods_by_name['WhichLiked']._loaded_options = None
+  _globals['_ENGAGEMENT'].methods_by_name['WhichLiked']._serialized_options = b'\220\002\001'
   _globals['_SUBJECTKIND']._serialized_start=504
   _globals['_SUBJECTKIND']._serialized_end=585
   _globals['_SUBJECT']._serialized_start=42
@@ -46,5 +50,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_WHICHLIKEDRESPONSE']._serialized_start=436
   _globals['_WHICHLIKEDRESPONSE']._serialized_end=502
   _globals['_ENGAGEMENT']._serialized_start=588
-  _globals['_ENGAGEMENT']._serialized_end=782
+  _globals['_ENGAGEMENT']._serialized_end=792
 # @@protoc_insertion_point(module_scope)

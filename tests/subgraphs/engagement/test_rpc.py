@@ -9,7 +9,7 @@ import pytest
 from contracts.engagement import engagement_pb2, engagement_pb2_grpc
 from contracts.engagement.client import MAX_SUBJECTS, EngagementClient
 from shared.errors import BadUserInput
-from shared.grpc import GrpcServer
+from shared.grpc import GrpcServer, create_channel
 from subgraphs.engagement.rpc.server import grpc_services
 from subgraphs.engagement.rules import Kind
 from tests.subgraphs.engagement.conftest import COMMENT, LIKE, Engagement, add_subjects, new_id
@@ -19,7 +19,9 @@ from tests.subgraphs.engagement.conftest import COMMENT, LIKE, Engagement, add_s
 async def client(engagement: Engagement) -> AsyncIterator[EngagementClient]:
     server = GrpcServer(grpc_services(engagement.runtime), address="127.0.0.1:0")
     await server.start()
-    client = EngagementClient.connect(f"127.0.0.1:{server.port}", deadline=5)
+    client = EngagementClient(
+        create_channel(f"127.0.0.1:{server.port}", service="engagement", deadline=5)
+    )
     yield client
     await client.channel.close()
     await server.stop()
