@@ -5,6 +5,9 @@
     ArticleUpdated    {"articleId": int, "authorId": int, "fields": [changed field names],
                        "tags": [tag names after the change]}
     ArticleDeleted    {"articleId": int, "authorId": int}
+    ArticleViewsCounted {"articleId": int, "views": int, "at": ISO-8601 UTC}
+                      (the views of one article a view flush wrote; one per article
+                      per flush, in the flush's transaction)
 
 All have the article as aggregate (``article``/<id>); the article row is
 locked by each change, so one article's events are numbered in commit order.
@@ -23,6 +26,7 @@ from shared.events import record_event
 ARTICLE_PUBLISHED = "ArticlePublished"
 ARTICLE_UPDATED = "ArticleUpdated"
 ARTICLE_DELETED = "ArticleDeleted"
+ARTICLE_VIEWS_COUNTED = "ArticleViewsCounted"
 
 
 async def _record(
@@ -71,3 +75,11 @@ async def article_updated(
 
 async def article_deleted(session: AsyncSession, *, article_id: int, author_id: int) -> None:
     await _record(session, ARTICLE_DELETED, article_id, {"authorId": author_id})
+
+
+async def article_views_counted(
+    session: AsyncSession, *, article_id: int, views: int, at: datetime
+) -> None:
+    await _record(
+        session, ARTICLE_VIEWS_COUNTED, article_id, {"views": views, "at": at.isoformat()}
+    )

@@ -10,9 +10,10 @@ A flush first *moves* the buffer aside atomically (a Lua ``RENAME`` to a
 batch key named by a fresh id, which is also added to the set of pending
 batches): views recorded from then on start a new buffer, so none is lost
 and none is counted in two batches. The batch is then applied in one
-transaction, an insert of its id into ``view_flushes`` and one ``UPDATE …
-SET view_count = view_count + CASE id …`` for all its articles, and only
-then deleted from Redis. If a process dies between the commit and the
+transaction, an insert of its id into ``view_flushes``, one ``UPDATE …
+SET view_count = view_count + CASE id …`` for all its articles and an
+``ArticleViewsCounted`` outbox event per article (the hot list scores
+views from them), and only then deleted from Redis. If a process dies between the commit and the
 delete, the next flush finds the batch still pending, fails to insert its
 id again, and just deletes it: each batch is applied exactly once. Keys
 share the ``{views}`` hash tag, so the scripts work on Redis Cluster.
@@ -38,6 +39,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from shared.db import Database, utcnow
 from shared.redis import Keys
+from subgraphs.articles.events import article_views_counted
 from subgraphs.articles.models import Article, ViewFlush
 from subgraphs.articles.service import ArticleId
 
@@ -189,9 +191,10 @@ class ViewFlusher:
         if counts:
             try:
                 async with self._database.transaction() as session:
+                    now = utcnow()
                     await session.execute(
                         insert(ViewFlush).values(
-                            batch_id=batch.rsplit(":", 1)[-1], views=total, flushed_at=utcnow()
+                            batch_id=batch.rsplit(":", 1)[-1], views=total, flushed_at=now
                         )
                     )
                     await session.execute(
@@ -199,6 +202,10 @@ class ViewFlusher:
                         .where(Article.id.in_(list(counts)))
                         .values(view_count=Article.view_count + case(counts, value=Article.id))
                     )
+                    for article_id in sorted(counts):
+                        await article_views_counted(
+                            session, article_id=article_id, views=counts[article_id], at=now
+                        )
             except IntegrityError:
                 # Applied before, by a flush that died before it could forget the batch.
                 total = 0

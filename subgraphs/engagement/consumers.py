@@ -1,6 +1,7 @@
 """Engagement's event consumers: the subject projection, the hot list and the like counts.
 
-    engagement.subjects-articles  <prefix>events:articles    ArticlePublished/Updated/Deleted
+    engagement.subjects-articles  <prefix>events:articles    ArticlePublished/Updated/Deleted,
+                                                             ArticleViewsCounted
     engagement.subjects-qa        <prefix>events:qa          QuestionAsked/Deleted, AnswerPosted/Deleted
     engagement.hot-list           <prefix>events:engagement  CommentPosted
     engagement.like-counts        <prefix>events:engagement  LikeAdded/Removed (batched, see counts);
@@ -27,18 +28,27 @@ from subgraphs.engagement.rules import Kind
 from subgraphs.engagement.subjects import (
     SubjectKey,
     add_subject,
+    add_views,
     delete_subjects,
     payload_tags,
     question_tags,
     retag,
     subjects_by_key,
 )
-from subgraphs.engagement.trending import ANSWERED, COMMENTED, LIKED, PUBLISHED, HotList
+from subgraphs.engagement.trending import (
+    ANSWERED,
+    COMMENTED,
+    LIKED,
+    PUBLISHED,
+    VIEWED,
+    HotList,
+)
 
-ARTICLE_PUBLISHED, ARTICLE_UPDATED, ARTICLE_DELETED = (
+ARTICLE_PUBLISHED, ARTICLE_UPDATED, ARTICLE_DELETED, ARTICLE_VIEWS_COUNTED = (
     "ArticlePublished",
     "ArticleUpdated",
     "ArticleDeleted",
+    "ArticleViewsCounted",
 )
 QUESTION_ASKED, QUESTION_DELETED = "QuestionAsked", "QuestionDeleted"
 ANSWER_POSTED, ANSWER_DELETED = "AnswerPosted", "AnswerDeleted"
@@ -81,6 +91,13 @@ def subject_consumers(
         elif event.type == ARTICLE_UPDATED:
             if "tags" in payload.get("fields", []):
                 await retag(session, Kind.ARTICLE, article_id, payload_tags(payload))
+        elif event.type == ARTICLE_VIEWS_COUNTED:
+            views = int(payload["views"])
+            await add_views(session, article_id, views)
+            found = await _ranked(session, (Kind.ARTICLE, article_id))
+            if found is not None:
+                at = datetime.fromisoformat(payload["at"])
+                _later(session, hot, (Kind.ARTICLE, article_id, VIEWED * views, at, found[2]))
         else:
             await delete_subjects(session, [(Kind.ARTICLE, article_id)])
             _removed(session, hot, [(Kind.ARTICLE, article_id)])
@@ -134,7 +151,12 @@ def subject_consumers(
             stream=event_stream(prefix, "articles"),
             name="engagement.subjects-articles",
             handler=on_article,
-            event_types=[ARTICLE_PUBLISHED, ARTICLE_UPDATED, ARTICLE_DELETED],
+            event_types=[
+                ARTICLE_PUBLISHED,
+                ARTICLE_UPDATED,
+                ARTICLE_DELETED,
+                ARTICLE_VIEWS_COUNTED,
+            ],
         ),
         Consumer(
             database,

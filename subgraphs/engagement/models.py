@@ -47,6 +47,8 @@ class Subject(EngagementBase):
     deleted: Mapped[bool] = mapped_column(Boolean)
     like_count: Mapped[int] = mapped_column(Integer)
     comment_count: Mapped[int] = mapped_column(Integer)
+    view_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """An article's views, as its view flushes announced them."""
 
 
 class Like(EngagementBase):

@@ -100,8 +100,18 @@ async def add_subject(
         "deleted": False,
         "like_count": 0,
         "comment_count": 0,
+        "view_count": 0,
     }
     await session.execute(insert_ignore(session, Subject, [row]))
+
+
+async def add_views(session: AsyncSession, article_id: int, views: int) -> None:
+    """Count an article's flushed views (an article engagement does not know is left alone)."""
+    await session.execute(
+        update(Subject)
+        .where(Subject.kind == Kind.ARTICLE.value, Subject.id == article_id)
+        .values(view_count=Subject.view_count + views)
+    )
 
 
 async def retag(session: AsyncSession, kind: Kind, id_: int, tags: Sequence[str]) -> None:

@@ -5,8 +5,9 @@ Six sorted sets, ``{hot}:<ARTICLE|QUESTION|ALL>:<DAY|WEEK>``, hold members
 adds ``w · 2^((t - epoch) / half_life)`` to its member's score (``ZINCRBY``):
 relative to "now" that is ``w · 2^(-age / half_life)``, so old activity
 fades without ever rewriting scores. Half-lives: 6 hours for DAY, 36 hours
-for WEEK. Weights: published 1, like 1, comment 2, answer 3 (likes and
-comments on an answer count for its question). A window lists content
+for WEEK. Weights: published 1, view 0.1, like 1, comment 2, answer 3
+(likes and comments on an answer count for its question; views arrive from
+articles' view flushes, ``ArticleViewsCounted``, N views at a time). A window lists content
 created within it (a day, a week): older members are trimmed on each
 update, and each set keeps its ``size`` best.
 
@@ -14,7 +15,7 @@ update, and each set keeps its ``size`` best.
 built. When it is missing (Redis lost the data, or it is older than
 ``REBASE_AFTER`` so the exponent would grow large) the next read rebuilds
 every set from the database: live content of the last week, its likes,
-comments and answers counted as if they happened midway between its
+comments, answers and views counted as if they happened midway between its
 creation and now. Events arriving during a rebuild are dropped (the
 database read already includes them, or misses only those committing at
 that instant). Deleted content is removed from every set by its event.
@@ -52,7 +53,7 @@ class HotWindow(enum.Enum):
         return self.value[1]
 
 
-PUBLISHED, LIKED, COMMENTED, ANSWERED = 1.0, 1.0, 2.0, 3.0
+PUBLISHED, VIEWED, LIKED, COMMENTED, ANSWERED = 1.0, 0.1, 1.0, 2.0, 3.0
 REBASE_AFTER = 30 * 24 * 3600
 ALL = "ALL"
 
@@ -173,15 +174,17 @@ class HotList:
         since = now - timedelta(seconds=HotWindow.WEEK.seconds)
         subjects = (
             await session.execute(
-                select(Subject.kind, Subject.id, Subject.created_at).where(
+                select(Subject.kind, Subject.id, Subject.created_at, Subject.view_count).where(
                     Subject.kind.in_([kind.value for kind in RANKED]),
                     Subject.deleted.is_(False),
                     Subject.created_at >= since,
                 )
             )
         ).all()
-        weights = {(Kind(kind), int(id_)): PUBLISHED for kind, id_, _ in subjects}
-        born = {(Kind(kind), int(id_)): created for kind, id_, created in subjects}
+        weights = {
+            (Kind(kind), int(id_)): PUBLISHED + VIEWED * views for kind, id_, _, views in subjects
+        }
+        born = {(Kind(kind), int(id_)): created for kind, id_, created, _ in subjects}
         answers_of = dict(
             (
                 await session.execute(

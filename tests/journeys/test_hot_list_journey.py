@@ -124,3 +124,24 @@ async def test_recommendations_follow_what_you_engage_with(graph: Graph) -> None
     # Anonymous readers get the hot list, own content included.
     anonymous = await graph.data(RECOMMENDED, first=100)
     assert {edge["node"]["reason"] for edge in anonymous["recommended"]["edges"]} == {"HOT"}
+
+
+async def test_views_move_an_article_up_and_survive_a_rebuild(graph: Graph) -> None:
+    _, ada = await graph.register("Ada")
+    read = await publish(graph, ada, "Read by many")
+    await publish(graph, ada, "Read by few")
+    mine = {"Read by many", "Read by few"}
+    view = "mutation($id: ID!) { recordArticleView(id: $id) { id } }"
+    for _ in range(30):
+        await graph.data(view, id=read)
+    every = {"kind": "ARTICLE", "window": "DAY"}
+    # Views reach the hot list when articles flushes them (ArticleViewsCounted).
+    await until(
+        graph, TRENDING, lambda d: titles(d, mine) == ["Read by many", "Read by few"], **every
+    )
+
+    redis = graph.domains.runtimes["engagement"].redis
+    prefix = graph.domains.settings("engagement").redis_prefix
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}engagement:{{hot}}*")]
+    await redis.delete(*keys)
+    assert titles(await graph.data(TRENDING, **every), mine) == ["Read by many", "Read by few"]

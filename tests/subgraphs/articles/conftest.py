@@ -6,6 +6,7 @@ ephemeral 127.0.0.1 ports); articles is pointed at both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +14,14 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from shared.domain import create_app
 from shared.grpc import GrpcServer
 from shared.tokens import AccessTokens
 from subgraphs.articles.domain import SPEC
+from subgraphs.articles.models import EVENT_TABLES
 from subgraphs.articles.runtime import ArticlesRuntime, build_runtime
 from subgraphs.articles.settings import ArticlesSettings
 from subgraphs.social.rpc.server import grpc_services as social_grpc_services
@@ -121,3 +124,15 @@ async def articles_factory(
 async def articles(articles_factory: Callable[..., Any]) -> Articles:
     started: Articles = await articles_factory()
     return started
+
+
+async def outbox_of(articles: Articles, article_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """The events recorded for one article, oldest first: (type, payload)."""
+    outbox = EVENT_TABLES.outbox
+    async with articles.runtime.database.transaction() as session:
+        rows = await session.execute(
+            select(outbox.c.event_type, outbox.c.payload)
+            .where(outbox.c.aggregate_type == "article", outbox.c.aggregate_id == article_id)
+            .order_by(outbox.c.id)
+        )
+    return [(event_type, json.loads(payload)) for event_type, payload in rows]

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import select
 
 from shared.events import Event, event_stream
-from subgraphs.articles.models import EVENT_TABLES
 from subgraphs.articles.runtime import workers
-from tests.subgraphs.articles.conftest import Articles
+from tests.subgraphs.articles.conftest import Articles, outbox_of
 
 UPDATE = "mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }"
 DELETE = "mutation($id: ID!) { deleteArticle(id: $id) { id } }"
-
-
-async def _outbox(articles: Articles, article_id: str) -> list[tuple[str, dict[str, Any]]]:
-    outbox = EVENT_TABLES.outbox
-    async with articles.runtime.database.transaction() as session:
-        rows = await session.execute(
-            select(outbox.c.event_type, outbox.c.payload)
-            .where(outbox.c.aggregate_type == "article", outbox.c.aggregate_id == article_id)
-            .order_by(outbox.c.id)
-        )
-    return [(event_type, json.loads(payload)) for event_type, payload in rows]
 
 
 async def test_changes_record_their_events_and_no_ops_record_none(articles: Articles) -> None:
@@ -36,7 +21,7 @@ async def test_changes_record_their_events_and_no_ops_record_none(articles: Arti
     await articles.data(UPDATE, ada, id=article["id"], input={"title": "Retitled"})  # no change
     await articles.data(DELETE, ada, id=article["id"])
     await articles.data(DELETE, ada, id=article["id"])  # already deleted
-    events = await _outbox(articles, article["id"])
+    events = await outbox_of(articles, article["id"])
     assert [event_type for event_type, _ in events] == [
         "ArticlePublished",
         "ArticleUpdated",
@@ -57,9 +42,9 @@ async def test_changes_record_their_events_and_no_ops_record_none(articles: Arti
 async def test_a_draft_announces_itself_only_when_published(articles: Articles) -> None:
     [ada] = await articles.users(1)
     draft = await articles.publish(ada, draft=True)
-    assert await _outbox(articles, draft["id"]) == []
+    assert await outbox_of(articles, draft["id"]) == []
     await articles.data(UPDATE, ada, id=draft["id"], input={"draft": False})
-    assert [t for t, _ in await _outbox(articles, draft["id"])] == ["ArticlePublished"]
+    assert [t for t, _ in await outbox_of(articles, draft["id"])] == ["ArticlePublished"]
 
 
 async def test_the_relay_publishes_to_the_articles_stream(articles: Articles, redis: Redis) -> None:

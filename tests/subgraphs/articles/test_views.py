@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from subgraphs.articles.models import Article
 from subgraphs.articles.views import ViewCounter, ViewFlusher
-from tests.subgraphs.articles.conftest import Articles
+from tests.subgraphs.articles.conftest import Articles, outbox_of
 from tests.support.graphql import error_of
 
 VIEW = "mutation($id: ID!) { recordArticleView(id: $id) { id viewCount } }"
@@ -115,6 +115,13 @@ async def test_concurrent_views_and_flushes_count_exactly(
         await other.stop()
         await flusher.stop()
     assert [await _flushed(articles, i) for i in ids] == [200, 200, 200]
+    # Each flush announced what it wrote, so the events add up to the counts exactly.
+    for article_id in ids:
+        counted = [
+            p for t, p in await outbox_of(articles, article_id) if t == "ArticleViewsCounted"
+        ]
+        assert sum(p["views"] for p in counted) == 200
+        assert {p["articleId"] for p in counted} == {int(article_id)}
 
 
 async def test_a_batch_applied_before_a_crash_is_not_applied_again(articles: Articles) -> None:
