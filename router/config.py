@@ -86,6 +86,18 @@
     [registry]
     etcd = "http://127.0.0.1:2379"           # where discovered subgraphs register
 
+    [entity_cache]            # subgraph answers per entity and root field, in Redis
+    enabled = true
+    redis_url = "redis://127.0.0.1:6379/0"
+    key_prefix = "beyond:entity:"          # also names the channel: <prefix>invalidate
+    max_ttl = 3600            # seconds; caps every subgraph's Cache-Control age
+    default_ttl = 60          # for answers without Cache-Control (default: not cached)
+    private = true            # Cache-Control: private answers, per verified token subject
+    timeout = 0.1             # seconds per Redis call before answering from subgraphs
+
+    [subgraphs.accounts]
+    entity_cache = false      # this subgraph's answers are never cached
+
     [subgraphs.articles]
     discovery = "etcd"        # replicas' URLs from etcd, balanced by p2c (default: static)
 
@@ -129,6 +141,7 @@ class SubgraphConfig:
     subscription_url: str | None = None
     discovery: Literal["etcd"] | None = None
     subscription_protocol: str = GRAPHQL_TRANSPORT_WS
+    entity_cache: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +190,17 @@ class PersistedQueriesConfig:
     redis_prefix: str = "beyond:apq:"
     local_cache_size: int = 10_000
     safelist: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCacheConfig:
+    enabled: bool = False
+    redis_url: str | None = None
+    key_prefix: str = "beyond:entity:"
+    max_ttl: int = 3600
+    default_ttl: int | None = None
+    private: bool = True
+    timeout: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +264,11 @@ class RouterConfig:
     authentication: AuthenticationConfig | None = None
     cors: CorsConfig | None = None
     registry_etcd: str | None = None
+    entity_cache: EntityCacheConfig = field(default_factory=EntityCacheConfig)
+
+    def uncached_subgraphs(self) -> frozenset[str]:
+        """The subgraphs switched out of the entity cache (``entity_cache = false``)."""
+        return frozenset(name for name, sub in self.subgraphs.items() if sub.entity_cache is False)
 
     def discovered(self) -> list[str]:
         """The subgraphs whose URLs come from the registry."""
@@ -313,6 +342,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             "server",
             "persisted_queries",
             "registry",
+            "entity_cache",
         },
         "the top level",
     )
@@ -386,12 +416,50 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
         registry_etcd=_optional_str(registry, "etcd", "[registry]"),
         server=_server(_table(raw, "server")),
         persisted_queries=_persisted_queries(_table(raw, "persisted_queries"), base),
+        entity_cache=_entity_cache(_table(raw, "entity_cache")),
     )
     if config.discovered() and config.registry_etcd is None:
         raise ConfigError(
             f'[subgraphs.{config.discovered()[0]}] discovery = "etcd" needs [registry] etcd'
         )
+    switched_on = [name for name, sub in config.subgraphs.items() if sub.entity_cache]
+    if switched_on and not config.entity_cache.enabled:
+        raise ConfigError(
+            f"[subgraphs.{switched_on[0]}] entity_cache = true needs [entity_cache] enabled = true"
+        )
     return config
+
+
+def _entity_cache(table: Mapping[str, Any]) -> EntityCacheConfig:
+    where = "[entity_cache]"
+    _only(table, {f.name for f in fields(EntityCacheConfig)}, where)
+    defaults = EntityCacheConfig()
+    enabled = _typed(table.get("enabled", defaults.enabled), bool, f"{where} enabled")
+    redis_url = _optional_str(table, "redis_url", where)
+    if enabled and not redis_url:
+        raise ConfigError(f"{where} enabled = true needs redis_url (the Redis holding the cache)")
+    max_ttl = _positive_int(table.get("max_ttl", defaults.max_ttl), f"{where} max_ttl")
+    default_ttl = (
+        _positive_int(table["default_ttl"], f"{where} default_ttl")
+        if "default_ttl" in table
+        else None
+    )
+    if default_ttl is not None and default_ttl > max_ttl:
+        raise ConfigError(
+            f"{where} default_ttl ({default_ttl}) must not exceed max_ttl ({max_ttl})"
+        )
+    prefix = _typed(table.get("key_prefix", defaults.key_prefix), str, f"{where} key_prefix")
+    if not prefix:
+        raise ConfigError(f"{where} key_prefix must not be empty")
+    return EntityCacheConfig(
+        enabled=enabled,
+        redis_url=redis_url,
+        key_prefix=prefix,
+        max_ttl=max_ttl,
+        default_ttl=default_ttl,
+        private=_typed(table.get("private", defaults.private), bool, f"{where} private"),
+        timeout=_number(table.get("timeout", defaults.timeout), f"{where} timeout"),
+    )
 
 
 def _server(table: Mapping[str, Any]) -> ServerSettings:
@@ -508,6 +576,7 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
             "subscription_url",
             "subscription_protocol",
             "discovery",
+            "entity_cache",
         },
         where,
     )
@@ -528,6 +597,11 @@ def _subgraph(name: str, table: Any) -> SubgraphConfig:
         subscription_url=_optional_str(table, "subscription_url", where),
         subscription_protocol=protocol,
         discovery=discovery,
+        entity_cache=(
+            _typed(table["entity_cache"], bool, f"{where} entity_cache")
+            if "entity_cache" in table
+            else None
+        ),
     )
 
 

@@ -29,6 +29,10 @@ CONTRACTS: list[tuple[str, tuple[str, ...]]] = [
         ("router.plan", "router.planner", "router.execution", "router.http", "router.supergraph"),
     ),
     ("router.supergraph", ("router.planner", "router.execution", *_EDGE)),
+    (
+        "router.cache",
+        ("router.planner", "router.operation", "router.execution", *_EDGE),
+    ),
     ("router.prepare", ("router.transport", "router.execution", "router.http", "router.config")),
     ("subgraphs", ("router", "beyond")),
     ("contracts", ("router", "subgraphs", "beyond", "composition")),

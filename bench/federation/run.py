@@ -11,7 +11,9 @@ error. Prints a table per query and writes the figures as JSON.
 
 Peers: Apollo Gateway, Hive Gateway, and Hive Gateway with Hive Router's Rust
 query planner (``hive-rust``: the same ``hive-gateway`` command with
-``@graphql-hive/router-runtime``'s ``unifiedGraphHandler``).
+``@graphql-hive/router-runtime``'s ``unifiedGraphHandler``). Variants of our
+router: with metrics or tracing on, without breakers, balanced over etcd,
+and ``beyond-cache`` (its entity cache on, warm: :mod:`bench.federation.cache`).
 
 Pinning (``--gateway-cpus``, default the last CPU): the gateway runs alone
 on its CPUs; the load generator and the subgraphs are moved to the others,
@@ -40,6 +42,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from bench.federation.cache import entity_cache_config
 from bench.federation.compose import BASE_PORT, SUBGRAPHS, SUPERGRAPH
 from bench.federation.procs import usage
 from bench.federation.registry import subgraphs_in_etcd
@@ -91,8 +94,11 @@ VARIANT_ENV = {
 # The breaker and p2c A/B (README "Registry and resilience"): our router with its breakers
 # taken out, as is, and with every subgraph's URL from etcd, balanced by p2c.
 RESILIENCE_VARIANTS = ("beyond-bare", "beyond-p2c")
-VARIANTS = (*VARIANT_ENV, *RESILIENCE_VARIANTS)
+# Our router answering from its entity cache, warm (README "Router benchmarks").
+CACHE_VARIANT = "beyond-cache"
+VARIANTS = (*VARIANT_ENV, *RESILIENCE_VARIANTS, CACHE_VARIANT)
 P2C_CONFIG = Path(tempfile.gettempdir()) / "beyond-bench-p2c.toml"
+CACHE_CONFIG = Path(tempfile.gettempdir()) / "beyond-bench-cache.toml"
 
 
 @dataclass
@@ -118,6 +124,8 @@ def gateway_command(name: str, port: int) -> list[str]:
         return [sys.executable, "-m", "bench.federation.bare_router", *_router_args(port)]
     if name == "beyond-p2c":
         return [*gateway_command("beyond", port), "--config", str(P2C_CONFIG)]
+    if name == CACHE_VARIANT:
+        return [*gateway_command("beyond", port), "--config", str(CACHE_CONFIG)]
     if name == "beyond-metrics":
         return [*gateway_command("beyond", port), "--metrics-listen", f"127.0.0.1:{port + 1}"]
     if name in VARIANT_ENV:
@@ -418,6 +426,8 @@ async def main_async(args: argparse.Namespace) -> int:
                     for i, name in enumerate(SUBGRAPHS)
                 }
                 await stack.enter_async_context(subgraphs_in_etcd(urls, P2C_CONFIG))
+            if CACHE_VARIANT in args.gateways:
+                stack.enter_context(entity_cache_config(CACHE_CONFIG))
             for round_ in range(args.repeat):
                 order = args.gateways if round_ % 2 == 0 else args.gateways[::-1]
                 for workload in workloads:

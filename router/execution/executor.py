@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 
+from router.cache import RequestCache
+from router.execution.cached_fetch import execute_cached_entity_fetch, execute_cached_root_fetch
 from router.execution.errors import PlanShapeError
 from router.execution.fetch import execute_entity_fetch, execute_root_fetch
 from router.execution.request import ExecutionRequest, ExecutionResult
@@ -42,8 +44,10 @@ async def execute(
     transport: Transport,
     *,
     error_policy: SubgraphErrorPolicy = DEFAULT_POLICY,
+    cache: RequestCache | None = None,
 ) -> ExecutionResult:
-    run = start_run(plan, request, transport, error_policy)
+    """``cache``: this request's use of the entity cache, when it is on."""
+    run = start_run(plan, request, transport, error_policy, cache)
     if isinstance(run, ExecutionResult):
         return run
     if isinstance(plan.node, SubscriptionNode):
@@ -56,11 +60,17 @@ async def execute(
 
 async def execute_node(node: PlanNode, state: RunState) -> None:
     if isinstance(node, FetchNode):
-        await execute_root_fetch(node, state)
+        if state.cache is None:
+            await execute_root_fetch(node, state)
+        else:
+            await execute_cached_root_fetch(node, state, state.cache)
     elif isinstance(node, FlattenNode):
         if not isinstance(node.node, FetchNode):
             raise PlanShapeError(f"Flatten at {node.path} wraps {type(node.node).__name__}")
-        await execute_entity_fetch(node.node, node.paths, state)
+        if state.cache is None:
+            await execute_entity_fetch(node.node, node.paths, state)
+        else:
+            await execute_cached_entity_fetch(node.node, node.paths, state, state.cache)
     elif isinstance(node, SequenceNode):
         for child in node.nodes:
             await execute_node(child, state)

@@ -43,10 +43,11 @@ from router.transport.errors import TransportError
 from router.transport.types import SubgraphRequest, SubgraphResponse
 
 
-async def execute_root_fetch(fetch: FetchNode, state: RunState) -> None:
+async def execute_root_fetch(fetch: FetchNode, state: RunState) -> SubgraphResponse | None:
     response = await _send(fetch, state, {}, _no_path)
     if response is not None:
         merge_root_response(fetch, response, state)
+    return response
 
 
 def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: RunState) -> None:
@@ -67,11 +68,21 @@ async def execute_entity_fetch(
     fetch: FetchNode, paths: tuple[tuple[str, ...], ...], state: RunState
 ) -> None:
     """One ``_entities`` request for the objects at every path in ``paths`` (usually one)."""
-    groups = _group_entities(fetch, paths, state)
+    await fetch_entities(fetch, paths, group_entities(fetch, paths, state), state)
+
+
+async def fetch_entities(
+    fetch: FetchNode,
+    paths: tuple[tuple[str, ...], ...],
+    groups: list[EntityGroup],
+    state: RunState,
+) -> tuple[list[Any], SubgraphResponse] | None:
+    """Send the groups' representations, merge the answers; the entities and the response
+    when the subgraph answered every one without errors."""
     representations = [r for group in groups for r in group.representations]
     targets = [t for group in groups for t in group.targets]
     if not representations:
-        return
+        return None
 
     def object_paths() -> list[list[ResponsePath]]:
         # Only errors need them: a second walk, keeping paths, skipped when all goes well.
@@ -91,7 +102,7 @@ async def execute_entity_fetch(
             fetch, state, {"representations": representations, **groups[0].values}, where
         )
         if response is None:
-            return
+            return None
         entities, errors = (response.data or {}).get("_entities"), response.errors
     else:
         names = tuple(dict.fromkeys(r.rename_to for r in fetch.context_rewrites))
@@ -104,7 +115,7 @@ async def execute_entity_fetch(
             split_operation(fetch.operation, names, len(groups), separator),
         )
         if response is None:
-            return
+            return None
         entities, errors = _joined(response, groups)
     if errors:
         error_object_paths = object_paths()
@@ -124,12 +135,13 @@ async def execute_entity_fetch(
                     state.policy,
                 )
             )
-        return
+        return None
     for entity, group in zip(entities, targets, strict=True):
-        _merge_entity(entity, group, fetch, state)
+        merge_entity(entity, group, fetch, state)
+    return None if errors else (entities, response)
 
 
-class _EntityGroup:
+class EntityGroup:
     """Entities sent with the same contextual values: their distinct representations."""
 
     __slots__ = ("index_of", "representations", "targets", "values")
@@ -150,20 +162,20 @@ class _EntityGroup:
         self.targets[index].append(obj)
 
 
-def _group_entities(
+def group_entities(
     fetch: FetchNode, paths: tuple[tuple[str, ...], ...], state: RunState
-) -> list[_EntityGroup]:
+) -> list[EntityGroup]:
     """Representations, deduplicated, grouped by contextual values (one group without contexts)."""
     build = representation_builder(fetch.requires, fetch.input_rewrites, state.schema)
     if not fetch.context_rewrites:
-        single = _EntityGroup({})
+        single = EntityGroup({})
         for path in paths:
             for obj in objects_at(state.data, path, state.matches, state.owned):
                 representation = build(obj, state.matches)
                 if representation is not None:
                     single.add(representation, obj)
         return [single]
-    by_values: dict[Hashable, _EntityGroup] = {}
+    by_values: dict[Hashable, EntityGroup] = {}
     for path in paths:
         for obj, obj_path in located_at(state.data, path, state.matches, state.owned):
             representation = build(obj, state.matches)
@@ -171,13 +183,13 @@ def _group_entities(
                 continue
             values = context_values(state.data, obj_path, fetch.context_rewrites, state.matches)
             key = representation_key(values)
-            group = by_values.get(key) or by_values.setdefault(key, _EntityGroup(values))
+            group = by_values.get(key) or by_values.setdefault(key, EntityGroup(values))
             group.add(representation, obj)
-    return list(by_values.values()) or [_EntityGroup({})]
+    return list(by_values.values()) or [EntityGroup({})]
 
 
 def _joined(
-    response: SubgraphResponse, groups: list[_EntityGroup]
+    response: SubgraphResponse, groups: list[EntityGroup]
 ) -> tuple[list[Any] | None, tuple[dict[str, Any], ...]]:
     """A split request's answers as one ``_entities`` list, and its errors with paths to match."""
     data = response.data or {}
@@ -207,7 +219,7 @@ def _joined(
     return entities, tuple(errors)
 
 
-def _merge_entity(
+def merge_entity(
     entity: Any, group: list[dict[str, Any]], fetch: FetchNode, state: RunState
 ) -> None:
     # A null entity adds nothing: the fields it was asked for stay missing (shaping nulls
@@ -240,6 +252,8 @@ async def _send(
         )
         return None
     state.subgraph_headers.append(response.headers)
+    if state.cache is not None and response.extensions:
+        await state.cache.invalidate_named(fetch.service_name, response.extensions)
     return response
 
 
@@ -251,9 +265,7 @@ def subgraph_request(
 ) -> SubgraphRequest:
     """What ``fetch`` sends: its operation (or ``query`` in its stead), the client variables
     it uses, the forwarded headers."""
-    variables = {
-        name: state.variables[name] for name in fetch.variable_usages if name in state.variables
-    }
+    variables = fetch_variables(fetch, state)
     variables.update(extra_variables or {})
     return SubgraphRequest(
         query=fetch.operation if query is None else query,
@@ -261,6 +273,13 @@ def subgraph_request(
         variables=variables,
         headers=state.headers,
     )
+
+
+def fetch_variables(fetch: FetchNode, state: RunState) -> dict[str, Any]:
+    """The client variable values ``fetch`` sends."""
+    return {
+        name: state.variables[name] for name in fetch.variable_usages if name in state.variables
+    }
 
 
 def _no_path() -> None:

@@ -24,6 +24,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
+from router.cache import RequestCache
 from router.errors import ErrorCode, formatted_error
 from router.execution.errors import PlanShapeError
 from router.execution.input_values import refused_variables
@@ -56,6 +57,7 @@ class Run:
     variables: VariableValues
     transport: Transport
     policy: SubgraphErrorPolicy
+    cache: RequestCache | None = None
 
     def new_state(self) -> RunState:
         return RunState(
@@ -64,6 +66,7 @@ class Run:
             variables=self.variables.coerced,
             headers=self.request.headers,
             policy=self.policy,
+            cache=self.cache,
         )
 
     def shaping_context(self, pending: list[PendingDefer] | None = None) -> ShapingContext:
@@ -129,7 +132,11 @@ class Run:
 
 
 def start_run(
-    plan: QueryPlan, request: ExecutionRequest, transport: Transport, policy: SubgraphErrorPolicy
+    plan: QueryPlan,
+    request: ExecutionRequest,
+    transport: Transport,
+    policy: SubgraphErrorPolicy,
+    cache: RequestCache | None = None,
 ) -> Run | ExecutionResult:
     """The run of ``request`` over ``plan``, or the request-error result (no ``data``) that ends it."""
     operation = get_operation_ast(request.document, request.operation_name)
@@ -148,7 +155,8 @@ def start_run(
     refused = refused_variables(plan, operation, request.schema, coerced.coerced)
     if refused:
         return ExecutionResult(data=None, errors=tuple(refused), data_present=False)
-    return Run(request, operation, _root_type(request, operation), coerced, transport, policy)
+    root_type = _root_type(request, operation)
+    return Run(request, operation, root_type, coerced, transport, policy, cache)
 
 
 def request_error(message: str) -> ExecutionResult:

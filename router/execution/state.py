@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import GraphQLSchema, is_abstract_type
 
+from router.cache import RequestCache
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.transport.types import Headers, Transport
 
@@ -19,6 +20,7 @@ class RunState:
     variables: Mapping[str, Any]
     headers: Headers
     policy: SubgraphErrorPolicy
+    cache: RequestCache | None = None
     data: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     subgraph_headers: list[Headers] = field(default_factory=list)

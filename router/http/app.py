@@ -28,6 +28,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 import router.http.access_log as access_log
+from router.cache import EntityCache, create_entity_cache
+from router.cache.invalidation import listen_for_invalidations
 from router.config import RouterConfig
 from router.errors import ErrorCode
 from router.http.authentication import Authenticator
@@ -184,7 +186,10 @@ def create_router_app(
         subscriptions = MeasuredSubscriptions(subscriptions)
     subscriptions = PropagatingSubscriptions(subscriptions, config.propagated_headers)
     persisted = persisted_queries(config.persisted_queries)
-    pipeline = Pipeline(live, front, transport, subscriptions, config.error_policy(), persisted)
+    entity_cache = _entity_cache(config)
+    pipeline = Pipeline(
+        live, front, transport, subscriptions, config.error_policy(), persisted, entity_cache
+    )
     # Client headers worth forwarding; the edge headers the router sets itself.
     forwarded_names = (
         frozenset(name for service in (None, *config.subgraphs) for name in _names(config, service))
@@ -258,6 +263,7 @@ def create_router_app(
                 media_type=media_type,
                 include_plan=plans.wanted(request.headers.get(plan_header)),
                 multipart=accepts_multipart_defer(accept),
+                subject=access.subject,
             )
             if isinstance(answer, Parts):
                 if metrics is not None:
@@ -299,13 +305,24 @@ def create_router_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         previous_thresholds = _tune_garbage_collector()
         watcher = asyncio.create_task(live.watch(config.poll_interval))
+        listener = (
+            asyncio.create_task(
+                listen_for_invalidations(entity_cache, config.entity_cache.redis_url)
+            )
+            if entity_cache is not None and config.entity_cache.redis_url
+            else None
+        )
         try:
             async with running(discoveries):
                 yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            for task in (watcher, listener):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            if entity_cache is not None:
+                await entity_cache.aclose()
             if http_transport is not None:
                 await http_transport.aclose()
             if ws_transport is not None:
@@ -377,6 +394,21 @@ def _tune_garbage_collector() -> tuple[int, int, int]:
     gc.freeze()
     gc.set_threshold(max(previous[0], _GC_GEN0_THRESHOLD), previous[1], previous[2])
     return previous
+
+
+def _entity_cache(config: RouterConfig) -> EntityCache | None:
+    settings = config.entity_cache
+    if not settings.enabled or settings.redis_url is None:
+        return None
+    return create_entity_cache(
+        settings.redis_url,
+        key_prefix=settings.key_prefix,
+        max_ttl=settings.max_ttl,
+        default_ttl=settings.default_ttl,
+        timeout=settings.timeout,
+        excluded=config.uncached_subgraphs(),
+        private=settings.private,
+    )
 
 
 def _names(config: RouterConfig, service: str | None) -> frozenset[str]:

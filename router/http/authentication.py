@@ -86,7 +86,12 @@ class Authenticator:
             raise Unauthenticated(
                 f"The {self.header} header is not accepted: {rejected}", reason=AuthReason.INVALID
             ) from None
-        return Access(authenticated=True, scopes=_scopes(claims.get("scope")))
+        subject = claims.get("sub")
+        return Access(
+            authenticated=True,
+            scopes=_scopes(claims.get("scope")),
+            subject=subject if isinstance(subject, str) else None,
+        )
 
 
 def _scopes(claim: Any) -> frozenset[str]:

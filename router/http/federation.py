@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from router.cache import entity_keys
 from router.http.errors import SupergraphRejected
 from router.http.front import LoadedGraph
 from router.plan import QueryPlan
@@ -29,6 +30,7 @@ class FederationFront:
             model=supergraph,
             override_labels=supergraph.override_labels,
             authorization=supergraph.authorization,
+            entity_keys=entity_keys(supergraph),
         )
 
     def prepare(
@@ -50,8 +52,8 @@ class FederationFront:
             override_labels=override_labels,
         )
 
-    def print_plan(self, plan: QueryPlan) -> str:
-        return print_plan(plan)
+    def print_plan(self, plan: QueryPlan, notes: Mapping[int, str] | None = None) -> str:
+        return print_plan(plan, notes)
 
 
 @contextlib.contextmanager

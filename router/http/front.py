@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from graphql import GraphQLSchema
 
+from router.cache import EntityKeys
 from router.plan import QueryPlan
 from router.prepare import PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access, Authorization
@@ -23,7 +24,8 @@ class LoadedGraph:
     """A supergraph ready to serve; ``model`` is the supergraph stage's own object.
 
     ``override_labels`` are the progressive ``@override`` labels it uses;
-    ``authorization`` its ``@authenticated``/``@requiresScopes`` requirements.
+    ``authorization`` its ``@authenticated``/``@requiresScopes`` requirements;
+    ``entity_keys`` the key fields of each entity type per subgraph (the entity cache's).
     """
 
     version: str
@@ -32,6 +34,7 @@ class LoadedGraph:
     model: Any
     override_labels: frozenset[str] = frozenset()
     authorization: Authorization = field(default_factory=Authorization)
+    entity_keys: EntityKeys = field(default_factory=dict)
 
 
 class FrontHalf(Protocol):
@@ -52,4 +55,6 @@ class FrontHalf(Protocol):
         """Prepare what ``access`` may see, with ``override_labels`` on; raise :class:`~router.prepare.OperationRejected`."""
         ...
 
-    def print_plan(self, plan: QueryPlan) -> str: ...
+    def print_plan(self, plan: QueryPlan, notes: Mapping[int, str] | None = None) -> str:
+        """``notes``: a comment line for some fetch nodes (by ``id``), e.g. how the cache answered."""
+        ...

@@ -14,8 +14,9 @@ merged answer uncacheable (no header); otherwise the smallest ``max-age`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
+from router.cache.policy import cache_control_directives, seconds
 from router.transport.types import Headers
 
 
@@ -46,7 +47,7 @@ def client_response_headers(subgraph_headers: Iterable[Headers]) -> list[tuple[s
 def merge_cache_control(values: list[str | None]) -> str | None:
     if not values:
         return None
-    parsed = [_directives(v) for v in values if v is not None]
+    parsed = [cache_control_directives(v) for v in values if v is not None]
     if any("no-store" in d for d in parsed):
         return "no-store"
     if len(parsed) != len(values):
@@ -59,23 +60,10 @@ def merge_cache_control(values: list[str | None]) -> str | None:
     elif all("public" in d for d in parsed):
         out.append("public")
     for name in ("max-age", "s-maxage"):
-        ages = [_seconds(d[name]) for d in parsed if name in d]
+        ages = [seconds(d[name]) for d in parsed if name in d]
         if name == "max-age" and len(ages) != len(parsed):
             # A response without max-age gives no freshness: the merged one has none either.
             return ", ".join(out) or None
         if ages:
             out.append(f"{name}={min(ages)}")
     return ", ".join(out) or None
-
-
-def _directives(value: str) -> Mapping[str, str]:
-    directives: dict[str, str] = {}
-    for part in value.split(","):
-        name, _, argument = part.strip().partition("=")
-        if name:
-            directives[name.lower()] = argument.strip().strip('"')
-    return directives
-
-
-def _seconds(value: str) -> int:
-    return int(value) if value.isdigit() else 0

@@ -20,6 +20,7 @@ from typing import Any
 
 from graphql import OperationType
 
+from router.cache import EntityCache, RequestCache
 from router.execution import (
     ExecutionRequest,
     ExecutionResult,
@@ -89,6 +90,7 @@ class Pipeline:
     subscriptions: SubscriptionTransport
     error_policy: SubgraphErrorPolicy
     persisted: PersistedQueries | None = None
+    cache: EntityCache | None = None
 
     async def prepare(
         self, params: GraphQLParams, *, method: str, access: Access = ANONYMOUS
@@ -114,8 +116,12 @@ class Pipeline:
         media_type: str,
         include_plan: bool,
         multipart: bool = False,
+        subject: str | None = None,
     ) -> Answer | Parts:
-        """The answer to one HTTP request; a subscription is refused (it needs a stream)."""
+        """The answer to one HTTP request; a subscription is refused (it needs a stream).
+
+        ``subject`` is the verified token's subject: private cached answers are keyed by it.
+        """
         prepared = ready.prepared
         if prepared.operation_type is OperationType.SUBSCRIPTION:
             raise BadRequest(
@@ -127,12 +133,19 @@ class Pipeline:
             if not multipart:
                 raise DeferNotAccepted()
             return await self._parts(prepared, request)
-        result = await self._execute(prepared, request)
+        cache = RequestCache(self.cache, ready.graph.entity_keys, subject) if self.cache else None
+        result = await self._execute(prepared, request, cache)
         body = result.formatted()
         if "errors" in body:
             body["errors"] = one_per_cause(body["errors"])
         if include_plan:
-            body["extensions"] = {"queryPlan": self.front.print_plan(prepared.plan)}
+            notes = cache.notes() if cache is not None else None
+            printed = (
+                self.front.print_plan(prepared.plan, notes)
+                if notes
+                else self.front.print_plan(prepared.plan)
+            )
+            body["extensions"] = {"queryPlan": printed}
         headers = client_response_headers(result.subgraph_headers)
         return Answer(status_for_result(result.data_present, media_type), body, headers)
 
@@ -167,8 +180,12 @@ class Pipeline:
     ) -> AsyncGenerator[ExecutionResult, None]:
         yield await self._execute(prepared, request)
 
-    async def _execute(self, prepared: Prepared, request: ExecutionRequest) -> ExecutionResult:
-        return await execute(prepared.plan, request, self.transport, error_policy=self.error_policy)
+    async def _execute(
+        self, prepared: Prepared, request: ExecutionRequest, cache: RequestCache | None = None
+    ) -> ExecutionResult:
+        return await execute(
+            prepared.plan, request, self.transport, error_policy=self.error_policy, cache=cache
+        )
 
 
 async def _payloads_only(

@@ -16,9 +16,13 @@ plan }, [ Deferred(depends: [ids], path: "a/b", label: "x") { {selection}:
 plan }, ] }``, and a fetch that a deferred part depends on shows its ``id``.
 Subgraph operations are re-parsed with graphql-core and printed one field a
 line, so the text does not depend on how compactly the operation was written.
+``notes`` add one comment line to some fetches (keyed by the node's ``id()``):
+the router uses it to show how its entity cache answered each fetch.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from graphql import FieldNode, OperationDefinitionNode, parse, print_ast
 
@@ -37,11 +41,13 @@ from router.plan.nodes import (
     SubscriptionNode,
 )
 
+Notes = Mapping[int, str]
 
-def print_plan(plan: QueryPlan) -> str:
+
+def print_plan(plan: QueryPlan, notes: Mapping[int, str] | None = None) -> str:
     lines = ["QueryPlan {"]
     if plan.node is not None:
-        lines.extend(_node(plan.node, 1))
+        lines.extend(_node(plan.node, 1, notes or {}))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -51,40 +57,40 @@ def _indent(text: str, depth: int) -> list[str]:
     return [pad + line if line else line for line in text.splitlines()]
 
 
-def _node(node: PlanNode, depth: int) -> list[str]:
+def _node(node: PlanNode, depth: int, notes: Notes) -> list[str]:
     pad = "  " * depth
     if isinstance(node, FetchNode):
-        return _fetch(node, depth)
+        return _fetch(node, depth, notes)
     if isinstance(node, FlattenNode):
         if node.other_paths:
             paths = ", ".join(f'"{".".join(path)}"' for path in node.paths)
             header = f"{pad}Flatten(paths: [{paths}]) {{"
         else:
             header = f'{pad}Flatten(path: "{".".join(node.path)}") {{'
-        return [header, *_node(node.node, depth + 1), f"{pad}}},"]
+        return [header, *_node(node.node, depth + 1, notes), f"{pad}}},"]
     if isinstance(node, SequenceNode | ParallelNode):
         title = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
-        inner = [line for child in node.nodes for line in _node(child, depth + 1)]
+        inner = [line for child in node.nodes for line in _node(child, depth + 1, notes)]
         return [f"{pad}{title} {{", *inner, f"{pad}}},"]
     if isinstance(node, SubscriptionNode):
-        return _subscription(node, depth)
+        return _subscription(node, depth, notes)
     if isinstance(node, DeferNode):
-        return _defer(node, depth)
-    return _condition(node, depth)
+        return _defer(node, depth, notes)
+    return _condition(node, depth, notes)
 
 
-def _defer(node: DeferNode, depth: int) -> list[str]:
+def _defer(node: DeferNode, depth: int, notes: Notes) -> list[str]:
     pad = "  " * depth
     lines = [f"{pad}Defer {{", f"{pad}  Primary {{"]
-    lines.extend(_part(node.primary.subselection, node.primary.node, depth + 2))
+    lines.extend(_part(node.primary.subselection, node.primary.node, depth + 2, notes))
     lines.append(f"{pad}  }}, [")
     for deferred in node.deferred:
-        lines.extend(_deferred(deferred, depth + 2))
+        lines.extend(_deferred(deferred, depth + 2, notes))
     lines.extend([f"{pad}  ]", f"{pad}}},"])
     return lines
 
 
-def _deferred(node: DeferredNode, depth: int) -> list[str]:
+def _deferred(node: DeferredNode, depth: int, notes: Notes) -> list[str]:
     pad = "  " * depth
     depends = ", ".join(str(d) for d in node.depends)
     header = f'{pad}Deferred(depends: [{depends}], path: "{"/".join(node.path)}"'
@@ -92,31 +98,31 @@ def _deferred(node: DeferredNode, depth: int) -> list[str]:
         header += f', label: "{node.label}"'
     return [
         header + ") {",
-        *_part(node.subselection, node.node, depth + 1),
+        *_part(node.subselection, node.node, depth + 1, notes),
         f"{pad}}},",
     ]
 
 
-def _part(subselection: str | None, node: PlanNode | None, depth: int) -> list[str]:
+def _part(subselection: str | None, node: PlanNode | None, depth: int, notes: Notes) -> list[str]:
     lines: list[str] = []
     if subselection is not None:
         lines.extend(_indent(subselection, depth))
         if node is not None:
             lines[-1] += ":"
     if node is not None:
-        lines.extend(_last_without_comma(_node(node, depth)))
+        lines.extend(_last_without_comma(_node(node, depth, notes)))
     return lines
 
 
-def _subscription(node: SubscriptionNode, depth: int) -> list[str]:
+def _subscription(node: SubscriptionNode, depth: int, notes: Notes) -> list[str]:
     # Apollo's layout: the node inside Primary and Rest is not followed by a comma.
     pad = "  " * depth
     lines = [f"{pad}Subscription {{", f"{pad}  Primary: {{"]
-    lines.extend(_last_without_comma(_node(node.primary, depth + 2)))
+    lines.extend(_last_without_comma(_node(node.primary, depth + 2, notes)))
     lines.append(f"{pad}  }},")
     if node.rest is not None:
         lines.append(f"{pad}  Rest: {{")
-        lines.extend(_last_without_comma(_node(node.rest, depth + 2)))
+        lines.extend(_last_without_comma(_node(node.rest, depth + 2, notes)))
         lines.append(f"{pad}  }}")
     lines.append(f"{pad}}},")
     return lines
@@ -126,31 +132,31 @@ def _last_without_comma(lines: list[str]) -> list[str]:
     return [*lines[:-1], lines[-1].removesuffix(",")]
 
 
-def _condition(node: ConditionNode, depth: int) -> list[str]:
+def _condition(node: ConditionNode, depth: int, notes: Notes) -> list[str]:
     pad = "  " * depth
     if node.else_clause is None and node.if_clause is not None:
         return [
             f"{pad}Include(if: ${node.condition}) {{",
-            *_node(node.if_clause, depth + 1),
+            *_node(node.if_clause, depth + 1, notes),
             f"{pad}}},",
         ]
     if node.if_clause is None and node.else_clause is not None:
         return [
             f"{pad}Skip(if: ${node.condition}) {{",
-            *_node(node.else_clause, depth + 1),
+            *_node(node.else_clause, depth + 1, notes),
             f"{pad}}},",
         ]
     lines = [f"{pad}Condition(if: ${node.condition}) {{"]
     for title, clause in (("Then", node.if_clause), ("Else", node.else_clause)):
         lines.append(f"{pad}  {title} {{")
         if clause is not None:
-            lines.extend(_node(clause, depth + 2))
+            lines.extend(_node(clause, depth + 2, notes))
         lines.append(f"{pad}  }},")
     lines.append(f"{pad}}},")
     return lines
 
 
-def _fetch(node: FetchNode, depth: int) -> list[str]:
+def _fetch(node: FetchNode, depth: int, notes: Notes) -> list[str]:
     pad = "  " * depth
     document = parse(node.operation)
     definition = document.definitions[0]
@@ -158,6 +164,9 @@ def _fetch(node: FetchNode, depth: int) -> list[str]:
     selection_set = definition.selection_set
     fetch_id = f", id: {node.id}" if node.id is not None else ""
     lines = [f'{pad}Fetch(service: "{node.service_name}"{fetch_id}) {{']
+    note = notes.get(id(node))
+    if note is not None:
+        lines.append(f"{pad}  {note}")
     if node.requires:
         entities = selection_set.selections[0]
         assert isinstance(entities, FieldNode) and entities.selection_set is not None

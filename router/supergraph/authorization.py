@@ -21,10 +21,16 @@ ScopeOptions = tuple[frozenset[str], ...]
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """What one request may see: whether its token was verified, and the scopes it grants."""
+    """What one request may see: whether its token was verified, and the scopes it grants.
+
+    ``subject`` is the verified token's ``sub`` (the entity cache keys private
+    answers by it); it never decides what may be seen, so it is left out of
+    equality and of the plan cache's key.
+    """
 
     authenticated: bool = False
     scopes: frozenset[str] = frozenset()
+    subject: str | None = field(default=None, compare=False)
 
 
 ANONYMOUS = Access()
@@ -80,7 +86,7 @@ class Authorization:
         if not self.enforced:
             return ANONYMOUS
         scopes = access.scopes & self.scopes
-        if scopes == access.scopes:
+        if scopes == access.scopes and access.subject is None:
             return access
         return Access(access.authenticated, scopes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import Any
 
 from opentelemetry.trace import Tracer
@@ -126,8 +126,8 @@ class ObservedFront:
                 access=access,
             )
 
-    def print_plan(self, plan: QueryPlan) -> str:
-        return self._inner.print_plan(plan)
+    def print_plan(self, plan: QueryPlan, notes: Mapping[int, str] | None = None) -> str:
+        return self._inner.print_plan(plan, notes)
 
 
 def counting_websockets(

@@ -37,9 +37,11 @@ def graphql_response(
         data = None
     if not isinstance(errors, list):
         errors = [{"message": "subgraph returned malformed errors"}]
+    extensions = payload.get("extensions")
     return SubgraphResponse(
         data=data,
         errors=tuple(e if isinstance(e, dict) else {"message": str(e)} for e in errors),
         headers=headers,
         status=status,
+        extensions=extensions if isinstance(extensions, dict) else None,
     )

@@ -42,12 +42,17 @@ class SubgraphRequest:
 
 @dataclass(frozen=True, slots=True)
 class SubgraphResponse:
-    """A decoded GraphQL response; ``data`` is ``None`` when absent or null."""
+    """A decoded GraphQL response; ``data`` is ``None`` when absent or null.
+
+    ``extensions`` is the response's own ``extensions`` object (``None`` when absent);
+    the router reads entity invalidations there and never passes it on to clients.
+    """
 
     data: dict[str, Any] | None
     errors: tuple[dict[str, Any], ...] = ()
     headers: Headers = ()
     status: int = 200
+    extensions: Mapping[str, Any] | None = None
 
 
 class Transport(Protocol):

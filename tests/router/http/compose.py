@@ -24,6 +24,7 @@ from tests.router import (
     library,
     membership,
     newsroom,
+    pantry,
     parcels,
     racks,
     registry,
@@ -54,6 +55,7 @@ REGISTRY_SUPERGRAPH = SUPERGRAPHS / "registry.graphql"
 ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
+PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -79,6 +81,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     REVIEW_FEED_SUPERGRAPH: review_feed.SCHEMAS,
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
     VAULT_SUPERGRAPH: vault.SCHEMAS,
+    PANTRY_SUPERGRAPH: pantry.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,

@@ -37,9 +37,11 @@ def router_config(
     """The router's config for ``supergraph`` with each subgraph's URL overridden; ``tables`` as TOML.
 
     Introspection (as in Apollo Gateway, which the differential tests compare
-    with) and printed plans are on unless ``tables`` says otherwise.
+    with) and printed plans are on unless ``tables`` says otherwise; a
+    ``subgraphs`` table adds its settings to each subgraph's URL.
     """
-    subgraphs = {name: {"url": url} for name, url in urls.items()}
+    per_subgraph = (tables or {}).get("subgraphs", {})
+    subgraphs = {name: {**per_subgraph.get(name, {}), "url": url} for name, url in urls.items()}
     raw = {**(tables or {}), "subgraphs": subgraphs}
     raw["router"] = {"introspection": True, "expose_query_plan": True, **raw.get("router", {})}
     return dataclasses.replace(parse_config(raw), supergraph=supergraph)

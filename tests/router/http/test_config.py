@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from router.config import ConfigError, RouterConfig, SubscriptionSettings, load_config
+from router.config import (
+    ConfigError,
+    EntityCacheConfig,
+    RouterConfig,
+    SubscriptionSettings,
+    load_config,
+)
 from router.execution import ErrorMode
 from router.transport.types import EDGE_HEADERS as EDGE
 from router.transport.websocket import SubscriptionEndpoint
@@ -90,6 +96,19 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
             '[subgraphs.a]\nsubscription_protocol = "sse"\n',
             "[subgraphs.a] subscription_protocol must be one of 'graphql-transport-ws', 'graphql-ws'",
         ),
+        ("[entity_cache]\nenabled = true\n", "[entity_cache] enabled = true needs redis_url"),
+        ("[entity_cache]\nttl = 60\n", "unknown key 'ttl' in [entity_cache]"),
+        ("[entity_cache]\nmax_ttl = 0\n", "[entity_cache] max_ttl must be a positive integer"),
+        (
+            "[entity_cache]\ndefault_ttl = 90\nmax_ttl = 60\n",
+            "[entity_cache] default_ttl (90) must not exceed max_ttl (60)",
+        ),
+        ('[entity_cache]\nkey_prefix = ""\n', "[entity_cache] key_prefix must not be empty"),
+        (
+            "[subgraphs.a]\nentity_cache = true\n",
+            "[subgraphs.a] entity_cache = true needs [entity_cache] enabled = true",
+        ),
+        ('[subgraphs.a]\nentity_cache = "no"\n', "[subgraphs.a] entity_cache must be a bool"),
     ],
 )
 def test_mistakes_are_reported_in_one_line(tmp_path: Path, text: str, message: str) -> None:
@@ -147,6 +166,30 @@ subscription_url = "ws://127.0.0.1:4010/subscriptions"
             "ws://127.0.0.1:4010/subscriptions", "graphql-transport-ws"
         ),
     }
+
+
+def test_the_entity_cache_is_off_unless_enabled_and_switched_off_per_subgraph(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "router.toml"
+    assert load_config(_written(path, "")).entity_cache == EntityCacheConfig()
+    config = load_config(
+        _written(
+            path,
+            '[entity_cache]\nenabled = true\nredis_url = "redis://127.0.0.1:6379/0"\n'
+            "default_ttl = 30\nprivate = false\n"
+            '[subgraphs.accounts]\nentity_cache = false\n[subgraphs.articles]\nurl = "http://a"\n',
+        )
+    )
+    assert config.entity_cache == EntityCacheConfig(
+        enabled=True, redis_url="redis://127.0.0.1:6379/0", default_ttl=30, private=False
+    )
+    assert config.uncached_subgraphs() == frozenset({"accounts"})
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
 
 
 def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:

@@ -1,0 +1,225 @@
+"""One request's use of the entity cache: look up before a fetch, store what came back.
+
+An entity fetch looks up every representation with one ``MGET`` (entries,
+then each entity's and each type's version counter); the executor sends only
+the misses and hands their answers back with the subgraph's response headers
+for :meth:`RequestCache.store_entities` (one pipeline of ``SET … EX``).
+A root fetch is one entry under its selection. Counts of hits and misses per
+fetch node are kept for the printed plan (:meth:`RequestCache.notes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from router.cache.entity_cache import EntityCache
+from router.cache.keys import (
+    ROOT_TYPE,
+    EntityKeys,
+    digest,
+    entity_identity,
+    selection_digest,
+)
+from router.plan import FetchNode, OperationKind
+
+MISS: Any = object()
+"""A representation the cache could not answer."""
+
+
+@dataclass(slots=True)
+class EntityLookup:
+    """What one entity fetch found: ``hits[i]`` is representation ``i``'s entity or :data:`MISS`."""
+
+    selection: str
+    hits: list[Any]
+    entities: list[tuple[str, str, Mapping[str, Any]]]  # (typename, entity digest, representation)
+    versions: list[tuple[int, int]]  # (entity version, type version) as read
+
+
+@dataclass(slots=True)
+class RootLookup:
+    selection: str
+    hit: Any
+    version: int
+
+
+class RequestCache:
+    """``subject``: the verified token's subject, if any (ignored when private caching is off)."""
+
+    __slots__ = ("_cache", "_entity_keys", "_stats", "subject")
+
+    def __init__(self, cache: EntityCache, entity_keys: EntityKeys, subject: str | None) -> None:
+        self._cache = cache
+        self._entity_keys = entity_keys
+        self._stats: dict[int, list[int]] = {}
+        self.subject = subject if cache.private else None
+
+    def covers(self, fetch: FetchNode) -> bool:
+        """Queries only, never a fetch whose contextual arguments vary per entity."""
+        return (
+            fetch.operation_kind is OperationKind.QUERY
+            and not fetch.context_rewrites
+            and self._cache.covers(fetch.service_name)
+        )
+
+    async def lookup_entities(
+        self,
+        fetch: FetchNode,
+        representations: Sequence[Mapping[str, Any]],
+        variables: Mapping[str, Any],
+    ) -> EntityLookup | None:
+        """``None``: not cacheable for this request (private without a subject), or Redis failed."""
+        scope = self._lookup_scope(fetch, variables)
+        if scope is None:
+            return None
+        selection, subject = scope
+        service, keys = fetch.service_name, self._cache.keys
+        entities = []
+        entries: list[str] = []
+        versions: list[str] = []
+        type_versions: dict[str, str] = {}
+        for representation in representations:
+            typename = str(representation.get("__typename"))
+            entity = digest(
+                entity_identity(representation, self._entity_keys.get((service, typename), ()))
+            )
+            entities.append((typename, entity, representation))
+            entries.append(
+                keys.entity_entry(service, typename, entity, representation, selection, subject)
+            )
+            versions.append(keys.entity_version_of(service, typename, entity))
+            type_versions.setdefault(typename, keys.type_version(service, typename))
+        values = await self._cache.store.get([*entries, *versions, *type_versions.values()])
+        if values is None:
+            return None
+        count = len(entries)
+        type_version = dict(zip(type_versions, map(_version, values[2 * count :]), strict=True))
+        read = [
+            (_version(values[count + i]), type_version[typename])
+            for i, (typename, _, _) in enumerate(entities)
+        ]
+        hits = [
+            _entry(value, expected) for value, expected in zip(values[:count], read, strict=True)
+        ]
+        misses = sum(1 for hit in hits if hit is MISS)
+        self._count(fetch, count - misses, misses)
+        return EntityLookup(selection, hits, entities, read)
+
+    async def store_entities(
+        self,
+        fetch: FetchNode,
+        lookup: EntityLookup,
+        answered: Iterable[tuple[int, Any]],
+        headers: Iterable[tuple[str, str]],
+    ) -> None:
+        """Store each ``(representation index, entity)`` the subgraph answered without errors."""
+        scope = self._scope_to_store(fetch.service_name, lookup.selection, headers)
+        if scope is None:
+            return
+        subject, ttl = scope
+        service, keys = fetch.service_name, self._cache.keys
+        entries = []
+        for index, answer in answered:
+            if not isinstance(answer, dict):
+                continue
+            typename, entity, representation = lookup.entities[index]
+            key = keys.entity_entry(
+                service, typename, entity, representation, lookup.selection, subject
+            )
+            entries.append((key, _encoded(lookup.versions[index], answer), ttl))
+        if entries:
+            await self._cache.store.put(entries)
+
+    async def lookup_root(
+        self, fetch: FetchNode, variables: Mapping[str, Any]
+    ) -> RootLookup | None:
+        scope = self._lookup_scope(fetch, variables)
+        if scope is None:
+            return None
+        selection, subject = scope
+        service, keys = fetch.service_name, self._cache.keys
+        values = await self._cache.store.get(
+            [keys.root_entry(service, selection, subject), keys.type_version(service, ROOT_TYPE)]
+        )
+        if values is None:
+            return None
+        version = _version(values[1])
+        hit = _entry(values[0], (0, version))
+        self._count(fetch, int(hit is not MISS), int(hit is MISS))
+        return RootLookup(selection, hit, version)
+
+    async def store_root(
+        self,
+        fetch: FetchNode,
+        lookup: RootLookup,
+        data: dict[str, Any],
+        headers: Iterable[tuple[str, str]],
+    ) -> None:
+        scope = self._scope_to_store(fetch.service_name, lookup.selection, headers)
+        if scope is None:
+            return
+        subject, ttl = scope
+        key = self._cache.keys.root_entry(fetch.service_name, lookup.selection, subject)
+        await self._cache.store.put([(key, _encoded((0, lookup.version), data), ttl)])
+
+    async def invalidate_named(self, service_name: str, extensions: Mapping[str, Any]) -> None:
+        await self._cache.invalidate_named(service_name, extensions)
+
+    def notes(self) -> dict[int, str]:
+        """Per fetch node (by ``id``), how the cache answered it, as the printed plan shows it."""
+        return {
+            fetch_id: f'# cache: {{"hits": {hits}, "misses": {misses}}}'
+            for fetch_id, (hits, misses) in self._stats.items()
+        }
+
+    def _count(self, fetch: FetchNode, hits: int, misses: int) -> None:
+        counts = self._stats.setdefault(id(fetch), [0, 0])
+        counts[0] += hits
+        counts[1] += misses
+
+    def _lookup_scope(
+        self, fetch: FetchNode, variables: Mapping[str, Any]
+    ) -> tuple[str, str | None] | None:
+        """The fetch's selection and the subject to look it up for (``None``: shared);
+        ``None`` when private answers cannot be read (no verified subject)."""
+        selection = selection_digest(fetch.operation, variables)
+        if not self._cache.is_private(fetch.service_name, selection):
+            return selection, None
+        return None if self.subject is None else (selection, self.subject)
+
+    def _scope_to_store(
+        self, service: str, selection: str, headers: Iterable[tuple[str, str]]
+    ) -> tuple[str | None, int] | None:
+        """Under which subject (``None``: shared) and for how long to store; ``None``: do not."""
+        freshness = self._cache.policy.freshness(headers)
+        if freshness is None:
+            return None
+        private = freshness.private or self._cache.is_private(service, selection)
+        if not private:
+            return None, freshness.ttl
+        self._cache.learn_private(service, selection)
+        return None if self.subject is None else (self.subject, freshness.ttl)
+
+
+def _version(value: str | None) -> int:
+    return int(value) if value else 0
+
+
+def _entry(value: str | None, expected: tuple[int, int]) -> Any:
+    if value is None:
+        return MISS
+    try:
+        entity_version, type_version, data = orjson.loads(value)
+    except (orjson.JSONDecodeError, ValueError, TypeError):
+        return MISS
+    if (entity_version, type_version) != expected:
+        return MISS
+    return data
+
+
+def _encoded(versions: tuple[int, int], data: Any) -> str:
+    return orjson.dumps([versions[0], versions[1], data]).decode()
