@@ -1,7 +1,8 @@
 """Profile our router under the benchmark load with py-spy (``pip install py-spy``; not a dependency).
 
-``python -m bench.federation.profile [--query heavy|small] [--seconds 20] [--output profile.txt]``
-starts the subgraphs and ``beyond router`` (pinned to the last CPU, the rest
+``python -m bench.federation.profile [--query heavy|small] [--gateway beyond|beyond-cache]
+[--seconds 20] [--output profile.txt]`` starts the subgraphs and ``beyond router`` (with its
+entity cache on for ``beyond-cache``) (pinned to the last CPU, the rest
 of the run off it), warms up, then samples the router
 with ``py-spy record --format raw`` while the load runs, and prints the
 functions with the most samples (self and total).
@@ -18,8 +19,11 @@ from pathlib import Path
 
 import orjson
 
+from bench.federation.cache import entity_cache_config
 from bench.federation.compose import BASE_PORT
 from bench.federation.run import (
+    CACHE_CONFIG,
+    CACHE_VARIANT,
     GATEWAY_PORT,
     NODE,
     WORKLOADS,
@@ -58,8 +62,9 @@ async def main_async(args: argparse.Namespace) -> None:
     router_cpus = {max(os.sched_getaffinity(0))}
     place_harness(router_cpus)
     with (
+        entity_cache_config(CACHE_CONFIG),
         started(["node", str(NODE / "subgraphs.mjs"), str(BASE_PORT)]),
-        started(pinned(gateway_command("beyond", GATEWAY_PORT), router_cpus)) as router,
+        started(pinned(gateway_command(args.gateway, GATEWAY_PORT), router_cpus)) as router,
     ):
         await asyncio.sleep(3)
         await load(url, body, expected, concurrency=args.concurrency, duration=3)
@@ -79,6 +84,7 @@ async def main_async(args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.federation.profile")
     parser.add_argument("--query", choices=tuple(WORKLOADS), default="heavy")
+    parser.add_argument("--gateway", choices=("beyond", CACHE_VARIANT), default="beyond")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--top", type=int, default=40)

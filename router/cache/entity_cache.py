@@ -21,6 +21,7 @@ import orjson
 
 from router.cache.keys import ROOT_TYPE, KeySpace
 from router.cache.policy import TtlPolicy
+from router.cache.reads import SharedReads
 from router.cache.store import CacheStore
 
 _VERSION_MARGIN = 60
@@ -39,6 +40,7 @@ class EntityCache:
         private: bool = True,
     ) -> None:
         self.store = store
+        self.reads = SharedReads(store)
         self.keys = keys
         self.policy = policy
         self.private = private

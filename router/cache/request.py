@@ -14,8 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from router.cache.entity_cache import EntityCache
 from router.cache.keys import (
     ROOT_TYPE,
@@ -24,6 +22,7 @@ from router.cache.keys import (
     entity_identity,
     selection_digest,
 )
+from router.cache.reads import Stored, encoded
 from router.plan import FetchNode, OperationKind
 
 MISS: Any = object()
@@ -93,21 +92,19 @@ class RequestCache:
             )
             versions.append(keys.entity_version_of(service, typename, entity))
             type_versions.setdefault(typename, keys.type_version(service, typename))
-        values = await self._cache.store.get([*entries, *versions, *type_versions.values()])
-        if values is None:
+        read = await self._cache.reads.read(entries, [*versions, *type_versions.values()])
+        if read is None:
             return None
+        stored, counters = read
         count = len(entries)
-        type_version = dict(zip(type_versions, map(_version, values[2 * count :]), strict=True))
-        read = [
-            (_version(values[count + i]), type_version[typename])
-            for i, (typename, _, _) in enumerate(entities)
+        type_version = dict(zip(type_versions, counters[count:], strict=True))
+        expected = [
+            (counters[i], type_version[typename]) for i, (typename, _, _) in enumerate(entities)
         ]
-        hits = [
-            _entry(value, expected) for value, expected in zip(values[:count], read, strict=True)
-        ]
+        hits = [_hit(entry, versions) for entry, versions in zip(stored, expected, strict=True)]
         misses = sum(1 for hit in hits if hit is MISS)
         self._count(fetch, count - misses, misses)
-        return EntityLookup(selection, hits, entities, read)
+        return EntityLookup(selection, hits, entities, expected)
 
     async def store_entities(
         self,
@@ -130,7 +127,7 @@ class RequestCache:
             key = keys.entity_entry(
                 service, typename, entity, representation, lookup.selection, subject
             )
-            entries.append((key, _encoded(lookup.versions[index], answer), ttl))
+            entries.append((key, encoded(lookup.versions[index], answer), ttl))
         if entries:
             await self._cache.store.put(entries)
 
@@ -142,13 +139,13 @@ class RequestCache:
             return None
         selection, subject = scope
         service, keys = fetch.service_name, self._cache.keys
-        values = await self._cache.store.get(
-            [keys.root_entry(service, selection, subject), keys.type_version(service, ROOT_TYPE)]
+        read = await self._cache.reads.read(
+            [keys.root_entry(service, selection, subject)], [keys.type_version(service, ROOT_TYPE)]
         )
-        if values is None:
+        if read is None:
             return None
-        version = _version(values[1])
-        hit = _entry(values[0], (0, version))
+        (stored,), (version,) = read
+        hit = _hit(stored, (0, version))
         self._count(fetch, int(hit is not MISS), int(hit is MISS))
         return RootLookup(selection, hit, version)
 
@@ -164,7 +161,7 @@ class RequestCache:
             return
         subject, ttl = scope
         key = self._cache.keys.root_entry(fetch.service_name, lookup.selection, subject)
-        await self._cache.store.put([(key, _encoded((0, lookup.version), data), ttl)])
+        await self._cache.store.put([(key, encoded((0, lookup.version), data), ttl)])
 
     async def invalidate_named(self, service_name: str, extensions: Mapping[str, Any]) -> None:
         await self._cache.invalidate_named(service_name, extensions)
@@ -205,21 +202,8 @@ class RequestCache:
         return None if self.subject is None else (self.subject, freshness.ttl)
 
 
-def _version(value: str | None) -> int:
-    return int(value) if value else 0
-
-
-def _entry(value: str | None, expected: tuple[int, int]) -> Any:
-    if value is None:
+def _hit(stored: Stored | None, expected: tuple[int, int]) -> Any:
+    """The entry's data while the versions it was stored under still hold, else :data:`MISS`."""
+    if stored is None or (stored[0], stored[1]) != expected:
         return MISS
-    try:
-        entity_version, type_version, data = orjson.loads(value)
-    except (orjson.JSONDecodeError, ValueError, TypeError):
-        return MISS
-    if (entity_version, type_version) != expected:
-        return MISS
-    return data
-
-
-def _encoded(versions: tuple[int, int], data: Any) -> str:
-    return orjson.dumps([versions[0], versions[1], data]).decode()
+    return stored[2]
