@@ -26,7 +26,7 @@ class CacheStore:
         self._redis = redis
         self._retry_after = retry_after
         self._quiet_until = 0.0
-        self._logged_at: float | None = None
+        self._warning = OccasionalWarning()
 
     async def get(self, keys: Sequence[str]) -> list[str | None] | None:
         """The values of ``keys`` (``None`` for each absent one); ``None`` when Redis failed."""
@@ -76,8 +76,19 @@ class CacheStore:
         return self._quiet_until > 0 and time.monotonic() < self._quiet_until
 
     def _failed(self, what: str, exc: Exception) -> None:
+        self._quiet_until = time.monotonic() + self._retry_after
+        self._warning.warn("entity cache %s failed, answering from subgraphs: %s", what, exc)
+
+
+class OccasionalWarning:
+    """A warning logged the first time, then at most once a minute: an outage is one line a
+    minute, not one per request."""
+
+    def __init__(self) -> None:
+        self._logged_at: float | None = None
+
+    def warn(self, message: str, *args: object) -> None:
         now = time.monotonic()
-        self._quiet_until = now + self._retry_after
         if self._logged_at is None or now - self._logged_at >= _LOG_INTERVAL:
             self._logged_at = now
-            log.warning("entity cache %s failed, answering from subgraphs: %s", what, exc)
+            log.warning(message, *args)

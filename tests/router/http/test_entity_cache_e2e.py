@@ -137,6 +137,25 @@ async def test_one_invalidation_event_outdates_the_entity_for_the_next_query(
     assert catalog.representations == [{"__typename": "Product", "id": "p1"}]
 
 
+async def test_an_event_without_a_key_outdates_a_subgraphs_root_fields(
+    pantry_graph: Pantry, redis: Redis, redis_prefix: str
+) -> None:
+    keys = KeySpace(redis_prefix)
+    async with pantry_graph() as graph:
+        await graph.ask(PRODUCTS)
+        pantry.SHELF.append("p3")
+        try:
+            await _until_subscribed(redis, keys.channel)
+            await redis.publish(keys.channel, '{"subgraph": "shelves", "type": "Query"}')
+            await eventually_async(lambda: redis.get(keys.type_version("shelves", "Query")))
+            fresh = await graph.ask(PRODUCTS)
+        finally:
+            pantry.SHELF.remove("p3")
+    assert [p["name"] for p in fresh.body["data"]["products"]] == ["Kettle", "Teapot", "Strainer"]
+    (catalog,) = fresh.asked.to("catalog")
+    assert catalog.representations == [{"__typename": "Product", "id": "p3"}]
+
+
 async def test_a_subgraph_naming_a_changed_entity_outdates_it(pantry_graph: Pantry) -> None:
     async with pantry_graph() as graph:
         await graph.ask(PRODUCTS)
