@@ -3,7 +3,7 @@
 Modules, leaves first: :mod:`~router.cache.keys` (key derivation and version
 counters), :mod:`~router.cache.policy` (TTL and scope from ``Cache-Control``),
 :mod:`~router.cache.store` (Redis, never failing a query),
-:mod:`~router.cache.reads` (lookups shared in flight, entries decoded once),
+:mod:`~router.cache.reads` (lookups shared in flight, the stored form),
 :mod:`~router.cache.request` (one request's lookups and stores),
 :mod:`~router.cache.entity_cache` (the router's cache: coverage, privacy,
 invalidation) and :mod:`~router.cache.invalidation` (the pub/sub listener).

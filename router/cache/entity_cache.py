@@ -21,7 +21,7 @@ import orjson
 
 from router.cache.keys import ROOT_TYPE, KeySpace
 from router.cache.policy import TtlPolicy
-from router.cache.reads import SharedReads
+from router.cache.reads import SharedLookups
 from router.cache.store import CacheStore
 
 _VERSION_MARGIN = 60
@@ -40,7 +40,7 @@ class EntityCache:
         private: bool = True,
     ) -> None:
         self.store = store
-        self.reads = SharedReads(store)
+        self.lookups = SharedLookups()
         self.keys = keys
         self.policy = policy
         self.private = private

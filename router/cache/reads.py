@@ -1,62 +1,60 @@
-"""Lookups shared in flight: concurrent requests asking for the same keys share one ``MGET``.
+"""Lookups shared in flight, and the stored form of an entry.
 
 As :class:`~router.transport.DedupTransport` does for subgraph requests, and
 for the same reason: under load, identical operations arrive together, and
-without sharing each would send its own round trip and decode its own copy
-of every entry. A lookup waits one turn of the event loop so that those
-woken with it can join. Every sharer reads the same decoded entries; the
-executor never changes what it merges (its tree copies on write), so nothing
-is copied here. A shared read is forgotten as soon as it settles: this is
-not a second cache.
+without sharing each would derive the same keys, send its own ``MGET`` and
+decode its own copy of every entry. :meth:`SharedLookups.share` runs one
+lookup for all concurrent callers with the same key, after waiting one turn
+of the event loop so that those woken with the first can join. Every sharer
+gets the same decoded entries; the executor never changes what it merges
+(its tree copies on write), so nothing is copied here. A shared lookup is
+forgotten as soon as it settles: this is not a second cache.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 import orjson
 
-from router.cache.store import CacheStore
+T = TypeVar("T")
 
 Stored = tuple[int, int, Any]
 """An entry as stored: the entity's and the type's versions when it was written, then the data."""
 
 
-class SharedReads:
-    def __init__(self, store: CacheStore) -> None:
-        self._store = store
-        self._in_flight: dict[tuple[str, ...], asyncio.Future[_Read | None]] = {}
+class SharedLookups:
+    def __init__(self) -> None:
+        self._in_flight: dict[Hashable, asyncio.Future[Any]] = {}
 
-    async def read(
-        self, entries: list[str], versions: list[str]
-    ) -> tuple[list[Stored | None], list[int]] | None:
-        """The decoded ``entries`` and ``versions`` (0 for an absent counter); ``None`` when
-        Redis failed."""
-        key = (*entries, *versions)
+    async def share(self, key: Hashable, lookup: Callable[[], Awaitable[T]]) -> T:
+        """``lookup()``'s result, run once for every concurrent caller with ``key``.
+
+        ``lookup`` must not raise: a cache answers a failure as a miss.
+        """
         shared = self._in_flight.get(key)
         if shared is not None:
-            return await asyncio.shield(shared)
-        future: asyncio.Future[_Read | None] = asyncio.get_running_loop().create_future()
+            found: T = await asyncio.shield(shared)
+            return found
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
             await asyncio.sleep(0)  # one loop turn for the lookups woken with this one
-            values = await self._store.get(key)
-            read = None if values is None else _decoded(values, len(entries))
+            result = await lookup()
         except asyncio.CancelledError:
             future.cancel()
             raise
         else:
-            future.set_result(read)
-            return read
+            future.set_result(result)
+            return result
         finally:
             del self._in_flight[key]
 
 
-_Read = tuple[list[Stored | None], list[int]]
-
-
-def _decoded(values: list[str | None], entries: int) -> _Read:
+def decoded(values: list[str | None], entries: int) -> tuple[list[Stored | None], list[int]]:
+    """An ``MGET`` of ``entries`` entries then version counters, decoded (a counter absent: 0)."""
     return [_stored(value) for value in values[:entries]], [
         int(value) if value else 0 for value in values[entries:]
     ]
@@ -73,5 +71,5 @@ def _stored(value: str | None) -> Stored | None:
 
 
 def encoded(versions: tuple[int, int], data: Any) -> str:
-    """An entry's stored form (what :class:`SharedReads` decodes)."""
+    """An entry's stored form (what :func:`decoded` reads)."""
     return orjson.dumps([versions[0], versions[1], data]).decode()

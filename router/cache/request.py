@@ -10,7 +10,7 @@ fetch node are kept for the printed plan (:meth:`RequestCache.notes`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from router.cache.keys import (
     entity_identity,
     selection_digest,
 )
-from router.cache.reads import Stored, encoded
+from router.cache.reads import Stored, decoded, encoded
 from router.plan import FetchNode, OperationKind
 
 MISS: Any = object()
@@ -70,17 +70,39 @@ class RequestCache:
         fetch: FetchNode,
         representations: Sequence[Mapping[str, Any]],
         variables: Mapping[str, Any],
+        shape: Hashable,
     ) -> EntityLookup | None:
-        """``None``: not cacheable for this request (private without a subject), or Redis failed."""
+        """``None``: not cacheable for this request (private without a subject), or Redis failed.
+
+        ``shape`` is equal for equal lists of representations: concurrent equal lookups
+        are one (:class:`~router.cache.reads.SharedLookups`).
+        """
         scope = self._lookup_scope(fetch, variables)
         if scope is None:
             return None
         selection, subject = scope
-        service, keys = fetch.service_name, self._cache.keys
+        service = fetch.service_name
+        lookup = await self._cache.lookups.share(
+            (service, selection, subject, shape),
+            lambda: self._read_entities(service, selection, subject, representations),
+        )
+        if lookup is not None:
+            misses = sum(1 for hit in lookup.hits if hit is MISS)
+            self._count(fetch, len(lookup.hits) - misses, misses)
+        return lookup
+
+    async def _read_entities(
+        self,
+        service: str,
+        selection: str,
+        subject: str | None,
+        representations: Sequence[Mapping[str, Any]],
+    ) -> EntityLookup | None:
+        keys = self._cache.keys
         entities = []
         entries: list[str] = []
-        versions: list[str] = []
-        type_versions: dict[str, str] = {}
+        counters: list[str] = []
+        type_counters: dict[str, str] = {}
         for representation in representations:
             typename = str(representation.get("__typename"))
             entity = digest(
@@ -90,20 +112,17 @@ class RequestCache:
             entries.append(
                 keys.entity_entry(service, typename, entity, representation, selection, subject)
             )
-            versions.append(keys.entity_version_of(service, typename, entity))
-            type_versions.setdefault(typename, keys.type_version(service, typename))
-        read = await self._cache.reads.read(entries, [*versions, *type_versions.values()])
-        if read is None:
+            counters.append(keys.entity_version_of(service, typename, entity))
+            type_counters.setdefault(typename, keys.type_version(service, typename))
+        values = await self._cache.store.get([*entries, *counters, *type_counters.values()])
+        if values is None:
             return None
-        stored, counters = read
-        count = len(entries)
-        type_version = dict(zip(type_versions, counters[count:], strict=True))
+        stored, versions = decoded(values, len(entries))
+        type_version = dict(zip(type_counters, versions[len(entries) :], strict=True))
         expected = [
-            (counters[i], type_version[typename]) for i, (typename, _, _) in enumerate(entities)
+            (versions[i], type_version[typename]) for i, (typename, _, _) in enumerate(entities)
         ]
-        hits = [_hit(entry, versions) for entry, versions in zip(stored, expected, strict=True)]
-        misses = sum(1 for hit in hits if hit is MISS)
-        self._count(fetch, count - misses, misses)
+        hits = [_hit(entry, read) for entry, read in zip(stored, expected, strict=True)]
         return EntityLookup(selection, hits, entities, expected)
 
     async def store_entities(
@@ -138,16 +157,26 @@ class RequestCache:
         if scope is None:
             return None
         selection, subject = scope
-        service, keys = fetch.service_name, self._cache.keys
-        read = await self._cache.reads.read(
-            [keys.root_entry(service, selection, subject)], [keys.type_version(service, ROOT_TYPE)]
+        service = fetch.service_name
+        lookup = await self._cache.lookups.share(
+            (service, selection, subject),
+            lambda: self._read_root(service, selection, subject),
         )
-        if read is None:
+        if lookup is not None:
+            self._count(fetch, int(lookup.hit is not MISS), int(lookup.hit is MISS))
+        return lookup
+
+    async def _read_root(
+        self, service: str, selection: str, subject: str | None
+    ) -> RootLookup | None:
+        keys = self._cache.keys
+        values = await self._cache.store.get(
+            [keys.root_entry(service, selection, subject), keys.type_version(service, ROOT_TYPE)]
+        )
+        if values is None:
             return None
-        (stored,), (version,) = read
-        hit = _hit(stored, (0, version))
-        self._count(fetch, int(hit is not MISS), int(hit is MISS))
-        return RootLookup(selection, hit, version)
+        (stored,), (version,) = decoded(values, 1)
+        return RootLookup(selection, _hit(stored, (0, version)), version)
 
     async def store_root(
         self,

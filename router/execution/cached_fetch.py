@@ -48,7 +48,7 @@ async def execute_cached_entity_fetch(
         return
     (group,) = groups
     lookup = await cache.lookup_entities(
-        fetch, group.representations, fetch_variables(fetch, state)
+        fetch, group.representations, fetch_variables(fetch, state), tuple(group.index_of)
     )
     if lookup is None:
         await fetch_entities(fetch, paths, groups, state)
