@@ -21,8 +21,9 @@ import orjson
 
 T = TypeVar("T")
 
-Stored = tuple[int, int, Any]
-"""An entry as stored: the entity's and the type's versions when it was written, then the data."""
+Stored = tuple[int, int, int, bool, Any]
+"""An entry as stored: the entity's and the type's versions when it was written, when it
+expires (Unix seconds), whether it is private, then the data."""
 
 
 class SharedLookups:
@@ -64,12 +65,12 @@ def _stored(value: str | None) -> Stored | None:
     if value is None:
         return None
     try:
-        entity_version, type_version, data = orjson.loads(value)
+        entity_version, type_version, expires, private, data = orjson.loads(value)
     except (orjson.JSONDecodeError, ValueError, TypeError):
         return None
-    return entity_version, type_version, data
+    return entity_version, type_version, expires, private, data
 
 
-def encoded(versions: tuple[int, int], data: Any) -> str:
+def encoded(versions: tuple[int, int], expires: int, private: bool, data: Any) -> str:
     """An entry's stored form (what :func:`decoded` reads)."""
-    return orjson.dumps([versions[0], versions[1], data]).decode()
+    return orjson.dumps([versions[0], versions[1], expires, private, data]).decode()

@@ -10,6 +10,7 @@ fetch node are kept for the printed plan (:meth:`RequestCache.notes`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,21 +30,40 @@ MISS: Any = object()
 """A representation the cache could not answer."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Served:
+    """How fresh the hits of one lookup are: the first to expire (Unix seconds), any private."""
+
+    expires: int
+    private: bool
+
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The ``Cache-Control`` the hits stand for in the client's answer, as a subgraph's
+        would: their remaining age, and ``private`` if any is."""
+        age = max(0, self.expires - int(time.time()))
+        return (("cache-control", f"{'private' if self.private else 'public'}, max-age={age}"),)
+
+
+@dataclass(frozen=True, slots=True)
 class EntityLookup:
-    """What one entity fetch found: ``hits[i]`` is representation ``i``'s entity or :data:`MISS`."""
+    """What one entity fetch found: ``hits[i]`` is representation ``i``'s entity or :data:`MISS`.
+
+    Shared by the requests that looked it up together: never changed.
+    """
 
     selection: str
     hits: list[Any]
     entities: list[tuple[str, str, Mapping[str, Any]]]  # (typename, entity digest, representation)
     versions: list[tuple[int, int]]  # (entity version, type version) as read
+    served: Served | None  # None: no hits
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RootLookup:
     selection: str
     hit: Any
     version: int
+    served: Served | None
 
 
 class RequestCache:
@@ -122,8 +142,9 @@ class RequestCache:
         expected = [
             (versions[i], type_version[typename]) for i, (typename, _, _) in enumerate(entities)
         ]
-        hits = [_hit(entry, read) for entry, read in zip(stored, expected, strict=True)]
-        return EntityLookup(selection, hits, entities, expected)
+        valid = [_valid(entry, read) for entry, read in zip(stored, expected, strict=True)]
+        hits = [MISS if entry is None else entry[4] for entry in valid]
+        return EntityLookup(selection, hits, entities, expected, _served(valid))
 
     async def store_entities(
         self,
@@ -138,6 +159,7 @@ class RequestCache:
             return
         subject, ttl = scope
         service, keys = fetch.service_name, self._cache.keys
+        expires, private = int(time.time()) + ttl, subject is not None
         entries = []
         for index, answer in answered:
             if not isinstance(answer, dict):
@@ -146,7 +168,7 @@ class RequestCache:
             key = keys.entity_entry(
                 service, typename, entity, representation, lookup.selection, subject
             )
-            entries.append((key, encoded(lookup.versions[index], answer), ttl))
+            entries.append((key, encoded(lookup.versions[index], expires, private, answer), ttl))
         if entries:
             await self._cache.store.put(entries)
 
@@ -176,7 +198,8 @@ class RequestCache:
         if values is None:
             return None
         (stored,), (version,) = decoded(values, 1)
-        return RootLookup(selection, _hit(stored, (0, version)), version)
+        valid = _valid(stored, (0, version))
+        return RootLookup(selection, MISS if valid is None else valid[4], version, _served([valid]))
 
     async def store_root(
         self,
@@ -190,7 +213,8 @@ class RequestCache:
             return
         subject, ttl = scope
         key = self._cache.keys.root_entry(fetch.service_name, lookup.selection, subject)
-        await self._cache.store.put([(key, encoded((0, lookup.version), data), ttl)])
+        stored = encoded((0, lookup.version), int(time.time()) + ttl, subject is not None, data)
+        await self._cache.store.put([(key, stored, ttl)])
 
     async def invalidate_named(self, service_name: str, extensions: Mapping[str, Any]) -> None:
         await self._cache.invalidate_named(service_name, extensions)
@@ -231,8 +255,15 @@ class RequestCache:
         return None if self.subject is None else (self.subject, freshness.ttl)
 
 
-def _hit(stored: Stored | None, expected: tuple[int, int]) -> Any:
-    """The entry's data while the versions it was stored under still hold, else :data:`MISS`."""
+def _valid(stored: Stored | None, expected: tuple[int, int]) -> Stored | None:
+    """The entry while the versions it was stored under still hold."""
     if stored is None or (stored[0], stored[1]) != expected:
-        return MISS
-    return stored[2]
+        return None
+    return stored
+
+
+def _served(valid: list[Stored | None]) -> Served | None:
+    hits = [entry for entry in valid if entry is not None]
+    if not hits:
+        return None
+    return Served(min(entry[2] for entry in hits), any(entry[3] for entry in hits))

@@ -6,7 +6,10 @@ merges every hit into the tree as if the subgraph had answered it, sends one
 order, as :mod:`.fetch` always does) and stores what the subgraph answered
 when it answered without errors. A root query fetch is one entry. Fetches
 the cache does not cover, and every fetch when Redis fails, run as without
-a cache. Only the executor's dispatch calls here, and only with a cache on.
+a cache. What the cache answered counts in the client's ``Cache-Control``
+as a subgraph's answer would: its remaining age, ``private`` if it was
+(:mod:`router.http.headers` merges them). Only the executor's dispatch calls
+here, and only with a cache on.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ async def execute_cached_root_fetch(fetch: FetchNode, state: RunState, cache: Re
         await execute_root_fetch(fetch, state)
         return
     lookup = await cache.lookup_root(fetch, fetch_variables(fetch, state))
-    if lookup is not None and lookup.hit is not MISS:
+    if lookup is not None and lookup.served is not None:
         merge_root_response(fetch, SubgraphResponse(data=lookup.hit), state)
+        state.subgraph_headers.append(lookup.served.headers())
         return
     response = await execute_root_fetch(fetch, state)
     if lookup is not None and response is not None and response.data and not response.errors:
@@ -62,6 +66,8 @@ async def execute_cached_entity_fetch(
             sent.append(index)
         else:
             merge_entity(hit, group.targets[index], fetch, state)
+    if lookup.served is not None:
+        state.subgraph_headers.append(lookup.served.headers())
     if not sent:
         return
     answered = await fetch_entities(fetch, paths, [misses], state)

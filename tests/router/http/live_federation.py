@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ class Answer:
     status: int
     body: dict[str, Any]
     asked: RequestLog
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,12 @@ class Federation:
             json={"query": query, "variables": variables},
             headers={"accept": "application/graphql-response+json", **(headers or {})},
         )
-        return Answer(response.status_code, response.json(), RequestLog(list(self.log.calls)))
+        return Answer(
+            response.status_code,
+            response.json(),
+            RequestLog(list(self.log.calls)),
+            response.headers,
+        )
 
 
 @contextlib.asynccontextmanager

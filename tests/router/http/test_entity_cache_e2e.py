@@ -108,6 +108,23 @@ async def test_a_private_field_never_reaches_another_user(pantry_graph: Pantry) 
     assert "notes" not in grace_again.asked.services()
 
 
+async def test_an_answer_from_the_cache_keeps_the_scope_and_the_remaining_age(
+    pantry_graph: Pantry,
+) -> None:
+    async with pantry_graph() as graph:
+        fetched = await graph.ask(NOTES, headers=token("ada"))
+        cached = await graph.ask(NOTES, headers=token("ada"))
+        shared = await graph.ask(PRODUCTS)
+        shared_again = await graph.ask(PRODUCTS)
+    assert cached.asked.services() == shared_again.asked.services() == []
+    assert fetched.headers["cache-control"] == "private, max-age=60"
+    scope, age = cached.headers["cache-control"].split(", max-age=")
+    assert scope == "private"  # a shared cache in front of the router must not keep it
+    assert 0 < int(age) <= 60
+    assert shared.headers["cache-control"] == "public, max-age=60"
+    assert shared_again.headers["cache-control"].startswith("public, max-age=")
+
+
 async def test_private_answers_are_not_cached_without_a_verified_subject(
     pantry_graph: Pantry,
 ) -> None:
