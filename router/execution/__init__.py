@@ -7,6 +7,7 @@ subscription's events, each a pass over the plan's ``Rest``),
 :mod:`~router.execution.defer` (a deferred plan's answer in parts),
 :mod:`~router.execution.input_values` (variable values a subgraph would
 reject), :mod:`~router.execution.fetch` (one fetch node),
+:mod:`~router.execution.cached_fetch` (one fetch node through the entity cache),
 :mod:`~router.execution.representations` and :mod:`~router.execution.tree`
 (entity plumbing), :mod:`~router.execution.subgraph_errors`,
 :mod:`~router.execution.introspection` and :mod:`~router.execution.shaping`
