@@ -142,11 +142,12 @@ async def test_one_invalidation_event_outdates_the_entity_for_the_next_query(
         await graph.ask(PRODUCTS)
         pantry.NAMES["p1"] = "Samovar"  # changed behind the router's back
         stale = await graph.ask(PRODUCTS)
-        await _until_subscribed(redis, keys.channel)
-        event = '{"subgraph": "catalog", "type": "Product", "key": {"id": "p1"}}'
-        await redis.publish(keys.channel, event)
-        version = keys.entity_version("catalog", "Product", {"id": "p1"})
-        await eventually_async(lambda: redis.get(version))
+        await _published(
+            redis,
+            keys,
+            '{"subgraph": "catalog", "type": "Product", "key": {"id": "p1"}}',
+            keys.entity_version("catalog", "Product", {"id": "p1"}),
+        )
         fresh = await graph.ask(PRODUCTS)
     assert stale.body["data"]["products"][0]["name"] == "Kettle"
     assert fresh.body["data"]["products"][0]["name"] == "Samovar"
@@ -162,9 +163,12 @@ async def test_an_event_without_a_key_outdates_a_subgraphs_root_fields(
         await graph.ask(PRODUCTS)
         pantry.SHELF.append("p3")
         try:
-            await _until_subscribed(redis, keys.channel)
-            await redis.publish(keys.channel, '{"subgraph": "shelves", "type": "Query"}')
-            await eventually_async(lambda: redis.get(keys.type_version("shelves", "Query")))
+            await _published(
+                redis,
+                keys,
+                '{"subgraph": "shelves", "type": "Query"}',
+                keys.type_version("shelves", "Query"),
+            )
             fresh = await graph.ask(PRODUCTS)
         finally:
             pantry.SHELF.remove("p3")
@@ -218,9 +222,13 @@ async def test_queries_are_answered_while_redis_is_down(pantry_graph: Pantry) ->
     assert second.asked.services() == ["shelves", "catalog"]
 
 
-async def _until_subscribed(redis: Redis, channel: str) -> None:
+async def _published(redis: Redis, keys: KeySpace, event: str, version: str) -> None:
+    """Publish ``event`` once the router listens, and wait until it bumped ``version``."""
+
     async def subscribed() -> bool:
-        counts = dict(await redis.pubsub_numsub(channel))
-        return bool(counts.get(channel))
+        counts = dict(await redis.pubsub_numsub(keys.channel))
+        return bool(counts.get(keys.channel))
 
     await eventually_async(subscribed)
+    await redis.publish(keys.channel, event)
+    await eventually_async(lambda: redis.get(version))
