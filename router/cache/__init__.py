@@ -7,7 +7,7 @@ counters), :mod:`~router.cache.policy` (TTL and scope from ``Cache-Control``),
 :mod:`~router.cache.request` (one request's lookups and stores),
 :mod:`~router.cache.entity_cache` (the router's cache: coverage, privacy,
 invalidation) and :mod:`~router.cache.invalidation` (the pub/sub listener).
-:func:`create_entity_cache` builds it from the ``[entity_cache]`` settings.
+The HTTP composition root builds it from the ``[entity_cache]`` settings.
 The executor calls it only when it is on: with it off, a fetch pays one
 ``None`` check.
 """
@@ -19,27 +19,6 @@ from router.cache.keys import EntityKeys, KeySpace, entity_keys
 from router.cache.policy import TtlPolicy
 from router.cache.request import MISS, EntityLookup, RequestCache, RootLookup
 from router.cache.store import CacheStore
-from shared.redis import create_redis
-
-
-def create_entity_cache(
-    redis_url: str,
-    *,
-    key_prefix: str,
-    max_ttl: int,
-    default_ttl: int | None,
-    timeout: float,
-    excluded: frozenset[str],
-    private: bool,
-) -> EntityCache:
-    return EntityCache(
-        CacheStore(create_redis(redis_url, timeout=timeout)),
-        keys=KeySpace(key_prefix),
-        policy=TtlPolicy(max_ttl=max_ttl, default_ttl=default_ttl),
-        excluded=excluded,
-        private=private,
-    )
-
 
 __all__ = [
     "MISS",
@@ -51,6 +30,5 @@ __all__ = [
     "RequestCache",
     "RootLookup",
     "TtlPolicy",
-    "create_entity_cache",
     "entity_keys",
 ]

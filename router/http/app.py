@@ -28,7 +28,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 import router.http.access_log as access_log
-from router.cache import EntityCache, create_entity_cache
+from router.cache import CacheStore, EntityCache, KeySpace, TtlPolicy
 from router.cache.invalidation import listen_for_invalidations
 from router.config import RouterConfig
 from router.errors import ErrorCode
@@ -74,6 +74,7 @@ from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
 from shared.body_limits import BodyLimits
 from shared.lifecycle import running
+from shared.redis import create_redis
 from shared.registry.discovery import Discovery
 from shared.registry.etcd import EtcdEndpoint, service_prefix
 from shared.registry.p2c import P2C
@@ -400,12 +401,10 @@ def _entity_cache(config: RouterConfig) -> EntityCache | None:
     settings = config.entity_cache
     if not settings.enabled or settings.redis_url is None:
         return None
-    return create_entity_cache(
-        settings.redis_url,
-        key_prefix=settings.key_prefix,
-        max_ttl=settings.max_ttl,
-        default_ttl=settings.default_ttl,
-        timeout=settings.timeout,
+    return EntityCache(
+        CacheStore(create_redis(settings.redis_url, timeout=settings.timeout)),
+        keys=KeySpace(settings.key_prefix),
+        policy=TtlPolicy(max_ttl=settings.max_ttl, default_ttl=settings.default_ttl),
         excluded=config.uncached_subgraphs(),
         private=settings.private,
     )
