@@ -85,6 +85,14 @@ def test_no_header_is_anonymous_and_a_token_grants_its_scopes() -> None:
     assert authenticator.access(f"Bearer {jwt.encode(claims(), SECRET)}") == Access(True)
 
 
+def test_the_subject_is_kept_for_the_entity_cache_but_never_decides_access() -> None:
+    authenticator = Authenticator(AuthenticationConfig(jwt_secret=SECRET))
+    ada = authenticator.access(f"Bearer {jwt.encode(claims(sub='ada', scope='a'), SECRET)}")
+    grace = authenticator.access(f"Bearer {jwt.encode(claims(sub='grace', scope='a'), SECRET)}")
+    assert (ada.subject, grace.subject) == ("ada", "grace")
+    assert ada == grace and hash(ada) == hash(grace)  # one plan cache entry for both
+
+
 @pytest.mark.parametrize(
     "private",
     [
