@@ -67,20 +67,33 @@ class RootLookup:
 
 
 class RequestCache:
-    """``subject``: the verified token's subject, if any (ignored when private caching is off)."""
+    """``subject``: the verified token's subject, if any (ignored when private caching is off).
 
-    __slots__ = ("_cache", "_entity_keys", "_stats", "subject")
+    ``reads`` false (a mutation): nothing is looked up or stored, since what follows
+    a change must come from the subgraphs; the invalidations its answers name still apply.
+    """
 
-    def __init__(self, cache: EntityCache, entity_keys: EntityKeys, subject: str | None) -> None:
+    __slots__ = ("_cache", "_entity_keys", "_reads", "_stats", "subject")
+
+    def __init__(
+        self,
+        cache: EntityCache,
+        entity_keys: EntityKeys,
+        subject: str | None,
+        *,
+        reads: bool = True,
+    ) -> None:
         self._cache = cache
         self._entity_keys = entity_keys
+        self._reads = reads
         self._stats: dict[int, list[int]] = {}
         self.subject = subject if cache.private else None
 
     def covers(self, fetch: FetchNode) -> bool:
         """Queries only, never a fetch whose contextual arguments vary per entity."""
         return (
-            fetch.operation_kind is OperationKind.QUERY
+            self._reads
+            and fetch.operation_kind is OperationKind.QUERY
             and not fetch.context_rewrites
             and self._cache.covers(fetch.service_name)
         )

@@ -133,7 +133,16 @@ class Pipeline:
             if not multipart:
                 raise DeferNotAccepted()
             return await self._parts(prepared, request)
-        cache = RequestCache(self.cache, ready.graph.entity_keys, subject) if self.cache else None
+        cache = (
+            RequestCache(
+                self.cache,
+                ready.graph.entity_keys,
+                subject,
+                reads=prepared.operation_type is OperationType.QUERY,
+            )
+            if self.cache
+            else None
+        )
         result = await self._execute(prepared, request, cache)
         body = result.formatted()
         if "errors" in body:

@@ -186,6 +186,19 @@ async def test_a_subgraph_naming_a_changed_entity_outdates_it(pantry_graph: Pant
     assert after.body["data"]["products"][1] == {"id": "p2", "name": "Jug"}
 
 
+async def test_what_a_mutation_fetches_after_its_change_never_comes_from_the_cache(
+    pantry_graph: Pantry,
+) -> None:
+    rename = 'mutation { renameProduct(id: "p1", name: "Urn") { id myNote } }'
+    async with pantry_graph() as graph:
+        await graph.ask(NOTES, headers=token("ada"))
+        pantry.NOTES[("ada", "p1")] = "ada's urn"
+        renamed = await graph.ask(rename, headers=token("ada"))
+    assert renamed.body["data"] == {"renameProduct": {"id": "p1", "myNote": "ada's urn"}}
+    assert renamed.asked.services() == ["catalog", "notes"]
+    assert "# cache:" not in renamed.body["extensions"]["queryPlan"]
+
+
 async def test_a_subgraph_switched_off_is_always_asked(pantry_graph: Pantry) -> None:
     async with pantry_graph(subgraphs={"catalog": {"entity_cache": False}}) as graph:
         await graph.ask(PRODUCTS)
