@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shared.settings import CommonSettings
+from shared.settings import SECRET, CommonSettings
 
 
 class CommerceSettings(CommonSettings):
@@ -38,6 +38,7 @@ class CommerceSettings(CommonSettings):
     )
     payment_webhook_secret: str | None = Field(
         default=None,
+        json_schema_extra=SECRET,
         description=(
             "HMAC-SHA256 key the payment provider signs its webhooks with "
             "(unset: every webhook is refused)"
