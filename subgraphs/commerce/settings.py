@@ -44,6 +44,22 @@ class CommerceSettings(CommonSettings):
             "(unset: every webhook is refused)"
         ),
     )
+    refund_attempts: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "times a refund is asked of the payment provider before it is given up as "
+            "REFUND_FAILED for an operator"
+        ),
+    )
+    refund_retry_after: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "seconds before a refund the provider did not accept is asked again; each further "
+            "wait doubles, up to an hour"
+        ),
+    )
     payment_currency: str = Field(
         default="CNY", min_length=3, max_length=3, description="currency of every price"
     )

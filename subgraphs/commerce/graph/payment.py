@@ -17,7 +17,9 @@ class Payment:
     id: strawberry.ID
     amount: int
     currency: str
-    status: str = strawberry.field(description="CREATED, SUCCEEDED, REFUND_DUE or REFUNDED.")
+    status: str = strawberry.field(
+        description="CREATED, SUCCEEDED, REFUND_DUE (being refunded), REFUNDED or REFUND_FAILED."
+    )
     checkout_url: str = strawberry.field(description="Where the buyer completes the payment.")
     view: strawberry.Private[PaymentView]
 
