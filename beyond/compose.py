@@ -18,6 +18,7 @@ from typing import Any
 from beyond.domains import Spec
 from beyond.yaml_text import dump
 from shared.domain import grpc_target_setting
+from shared.settings import is_secret
 
 IMAGE_BUILD = {"context": "..", "dockerfile": "deploy/Dockerfile"}
 METRICS_PORT = 9464
@@ -38,11 +39,12 @@ def database_url(name: str) -> str:
 
 
 def secret_settings(spec: Spec) -> list[str]:
-    """The variables a domain needs that have no default (its database URL aside)."""
+    """The variables of a domain's secrets (:data:`shared.settings.SECRET`) and of its other
+    settings without a default, its database URL aside."""
     return [
         _variable(name)
         for name, info in spec.settings.model_fields.items()
-        if info.is_required() and name != f"{spec.name}_database_url"
+        if (is_secret(info) or info.is_required()) and name != f"{spec.name}_database_url"
     ]
 
 
@@ -52,14 +54,11 @@ def domain_environment(spec: Spec, specs: Sequence[Spec]) -> dict[str, str]:
     environment = {
         spec.database_variable: database_url(spec.name),
         "BEYOND_REDIS_URL": "redis://redis:6379/0",
-        "BEYOND_JWT_SECRET": _secret("BEYOND_JWT_SECRET"),
-        "BEYOND_ROUTER_SECRET": _secret("BEYOND_ROUTER_SECRET"),
         **{variable: _secret(variable) for variable in secret_settings(spec)},
     }
     if "sms_provider" in spec.settings.model_fields:
         # `serve` refuses the console provider: codes go to the SMS gateway's webhook.
         environment["BEYOND_SMS_PROVIDER"] = "webhook"
-        environment["BEYOND_SMS_WEBHOOK_URL"] = _secret("BEYOND_SMS_WEBHOOK_URL")
     for called in spec.calls:
         target = f"{called}:{by_name[called].grpc_port}"
         environment[_variable(grpc_target_setting(called))] = target

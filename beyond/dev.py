@@ -132,6 +132,7 @@ _DEV_SECRETS: dict[str, Callable[[], str]] = {
     "jwt_secret": lambda: secrets.token_urlsafe(48),
     "data_key": lambda: base64.b64encode(os.urandom(32)).decode(),
     "router_secret": lambda: secrets.token_urlsafe(32),
+    "payment_webhook_secret": lambda: secrets.token_urlsafe(32),
 }
 
 
@@ -163,10 +164,11 @@ def dev_settings(
 ) -> CommonSettings:
     defaults: dict[str, Any] = {
         f"{spec.name}_database_url": f"sqlite+aiosqlite:///{(data_dir / spec.name).resolve()}.db",
-        "jwt_secret": stored["jwt_secret"],
-        "data_key": stored["data_key"],
-        "router_secret": stored["router_secret"],
     }
+    # Every generated secret a domain's settings have (the webhook key only for commerce).
+    defaults.update(
+        {name: stored[name] for name in _DEV_SECRETS if name in spec.settings.model_fields}
+    )
     domains = discover()
     for called in spec.calls:
         defaults[grpc_target_setting(called)] = (

@@ -21,6 +21,7 @@ from beyond.yaml_text import dump
 from shared.domain import grpc_target_setting
 
 USER = 10001
+SECRET_NAME = "beyond-secrets"
 
 
 def _pod_security() -> dict[str, Any]:
@@ -39,6 +40,15 @@ def _container_security() -> dict[str, Any]:
         "readOnlyRootFilesystem": True,
         "capabilities": {"drop": ["ALL"]},
     }
+
+
+def secret_references(spec: Spec) -> list[dict[str, Any]]:
+    """Each secret the domain's processes read, by reference into the ``beyond-secrets`` Secret:
+    a key missing there stops the pod from starting instead of starting it without."""
+    return [
+        {"name": key, "valueFrom": {"secretKeyRef": {"name": SECRET_NAME, "key": key}}}
+        for key in [spec.database_variable, *secret_settings(spec)]
+    ]
 
 
 def _deployment(name: str, component: str, container: dict[str, Any]) -> dict[str, Any]:
@@ -67,10 +77,7 @@ def _deployment(name: str, component: str, container: dict[str, Any]) -> dict[st
                             "name": name,
                             "image": "beyond",
                             **container,
-                            "envFrom": [
-                                {"configMapRef": {"name": "beyond-config"}},
-                                {"secretRef": {"name": "beyond-secrets"}},
-                            ],
+                            "envFrom": [{"configMapRef": {"name": "beyond-config"}}],
                             "securityContext": _container_security(),
                             "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
                         }
@@ -102,7 +109,10 @@ def _served(spec: Spec) -> list[dict[str, Any]]:
             "args": args,
             "resources": _resources("250m"),
             "ports": ports,
-            "env": [{"name": "BEYOND_PROBE_URL", "value": f"http://127.0.0.1:{spec.port}/health"}],
+            "env": [
+                {"name": "BEYOND_PROBE_URL", "value": f"http://127.0.0.1:{spec.port}/health"},
+                *secret_references(spec),
+            ],
             "readinessProbe": {
                 "httpGet": {"path": "/ready", "port": "http"},
                 "periodSeconds": 5,
@@ -165,6 +175,7 @@ def _worker(spec: Spec) -> dict[str, Any]:
         {
             "args": ["worker", spec.name],
             "resources": _resources("100m"),
+            "env": secret_references(spec),
             "ports": [{"name": "metrics", "containerPort": METRICS_PORT}],
         },
     )
@@ -180,11 +191,7 @@ def domains_manifest(specs: Sequence[Spec], header: str) -> str:
 
 def secret_keys(specs: Sequence[Spec]) -> list[str]:
     """What the operator puts in the ``beyond-secrets`` Secret."""
-    keys = ["BEYOND_JWT_SECRET", "BEYOND_ROUTER_SECRET"]
-    for spec in specs:
-        keys += [spec.database_variable, *secret_settings(spec)]
-        if "sms_provider" in spec.settings.model_fields:
-            keys.append("BEYOND_SMS_WEBHOOK_URL")
+    keys = [ref["name"] for spec in specs for ref in secret_references(spec)]
     return list(dict.fromkeys(keys))
 
 

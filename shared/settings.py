@@ -12,6 +12,7 @@ import binascii
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.db import DatabaseTimeouts
@@ -32,6 +33,19 @@ def _decode_key(value: str) -> str:
 
 Base64Key = Annotated[str, AfterValidator(_decode_key)]
 
+SECRET: dict[str, Any] = {"secret": True}
+"""``json_schema_extra`` of a setting a deployment keeps in its secret store and provides.
+
+``beyond domains sync`` derives the deployment files from it (with every required
+setting): each domain's processes get these from the environment in compose and as
+references into the ``beyond-secrets`` Secret in Kubernetes.
+"""
+
+
+def is_secret(info: FieldInfo) -> bool:
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and extra.get("secret") is True
+
 
 class CommonSettings(BaseSettings):
     """Settings every service reads: Redis, token verification, logging."""
@@ -48,7 +62,10 @@ class CommonSettings(BaseSettings):
     redis_prefix: str = Field(default="beyond:", description="prefix of every Redis key")
     jwt_algorithm: JwtAlgorithm = Field(default="HS256", description="`HS256`, `RS256` or `EdDSA`")
     jwt_secret: str | None = Field(
-        default=None, validate_default=True, description="HS256 key, at least 32 bytes"
+        default=None,
+        validate_default=True,
+        description="HS256 key, at least 32 bytes",
+        json_schema_extra=SECRET,
     )
     jwt_private_key: str | None = Field(
         default=None, description="PEM private key for RS256/EdDSA (the issuer only)"
@@ -65,6 +82,7 @@ class CommonSettings(BaseSettings):
     )
     router_secret: str | None = Field(
         default=None,
+        json_schema_extra=SECRET,
         description="the router's X-Beyond-Router-Secret; X-Forwarded-For counts only with it "
         "(`beyond router` sends it unless its config sets `[server] router_secret`)",
     )

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -240,13 +241,21 @@ async def graphql(
 
 
 async def attempt(
-    session: aiohttp.ClientSession, query: str, token: str | None = None, **variables: Any
-) -> Any:
-    """The answer, or ``None`` when the request failed on the way (an error to count)."""
+    session: aiohttp.ClientSession,
+    errors: Counter[str],
+    query: str,
+    token: str | None = None,
+    **variables: Any,
+) -> None:
+    """Send one operation; count a failed answer in ``errors`` by each error's code, or by
+    the exception when the request failed on the way."""
     try:
-        return await graphql(session, query, token, **variables)
-    except aiohttp.ClientError:
-        return None
+        body = await graphql(session, query, token, **variables)
+    except aiohttp.ClientError as exc:
+        errors[type(exc).__name__] += 1
+        return
+    if "errors" in body:
+        errors.update({e.get("extensions", {}).get("code", e["message"]) for e in body["errors"]})
 
 
 async def until_ok(session: aiohttp.ClientSession, query: str, token: str, **variables: Any) -> Any:
@@ -311,19 +320,17 @@ def stored_likes(url: URL, article: int) -> tuple[int, int]:
 
 async def storm(
     session: aiohttp.ClientSession, tokens: list[str], article: str, duration: float
-) -> tuple[list[float], int, float]:
+) -> tuple[list[float], Counter[str], float]:
     latencies: list[float] = []
-    errors = 0
+    errors: Counter[str] = Counter()
     stop_at = time.monotonic() + duration
 
     async def client(token: str) -> None:
-        nonlocal errors
         liked = False
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            body = await attempt(session, UNLIKE if liked else LIKE, token, id=article)
+            await attempt(session, errors, UNLIKE if liked else LIKE, token, id=article)
             latencies.append(time.perf_counter() - started)
-            errors += body is None or "errors" in body
             liked = not liked
 
     started = time.monotonic()
@@ -333,28 +340,28 @@ async def storm(
 
 async def page_load(
     session: aiohttp.ClientSession, token: str, article: str, clients: int, duration: float
-) -> tuple[list[float], int, float]:
+) -> tuple[list[float], Counter[str], float]:
     latencies: list[float] = []
-    errors = 0
+    errors: Counter[str] = Counter()
     stop_at = time.monotonic() + duration
 
     async def client() -> None:
-        nonlocal errors
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            body = await attempt(session, PAGE, token, id=article)
+            await attempt(session, errors, PAGE, token, id=article)
             latencies.append(time.perf_counter() - started)
-            errors += body is None or "errors" in body
 
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, errors, time.monotonic() - started
 
 
-def figures(prefix: str, latencies: list[float], errors: int, elapsed: float) -> dict[str, Any]:
+def figures(
+    prefix: str, latencies: list[float], errors: Counter[str], elapsed: float
+) -> dict[str, Any]:
     return {
         f"{prefix}_requests": len(latencies),
-        f"{prefix}_errors": errors,
+        f"{prefix}_errors": dict(errors),
         f"{prefix}_per_s": round(len(latencies) / elapsed, 1),
         f"{prefix}_p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
         f"{prefix}_p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
@@ -385,7 +392,10 @@ async def main_async(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory() as scratch,
         processes(env, supergraph(Path(scratch) / "supergraph.graphql")),
     ):
-        connector = aiohttp.TCPConnector(limit=max(args.clients, args.page_clients))
+        # Idle connections are dropped before uvicorn's 5 s keep-alive closes them under us.
+        connector = aiohttp.TCPConnector(
+            limit=max(args.clients, args.page_clients), keepalive_timeout=4
+        )
         async with aiohttp.ClientSession(connector=connector) as session:
             await wait_ready(session)
             article = (await graphql(session, PUBLISH, author))["data"]["publishArticle"]["id"]
@@ -407,7 +417,7 @@ async def main_async(args: argparse.Namespace) -> int:
             latencies, errors, elapsed = await storm(session, likers, article, args.storm)
             last_like = time.monotonic()
             results.update(figures("likes", latencies, errors, elapsed))
-            changes = len(latencies) - errors
+            changes = len(latencies) - sum(errors.values())
             while True:
                 stored, rows = stored_likes(urls["engagement"], int(article))
                 counted = int(await redis.hget(stats_key, "events") or 0)

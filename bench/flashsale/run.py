@@ -26,12 +26,14 @@ import argparse
 import asyncio
 import os
 import re
+import resource
 import secrets
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -58,8 +60,23 @@ ROOT = Path(__file__).resolve().parents[2]
 MYSQL = make_url(os.environ.get("BEYOND_BENCH_MYSQL_URL", "mysql+aiomysql://root:@127.0.0.1:3306/"))
 REDIS_URL = os.environ.get("BEYOND_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PREFIX = f"beyondbench:{secrets.token_hex(3)}:"
+STALL = 60.0
+"""Seconds without a new order after which the wait for the consumer gives up."""
+REQUEST_TIMEOUT = 60.0
 SECKILL_QUERY = """mutation($sale: ID!, $r: String!) {
   seckill(flashSaleId: $sale, requestId: $r) { orderId } }"""
+
+
+def raise_file_limit(clients: int) -> None:
+    """Each client holds a socket here, in the router and in the service, which inherit this
+    process's limit: lift the soft limit on open files to what that needs, if it is lower."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4 * clients + 1024
+    if hard != resource.RLIM_INFINITY and hard < wanted:
+        print(f"open files are limited to {hard}; {clients} clients may need {wanted}")
+        wanted = hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def free_port() -> int:
@@ -70,9 +87,7 @@ def free_port() -> int:
 
 
 def pinned(cpu: int, command: list[str]) -> list[str]:
-    return (
-        ["taskset", "-c", str(cpu), *command] if os.cpu_count() and os.cpu_count() > 1 else command
-    )  # type: ignore[operator]
+    return ["taskset", "-c", str(cpu), *command] if (os.cpu_count() or 1) > 1 else command
 
 
 @contextmanager
@@ -157,28 +172,43 @@ async def new_sale(database: Database, units: int) -> int:
 
 async def blast(
     session: aiohttp.ClientSession, url: str, tokens: list[str], sale: int, clients: int
-) -> tuple[list[float], list[float], int]:
-    """Every token sends one seckill; (latencies, times of acceptance, errors other than refusals)."""
+) -> tuple[list[float], list[float], Counter[str]]:
+    """Every token sends one seckill: (latencies, times of acceptance, failures by kind).
+
+    A refusal (``CONFLICT``: sold out, or bought already) is an answer, not a failure; any
+    other error code (``OVERLOADED`` when a process sheds load, say), an HTTP status
+    without a GraphQL body, a dropped connection or a timeout is counted by kind, and the
+    client goes on with the next buyer.
+    """
     queue = list(enumerate(tokens))
     latencies: list[float] = []
     accepted_at: list[float] = []
-    failures = 0
+    failures: Counter[str] = Counter()
 
-    async def client() -> None:
-        nonlocal failures
-        while queue:
-            index, token = queue.pop()
-            body = {"query": SECKILL_QUERY, "variables": {"sale": str(sale), "r": f"r{index}"}}
-            started = time.perf_counter()
+    async def one(index: int, token: str) -> None:
+        body = {"query": SECKILL_QUERY, "variables": {"sale": str(sale), "r": f"r{index}"}}
+        started = time.perf_counter()
+        try:
             async with session.post(
                 url, json=body, headers={"Authorization": f"Bearer {token}"}
             ) as response:
-                answer = await response.json()
-            latencies.append(time.perf_counter() - started)
-            if "errors" not in answer:
-                accepted_at.append(time.perf_counter())
-            elif answer["errors"][0].get("extensions", {}).get("code") != "CONFLICT":
-                failures += 1
+                answer = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            failures[type(exc).__name__] += 1
+            return
+        latencies.append(time.perf_counter() - started)
+        if not isinstance(answer, dict):
+            failures["no GraphQL answer"] += 1
+        elif "errors" not in answer:
+            accepted_at.append(time.perf_counter())
+        else:
+            code = answer["errors"][0].get("extensions", {}).get("code", "no code")
+            if code != "CONFLICT":
+                failures[code] += 1
+
+    async def client() -> None:
+        while queue:
+            await one(*queue.pop())
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, accepted_at, failures
@@ -209,14 +239,24 @@ async def run_path(
     started = time.perf_counter()
     latencies, accepted_at, failures = await blast(session, url, tokens, sale, clients)
     entry_done = time.perf_counter()
-    while (await orders_of(database, sale))[0] < min(units, len(accepted_at)):
-        if time.perf_counter() - entry_done > 60:
+    # Wait for the consumer while it makes progress: at full scale it writes most orders
+    # after the entry traffic stops, for longer than any fixed bound would allow.
+    written, progressed = 0, time.perf_counter()
+    while written < min(units, len(accepted_at)):
+        if time.perf_counter() - progressed > STALL:
+            print(f"{name}: no order written for {STALL:.0f} s; {written} of {len(accepted_at)}")
             break
         await asyncio.sleep(0.02)
+        count = (await orders_of(database, sale))[0]
+        if count > written:
+            written, progressed = count, time.perf_counter()
     visible = time.perf_counter()
     orders, distinct = await orders_of(database, sale)
     accepting = (max(accepted_at) - min(accepted_at)) if len(accepted_at) > 1 else float("nan")
+    first_accepted = min(accepted_at, default=started)
     latencies.sort()
+    if not latencies:
+        raise SystemExit(f"{name}: no request was answered ({dict(failures)})")
     return {
         "path": name,
         "sale": sale,
@@ -224,13 +264,14 @@ async def run_path(
         "p50_ms": 1000 * latencies[len(latencies) // 2],
         "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)],
         "lua_decrements_per_s": len(accepted_at) / accepting,
-        "orders_per_s": orders / (visible - min(accepted_at)),
+        "orders_per_s": orders / (visible - first_accepted),
         "last_order_visible_s": visible - started,
         "accepted": len(accepted_at),
         "orders": orders,
         "oversold": max(0, orders - units),
         "duplicates": orders - distinct,
-        "errors": failures,
+        "errors": sum(failures.values()),
+        "failures": failures,
     }
 
 
@@ -286,6 +327,7 @@ def redis_ceiling(requests: int, clients: int) -> float:
 
 
 async def bench(args: argparse.Namespace) -> None:
+    raise_file_limit(args.clients)
     database_name = f"beyond_bench_commerce_{secrets.token_hex(3)}"
     url: URL = MYSQL.set(database=database_name)
     upgrade(url, SPEC.migrations)
@@ -321,8 +363,9 @@ async def bench(args: argparse.Namespace) -> None:
         tokens_of = AccessTokens.from_settings(settings)
         database = Database.from_url(url)
         connector = aiohttp.TCPConnector(limit=args.clients)
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
         with serving(env, commerce_port, grpc_port, router_port, sdl):
-            async with aiohttp.ClientSession(connector=connector) as session:
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
                 await wait_ready(session, [commerce_port, router_port])
                 results = []
                 for index, (name, port) in enumerate(
@@ -343,7 +386,7 @@ async def bench(args: argparse.Namespace) -> None:
                     )
                 sold_out_sale = results[0]["sale"]
                 started = time.perf_counter()
-                await blast(
+                _, _, sold_out_failures = await blast(
                     session,
                     f"http://127.0.0.1:{commerce_port}/graphql",
                     tokens[: args.buyers],
@@ -383,6 +426,12 @@ async def bench(args: argparse.Namespace) -> None:
         f"sold-out path (direct): {sold_out_rps:.0f} requests/s, "
         f"{1e6 / sold_out_rps:.0f} µs per request"
     )
+    for name, failures in [
+        *((r["path"], r["failures"]) for r in results),
+        ("sold-out", sold_out_failures),
+    ]:
+        if failures:
+            print(f"  {name} failures: " + ", ".join(f"{k} {v}" for k, v in failures.items()))
     print(f"redis-benchmark EVALSHA of the same script: {ceiling:.0f}/s")
     for r in results:
         print(f"  {r['path']} entry path = {r['entry_rps'] / ceiling:.1%} of the Lua ceiling")

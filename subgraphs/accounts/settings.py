@@ -6,14 +6,16 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from shared.settings import Base64Key, CommonSettings
+from shared.settings import SECRET, Base64Key, CommonSettings
 
 
 class AccountsSettings(CommonSettings):
     accounts_database_url: str = Field(
         description="e.g. mysql+aiomysql://user:pw@host:3306/beyond_accounts"
     )
-    data_key: Base64Key = Field(description="base64 of 32 random bytes; encrypts personal data")
+    data_key: Base64Key = Field(
+        description="base64 of 32 random bytes; encrypts personal data", json_schema_extra=SECRET
+    )
     sms_provider: Literal["console", "webhook"] = Field(
         default="console",
         description=(
@@ -24,6 +26,7 @@ class AccountsSettings(CommonSettings):
     sms_webhook_url: str | None = Field(
         default=None,
         validate_default=True,
+        json_schema_extra=SECRET,
         description="http(s) URL the `webhook` SMS provider posts each code to",
     )
     access_token_ttl: int = Field(

@@ -11,8 +11,9 @@ is refused and logged, and the order stays unpaid), then the order moves to
 ``PAID``. A payment for an order that can no longer be paid (it closed on its
 deadline, or another payment paid it) is refunded: the order stays as it is,
 since a closed order's unit has gone back on sale and may be sold again. The
-refund is asked of the provider after commit; the payment row says
-``REFUND_DUE`` until the provider accepted it, then ``REFUNDED``.
+refund is asked of the provider after commit and retried until it accepts or
+an operator has to step in (:mod:`subgraphs.commerce.refunds`): the payment
+row says ``REFUND_DUE`` until then, and ``REFUNDED`` or ``REFUND_FAILED``.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database, after_commit, utcnow
+from shared.db import Database, utcnow
 from shared.errors import Conflict
 from shared.ids import UserId
 from subgraphs.commerce.ids import OrderId
 from subgraphs.commerce.models import Payment, PaymentEvent
 from subgraphs.commerce.orders import OrderStatus, Transition
 from subgraphs.commerce.payments import PAYMENT_SUCCEEDED, PaymentProvider, WebhookEvent
+from subgraphs.commerce.refunds import Refunds
 from subgraphs.commerce.seckill import check_request_id
 from subgraphs.commerce.service import CommerceService
 
@@ -76,11 +78,16 @@ class PaymentView:
 
 class Checkout:
     def __init__(
-        self, database: Database, service: CommerceService, provider: PaymentProvider
+        self,
+        database: Database,
+        service: CommerceService,
+        provider: PaymentProvider,
+        refunds: Refunds,
     ) -> None:
         self._database = database
         self._service = service
         self.provider = provider
+        self.refunds = refunds
 
     async def pay(self, user: UserId, order_id: OrderId, key: str) -> PaymentView:
         check_request_id(key, field="idempotencyKey")
@@ -175,9 +182,7 @@ class Checkout:
         if paid:
             payment.status = "SUCCEEDED"
             return Outcome.PAID
-        payment.status = "REFUND_DUE"
-        refund = (payment.id, payment.provider_payment_id, payment.amount, payment.currency)
-        after_commit(session, lambda: self._refund(*refund))
+        self.refunds.ask(session, payment)
         log.warning(
             "payment %s arrived for order %s, which can no longer be paid: refunding",
             payment.provider_payment_id,
@@ -196,19 +201,5 @@ class Checkout:
                     .with_for_update()
                 )
                 if payment is not None:
-                    payment.status = "REFUND_DUE"
-                    refund = (
-                        payment.id,
-                        payment.provider_payment_id,
-                        payment.amount,
-                        payment.currency,
-                    )
-                    after_commit(session, lambda: self._refund(*refund))
+                    self.refunds.ask(session, payment)
             return moved
-
-    async def _refund(self, payment_id: int, provider_id: str, amount: int, currency: str) -> None:
-        await self.provider.refund(provider_id, amount=amount, currency=currency)
-        async with self._database.transaction() as session:
-            await session.execute(
-                update(Payment).where(Payment.id == payment_id).values(status="REFUNDED")
-            )

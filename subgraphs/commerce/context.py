@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from strawberry.types import Info
+
 from shared.graphql.context import Caller, RequestContext
 from subgraphs.commerce.loaders import CommerceLoaders
 from subgraphs.commerce.runtime import CommerceRuntime
@@ -28,3 +30,6 @@ class CommerceContext(RequestContext[CommerceService, CommerceLoaders]):
     def commerce(self) -> CommerceRuntime:
         assert self.runtime is not None
         return self.runtime
+
+
+CommerceInfo = Info[CommerceContext, None]

@@ -47,7 +47,10 @@ class DeadlineWorker(PollingWorker):
         self._next_sweep = 0.0
 
     async def step(self) -> bool:
-        due = await self._service.due.claim(lease=self._lease, limit=self._batch)
+        due = [
+            OrderId(member)
+            for member in await self._service.due.claim(lease=self._lease, limit=self._batch)
+        ]
         if time.monotonic() >= self._next_sweep:
             self._next_sweep = time.monotonic() + SWEEP_EVERY
             due += await self.overdue()

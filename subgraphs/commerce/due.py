@@ -1,4 +1,5 @@
-"""The delayed queue of order deadlines: a Redis sorted set, order id scored by due time.
+"""The delayed queue: a Redis sorted set of ids scored by due time (order deadlines,
+refund retries).
 
 Why a sorted set: Redis is already there and shared by every replica,
 ``ZADD`` schedules in O(log n), and "what is due" is one range read; there is
@@ -23,8 +24,6 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
-from subgraphs.commerce.ids import OrderId
-
 # KEYS: the set; ARGV: now (ms), lease (ms), how many. Returns the claimed members.
 CLAIM = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
@@ -36,18 +35,20 @@ return due
 
 
 class DueQueue:
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    """One sorted set at ``key``: ``…commerce:due`` (orders), ``…commerce:refunds`` (payments)."""
+
+    def __init__(self, redis: Redis, key: str) -> None:
         self._redis = redis
-        self.key = f"{prefix}commerce:due"
+        self.key = key
         self._claim = redis.register_script(CLAIM)
 
-    async def schedule(self, order_id: OrderId, due_at: datetime) -> None:
-        await self._redis.zadd(self.key, {str(order_id): int(due_at.timestamp() * 1000)})
+    async def schedule(self, member: int, due_at: datetime) -> None:
+        await self._redis.zadd(self.key, {str(member): int(due_at.timestamp() * 1000)})
 
-    async def claim(self, *, lease: float, limit: int) -> list[OrderId]:
+    async def claim(self, *, lease: float, limit: int) -> list[int]:
         now = int(time.time() * 1000)
         members = await self._claim(keys=[self.key], args=[now, int(lease * 1000), limit])
-        return [OrderId(int(member)) for member in members]
+        return [int(member) for member in members]
 
-    async def done(self, order_id: OrderId) -> None:
-        await self._redis.zrem(self.key, str(order_id))
+    async def done(self, member: int) -> None:
+        await self._redis.zrem(self.key, str(member))

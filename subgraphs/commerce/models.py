@@ -123,6 +123,8 @@ class Payment(CommerceBase):
     __table_args__ = (
         Index("uq_payments_order_key", "order_id", "idempotency_key", unique=True),
         Index("uq_payments_provider_id", "provider_payment_id", unique=True),
+        # The sweep behind the refund queue: refunds due and not yet attempted.
+        Index("ix_payments_status_refund_due", "status", "refund_due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -131,9 +133,14 @@ class Payment(CommerceBase):
     provider_payment_id: Mapped[str] = mapped_column(String(64))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    # CREATED, SUCCEEDED, or REFUNDED (paid after its order closed, given back).
+    # CREATED, SUCCEEDED, then REFUND_DUE (a refund asked of the provider, not yet accepted),
+    # REFUNDED, or REFUND_FAILED (the provider refused every attempt: an operator's case).
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    refund_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # While REFUND_DUE: when the next attempt may start (moved ahead while one runs).
+    refund_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    refund_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class PaymentEvent(CommerceBase):

@@ -10,7 +10,8 @@ secret::
 
 :func:`verify_webhook` accepts a body only with a valid signature made within
 ``TOLERANCE`` seconds (a captured webhook cannot be replayed later; within
-the window the event id makes a replay harmless). :class:`FakePaymentProvider`
+the window the event id makes a replay harmless). A call the provider does not
+carry out raises :class:`ProviderRefused`. :class:`FakePaymentProvider`
 is the provider for development and tests: it keeps its payments in memory and
 produces webhooks exactly as a real provider would send them.
 """
@@ -32,6 +33,10 @@ PAYMENT_SUCCEEDED = "payment.succeeded"
 
 class BadSignature(ValueError):
     """A webhook whose signature is missing, malformed, wrong or too old."""
+
+
+class ProviderRefused(Exception):
+    """The provider did not do what it was asked (an adapter raises it for any failed call)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +91,15 @@ def verify_webhook(secret: str, body: bytes, header: str | None) -> WebhookEvent
 
 @dataclass
 class FakePaymentProvider:
-    """A provider that approves everything; ``webhook`` is what it would POST."""
+    """A provider that approves everything but the next ``refusals`` refunds (an outage, or a
+    provider that rejects them); ``webhook`` is what it would POST."""
 
     secret: str
     payments: dict[str, tuple[int, str]] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     refunds: list[tuple[str, int, str]] = field(default_factory=list)
+    refusals: int = 0
+    refused: list[str] = field(default_factory=list)
 
     async def create_payment(
         self, *, reference: str, amount: int, currency: str, idempotency_key: str
@@ -102,6 +110,10 @@ class FakePaymentProvider:
         return ProviderPayment(payment_id, f"https://pay.invalid/checkout/{payment_id}")
 
     async def refund(self, payment_id: str, *, amount: int, currency: str) -> None:
+        if self.refusals > 0:
+            self.refusals -= 1
+            self.refused.append(payment_id)
+            raise ProviderRefused(f"refund of {payment_id} declined: provider unavailable")
         self.refunds.append((payment_id, amount, currency))
 
     def webhook(

@@ -19,6 +19,7 @@ from subgraphs.commerce.order_consumer import OrderRequests
 from subgraphs.commerce.order_feed import OrderFeed
 from subgraphs.commerce.payments import FakePaymentProvider, PaymentProvider
 from subgraphs.commerce.reconcile import Reconciler
+from subgraphs.commerce.refunds import RefundPolicy, Refunds, RefundWorker
 from subgraphs.commerce.sale_store import SaleStore
 from subgraphs.commerce.seckill import Limits, Seckill
 from subgraphs.commerce.service import CommerceService, Deadlines
@@ -53,7 +54,7 @@ def build_runtime(
         redis=redis,
         prefix=settings.redis_prefix,
         store=store,
-        due=DueQueue(redis, settings.redis_prefix),
+        due=DueQueue(redis, f"{settings.redis_prefix}commerce:due"),
         order_ids=order_ids,
         deadlines=Deadlines(
             payment=timedelta(seconds=settings.order_payment_timeout),
@@ -63,7 +64,13 @@ def build_runtime(
     limits = Limits(
         settings.seckill_per_user, settings.seckill_per_network, settings.seckill_limit_window
     )
-    fake = FakePaymentProvider(settings.payment_webhook_secret or "")
+    payments = provider or FakePaymentProvider(settings.payment_webhook_secret or "")
+    refunds = Refunds(
+        database,
+        payments,
+        DueQueue(redis, f"{settings.redis_prefix}commerce:refunds"),
+        RefundPolicy(settings.refund_attempts, settings.refund_retry_after),
+    )
     return CommerceRuntime(
         settings=settings,
         database=database,
@@ -71,13 +78,13 @@ def build_runtime(
         tokens=AccessTokens.from_settings(settings),
         service=service,
         seckill=Seckill(store, database, limits, order_ids),
-        checkout=Checkout(database, service, provider or fake),
+        checkout=Checkout(database, service, payments, refunds),
         order_feed=OrderFeed(redis, settings.redis_prefix),
     )
 
 
 def workers(runtime: CommerceRuntime) -> list[Worker]:
-    """The outbox relay, the order consumer, the deadline worker and reconciliation."""
+    """The outbox relay, the order consumer, the deadline worker, reconciliation, refunds."""
     stream = event_stream(runtime.settings.redis_prefix, NAME)
     service = runtime.service
     return [
@@ -87,4 +94,5 @@ def workers(runtime: CommerceRuntime) -> list[Worker]:
         ),
         DeadlineWorker(runtime.database, service),
         Reconciler(service.store, runtime.database),
+        RefundWorker(runtime.checkout.refunds),
     ]

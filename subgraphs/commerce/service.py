@@ -23,7 +23,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import after_commit, utcnow
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.events import record_event
 from shared.ids import UserId
 from subgraphs.commerce.catalogue import FlashSaleId, PlanId, PlanView, membership_plan
@@ -240,6 +240,16 @@ class CommerceService:
     ) -> OrderView | None:
         order = await get_order(session, order_id)
         return order if order is not None and order.user_id == user else None
+
+    async def followed(
+        self, session: AsyncSession, user: UserId, order_id: OrderId
+    ) -> OrderView | None:
+        """The member's order for ``orderStatusChanged``: ``None`` while it is not written yet
+        (a flash-sale order is followed from its ticket), ``FORBIDDEN`` if it is another's."""
+        order = await get_order(session, order_id)
+        if order is not None and order.user_id != user:
+            raise Forbidden(f"Order {order_id} is not yours: follow your own orders only.")
+        return order
 
     def _announce_if(self, session: AsyncSession, moved: Transition) -> None:
         if moved.changed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shared.settings import CommonSettings
+from shared.settings import SECRET, CommonSettings
 
 
 class CommerceSettings(CommonSettings):
@@ -38,9 +38,26 @@ class CommerceSettings(CommonSettings):
     )
     payment_webhook_secret: str | None = Field(
         default=None,
+        json_schema_extra=SECRET,
         description=(
             "HMAC-SHA256 key the payment provider signs its webhooks with "
             "(unset: every webhook is refused)"
+        ),
+    )
+    refund_attempts: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "times a refund is asked of the payment provider before it is given up as "
+            "REFUND_FAILED for an operator"
+        ),
+    )
+    refund_retry_after: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "seconds before a refund the provider did not accept is asked again; each further "
+            "wait doubles, up to an hour"
         ),
     )
     payment_currency: str = Field(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from beyond.dev import dev_grpc_port, dev_settings, wanted_ports
+from beyond.dev import dev_grpc_port, dev_secrets, dev_settings, wanted_ports
 from beyond.domains import discover
 from beyond.ports import is_free, taken
 from tests.support.net import free_port
@@ -62,6 +62,15 @@ def test_grpc_ports_and_targets_follow_the_graph_port(tmp_path: Path) -> None:
     stored = {"jwt_secret": "x" * 32, "data_key": "A" * 43 + "=", "router_secret": "r" * 32}
     social = dev_settings(discover()["social"], tmp_path, stored, 4100)
     assert social.model_dump()["accounts_grpc_target"] == "127.0.0.1:5101"
+
+
+def test_dev_commerce_verifies_webhooks_with_a_kept_secret(tmp_path: Path) -> None:
+    stored = dev_secrets(tmp_path)
+    commerce = dev_settings(discover()["commerce"], tmp_path, stored).model_dump()
+    secret = commerce["payment_webhook_secret"]
+    assert secret and secret == stored["payment_webhook_secret"]
+    # Kept across starts, so webhooks signed with it keep verifying.
+    assert dev_secrets(tmp_path)["payment_webhook_secret"] == secret
 
 
 def test_dev_refuses_a_taken_grpc_port_before_saying_it_runs(tmp_path: Path) -> None:

@@ -12,10 +12,14 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import Field
 
 from beyond.compose import compose_file
-from beyond.domains import discover
+from beyond.domains import Spec, discover
+from beyond.kubernetes import domains_manifest, secret_keys
 from router.config import parse_config
+from shared.settings import SECRET, is_secret
+from subgraphs.qa.settings import QaSettings
 from tests.deploy.test_monitoring import promtool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +39,14 @@ def _beyond_processes(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for name, service in compose["services"].items()
         if "build" in service and service["command"] != ["migrate"]
     }
+
+
+def _secrets(spec: Spec) -> list[str]:
+    return [
+        f"BEYOND_{setting.upper()}"
+        for setting, info in spec.settings.model_fields.items()
+        if is_secret(info)
+    ]
 
 
 def test_every_domain_runs_with_its_workers(compose: dict[str, Any]) -> None:
@@ -57,6 +69,12 @@ def test_every_domain_runs_with_its_workers(compose: dict[str, Any]) -> None:
             if info.is_required()
         }
         assert required <= set(environment), name
+        for process in [name, f"{name}-worker"] if spec.workers is not None else [name]:
+            for variable in _secrets(spec):
+                # Taken from the environment of `docker compose`, which refuses to go without.
+                assert processes[process]["environment"][variable] == (
+                    f"${{{variable}:?set {variable}}}"
+                ), process
         expected.add(name)
         if spec.workers is not None:
             assert "--no-workers" in command
@@ -150,3 +168,32 @@ def test_a_new_domain_is_served_routed_and_scraped() -> None:
     routes = tomllib.loads(compose["configs"]["router"]["content"])["subgraphs"]
     assert routes["polls"] == {"url": "http://polls:4099/graphql"}
     assert "polls-worker:9464" in compose["configs"]["prometheus"]["content"]
+
+
+class PollsSettings(QaSettings):
+    polls_api_key: str | None = Field(
+        default=None, json_schema_extra=SECRET, description="key of the polls vendor"
+    )
+
+
+def test_a_new_domain_s_secret_reaches_compose_and_the_kubernetes_secret() -> None:
+    polls = replace(discover()["qa"], name="polls", port=4099, settings=PollsSettings)
+    specs = [*discover().values(), polls]
+    compose = yaml.safe_load(compose_file(specs, "header"))
+    for process in ("polls", "polls-worker"):
+        environment = compose["services"][process]["environment"]
+        assert (
+            environment["BEYOND_POLLS_API_KEY"]
+            == "${BEYOND_POLLS_API_KEY:?set BEYOND_POLLS_API_KEY}"
+        )
+    assert "BEYOND_POLLS_API_KEY" not in compose["services"]["qa"]["environment"]
+    assert "BEYOND_POLLS_API_KEY" in secret_keys(specs)
+    documents = list(yaml.safe_load_all(domains_manifest(specs, "header")))
+    deployment = next(
+        d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "polls"
+    )
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert {
+        "name": "BEYOND_POLLS_API_KEY",
+        "valueFrom": {"secretKeyRef": {"name": "beyond-secrets", "key": "BEYOND_POLLS_API_KEY"}},
+    } in container["env"]

@@ -15,6 +15,7 @@ import pytest
 from beyond.domains import discover
 from beyond.kubernetes import secret_keys
 from router.config import parse_config
+from shared.settings import is_secret
 from tests.deploy.kustomize import Resource, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,16 +143,47 @@ def test_settings_come_from_the_config_map_and_the_secret(
     job = _one(resources, "Job", "beyond-migrate")
     (migrate,) = _containers(job)
     assert migrate["args"] == ["migrate"]
+    assert {"secretRef": {"name": "beyond-secrets"}} in migrate["envFrom"]
     for resource in [job, *(r for r in resources if r["kind"] == "Deployment")]:
         for container in _containers(resource):
             sources = container.get("envFrom", [])
             if resource["metadata"]["name"] == "router":
                 continue
-            assert {"secretRef": {"name": "beyond-secrets"}} in sources
             for source in sources:
                 if "configMapRef" in source:
                     assert source["configMapRef"]["name"] in config_maps
             assert container["image"].split(":")[0].endswith("beyond")
+
+
+def _secrets_of(container: dict[str, Any]) -> dict[str, str]:
+    """Variable → key of each ``beyond-secrets`` reference of the container."""
+    found = {}
+    for variable in container.get("env", []):
+        reference = variable.get("valueFrom", {}).get("secretKeyRef")
+        if reference is not None:
+            assert reference["name"] == "beyond-secrets"
+            found[variable["name"]] = reference["key"]
+    return found
+
+
+def test_every_domain_process_references_each_secret_its_settings_name(
+    rendered: tuple[str, list[Resource]],
+) -> None:
+    _, resources = rendered
+    for name, spec in discover().items():
+        secrets = {
+            f"BEYOND_{setting.upper()}"
+            for setting, info in spec.settings.model_fields.items()
+            if is_secret(info) or info.is_required()
+        }
+        processes = [name, f"{name}-worker"] if spec.workers is not None else [name]
+        for process in processes:
+            (container,) = _containers(_one(resources, "Deployment", process))
+            # Only its own: no Secret imported whole, no other domain's database or keys.
+            assert all("secretRef" not in source for source in container["envFrom"])
+            assert _secrets_of(container) == {s: s for s in secrets}, process
+    (commerce,) = _containers(_one(resources, "Deployment", "commerce"))
+    assert "BEYOND_PAYMENT_WEBHOOK_SECRET" in _secrets_of(commerce)
 
 
 def test_every_called_domain_is_reached_through_its_service(

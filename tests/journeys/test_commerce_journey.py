@@ -1,5 +1,5 @@
 """Commerce through the router: buy a membership and see the tier; win a flash sale, pay,
-have a merchant ship it, confirm receipt."""
+have a merchant ship it, confirm receipt; follow the order live over WebSocket."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from sqlalchemy import select
 from subgraphs.commerce.models import Payment
 from subgraphs.commerce.payments import FakePaymentProvider
 from subgraphs.commerce.runtime import CommerceRuntime
+from tests.router.http.sockets import socket
 from tests.subgraphs.commerce.conftest import new_sale
 from tests.support.graph import Graph
+from tests.support.live_graph import LiveGraph
 
 PLANS = "{ membershipPlans { id tier name price currency days } }"
 BUY = """mutation($plan: ID!, $r: String!) {
@@ -147,3 +149,56 @@ async def test_a_member_only_article_shows_its_content_to_members_and_its_author
         "memberOnly": True,
         "content": "Members read this part.",
     }
+
+
+FOLLOW = """subscription($id: ID!) { orderStatusChanged(orderId: $id) {
+  id status trackingNumber } }"""
+
+
+def _follow(id: str, order_id: str) -> dict[str, Any]:
+    return {
+        "id": id,
+        "type": "subscribe",
+        "payload": {"query": FOLLOW, "variables": {"id": order_id}},
+    }
+
+
+async def test_the_buyer_follows_an_order_live_through_the_router_and_nobody_else_can(
+    authenticated_live_graph: LiveGraph,
+) -> None:
+    graph = authenticated_live_graph
+    runtime = _commerce(graph)
+    _, buyer = await graph.register("Mei")
+    _, stranger = await graph.register("Tao")
+    sale = await new_sale(runtime, 3)
+    order_id = (await graph.data(SECKILL, buyer, sale=str(sale.id), r="go"))["seckill"]["orderId"]
+    async with socket(graph.url) as ws:
+        await ws.init({"authorization": f"Bearer {buyer}"})
+        await ws.send(_follow("mine", order_id))
+
+        async def next_status() -> tuple[str, str | None]:
+            message = await ws.receive()
+            assert message["type"] == "next" and message["id"] == "mine", message
+            seen = message["payload"]["data"]["orderStatusChanged"]
+            assert seen["id"] == order_id
+            return seen["status"], seen["trackingNumber"]
+
+        # The consumer writes the order; the subscription sends it once written.
+        assert await next_status() == ("PENDING_PAYMENT", None)
+        await graph.data(PAY, buyer, order=order_id, key="pay")
+        await _provider_pays(graph, order_id)
+        assert await next_status() == ("PAID", None)
+        merchant = runtime.tokens.issue("1", scopes=["orders:ship"])
+        await graph.data(SHIP, merchant, id=order_id)
+        assert await next_status() == ("SHIPPED", "SF1024")
+        # Confirming delivers and completes in one transaction: the next status seen is final.
+        await graph.data(CONFIRM, buyer, id=order_id)
+        assert await next_status() == ("COMPLETED", "SF1024")
+        assert await ws.receive() == {"id": "mine", "type": "complete"}
+
+    async with socket(graph.url) as ws:
+        await ws.init({"authorization": f"Bearer {stranger}"})
+        await ws.send(_follow("theirs", order_id))
+        refused = await ws.receive()
+        assert refused["type"] == "error" and refused["id"] == "theirs"
+        assert [e["extensions"]["code"] for e in refused["payload"]] == ["FORBIDDEN"]

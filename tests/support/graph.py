@@ -106,6 +106,12 @@ class Graph:
         return data["register"]["user"]["id"], data["register"]["accessToken"]
 
 
+TEST_AUTHENTICATION = AuthenticationConfig(
+    jwt_secret=JWT_SECRET, jwt_issuer="beyond", jwt_audience="beyond"
+)
+"""The router's token check, with the key the test domains sign with."""
+
+
 @asynccontextmanager
 async def serve_graph(
     tmp_path: Path,
@@ -124,11 +130,7 @@ async def serve_graph(
     async with started_domains(
         urls, redis_prefix, runtime_builders={"accounts": partial(build_accounts, sms=sms)}
     ) as domains:
-        authentication = (
-            AuthenticationConfig(jwt_secret=JWT_SECRET, jwt_issuer="beyond", jwt_audience="beyond")
-            if authenticate
-            else None
-        )
+        authentication = TEST_AUTHENTICATION if authenticate else None
         router = create_router_app(
             RouterConfig(
                 supergraph=supergraph_of(tmp_path / "supergraph.graphql"),

@@ -8,6 +8,7 @@ and the subgraph over WebSocket. The router uses its production transports
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from subgraphs.accounts.runtime import build_runtime as build_accounts
 from tests.router.http.live_federation import router_config, serve_subgraphs
 from tests.router.live_server import serving
 from tests.support.domains import started_domains
-from tests.support.graph import Graph, supergraph_of
+from tests.support.graph import TEST_AUTHENTICATION, Graph, supergraph_of
 from tests.support.sms import RecordingSmsSender
 
 
@@ -37,8 +38,10 @@ class LiveGraph(Graph):
 
 @asynccontextmanager
 async def serve_live_graph(
-    tmp_path: Path, urls: dict[str, URL], redis_prefix: str
+    tmp_path: Path, urls: dict[str, URL], redis_prefix: str, *, authenticate: bool = False
 ) -> AsyncIterator[LiveGraph]:
+    """The live graph; with ``authenticate``, the router verifies tokens itself and enforces
+    ``@requiresScopes``."""
     sms = RecordingSmsSender()
     async with (
         started_domains(
@@ -48,6 +51,8 @@ async def serve_live_graph(
     ):
         subgraph_urls = await serve_subgraphs(stack, domains.apps)
         config = router_config(supergraph_of(tmp_path / "supergraph.graphql"), subgraph_urls)
+        if authenticate:
+            config = dataclasses.replace(config, authentication=TEST_AUTHENTICATION)
         router_url = await stack.enter_async_context(serving(create_router_app(config)))
         client = await stack.enter_async_context(httpx.AsyncClient(base_url=router_url, timeout=10))
         async with running(list(domains.workers)):
@@ -59,4 +64,12 @@ async def live_graph(
     tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
 ) -> AsyncIterator[LiveGraph]:
     async with serve_live_graph(tmp_path, domain_urls, redis_prefix) as served:
+        yield served
+
+
+@pytest.fixture
+async def authenticated_live_graph(
+    tmp_path: Path, domain_urls: dict[str, URL], redis_prefix: str
+) -> AsyncIterator[LiveGraph]:
+    async with serve_live_graph(tmp_path, domain_urls, redis_prefix, authenticate=True) as served:
         yield served

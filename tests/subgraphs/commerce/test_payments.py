@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from shared.db import utcnow
+from subgraphs.commerce.catalogue import FlashSaleId
 from subgraphs.commerce.ids import OrderId
 from subgraphs.commerce.models import EVENT_TABLES, FlashSale, Payment
 from subgraphs.commerce.payments import sign
@@ -55,6 +56,19 @@ async def _order_events(commerce: Commerce, order_id: str) -> list[str]:
             .order_by(outbox.c.id)
         )
         return list(rows)
+
+
+async def closed_before_paid(commerce: Commerce, sale_id: FlashSaleId) -> tuple[int, str, str]:
+    """A new member's flash-sale order, with a payment started, closed before the payment
+    arrived: (buyer, order id, provider payment id)."""
+    buyer = new_user()
+    ticket = (await commerce.data(SECKILL, buyer, sale=str(sale_id), request="r"))["seckill"]
+    await drain(commerce, sale_id)
+    order_id = ticket["orderId"]
+    await commerce.data(PAY, buyer, order=order_id, key="k")
+    async with commerce.runtime.database.transaction() as session:
+        await commerce.runtime.service.close(session, OrderId(int(order_id)))
+    return buyer, order_id, await _provider_id(commerce, order_id)
 
 
 async def test_a_payment_is_idempotent_and_a_webhook_delivered_three_times_pays_once(
@@ -117,15 +131,8 @@ async def test_a_payment_after_the_order_closed_is_refunded_and_the_order_stays_
     commerce: Commerce,
 ) -> None:
     sale = await new_sale(commerce.runtime, 2)
-    buyer = new_user()
-    ticket = (await commerce.data(SECKILL, buyer, sale=str(sale.id), request="r"))["seckill"]
-    await drain(commerce, sale.id)
-    order_id = ticket["orderId"]
-    await commerce.data(PAY, buyer, order=order_id, key="k")
-    async with commerce.runtime.database.transaction() as session:
-        await commerce.runtime.service.close(session, OrderId(int(order_id)))
+    buyer, order_id, payment = await closed_before_paid(commerce, sale.id)
     assert (await sale_state(commerce, sale.id))[0::2] == (2, 2)  # the unit is back, both sides
-    payment = await _provider_id(commerce, order_id)
     body, headers = commerce.provider.webhook(payment)
     assert (await commerce.deliver(body, headers)).json()["outcome"] == "REFUNDED"
     assert (await commerce.deliver(body, headers)).json()["outcome"] == "DUPLICATE"
