@@ -72,6 +72,13 @@ async def _ada_follows_bob(graph: Graph, exporter: InMemorySpanExporter, trace_i
     await _follow(graph, ada_token, bob, trace_id)
 
 
+def _parents_finished(spans: list[ReadableSpan], client_span: int) -> bool:
+    """Whether every span's parent has finished too (a span is exported when it ends, so a
+    child of a span still running, another consumer's say, arrives before its parent)."""
+    ids = {s.context.span_id for s in spans} | {client_span}
+    return all(s.parent is None or s.parent.span_id in ids for s in spans)
+
+
 def _check_parents(spans: list[ReadableSpan], client_span: int) -> None:
     """Every span's parent is in the same trace; the router's request continues the client's."""
     ids = {s.context.span_id for s in spans}
@@ -160,6 +167,8 @@ async def test_an_event_continues_the_trace_into_its_consumer(
         ]
 
     await eventually(lambda: bool(consumed()))
+    # Other consumers of the event may still be working inside the trace: wait for their spans.
+    await eventually(lambda: _parents_finished(spans_of(exporter, trace_id), client_span=7))
     (consume,) = consumed()
     spans = spans_of(exporter, trace_id)
     by_id = {s.context.span_id: s for s in spans}
