@@ -11,6 +11,7 @@ message that was rolled back.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,8 +68,20 @@ def _direct_key(a: UserId, b: UserId) -> str:
 
 
 class ChatService:
-    def __init__(self, *, hub: Hub, limiter: RateLimiter, limits: Limits, prefix: str) -> None:
+    def __init__(
+        self,
+        *,
+        hub: Hub,
+        limiter: RateLimiter,
+        limits: Limits,
+        prefix: str,
+        stream_reads: int = 8,
+    ) -> None:
         self.hub = hub
+        # Database reads serving live streams (a subscription's first read, catching up, a
+        # gap) wait here, not on the connection pool, whose checkout is bounded: a burst of
+        # thousands of subscribes queues instead of being refused.
+        self.stream_reads = asyncio.Semaphore(stream_reads)
         self._limiter = limiter
         self._limits = limits
         self._prefix = prefix

@@ -9,8 +9,14 @@
    conversation's end), then replays the rest in batches;
 3. it goes live: an event at or below the last sequence number sent is a
    duplicate and dropped; one beyond the next number means messages were
-   missed (publish order differs from commit order, or Redis dropped one),
-   and the missing ones are read from the database first.
+   missed (Redis dropped one, or reconnected), and the missing ones are read
+   from the database first. Events that merely cross on the way (publish
+   order differs from commit order) are put back in order once per process
+   before they get here (:mod:`subgraphs.chat.ordering`).
+
+Every database read here waits for one of the service's ``stream_reads``
+slots, so a burst of subscribes queues in the process rather than on the
+connection pool.
 
 So the stream is gap-free and ordered whatever pub/sub does, and a client
 resumes after any disconnect with ``since`` = the last ``seq`` it got.
@@ -84,7 +90,7 @@ async def message_stream(
     channel = service.hub.conversation_channel(conversation_id)
     async with service.hub.listen([channel], subscriber.capacity) as listener:
         # One read once the channel is confirmed: the membership, and the first replay batch.
-        async with database.transaction() as session:
+        async with service.stream_reads, database.transaction() as session:
             membership = await service.membership(viewer, conversation_id, session=session)
             if membership is None:
                 if not await service.conversations_by_id([conversation_id], session=session):
@@ -100,6 +106,7 @@ async def message_stream(
                     conversation_id, sent, limit=REPLAY_BATCH, session=session
                 )
             )
+        service.hub.known(channel, membership.conversation.last_seq)
         for message in replay:
             yield message
             sent = message.seq
@@ -152,7 +159,7 @@ async def _read_after(
     seq: int,
 ) -> list[MessageView]:
     """The next messages after ``seq``, for a viewer who must still be a member."""
-    async with database.transaction() as session:
+    async with service.stream_reads, database.transaction() as session:
         if await service.membership(viewer, conversation_id, session=session) is None:
             raise Forbidden("You are no longer a member of this conversation.")
         return await service.messages_after(
