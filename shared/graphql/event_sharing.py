@@ -33,7 +33,6 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
 
@@ -48,7 +47,7 @@ from graphql import (
     visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList
-from graphql.execution.executor import CollectedErrors, Executor, to_nodes
+from graphql.execution.executor import Executor, to_nodes
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -93,8 +92,8 @@ class EventSharing:
     async def get(
         self, key: Hashable, run: Callable[[], Awaitable[SharedExecution | None]]
     ) -> SharedExecution | None:
-        """The shared execution for ``key``, run by the first caller; ``None`` when it could
-        not be shared (the caller executes on its own)."""
+        """The shared execution for ``key``, run by the first caller; ``None`` when it cannot
+        be shared (the caller executes on its own)."""
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -103,17 +102,18 @@ class EventSharing:
         self._entries[key] = entry
         while len(self._entries) > self._capacity:
             self._entries.popitem(last=False)
-        shared: SharedExecution | None = None
         try:
             shared = await run()
-            self.executions += 1
-            return shared
-        finally:
-            # On failure or cancellation the others execute on their own (None).
-            if not entry.done():
-                entry.set_result(shared)
-            if shared is None and self._entries.get(key) is entry:
+        except BaseException:
+            # Failed or cancelled (its subscriber left): those waiting execute on their
+            # own, and the next to come tries again.
+            entry.set_result(None)
+            if self._entries.get(key) is entry:
                 del self._entries[key]
+            raise
+        self.executions += 1
+        entry.set_result(shared)
+        return shared
 
 
 def sharing_executor(sharing: EventSharing) -> type[StrawberryGraphQLCoreExecutionContext]:
@@ -123,44 +123,33 @@ def sharing_executor(sharing: EventSharing) -> type[StrawberryGraphQLCoreExecuti
 
 class _SharingExecutor(StrawberryGraphQLCoreExecutionContext):
     _sharing: EventSharing
-    _event_key: Hashable | None = None
     _shape: Hashable | None = None
     _recording: _Recording | None = None
     _replaying: SharedExecution | None = None
 
     def build_per_event_executor(self, payload: Any) -> Executor[Any]:
         key = getattr(payload, "sharing_key", None)
-        if key is not None and self._shape is None:
+        if key is None:
+            return super().build_per_event_executor(payload)
+        if self._shape is None:
             self._shape = _shape_of(self)
-        executor = cast("_SharingExecutor", super().build_per_event_executor(payload))
-        executor._event_key = key
-        return executor
+        # No copy of the executor unless this subscriber executes anything itself.
+        return cast("Executor[Any]", _SharedEvent(self, payload, key))
 
-    def execute_operation(self, serially: bool | None = None) -> Any:
-        if self._event_key is None:
-            return super().execute_operation(serially)
-        return self._execute_shared()
-
-    async def _execute_shared(self) -> ExecutionResult:
-        shared = await self._sharing.get((self._event_key, self._shape), self._record)
-        own = copy(self)
-        own._event_key = None
-        if shared is None:
-            return cast("ExecutionResult", await _settled(own.execute_operation(False)))
-        if not shared.viewer_paths:
+    async def execute_shared(self, payload: Any, key: Hashable) -> ExecutionResult:
+        shared = await self._sharing.get((key, self._shape), lambda: self._record(payload))
+        if shared is not None and not shared.viewer_paths:
             return ExecutionResult(shared.result.data, None)
+        own = cast("_SharingExecutor", super().build_per_event_executor(payload))
         own._replaying = shared
-        own.collected_errors = CollectedErrors()
         return cast("ExecutionResult", await _settled(own.execute_operation(False)))
 
-    async def _record(self) -> SharedExecution | None:
+    async def _record(self, payload: Any) -> SharedExecution | None:
         shared_context = getattr(self.context_value, "shared", None)
         if shared_context is None:
             return None
-        recorder = copy(self)
-        recorder._event_key = None
+        recorder = cast("_SharingExecutor", super().build_per_event_executor(payload))
         recorder.context_value = shared_context()
-        recorder.collected_errors = CollectedErrors()
         # Nulls stay where they happen: a viewer-dependent non-null field must not take its
         # parent's shared siblings with it.
         recorder.error_propagation = False
@@ -268,6 +257,21 @@ class _SharingExecutor(StrawberryGraphQLCoreExecutionContext):
                 return None
 
         return await_completed()
+
+
+class _SharedEvent:
+    """One event for one subscriber, as graphql-core's per-event executor: executing it
+    takes the shared execution."""
+
+    __slots__ = ("_executor", "_key", "_payload")
+
+    def __init__(self, executor: _SharingExecutor, payload: Any, key: Hashable) -> None:
+        self._executor = executor
+        self._payload = payload
+        self._key = key
+
+    def execute_operation(self, serially: bool | None = None) -> Awaitable[ExecutionResult]:
+        return self._executor.execute_shared(self._payload, self._key)
 
 
 async def _settled(value: Any) -> Any:

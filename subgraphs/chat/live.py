@@ -75,6 +75,11 @@ class Listener:
         self._events: deque[dict[str, Any]] = deque()
         self._ready = asyncio.Event()
 
+    @property
+    def waiting(self) -> bool:
+        """Whether an event is waiting (or the overflow that ends this listener)."""
+        return bool(self._events) or self.overflowed
+
     def deliver(self, event: dict[str, Any]) -> None:
         if len(self._events) >= self.capacity:
             self.overflowed = True

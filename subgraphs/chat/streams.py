@@ -45,7 +45,7 @@ from shared.errors import AuthReason, Forbidden, NotFound, Unauthenticated
 from shared.ids import UserId
 from subgraphs.chat.live import RESYNC, Listener
 from subgraphs.chat.service import ChatService
-from subgraphs.chat.views import ConversationId, MessageView
+from subgraphs.chat.views import ConversationId, MessageView, message_view
 
 REPLAY_BATCH = 100
 
@@ -72,6 +72,9 @@ async def _next(listener: Listener, subscriber: Subscriber) -> dict[str, Any]:
     remaining = subscriber.expires_at - time.time()
     if remaining <= 0:
         raise _expired()
+    if listener.waiting:
+        # One waiting already: no timer to set and cancel (a busy room's every event).
+        return await listener.next()
     try:
         async with asyncio.timeout(remaining):
             return await listener.next()
@@ -124,7 +127,7 @@ async def message_stream(
                 if seq <= sent:
                     continue  # already sent: replayed, or delivered twice
                 if seq == sent + 1:
-                    yield MessageView.from_event(event)
+                    yield message_view(event)
                     sent = seq
                     continue
             if kind in ("message", RESYNC["type"]):
