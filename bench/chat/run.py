@@ -31,6 +31,7 @@ import asyncio
 import os
 import resource
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class Receivers:
         self.last_receipt = 0.0
         self.subscribed = 0
         self.retries = 0
+        self.refusals: Counter[str] = Counter()
         self.got: dict[int, int] = {}
         self.sockets: list[ClientConnection] = []
 
@@ -119,6 +121,7 @@ class Receivers:
                         # As a client would: wait `retryAfter` and subscribe again (since: 0
                         # replays whatever came meanwhile, and duplicates are not counted).
                         self.retries += 1
+                        self.refusals[message["payload"][0]["message"]] += 1
                         await asyncio.sleep(message["payload"][0]["extensions"]["retryAfter"])
                         await ws.send(orjson.dumps(subscribe).decode())
                         continue
@@ -199,7 +202,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def fanout(args: argparse.Namespace) -> None:
-    async with chat_stack(replicas=2) as stack:
+    async with chat_stack(replicas=2, logs=args.logs) as stack:
         started = time.monotonic()
         room, receivers, tasks, router_before, chat_before = await connected(
             stack, args.subscribers, args.connecting
@@ -211,6 +214,8 @@ async def fanout(args: argparse.Namespace) -> None:
             f"{ready:.1f} s ({receivers.retries} subscribe(s) retried after UNAVAILABLE), "
             "2 chat replicas"
         )
+        for reason, count in receivers.refusals.most_common():
+            print(f"  UNAVAILABLE {count} time(s): {reason}")
         print(
             "RSS per connection: router "
             f"{(router_rss - router_before) * 1024 / args.subscribers:.1f} KB, "
@@ -291,7 +296,7 @@ async def _phase(
 
 
 async def idle(args: argparse.Namespace) -> None:
-    async with chat_stack(replicas=1) as stack:
+    async with chat_stack(replicas=1, logs=args.logs) as stack:
         started = time.monotonic()
         room, receivers, tasks, router_before, chat_before = await connected(
             stack, args.connections, args.connecting
@@ -334,6 +339,9 @@ def main() -> int:
     for command in (fan, still):
         command.add_argument(
             "--connecting", type=int, default=50, help="subscribers connecting at once"
+        )
+        command.add_argument(
+            "--logs", type=Path, default=None, help="a folder for the processes' logs"
         )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
