@@ -160,10 +160,11 @@ class _SharingExecutor(StrawberryGraphQLCoreExecutionContext):
             if not isinstance(error.original_error, ViewerDependent) or error.path is None:
                 return None
             viewer_paths.add(tuple(error.path))
+        # What a subscriber's own execution reuses; nothing when it executes nothing.
         return SharedExecution(
             result=result,
-            completed=recording.completed,
-            resolved=recording.resolved,
+            completed=recording.completed if viewer_paths else {},
+            resolved=recording.resolved if viewer_paths else {},
             viewer_paths=frozenset(viewer_paths),
             above_viewer=frozenset(p[:i] for p in viewer_paths for i in range(1, len(p))),
         )
