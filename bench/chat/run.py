@@ -1,18 +1,24 @@
 """Chat fan-out and idle connections through the router, on real processes.
 
-``python -m bench.chat fanout [--subscribers 200] [--rate 50] [--seconds 10]``
+``python -m bench.chat fanout [--subscribers 200] [--rate 50 ...] [--seconds 10 | --messages N]``
     One public room, ``subscribers`` members each on its own WebSocket to the
     router (its own token, so its own subgraph WebSocket) subscribed to
-    ``messageReceived``; one sender at ``rate`` messages/s for ``seconds``,
-    sending to the *second* chat replica while the router subscribes at the
-    first, so every message crosses replicas through Redis. Prints delivered
-    messages/s, p50/p99 from send to receipt, router and chat RSS per
-    connection, router and chat CPU per delivered message.
+    ``messageReceived``; one sender at ``rate`` messages/s for ``seconds``
+    (or ``messages`` of them), sending to the *second* chat replica while the
+    router subscribes at the first, so every message crosses replicas through
+    Redis. Several rates run one after the other on the same subscribers.
+    Prints, per rate, delivered messages/s, p50/p99 from send to receipt and
+    router and chat CPU per delivered message; and router and chat RSS per
+    connection.
 
 ``python -m bench.chat idle [--connections 1000] [--hold 5]``
     ``connections`` subscribed WebSockets that receive nothing for ``hold``
     seconds; then one message must reach every one. Prints router and chat
     memory per connection.
+
+Both connect their subscribers ``--connecting`` at a time (default 50): each
+opens its WebSocket, is acknowledged and subscribes before the next one
+starts.
 
 Router on core 0, chat replicas on core 1 (``taskset``); the driver is not
 pinned and its own CPU is printed, since it shares the machine.
@@ -25,6 +31,7 @@ import asyncio
 import os
 import resource
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -68,22 +75,33 @@ class Receivers:
         self.last_receipt = 0.0
         self.subscribed = 0
         self.retries = 0
+        self.refusals: Counter[str] = Counter()
         self.got: dict[int, int] = {}
         self.sockets: list[ClientConnection] = []
 
-    async def run(self, stack: Stack, user: int, room: str) -> None:
+    async def run(self, stack: Stack, user: int, room: str, slot: asyncio.Semaphore) -> None:
         url = stack.router_url.replace("http://", "ws://") + "/graphql"
-        async with connect(url, subprotocols=[PROTOCOL], max_queue=None) as ws:
+        await slot.acquire()
+        try:
+            ws = await connect(url, subprotocols=[PROTOCOL], max_queue=None)
+        except BaseException:
+            slot.release()
+            raise
+        async with ws:
             self.sockets.append(ws)
-            await ws.send(
-                orjson.dumps(
-                    {
-                        "type": "connection_init",
-                        "payload": {"authorization": f"Bearer {stack.token(user)}"},
-                    }
-                ).decode()
-            )
-            await ws.recv()
+            try:
+                await ws.send(
+                    orjson.dumps(
+                        {
+                            "type": "connection_init",
+                            "payload": {"authorization": f"Bearer {stack.token(user)}"},
+                        }
+                    ).decode()
+                )
+                await ws.recv()
+            except BaseException:
+                slot.release()
+                raise
             subscribe = {
                 "id": "1",
                 "type": "subscribe",
@@ -91,6 +109,7 @@ class Receivers:
             }
             await ws.send(orjson.dumps(subscribe).decode())
             self.subscribed += 1
+            slot.release()
             seen: set[int] = set()
             async for raw in ws:
                 message = orjson.loads(raw)
@@ -102,6 +121,7 @@ class Receivers:
                         # As a client would: wait `retryAfter` and subscribe again (since: 0
                         # replays whatever came meanwhile, and duplicates are not counted).
                         self.retries += 1
+                        self.refusals[message["payload"][0]["message"]] += 1
                         await asyncio.sleep(message["payload"][0]["extensions"]["retryAfter"])
                         await ws.send(orjson.dumps(subscribe).decode())
                         continue
@@ -148,28 +168,28 @@ async def everyone_got(receivers: Receivers, seq: int, count: int, within: float
 
 
 async def connected(
-    stack: Stack, count: int
+    stack: Stack, count: int, connecting: int
 ) -> tuple[str, Receivers, list[asyncio.Task[None]], float, float]:
     """The room, its subscribers, and router and chat RSS before they connected."""
     owner = 1
     room = await public_room(stack, owner, range(2, count + 2))
     router_before, chat_before = rss_mb([stack.router_pid]), rss_mb(stack.chat_pids[:1])
     receivers = Receivers()
-    tasks = []
-    for user in range(2, count + 2):
-        tasks.append(asyncio.create_task(receivers.run(stack, user, room)))
-        if len(tasks) % 20 == 0:
-            # Paced, as clients arrive in life: a burst of thousands of subscribes at once
-            # would queue on chat's database pool and be refused with UNAVAILABLE.
-            await asyncio.sleep(0.2)
-    while receivers.subscribed < count:  # noqa: ASYNC110
+    slot = asyncio.Semaphore(connecting)
+    tasks = [
+        asyncio.create_task(receivers.run(stack, user, room, slot)) for user in range(2, count + 2)
+    ]
+    while receivers.subscribed < count:
+        failed = [t.exception() for t in tasks if t.done() and t.exception()]
+        if failed:
+            raise RuntimeError(f"a subscriber failed to connect: {failed[0]}")
         await asyncio.sleep(0.05)
     # Subscribed at the router does not mean subscribed at chat yet: wait until a message
-    # reaches everyone.
+    # reaches everyone (since: 0 replays it to those subscribed after it was sent).
     await asyncio.sleep(0.5)
     warm = await send(stack, room, owner, 0, None)
     try:
-        await everyone_got(receivers, warm, count, within=60)
+        await everyone_got(receivers, warm, count, within=120 + count / 20)
     except RuntimeError:
         failed = [t.exception() for t in tasks if t.done() and t.exception()]
         raise RuntimeError(f"not every subscriber got the first message: {failed[:1]}") from None
@@ -182,72 +202,104 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def fanout(args: argparse.Namespace) -> None:
-    async with chat_stack(replicas=2) as stack:
+    async with chat_stack(replicas=2, logs=args.logs) as stack:
+        started = time.monotonic()
         room, receivers, tasks, router_before, chat_before = await connected(
-            stack, args.subscribers
+            stack, args.subscribers, args.connecting
         )
+        ready = time.monotonic() - started
         router_rss, chat_rss = rss_mb([stack.router_pid]), rss_mb(stack.chat_pids[:1])
-        cpu_router, cpu_chat = cpu_seconds([stack.router_pid]), cpu_seconds(stack.chat_pids)
-        driver_before = resource.getrusage(resource.RUSAGE_SELF)
-        start = time.monotonic()
-        total = int(args.rate * args.seconds)
-        in_flight = asyncio.Semaphore(args.in_flight)
-
-        async def paced(n: int) -> int:
-            async with in_flight:
-                return await send(stack, room, 1, n, receivers)
-
-        sends = []
-        for n in range(1, total + 1):
-            # On schedule, with at most `in_flight` sends waiting for their answer: when
-            # sending is slower than asked, the achieved rate (printed) drops instead.
-            await in_flight.acquire()
-            in_flight.release()
-            sends.append(asyncio.create_task(paced(n)))
-            await asyncio.sleep(max(0.0, start + n / args.rate - time.monotonic()))
-        await asyncio.gather(*sends)
-        sending = time.monotonic() - start
-        last = total
-        await everyone_got(receivers, last, args.subscribers, within=60)
-        elapsed = receivers.last_receipt - start
-        cpu_router = cpu_seconds([stack.router_pid]) - cpu_router
-        cpu_chat = cpu_seconds(stack.chat_pids) - cpu_chat
-        driver = resource.getrusage(resource.RUSAGE_SELF)
+        print(
+            f"subscribers {args.subscribers}, connected {args.connecting} at a time in "
+            f"{ready:.1f} s ({receivers.retries} subscribe(s) retried after UNAVAILABLE), "
+            "2 chat replicas"
+        )
+        for reason, count in receivers.refusals.most_common():
+            print(f"  UNAVAILABLE {count} time(s): {reason}")
+        print(
+            "RSS per connection: router "
+            f"{(router_rss - router_before) * 1024 / args.subscribers:.1f} KB, "
+            f"chat {(chat_rss - chat_before) * 1024 / args.subscribers:.1f} KB",
+            flush=True,
+        )
+        first = 1
+        for rate in args.rate:
+            total = args.messages or int(rate * args.seconds)
+            await _phase(stack, room, receivers, args, rate, range(first, first + total))
+            first += total
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _phase(
+    stack: Stack,
+    room: str,
+    receivers: Receivers,
+    args: argparse.Namespace,
+    rate: float,
+    numbers: range,
+) -> None:
+    """Send ``numbers`` at ``rate`` and print what their delivery took."""
+    receivers.latencies.clear()
+    receivers.send_times.clear()
+    receivers.receipts = 0
+    cpu_router, cpu_chat = cpu_seconds([stack.router_pid]), cpu_seconds(stack.chat_pids)
+    driver_before = resource.getrusage(resource.RUSAGE_SELF)
+    load = os.getloadavg()[0]
+    start = time.monotonic()
+    in_flight = asyncio.Semaphore(args.in_flight)
+
+    async def paced(n: int) -> int:
+        async with in_flight:
+            return await send(stack, room, 1, n, receivers)
+
+    sends = []
+    for i, n in enumerate(numbers, 1):
+        # On schedule, with at most `in_flight` sends waiting for their answer: when
+        # sending is slower than asked, the achieved rate (printed) drops instead.
+        await in_flight.acquire()
+        in_flight.release()
+        sends.append(asyncio.create_task(paced(n)))
+        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+    await asyncio.gather(*sends)
+    sending = time.monotonic() - start
+    await everyone_got(receivers, numbers[-1], args.subscribers, within=600)
+    elapsed = receivers.last_receipt - start
+    cpu_router = cpu_seconds([stack.router_pid]) - cpu_router
+    cpu_chat = cpu_seconds(stack.chat_pids) - cpu_chat
+    driver = resource.getrusage(resource.RUSAGE_SELF)
+    total = len(numbers)
     expected = total * args.subscribers
+    latencies = receivers.latencies
     print(
-        f"subscribers {args.subscribers} ({receivers.retries} subscribe(s) retried after "
-        "UNAVAILABLE), "
-        f"{total} messages sent in {sending:.1f} s "
-        f"({total / sending:.1f}/s, asked {args.rate:g}/s), 2 chat replicas"
+        f"rate {rate:g}/s asked: {total} messages sent in {sending:.1f} s "
+        f"({total / sending:.1f}/s), load average {load:.2f} at the start"
     )
     print(
-        f"delivered {receivers.receipts}/{expected} in {elapsed:.1f} s: {receivers.receipts / elapsed:,.0f} msg/s"
+        f"  delivered {receivers.receipts}/{expected} in {elapsed:.1f} s: "
+        f"{receivers.receipts / elapsed:,.0f} msg/s"
     )
     print(
-        f"send→receipt p50 {percentile(receivers.latencies, 0.5) * 1000:.1f} ms, "
-        f"p99 {percentile(receivers.latencies, 0.99) * 1000:.1f} ms, "
-        f"max {max(receivers.latencies) * 1000:.1f} ms; the send itself (until its answer) "
+        f"  send→receipt p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms; the send itself (until its answer) "
         f"p50 {percentile(receivers.send_times, 0.5) * 1000:.1f} ms"
     )
+    driver_cpu = driver.ru_utime + driver.ru_stime - driver_before.ru_utime - driver_before.ru_stime
     print(
-        f"RSS per connection: router {(router_rss - router_before) * 1024 / args.subscribers:.1f} KB, "
-        f"chat {(chat_rss - chat_before) * 1024 / args.subscribers:.1f} KB"
-    )
-    print(
-        f"CPU per delivered message: router {cpu_router / receivers.receipts * 1e6:.0f} µs, "
+        f"  CPU per delivered message: router {cpu_router / receivers.receipts * 1e6:.0f} µs, "
         f"chat (both replicas) {cpu_chat / receivers.receipts * 1e6:.0f} µs; "
-        f"driver {driver.ru_utime + driver.ru_stime - driver_before.ru_utime - driver_before.ru_stime:.1f} s CPU"
+        f"driver {driver_cpu:.1f} s CPU",
+        flush=True,
     )
 
 
 async def idle(args: argparse.Namespace) -> None:
-    async with chat_stack(replicas=1) as stack:
+    async with chat_stack(replicas=1, logs=args.logs) as stack:
         started = time.monotonic()
         room, receivers, tasks, router_before, chat_before = await connected(
-            stack, args.connections
+            stack, args.connections, args.connecting
         )
         ready = time.monotonic() - started
         await asyncio.sleep(args.hold)
@@ -275,12 +327,22 @@ def main() -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     fan = commands.add_parser("fanout", help="one room, many subscribers, one sender")
     fan.add_argument("--subscribers", type=int, default=200)
-    fan.add_argument("--rate", type=float, default=50.0)
-    fan.add_argument("--seconds", type=float, default=10.0)
+    fan.add_argument(
+        "--rate", type=float, nargs="+", default=[50.0], help="messages/s; several run in turn"
+    )
+    fan.add_argument("--seconds", type=float, default=10.0, help="per rate")
+    fan.add_argument("--messages", type=int, default=0, help="per rate, instead of --seconds")
     fan.add_argument("--in-flight", type=int, default=4, help="sends awaiting their answer")
     still = commands.add_parser("idle", help="idle subscribed WebSockets on one router")
     still.add_argument("--connections", type=int, default=1000)
     still.add_argument("--hold", type=float, default=5.0)
+    for command in (fan, still):
+        command.add_argument(
+            "--connecting", type=int, default=50, help="subscribers connecting at once"
+        )
+        command.add_argument(
+            "--logs", type=Path, default=None, help="a folder for the processes' logs"
+        )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
     asyncio.run(fanout(args) if args.command == "fanout" else idle(args))

@@ -100,7 +100,10 @@ async def _answers(session: aiohttp.ClientSession, url: str, within: float) -> N
 
 
 @contextlib.asynccontextmanager
-async def chat_stack(*, replicas: int = 1, queue: int = 1024) -> AsyncIterator[Stack]:
+async def chat_stack(
+    *, replicas: int = 1, queue: int = 1024, logs: Path | None = None
+) -> AsyncIterator[Stack]:
+    """The stack; with ``logs``, each process's output goes to a file there (chat-0.log, …)."""
     secret = secrets.token_urlsafe(48)
     with _database() as url, tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as procs:
         env = {
@@ -137,9 +140,10 @@ async def chat_stack(*, replicas: int = 1, queue: int = 1024) -> AsyncIterator[S
                         "--no-workers",
                     ],
                     env=env,
+                    log=logs / f"chat-{n}.log" if logs is not None else None,
                 )
             )
-            for port in ports
+            for n, port in enumerate(ports)
         ]
         chat_urls = [f"http://127.0.0.1:{port}" for port in ports]
         composed = compose([SubgraphSDL("chat", f"{chat_urls[0]}/graphql", export_sdls()["chat"])])
@@ -165,7 +169,8 @@ async def chat_stack(*, replicas: int = 1, queue: int = 1024) -> AsyncIterator[S
                     f"127.0.0.1:{router_port}",
                     "--log-level",
                     "WARNING",
-                ]
+                ],
+                log=logs / "router.log" if logs is not None else None,
             )
         )
         router_url = f"http://127.0.0.1:{router_port}"

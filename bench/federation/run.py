@@ -181,16 +181,19 @@ def otlp_sink(port: int) -> Iterator[None]:
 
 @contextlib.contextmanager
 def started(
-    command: list[str], *, env: dict[str, str] | None = None
+    command: list[str], *, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-    )
+    """``command`` running until the block ends; its output goes to ``log`` if given."""
+    with contextlib.ExitStack() as files:
+        output = files.enter_context(log.open("ab")) if log is not None else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, **(env or {})},
+        )
     try:
         yield process
     finally:

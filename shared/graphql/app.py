@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+import orjson
 import strawberry
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -60,6 +61,14 @@ class _ServiceGraphQL(GraphQL[Any, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
         return await self._context_factory(request, response)
+
+    def encode_json(self, data: object) -> str:
+        """orjson (about 4x the standard library's speed): every answer, and every
+        subscription event to every subscriber, is encoded here."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:  # an integer past 64 bits, say: the standard library takes it
+            return super().encode_json(data)  # type: ignore[return-value]
 
 
 def schema_extensions() -> Sequence[Callable[[], Any]]:

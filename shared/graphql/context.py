@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 from starlette.requests import HTTPConnection
 
 from shared.client_address import ROUTER_SECRET_HEADER, from_router
 from shared.db import Database
 from shared.errors import AuthReason, Unauthenticated
+from shared.graphql.event_sharing import ViewerDependent
 from shared.graphql.ids import parse_id
 from shared.ids import UserId
 from shared.jwt_check import TokenRejected, bearer_token
@@ -79,6 +81,7 @@ class RequestContext(Generic[Service, Loaders]):
     loaders: Loaders
     _viewer: UserId | None = field(default=None, init=False)
     _viewer_read: bool = field(default=False, init=False)
+    _viewer_hidden: bool = field(default=False, init=False)
 
     @property
     def request_id(self) -> str:
@@ -94,9 +97,18 @@ class RequestContext(Generic[Service, Loaders]):
         TRACE_ID.set(trace_id_of(self.caller.request.headers.get("traceparent")))
         USER_ID.set(None)
 
+    def shared(self) -> Self:
+        """A copy for work shared by every viewer (:mod:`shared.graphql.event_sharing`):
+        reading the viewer or the token from it raises :class:`ViewerDependent`."""
+        clone = copy.copy(self)
+        clone._viewer_hidden = True
+        return clone
+
     @property
     def claims(self) -> AccessClaims | None:
         """The verified access token, ``None`` when the request has none; a bad one raises."""
+        if self._viewer_hidden:
+            raise ViewerDependent()
         try:
             token = bearer_token(self.caller.request.headers.get("authorization"))
         except TokenRejected:
@@ -109,6 +121,8 @@ class RequestContext(Generic[Service, Loaders]):
     @property
     def viewer(self) -> UserId | None:
         """The signed-in member, ``None`` when signed out; read and checked once per request."""
+        if self._viewer_hidden:
+            raise ViewerDependent()
         if not self._viewer_read:
             claims = self.claims
             if claims is not None:

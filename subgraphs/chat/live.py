@@ -16,9 +16,12 @@ listener knows when it missed one (a gap) and reads the missing ones from
 the database (:mod:`subgraphs.chat.streams`). A lost connection to Redis is
 re-established and its channels subscribed again (by redis-py, or by the
 hub when that fails); Redis confirming a channel a second time tells its
-listeners to read what they may have missed meanwhile. A listener's queue is bounded: one that falls ``capacity`` events
-behind is ended as too slow (:class:`SubscriberTooSlow`), never buffered
-without bound.
+listeners to read what they may have missed meanwhile. With a
+:class:`~subgraphs.chat.ordering.ReorderBuffer` (:meth:`Hub.order_with`),
+message events that cross on the way are put back in order once per process
+before any listener sees them. A listener's queue is bounded: one that falls
+``capacity`` events behind is ended as too slow (:class:`SubscriberTooSlow`),
+never buffered without bound.
 
 :meth:`Hub.listen` returns only once Redis has confirmed the subscription,
 so anything committed after that is seen live and anything before it can
@@ -41,6 +44,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from shared.errors import Unavailable
+from subgraphs.chat.ordering import ReorderBuffer
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,11 @@ class Listener:
         self._events: deque[dict[str, Any]] = deque()
         self._ready = asyncio.Event()
 
+    @property
+    def waiting(self) -> bool:
+        """Whether an event is waiting (or the overflow that ends this listener)."""
+        return bool(self._events) or self.overflowed
+
     def deliver(self, event: dict[str, Any]) -> None:
         if len(self._events) >= self.capacity:
             self.overflowed = True
@@ -98,6 +107,17 @@ class Hub:
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         self._changing = asyncio.Lock()
+        self._ordering: ReorderBuffer | None = None
+
+    def order_with(self, ordering: ReorderBuffer) -> None:
+        """Put message events back in sequence order before listeners get them."""
+        self._ordering = ordering
+        ordering.bind(self._deliver)
+
+    def known(self, channel: str, last_seq: int) -> None:
+        """A listener of ``channel`` read its conversation up to ``last_seq``."""
+        if self._ordering is not None:
+            self._ordering.known(channel, last_seq)
 
     def conversation_channel(self, conversation_id: int) -> str:
         return f"{self._base}conversation:{conversation_id}"
@@ -183,6 +203,8 @@ class Hub:
             return False
         del self._listeners[channel]
         self._confirmed.pop(channel, None)
+        if self._ordering is not None:
+            self._ordering.forget(channel)
         return True
 
     def _pubsub_of(self) -> PubSub:
@@ -215,8 +237,8 @@ class Hub:
             if confirmed.is_set():
                 # Subscribed again: the connection was re-established (redis-py resubscribes
                 # on its own), and what was published meanwhile is lost to pub/sub.
-                for listener in tuple(self._listeners.get(channel, ())):
-                    listener.deliver(RESYNC)
+                held = self._ordering.reset(channel) if self._ordering is not None else []
+                self._deliver(channel, [*held, RESYNC])
             confirmed.set()
             return
         if message.get("type") != "message":
@@ -226,8 +248,17 @@ class Hub:
         except orjson.JSONDecodeError:
             log.warning("chat: a live event on %s is not JSON", channel)
             return
+        if self._ordering is not None:
+            self._deliver(channel, self._ordering.accept(channel, event))
+        else:
+            self._deliver(channel, [event])
+
+    def _deliver(self, channel: str, events: list[dict[str, Any]]) -> None:
+        if not events:
+            return
         for listener in tuple(self._listeners.get(channel, ())):
-            listener.deliver(event)
+            for event in events:
+                listener.deliver(event)
 
     async def _recover(self, exc: BaseException) -> None:
         """Reconnect and resubscribe; Redis confirming each channel again makes its

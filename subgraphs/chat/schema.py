@@ -22,6 +22,7 @@ from shared.errors import BadUserInput, Forbidden
 from shared.graphql.app import schema_extensions
 from shared.graphql.arguments import After, First, IdArgument
 from shared.graphql.connections import PageInfo
+from shared.graphql.event_sharing import EventSharing, sharing_executor
 from shared.graphql.ids import parse_typed, require_id
 from shared.graphql.scalars import schema_config
 from shared.graphql.users import UserKey
@@ -238,6 +239,12 @@ class ChatMessage:
             created_at=view.created_at,
             view=view,
         )
+
+    @property
+    def sharing_key(self) -> tuple[str, MessageId]:
+        """The same for every subscriber a message reaches (a message never changes), so its
+        subscription selection runs once per shape (:mod:`shared.graphql.event_sharing`)."""
+        return ("ChatMessage", self.view.id)
 
     @classmethod
     async def resolve_reference(cls, info: ChatInfo, id: strawberry.ID) -> ChatMessage | None:
@@ -630,6 +637,7 @@ def _activity(kind: ActivityKind, event: dict[str, Any]) -> ConversationActivity
 
 
 def build_schema() -> strawberry.federation.Schema:
+    """The schema; a message reaching many subscribers is executed once per query shape."""
     return strawberry.federation.Schema(
         query=Query,
         mutation=Mutation,
@@ -638,4 +646,5 @@ def build_schema() -> strawberry.federation.Schema:
         extensions=schema_extensions(),
         config=schema_config(),
         federation_version="2.11",
+        execution_context_class=sharing_executor(EventSharing()),
     )

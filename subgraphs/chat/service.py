@@ -11,6 +11,7 @@ message that was rolled back.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,8 +68,20 @@ def _direct_key(a: UserId, b: UserId) -> str:
 
 
 class ChatService:
-    def __init__(self, *, hub: Hub, limiter: RateLimiter, limits: Limits, prefix: str) -> None:
+    def __init__(
+        self,
+        *,
+        hub: Hub,
+        limiter: RateLimiter,
+        limits: Limits,
+        prefix: str,
+        stream_reads: int = 8,
+    ) -> None:
         self.hub = hub
+        # Database reads serving live streams (a subscription's first read, catching up, a
+        # gap) wait here, not on the connection pool, whose checkout is bounded: a burst of
+        # thousands of subscribes queues instead of being refused.
+        self.stream_reads = asyncio.Semaphore(stream_reads)
         self._limiter = limiter
         self._limits = limits
         self._prefix = prefix
@@ -296,17 +309,11 @@ class ChatService:
                 f"messages per {SEND_WINDOW_SECONDS} seconds.",
             )
         )
-        conversation = await self._locked(conversation_id, session=session)
-        member = await self._require_member(conversation, sender, session=session)
-        earlier = await session.scalar(
-            select(Message).where(
-                Message.conversation_id == conversation.id,
-                Message.sender_id == sender,
-                Message.client_message_id == client_message_id,
-            )
+        conversation, member, earlier = await self._locked_for_send(
+            conversation_id, sender, client_message_id, session=session
         )
         if earlier is not None:
-            return MessageView.from_row(earlier)
+            return earlier
         at = now()
         message = Message(
             conversation_id=conversation.id,
@@ -555,6 +562,48 @@ class ChatService:
         if conversation is None:
             raise NotFound(f"There is no conversation with id {conversation_id}.")
         return conversation
+
+    async def _locked_for_send(
+        self,
+        conversation_id: ConversationId,
+        sender: UserId,
+        client_message_id: str,
+        *,
+        session: AsyncSession,
+    ) -> tuple[Conversation, Member, MessageView | None]:
+        """The conversation and the sender's membership, both locked, and the message an
+        earlier attempt with ``client_message_id`` sent, if any: one statement where three
+        were (a send is a few round trips, each one waited for under the room's lock)."""
+        earlier_id = (
+            select(Message.id)
+            .where(
+                Message.conversation_id == Conversation.id,
+                Message.sender_id == sender,
+                Message.client_message_id == client_message_id,
+            )
+            .scalar_subquery()
+        )
+        row = (
+            await session.execute(
+                select(Conversation, Member, earlier_id)
+                .outerjoin(
+                    Member,
+                    and_(Member.conversation_id == Conversation.id, Member.user_id == sender),
+                )
+                .where(Conversation.id == conversation_id)
+                .with_for_update()
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"There is no conversation with id {conversation_id}.")
+        conversation, member, earlier = row
+        if member is None:
+            raise Forbidden("Only members of this conversation may do that: join it first.")
+        if earlier is None:
+            return conversation, member, None
+        sent = await session.get(Message, earlier)
+        assert sent is not None  # read under the conversation's lock a moment ago
+        return conversation, member, MessageView.from_row(sent)
 
     async def _member_row(
         self, conversation_id: int, user: UserId, *, session: AsyncSession

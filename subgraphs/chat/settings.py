@@ -25,3 +25,9 @@ class ChatSettings(CommonSettings):
         ge=1,
         description="Events a subscription may fall behind by before it is ended as too slow.",
     )
+    chat_stream_reads: int = Field(
+        default=8,
+        ge=1,
+        description="Database reads serving subscriptions (first read, catching up) at once; "
+        "more wait their turn.",
+    )

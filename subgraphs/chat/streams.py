@@ -9,8 +9,14 @@
    conversation's end), then replays the rest in batches;
 3. it goes live: an event at or below the last sequence number sent is a
    duplicate and dropped; one beyond the next number means messages were
-   missed (publish order differs from commit order, or Redis dropped one),
-   and the missing ones are read from the database first.
+   missed (Redis dropped one, or reconnected), and the missing ones are read
+   from the database first. Events that merely cross on the way (publish
+   order differs from commit order) are put back in order once per process
+   before they get here (:mod:`subgraphs.chat.ordering`).
+
+Every database read here waits for one of the service's ``stream_reads``
+slots, so a burst of subscribes queues in the process rather than on the
+connection pool.
 
 So the stream is gap-free and ordered whatever pub/sub does, and a client
 resumes after any disconnect with ``since`` = the last ``seq`` it got.
@@ -39,7 +45,7 @@ from shared.errors import AuthReason, Forbidden, NotFound, Unauthenticated
 from shared.ids import UserId
 from subgraphs.chat.live import RESYNC, Listener
 from subgraphs.chat.service import ChatService
-from subgraphs.chat.views import ConversationId, MessageView
+from subgraphs.chat.views import ConversationId, MessageView, message_view
 
 REPLAY_BATCH = 100
 
@@ -66,6 +72,9 @@ async def _next(listener: Listener, subscriber: Subscriber) -> dict[str, Any]:
     remaining = subscriber.expires_at - time.time()
     if remaining <= 0:
         raise _expired()
+    if listener.waiting:
+        # One waiting already: no timer to set and cancel (a busy room's every event).
+        return await listener.next()
     try:
         async with asyncio.timeout(remaining):
             return await listener.next()
@@ -84,7 +93,7 @@ async def message_stream(
     channel = service.hub.conversation_channel(conversation_id)
     async with service.hub.listen([channel], subscriber.capacity) as listener:
         # One read once the channel is confirmed: the membership, and the first replay batch.
-        async with database.transaction() as session:
+        async with service.stream_reads, database.transaction() as session:
             membership = await service.membership(viewer, conversation_id, session=session)
             if membership is None:
                 if not await service.conversations_by_id([conversation_id], session=session):
@@ -100,6 +109,7 @@ async def message_stream(
                     conversation_id, sent, limit=REPLAY_BATCH, session=session
                 )
             )
+        service.hub.known(channel, membership.conversation.last_seq)
         for message in replay:
             yield message
             sent = message.seq
@@ -117,7 +127,7 @@ async def message_stream(
                 if seq <= sent:
                     continue  # already sent: replayed, or delivered twice
                 if seq == sent + 1:
-                    yield MessageView.from_event(event)
+                    yield message_view(event)
                     sent = seq
                     continue
             if kind in ("message", RESYNC["type"]):
@@ -152,7 +162,7 @@ async def _read_after(
     seq: int,
 ) -> list[MessageView]:
     """The next messages after ``seq``, for a viewer who must still be a member."""
-    async with database.transaction() as session:
+    async with service.stream_reads, database.transaction() as session:
         if await service.membership(viewer, conversation_id, session=session) is None:
             raise Forbidden("You are no longer a member of this conversation.")
         return await service.messages_after(

@@ -101,6 +101,18 @@ class MessageView:
         )
 
 
+_VIEW = "_view"
+
+
+def message_view(event: dict[str, Any]) -> MessageView:
+    """The message a live event carries, built once however many listeners got the event
+    (they share the one decoded dict; the view is kept in it, never published)."""
+    view = event.get(_VIEW)
+    if not isinstance(view, MessageView):
+        view = event[_VIEW] = MessageView.from_event(event)
+    return view
+
+
 @dataclass(frozen=True, slots=True)
 class Membership:
     """A member's standing in a conversation: how far they have read."""

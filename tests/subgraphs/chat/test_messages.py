@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from shared.events.tables import OUTBOX
 from tests.subgraphs.chat.conftest import JOIN, SEND, Chat, close_chat, make_chat
@@ -41,6 +41,29 @@ async def test_a_retry_with_the_same_client_id_returns_the_same_message(chat: Ch
     assert (await chat.send(bob, conversation, "theirs", key="retry-1"))["seq"] == 2
     page = await chat.data(PAGE, ada, id=conversation)
     assert page["conversation"]["messages"]["totalCount"] == 2
+
+
+async def test_a_send_to_a_room_is_five_statements_and_its_retry_two(chat: Chat) -> None:
+    owner = chat.members(1)[0]
+    room = await chat.room(owner, "Counted")
+    engine = chat.runtime.database.engine.sync_engine
+    statements: list[str] = []
+
+    def seen(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement != "BEGIN IMMEDIATE":  # SQLite's way of taking the write lock up front
+            statements.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        sent = await chat.send(owner, room, "hello", key="counted")
+        # Lock the room and the sender's membership, and look for an earlier attempt, in
+        # one; then the message, the room's last message, the sender's read mark, the event.
+        assert statements == ["SELECT", "INSERT", "UPDATE", "UPDATE", "INSERT"]
+        statements.clear()
+        assert await chat.send(owner, room, "hello", key="counted") == sent
+        assert statements == ["SELECT", "SELECT"]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 async def test_bodies_and_client_ids_are_bounded(chat: Chat) -> None:
