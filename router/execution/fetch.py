@@ -24,6 +24,7 @@ from router.execution.contexts import (
     split_variables,
 )
 from router.execution.representations import (
+    EntityGroup,
     apply_renames,
     representation_builder,
     representation_key,
@@ -138,28 +139,9 @@ async def fetch_entities(
         return None
     for entity, group in zip(entities, targets, strict=True):
         merge_entity(entity, group, fetch, state)
+    # Answers that came with errors (some entities may be null because of them) are not
+    # handed on: the entity cache stores only what a subgraph answered cleanly.
     return None if errors else (entities, response)
-
-
-class EntityGroup:
-    """Entities sent with the same contextual values: their distinct representations."""
-
-    __slots__ = ("index_of", "representations", "targets", "values")
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.values = values
-        self.representations: list[dict[str, Any]] = []
-        self.targets: list[list[dict[str, Any]]] = []
-        self.index_of: dict[Hashable, int] = {}
-
-    def add(self, representation: dict[str, Any], obj: dict[str, Any]) -> None:
-        key = representation_key(representation)
-        index = self.index_of.get(key)
-        if index is None:
-            index = self.index_of[key] = len(self.representations)
-            self.representations.append(representation)
-            self.targets.append([])
-        self.targets[index].append(obj)
 
 
 def group_entities(
@@ -170,10 +152,9 @@ def group_entities(
     if not fetch.context_rewrites:
         single = EntityGroup({})
         for path in paths:
-            for obj in objects_at(state.data, path, state.matches, state.owned):
-                representation = build(obj, state.matches)
-                if representation is not None:
-                    single.add(representation, obj)
+            build.add_all(
+                objects_at(state.data, path, state.matches, state.owned), single, state.matches
+            )
         return [single]
     by_values: dict[Hashable, EntityGroup] = {}
     for path in paths:

@@ -152,6 +152,9 @@ def deep_merge(target: dict[str, Any], source: dict[str, Any], owned: Owned) -> 
 
     ``source`` is not changed; what it holds is put in by reference.
     """
+    if target.keys().isdisjoint(source):  # the usual entity answer: only new fields
+        target.update(source)
+        return
     for name, incoming in source.items():
         existing = target.get(name)
         # Most fields are new to the object, or leaves: no call for them.
