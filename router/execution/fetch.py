@@ -38,7 +38,7 @@ from router.execution.subgraph_errors import (
     root_error_path,
     unavailable_error,
 )
-from router.execution.tree import ResponsePath, deep_merge, located_at, objects_at
+from router.execution.tree import ResponsePath, deep_merge, located_at, merge_into_each
 from router.plan import FetchNode
 from router.transport.errors import TransportError
 from router.transport.types import SubgraphRequest, SubgraphResponse
@@ -63,6 +63,7 @@ def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: Run
             data = orjson.loads(orjson.dumps(data))
             apply_renames(data, fetch.output_rewrites, state.matches)
         deep_merge(state.data, data, state.owned)
+        state.shape += 1
 
 
 async def execute_entity_fetch(
@@ -152,9 +153,7 @@ def group_entities(
     if not fetch.context_rewrites:
         single = EntityGroup({})
         for path in paths:
-            build.add_all(
-                objects_at(state.data, path, state.matches, state.owned), single, state.matches
-            )
+            build.add_all(state.objects_at(path), single, state.matches)
         return [single]
     by_values: dict[Hashable, EntityGroup] = {}
     for path in paths:
@@ -212,8 +211,8 @@ def merge_entity(
         apply_renames(entity, fetch.output_rewrites, state.matches)
     # Objects sharing a representation share the entity's nested values: the tree
     # copies them on write, so each object's own path still gets its own copy.
-    for obj in group:
-        deep_merge(obj, entity, state.owned)
+    if merge_into_each(group, entity, state.owned):
+        state.shape += 1
 
 
 async def _send(

@@ -184,3 +184,28 @@ def _merged(existing: Any, incoming: Any, owned: Owned) -> Any:
         ]
         return existing
     return incoming
+
+
+def merge_into_each(targets: list[dict[str, Any]], source: dict[str, Any], owned: Owned) -> bool:
+    """:func:`deep_merge` ``source`` into every target; whether any walk could now find more.
+
+    False when all ``source`` added was new fields no walk steps into (no
+    object, list or ``__typename``): walks made before still hold.
+    """
+    if "__typename" not in source:
+        for value in source.values():
+            kind = type(value)
+            if kind is dict or kind is list:
+                break
+        else:
+            changed = False
+            for target in targets:
+                if target.keys().isdisjoint(source):
+                    target.update(source)
+                else:
+                    deep_merge(target, source, owned)
+                    changed = True
+            return changed
+    for target in targets:
+        deep_merge(target, source, owned)
+    return True
