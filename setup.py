@@ -37,7 +37,13 @@ def _say(message: str) -> None:
     print(f"beyond: {message}", file=sys.stderr)
 
 
+# The commands that build: the others (the metadata pip asks for first) need no compiling.
+BUILDING = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
+
+
 def _extensions() -> list[Any]:
+    if not BUILDING.intersection(sys.argv[1:]):
+        return []
     if os.environ.get("BEYOND_PURE_PYTHON"):
         _say("BEYOND_PURE_PYTHON is set: the execution hot path stays pure Python")
         return []
