@@ -74,11 +74,12 @@ class EntityGroup:
 class RepresentationBuilder:
     """A fetch's representations, compiled once per fetch and schema.
 
-    ``builder(obj, matches)`` is the object's representation, or ``None`` when it
-    cannot have one. :meth:`add_all` adds many objects' to a group, and for the
-    usual ``requires`` (scalar fields under one type condition, no rewrites:
-    entity keys and most ``@requires``) keys each object by its values alone,
-    building a representation only for the first object of each key.
+    ``builder(obj, matches)`` is the object's representation, or ``None`` when
+    it cannot have one. :meth:`add_all` adds many objects' representations to
+    a group; for the usual ``requires`` (scalar fields under one type
+    condition, no rewrites: entity keys and most ``@requires``) it keys each
+    object by its values alone, building a representation only for the first
+    object of each key.
     """
 
     __slots__ = ("_compiled", "_condition", "_flat", "_must_have", "_rewrites", "_schema")
