@@ -13,6 +13,7 @@ Peers: Apollo Gateway, Hive Gateway, and Hive Gateway with Hive Router's Rust
 query planner (``hive-rust``: the same ``hive-gateway`` command with
 ``@graphql-hive/router-runtime``'s ``unifiedGraphHandler``). Variants of our
 router: with metrics or tracing on, without breakers, balanced over etcd,
+its execution hot path as Python where the install compiled it (``beyond-pure``),
 and ``beyond-cache`` (its entity cache on, warm: :mod:`bench.federation.cache`).
 
 Pinning (``--gateway-cpus``, default the last CPU): the gateway runs alone
@@ -90,6 +91,8 @@ VARIANT_ENV = {
     "beyond-metrics": {},
     "beyond-trace-1": {**TRACING, "OTEL_TRACES_SAMPLER_ARG": "0.01"},
     "beyond-trace-100": {**TRACING, "OTEL_TRACES_SAMPLER_ARG": "1.0"},
+    # The execution hot path as Python even where the install compiled it (router.execution.native).
+    "beyond-pure": {"BEYOND_PURE_PYTHON": "1"},
 }
 # The breaker and p2c A/B (README "Registry and resilience"): our router with its breakers
 # taken out, as is, and with every subgraph's URL from etcd, balanced by p2c.

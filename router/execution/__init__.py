@@ -11,11 +11,15 @@ reject), :mod:`~router.execution.fetch` (one fetch node),
 :mod:`~router.execution.representations` and :mod:`~router.execution.tree`
 (entity plumbing), :mod:`~router.execution.subgraph_errors`,
 :mod:`~router.execution.introspection` and :mod:`~router.execution.shaping`
-(the client's answer).
+(the client's answer). :mod:`~router.execution.native` says whether the
+hot path among them runs compiled (mypyc) or as Python; it is imported
+first, before any of them.
 """
 
 from __future__ import annotations
 
+# First: it decides whether the hot path below is imported compiled or as Python.
+from router.execution import native
 from router.execution.defer import execute_incremental
 from router.execution.errors import ExecutionError, PlanShapeError
 from router.execution.executor import execute
@@ -32,5 +36,6 @@ __all__ = [
     "SubgraphErrorPolicy",
     "execute",
     "execute_incremental",
+    "native",
     "subscribe",
 ]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from router.cache import MISS, RequestCache
 from router.execution.fetch import (
-    EntityGroup,
     execute_root_fetch,
     fetch_entities,
     fetch_variables,
@@ -24,6 +23,7 @@ from router.execution.fetch import (
     merge_entity,
     merge_root_response,
 )
+from router.execution.representations import EntityGroup
 from router.execution.state import RunState
 from router.plan import FetchNode
 from router.transport.types import SubgraphResponse

@@ -24,6 +24,7 @@ from router.execution.contexts import (
     split_variables,
 )
 from router.execution.representations import (
+    EntityGroup,
     apply_renames,
     representation_builder,
     representation_key,
@@ -37,7 +38,7 @@ from router.execution.subgraph_errors import (
     root_error_path,
     unavailable_error,
 )
-from router.execution.tree import ResponsePath, deep_merge, located_at, objects_at
+from router.execution.tree import ResponsePath, deep_merge, located_at, merge_into_each
 from router.plan import FetchNode
 from router.transport.errors import TransportError
 from router.transport.types import SubgraphRequest, SubgraphResponse
@@ -62,6 +63,7 @@ def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: Run
             data = orjson.loads(orjson.dumps(data))
             apply_renames(data, fetch.output_rewrites, state.matches)
         deep_merge(state.data, data, state.owned)
+        state.shape += 1
 
 
 async def execute_entity_fetch(
@@ -138,28 +140,9 @@ async def fetch_entities(
         return None
     for entity, group in zip(entities, targets, strict=True):
         merge_entity(entity, group, fetch, state)
+    # Answers that came with errors (some entities may be null because of them) are not
+    # handed on: the entity cache stores only what a subgraph answered cleanly.
     return None if errors else (entities, response)
-
-
-class EntityGroup:
-    """Entities sent with the same contextual values: their distinct representations."""
-
-    __slots__ = ("index_of", "representations", "targets", "values")
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.values = values
-        self.representations: list[dict[str, Any]] = []
-        self.targets: list[list[dict[str, Any]]] = []
-        self.index_of: dict[Hashable, int] = {}
-
-    def add(self, representation: dict[str, Any], obj: dict[str, Any]) -> None:
-        key = representation_key(representation)
-        index = self.index_of.get(key)
-        if index is None:
-            index = self.index_of[key] = len(self.representations)
-            self.representations.append(representation)
-            self.targets.append([])
-        self.targets[index].append(obj)
 
 
 def group_entities(
@@ -170,10 +153,7 @@ def group_entities(
     if not fetch.context_rewrites:
         single = EntityGroup({})
         for path in paths:
-            for obj in objects_at(state.data, path, state.matches, state.owned):
-                representation = build(obj, state.matches)
-                if representation is not None:
-                    single.add(representation, obj)
+            build.add_all(state.objects_at(path), single, state.matches)
         return [single]
     by_values: dict[Hashable, EntityGroup] = {}
     for path in paths:
@@ -231,8 +211,8 @@ def merge_entity(
         apply_renames(entity, fetch.output_rewrites, state.matches)
     # Objects sharing a representation share the entity's nested values: the tree
     # copies them on write, so each object's own path still gets its own copy.
-    for obj in group:
-        deep_merge(obj, entity, state.owned)
+    if merge_into_each(group, entity, state.owned):
+        state.shape += 1
 
 
 async def _send(

@@ -10,7 +10,7 @@ no representation: it is not sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -21,9 +21,6 @@ from router.plan import KeyRenamer, RequiredField, RequiredSelection, ValueSette
 
 _FRAGMENT = "... on "
 _MISSING = object()
-
-RepresentationBuilder = Callable[[dict[str, Any], TypeMatcher], "dict[str, Any] | None"]
-"""``build(obj, matches)``: the object's representation, or ``None`` when it cannot have one."""
 
 
 class _Unusable(Exception):
@@ -53,36 +50,137 @@ def _compile(selections: tuple[RequiredSelection, ...]) -> _Compiled:
     )
 
 
-@lru_cache(maxsize=1024)
-def representation_builder(
-    requires: tuple[RequiredSelection, ...],
-    rewrites: tuple[ValueSetter, ...],
-    schema: GraphQLSchema,
-) -> RepresentationBuilder:
-    """The builder of a fetch's representations, compiled once per fetch and schema."""
-    compiled = _compile(requires)
-    must_have: dict[tuple[str | None, str], bool] = {}
+class EntityGroup:
+    """Entities sent with the same contextual values: their distinct representations."""
 
-    def select(obj: dict[str, Any], selections: _Compiled, matches: TypeMatcher) -> dict[str, Any]:
+    __slots__ = ("index_of", "representations", "targets", "values")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.representations: list[dict[str, Any]] = []
+        self.targets: list[list[dict[str, Any]]] = []
+        self.index_of: dict[Hashable, int] = {}
+
+    def add(self, representation: dict[str, Any], obj: dict[str, Any]) -> None:
+        key = representation_key(representation)
+        index = self.index_of.get(key)
+        if index is None:
+            index = self.index_of[key] = len(self.representations)
+            self.representations.append(representation)
+            self.targets.append([])
+        self.targets[index].append(obj)
+
+
+class RepresentationBuilder:
+    """A fetch's representations, compiled once per fetch and schema.
+
+    ``builder(obj, matches)`` is the object's representation, or ``None`` when
+    it cannot have one. :meth:`add_all` adds many objects' representations to
+    a group; for the usual ``requires`` (scalar fields under one type
+    condition, no rewrites: entity keys and most ``@requires``) it keys each
+    object by its values alone, building a representation only for the first
+    object of each key.
+    """
+
+    __slots__ = ("_compiled", "_condition", "_flat", "_must_have", "_rewrites", "_schema")
+
+    def __init__(
+        self,
+        requires: tuple[RequiredSelection, ...],
+        rewrites: tuple[ValueSetter, ...],
+        schema: GraphQLSchema,
+    ) -> None:
+        self._compiled = _compile(requires)
+        self._rewrites = rewrites
+        self._schema = schema
+        self._must_have: dict[tuple[str | None, str], bool] = {}
+        self._condition, self._flat = _flat(self._compiled, rewrites)
+
+    def __call__(self, obj: dict[str, Any], matches: TypeMatcher) -> dict[str, Any] | None:
+        try:
+            representation = self._select(obj, self._compiled, matches)
+        except _Unusable:
+            return None
+        if not representation:
+            return None
+        for setter in self._rewrites:
+            _set_value(representation, setter, matches)
+        return representation
+
+    def add_all(
+        self, objects: list[dict[str, Any]], group: EntityGroup, matches: TypeMatcher
+    ) -> None:
+        """Each object with a representation into ``group``, deduplicated."""
+        flat, condition = self._flat, self._condition
+        if flat is None or condition is None:
+            for obj in objects:
+                representation = self(obj, matches)
+                if representation is not None:
+                    group.add(representation, obj)
+            return
+        names = [name for name, _ in flat]
+        index_of, targets = group.index_of, group.targets
+        for obj in objects:
+            typename = obj.get("__typename")
+            if typename != condition and not matches(typename, condition):
+                continue
+            values: list[Any] = []
+            general = False
+            for name, response_name in flat:
+                value = obj.get(response_name, _MISSING)
+                kind = type(value)
+                if kind is str or kind is int:
+                    values.append(value)
+                elif value is None:
+                    if self._needed(typename, name):
+                        break  # no representation
+                    values.append(None)
+                elif value is not _MISSING:
+                    general = True  # bool, float or a structure: keyed the general way
+                    break
+                else:
+                    break  # no representation
+            else:
+                # Only str, int and None: equal tuples are equal representations.
+                key = tuple(values)
+                index = index_of.get(key)
+                if index is None:
+                    index_of[key] = len(group.representations)
+                    group.representations.append(dict(zip(names, values, strict=True)))
+                    targets.append([obj])
+                else:
+                    targets[index].append(obj)
+                continue
+            if general:
+                representation = self(obj, matches)
+                if representation is not None:
+                    group.add(representation, obj)
+
+    def _needed(self, typename: str | None, name: str) -> bool:
+        key = (typename, name)
+        needed = self._must_have.get(key)
+        if needed is None:
+            needed = self._must_have[key] = _must_have(self._schema, typename, name)
+        return needed
+
+    def _select(
+        self, obj: dict[str, Any], selections: _Compiled, matches: TypeMatcher
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         typename = obj.get("__typename")
         for selection in selections:
             if isinstance(selection, _Field):
                 value = obj.get(selection.response_name, _MISSING)
                 if value is None:
-                    key = (typename, selection.name)
-                    needed = must_have.get(key)
-                    if needed is None:
-                        needed = must_have[key] = _must_have(schema, typename, selection.name)
-                    if needed:
+                    if self._needed(typename, selection.name):
                         raise _Unusable
                 elif value is _MISSING:
                     raise _Unusable
                 elif selection.selections is not None:
-                    value = select_value(value, selection.selections, matches)
+                    value = self._select_value(value, selection.selections, matches)
                 out[selection.name] = value
             elif matches(typename, selection.type_condition):
-                for name, value in select(obj, selection.selections, matches).items():
+                for name, value in self._select(obj, selection.selections, matches).items():
                     existing = out.get(name)
                     if isinstance(existing, dict) and isinstance(value, dict):
                         existing.update(value)
@@ -90,25 +188,40 @@ def representation_builder(
                         out[name] = value
         return out
 
-    def select_value(value: Any, selections: _Compiled, matches: TypeMatcher) -> Any:
+    def _select_value(self, value: Any, selections: _Compiled, matches: TypeMatcher) -> Any:
         if isinstance(value, list):
-            return [select_value(item, selections, matches) for item in value]
+            return [self._select_value(item, selections, matches) for item in value]
         if isinstance(value, dict):
-            return select(value, selections, matches)
+            return self._select(value, selections, matches)
         return value
 
-    def build(obj: dict[str, Any], matches: TypeMatcher) -> dict[str, Any] | None:
-        try:
-            representation = select(obj, compiled, matches)
-        except _Unusable:
-            return None
-        if not representation:
-            return None
-        for setter in rewrites:
-            _set_value(representation, setter, matches)
-        return representation
 
-    return build
+def _flat(
+    compiled: _Compiled, rewrites: tuple[ValueSetter, ...]
+) -> tuple[str | None, tuple[tuple[str, str], ...] | None]:
+    """``requires`` as one type condition and its scalar fields, when it is that simple."""
+    if rewrites or len(compiled) != 1 or not isinstance(compiled[0], _Fragment):
+        return None, None
+    fragment = compiled[0]
+    fields = tuple(
+        (s.name, s.response_name)
+        for s in fragment.selections
+        if isinstance(s, _Field) and s.selections is None
+    )
+    names = [name for name, _ in fields]
+    if not fields or len(fields) != len(fragment.selections) or len(set(names)) != len(names):
+        return None, None
+    return fragment.type_condition, fields
+
+
+@lru_cache(maxsize=1024)
+def representation_builder(
+    requires: tuple[RequiredSelection, ...],
+    rewrites: tuple[ValueSetter, ...],
+    schema: GraphQLSchema,
+) -> RepresentationBuilder:
+    """The builder of a fetch's representations, compiled once per fetch and schema."""
+    return RepresentationBuilder(requires, rewrites, schema)
 
 
 def representation_key(value: dict[str, Any]) -> Hashable:

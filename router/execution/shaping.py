@@ -123,6 +123,8 @@ class ShapingCache:
     roots: dict[int, tuple[OperationDefinitionNode, FieldGroups, list[_DeferredFragment]]] = field(
         default_factory=dict
     )
+    # The operation compiled for shaping without paths (:mod:`.shaping_fast`), by its identity.
+    compiled: dict[int, tuple[OperationDefinitionNode, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

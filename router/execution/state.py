@@ -10,6 +10,7 @@ from graphql import GraphQLSchema, is_abstract_type
 
 from router.cache import RequestCache
 from router.execution.subgraph_errors import SubgraphErrorPolicy
+from router.execution.tree import objects_at
 from router.transport.types import Headers, Transport
 
 
@@ -27,9 +28,27 @@ class RunState:
     # What this request made of the tree, by id: the rest is subgraph answers, maybe shared
     # with other requests, which are never changed (see :mod:`.tree`).
     owned: dict[int, Any] = field(default_factory=dict)
+    # Walks of Flatten paths, kept while the tree's shape has not changed since: a merge that
+    # adds or replaces anything a walk could step into (or a __typename) starts a new shape.
+    shape: int = 0
+    walked: dict[tuple[str, ...], tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.owned[id(self.data)] = self.data
+
+    def objects_at(self, path: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The objects at ``path`` (owned, not to be changed as a list): :func:`.tree.objects_at`.
+
+        Sequential fetches often share paths (an entity fetch, then one that
+        requires what it fetched); the second walk is skipped when no merge
+        since the first changed the shape of the tree.
+        """
+        found = self.walked.get(path)
+        if found is not None and found[0] == self.shape:
+            return found[1]
+        objects = objects_at(self.data, path, self.matches, self.owned)
+        self.walked[path] = (self.shape, objects)
+        return objects
 
     def matches(self, typename: str | None, condition: str) -> bool:
         """Does ``... on condition`` select an object whose ``__typename`` is ``typename``."""

@@ -152,6 +152,9 @@ def deep_merge(target: dict[str, Any], source: dict[str, Any], owned: Owned) -> 
 
     ``source`` is not changed; what it holds is put in by reference.
     """
+    if target.keys().isdisjoint(source):  # the usual entity answer: only new fields
+        target.update(source)
+        return
     for name, incoming in source.items():
         existing = target.get(name)
         # Most fields are new to the object, or leaves: no call for them.
@@ -181,3 +184,28 @@ def _merged(existing: Any, incoming: Any, owned: Owned) -> Any:
         ]
         return existing
     return incoming
+
+
+def merge_into_each(targets: list[dict[str, Any]], source: dict[str, Any], owned: Owned) -> bool:
+    """:func:`deep_merge` ``source`` into every target; whether any walk could now find more.
+
+    False when all ``source`` added was new fields no walk steps into (no
+    object, list or ``__typename``): walks made before still hold.
+    """
+    if "__typename" not in source:
+        for value in source.values():
+            kind = type(value)
+            if kind is dict or kind is list:
+                break
+        else:
+            changed = False
+            for target in targets:
+                if target.keys().isdisjoint(source):
+                    target.update(source)
+                else:
+                    deep_merge(target, source, owned)
+                    changed = True
+            return changed
+    for target in targets:
+        deep_merge(target, source, owned)
+    return True
