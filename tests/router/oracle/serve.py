@@ -25,9 +25,9 @@ from graphql import (
     build_schema,
     execute,
     parse,
-    validate,
 )
 
+from router.operation.validation import validate
 from router.transport import SubgraphRequest, SubgraphResponse
 from tests.router.oracle import world
 from tests.router.oracle.splits import Subgraph
