@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from graphql import get_named_type, parse
+from graphql import GraphQLEnumType, GraphQLField, GraphQLNonNull, get_named_type, parse
 from graphql.type.definition import GraphQLInputType
 
 from router.http import create_router_app
@@ -34,12 +34,51 @@ from tests.router.oracle.splits import split
 
 
 class WorldWriter(OperationWriter):
-    """Operations whose ``ID`` arguments name objects of the world, so ``node`` finds them."""
+    """Operations over the world: every argument now and then, written inline or as a
+    variable (with or without a default, its value given, null or left out); ``ID`` values
+    name objects of the world, so ``node`` finds them."""
 
-    def literal(self, type_: GraphQLInputType) -> str:
-        if get_named_type(type_).name == "ID":
-            return json.dumps(self.rng.choice(world.IDS))
-        return super().literal(type_)
+    def value(self, type_: GraphQLInputType) -> Any:
+        named = get_named_type(type_)
+        if isinstance(named, GraphQLEnumType):
+            return self.rng.choice(list(named.values))
+        return {
+            "ID": lambda: self.rng.choice(world.IDS),
+            "Int": lambda: self.rng.randint(0, 4),
+            "Boolean": lambda: self.rng.random() < 0.5,
+        }[named.name]()
+
+    def written(self, type_: GraphQLInputType, value: Any) -> str:
+        if isinstance(get_named_type(type_), GraphQLEnumType):
+            return str(value)
+        return json.dumps(value)
+
+    def arguments(self, field: GraphQLField) -> str:
+        written = []
+        for name, argument in field.args.items():
+            required = isinstance(argument.type, GraphQLNonNull)
+            if not required and self.rng.random() < 0.6:
+                continue
+            written.append(f"{name}: {self.argument(argument.type, required)}")
+        return f"({', '.join(written)})" if written else ""
+
+    def argument(self, type_: GraphQLInputType, required: bool) -> str:
+        roll = self.rng.random()
+        if roll < 0.5:
+            return self.written(type_, self.value(type_))
+        if roll < 0.55 and not required:
+            return "null"
+        variable = f"v{len(self.definitions) + 1}"
+        definition = str(type_)
+        if self.rng.random() < 0.4:
+            definition += f" = {self.written(type_, self.value(type_))}"
+        supplied = self.rng.random()
+        if supplied < 0.7 or (required and "=" not in definition):
+            self.values[variable] = self.value(type_)
+        elif supplied < 0.85 and not required:
+            self.values[variable] = None
+        self.definitions[variable] = definition
+        return f"${variable}"
 
 
 @dataclass
@@ -78,6 +117,7 @@ async def run_split(
         report.uncomposed.append(f"split {split_seed}: {error}")
         return
     api_schema = load_supergraph(supergraph).api_schema
+    truth_schema = monolith(hidden_level=any(s.hidden_level for s in subgraphs))
     writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"))
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "supergraph.graphql"
@@ -90,7 +130,10 @@ async def run_split(
             report.splits += 1
             rng = random.Random(split_seed)
             generated = (
-                (writer.operation(), {"a": rng.random() < 0.5, "b": rng.random() < 0.5})
+                (
+                    writer.operation(),
+                    {"a": rng.random() < 0.5, "b": rng.random() < 0.5, **writer.values},
+                )
                 for _ in range(operations)
             )
             for query, variables in [*generated, *extra]:
@@ -104,7 +147,9 @@ async def run_split(
                     continue
                 report.operations += 1
                 document = parse(query)
-                truth = await answer(MONOLITH, monolith_resolver, query, variables, checked=False)
+                truth = await answer(
+                    truth_schema, monolith_resolver, query, variables, checked=False
+                )
                 reason = _compare(ours, truth) or "; ".join(
                     shape_problems(api_schema, document, variables, ours)
                 )

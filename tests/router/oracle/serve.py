@@ -5,7 +5,7 @@ data only what it declares: an ``@external`` field comes from the
 representation the router sent, or from the data when a ``@provides`` path
 brought the object; asked anywhere else it answers a poisoned value
 (``"EXTERNAL"``, ``-999``), so a plan that reads it shows in the answer; so
-does a field another subgraph took over with ``@override``.
+does a field another subgraph took over with ``@override`` (unless progressively).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ directive @external on OBJECT | FIELD_DEFINITION
 directive @requires(fields: String!) on FIELD_DEFINITION
 directive @provides(fields: String!) on FIELD_DEFINITION
 directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE
-directive @override(from: String!) on FIELD_DEFINITION
+directive @override(from: String!, label: String) on FIELD_DEFINITION
 directive @interfaceObject on OBJECT
 directive @link(url: String!, import: [String]) repeatable on SCHEMA
 scalar _Any
@@ -56,14 +56,18 @@ def _typed(schema: GraphQLSchema) -> GraphQLSchema:
     return schema
 
 
-def monolith() -> GraphQLSchema:
-    return _typed(build_schema(world.SDL))
+@lru_cache(maxsize=2)
+def monolith(*, hidden_level: bool = False) -> GraphQLSchema:
+    """The whole world in one schema; ``hidden_level``: without ``Level.MID``, as the API
+    schema of a split that makes it ``@inaccessible`` (a ``MID`` answer is an error there)."""
+    sdl = world.SDL.replace("LOW HIGH MID", "LOW HIGH") if hidden_level else world.SDL
+    return _typed(build_schema(sdl))
 
 
 def monolith_resolver(obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
     if info.parent_type.name == "Query":
         return world.root_value(info.field_name, arguments)
-    return world.value(obj, info.field_name)
+    return world.value(obj, info.field_name, arguments)
 
 
 class SubgraphServer:
@@ -111,15 +115,15 @@ class SubgraphServer:
             if name in obj:
                 return obj[name]
             if obj.get(PROVIDED):
-                return world.value(obj, name)
+                return world.value(obj, name, arguments)
             return POISON.get(decl.type.strip("[]!"))
         if decl.requires:
             inputs = {
-                i: obj[i] if i in decl.requires else world.value(obj, i)
+                i: obj[i] if i in decl.requires else world.value(obj, i, {})
                 for i in world.DERIVED[(parent, name)]
             }
             return world.shipping(inputs["price"], inputs["weight"])
-        found = world.value(obj, name)
+        found = world.value(obj, name, arguments)
         if decl.provides and isinstance(found, dict):
             found = {**found, PROVIDED: True}
         return found
