@@ -25,6 +25,8 @@ from graphql import (
     build_schema,
     execute,
     parse,
+    print_schema,
+    specified_directives,
 )
 
 from router.operation.validation import validate
@@ -56,12 +58,15 @@ def _typed(schema: GraphQLSchema) -> GraphQLSchema:
     return schema
 
 
-@lru_cache(maxsize=2)
-def monolith(*, hidden_level: bool = False) -> GraphQLSchema:
-    """The whole world in one schema; ``hidden_level``: without ``Level.MID``, as the API
-    schema of a split that makes it ``@inaccessible`` (a ``MID`` answer is an error there)."""
-    sdl = world.SDL.replace("LOW HIGH MID", "LOW HIGH") if hidden_level else world.SDL
-    return _typed(build_schema(sdl))
+def monolith(api_schema: GraphQLSchema | None = None) -> GraphQLSchema:
+    """The whole world in one schema; given a split's ``api_schema``, with its types: a
+    field ``@shareable`` with a nullable local type is nullable there, and an
+    ``@inaccessible`` enum value is one the monolith cannot answer either."""
+    if api_schema is None:
+        return _typed(build_schema(world.SDL))
+    built = build_schema(print_schema(api_schema))
+    # Without the router's @defer and @stream, which graphql-core would not execute.
+    return _typed(GraphQLSchema(**{**built.to_kwargs(), "directives": specified_directives}))
 
 
 def monolith_resolver(obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
