@@ -2,8 +2,9 @@
 possible types and ``@include``/``@skip`` with the variables ``$a`` and ``$b``.
 
 Operations are valid by construction as far as field merging goes: a field whose response
-name is already taken at its response path by a field of another name, other arguments or
-another type (under another fragment, say) gets a fresh alias instead.
+name another field already answers at its response path gets a fresh alias instead when
+the two could not be merged (another type; or another name or other arguments, unless the
+two sit under different object types somewhere along the path, which never meet).
 """
 
 from __future__ import annotations
@@ -27,14 +28,24 @@ from graphql import (
 )
 from graphql.type.definition import GraphQLField, GraphQLInputType, GraphQLOutputType
 
+# The parent type of a field and of each field above it, and whether it is an object type.
+Lineage = tuple[tuple[str, bool], ...]
+
+
+def _exclusive(one: Lineage, other: Lineage) -> bool:
+    """Whether two fields' parents differ as object types at some level: never both met."""
+    return any(a[1] and b[1] and a[0] != b[0] for a, b in zip(one, other, strict=False))
+
 
 class OperationWriter:
     def __init__(self, schema: GraphQLSchema, rng: random.Random) -> None:
         self.schema = schema
         self.rng = rng
         self.aliases = 0
-        # Per response path: response name -> the signature (name, arguments, type) it carries.
-        self.scopes: dict[tuple[str, ...], dict[str, str]] = {}
+        # Per response path and response name: each field answering it, as its lineage (the
+        # parent type of it and each field above, and whether that is an object type), its
+        # name with arguments, and its type.
+        self.scopes: dict[tuple[str, ...], dict[str, list[tuple[Lineage, str, str]]]] = {}
         # Variables the arguments use besides $a and $b: definition text and value, if any.
         self.definitions: dict[str, str] = {}
         self.values: dict[str, Any] = {}
@@ -43,14 +54,19 @@ class OperationWriter:
         self.aliases += 1
         return f"x{self.aliases}"
 
-    def response_name(self, path: tuple[str, ...], name: str, signature: str) -> str:
-        """``name``, or a fresh alias when ``name`` answers another field at ``path``."""
+    def response_name(
+        self, path: tuple[str, ...], wanted: str, lineage: Lineage, field: str, type_: str
+    ) -> str:
+        """``wanted``, or a fresh alias when a field ``wanted`` already answers at ``path``
+        could not be merged with this one."""
         scope = self.scopes.setdefault(path, {})
-        if scope.setdefault(name, signature) == signature:
-            return name
-        name = self.alias()
-        scope[name] = signature
-        return name
+        if not all(
+            other_type == type_ and (other_field == field or _exclusive(lineage, other))
+            for other, other_field, other_type in scope.get(wanted, ())
+        ):
+            wanted = self.alias()
+        scope.setdefault(wanted, []).append((lineage, field, type_))
+        return wanted
 
     def condition(self) -> str:
         roll = self.rng.random()
@@ -84,7 +100,13 @@ class OperationWriter:
         ]
         return f"({', '.join(required)})" if required else ""
 
-    def selection(self, type_: GraphQLOutputType, depth: int, path: tuple[str, ...] = ()) -> str:
+    def selection(
+        self,
+        type_: GraphQLOutputType,
+        depth: int,
+        path: tuple[str, ...] = (),
+        lineage: Lineage = (),
+    ) -> str:
         named: GraphQLNamedType = get_named_type(type_)
         parts: list[str] = []
         if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
@@ -92,25 +114,27 @@ class OperationWriter:
                 parts.append("__typename")
             for possible in self.schema.get_possible_types(named):
                 if self.rng.random() < 0.6:
-                    inner = self.selection(possible, depth, path)
+                    inner = self.selection(possible, depth, path, lineage)
                     parts.append(f"... on {possible.name}{self.condition()} {inner}")
             if isinstance(named, GraphQLUnionType) or self.rng.random() < 0.3:
                 return "{ " + (" ".join(parts) or "__typename") + " }"
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         fields = list(named.fields.items())
         self.rng.shuffle(fields)
+        here = (*lineage, (named.name, isinstance(named, GraphQLObjectType)))
         for name, field in fields[: self.rng.randint(1, len(fields))]:
             if not is_leaf_type(get_named_type(field.type)) and depth <= 0:
                 continue
             arguments = self.arguments(field)
             wanted = self.alias() if self.rng.random() < 0.15 else name
-            response = self.response_name(path, wanted, f"{name}{arguments}: {field.type}")
+            response = self.response_name(path, wanted, here, f"{name}{arguments}", str(field.type))
             alias = "" if response == name else f"{response}: "
             head = f"{alias}{name}{arguments}{self.condition()}"
             if is_leaf_type(get_named_type(field.type)):
                 parts.append(head)
             else:
-                parts.append(f"{head} {self.selection(field.type, depth - 1, (*path, response))}")
+                inner = self.selection(field.type, depth - 1, (*path, response), here)
+                parts.append(f"{head} {inner}")
         return "{ " + (" ".join(parts) or "__typename") + " }"
 
     def operation(self) -> str:

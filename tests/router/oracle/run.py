@@ -23,6 +23,7 @@ import httpx
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLSchema,
     get_named_type,
@@ -47,6 +48,10 @@ class WorldWriter(OperationWriter):
     name objects of the world, so ``node`` finds them."""
 
     def value(self, type_: GraphQLInputType) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            return self.value(type_.of_type)
+        if isinstance(type_, GraphQLList):
+            return [self.value(type_.of_type) for _ in range(self.rng.randint(1, 3))]
         named = get_named_type(type_)
         if isinstance(named, GraphQLEnumType):
             return self.rng.choice(list(named.values))

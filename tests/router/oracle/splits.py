@@ -46,7 +46,9 @@ class FieldDecl:
     override_from: str | None = None
     # A progressive override's label (``percent(N)``): the source answers the rest of the time.
     override_label: str | None = None
-    # Taken over by another subgraph's @override: never to be asked here.
+    # Taken over by another subgraph's @override (``overridden``: for good, never to be asked
+    # here; else progressively).
+    taken_over: bool = False
     overridden: bool = False
 
 
@@ -161,7 +163,7 @@ def split(seed: int) -> list[Subgraph]:
         graphs[objects] = Subgraph(objects)
         placements = [p for p in placements if p[1] != "label"]
         for index, (type_name, field_name, typed, _) in enumerate(placements):
-            if (type_name, field_name) == ("Query", "node"):
+            if type_name == "Query" and field_name in ("node", "nodes"):
                 placements[index] = (
                     type_name,
                     field_name,
@@ -190,10 +192,16 @@ def split(seed: int) -> list[Subgraph]:
             if field_name not in graphs[source].types.get(type_name, {}):
                 taking = graphs[homes[0]].types[type_name][field_name]
                 taking.override_from = source
-                if rng.random() < 0.5:
+                inputs = {i for (t, _), needed in DERIVED.items() if t == type_name for i in needed}
+                # Progressively, a requirement's input could come from either: composition
+                # refuses that.
+                if rng.random() < 0.5 and field_name not in inputs:
                     taking.override_label = f"percent({rng.choice((10, 50, 90))})"
                 graphs[source].declare(type_name)[field_name] = FieldDecl(
-                    field_type, arguments=arguments, overridden=taking.override_label is None
+                    field_type,
+                    arguments=arguments,
+                    taken_over=True,
+                    overridden=taking.override_label is None,
                 )
     for graph in graphs.values():
         graph.hidden_level = level_hidden
@@ -221,7 +229,12 @@ def _complete(graph: Subgraph, rng: random.Random, *, node_allowed: bool) -> Non
             for name in missing:
                 graph.declare(type_name)[name] = FieldDecl(_base(type_name, name), external=True)
     author = graph.types.get("Review", {}).get("author")
-    if author is not None and not graph.resolves("User", "name") and rng.random() < 0.5:
+    if (
+        author is not None
+        and not author.taken_over
+        and not graph.resolves("User", "name")
+        and rng.random() < 0.5
+    ):
         author.provides = "name"
         graph.declare("User")["name"] = FieldDecl("String!", external=True)
     for type_name in list(graph.types):

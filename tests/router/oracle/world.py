@@ -32,7 +32,7 @@ type User implements Node {
 union SearchResult = Product | Review | User
 type Query {
   products(level: Level): [Product!]! users: [User!]! reviews: [Review!]!
-  search: [SearchResult!]! node(id: ID!): Node topProduct: Product
+  search: [SearchResult!]! node(id: ID!): Node nodes(ids: [ID!]!): [Node]! topProduct: Product
 }
 """
 
@@ -103,6 +103,8 @@ def root_value(field: str, arguments: dict[str, Any]) -> Any:
         return _ref("Product", "p2")
     if field == "node":
         return entity(str(arguments["id"]))
+    if field == "nodes":
+        return [entity(str(id)) for id in arguments["ids"]]
     raise KeyError(field)
 
 
