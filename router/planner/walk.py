@@ -477,7 +477,14 @@ class Walker:
     def fetch_path(self, place: Place) -> tuple[str, ...]:
         """The path of the entity fetches at ``place``: with its type conditions where
         branches of the operation ask it differently."""
-        return place.typed if unmarked(place.path) in self.divergent else place.path
+        if unmarked(place.path) not in self.divergent:
+            return place.path
+        # Conditions at the fetch's own level are not needed: its selection keeps each
+        # type's fields in that type's fragment.
+        typed = place.typed
+        while typed and typed[-1].startswith("... on "):
+            typed = typed[:-1]
+        return typed
 
     def choose_key(self, place: Place, hop: Hop) -> Key:
         """A key of the hop's entity the place already holds, else the first one."""

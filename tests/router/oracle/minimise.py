@@ -32,9 +32,13 @@ def _kind(reason: str | None) -> str | None:
 
 def _slots(node: Node, found: list[tuple[Node, str, int]]) -> None:
     """Every (node, list attribute, index) whose item can be dropped, in document order."""
-    for attribute in ("arguments", "directives", "selections"):
+    for attribute in ("arguments", "directives", "selections", "values"):
         items = getattr(node, attribute, None)
-        if items and not (attribute == "selections" and len(items) == 1):
+        if (
+            isinstance(items, tuple | list)
+            and items
+            and not (attribute in ("selections", "values") and len(items) == 1)
+        ):
             found.extend((node, attribute, index) for index in range(len(items)))
     for key in node.keys:
         child = getattr(node, key, None)
@@ -144,7 +148,7 @@ async def main(arguments: argparse.Namespace) -> str | None:
     print("found:", json.dumps(asked), flush=True)
     subgraphs = split(seed)
     asked = await shrink_operation(subgraphs, compose(subgraphs), *asked)
-    print("fixture:", json.dumps([seed, *asked]), flush=True)
+    print("fixture:", json.dumps([seed, " ".join(asked[0].split()), asked[1]]), flush=True)
     if arguments.split:
         smaller, supergraph = await shrink_split(subgraphs, asked, print)
         for graph in smaller:
