@@ -40,17 +40,27 @@ from graphql.validation.validate import (
 MAX_ERRORS = 100
 
 _Method = Callable[..., Any]
-_METHODS: dict[tuple[type[Visitor], str], tuple[_Method | None, _Method | None]] = {}
+_Table = tuple[tuple[tuple[int, _Method], ...], tuple[tuple[int, _Method | None], ...]]
+_TABLES: dict[tuple[tuple[type[Visitor], ...], str], _Table] = {}
 
 
-def _methods(cls: type[Visitor], kind: str) -> tuple[_Method | None, _Method | None]:
-    """The (unbound) enter and leave methods of rule class ``cls`` for nodes of ``kind``."""
-    key = (cls, kind)
-    found = _METHODS.get(key)
+def _table(classes: tuple[type[Visitor], ...], kind: str) -> _Table:
+    """For rules of ``classes`` (in order) and nodes of ``kind``: the (index, unbound enter
+    method) of each rule with one, and the (index, unbound leave method or ``None``) of each
+    rule with either. Once per rule list and kind."""
+    key = (classes, kind)
+    found = _TABLES.get(key)
     if found is None:
-        enter = getattr(cls, f"enter_{kind}", None) or getattr(cls, "enter", None)
-        leave = getattr(cls, f"leave_{kind}", None) or getattr(cls, "leave", None)
-        found = _METHODS[key] = (enter, leave)
+        enters: list[tuple[int, _Method]] = []
+        leaves: list[tuple[int, _Method | None]] = []
+        for index, cls in enumerate(classes):
+            enter = getattr(cls, f"enter_{kind}", None) or getattr(cls, "enter", None)
+            leave = getattr(cls, f"leave_{kind}", None) or getattr(cls, "leave", None)
+            if enter is not None:
+                enters.append((index, enter))
+            if enter is not None or leave is not None:
+                leaves.append((index, leave))
+        found = _TABLES[key] = (tuple(enters), tuple(leaves))
     return found
 
 
@@ -58,20 +68,19 @@ class KindDispatch(ParallelVisitor):
     """A :class:`ParallelVisitor` whose per-kind functions call only the rules that handle
     that kind."""
 
+    def __init__(self, visitors: list[Visitor]) -> None:
+        super().__init__(visitors)
+        self.classes = tuple(type(v) for v in visitors)
+
     def get_enter_leave_for_kind(self, kind: str) -> EnterLeaveVisitor:
         try:
             return self.enter_leave_map[kind]
         except KeyError:
             pass
+        indexed, with_leave = _table(self.classes, kind)
         visitors = list(self.visitors)
-        enters: list[tuple[int, Visitor, _Method]] = []
-        leaves: list[tuple[int, Visitor, _Method | None]] = []
-        for index, visitor in enumerate(visitors):
-            enter_fn, leave_fn = _methods(type(visitor), kind)
-            if enter_fn is not None:
-                enters.append((index, visitor, enter_fn))
-            if enter_fn is not None or leave_fn is not None:
-                leaves.append((index, visitor, leave_fn))
+        enters = [(index, visitors[index], fn) for index, fn in indexed]
+        leaves = [(index, visitors[index], fn) for index, fn in with_leave]
         if not leaves:
             found = self.enter_leave_map[kind] = EnterLeaveVisitor(None, None)
             return found

@@ -135,9 +135,10 @@ class Served:
         if _refused(ours):
             # e.g. one response name for two types under fragments, or too many fields.
             return None, ours, None
-        truth = await answer(self.truth, monolith_resolver, query, variables, checked=False)
+        document = parse(query)
+        truth = await answer(self.truth, monolith_resolver, query, variables, parsed=document)
         reason = _compare(ours, truth) or "; ".join(
-            shape_problems(self.api_schema, parse(query), variables, ours)
+            shape_problems(self.api_schema, document, variables, ours)
         )
         return reason, ours, truth
 
@@ -170,8 +171,11 @@ async def run_split(
     operations: int,
     report: Report,
     extra: Sequence[Asked] = (),
+    *,
+    progress: bool = False,
 ) -> None:
-    """``operations`` generated operations on split ``split_seed``, then the ``extra`` ones."""
+    """``operations`` generated operations on split ``split_seed``, then the ``extra`` ones
+    (``progress``: a line every thousand)."""
     subgraphs = split(split_seed)
     try:
         supergraph = compose(subgraphs)
@@ -181,7 +185,13 @@ async def run_split(
     async with serving(subgraphs, supergraph) as served:
         report.splits += 1
         asked = generated(split_seed, served.api_schema, operations)
-        for query, variables in [*asked, *extra]:
+        for count, (query, variables) in enumerate([*asked, *extra], 1):
+            if progress and count % 1000 == 0:
+                print(
+                    f"split {split_seed}: {count} asked, {report.operations} answered, "
+                    f"{len(report.differences)} differences",
+                    flush=True,
+                )
             reason, ours, truth = await served.ask(query, variables)
             if reason is None:
                 report.invalid += 1
@@ -238,7 +248,7 @@ def _under_null(data: Any, path: list[Any] | None) -> bool:
 async def run(first_seed: int, splits: int, operations: int) -> Report:
     report = Report()
     for split_seed in range(first_seed, first_seed + splits):
-        await run_split(split_seed, operations, report)
+        await run_split(split_seed, operations, report, progress=True)
         print(
             f"after split {split_seed}: {report.operations} operations, "
             f"{len(report.differences)} differences",

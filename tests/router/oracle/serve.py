@@ -151,11 +151,11 @@ async def answer(
     variables: Mapping[str, Any] | None,
     operation_name: str | None = None,
     *,
-    checked: bool = True,
+    parsed: DocumentNode | None = None,
 ) -> dict[str, Any]:
-    """The answer as a GraphQL server gives it; ``checked=False`` for an operation already
-    validated elsewhere (the monolith runs what the router accepted)."""
-    document, errors = _checked(schema, query) if checked else (parse(query), ())
+    """The answer as a GraphQL server gives it; given the operation ``parsed``, it is not
+    validated (the monolith runs what the router accepted)."""
+    document, errors = _checked(schema, query) if parsed is None else (parsed, ())
     if document is None or errors:
         return {"data": None, "errors": list(errors)}
     result = execute(
