@@ -9,7 +9,6 @@ from graphql import (
     OperationDefinitionNode,
     parse,
     print_ast,
-    validate,
 )
 
 from router.operation.errors import OperationError
@@ -17,6 +16,7 @@ from router.operation.guard import OperationGuard
 from router.operation.limits import tokens_exceeded
 from router.operation.model import Operation, VariableDefinition
 from router.operation.normalize import Normalizer, OperationTooLarge
+from router.operation.validation import validate
 from router.plan.nodes import OperationKind
 from router.supergraph import Supergraph
 

@@ -20,7 +20,9 @@ class Place(NamedTuple):
     same objects, in the earlier group. ``only``, under an abstract field
     several subgraphs answer, names the possible types all of them have: the
     only type conditions asked there; ``answering`` names the subgraphs that
-    could answer this path (empty: the group's alone).
+    could answer this path (empty: the group's alone). ``typed`` is ``path`` with
+    the type conditions met on the way (``"... on T"`` steps), for the entity
+    fetches at a path where branches diverge (:mod:`router.planner.divergence`).
 
     A named tuple, not a frozen dataclass: the walk makes one at every field
     and hop, and a frozen dataclass's ``__init__`` costs about three times as
@@ -37,13 +39,15 @@ class Place(NamedTuple):
     origin: Place | None = None
     only: frozenset[str] | None = None
     answering: frozenset[str] = frozenset()
+    typed: tuple[str, ...] = ()
 
     def admits(self, concrete: str) -> bool:
         """Objects of type ``concrete`` can be here (see ``Capabilities.runtime_types``)."""
         return self.only is None or concrete in self.only
 
     def narrow(self, concrete: str) -> Place:
-        return self._replace(builder=self.builder.fragment(concrete), parent=concrete)
+        typed = self.typed if concrete == self.parent else (*self.typed, f"... on {concrete}")
+        return self._replace(builder=self.builder.fragment(concrete), parent=concrete, typed=typed)
 
     def guarded(self, conditions: tuple[Condition, ...]) -> Place:
         """The same place under ``conditions`` instead of its own."""

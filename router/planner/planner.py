@@ -41,6 +41,7 @@ from router.planner.defer import (
     print_selections,
     resolve_defers,
 )
+from router.planner.divergence import divergent_paths
 from router.planner.emit import Emitter
 from router.planner.errors import TooManyDeferConditions, UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
@@ -146,6 +147,7 @@ class _Planning:
             self.steps,
             self.root_place,
             frozenset(v.name for v in operation.variables),
+            divergent_paths(operation.selections, operation.deferred),
         )
 
     def root_place(self, graph: str) -> Place:

@@ -1,6 +1,7 @@
 """``print_plan()``: a plan as stable, indented text in Apollo's query plan notation.
 
-``Fetch(service: "x") { {selection} }``, ``Flatten(path: "a.@") {…}`` (or
+``Fetch(service: "x") { {selection} }``, ``Flatten(path: "a.@") {…}`` (a type
+condition written after its step, ``"a.@|[T].b"``; or
 ``Flatten(paths: ["a.@", "b.@"]) {…}`` for one request serving several paths,
 which Apollo's notation lacks), and for an ``_entities`` fetch the
 representation selection, ``=>``, its rewrites as comments (``# set`` for
@@ -57,16 +58,28 @@ def _indent(text: str, depth: int) -> list[str]:
     return [pad + line if line else line for line in text.splitlines()]
 
 
+def _path(path: tuple[str, ...]) -> str:
+    """A flatten path, a type condition written after its step as ``|[T]`` as Apollo writes
+    type-conditioned paths: ``search.@|[User].reviews``."""
+    steps: list[str] = []
+    for step in path:
+        if step.startswith("... on ") and steps:
+            steps[-1] += f"|[{step.removeprefix('... on ')}]"
+        else:
+            steps.append(step)
+    return ".".join(steps)
+
+
 def _node(node: PlanNode, depth: int, notes: Notes) -> list[str]:
     pad = "  " * depth
     if isinstance(node, FetchNode):
         return _fetch(node, depth, notes)
     if isinstance(node, FlattenNode):
         if node.other_paths:
-            paths = ", ".join(f'"{".".join(path)}"' for path in node.paths)
+            paths = ", ".join(f'"{_path(path)}"' for path in node.paths)
             header = f"{pad}Flatten(paths: [{paths}]) {{"
         else:
-            header = f'{pad}Flatten(path: "{".".join(node.path)}") {{'
+            header = f'{pad}Flatten(path: "{_path(node.path)}") {{'
         return [header, *_node(node.node, depth + 1, notes), f"{pad}}},"]
     if isinstance(node, SequenceNode | ParallelNode):
         title = "Sequence" if isinstance(node, SequenceNode) else "Parallel"

@@ -40,6 +40,7 @@ from router.planner.capabilities import (
 from router.planner.contexts import require_contexts
 from router.planner.cost import CostModel
 from router.planner.cover import cover
+from router.planner.divergence import unmarked
 from router.planner.errors import UnsatisfiableField
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.place import Place
@@ -56,6 +57,7 @@ class Walker:
         budget: Budget,
         root_place: Callable[[str], Place],
         client_variables: frozenset[str] = frozenset(),
+        divergent: frozenset[tuple[str, ...]] = frozenset(),
     ) -> None:
         self.fetch_graph = fetch_graph
         self.caps = capabilities
@@ -63,6 +65,7 @@ class Walker:
         self.budget = budget
         self.root_place = root_place
         self.client_variables = client_variables
+        self.divergent = divergent
         self.names: dict[tuple[str, ...], dict[str, tuple[str, tuple[tuple[str, str], ...]]]] = {}
         self.in_progress: set[tuple[str, tuple[str, ...], str]] = set()
         self.deferrals: list[tuple[Place, Deferred]] = []
@@ -243,6 +246,11 @@ class Walker:
             up=place,
             only=only,
             answering=answering,
+            typed=(
+                *place.typed,
+                built.response_name,
+                *("@",) * caps.list_depth(field.parent_type, field.name),
+            ),
         )
 
     # -- internal selections (keys, requirements) ----------------------------
@@ -324,7 +332,9 @@ class Walker:
                 left.append(selection)
         chosen = cover(
             prices,
-            lambda hop: self.fetch_graph.mergeable(hop.graph, place.path, {place.group.id}),
+            lambda hop: self.fetch_graph.mergeable(
+                hop.graph, self.fetch_path(place), {place.group.id}
+            ),
             lambda hop: self.caps.graph_order[hop.graph],
         )
         # One hop per selection: hops to one subgraph here then share a group
@@ -402,7 +412,7 @@ class Walker:
         route = _route(place)
         child = self.fetch_graph.entity_group(
             hop.graph,
-            place.path,
+            self.fetch_path(place),
             sources,
             root_type=entity,
             fits=lambda group: (
@@ -434,6 +444,7 @@ class Walker:
             up=place.up,
             origin=place,
             only=place.only,
+            typed=place.typed,
         )
         if contextual:
             for renamer in contexts.rewrites:
@@ -462,6 +473,18 @@ class Walker:
                     target, again, internal=False, representation=None, avoid=hop.graph
                 )[1]
         return {child.id}, left
+
+    def fetch_path(self, place: Place) -> tuple[str, ...]:
+        """The path of the entity fetches at ``place``: with its type conditions where
+        branches of the operation ask it differently."""
+        if unmarked(place.path) not in self.divergent:
+            return place.path
+        # Conditions at the fetch's own level are not needed: its selection keeps each
+        # type's fields in that type's fragment.
+        typed = place.typed
+        while typed and typed[-1].startswith("... on "):
+            typed = typed[:-1]
+        return typed
 
     def choose_key(self, place: Place, hop: Hop) -> Key:
         """A key of the hop's entity the place already holds, else the first one."""

@@ -1,9 +1,16 @@
 """Seeded random operations over an API schema: nested fields, aliases, inline fragments on
-possible types and ``@include``/``@skip`` with the variables ``$a`` and ``$b``."""
+possible types and ``@include``/``@skip`` with the variables ``$a`` and ``$b``.
+
+Operations are valid by construction as far as field merging goes: a field whose response
+name another field already answers at its response path gets a fresh alias instead when
+the two could not be merged (another type; or another name or other arguments, unless the
+two sit under different object types somewhere along the path, which never meet).
+"""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from graphql import (
     GraphQLEnumType,
@@ -21,12 +28,45 @@ from graphql import (
 )
 from graphql.type.definition import GraphQLField, GraphQLInputType, GraphQLOutputType
 
+# The parent type of a field and of each field above it, and whether it is an object type.
+Lineage = tuple[tuple[str, bool], ...]
+
+
+def _exclusive(one: Lineage, other: Lineage) -> bool:
+    """Whether two fields' parents differ as object types at some level: never both met."""
+    return any(a[1] and b[1] and a[0] != b[0] for a, b in zip(one, other, strict=False))
+
 
 class OperationWriter:
     def __init__(self, schema: GraphQLSchema, rng: random.Random) -> None:
         self.schema = schema
         self.rng = rng
         self.aliases = 0
+        # Per response path and response name: each field answering it, as its lineage (the
+        # parent type of it and each field above, and whether that is an object type), its
+        # name with arguments, and its type.
+        self.scopes: dict[tuple[str, ...], dict[str, list[tuple[Lineage, str, str]]]] = {}
+        # Variables the arguments use besides $a and $b: definition text and value, if any.
+        self.definitions: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+
+    def alias(self) -> str:
+        self.aliases += 1
+        return f"x{self.aliases}"
+
+    def response_name(
+        self, path: tuple[str, ...], wanted: str, lineage: Lineage, field: str, type_: str
+    ) -> str:
+        """``wanted``, or a fresh alias when a field ``wanted`` already answers at ``path``
+        could not be merged with this one."""
+        scope = self.scopes.setdefault(path, {})
+        if not all(
+            other_type == type_ and (other_field == field or _exclusive(lineage, other))
+            for other, other_field, other_type in scope.get(wanted, ())
+        ):
+            wanted = self.alias()
+        scope.setdefault(wanted, []).append((lineage, field, type_))
+        return wanted
 
     def condition(self) -> str:
         roll = self.rng.random()
@@ -60,7 +100,13 @@ class OperationWriter:
         ]
         return f"({', '.join(required)})" if required else ""
 
-    def selection(self, type_: GraphQLOutputType, depth: int) -> str:
+    def selection(
+        self,
+        type_: GraphQLOutputType,
+        depth: int,
+        path: tuple[str, ...] = (),
+        lineage: Lineage = (),
+    ) -> str:
         named: GraphQLNamedType = get_named_type(type_)
         parts: list[str] = []
         if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
@@ -68,30 +114,37 @@ class OperationWriter:
                 parts.append("__typename")
             for possible in self.schema.get_possible_types(named):
                 if self.rng.random() < 0.6:
-                    inner = self.selection(possible, depth)
+                    inner = self.selection(possible, depth, path, lineage)
                     parts.append(f"... on {possible.name}{self.condition()} {inner}")
             if isinstance(named, GraphQLUnionType) or self.rng.random() < 0.3:
                 return "{ " + (" ".join(parts) or "__typename") + " }"
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         fields = list(named.fields.items())
         self.rng.shuffle(fields)
+        here = (*lineage, (named.name, isinstance(named, GraphQLObjectType)))
         for name, field in fields[: self.rng.randint(1, len(fields))]:
-            alias = ""
-            if self.rng.random() < 0.15:
-                self.aliases += 1
-                alias = f"x{self.aliases}: "
-            head = f"{alias}{name}{self.arguments(field)}{self.condition()}"
+            if not is_leaf_type(get_named_type(field.type)) and depth <= 0:
+                continue
+            arguments = self.arguments(field)
+            wanted = self.alias() if self.rng.random() < 0.15 else name
+            response = self.response_name(path, wanted, here, f"{name}{arguments}", str(field.type))
+            alias = "" if response == name else f"{response}: "
+            head = f"{alias}{name}{arguments}{self.condition()}"
             if is_leaf_type(get_named_type(field.type)):
                 parts.append(head)
-            elif depth > 0:
-                parts.append(f"{head} {self.selection(field.type, depth - 1)}")
+            else:
+                inner = self.selection(field.type, depth - 1, (*path, response), here)
+                parts.append(f"{head} {inner}")
         return "{ " + (" ".join(parts) or "__typename") + " }"
 
     def operation(self) -> str:
+        """One operation; the values of the variables it defines besides ``$a`` and ``$b``
+        are then in :attr:`values` (a variable left out of it is meant to be omitted)."""
         query_type = self.schema.query_type
         assert query_type is not None
+        self.scopes, self.definitions, self.values = {}, {}, {}
         body = self.selection(query_type, 3)
         declared = [
             d for v, d in (("$a", "$a: Boolean = true"), ("$b", "$b: Boolean!")) if v in body
-        ]
+        ] + [f"${name}: {definition}" for name, definition in self.definitions.items()]
         return (f"query({', '.join(declared)}) " if declared else "") + body

@@ -13,13 +13,22 @@ from __future__ import annotations
 import json
 import random
 import tempfile
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from graphql import get_named_type, parse
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    get_named_type,
+    parse,
+)
 from graphql.type.definition import GraphQLInputType
 
 from router.http import create_router_app
@@ -30,16 +39,59 @@ from tests.router.operation_writer import OperationWriter
 from tests.router.oracle import world
 from tests.router.oracle.serve import OracleTransport, answer, monolith, monolith_resolver
 from tests.router.oracle.shape import shape_problems
-from tests.router.oracle.splits import split
+from tests.router.oracle.splits import Subgraph, split
 
 
 class WorldWriter(OperationWriter):
-    """Operations whose ``ID`` arguments name objects of the world, so ``node`` finds them."""
+    """Operations over the world: every argument now and then, written inline or as a
+    variable (with or without a default, its value given, null or left out); ``ID`` values
+    name objects of the world, so ``node`` finds them."""
 
-    def literal(self, type_: GraphQLInputType) -> str:
-        if get_named_type(type_).name == "ID":
-            return json.dumps(self.rng.choice(world.IDS))
-        return super().literal(type_)
+    def value(self, type_: GraphQLInputType) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            return self.value(type_.of_type)
+        if isinstance(type_, GraphQLList):
+            return [self.value(type_.of_type) for _ in range(self.rng.randint(1, 3))]
+        named = get_named_type(type_)
+        if isinstance(named, GraphQLEnumType):
+            return self.rng.choice(list(named.values))
+        return {
+            "ID": lambda: self.rng.choice(world.IDS),
+            "Int": lambda: self.rng.randint(0, 4),
+            "Boolean": lambda: self.rng.random() < 0.5,
+        }[named.name]()
+
+    def written(self, type_: GraphQLInputType, value: Any) -> str:
+        if isinstance(get_named_type(type_), GraphQLEnumType):
+            return str(value)
+        return json.dumps(value)
+
+    def arguments(self, field: GraphQLField) -> str:
+        written = []
+        for name, argument in field.args.items():
+            required = isinstance(argument.type, GraphQLNonNull)
+            if not required and self.rng.random() < 0.6:
+                continue
+            written.append(f"{name}: {self.argument(argument.type, required)}")
+        return f"({', '.join(written)})" if written else ""
+
+    def argument(self, type_: GraphQLInputType, required: bool) -> str:
+        roll = self.rng.random()
+        if roll < 0.5:
+            return self.written(type_, self.value(type_))
+        if roll < 0.55 and not required:
+            return "null"
+        variable = f"v{len(self.definitions) + 1}"
+        definition = str(type_)
+        if self.rng.random() < 0.4:
+            definition += f" = {self.written(type_, self.value(type_))}"
+        supplied = self.rng.random()
+        if supplied < 0.7 or (required and "=" not in definition):
+            self.values[variable] = self.value(type_)
+        elif supplied < 0.85 and not required:
+            self.values[variable] = None
+        self.definitions[variable] = definition
+        return f"${variable}"
 
 
 @dataclass
@@ -62,56 +114,99 @@ class Report:
 
 
 MONOLITH = monolith()
+Asked = tuple[str, dict[str, Any]]
+
+
+class Served:
+    """One split composed and served behind the router, asked one operation at a time."""
+
+    def __init__(self, subgraphs: Sequence[Subgraph], supergraph: str, client: httpx.AsyncClient):
+        self.subgraphs = subgraphs
+        self.supergraph = supergraph
+        self.api_schema = load_supergraph(supergraph).api_schema
+        self.truth = monolith(self.api_schema)
+        self.client = client
+
+    async def ask(self, query: str, variables: dict[str, Any]) -> tuple[str | None, Any, Any]:
+        """(``None`` if the router refused the operation, else the difference found or
+        ``""``, the router's answer, the monolith's answer)."""
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables})
+        ours = response.json()
+        if _refused(ours):
+            # e.g. one response name for two types under fragments, or too many fields.
+            return None, ours, None
+        document = parse(query)
+        truth = await answer(self.truth, monolith_resolver, query, variables, parsed=document)
+        reason = _compare(ours, truth) or "; ".join(
+            shape_problems(self.api_schema, document, variables, ours)
+        )
+        return reason, ours, truth
+
+
+@asynccontextmanager
+async def serving(subgraphs: Sequence[Subgraph], supergraph: str) -> AsyncIterator[Served]:
+    """``subgraphs`` served in-process behind the router, as ``supergraph`` composes them."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "supergraph.graphql"
+        path.write_text(supergraph)
+        config = router_config(path, {s.name: placeholder_url(s.name) for s in subgraphs})
+        app = create_router_app(config, transport=OracleTransport(list(subgraphs)))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://router.test"
+        ) as client:
+            yield Served(subgraphs, supergraph, client)
+
+
+def generated(split_seed: int, api_schema: GraphQLSchema, operations: int) -> Iterator[Asked]:
+    """The operations (and their variables) the oracle asks split ``split_seed``."""
+    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"))
+    rng = random.Random(split_seed)
+    for _ in range(operations):
+        query = writer.operation()
+        yield query, {"a": rng.random() < 0.5, "b": rng.random() < 0.5, **writer.values}
 
 
 async def run_split(
     split_seed: int,
     operations: int,
     report: Report,
-    extra: Sequence[tuple[str, dict[str, Any]]] = (),
+    extra: Sequence[Asked] = (),
+    *,
+    progress: bool = False,
 ) -> None:
-    """``operations`` generated operations on split ``split_seed``, then the ``extra`` ones."""
+    """``operations`` generated operations on split ``split_seed``, then the ``extra`` ones
+    (``progress``: a line every thousand)."""
     subgraphs = split(split_seed)
     try:
-        supergraph = compose_sdls({s.name: s.sdl() for s in subgraphs})
+        supergraph = compose(subgraphs)
     except RuntimeError as error:
         report.uncomposed.append(f"split {split_seed}: {error}")
         return
-    api_schema = load_supergraph(supergraph).api_schema
-    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"))
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "supergraph.graphql"
-        path.write_text(supergraph)
-        config = router_config(path, {s.name: placeholder_url(s.name) for s in subgraphs})
-        app = create_router_app(config, transport=OracleTransport(subgraphs))
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://router.test"
-        ) as client:
-            report.splits += 1
-            rng = random.Random(split_seed)
-            generated = (
-                (writer.operation(), {"a": rng.random() < 0.5, "b": rng.random() < 0.5})
-                for _ in range(operations)
-            )
-            for query, variables in [*generated, *extra]:
-                response = await client.post(
-                    "/graphql", json={"query": query, "variables": variables}
+    async with serving(subgraphs, supergraph) as served:
+        report.splits += 1
+        asked = generated(split_seed, served.api_schema, operations)
+        for count, (query, variables) in enumerate([*asked, *extra], 1):
+            if progress and count % 1000 == 0:
+                print(
+                    f"split {split_seed}: {count} asked, {report.operations} answered, "
+                    f"{len(report.differences)} differences",
+                    flush=True,
                 )
-                ours = response.json()
-                if _refused(ours):
-                    # e.g. one response name for two types under fragments, or too many fields.
-                    report.invalid += 1
-                    continue
-                report.operations += 1
-                document = parse(query)
-                truth = await answer(MONOLITH, monolith_resolver, query, variables, checked=False)
-                reason = _compare(ours, truth) or "; ".join(
-                    shape_problems(api_schema, document, variables, ours)
+            reason, ours, truth = await served.ask(query, variables)
+            if reason is None:
+                report.invalid += 1
+                continue
+            report.operations += 1
+            if reason:
+                report.differences.append(
+                    Difference(split_seed, query, variables, reason, ours, truth)
                 )
-                if reason:
-                    report.differences.append(
-                        Difference(split_seed, query, variables, reason, ours, truth)
-                    )
+
+
+def compose(subgraphs: Sequence[Subgraph]) -> str:
+    """The supergraph of ``subgraphs`` by Apollo's composition (``RuntimeError`` if it
+    refuses them)."""
+    return compose_sdls({s.name: s.sdl() for s in subgraphs})
 
 
 def _refused(body: dict[str, Any]) -> bool:
@@ -120,19 +215,40 @@ def _refused(body: dict[str, Any]) -> bool:
 
 
 def _compare(ours: dict[str, Any], truth: dict[str, Any]) -> str:
+    """Different data, or errors at other paths. graphql-core stops executing an object's
+    fields once one's error nulls it, so where the monolith reports one error in a nulled
+    object the router may report its siblings' too: an extra error is fine under a null."""
     if json.dumps(ours.get("data")) != json.dumps(truth.get("data")):
         return "different data"
     our_paths = sorted(json.dumps(e.get("path")) for e in ours.get("errors", []))
     true_paths = sorted(json.dumps(e.get("path")) for e in truth.get("errors", []))
-    if our_paths != true_paths:
+    extra = list(our_paths)
+    for path in true_paths:
+        if path not in extra:
+            return f"errors at {our_paths}, expected at {true_paths}"
+        extra.remove(path)
+    if any(not _under_null(ours.get("data"), json.loads(path)) for path in extra):
         return f"errors at {our_paths}, expected at {true_paths}"
     return ""
+
+
+def _under_null(data: Any, path: list[Any] | None) -> bool:
+    """Whether an object or list above the end of ``path`` is null in ``data``."""
+    value = data
+    for key in path or ():
+        if value is None:
+            return True
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return False
 
 
 async def run(first_seed: int, splits: int, operations: int) -> Report:
     report = Report()
     for split_seed in range(first_seed, first_seed + splits):
-        await run_split(split_seed, operations, report)
+        await run_split(split_seed, operations, report, progress=True)
         print(
             f"after split {split_seed}: {report.operations} operations, "
             f"{len(report.differences)} differences",

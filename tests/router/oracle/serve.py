@@ -5,7 +5,7 @@ data only what it declares: an ``@external`` field comes from the
 representation the router sent, or from the data when a ``@provides`` path
 brought the object; asked anywhere else it answers a poisoned value
 (``"EXTERNAL"``, ``-999``), so a plan that reads it shows in the answer; so
-does a field another subgraph took over with ``@override``.
+does a field another subgraph took over with ``@override`` (unless progressively).
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from graphql import (
     build_schema,
     execute,
     parse,
-    validate,
+    print_schema,
+    specified_directives,
 )
 
+from router.operation.validation import validate
 from router.transport import SubgraphRequest, SubgraphResponse
 from tests.router.oracle import world
 from tests.router.oracle.splits import Subgraph
@@ -39,7 +41,7 @@ directive @external on OBJECT | FIELD_DEFINITION
 directive @requires(fields: String!) on FIELD_DEFINITION
 directive @provides(fields: String!) on FIELD_DEFINITION
 directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE
-directive @override(from: String!) on FIELD_DEFINITION
+directive @override(from: String!, label: String) on FIELD_DEFINITION
 directive @interfaceObject on OBJECT
 directive @link(url: String!, import: [String]) repeatable on SCHEMA
 scalar _Any
@@ -56,14 +58,21 @@ def _typed(schema: GraphQLSchema) -> GraphQLSchema:
     return schema
 
 
-def monolith() -> GraphQLSchema:
-    return _typed(build_schema(world.SDL))
+def monolith(api_schema: GraphQLSchema | None = None) -> GraphQLSchema:
+    """The whole world in one schema; given a split's ``api_schema``, with its types: a
+    field ``@shareable`` with a nullable local type is nullable there, and an
+    ``@inaccessible`` enum value is one the monolith cannot answer either."""
+    if api_schema is None:
+        return _typed(build_schema(world.SDL))
+    built = build_schema(print_schema(api_schema))
+    # Without the router's @defer and @stream, which graphql-core would not execute.
+    return _typed(GraphQLSchema(**{**built.to_kwargs(), "directives": specified_directives}))
 
 
 def monolith_resolver(obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
     if info.parent_type.name == "Query":
         return world.root_value(info.field_name, arguments)
-    return world.value(obj, info.field_name)
+    return world.value(obj, info.field_name, arguments)
 
 
 class SubgraphServer:
@@ -111,15 +120,15 @@ class SubgraphServer:
             if name in obj:
                 return obj[name]
             if obj.get(PROVIDED):
-                return world.value(obj, name)
+                return world.value(obj, name, arguments)
             return POISON.get(decl.type.strip("[]!"))
         if decl.requires:
             inputs = {
-                i: obj[i] if i in decl.requires else world.value(obj, i)
+                i: obj[i] if i in decl.requires else world.value(obj, i, {})
                 for i in world.DERIVED[(parent, name)]
             }
             return world.shipping(inputs["price"], inputs["weight"])
-        found = world.value(obj, name)
+        found = world.value(obj, name, arguments)
         if decl.provides and isinstance(found, dict):
             found = {**found, PROVIDED: True}
         return found
@@ -142,11 +151,11 @@ async def answer(
     variables: Mapping[str, Any] | None,
     operation_name: str | None = None,
     *,
-    checked: bool = True,
+    parsed: DocumentNode | None = None,
 ) -> dict[str, Any]:
-    """The answer as a GraphQL server gives it; ``checked=False`` for an operation already
-    validated elsewhere (the monolith runs what the router accepted)."""
-    document, errors = _checked(schema, query) if checked else (parse(query), ())
+    """The answer as a GraphQL server gives it; given the operation ``parsed``, it is not
+    validated (the monolith runs what the router accepted)."""
+    document, errors = _checked(schema, query) if parsed is None else (parsed, ())
     if document is None or errors:
         return {"data": None, "errors": list(errors)}
     result = execute(

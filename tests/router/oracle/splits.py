@@ -2,15 +2,19 @@
 
 Each entity field gets a home subgraph, sometimes a second one (both
 ``@shareable``, one of them maybe with a stricter local type, which the
-supergraph records as ``join__field(type:)``); root fields likewise.
-``Product.shipping`` ``@requires`` whichever of ``price`` and ``weight`` its
-subgraph lacks (declared ``@external``); ``Review.author`` sometimes
-``@provides`` the author's ``name``; ``User.email`` is sometimes
-``@inaccessible``; ``Node.label`` sometimes comes from an ``@interfaceObject``
-subgraph ``n``, another holding ``Node`` as an entity interface; a field is sometimes taken over from another subgraph
-with ``@override`` (the source still declares it); the ``SearchResult`` union and the ``Node`` interface
-list, per subgraph, the members it needs plus random others; an entity a
-subgraph only points at may get a ``resolvable: false`` key.
+supergraph records as ``join__field(type:)``); root fields likewise, with
+their arguments and defaults. ``Product.shipping`` ``@requires`` whichever
+of ``price`` and ``weight`` its subgraph lacks (declared ``@external``);
+``Review.author`` sometimes ``@provides`` the author's ``name``;
+``User.email`` and the enum value ``Level.MID`` are sometimes
+``@inaccessible``; ``Node.label`` sometimes comes from an
+``@interfaceObject`` subgraph ``n``, another holding ``Node`` as an entity
+interface; a field is sometimes taken over from another subgraph with
+``@override`` (the source still declares it), half the time progressively
+(``label: "percent(N)"``, the source answering the other requests); the
+``SearchResult`` union and the ``Node`` interface list, per subgraph, the
+members it needs plus random others; an entity a subgraph only points at
+may get a ``resolvable: false`` key.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from graphql import GraphQLObjectType, build_schema
+from graphql import GraphQLObjectType, build_schema, print_ast
 
 from tests.router.oracle.world import DERIVED, ENTITIES, RUNTIME_TYPES, SDL
 
@@ -40,7 +44,11 @@ class FieldDecl:
     inaccessible: bool = False
     arguments: str = ""
     override_from: str | None = None
-    # Taken over by another subgraph's @override: never to be asked here.
+    # A progressive override's label (``percent(N)``): the source answers the rest of the time.
+    override_label: str | None = None
+    # Taken over by another subgraph's @override (``overridden``: for good, never to be asked
+    # here; else progressively).
+    taken_over: bool = False
     overridden: bool = False
 
 
@@ -53,6 +61,8 @@ class Subgraph:
     node_types: set[str] | None = None
     # Node is an entity interface here (its implementations all here), or an @interfaceObject.
     node_entity: bool = False
+    # Level.MID is @inaccessible: a product's level may be a value the API schema lacks.
+    hidden_level: bool = False
 
     def declare(self, type_name: str) -> dict[str, FieldDecl]:
         if type_name not in self.types:
@@ -85,7 +95,9 @@ class Subgraph:
 
     def _type(self, type_name: str, fields: dict[str, FieldDecl]) -> str:
         if type_name == "Level":
-            return "enum Level { LOW HIGH }"
+            return (
+                "enum Level { LOW HIGH MID" + (" @inaccessible" if self.hidden_level else "") + " }"
+            )
         head = f"type {type_name}"
         if self.node_types and type_name in self.node_types:
             head += " implements Node"
@@ -110,7 +122,8 @@ class Subgraph:
             if decl.inaccessible:
                 text += " @inaccessible"
             if decl.override_from:
-                text += f' @override(from: "{decl.override_from}")'
+                label = f', label: "{decl.override_label}"' if decl.override_label else ""
+                text += f' @override(from: "{decl.override_from}"{label})'
             body.append(text)
         return head + " {\n  " + "\n  ".join(body) + "\n}"
 
@@ -133,11 +146,16 @@ def split(seed: int) -> list[Subgraph]:
             homes = [rng.choice(names)]
             if (type_name, field_name) not in DERIVED and rng.random() < 0.25:
                 homes.append(rng.choice([n for n in names if n != homes[0]]))
-            arguments = "".join(f"({a}: {arg.type})" for a, arg in field_def.args.items())
+            arguments = (
+                "(" + ", ".join(print_ast(a.ast_node) for a in field_def.args.values()) + ")"
+                if field_def.args
+                else ""
+            )
             placements.append(
                 (type_name, field_name, _type_text(field_def.type) + "|" + arguments, homes)
             )
     email_hidden = rng.random() < 0.4
+    level_hidden = rng.random() < 0.4
     # Node.label from an @interfaceObject subgraph (``objects``) instead of each type's own;
     # It may define none of Node's implementations: a subgraph of its own.
     objects, interface = ("n", rng.choice(names)) if rng.random() < 0.4 else (None, None)
@@ -145,7 +163,7 @@ def split(seed: int) -> list[Subgraph]:
         graphs[objects] = Subgraph(objects)
         placements = [p for p in placements if p[1] != "label"]
         for index, (type_name, field_name, typed, _) in enumerate(placements):
-            if (type_name, field_name) == ("Query", "node"):
+            if type_name == "Query" and field_name in ("node", "nodes"):
                 placements[index] = (
                     type_name,
                     field_name,
@@ -172,11 +190,21 @@ def split(seed: int) -> list[Subgraph]:
         if len(homes) == 1 and overridable and rng.random() < 0.15:
             source = rng.choice([n for n in names if n != homes[0]])
             if field_name not in graphs[source].types.get(type_name, {}):
-                graphs[homes[0]].types[type_name][field_name].override_from = source
+                taking = graphs[homes[0]].types[type_name][field_name]
+                taking.override_from = source
+                inputs = {i for (t, _), needed in DERIVED.items() if t == type_name for i in needed}
+                # Progressively, a requirement's input could come from either: composition
+                # refuses that.
+                if rng.random() < 0.5 and field_name not in inputs:
+                    taking.override_label = f"percent({rng.choice((10, 50, 90))})"
                 graphs[source].declare(type_name)[field_name] = FieldDecl(
-                    field_type, arguments=arguments, overridden=True
+                    field_type,
+                    arguments=arguments,
+                    taken_over=True,
+                    overridden=taking.override_label is None,
                 )
     for graph in graphs.values():
+        graph.hidden_level = level_hidden
         _complete(graph, rng, node_allowed=objects is None or graph.name == interface)
     if any(
         g.types.get("Review", {}).get("author", FieldDecl("")).provides for g in graphs.values()
@@ -201,12 +229,19 @@ def _complete(graph: Subgraph, rng: random.Random, *, node_allowed: bool) -> Non
             for name in missing:
                 graph.declare(type_name)[name] = FieldDecl(_base(type_name, name), external=True)
     author = graph.types.get("Review", {}).get("author")
-    if author is not None and not graph.resolves("User", "name") and rng.random() < 0.5:
+    if (
+        author is not None
+        and not author.taken_over
+        and not graph.resolves("User", "name")
+        and rng.random() < 0.5
+    ):
         author.provides = "name"
         graph.declare("User")["name"] = FieldDecl("String!", external=True)
     for type_name in list(graph.types):
         for decl in list(graph.types[type_name].values()):
             named = decl.type.strip("[]!")
+            if "Level" in decl.arguments:
+                graph.declare("Level")
             if named in (*ENTITIES, "Category", "Level") or (
                 named == "Node" and "Node" in graph.types
             ):
@@ -215,7 +250,7 @@ def _complete(graph: Subgraph, rng: random.Random, *, node_allowed: bool) -> Non
                 if named == "Category" and not fields:
                     fields["code"] = FieldDecl("String!")
                     fields["label"] = FieldDecl("String")
-                if referenced and named in ENTITIES and rng.random() < 0.3:
+                if referenced and named in ENTITIES and rng.random() < 0.5:
                     graph.unresolvable.add(named)
             elif named == "SearchResult":
                 graph.union_members |= set(ENTITIES)
@@ -230,7 +265,7 @@ def _complete(graph: Subgraph, rng: random.Random, *, node_allowed: bool) -> Non
     for member in list(graph.union_members) + sorted(graph.node_types or ()):
         if member not in graph.types:
             graph.declare(member)
-            if rng.random() < 0.3:
+            if rng.random() < 0.5:
                 graph.unresolvable.add(member)
     # A subgraph resolves what it declares fields of; only a pure reference may be unresolvable.
     graph.unresolvable = {t for t in graph.unresolvable if list(graph.types[t]) == ["id"]}

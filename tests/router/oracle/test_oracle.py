@@ -12,20 +12,21 @@ import json
 from pathlib import Path
 
 import pytest
-from graphql import parse
+from graphql import parse, print_ast
 
 from router.operation import prepare
 from router.planner import plan
 from router.supergraph import load_supergraph
 from router.transport import SubgraphRequest
 from tests.router.oracle import world
+from tests.router.oracle.minimise import _pruned, _variants
 from tests.router.oracle.run import MONOLITH, Report, run_split
 from tests.router.oracle.serve import OracleTransport
 from tests.router.oracle.shape import shape_problems
 from tests.router.oracle.splits import FieldDecl, Subgraph, split
 from tests.router.planner.plan_cases import fetches
 
-SLICE_SEEDS = (1, 2)
+SLICE_SEEDS = (7, 8, 9)
 SLICE_OPERATIONS = 25
 FIXTURES = json.loads(Path(__file__).with_name("fixtures.json").read_text())
 
@@ -140,3 +141,29 @@ def test_a_requirement_from_one_branch_is_not_asked_of_the_other() -> None:
     for fetch in fetches(found.node):
         if "tags" in fetch.operation:
             assert "weight" not in json.dumps(str(fetch.requires)), fetch.operation
+
+
+def test_the_minimiser_drops_one_item_at_a_time_and_unused_variables() -> None:
+    document = parse(
+        "query($v1: Int, $a: Boolean!) { search { ... on Product { reviews(minStars: $v1) "
+        "{ body } name @include(if: $a) } } nodes(ids: [1, 2]) { id } }"
+    )
+    variants = [" ".join(print_ast(v).split()) for v in _variants(document)]
+    head = "query ($v1: Int, $a: Boolean!) { search { ... on Product { "
+    tail = " } } nodes(ids: [1, 2]) { id } }"
+    assert variants[2:7] == [
+        f"{head}name @include(if: $a){tail}",
+        f"{head}reviews(minStars: $v1) {{ body }}{tail}",
+        f"{head}reviews {{ body }} name @include(if: $a){tail}",
+        f"{head}reviews(minStars: $v1) {{ body }} name{tail}",
+        f"{head}reviews(minStars: $v1) {{ body }} name @include{tail}",
+    ]
+    whole = f"{head}reviews(minStars: $v1) {{ body }} name @include(if: $a) }} }} "
+    assert variants[-3:] == [
+        f"{whole}nodes {{ id }} }}",
+        f"{whole}nodes(ids: [2]) {{ id }} }}",
+        f"{whole}nodes(ids: [1]) {{ id }} }}",
+    ]
+    text, values = _pruned(parse(variants[2]), {"v1": 3, "a": True})
+    assert "$v1" not in text
+    assert values == {"a": True}

@@ -15,22 +15,24 @@ from typing import Any
 
 SDL = """
 interface Node { id: ID! label: String! }
-enum Level { LOW HIGH }
+enum Level { LOW HIGH MID }
 type Category { code: String! label: String }
 type Product implements Node {
-  id: ID! name: String! price: Int! weight: Int tags: [String!]! category: Category!
-  level: Level! reviews: [Review!]! shipping: Int! label: String!
+  id: ID! name(upper: Boolean = false): String! price: Int! weight: Int
+  tags(limit: Int): [String!]! category: Category! level: Level!
+  reviews(minStars: Int = 0): [Review!]! shipping: Int! label: String!
 }
 type Review implements Node {
   id: ID! body: String! stars: Int! author: User! product: Product! label: String!
 }
 type User implements Node {
-  id: ID! name: String! email: String reviews: [Review!]! favorite: SearchResult label: String!
+  id: ID! name: String! email: String reviews(minStars: Int = 0): [Review!]!
+  favorite: SearchResult label: String!
 }
 union SearchResult = Product | Review | User
 type Query {
-  products: [Product!]! users: [User!]! reviews: [Review!]! search: [SearchResult!]!
-  node(id: ID!): Node topProduct: Product
+  products(level: Level): [Product!]! users: [User!]! reviews: [Review!]!
+  search: [SearchResult!]! node(id: ID!): Node nodes(ids: [ID!]!): [Node]! topProduct: Product
 }
 """
 
@@ -54,7 +56,8 @@ PRODUCTS = {
             "code": f"c{i % 2}",
             "label": None if i == 2 else f"Cat {i % 2}",
         },
-        "level": "HIGH" if i % 2 else "LOW",
+        # MID may be @inaccessible: then p4's level is a value the API schema lacks.
+        "level": "MID" if i == 4 else "HIGH" if i % 2 else "LOW",
     }
     for i in range(1, 5)
 }
@@ -84,7 +87,12 @@ def shipping(price: int, weight: int | None) -> int:
 
 def root_value(field: str, arguments: dict[str, Any]) -> Any:
     if field == "products":
-        return [_ref("Product", id) for id in PRODUCTS]
+        level = arguments.get("level")
+        return [
+            _ref("Product", id)
+            for id, row in PRODUCTS.items()
+            if level is None or row["level"] == level
+        ]
     if field == "users":
         return [_ref("User", id) for id in USERS]
     if field == "reviews":
@@ -95,6 +103,8 @@ def root_value(field: str, arguments: dict[str, Any]) -> Any:
         return _ref("Product", "p2")
     if field == "node":
         return entity(str(arguments["id"]))
+    if field == "nodes":
+        return [entity(str(id)) for id in arguments["ids"]]
     raise KeyError(field)
 
 
@@ -109,8 +119,10 @@ def exists(type_name: str, id: str) -> bool:
     return id in {"Product": PRODUCTS, "User": USERS, "Review": REVIEWS}.get(type_name, {})
 
 
-def value(obj: dict[str, Any], field: str) -> Any:
-    """The true value of ``field`` on ``obj`` (an entity reference or a Category)."""
+def value(obj: dict[str, Any], field: str, arguments: dict[str, Any] | None = None) -> Any:
+    """The true value of ``field`` on ``obj`` (an entity reference or a Category), given the
+    field's ``arguments`` (defaults applied)."""
+    arguments = arguments or {}
     type_name = obj["__typename"]
     if type_name == "Category" or field == "id":
         return obj[field]
@@ -121,13 +133,17 @@ def value(obj: dict[str, Any], field: str) -> Any:
     if type_name == "Product":
         row = PRODUCTS[id]
         if field == "reviews":
-            return [_ref("Review", r) for r, review in REVIEWS.items() if review["product"] == id]
+            return _reviews("product", id, arguments)
         if field == "shipping":
             return shipping(row["price"], row["weight"])
+        if field == "name" and arguments.get("upper"):
+            return row["name"].upper()
+        if field == "tags" and arguments.get("limit") is not None:
+            return row["tags"][: max(arguments["limit"], 0)]
         return row[field]
     if type_name == "User":
         if field == "reviews":
-            return [_ref("Review", r) for r, review in REVIEWS.items() if review["author"] == id]
+            return _reviews("author", id, arguments)
         if field == "favorite":
             return FAVORITES[id]
         return USERS[id][field]
@@ -137,3 +153,12 @@ def value(obj: dict[str, Any], field: str) -> Any:
     if field == "product":
         return _ref("Product", review["product"])
     return review[field]
+
+
+def _reviews(link: str, id: str, arguments: dict[str, Any]) -> list[dict[str, Any]]:
+    least = arguments.get("minStars") or 0
+    return [
+        _ref("Review", r)
+        for r, review in REVIEWS.items()
+        if review[link] == id and review["stars"] >= least
+    ]
