@@ -82,6 +82,12 @@ COMMAND_VARIABLES = (
         "the URL that must answer 200",
         f"`{PROBE_DEFAULT_URL}`",
     ),
+    _Row(
+        "BEYOND_PURE_PYTHON",
+        ["the install (`pip install`), `beyond router`, `dev`"],
+        "set: the router's execution hot path runs as Python, and an install compiles none of it",
+        "unset",
+    ),
 )
 
 
