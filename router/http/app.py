@@ -211,7 +211,8 @@ def create_router_app(
     )
 
     async def graphql(request: Request) -> Response | JsonAnswer | EventStream:
-        first = _first_values(request.scope["headers"])
+        client_headers = _decoded(request.scope["headers"])
+        first = _first_values(client_headers)
         request_id = first.get(REQUEST_ID_HEADER) or os.urandom(16).hex()
         started = metrics.start() if metrics is not None else 0.0
         operation_name: str | None = None
@@ -242,15 +243,13 @@ def create_router_app(
             streaming = chosen == EVENT_STREAM
             media_type = JSON if streaming else chosen
             status_media_type = GRAPHQL_RESPONSE_JSON if streaming else chosen
-            access = (
-                authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
-            )
+            access = authenticator.from_headers(client_headers) if authenticator else ANONYMOUS
             params = await read_params(request)
             access_log.name_operation(params.operation_name, params.query)
             operation_name = params.operation_name
             ready = await pipeline.prepare(params, method=request.method, access=access)
             forwarded = (
-                *forwardable(request.headers.items(), forwarded_names),
+                *forwardable(client_headers, forwarded_names),
                 *edge.headers(request_id, request),
             )
             if streaming:
@@ -425,13 +424,16 @@ class _Responding:
         await response(scope, receive, send)
 
 
-def _first_values(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """The request's headers as ``request.headers.items()`` gives them, decoded once per request."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
+
+
+def _first_values(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Each request header's first value by lowercase name, as ``request.headers.get`` reads it."""
     first: dict[str, str] = {}
-    for name, value in raw:
-        key = name.decode("latin-1").lower()
-        if key not in first:
-            first[key] = value.decode("latin-1")
+    for name, value in headers:
+        first.setdefault(name.lower(), value)
     return first
 
 
