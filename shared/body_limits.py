@@ -44,8 +44,7 @@ class BodyLimits:
         more = True
         while more:
             try:
-                async with asyncio.timeout(self.body_timeout):
-                    message = await receive()
+                message = await _within(self.body_timeout, receive)
             except TimeoutError:
                 await self._refuse(
                     send,
@@ -77,6 +76,34 @@ class BodyLimits:
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _within(seconds: float, receive: Receive) -> Message:
+    """``receive()``, or ``TimeoutError`` after ``seconds``: ``asyncio.timeout`` with one timer and no context manager.
+
+    It runs once per request, so its cost counts: the timer cancels the task,
+    and a cancellation the timer did not cause goes on as one.
+    """
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("an ASGI app runs in a task")
+    cancelling = task.cancelling()
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    timer = asyncio.get_running_loop().call_later(seconds, expire)
+    try:
+        return await receive()
+    except asyncio.CancelledError:
+        if expired and task.uncancel() <= cancelling:
+            raise TimeoutError from None
+        raise
+    finally:
+        timer.cancel()
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

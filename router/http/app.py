@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-import uuid
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
@@ -25,7 +25,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import router.http.access_log as access_log
 from router.cache import CacheStore, EntityCache, KeySpace, TtlPolicy
@@ -92,7 +92,7 @@ def create_router_app(
     subscriptions: SubscriptionTransport | None = None,
     metrics: RouterMetrics | None = None,
     tracer: Tracer | None = None,
-) -> Starlette:
+) -> RouterApp:
     """Serve ``config.supergraph``.
 
     ``transport`` replaces the HTTP client (tests mount apps in-process);
@@ -210,19 +210,21 @@ def create_router_app(
         edge=edge,
     )
 
-    async def graphql(request: Request) -> Response | EventStream:
-        request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+    async def graphql(request: Request) -> Response | JsonAnswer | EventStream:
+        client_headers = _decoded(request.scope["headers"])
+        first = _first_values(client_headers)
+        request_id = first.get(REQUEST_ID_HEADER) or os.urandom(16).hex()
         started = metrics.start() if metrics is not None else 0.0
         operation_name: str | None = None
 
         def respond(
             status: int, body: dict[str, Any], headers: Iterable[tuple[str, str]]
-        ) -> Response:
+        ) -> JsonAnswer:
             if metrics is not None:
                 metrics.observe_request(operation_name, status, body, started)
             return _respond(status, body, media_type, request_id, headers)
 
-        accept = request.headers.get("accept")
+        accept = first.get("accept")
         media_type = JSON
         if (
             request.method == "GET"
@@ -232,7 +234,7 @@ def create_router_app(
         ):
             shown = config.query_plan_header if config.expose_query_plan else None
             return HTMLResponse(graphiql_page(live.current.api_schema, shown))
-        access_log.begin(request_id, request.headers.get("traceparent"))
+        access_log.begin(request_id, first.get("traceparent"))
         # Errors before an event stream starts are JSON, with the status a
         # graphql-response+json client would get (400 for a rejected operation).
         status_media_type = JSON
@@ -241,15 +243,13 @@ def create_router_app(
             streaming = chosen == EVENT_STREAM
             media_type = JSON if streaming else chosen
             status_media_type = GRAPHQL_RESPONSE_JSON if streaming else chosen
-            access = (
-                authenticator.from_headers(request.headers.items()) if authenticator else ANONYMOUS
-            )
+            access = authenticator.from_headers(client_headers) if authenticator else ANONYMOUS
             params = await read_params(request)
             access_log.name_operation(params.operation_name, params.query)
             operation_name = params.operation_name
             ready = await pipeline.prepare(params, method=request.method, access=access)
             forwarded = (
-                *forwardable(request.headers.items(), forwarded_names),
+                *forwardable(client_headers, forwarded_names),
                 *edge.headers(request_id, request),
             )
             if streaming:
@@ -262,7 +262,7 @@ def create_router_app(
                 ready,
                 forwarded=forwarded,
                 media_type=media_type,
-                include_plan=plans.wanted(request.headers.get(plan_header)),
+                include_plan=plans.wanted(first.get(plan_header)),
                 multipart=accepts_multipart_defer(accept),
                 subject=access.subject,
             )
@@ -332,13 +332,11 @@ def create_router_app(
             gc.unfreeze()
             gc.set_threshold(*previous_thresholds)
 
-    app = Starlette(
+    endpoint = _Responding(graphql)
+    app = RouterApp(
+        endpoint,
         routes=[
-            Route(
-                "/graphql",
-                _Responding(graphql),
-                methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
-            ),
+            Route("/graphql", endpoint, methods=GRAPHQL_METHODS),
             WebSocketRoute(
                 "/graphql",
                 websocket.serve if metrics is None else counting_websockets(websocket.serve),
@@ -367,16 +365,76 @@ def create_router_app(
     return app
 
 
+GRAPHQL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+class RouterApp(Starlette):
+    """Starlette, with HTTP requests to ``/graphql`` served through the app's middleware alone.
+
+    Starlette runs every request through its error middleware, its exception-handler
+    middleware, the router's route matching and the route's method check. The
+    ``/graphql`` endpoint answers every error itself (as GraphQL errors, or 405 for a
+    method it does not serve), so its HTTP requests go straight to it through the
+    same user middleware (body limits, CORS, tracing), built alongside Starlette's
+    stack; an exception escaping it is the server's 500, as under Starlette's error
+    middleware. Every other request (WebSockets, other paths and methods, the
+    lifespan) takes Starlette's way.
+    """
+
+    def __init__(self, graphql: ASGIApp, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._graphql_endpoint = graphql
+        self._graphql: ASGIApp | None = None
+        self._graphql_methods = frozenset((*GRAPHQL_METHODS, "HEAD"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/graphql"
+            and scope["method"] in self._graphql_methods
+        ):
+            graphql = self._graphql
+            if graphql is None:
+                graphql = self._graphql = self._build_graphql_stack()
+            scope["app"] = self
+            await graphql(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    def _build_graphql_stack(self) -> ASGIApp:
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()  # fixes the middleware list
+        app = self._graphql_endpoint
+        for cls, args, kwargs in reversed(self.user_middleware):
+            app = cls(app, *args, **kwargs)
+        return app
+
+
 class _Responding:
     """A route endpoint whose handler answers with any ASGI response, a stream included."""
 
-    def __init__(self, handler: Callable[[Request], Awaitable[Response | EventStream]]) -> None:
+    def __init__(
+        self, handler: Callable[[Request], Awaitable[Response | JsonAnswer | EventStream]]
+    ) -> None:
         self._handler = handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self._handler(Request(scope, receive, send))
-        access_log.end(response.status_code if isinstance(response, Response) else 200)
+        access_log.end(200 if isinstance(response, EventStream) else response.status_code)
         await response(scope, receive, send)
+
+
+def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """The request's headers as ``request.headers.items()`` gives them, decoded once per request."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
+
+
+def _first_values(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each request header's first value by lowercase name, as ``request.headers.get`` reads it."""
+    first: dict[str, str] = {}
+    for name, value in headers:
+        first.setdefault(name.lower(), value)
+    return first
 
 
 def _tune_garbage_collector() -> tuple[int, int, int]:
@@ -420,13 +478,42 @@ def _respond(
     media_type: str,
     request_id: str,
     headers: Iterable[tuple[str, str]],
-) -> Response:
-    response = Response(
-        orjson.dumps(body),
-        status_code=status,
-        media_type=f"{media_type}; charset=utf-8",
-    )
-    for name, value in headers:
-        response.headers.append(name, value)
-    response.headers[REQUEST_ID_HEADER] = request_id
-    return response
+) -> JsonAnswer:
+    content = orjson.dumps(body)
+    raw = [
+        (b"content-length", str(len(content)).encode()),
+        (
+            b"content-type",
+            _CONTENT_TYPES.get(media_type) or f"{media_type}; charset=utf-8".encode(),
+        ),
+    ]
+    raw += [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in headers
+        if name.lower() != REQUEST_ID_HEADER
+    ]
+    raw.append((_REQUEST_ID_RAW, request_id.encode("latin-1")))
+    return JsonAnswer(status, raw, content)
+
+
+_CONTENT_TYPES = {
+    media: f"{media}; charset=utf-8".encode() for media in (JSON, GRAPHQL_RESPONSE_JSON)
+}
+_REQUEST_ID_RAW = REQUEST_ID_HEADER.encode("latin-1")
+
+
+class JsonAnswer:
+    """One JSON body with its status and headers: what Starlette's ``Response`` sends, built directly."""
+
+    __slots__ = ("body", "raw_headers", "status_code")
+
+    def __init__(self, status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status_code = status
+        self.raw_headers = raw_headers
+        self.body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        await send({"type": "http.response.body", "body": self.body})

@@ -13,6 +13,8 @@ or no ``deferSpec``) lets an operation with ``@defer`` be answered in parts
 
 from __future__ import annotations
 
+import functools
+
 from router.http.errors import NotAcceptable
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -22,6 +24,8 @@ MULTIPART_MIXED = "multipart/mixed"
 DEFER_SPEC = "20220824"
 
 
+# Clients send a handful of distinct Accept values: each is read once.
+@functools.lru_cache(maxsize=256)
 def choose_media_type(accept: str | None) -> str:
     if not accept:
         return JSON
@@ -54,6 +58,7 @@ def choose_media_type(accept: str | None) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def accepts_multipart_defer(accept: str | None) -> bool:
     """Does ``Accept`` allow a ``multipart/mixed`` answer in the defer format we speak."""
     for part in (accept or "").split(","):

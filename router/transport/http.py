@@ -39,6 +39,7 @@ class HttpTransport:
     ) -> None:
         self._urls = dict(urls)
         self._timeouts = dict(timeouts or {})
+        self._limits: dict[float, aiohttp.ClientTimeout] = {}
         self._default_timeout = default_timeout
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
@@ -71,9 +72,7 @@ class HttpTransport:
         attempts = 1 if is_mutation(request.query) else 2
         for attempt in range(1, attempts + 1):
             try:
-                return await self._post(
-                    service_name, url, request, aiohttp.ClientTimeout(total=timeout)
-                )
+                return await self._post(service_name, url, request, self._limit(timeout))
             except aiohttp.ServerDisconnectedError as exc:
                 if attempt == attempts:
                     raise TransportError(service_name, f"request failed: {exc}") from None
@@ -82,6 +81,12 @@ class HttpTransport:
             except aiohttp.ClientError as exc:
                 raise TransportError(service_name, f"request failed: {exc}") from None
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _limit(self, timeout: float) -> aiohttp.ClientTimeout:
+        limit = self._limits.get(timeout)
+        if limit is None:
+            limit = self._limits[timeout] = aiohttp.ClientTimeout(total=timeout)
+        return limit
 
     async def _post(
         self, service_name: str, url: str, request: SubgraphRequest, limit: aiohttp.ClientTimeout

@@ -26,11 +26,13 @@ class PropagatingTransport:
     def __init__(self, inner: Transport, allowed: Callable[[str], frozenset[str]]) -> None:
         self._inner = inner
         self._allowed = allowed
+        self._names: dict[str, frozenset[str]] = {}  # ``allowed`` answers from fixed settings
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
-        return await self._inner.fetch(
-            service_name, _allowed_only(request, self._allowed(service_name))
-        )
+        names = self._names.get(service_name)
+        if names is None:
+            names = self._names[service_name] = self._allowed(service_name)
+        return await self._inner.fetch(service_name, _allowed_only(request, names))
 
 
 class PropagatingSubscriptions:
@@ -51,6 +53,8 @@ class PropagatingSubscriptions:
 
 
 def _allowed_only(request: SubgraphRequest, names: frozenset[str]) -> SubgraphRequest:
+    if not request.headers:
+        return request
     headers = tuple((k, v) for k, v in request.headers if k.lower() in names)
     if headers == request.headers:
         return request
