@@ -13,9 +13,10 @@ type and selecting fields outside fragments needs every possible type's); a
 fragment on a concrete type whose requirement is unmet is removed, a fragment
 on an abstract type standing for one on each of its possible types (as the
 router's normal form has it: it removes the fields of those whose requirement is
-unmet and serves the others; Apollo Router removes the whole fragment when the
-abstract type's requirement, which composition makes its implementations', is
-unmet: the same errors, fewer fields); a field
+unmet and serves the others. Read literally, the README removes the whole
+fragment, since composition gives the abstract type its implementations'
+requirements: the same errors, fewer fields. Not modelled: see the README's
+oracle section); a field
 left with nothing to select is removed too, without an error of its own.
 Removed fields and the fields of removed fragments answer ``null`` (bubbling
 through non-null positions); each removal is one error at its path, ``"@"``
@@ -207,8 +208,8 @@ class _Walk:
         """Walk ``selection_set`` (under a field of ``field_type``; its selections apply to
         objects of the types ``applies_to``); by concrete type, whether anything is left."""
         left = dict.fromkeys(applies_to, False)
-        fragmented: dict[str, list[FieldNode]] = {}
-        self._collect(field_type, selection_set, applies_to, False, fragmented)
+        fragmented: dict[str, list[tuple[FieldNode, str]]] = {}
+        self._collect(field_type, selection_set, applies_to, False, fragmented, conditions)
         direct: list[tuple[FieldNode, str]] = []
         self._direct(field_type, selection_set, direct, conditions)
         for node, node_conditions in direct:
@@ -219,11 +220,11 @@ class _Walk:
         for type_name, nodes in fragmented.items():
             if not self.type_met(type_name):
                 self._report(("fragment", path, conditions, type_name), list(path))
-                for node in nodes:
+                for node, _ in nodes:
                     self._null(node, (type_name,))
                 continue
-            for node in nodes:
-                kept = self.field(field_type, node, (type_name,), path, conditions)[type_name]
+            for node, marks in nodes:
+                kept = self.field(field_type, node, (type_name,), path, marks)[type_name]
                 left[type_name] = left[type_name] or kept
         return left
 
@@ -250,21 +251,24 @@ class _Walk:
         selection_set: SelectionSetNode,
         applies_to: tuple[str, ...],
         inside: bool,
-        found: dict[str, list[FieldNode]],
+        found: dict[str, list[tuple[FieldNode, str]]],
+        conditions: str,
     ) -> None:
-        """The fields selected through fragments on other types, by concrete type."""
+        """The fields selected through fragments on other types, by concrete type, with the
+        conditions on them and the fragments around them (the router merges by those)."""
         for selection in selection_set.selections:
+            marks = conditions + "".join(print_ast(d) for d in selection.directives or ())
             if isinstance(selection, FieldNode):
                 if inside:
                     for type_name in applies_to:
-                        found.setdefault(type_name, []).append(selection)
+                        found.setdefault(type_name, []).append((selection, marks))
                 continue
             inner = self._fragment(selection)
             if inner is None:
                 continue
             condition, selections = inner
             if condition is None or (condition == field_type.name and not inside):
-                self._collect(field_type, selections, applies_to, inside, found)
+                self._collect(field_type, selections, applies_to, inside, found, marks)
                 continue
             narrowed = self.possible(self.schema.type_map[condition])
             for type_name in applies_to:
@@ -277,6 +281,7 @@ class _Walk:
                 tuple(t for t in applies_to if t in narrowed),
                 True,
                 found,
+                marks,
             )
 
     def _fragment(self, selection: object) -> tuple[str | None, SelectionSetNode] | None:
@@ -324,7 +329,12 @@ class _Walk:
                 continue
             inner = (*here, *("@",) * str(definition.type).count("["))
             left = self.selections(
-                returned, node.selection_set, self.possible(returned), inner, conditions
+                # Below another branch's field of the same name: another removal.
+                returned,
+                node.selection_set,
+                self.possible(returned),
+                inner,
+                f"{conditions}|{type_name}",
             )
             kept[type_name] = any(left.values())
             if not kept[type_name]:
