@@ -30,7 +30,7 @@ def main() -> None:
     for refusal in report.uncomposed:
         print(refusal)
     for difference in report.differences[: arguments.show]:
-        print(json.dumps(difference.__dict__, indent=1))
+        print(json.dumps(difference.__dict__, indent=1, default=sorted))
 
 
 if __name__ == "__main__":

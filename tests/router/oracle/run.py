@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,11 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 from graphql import (
+    DocumentNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLResolveInfo,
     GraphQLSchema,
     get_named_type,
     parse,
@@ -37,6 +42,14 @@ from tests.router.http.compose import compose_sdls, placeholder_url
 from tests.router.http.live_federation import router_config
 from tests.router.operation_writer import OperationWriter
 from tests.router.oracle import world
+from tests.router.oracle.access import (
+    TOKENS,
+    UNAUTHORIZED,
+    Requirements,
+    Verdict,
+    requirements,
+    unauthorized,
+)
 from tests.router.oracle.serve import OracleTransport, answer, monolith, monolith_resolver
 from tests.router.oracle.shape import shape_problems
 from tests.router.oracle.splits import Subgraph, split
@@ -102,6 +115,8 @@ class Difference:
     reason: str
     router: dict[str, Any]
     monolith: dict[str, Any]
+    # The scopes of the token the operation was asked with (``None``: no token).
+    scopes: frozenset[str] | None = None
 
 
 @dataclass
@@ -115,6 +130,29 @@ class Report:
 
 MONOLITH = monolith()
 Asked = tuple[str, dict[str, Any]]
+SECRET = "the-oracle-signs-its-own-tokens-with-this"
+# Raised by the monolith where the request may not see a field: becomes its null.
+_REMOVED = "removed by authorization"
+
+
+def _headers(scopes: frozenset[str] | None) -> dict[str, str]:
+    """A token granting ``scopes`` (``None``: no token at all)."""
+    if scopes is None:
+        return {}
+    claims = {"sub": "u1", "exp": time.time() + 3600, "scope": " ".join(sorted(scopes))}
+    return {"authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}
+
+
+def _guarded(verdict: Verdict) -> Any:
+    """The monolith's resolver, answering null where ``verdict`` removed the field."""
+
+    def resolve(obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+        parent = info.parent_type.name
+        if all((id(node), parent) in verdict.nulled for node in info.field_nodes):
+            raise GraphQLError(_REMOVED)
+        return monolith_resolver(obj, info, **arguments)
+
+    return resolve
 
 
 class Served:
@@ -125,22 +163,51 @@ class Served:
         self.supergraph = supergraph
         self.api_schema = load_supergraph(supergraph).api_schema
         self.truth = monolith(self.api_schema)
+        self.needs: Requirements = requirements(list(subgraphs))
         self.client = client
 
-    async def ask(self, query: str, variables: dict[str, Any]) -> tuple[str | None, Any, Any]:
+    async def ask(
+        self, query: str, variables: dict[str, Any], scopes: frozenset[str] | None = None
+    ) -> tuple[str | None, Any, Any]:
         """(``None`` if the router refused the operation, else the difference found or
-        ``""``, the router's answer, the monolith's answer)."""
-        response = await self.client.post("/graphql", json={"query": query, "variables": variables})
+        ``""``, the router's answer, the monolith's answer), asked with a token granting
+        ``scopes`` (``None``: without a token)."""
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=_headers(scopes)
+        )
         ours = response.json()
         if _refused(ours):
             # e.g. one response name for two types under fragments, or too many fields.
             return None, ours, None
         document = parse(query)
-        truth = await answer(self.truth, monolith_resolver, query, variables, parsed=document)
+        truth = await self._truth(query, variables, document, scopes)
         reason = _compare(ours, truth) or "; ".join(
             shape_problems(self.api_schema, document, variables, ours)
         )
         return reason, ours, truth
+
+    async def _truth(
+        self,
+        query: str,
+        variables: dict[str, Any],
+        document: DocumentNode,
+        scopes: frozenset[str] | None,
+    ) -> dict[str, Any]:
+        """The monolith's answer, less what a request with ``scopes`` may not see."""
+        if not self.needs:
+            return await answer(self.truth, monolith_resolver, query, variables, parsed=document)
+        verdict = unauthorized(self.truth, document, self.needs, scopes)
+        truth = await answer(self.truth, _guarded(verdict), query, variables, parsed=document)
+        errors = [e for e in truth.pop("errors", []) if e["message"] != _REMOVED]
+        errors += [
+            {
+                "message": UNAUTHORIZED,
+                "path": path,
+                "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+            }
+            for path in verdict.errors
+        ]
+        return {**truth, "errors": errors} if errors else truth
 
 
 @asynccontextmanager
@@ -149,7 +216,11 @@ async def serving(subgraphs: Sequence[Subgraph], supergraph: str) -> AsyncIterat
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "supergraph.graphql"
         path.write_text(supergraph)
-        config = router_config(path, {s.name: placeholder_url(s.name) for s in subgraphs})
+        config = router_config(
+            path,
+            {s.name: placeholder_url(s.name) for s in subgraphs},
+            {"authentication": {"jwt_secret": SECRET}},
+        )
         app = create_router_app(config, transport=OracleTransport(list(subgraphs)))
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://router.test"
@@ -185,6 +256,7 @@ async def run_split(
     async with serving(subgraphs, supergraph) as served:
         report.splits += 1
         asked = generated(split_seed, served.api_schema, operations)
+        tokens = random.Random(f"tokens-{split_seed}")
         for count, (query, variables) in enumerate([*asked, *extra], 1):
             if progress and count % 1000 == 0:
                 print(
@@ -192,15 +264,17 @@ async def run_split(
                     f"{len(report.differences)} differences",
                     flush=True,
                 )
-            reason, ours, truth = await served.ask(query, variables)
-            if reason is None:
-                report.invalid += 1
-                continue
-            report.operations += 1
-            if reason:
-                report.differences.append(
-                    Difference(split_seed, query, variables, reason, ours, truth)
-                )
+            # Where something is protected: without a token, and with one.
+            for scopes in (None, tokens.choice(TOKENS)) if served.needs else (None,):
+                reason, ours, truth = await served.ask(query, variables, scopes)
+                if reason is None:
+                    report.invalid += 1
+                    continue
+                report.operations += 1
+                if reason:
+                    report.differences.append(
+                        Difference(split_seed, query, variables, reason, ours, truth, scopes)
+                    )
 
 
 def compose(subgraphs: Sequence[Subgraph]) -> str:
@@ -217,16 +291,19 @@ def _refused(body: dict[str, Any]) -> bool:
 def _compare(ours: dict[str, Any], truth: dict[str, Any]) -> str:
     """Different data, or errors at other paths. graphql-core stops executing an object's
     fields once one's error nulls it, so where the monolith reports one error in a nulled
-    object the router may report its siblings' too: an extra error is fine under a null."""
+    object the router may report its siblings' too, and the other way round (the router
+    stops shaping once a removed field nulls ``data``): under a null, an error one side
+    reports and the other does not is no difference."""
     if json.dumps(ours.get("data")) != json.dumps(truth.get("data")):
         return "different data"
     our_paths = sorted(json.dumps(e.get("path")) for e in ours.get("errors", []))
     true_paths = sorted(json.dumps(e.get("path")) for e in truth.get("errors", []))
     extra = list(our_paths)
     for path in true_paths:
-        if path not in extra:
+        if path in extra:
+            extra.remove(path)
+        elif not _under_null(ours.get("data"), json.loads(path)):
             return f"errors at {our_paths}, expected at {true_paths}"
-        extra.remove(path)
     if any(not _under_null(ours.get("data"), json.loads(path)) for path in extra):
         return f"errors at {our_paths}, expected at {true_paths}"
     return ""

@@ -44,6 +44,16 @@ directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM 
 directive @override(from: String!, label: String) on FIELD_DEFINITION
 directive @interfaceObject on OBJECT
 directive @link(url: String!, import: [String]) repeatable on SCHEMA
+directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION \
+  | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION \
+  | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], \
+  requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+scalar federation__Scope
+directive @requiresScopes(scopes: [[federation__Scope!]!]!) \
+  on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 scalar _Any
 type _Service { sdl: String }
 """

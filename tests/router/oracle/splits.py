@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLObjectType, build_schema, print_ast
 
+from tests.router.oracle.access import protect
+from tests.router.oracle.annotate import annotate
 from tests.router.oracle.world import DERIVED, ENTITIES, RUNTIME_TYPES, SDL
 
 SCHEMA = build_schema(SDL)
-FEDERATION_URL = "https://specs.apollo.dev/federation/v2.7"
+FEDERATION_URL = "https://specs.apollo.dev/federation/v2.9"
 IMPORTS = (
     '["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@override", '
-    '"@interfaceObject"]'
+    '"@interfaceObject", "@tag", "@cost", "@listSize", "@authenticated", "@requiresScopes"]'
 )
 
 
@@ -50,6 +52,10 @@ class FieldDecl:
     # here; else progressively).
     taken_over: bool = False
     overridden: bool = False
+    # Further directives, as written after the field (``@tag``, ``@cost``, …) and after each
+    # argument, by argument name.
+    directives: list[str] = field(default_factory=list)
+    argument_directives: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,6 +69,8 @@ class Subgraph:
     node_entity: bool = False
     # Level.MID is @inaccessible: a product's level may be a value the API schema lacks.
     hidden_level: bool = False
+    # Further directives on a type (``@tag``, ``@cost``, …), by type name.
+    type_directives: dict[str, list[str]] = field(default_factory=dict)
 
     def declare(self, type_name: str) -> dict[str, FieldDecl]:
         if type_name not in self.types:
@@ -94,10 +102,10 @@ class Subgraph:
         return "\n".join(lines) + "\n"
 
     def _type(self, type_name: str, fields: dict[str, FieldDecl]) -> str:
+        extra = "".join(f" {d}" for d in self.type_directives.get(type_name, ()))
         if type_name == "Level":
-            return (
-                "enum Level { LOW HIGH MID" + (" @inaccessible" if self.hidden_level else "") + " }"
-            )
+            hidden = " @inaccessible" if self.hidden_level else ""
+            return f"enum Level{extra} {{ LOW HIGH MID{hidden} }}"
         head = f"type {type_name}"
         if self.node_types and type_name in self.node_types:
             head += " implements Node"
@@ -108,9 +116,10 @@ class Subgraph:
             head += f' @key(fields: "id"{resolvable})'
         if type_name == "Category":
             head += " @shareable"
+        head += extra
         body = []
         for name, decl in fields.items():
-            text = f"{name}{decl.arguments}: {decl.type}"
+            text = f"{name}{_arguments(decl)}: {decl.type}"
             if decl.shareable:
                 text += " @shareable"
             if decl.external:
@@ -124,8 +133,20 @@ class Subgraph:
             if decl.override_from:
                 label = f', label: "{decl.override_label}"' if decl.override_label else ""
                 text += f' @override(from: "{decl.override_from}"{label})'
+            text += "".join(f" {d}" for d in decl.directives)
             body.append(text)
         return head + " {\n  " + "\n  ".join(body) + "\n}"
+
+
+def _arguments(decl: FieldDecl) -> str:
+    """The field's arguments, each followed by its further directives."""
+    if not decl.argument_directives:
+        return decl.arguments
+    written = []
+    for argument in decl.arguments[1:-1].split(", "):
+        name = argument.split(":")[0]
+        written.append(" ".join([argument, *decl.argument_directives.get(name, ())]))
+    return "(" + ", ".join(written) + ")"
 
 
 def _type_text(field_type: object) -> str:
@@ -214,6 +235,8 @@ def split(seed: int) -> list[Subgraph]:
             name = graph.types.get("User", {}).get("name")
             if name is not None and not name.external:
                 name.shareable = True
+    annotate(list(graphs.values()), seed)
+    protect(list(graphs.values()), seed)
     return list(graphs.values())
 
 

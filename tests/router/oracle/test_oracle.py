@@ -9,6 +9,7 @@ replayed here against the same split.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from router.planner import plan
 from router.supergraph import load_supergraph
 from router.transport import SubgraphRequest
 from tests.router.oracle import world
+from tests.router.oracle.access import Requirements, met, requirements, unauthorized
 from tests.router.oracle.minimise import _pruned, _variants
 from tests.router.oracle.run import MONOLITH, Report, run_split
 from tests.router.oracle.serve import OracleTransport
@@ -58,7 +60,8 @@ async def test_a_recorded_difference_stays_fixed(
 ) -> None:
     report = Report()
     await run_split(seed, 0, report, extra=[(query, variables)])
-    assert report.operations == 1
+    # Asked with and without a token where the split protects anything.
+    assert report.operations == (2 if requirements(split(seed)) else 1)
     assert not report.differences, _explain(report)
 
 
@@ -167,3 +170,48 @@ def test_the_minimiser_drops_one_item_at_a_time_and_unused_variables() -> None:
     text, values = _pruned(parse(variants[2]), {"v1": 3, "a": True})
     assert "$v1" not in text
     assert values == {"a": True}
+
+
+def test_the_splits_carry_tags_costs_list_sizes_and_requirements() -> None:
+    written = "".join(g.sdl() for seed in range(1, 21) for g in split(seed))
+    for directive in (
+        '@tag(name: "',
+        "@cost(weight: ",
+        "@listSize(assumedSize: ",
+        '@listSize(slicingArguments: ["limit"]',
+        "@authenticated",
+        "@requiresScopes(scopes: ",
+    ):
+        assert directive in written, directive
+    # On arguments too.
+    assert re.search(r"\(\w+: [^)]*@(tag|cost)\(", written)
+
+
+def test_a_requirement_is_met_by_a_token_holding_one_of_its_scope_sets() -> None:
+    either = '@requiresScopes(scopes: [["read", "write"], ["admin"]])'
+    assert not met("@authenticated", None)
+    assert met("@authenticated", frozenset())
+    assert not met(either, frozenset({"read"}))
+    assert met(either, frozenset({"read", "write"}))
+    assert met(either, frozenset({"admin"}))
+    assert met(None, None)
+
+
+def test_the_monolith_removes_what_a_request_may_not_see() -> None:
+    needs = Requirements(
+        types={"Review": '@requiresScopes(scopes: [["read"]])'},
+        fields={("User", "email"): "@authenticated"},
+    )
+    document = parse(
+        "{ users { email name } search { ... on Review { body } ... on User { name } } "
+        "reviews { id } topProduct { name } }"
+    )
+    anonymous = unauthorized(MONOLITH, document, needs, None)
+    assert sorted(anonymous.errors) == [["reviews"], ["search", "@"], ["users", "@", "email"]]
+    signed_in = unauthorized(MONOLITH, document, needs, frozenset())
+    assert sorted(signed_in.errors) == [["reviews"], ["search", "@"]]
+    assert unauthorized(MONOLITH, document, needs, frozenset({"read"})).errors == []
+    # A field left with nothing to select is removed too, without an error of its own.
+    emptied = unauthorized(MONOLITH, parse("{ users { email } }"), needs, None)
+    assert emptied.errors == [["users", "@", "email"]]
+    assert len(emptied.nulled) == 2

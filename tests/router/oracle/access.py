@@ -1,0 +1,346 @@
+"""Who may see what in a split, and what a request without that access is answered.
+
+:func:`protect` marks, seeded, some of a split's fields and types
+``@authenticated`` or ``@requiresScopes`` (the same on every subgraph that
+declares them; never a key, a field some subgraph marks ``@external``, an
+input of ``@requires`` or ``Node``'s fields). The oracle then asks each
+operation anonymously and with a token.
+
+:func:`unauthorized` is the README's rule (Authorization) written over the
+client's document, independently of the router: a field is removed when its
+own requirement or its return type's is unmet (a field returning an abstract
+type and selecting fields outside fragments needs every possible type's); a
+fragment on a concrete type whose requirement is unmet is removed, a fragment
+on an abstract type standing for one on each of its possible types (as the
+router's normal form has it: it removes the fields of those whose requirement is
+unmet and serves the others. Read literally, the README removes the whole
+fragment, since composition gives the abstract type its implementations'
+requirements: the same errors, fewer fields. Not modelled: see the README's
+oracle section); a field
+left with nothing to select is removed too, without an error of its own.
+Removed fields and the fields of removed fragments answer ``null`` (bubbling
+through non-null positions); each removal is one error at its path, ``"@"``
+for every list position, whatever the data (a removed field under ``@skip``
+is still reported: the router decides before it reads variables).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+    print_ast,
+)
+from graphql.type.definition import GraphQLNamedType
+
+from tests.router.oracle.world import ENTITIES
+
+if TYPE_CHECKING:
+    from tests.router.oracle.splits import Subgraph
+
+# The requirements a split draws from, as written, and the scope sets its tokens hold.
+REQUIREMENTS = (
+    "@authenticated",
+    '@requiresScopes(scopes: [["read"]])',
+    '@requiresScopes(scopes: [["read", "write"], ["admin"]])',
+)
+TOKENS: tuple[frozenset[str], ...] = (
+    frozenset(),
+    frozenset({"read"}),
+    frozenset({"read", "write"}),
+    frozenset({"admin"}),
+)
+PROTECTABLE_TYPES = ("Product", "Review", "User", "Category", "Level")
+UNAUTHORIZED = "Unauthorized field or type"
+
+
+def met(requirement: str | None, scopes: frozenset[str] | None) -> bool:
+    """Whether a request with ``scopes`` (``None``: no token) meets ``requirement``."""
+    if requirement is None:
+        return True
+    if scopes is None:
+        return False
+    if requirement == "@authenticated":
+        return True
+    options = requirement.split("[[", 1)[1].rsplit("]]", 1)[0].split("], [")
+    return any({s.strip('"') for s in option.split(", ")} <= scopes for option in options)
+
+
+@dataclass
+class Requirements:
+    types: dict[str, str] = field(default_factory=dict)
+    fields: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.types or self.fields)
+
+
+def protect(graphs: list[Subgraph], seed: int) -> Requirements:
+    """Mark about half the splits: one to three fields, and a type one time in two."""
+    rng = random.Random(f"access-{seed}")
+    needs = Requirements()
+    if rng.random() < 0.5:
+        return needs
+    excluded = {
+        (type_name, name)
+        for graph in graphs
+        for type_name, fields in graph.types.items()
+        for name, decl in fields.items()
+        if decl.external or decl.requires
+    }
+    candidates = sorted(
+        {
+            (type_name, name)
+            for graph in graphs
+            for type_name, fields in graph.types.items()
+            for name in fields
+            if type_name not in ("Node", "Level", "Category")
+            and name not in ("id", "label", "price", "weight")
+            and (type_name, name) not in excluded
+        }
+    )
+    for chosen in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
+        needs.fields[chosen] = rng.choice(REQUIREMENTS)
+    if rng.random() < 0.5:
+        needs.types[rng.choice(PROTECTABLE_TYPES)] = rng.choice(REQUIREMENTS)
+    for graph in graphs:
+        for type_name, fields in graph.types.items():
+            if type_name in needs.types:
+                graph.type_directives.setdefault(type_name, []).append(needs.types[type_name])
+            for name, decl in fields.items():
+                if (type_name, name) in needs.fields:
+                    decl.directives.append(needs.fields[(type_name, name)])
+    return needs
+
+
+def requirements(graphs: list[Subgraph]) -> Requirements:
+    """The requirements ``graphs`` carry, read back from their directives."""
+    needs = Requirements()
+    for graph in graphs:
+        for type_name, marks in graph.type_directives.items():
+            for mark in marks:
+                if mark in REQUIREMENTS:
+                    needs.types[type_name] = mark
+                    if type_name in ENTITIES:
+                        # Composition gives an interface its implementations' requirements.
+                        needs.types["Node"] = mark
+        for type_name, fields in graph.types.items():
+            for name, decl in fields.items():
+                for mark in decl.directives:
+                    if mark in REQUIREMENTS:
+                        needs.fields[(type_name, name)] = mark
+    return needs
+
+
+@dataclass
+class Verdict:
+    """What a request may not see in one operation: the error paths, and the selections
+    answering null: ``(id of the field node, concrete parent type)``."""
+
+    errors: list[list[str]] = field(default_factory=list)
+    nulled: set[tuple[int, str]] = field(default_factory=set)
+
+
+def unauthorized(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    needs: Requirements,
+    scopes: frozenset[str] | None,
+) -> Verdict:
+    walk = _Walk(schema, document, needs, scopes)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    query = schema.query_type
+    assert query is not None
+    walk.selections(query, operation.selection_set, ("Query",), (), "")
+    return walk.verdict
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        needs: Requirements,
+        scopes: frozenset[str] | None,
+    ) -> None:
+        self.schema = schema
+        self.needs = needs
+        self.scopes = scopes
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.verdict = Verdict()
+        self.reported: set[tuple[object, ...]] = set()
+
+    def possible(self, type_: GraphQLNamedType) -> tuple[str, ...]:
+        if is_abstract_type(type_):
+            return tuple(t.name for t in self.schema.get_possible_types(type_))  # type: ignore[arg-type]
+        return (type_.name,)
+
+    def type_met(self, name: str) -> bool:
+        return met(self.needs.types.get(name), self.scopes)
+
+    def _report(self, key: tuple[object, ...], path: list[str]) -> None:
+        if key not in self.reported:
+            self.reported.add(key)
+            self.verdict.errors.append(path)
+
+    def selections(
+        self,
+        field_type: GraphQLNamedType,
+        selection_set: SelectionSetNode,
+        applies_to: tuple[str, ...],
+        path: tuple[str, ...],
+        conditions: str,
+    ) -> dict[str, bool]:
+        """Walk ``selection_set`` (under a field of ``field_type``; its selections apply to
+        objects of the types ``applies_to``); by concrete type, whether anything is left."""
+        left = dict.fromkeys(applies_to, False)
+        fragmented: dict[str, list[tuple[FieldNode, str]]] = {}
+        self._collect(field_type, selection_set, applies_to, False, fragmented, conditions)
+        direct: list[tuple[FieldNode, str]] = []
+        self._direct(field_type, selection_set, direct, conditions)
+        for node, node_conditions in direct:
+            for type_name, kept in self.field(
+                field_type, node, applies_to, path, node_conditions
+            ).items():
+                left[type_name] = left[type_name] or kept
+        for type_name, nodes in fragmented.items():
+            if not self.type_met(type_name):
+                self._report(("fragment", path, conditions, type_name), list(path))
+                for node, _ in nodes:
+                    self._null(node, (type_name,))
+                continue
+            for node, marks in nodes:
+                kept = self.field(field_type, node, (type_name,), path, marks)[type_name]
+                left[type_name] = left[type_name] or kept
+        return left
+
+    def _direct(
+        self,
+        field_type: GraphQLNamedType,
+        selection_set: SelectionSetNode,
+        found: list[tuple[FieldNode, str]],
+        conditions: str,
+    ) -> None:
+        """The fields selected on ``field_type`` itself: directly or through fragments on it."""
+        for selection in selection_set.selections:
+            marks = conditions + "".join(print_ast(d) for d in selection.directives or ())
+            if isinstance(selection, FieldNode):
+                found.append((selection, marks))
+                continue
+            inner = self._fragment(selection)
+            if inner is not None and inner[0] in (None, field_type.name):
+                self._direct(field_type, inner[1], found, marks)
+
+    def _collect(
+        self,
+        field_type: GraphQLNamedType,
+        selection_set: SelectionSetNode,
+        applies_to: tuple[str, ...],
+        inside: bool,
+        found: dict[str, list[tuple[FieldNode, str]]],
+        conditions: str,
+    ) -> None:
+        """The fields selected through fragments on other types, by concrete type, with the
+        conditions on them and the fragments around them (the router merges by those)."""
+        for selection in selection_set.selections:
+            marks = conditions + "".join(print_ast(d) for d in selection.directives or ())
+            if isinstance(selection, FieldNode):
+                if inside:
+                    for type_name in applies_to:
+                        found.setdefault(type_name, []).append((selection, marks))
+                continue
+            inner = self._fragment(selection)
+            if inner is None:
+                continue
+            condition, selections = inner
+            if condition is None or (condition == field_type.name and not inside):
+                self._collect(field_type, selections, applies_to, inside, found, marks)
+                continue
+            narrowed = self.possible(self.schema.type_map[condition])
+            for type_name in applies_to:
+                if type_name in narrowed:
+                    # A fragment on each possible type, even one that selects nothing there.
+                    found.setdefault(type_name, [])
+            self._collect(
+                field_type,
+                selections,
+                tuple(t for t in applies_to if t in narrowed),
+                True,
+                found,
+                marks,
+            )
+
+    def _fragment(self, selection: object) -> tuple[str | None, SelectionSetNode] | None:
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            return (condition.name.value if condition else None, selection.selection_set)
+        if isinstance(selection, FragmentSpreadNode):
+            fragment = self.fragments[selection.name.value]
+            return fragment.type_condition.name.value, fragment.selection_set
+        return None
+
+    def field(
+        self,
+        parent: GraphQLNamedType,
+        node: FieldNode,
+        applies_to: tuple[str, ...],
+        path: tuple[str, ...],
+        conditions: str,
+    ) -> dict[str, bool]:
+        """Whether ``node`` is kept, for objects of each type in ``applies_to``."""
+        name = node.name.value
+        if name == "__typename":
+            return dict.fromkeys(applies_to, True)
+        response = node.alias.value if node.alias else name
+        kept: dict[str, bool] = {}
+        for type_name in applies_to:
+            owner = self.schema.type_map[type_name]
+            definition = owner.fields[name]  # type: ignore[attr-defined]
+            returned = get_named_type(definition.type)
+            here = (*path, response)
+            needed = [self.needs.fields.get((type_name, name)), self.needs.types.get(returned.name)]
+            if is_abstract_type(returned) and node.selection_set is not None:
+                direct: list[tuple[FieldNode, str]] = []
+                self._direct(returned, node.selection_set, direct, "")
+                if any(n.name.value != "__typename" for n, _ in direct):
+                    needed += [self.needs.types.get(t) for t in self.possible(returned)]
+            if not all(met(n, self.scopes) for n in needed):
+                on = parent.name if is_abstract_type(parent) else type_name
+                self._report(("field", here, conditions, on), list(here))
+                self._null(node, (type_name,))
+                kept[type_name] = False
+                continue
+            if node.selection_set is None:
+                kept[type_name] = True
+                continue
+            inner = (*here, *("@",) * str(definition.type).count("["))
+            left = self.selections(
+                # Below another branch's field of the same name: another removal.
+                returned,
+                node.selection_set,
+                self.possible(returned),
+                inner,
+                f"{conditions}|{type_name}",
+            )
+            kept[type_name] = any(left.values())
+            if not kept[type_name]:
+                self._null(node, (type_name,))
+        return kept
+
+    def _null(self, node: FieldNode, types: tuple[str, ...]) -> None:
+        for type_name in types:
+            self.verdict.nulled.add((id(node), type_name))
