@@ -215,6 +215,24 @@ async def test_answers_without_freshness_are_not_cached(pantry_graph: Pantry) ->
     assert again.asked.services() == ["shelves", "catalog"]
 
 
+async def test_an_entity_answer_with_errors_is_not_cached(pantry_graph: Pantry) -> None:
+    async with pantry_graph() as graph:
+        del pantry.NAMES["p2"]  # the catalog fails on one of the shelf's two products
+        failed = await graph.ask(PRODUCTS)
+        pantry.NAMES["p2"] = "Teapot"
+        again = await graph.ask(PRODUCTS)
+    assert failed.body["errors"][0]["path"] == ["products", 1]
+    assert again.body == {
+        "data": {"products": [{"id": "p1", "name": "Kettle"}, {"id": "p2", "name": "Teapot"}]}
+    }
+    # The catalog's answer came with an error, so neither of its entities was kept.
+    (catalog,) = again.asked.to("catalog")
+    assert catalog.representations == [
+        {"__typename": "Product", "id": "p1"},
+        {"__typename": "Product", "id": "p2"},
+    ]
+
+
 async def test_a_default_ttl_caches_answers_that_state_no_age(pantry_graph: Pantry) -> None:
     pantry.CACHE_CONTROL.update(catalog="public")
     async with pantry_graph(default_ttl=30) as graph:
