@@ -13,6 +13,7 @@ since (see ``router/execution/native.py``).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -24,8 +25,20 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).parent
-# Kept in step with router/execution/native.py (setup.py cannot import the package).
-COMPILED = ("tree", "representations", "shaping_fast")
+
+
+def _compiled() -> tuple[str, ...]:
+    """``COMPILED`` of router/execution/native.py, read without importing the package."""
+    native = ast.parse((HERE / "router/execution/native.py").read_text())
+    for statement in native.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "COMPILED" for target in statement.targets
+        ):
+            return tuple(ast.literal_eval(statement.value))
+    raise RuntimeError("router/execution/native.py names no COMPILED modules")
+
+
+COMPILED = _compiled()
 SOURCES = [f"router/execution/{name}.py" for name in COMPILED]
 RECORD = "router/execution/native.json"
 # mypyc type-checks what it compiles. Without the project's mypy configuration (its

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-# Kept in step with setup.py's COMPILED.
+# setup.py reads this tuple (as a literal) to know what to compile.
 COMPILED = ("tree", "representations", "shaping_fast")
 PURE_PYTHON_VARIABLE = "BEYOND_PURE_PYTHON"
 _PACKAGE = __name__.rpartition(".")[0]
