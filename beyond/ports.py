@@ -16,14 +16,6 @@ from pathlib import Path
 _LISTEN = "0A"
 
 
-def free_port() -> int:
-    """A port nothing listens on right now on 127.0.0.1 (the OS picks it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def is_free(host: str, port: int) -> bool:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
