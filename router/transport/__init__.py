@@ -1,8 +1,8 @@
 """How the executor reaches subgraphs: one tiny protocol, several peers.
 
 ``Transport.fetch(service_name, request) -> SubgraphResponse`` is the whole
-interface. :class:`HttpTransport` talks to subgraphs over a pooled aiohttp
-session; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
+interface. :class:`HttpTransport` talks to subgraphs over pooled keep-alive
+connections; :class:`AsgiTransport` calls ASGI apps in-process (tests, embedded
 runs); :class:`DedupTransport` wraps any transport and sends identical
 in-flight requests once; :class:`BreakerTransport` wraps one with a breaker
 per subgraph and the router's deadline on each request;

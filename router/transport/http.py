@@ -1,30 +1,32 @@
-"""The production transport: subgraph POSTs over one pooled aiohttp session.
+"""The production transport: subgraph POSTs over pooled keep-alive connections.
 
-aiohttp rather than httpx because its client costs about a third per request
-(measured in STACK.md). The session is opened lazily inside the running loop
-and closed by :meth:`HttpTransport.aclose`.
+Connections are kept per subgraph origin (:mod:`router.transport.http_pool`)
+and opened lazily inside the running loop; :meth:`HttpTransport.aclose`
+closes them.
 
 A pooled connection can be closed by the subgraph while idle just as a request
 goes out on it. Idle connections are dropped after 4 s, before uvicorn's
 default 5 s keep-alive ends them from the other side; and a query whose
-connection the subgraph dropped is sent once more on a fresh one. A mutation is
-not: it may have run before the connection went.
+connection dropped before any of its answer came is sent once more on a fresh
+one. A mutation is not: it may have run before the connection went.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 
-import aiohttp
 import orjson
 
 from router.transport.decode import decode_response
 from router.transport.errors import TransportError, UnknownSubgraphError
-from router.transport.types import SubgraphRequest, SubgraphResponse, is_mutation
+from router.transport.http_pool import BadAnswer, Dropped, Pool, target
+from router.transport.types import Headers, SubgraphRequest, SubgraphResponse, is_mutation
 
-_JSON = "application/json"
-_ACCEPT = "application/graphql-response+json, application/json;q=0.9"
+_FIXED_HEADERS = (
+    b"Content-Type: application/json\r\n"
+    b"Accept: application/graphql-response+json, application/json;q=0.9\r\n"
+    b"User-Agent: beyond-router\r\n"
+)
 _IDLE_SECONDS = 4.0
 
 
@@ -39,24 +41,13 @@ class HttpTransport:
     ) -> None:
         self._urls = dict(urls)
         self._timeouts = dict(timeouts or {})
-        self._limits: dict[float, aiohttp.ClientTimeout] = {}
         self._default_timeout = default_timeout
         self._pool_size = pool_size
-        self._session: aiohttp.ClientSession | None = None
+        self._pool: Pool | None = None
 
     def set_urls(self, urls: Mapping[str, str]) -> None:
         """Point at new subgraph URLs (a reloaded supergraph); one assignment, so atomic."""
         self._urls = dict(urls)
-
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(
-                    limit=self._pool_size, keepalive_timeout=_IDLE_SECONDS
-                ),
-                json_serialize=lambda obj: orjson.dumps(obj).decode(),
-            )
-        return self._session
 
     async def fetch(self, service_name: str, request: SubgraphRequest) -> SubgraphResponse:
         url = self._urls.get(service_name)
@@ -69,42 +60,42 @@ class HttpTransport:
     ) -> SubgraphResponse:
         """Send ``request`` to ``service_name`` at ``url`` (one of its replicas)."""
         timeout = self._timeouts.get(service_name, self._default_timeout)
-        attempts = 1 if is_mutation(request.query) else 2
-        for attempt in range(1, attempts + 1):
+        try:
+            to = target(url)
+            head = _head(to.start, request.headers)
+        except ValueError as exc:
+            raise TransportError(service_name, f"request failed: {exc}") from None
+        body = orjson.dumps(request.body())
+        message = b"%sContent-Length: %d\r\n\r\n%s" % (head, len(body), body)
+        if self._pool is None:
+            self._pool = Pool(self._pool_size, _IDLE_SECONDS)
+        retry = not is_mutation(request.query)
+        while True:
             try:
-                return await self._post(service_name, url, request, self._limit(timeout))
-            except aiohttp.ServerDisconnectedError as exc:
-                if attempt == attempts:
-                    raise TransportError(service_name, f"request failed: {exc}") from None
+                answer = await self._pool.post(to, message, timeout)
+            except Dropped as exc:
+                if retry and not exc.answered:
+                    retry = False
+                    continue
+                raise TransportError(service_name, f"request failed: {exc}") from None
             except TimeoutError:
                 raise TransportError(service_name, f"timed out after {timeout:g}s") from None
-            except aiohttp.ClientError as exc:
+            except (BadAnswer, OSError) as exc:
                 raise TransportError(service_name, f"request failed: {exc}") from None
-        raise AssertionError("unreachable: the last attempt returns or raises")
-
-    def _limit(self, timeout: float) -> aiohttp.ClientTimeout:
-        limit = self._limits.get(timeout)
-        if limit is None:
-            limit = self._limits[timeout] = aiohttp.ClientTimeout(total=timeout)
-        return limit
-
-    async def _post(
-        self, service_name: str, url: str, request: SubgraphRequest, limit: aiohttp.ClientTimeout
-    ) -> SubgraphResponse:
-        headers = [*request.headers, ("Content-Type", _JSON), ("Accept", _ACCEPT)]
-        async with self._client().post(
-            url,
-            data=orjson.dumps(request.body()),
-            headers=headers,
-            timeout=limit,
-        ) as response:
-            body = await response.read()
-            received = tuple((k, v) for k, v in response.headers.items())
-            return decode_response(service_name, response.status, body, received)
+            return decode_response(service_name, answer.status, answer.body, answer.headers)
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            # Let aiohttp's connector finish closing its sockets before the loop moves on.
-            await asyncio.sleep(0)
-            self._session = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+def _head(start: bytes, headers: Headers) -> bytes:
+    """The request line, ``Host`` and every header but ``Content-Length``; refuses a line break in one."""
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers)
+    if lines.count("\n") != len(headers) or lines.count("\r") != len(headers) or "\0" in lines:
+        raise ValueError("a header carries a line break")
+    try:
+        return start + lines.encode("latin-1") + _FIXED_HEADERS
+    except UnicodeEncodeError:
+        raise ValueError("a header is not latin-1") from None

@@ -1,4 +1,7 @@
-"""Serve an ASGI app with uvicorn on an ephemeral 127.0.0.1 port for the length of a test."""
+"""Serve an ASGI app with uvicorn on an ephemeral 127.0.0.1 port for the length of a test.
+
+The port is bound here and the socket handed to uvicorn, so nothing can take it in between.
+"""
 
 from __future__ import annotations
 
@@ -20,15 +23,15 @@ async def serving(app: Any, *, path: str = "", **edge: Any) -> AsyncIterator[str
     Served as every server of the project is (:func:`shared.http_server.server_config`);
     ``edge`` sets its ``header_timeout`` or ``max_message_bytes``.
     """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     server = uvicorn.Server(
         server_config(
             app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto", **edge
         )
     )
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         for _ in range(250):
             if server.started or task.done():
@@ -40,3 +43,4 @@ async def serving(app: Any, *, path: str = "", **edge: Any) -> AsyncIterator[str
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 5)
+        sock.close()

@@ -21,6 +21,7 @@ from router.transport import (
     UnknownSubgraphError,
 )
 from tests.router.live_server import serving
+from tests.router.raw_subgraph import RawSubgraph, json_answer
 
 
 async def _graphql(request: Request) -> Response:
@@ -154,56 +155,25 @@ async def test_callers_sharing_an_answer_get_the_same_answer_uncopied() -> None:
     assert first.data == {"me": {"id": "1"}}
 
 
-class DroppingSubgraph:
-    """A raw HTTP/1.1 subgraph that keeps connections alive, then closes the second
-    request on a connection without answering: what a subgraph does when it closes
-    an idle keep-alive connection just as the router reuses it."""
+def dropping_subgraph() -> RawSubgraph:
+    """Keeps connections alive, then closes on the second request on a connection without
+    answering: what a subgraph does when it closes an idle keep-alive connection just as
+    the router reuses it."""
+    served: dict[asyncio.StreamWriter, int] = {}
 
-    def __init__(self) -> None:
-        self.requests = 0
-        self.server: asyncio.Server | None = None
+    async def answer(body: bytes, writer: asyncio.StreamWriter) -> bool:
+        served[writer] = served.get(writer, 0) + 1
+        if served[writer] == 2:
+            return False  # dropped without an answer
+        writer.write(json_answer(b'{"data":{"n":1}}'))
+        return True
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        served = 0
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = next(
-                    int(line.split(b":", 1)[1])
-                    for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length:")
-                )
-                await reader.readexactly(length)
-                self.requests += 1
-                if served == 1:
-                    return  # dropped without an answer
-                served += 1
-                body = b'{"data":{"n":1}}'
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
-                    + body
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            return
-        finally:
-            writer.close()
-
-    async def __aenter__(self) -> str:
-        self.server = await asyncio.start_server(self.handle, "127.0.0.1", 0)
-        port = self.server.sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}/graphql"
-
-    async def __aexit__(self, *_exc: object) -> None:
-        assert self.server is not None
-        self.server.close()
-        await self.server.wait_closed()
+    return RawSubgraph(answer)
 
 
 async def test_a_query_on_a_connection_the_subgraph_dropped_is_sent_again() -> None:
-    subgraph = DroppingSubgraph()
-    async with subgraph as url:
+    subgraph = dropping_subgraph()
+    async with subgraph.serving() as url:
         transport = HttpTransport({"s": url}, default_timeout=5)
         try:
             first = await transport.fetch("s", SubgraphRequest(query="{ n }"))
@@ -211,12 +181,12 @@ async def test_a_query_on_a_connection_the_subgraph_dropped_is_sent_again() -> N
         finally:
             await transport.aclose()
     assert first.data == second.data == {"n": 1}
-    assert subgraph.requests == 3  # the dropped one, then the same query on a new connection
+    assert len(subgraph.bodies) == 3  # the dropped one, then the same query on a new connection
 
 
 async def test_a_mutation_on_a_dropped_connection_is_not_sent_again() -> None:
-    subgraph = DroppingSubgraph()
-    async with subgraph as url:
+    subgraph = dropping_subgraph()
+    async with subgraph.serving() as url:
         transport = HttpTransport({"s": url}, default_timeout=5)
         try:
             await transport.fetch("s", SubgraphRequest(query="{ n }"))
@@ -224,4 +194,4 @@ async def test_a_mutation_on_a_dropped_connection_is_not_sent_again() -> None:
                 await transport.fetch("s", SubgraphRequest(query="mutation { n }"))
         finally:
             await transport.aclose()
-    assert subgraph.requests == 2  # it may have run: never twice
+    assert len(subgraph.bodies) == 2  # it may have run: never twice

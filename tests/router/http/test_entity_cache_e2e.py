@@ -121,8 +121,11 @@ async def test_an_answer_from_the_cache_keeps_the_scope_and_the_remaining_age(
     scope, age = cached.headers["cache-control"].split(", max-age=")
     assert scope == "private"  # a shared cache in front of the router must not keep it
     assert 0 < int(age) <= 60
-    assert shared.headers["cache-control"] == "public, max-age=60"
-    assert shared_again.headers["cache-control"].startswith("public, max-age=")
+    # The products list came into the cache with the notes' query, a moment earlier.
+    for public in (shared, shared_again):
+        scope, age = public.headers["cache-control"].split(", max-age=")
+        assert scope == "public"
+        assert 0 < int(age) <= 60
 
 
 async def test_private_answers_are_not_cached_without_a_verified_subject(

@@ -7,7 +7,6 @@ import dataclasses
 import hashlib
 import json
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from router.transport import AsgiTransport
 from tests.conftest import REDIS_URL
 from tests.router.http.compose import SHOP_SUPERGRAPH
 from tests.router.shop import shop_apps
+from tests.support.net import free_port
 
 QUERY = "query Top { topProducts(first: 1) { name } }"
 DATA = {"data": {"topProducts": [{"name": "Table"}]}}
@@ -120,9 +120,7 @@ async def test_routers_share_registered_operations_through_redis(
 
 
 async def test_without_a_reachable_redis_the_local_cache_serves(tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = int(sock.getsockname()[1])
+    closed = free_port()
     by_hash = {"extensions": _extensions(_sha(QUERY))}
     async with _router(tmp_path, redis_url=f"redis://127.0.0.1:{closed}/0") as client:
         assert await _send(client, **by_hash) == _error(

@@ -18,12 +18,7 @@ import pytest
 from router.config import parse_config
 from router.http import create_router_app
 from tests.router.http.compose import SHOP_SUPERGRAPH
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.net import free_port
 
 
 @contextlib.asynccontextmanager
@@ -51,7 +46,7 @@ async def test_connection_failures_never_reach_the_client(
         raw = {
             "router": {"errors": mode},
             "subgraphs": {
-                "products": {"url": f"http://127.0.0.1:{_closed_port()}/graphql"},
+                "products": {"url": f"http://127.0.0.1:{free_port()}/graphql"},
                 "accounts": {"url": f"http://127.0.0.1:{reset_port}/graphql"},
             },
         }
