@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 Answerer = Callable[[bytes, asyncio.StreamWriter], Awaitable[bool]]
@@ -58,10 +59,10 @@ class RawSubgraph:
             writer.close()
 
     @contextlib.asynccontextmanager
-    async def serving(self) -> AsyncIterator[str]:
-        server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+    async def serving(self, tls: ssl.SSLContext | None = None) -> AsyncIterator[str]:
+        server = await asyncio.start_server(self._handle, "127.0.0.1", 0, ssl=tls)
         port = server.sockets[0].getsockname()[1]
         try:
-            yield f"http://127.0.0.1:{port}/graphql"
+            yield f"http{'s' if tls else ''}://127.0.0.1:{port}/graphql"
         finally:
             server.close()
