@@ -158,6 +158,25 @@ async def test_the_plan_cache_keeps_apart_what_different_policies_allow(
         assert refused.body["errors"] == [unauthorized("users", "@", "salary")]
 
 
+async def test_concurrent_requests_each_see_what_their_own_policies_allow(
+    vault: Federation,
+) -> None:
+    query = "{ users { name salary } }"
+    grants = [["hr"] if i % 2 else ["support"] for i in range(12)]
+    answers = await asyncio.gather(
+        *(
+            vault.client.post("/graphql", json={"query": query}, headers=token(granted=g))
+            for g in grants
+        )
+    )
+    for granted, answer in zip(grants, answers, strict=True):
+        body = answer.json()
+        if granted == ["hr"]:
+            assert body == {"data": salaries(2000)}
+        else:
+            assert body["data"] == salaries(None)
+
+
 @pytest.mark.parametrize("behaviour", ["slow", "fail", "huge"])
 async def test_an_evaluator_that_cannot_answer_satisfies_no_policy(
     vault: Federation, behaviour: str
