@@ -27,7 +27,13 @@ from starlette.routing import Route
 
 from tests.router.http.compose import VAULT_SUPERGRAPH
 from tests.router.http.live_federation import Federation, federation
-from tests.router.http.test_authorization_e2e import AUTHENTICATION, token, unauthorized
+from tests.router.http.sockets import socket as websocket
+from tests.router.http.test_authorization_e2e import (
+    AUTHENTICATION,
+    subscribe,
+    token,
+    unauthorized,
+)
 from tests.router.live_server import serving
 from tests.router.vault import vault_apps
 
@@ -175,6 +181,19 @@ async def test_concurrent_requests_each_see_what_their_own_policies_allow(
             assert body == {"data": salaries(2000)}
         else:
             assert body["data"] == salaries(None)
+
+
+async def test_a_websocket_operation_is_decided_with_the_connections_token(
+    vault: Federation, evaluator: tuple[Evaluator, str]
+) -> None:
+    decisions, _ = evaluator
+    decisions.asked.clear()
+    async with websocket(str(vault.client.base_url)) as ws:
+        await ws.init(token(granted=["clearance"]))
+        await ws.send(subscribe("{ dossier { summary } }"))
+        assert (await ws.receive())["payload"] == {"data": {"dossier": {"summary": "classified"}}}
+    [request] = decisions.asked
+    assert request["claims"]["granted"] == ["clearance"]
 
 
 @pytest.mark.parametrize("behaviour", ["slow", "fail", "huge"])
