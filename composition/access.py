@@ -2,18 +2,28 @@
 into the supergraph, each under its own spec link, as Apollo composes them.
 
 Scopes and policies are lists of alternatives (an OR of ANDs). Sources that restrict the
-same element all apply, so their lists combine as a product: each merged alternative
-joins one alternative of every source (sorted and deduplicated); a single source is kept
-as written.
+same element all apply, so their distinct lists combine conjunctively, as Apollo's
+``DNF_CONJUNCTION`` does: each list's alternatives sorted (names within one, then the
+alternatives), the product taken in source order, each merged alternative sorted and kept
+once, and an alternative holding all of a shorter one dropped (it adds nothing); an empty
+list means no restriction. A single distinct list is kept as written.
+
+Interfaces and their fields cannot carry them (``AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE``);
+the supergraph gives each interface what all its implementations need and each interface
+field what the field needs on every implementation, ahead of its other directives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from itertools import product
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from composition.model import directive, literal
+from composition.model import MergedType, directive, literal
 from composition.subgraph import Element, Subgraph, applied, argument
+
+if TYPE_CHECKING:
+    from composition.sources import Source
 
 # directive name -> (argument holding the alternatives, its scalar), in the order Apollo
 # applies them to fields
@@ -25,30 +35,106 @@ ACCESS_DIRECTIVES: dict[str, tuple[str, str] | None] = {
 LOCATIONS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
 
 
+Alternatives = list[list[str]]
+
+
 def access_directive(elements: Sequence[Element | None], name: str) -> str:
     """One access-control directive of an element, merged over its sources."""
+    return _render(name, _merged(_applications(elements, name)))
+
+
+def propagate_to_interfaces(
+    types: Mapping[str, MergedType],
+    sources: Mapping[str, Sequence[Source]],
+    access_order: Sequence[str],
+) -> None:
+    """Give each interface and its fields their implementations' requirements (in place)."""
+    for interface in types.values():
+        if interface.kind != "interface":
+            continue
+        implementations = [
+            t.name for t in types.values() if t.kind == "object" and interface.name in t.interfaces
+        ]
+        interface.directives[:0] = _implied(
+            [[s.type for s in sources[name]] for name in implementations], access_order
+        )
+        for field_name, merged_field in interface.fields.items():
+            fields: list[list[Element]] = [
+                [
+                    s.type.fields[field_name]  # type: ignore[attr-defined]
+                    for s in sources[name]
+                    if field_name in s.type.fields  # type: ignore[attr-defined]
+                    and f"{name}.{field_name}" not in s.facts.removed
+                ]
+                for name in implementations
+            ]
+            merged_field.directives[:0] = _implied(fields, access_order)
+
+
+def _implied(implementations: list[list[Element]], access_order: Sequence[str]) -> list[str]:
+    """The directives an interface element gets from its implementations' (each given by
+    its sources), in the supergraph's spec link order."""
+    rendered: list[str] = []
+    for name in access_order:
+        values = [
+            _merged(applications)
+            for elements in implementations
+            if (applications := _applications(elements, name))
+        ]
+        if values:
+            rendered.append(_render(name, _merged(values)))
+    return rendered
+
+
+def _applications(elements: Sequence[Element | None], name: str) -> list[Alternatives]:
+    """The alternatives of each application of ``name`` (one empty list for @authenticated)."""
     spec = ACCESS_DIRECTIVES[name]
-    if spec is None:
-        return directive(name)
-    alternatives = [
-        [[str(v) for v in clause] for clause in argument(node, spec[0]) or []]
+    return [
+        [[str(v) for v in clause] for clause in argument(node, spec[0]) or []] if spec else []
         for element in elements
         if element is not None
         for node in applied(element, name)
     ]
-    combined = (
-        alternatives[0]
-        if len(alternatives) == 1
-        else list(
-            dict.fromkeys(tuple(sorted(set().union(*choice))) for choice in product(*alternatives))
-        )
+
+
+def _merged(values: list[Alternatives]) -> Alternatives:
+    distinct = [v for i, v in enumerate(values) if v not in values[:i]]
+    if len(distinct) == 1:
+        return distinct[0]
+    operands: list[Alternatives] = []
+    for value in distinct:
+        normal = sorted((sorted(clause) for clause in value or [[]]), key=_json)
+        if normal not in operands:
+            operands.append(normal)
+    result = operands[0]
+    for operand in operands[1:]:
+        joined: Alternatives = []
+        for ours in result:
+            for theirs in operand:
+                candidate = sorted(ours + [name for name in theirs if name not in ours])
+                if candidate not in joined:
+                    joined.append(candidate)
+        joined.sort(key=len)
+        result = []
+        for candidate in joined:
+            if not any(set(kept) <= set(candidate) for kept in result):
+                result.append(candidate)
+    return result
+
+
+def _json(clause: list[str]) -> str:
+    """A clause as JavaScript's ``JSON.stringify`` writes it (Apollo sorts by that)."""
+    return json.dumps(clause, separators=(",", ":"))
+
+
+def _render(name: str, alternatives: Alternatives) -> str:
+    spec = ACCESS_DIRECTIVES[name]
+    if spec is None:
+        return directive(name)
+    rendered = ", ".join(
+        "[" + ", ".join(literal(v) for v in clause) + "]" for clause in alternatives
     )
-    rendered = (
-        "["
-        + ", ".join("[" + ", ".join(literal(v) for v in clause) + "]" for clause in combined)
-        + "]"
-    )
-    return directive(name, (spec[0], rendered))
+    return directive(name, (spec[0], f"[{rendered}]"))
 
 
 def used_specs(

@@ -1,8 +1,11 @@
-"""The API schema of a supergraph: what clients can query. Drops the ``join__``/``link__``
-machinery, the federation directives and every ``@inaccessible`` element."""
+"""The API schema of a supergraph: what clients can query. Drops the elements of every
+linked feature (``join__``/``link__`` machinery, the access-control scalars such as
+``policy__Policy``), the federation directives and every ``@inaccessible`` element, as
+Apollo's API schema does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -16,6 +19,7 @@ from graphql import (
     SchemaDefinitionNode,
     StringValueNode,
     TypeDefinitionNode,
+    ValueNode,
     Visitor,
     build_ast_schema,
     parse,
@@ -29,6 +33,7 @@ def api_schema(supergraph_sdl: str) -> GraphQLSchema:
     """Build the client-facing schema of a supergraph SDL."""
     document = parse(supergraph_sdl, no_location=True)
     inaccessible = _local_name(document, "inaccessible")
+    machinery = tuple(f"{prefix}__" for prefix in _feature_prefixes(document))
     hidden_types = {
         d.name.value
         for d in document.definitions
@@ -40,7 +45,7 @@ def api_schema(supergraph_sdl: str) -> GraphQLSchema:
             continue
         if isinstance(definition, TypeDefinitionNode):
             name = definition.name.value
-            if name.startswith(("join__", "link__")) or name in hidden_types:
+            if name.startswith(machinery) or name in hidden_types:
                 continue
         definitions.append(definition)
     pruned = visit(DocumentNode(definitions=tuple(definitions)), _Prune(inaccessible, hidden_types))
@@ -53,22 +58,41 @@ def _has(node: Any, directive: str) -> bool:
 
 def _local_name(document: DocumentNode, spec: str) -> str:
     """The name the supergraph gives a spec's directive (it may import it under another)."""
+    for url, arguments in _links(document):
+        if f"/{spec}/" not in url:
+            continue
+        imports = arguments.get("import")
+        for item in imports.values if isinstance(imports, ListValueNode) else ():
+            if isinstance(item, ObjectValueNode):
+                fields = {f.name.value: f.value for f in item.fields}
+                alias = fields.get("as")
+                if isinstance(alias, StringValueNode):
+                    return alias.value.lstrip("@")
+    return spec
+
+
+def _feature_prefixes(document: DocumentNode) -> set[str]:
+    """The prefix of each linked feature's elements: its name, or the ``as:`` of its link."""
+    prefixes = {"join", "link"}
+    for url, arguments in _links(document):
+        alias = arguments.get("as")
+        if isinstance(alias, StringValueNode):
+            prefixes.add(alias.value)
+        else:
+            prefixes.add(url.rstrip("/").rsplit("/", 2)[-2])
+    return prefixes
+
+
+def _links(document: DocumentNode) -> Iterator[tuple[str, Mapping[str, ValueNode]]]:
+    """The URL and arguments of each ``@link`` on the schema definition."""
     for definition in document.definitions:
         if not isinstance(definition, SchemaDefinitionNode):
             continue
         for link in definition.directives or ():
             arguments = {a.name.value: a.value for a in link.arguments or ()}
             url = arguments.get("url")
-            if not isinstance(url, StringValueNode) or f"/{spec}/" not in url.value:
-                continue
-            imports = arguments.get("import")
-            for item in imports.values if isinstance(imports, ListValueNode) else ():
-                if isinstance(item, ObjectValueNode):
-                    fields = {f.name.value: f.value for f in item.fields}
-                    alias = fields.get("as")
-                    if isinstance(alias, StringValueNode):
-                        return alias.value.lstrip("@")
-    return spec
+            if isinstance(url, StringValueNode):
+                yield url.value, arguments
 
 
 class _Prune(Visitor):

@@ -23,7 +23,7 @@ from graphql import (
     GraphQLUnionType,
 )
 
-from composition.access import ACCESS_DIRECTIVES, used_specs
+from composition.access import ACCESS_DIRECTIVES, propagate_to_interfaces, used_specs
 from composition.enums import enum_usage, merge_enum
 from composition.errors import CompositionError, quoted_list
 from composition.facts import SubgraphFacts
@@ -129,6 +129,7 @@ def merge(
                 merge_input_fields(merged, sources, errors)
         errors.extend(_extension_with_no_base(name, sources))
         supergraph.types[name] = merged
+    propagate_to_interfaces(supergraph.types, by_name, access_order)
     usage = enum_usage(supergraph, by_name)
     for merged, sources in enums:
         merge_enum(merged, sources, usage.get(merged.name, set()), errors)

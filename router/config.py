@@ -68,6 +68,12 @@
     header = "authorization"  # where the token is (and the connection_init key)
     prefix = "Bearer"         # before the token in that header; "" for none
 
+    [policy_evaluator]        # decides @policy: POSTed the policies an operation
+                              # names and the token's claims, answers the satisfied ones
+    url = "http://127.0.0.1:4100/policies"
+    timeout = 1.0             # seconds; a late, failed or unreadable answer satisfies none
+    max_response_bytes = 65536
+
     [cors]                    # let browser pages on other origins call the graph
     origins = ["https://app.example", "http://localhost:*"]   # "*": any; ":*": any port
     allow_credentials = false # cookies and the Authorization header with credentials
@@ -226,6 +232,15 @@ class AuthenticationConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyEvaluatorConfig:
+    """The HTTP endpoint that decides which ``@policy`` policies a request satisfies."""
+
+    url: str
+    timeout: float = 1.0
+    max_response_bytes: int = 65_536
+
+
+@dataclass(frozen=True, slots=True)
 class CorsConfig:
     origins: tuple[str, ...] = ()
     allow_credentials: bool = False
@@ -262,6 +277,7 @@ class RouterConfig:
     propagate: tuple[str, ...] = DEFAULT_PROPAGATED_HEADERS
     subgraphs: Mapping[str, SubgraphConfig] = field(default_factory=dict)
     authentication: AuthenticationConfig | None = None
+    policy_evaluator: PolicyEvaluatorConfig | None = None
     cors: CorsConfig | None = None
     registry_etcd: str | None = None
     entity_cache: EntityCacheConfig = field(default_factory=EntityCacheConfig)
@@ -338,6 +354,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             "headers",
             "subgraphs",
             "authentication",
+            "policy_evaluator",
             "cors",
             "server",
             "persisted_queries",
@@ -412,6 +429,7 @@ def parse_config(raw: Mapping[str, Any], *, base: Path = Path()) -> RouterConfig
             name: _subgraph(name, table) for name, table in _table(raw, "subgraphs").items()
         },
         authentication=_authentication(raw, base),
+        policy_evaluator=_policy_evaluator(raw),
         cors=_cors(raw),
         registry_etcd=_optional_str(registry, "etcd", "[registry]"),
         server=_server(_table(raw, "server")),
@@ -559,6 +577,26 @@ def _authentication(raw: Mapping[str, Any], base: Path) -> AuthenticationConfig 
         jwt_audience=_optional_str(table, "jwt_audience", where),
         header=_typed(table.get("header", defaults.header), str, f"{where} header").lower(),
         prefix=_typed(table.get("prefix", defaults.prefix), str, f"{where} prefix"),
+    )
+
+
+def _policy_evaluator(raw: Mapping[str, Any]) -> PolicyEvaluatorConfig | None:
+    if "policy_evaluator" not in raw:
+        return None
+    table = _table(raw, "policy_evaluator")
+    where = "[policy_evaluator]"
+    _only(table, {f.name for f in fields(PolicyEvaluatorConfig)}, where)
+    url = _optional_str(table, "url", where)
+    if not url or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where} needs url, the http:// or https:// address to POST to")
+    defaults = PolicyEvaluatorConfig(url)
+    return PolicyEvaluatorConfig(
+        url=url,
+        timeout=_number(table.get("timeout", defaults.timeout), f"{where} timeout"),
+        max_response_bytes=_positive_int(
+            table.get("max_response_bytes", defaults.max_response_bytes),
+            f"{where} max_response_bytes",
+        ),
     )
 
 

@@ -54,6 +54,7 @@ from router.http.params import read_params
 from router.http.persisted import persisted_queries
 from router.http.pipeline import Parts, Pipeline
 from router.http.plan_switch import PlanSwitch
+from router.http.policy_evaluator import PolicyEvaluator
 from router.http.readiness import SubgraphReadiness
 from router.http.sse import EventStream
 from router.http.websocket import WebSocketEndpoint
@@ -120,6 +121,7 @@ def create_router_app(
         if ws_transport is not None:
             ws_transport.set_endpoints(config.subscription_endpoints(graph.subgraph_urls))
 
+    policy_evaluator = PolicyEvaluator(config.policy_evaluator) if config.policy_evaluator else None
     live = LiveGraph(
         front,
         config.supergraph,
@@ -129,6 +131,7 @@ def create_router_app(
         max_cached_operation_bytes=config.limits.max_cached_operation_bytes,
         override_labels=config.override_labels,
         on_swap=on_swap,
+        policy_evaluator=policy_evaluator,
     )
     discoveries: list[Discovery] = []
     if metrics is not None:
@@ -328,6 +331,8 @@ def create_router_app(
                 await http_transport.aclose()
             if ws_transport is not None:
                 await ws_transport.aclose()
+            if policy_evaluator is not None:
+                await policy_evaluator.aclose()
             await persisted.aclose()
             gc.unfreeze()
             gc.set_threshold(*previous_thresholds)

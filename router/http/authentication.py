@@ -6,8 +6,9 @@ that does not verify (bad signature, expired, wrong issuer or audience, not
 after the configured prefix, no ``exp`` or ``sub``) ends the request with ``UNAUTHENTICATED``
 (HTTP 401; a WebSocket is closed with 4403 instead of acknowledged). The
 ``scope`` claim, a space-separated string or a list of strings, gives the
-scopes. HS256 tokens are checked with ``jwt_secret``, asymmetric ones (RSA,
-EC, Ed25519) with the PEM public key.
+scopes; all the claims go to the ``@policy`` evaluator. HS256 tokens are
+checked with ``jwt_secret``, asymmetric ones (RSA, EC, Ed25519) with the
+PEM public key.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class Authenticator:
             authenticated=True,
             scopes=_scopes(claims.get("scope")),
             subject=subject if isinstance(subject, str) else None,
+            claims=claims,
         )
 
 

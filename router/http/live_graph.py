@@ -6,11 +6,18 @@ operations are planned for it off the event loop; only then is the served
 graph swapped, in one assignment, so a request sees either the old graph
 with its plans or the new one with its plans. A file that does not load is
 logged and the old graph stays.
+
+An operation whose selections name ``@policy`` policies is planned twice at
+most: first as if none were satisfied, which tells which it names; then,
+when the policy evaluator finds some of them satisfied for the request, with
+those (each plan cached under what decides it). Without an evaluator none
+is satisfied, as in Apollo Router when nothing fills the policies in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -20,6 +27,7 @@ from router.http.errors import SupergraphRejected
 from router.http.front import FrontHalf, LoadedGraph
 from router.http.override_labels import OverrideLabels
 from router.http.plan_size import compact, estimated_bytes
+from router.http.policy_evaluator import PolicyEvaluator
 from router.prepare import CacheKey, OperationRejected, PlanCache, PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
 
@@ -38,6 +46,7 @@ class LiveGraph:
         max_cached_operation_bytes: int,
         override_labels: frozenset[str] = frozenset(),
         on_swap: Callable[[LoadedGraph], None] | None = None,
+        policy_evaluator: PolicyEvaluator | None = None,
     ) -> None:
         """``override_labels`` are the progressive-override labels the configuration switches on.
 
@@ -50,6 +59,7 @@ class LiveGraph:
         self._limits = limits
         self._configured_labels = override_labels
         self._on_swap = on_swap
+        self._policy_evaluator = policy_evaluator
         self.cache = PlanCache(cache_size, cache_bytes)
         self._max_cached_operation = max_cached_operation_bytes
         self._planning: dict[CacheKey, asyncio.Future[tuple[Prepared, int]]] = {}
@@ -62,11 +72,21 @@ class LiveGraph:
     ) -> tuple[LoadedGraph, Prepared]:
         """The served graph and the plan of what ``access`` may see, planned off the event loop on a miss."""
         graph, labels = self.current, self._labels
-        access = graph.authorization.relevant(access)
-        key = CacheKey(query, operation_name, graph.version, labels.roll(), access)
+        rules = graph.authorization
+        key = CacheKey(query, operation_name, graph.version, labels.roll(), rules.relevant(access))
+        prepared = await self._planned(graph, key)
+        if not prepared.policies or self._policy_evaluator is None:
+            return graph, prepared
+        satisfied = await self._policy_evaluator.satisfied(prepared.policies, access.claims)
+        if not satisfied:
+            return graph, prepared
+        granted = rules.relevant(dataclasses.replace(access, policies=access.policies | satisfied))
+        return graph, await self._planned(graph, key._replace(access=granted))
+
+    async def _planned(self, graph: LoadedGraph, key: CacheKey) -> Prepared:
         cached = self.cache.get(key)
         if cached is not None:
-            return graph, cached
+            return cached
         planning = self._planning.get(key)
         if planning is None:
             # One planning per operation at a time: a burst of the same new query plans once.
@@ -77,7 +97,7 @@ class LiveGraph:
         prepared, size = await asyncio.shield(planning)
         if size:
             self.cache.put(key, prepared, size)
-        return graph, prepared
+        return prepared
 
     def _prepare_sized(self, graph: LoadedGraph, key: CacheKey) -> tuple[Prepared, int]:
         """The plan and its estimated size, 0 when it is not to be cached."""

@@ -1,8 +1,8 @@
 """``authorize()``: remove from a normalised operation what the request may not see.
 
-Apollo Router's rules for ``@authenticated`` and ``@requiresScopes``, applied
-to the normal form before planning, so nothing unauthorised is ever asked of a
-subgraph:
+Apollo Router's rules for ``@authenticated``, ``@requiresScopes`` and
+``@policy``, applied to the normal form before planning, so nothing
+unauthorised is ever asked of a subgraph:
 
 - a field is removed when its own requirement or that of the type it returns
   is not met; a fragment is removed when its type condition's is not met;
@@ -19,11 +19,18 @@ list position (Apollo's notation). The executor shapes the client's own
 document, so a removed field answers ``null`` (bubbling through non-null
 positions) next to its ``UNAUTHORIZED_FIELD_OR_TYPE`` error. Cost: one walk
 over the normal form, only when the supergraph has requirements at all.
+
+``policies`` in the result are every ``@policy`` policy the operation's
+requirements name, whether or not the walk got that far (a policy under a
+field removed for another reason is still named): what the request's policy
+evaluator is asked about, with the same rules (abstract types, fragments,
+the root type) as the removals.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from router.operation.model import Deferred, Field, Fragment, Operation, Selection
@@ -38,24 +45,54 @@ ANY_INDEX = "@"
 class Authorized:
     operation: Operation
     unauthorized: tuple[UnauthorizedPath, ...] = ()
+    policies: frozenset[str] = frozenset()
 
 
 def authorize(operation: Operation, supergraph: Supergraph, access: Access) -> Authorized:
     if not supergraph.authorization.enforced:
         return Authorized(operation)
+    policies = (
+        _required_policies(operation, supergraph)
+        if supergraph.authorization.policies
+        else frozenset()
+    )
     walk = _Walk(supergraph, access)
     if not supergraph.authorization.type(operation.root_type).allows(access):
         walk.removed.extend(
             (s.response_name,) for s in operation.selections if isinstance(s, Field)
         )
         filtered = dataclasses.replace(operation, selections=(), deferred=())
-        return Authorized(filtered, tuple(walk.removed))
+        return Authorized(filtered, tuple(walk.removed), policies)
     selections = walk.selections(operation.root_type, operation.selections, ())
     deferred = walk.deferred(operation.deferred, ())
     if not walk.removed:
-        return Authorized(operation)
+        return Authorized(operation, policies=policies)
     filtered = dataclasses.replace(operation, selections=selections, deferred=deferred)
-    return Authorized(filtered, tuple(walk.removed))
+    return Authorized(filtered, tuple(walk.removed), policies)
+
+
+def _required_policies(operation: Operation, supergraph: Supergraph) -> frozenset[str]:
+    """The policies named by the requirements of everything ``operation`` selects."""
+    rules = supergraph.authorization
+    names = set(rules.type(operation.root_type).policy_names)
+    pending = [(operation.root_type, operation.selections), *_deferred(operation.deferred)]
+    while pending:
+        parent_type, selections = pending.pop()
+        for selection in selections:
+            if isinstance(selection, Fragment):
+                names |= rules.type(selection.type_condition).policy_names
+                pending.append((selection.type_condition, selection.selections))
+            elif selection.name != "__typename":
+                names |= _requirement(supergraph, parent_type, selection).policy_names
+                pending.append((selection.type, selection.selections))
+                pending.extend(_deferred(selection.deferred))
+    return frozenset(names)
+
+
+def _deferred(deferred: tuple[Deferred, ...]) -> Iterator[tuple[str, tuple[Selection, ...]]]:
+    for record in deferred:
+        yield record.parent_type, record.selections
+        yield from _deferred(record.deferred)
 
 
 class _Walk:
@@ -95,7 +132,7 @@ class _Walk:
         if field.name == "__typename":
             return field
         here = (*path, field.response_name)
-        if not self.requirement(parent_type, field).allows(self.access):
+        if not _requirement(self.supergraph, parent_type, field).allows(self.access):
             self.removed.append(here)
             return None
         if not field.selections and not field.deferred:
@@ -127,20 +164,22 @@ class _Walk:
         info = parent.fields.get(name) if parent is not None else None
         return info.type.count("[") if info is not None else 0
 
-    def requirement(self, parent_type: str, field: Field) -> Requirement:
-        rules = self.rules
-        named = field.type
-        needed = rules.field(parent_type, field.name) & rules.type(named)
-        parent = self.supergraph.types.get(parent_type)
-        if parent is not None and parent.is_abstract:
-            for implementation in self.supergraph.possible_types_of(parent_type):
-                needed = needed & rules.field(implementation, field.name)
-        returned = self.supergraph.types.get(named)
-        if (
-            returned is not None
-            and returned.is_abstract
-            and any(isinstance(s, Field) and s.name != "__typename" for s in field.selections)
-        ):
-            for possible in self.supergraph.possible_types_of(named):
-                needed = needed & rules.type(possible)
-        return needed
+
+def _requirement(supergraph: Supergraph, parent_type: str, field: Field) -> Requirement:
+    """What selecting ``field`` on ``parent_type`` needs (see the rules above)."""
+    rules = supergraph.authorization
+    named = field.type
+    needed = rules.field(parent_type, field.name) & rules.type(named)
+    parent = supergraph.types.get(parent_type)
+    if parent is not None and parent.is_abstract:
+        for implementation in supergraph.possible_types_of(parent_type):
+            needed = needed & rules.field(implementation, field.name)
+    returned = supergraph.types.get(named)
+    if (
+        returned is not None
+        and returned.is_abstract
+        and any(isinstance(s, Field) and s.name != "__typename" for s in field.selections)
+    ):
+        for possible in supergraph.possible_types_of(named):
+            needed = needed & rules.type(possible)
+    return needed

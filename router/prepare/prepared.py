@@ -40,7 +40,9 @@ class Prepared:
     ``operation_name`` is the name of the operation chosen in the document
     (``None`` for an anonymous one); ``unauthorized`` the response paths of
     what authorization removed before planning (``"@"`` for any list
-    position); ``deferral`` what the operation defers.
+    position); ``deferral`` what the operation defers; ``policies`` the
+    ``@policy`` policies its selections name, satisfied or not (the request's
+    policy evaluator is asked about them).
     """
 
     document: DocumentNode
@@ -49,3 +51,4 @@ class Prepared:
     unauthorized: tuple[tuple[str, ...], ...] = ()
     operation_name: str | None = None
     deferral: Deferral = NO_DEFERRAL
+    policies: frozenset[str] = frozenset()

@@ -113,6 +113,7 @@ def prepare(
         unauthorized=authorized.unauthorized,
         operation_name=operation.name,
         deferral=_deferral(operation),
+        policies=authorized.policies,
     )
 
 

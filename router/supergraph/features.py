@@ -7,7 +7,7 @@ API schema drops every element of every linked feature: join and link
 machinery, security annotations, and directives a subgraph composed in.
 
 A link ``for: SECURITY`` or ``for: EXECUTION`` says that serving the schema
-without understanding the feature would be wrong (``@policy`` fields handed
+without understanding the feature would be wrong (protected fields handed
 to anyone, say), so, as the core schema specification requires and
 Apollo's gateway does, a supergraph using such a feature this router does not
 implement is refused, naming it.
@@ -23,14 +23,9 @@ from router.supergraph.sdl_reader import Directive, EnumLiteral
 
 # Features linked for SECURITY or EXECUTION that this router implements.
 SUPPORTED_PURPOSEFUL = frozenset(
-    {"join", "inaccessible", "context", "authenticated", "requiresScopes"}
+    {"join", "inaccessible", "context", "authenticated", "requiresScopes", "policy"}
 )
 _PURPOSES = ("SECURITY", "EXECUTION")
-# Why a known feature stays refused, added to its line of the error.
-_WHY_REFUSED = {
-    "policy": "@policy is decided by a coprocessor or script run for each request, "
-    "which this router does not have",
-}
 
 _SPEC_URL = re.compile(r"/(?P<name>[A-Za-z_][\w-]*)/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 
@@ -73,8 +68,7 @@ def read_features(schema_directives: list[Directive]) -> dict[str, Feature]:
                 and purpose.name in _PURPOSES
                 and name not in SUPPORTED_PURPOSEFUL
             ):
-                why = _WHY_REFUSED.get(name)
-                unsupported.append(f"{url} (for: {purpose.name})" + (f": {why}" if why else ""))
+                unsupported.append(f"{url} (for: {purpose.name})")
     if "join" not in features:
         raise UnsupportedSupergraphError(
             "this SDL links no join spec (https://specs.apollo.dev/join): "

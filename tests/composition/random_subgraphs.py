@@ -278,8 +278,9 @@ def _interface(rng: random.Random, name: str, owner: str) -> str:
 
 def random_directive_subgraphs(seed: int) -> list[SubgraphSDL]:
     """The same types in every subgraph, each carrying a random mix of descriptions, @tag,
-    @deprecated, @specifiedBy and access-control directives: probes how they merge and in
-    which order the supergraph prints them."""
+    @deprecated, @specifiedBy and access-control directives (on the implementations of an
+    interface too): probes how they merge, what the interface gets, and in which order the
+    supergraph prints them."""
     return _subgraph_set(seed, lambda rng, _name, _owner: _directives(rng))
 
 
@@ -299,12 +300,17 @@ def _directives(rng: random.Random) -> str:
             elif kind == "auth":
                 out.append("@authenticated")
             elif kind == "scopes":
-                out.append(f'@requiresScopes(scopes: [["{rng.choice("xyz")}"]])')
+                out.append(f"@requiresScopes(scopes: {alternatives('xyz')})")
             elif kind == "policy" and policy:
-                out.append(f'@policy(policies: [["{rng.choice("pq")}"]])')
+                out.append(f"@policy(policies: {alternatives('pqr')})")
             elif kind == "deprecated":
                 out.append(f'@deprecated(reason: "{rng.choice(["old", "gone"])}")')
         return " ".join(out)
+
+    def alternatives(names: str) -> str:
+        """One to three alternatives of one or two names each (an OR of ANDs)."""
+        chosen = [rng.sample(names, rng.randint(1, 2)) for _ in range(rng.randint(1, 3))]
+        return "[" + ", ".join("[" + ", ".join(f'"{n}"' for n in c) + "]" for c in chosen) + "]"
 
     def described() -> str:
         return f'"{rng.choice(["Alpha", "Beta", "multi-line"])}" ' if rng.random() < 0.3 else ""
@@ -318,8 +324,12 @@ def _directives(rng: random.Random) -> str:
         f"{{ id: ID! {described()}name: String @shareable "
         f"{applied(['tag', 'auth', 'scopes', 'policy', 'deprecated'])} "
         "born: Date @shareable color: Color @shareable }",
-        f"{described()}interface Node {applied(['tag'])} {{ id: ID! }}",
-        "type Doc implements Node @shareable { id: ID! }",
+        f"{described()}interface Node {applied(['tag'])} {{ id: ID! label: String }}",
+        # Implementations' requirements are the interface's too.
+        f"type Doc implements Node @shareable {applied(['auth', 'scopes', 'policy'])} "
+        f"{{ id: ID! label: String {applied(['tag', 'auth', 'scopes', 'policy'])} }}",
+        f"type Page implements Node @shareable {applied(['auth', 'scopes', 'policy'])} "
+        f"{{ id: ID! label: String {applied(['scopes', 'policy'])} }}",
         f"{described()}union Thing {applied(['tag'])} = User | Doc",
         f"type Query {{ me: User @shareable {applied(['tag', 'auth'])} "
         "things: [Thing] @shareable node: Node @shareable }",

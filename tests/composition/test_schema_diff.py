@@ -135,3 +135,19 @@ def test_inaccessible_elements_are_not_part_of_the_api() -> None:
 def test_making_a_field_inaccessible_breaks_clients() -> None:
     found = changes(BASE.replace("  name: String\n", "  name: String @inaccessible\n"))
     assert found == [(Severity.BREAKING, "FIELD_REMOVED")]
+
+
+def test_access_control_changes_no_client_visible_schema() -> None:
+    # Who may see a field is the router's business; the API clients see is the same.
+    header = HEADER.replace('"@inaccessible"]', '"@inaccessible", "@requiresScopes", "@policy"]')
+    header = header.replace("federation/v2.3", "federation/v2.6")
+    protected = BASE.replace(
+        "  email: String!\n",
+        '  email: String! @requiresScopes(scopes: [["read"]]) @policy(policies: [["owner"]])\n',
+    )
+    result = compose([SubgraphSDL("accounts", "http://accounts", header + protected)])
+    assert result.supergraph_sdl is not None, result.errors
+    schema = api_schema(result.supergraph_sdl)
+    assert "policy__Policy" not in schema.type_map
+    assert "requiresScopes__Scope" not in schema.type_map
+    assert diff_supergraphs(supergraph(BASE), result.supergraph_sdl) == []

@@ -1,11 +1,14 @@
-"""A two-subgraph graph for ``@authenticated`` and ``@requiresScopes``, written with strawberry.federation.
+"""A two-subgraph graph for ``@authenticated``, ``@requiresScopes`` and ``@policy``, written with strawberry.federation.
 
 ``accounts`` owns ``User`` (``email`` needs ``read:email``; the non-null
-``phone`` needs ``read:phone`` and ``read:private``, or ``admin``), the
-``@authenticated`` type ``Secret``, and the interface ``Thing`` whose
-implementations differ (``Secret`` is authenticated, ``Gadget`` is not).
-``billing`` adds ``User.balance`` (``@authenticated``) and ``User.plan``
-(public) and streams ``ticks`` (public) and ``alarms`` (``@authenticated``).
+``phone`` needs ``read:phone`` and ``read:private``, or ``admin``; ``notes``
+needs the scope ``read:private`` and the policy ``support``), the
+``@authenticated`` type ``Secret``, the ``@policy(policies: [["clearance"]])``
+type ``Dossier``, and the interface ``Thing`` whose implementations differ
+(``Secret`` is authenticated, ``Gadget`` is not). ``billing`` adds
+``User.balance`` (``@authenticated``), ``User.salary`` (policy ``hr``, or
+both ``payroll`` and ``audit``) and ``User.plan`` (public) and streams
+``ticks`` (public) and ``alarms`` (``@authenticated``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ class User:
     phone: str = strawberry.federation.field(
         requires_scopes=[["read:phone", "read:private"], ["admin"]]
     )
+    notes: str | None = strawberry.federation.field(
+        requires_scopes=[["read:private"]], policy=[["support"]]
+    )
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> User:
@@ -49,10 +55,19 @@ class Gadget(Thing):
     label: str
 
 
+@strawberry.federation.type(policy=[["clearance"]])
+class Dossier:
+    summary: str
+
+
 def _user(id: str) -> User:
     name = USERS[id]
     return User(
-        id=strawberry.ID(id), name=name, email=f"{name.lower()}@example.com", phone=f"+1-{id}"
+        id=strawberry.ID(id),
+        name=name,
+        email=f"{name.lower()}@example.com",
+        phone=f"+1-{id}",
+        notes=f"{name} called support",
     )
 
 
@@ -81,16 +96,23 @@ class AccountsQuery:
     def motto(self) -> str:
         return "open by default"
 
+    @strawberry.field
+    def dossier(self) -> Dossier | None:
+        return Dossier(summary="classified")
+
 
 @strawberry.federation.type(keys=["id"], name="User")
 class BilledUser:
     id: strawberry.ID
     balance: int | None = strawberry.federation.field(authenticated=True, default=None)
+    salary: int | None = strawberry.federation.field(
+        policy=[["hr"], ["payroll", "audit"]], default=None
+    )
     plan: str = "free"
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> BilledUser:
-        return BilledUser(id=id, balance=len(id) * 100)
+        return BilledUser(id=id, balance=len(id) * 100, salary=len(id) * 1000)
 
 
 @strawberry.type
@@ -117,7 +139,7 @@ class BillingSubscription:
 
 SCHEMAS: dict[str, strawberry.federation.Schema] = {
     "accounts": strawberry.federation.Schema(
-        query=AccountsQuery, types=[User, Secret, Gadget, Thing], federation_version="2.7"
+        query=AccountsQuery, types=[User, Secret, Gadget, Thing, Dossier], federation_version="2.7"
     ),
     "billing": strawberry.federation.Schema(
         query=BillingQuery,

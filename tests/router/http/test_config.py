@@ -9,6 +9,7 @@ import pytest
 from router.config import (
     ConfigError,
     EntityCacheConfig,
+    PolicyEvaluatorConfig,
     RouterConfig,
     SubscriptionSettings,
     load_config,
@@ -109,6 +110,17 @@ def test_defaults_forward_authorization_and_trace_context() -> None:
             "[subgraphs.a] entity_cache = true needs [entity_cache] enabled = true",
         ),
         ('[subgraphs.a]\nentity_cache = "no"\n', "[subgraphs.a] entity_cache must be a bool"),
+        ("[policy_evaluator]\ntimeout = 1\n", "[policy_evaluator] needs url"),
+        ('[policy_evaluator]\nurl = "127.0.0.1:4100"\n', "[policy_evaluator] needs url"),
+        (
+            '[policy_evaluator]\nurl = "http://e"\ntimeout = 0\n',
+            "[policy_evaluator] timeout must be a positive number",
+        ),
+        (
+            '[policy_evaluator]\nurl = "http://e"\nmax_response_bytes = 1.5\n',
+            "[policy_evaluator] max_response_bytes must be a positive integer",
+        ),
+        ('[policy_evaluator]\nurl = "http://e"\nheaders = []\n', "unknown key 'headers'"),
     ],
 )
 def test_mistakes_are_reported_in_one_line(tmp_path: Path, text: str, message: str) -> None:
@@ -195,3 +207,21 @@ def _written(path: Path, text: str) -> Path:
 def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read config"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_policies_are_decided_by_an_evaluator_only_when_one_is_configured(
+    tmp_path: Path,
+) -> None:
+    assert RouterConfig().policy_evaluator is None
+    path = tmp_path / "router.toml"
+    path.write_text('[policy_evaluator]\nurl = "https://policies.internal/decide"\n')
+    assert load_config(path).policy_evaluator == PolicyEvaluatorConfig(
+        "https://policies.internal/decide", timeout=1.0, max_response_bytes=65_536
+    )
+    path.write_text(
+        '[policy_evaluator]\nurl = "http://127.0.0.1:4100"\ntimeout = 0.25\n'
+        "max_response_bytes = 4096\n"
+    )
+    assert load_config(path).policy_evaluator == PolicyEvaluatorConfig(
+        "http://127.0.0.1:4100", timeout=0.25, max_response_bytes=4096
+    )

@@ -19,6 +19,19 @@ def scoped(*scopes: str) -> Access:
     return Access(authenticated=True, scopes=frozenset(scopes))
 
 
+def granted(*policies: str, scopes: tuple[str, ...] = ()) -> Access:
+    return Access(authenticated=True, scopes=frozenset(scopes), policies=frozenset(policies))
+
+
+def policy(*options: tuple[str, ...]) -> Requirement:
+    return Requirement(policies=(tuple(frozenset(option) for option in options),))
+
+
+def asked(query: str, supergraph: Supergraph = VAULT) -> set[str]:
+    """The policies the evaluator is asked about for ``query``."""
+    return set(authorize(prepare(supergraph, query), supergraph, ANONYMOUS).policies)
+
+
 def run(query: str, access: Access, supergraph: Supergraph = VAULT) -> tuple[str, list[str]]:
     authorized = authorize(prepare(supergraph, query), supergraph, access)
     paths = [".".join(path) for path in authorized.unauthorized]
@@ -132,6 +145,12 @@ def test_the_requirements_are_read_from_the_supergraph() -> None:
     )
     assert rules.type("Secret") == Requirement(authenticated=True)
     assert rules.scopes == {"read:email", "read:phone", "read:private", "admin"}
+    assert rules.field("User", "salary") == policy(("hr",), ("payroll", "audit"))
+    assert rules.field("User", "notes") == Requirement(
+        scopes=((frozenset({"read:private"}),),)
+    ) & policy(("support",))
+    assert rules.type("Dossier") == policy(("clearance",))
+    assert rules.policies == {"hr", "payroll", "audit", "support", "clearance"}
 
 
 def test_the_cache_sees_only_the_scopes_the_supergraph_names() -> None:
@@ -140,10 +159,101 @@ def test_the_cache_sees_only_the_scopes_the_supergraph_names() -> None:
     assert Authorization().relevant(access) == ANONYMOUS
 
 
+def test_the_cache_sees_only_the_policies_the_supergraph_names() -> None:
+    assert VAULT.authorization.relevant(granted("hr", "unrelated")) == granted("hr")
+
+
+@pytest.mark.parametrize(
+    ("policies", "allowed"),
+    [
+        ((), False),
+        (("payroll",), False),
+        (("audit",), False),
+        (("payroll", "audit"), True),
+        (("hr",), True),
+        (("clearance",), False),
+    ],
+)
+def test_policies_are_any_of_the_lists_each_satisfied_whole(
+    policies: tuple[str, ...], allowed: bool
+) -> None:
+    _, paths = run("{ users { name salary } }", granted(*policies))
+    assert paths == ([] if allowed else ["users.@.salary"])
+
+
+@pytest.mark.parametrize(
+    ("access", "allowed"),
+    [
+        (scoped("read:private"), False),
+        (granted("support"), False),
+        (granted("support", scopes=("read:email",)), False),
+        (granted("support", scopes=("read:private",)), True),
+    ],
+)
+def test_a_field_with_scopes_and_a_policy_needs_both(access: Access, allowed: bool) -> None:
+    assert run("{ users { name notes } }", access) == (
+        ("users { name notes }", []) if allowed else ("users { name }", ["users.@.notes"])
+    )
+
+
+def test_a_policy_on_a_type_applies_to_every_field_returning_it() -> None:
+    assert run("{ motto dossier { summary } }", granted("hr")) == ("motto", ["dossier"])
+    assert run("{ dossier { summary } }", granted("clearance"))[1] == []
+
+
+def test_the_policies_asked_about_are_those_of_what_is_selected() -> None:
+    assert asked("{ motto users { name } }") == set()
+    assert asked("{ users { salary } }") == {"hr", "payroll", "audit"}
+    assert asked("{ users { notes } dossier { __typename } }") == {"support", "clearance"}
+    assert asked("query Q($on: Boolean!) { users { salary @include(if: $on) } }") == {
+        "hr",
+        "payroll",
+        "audit",
+    }
+    assert asked("{ users { ... @defer { notes } } }") == {"support"}
+
+
+def test_a_policy_under_a_field_removed_for_another_reason_is_still_asked_about() -> None:
+    # Had the request held what `me` needs, `notes` would need its policy.
+    assert run("{ me { notes } }", ANONYMOUS) == ("", ["me"])
+    assert asked("{ me { notes } }") == {"support"}
+
+
+def test_policies_are_collected_over_abstract_types_as_removals_are_decided() -> None:
+    rules = _with_rules(
+        types={"Secret": policy(("spy",))},
+        fields={("Gadget", "id"): policy(("inventory",))},
+    )
+    # A field on the interface needs what it needs on each implementation, and a
+    # field selected outside fragments what each possible type needs.
+    assert asked("{ things { id } }", rules) == {"spy", "inventory"}
+    assert asked("{ things { __typename } }", rules) == set()
+    assert asked("{ things { ... on Gadget { label } } }", rules) == set()
+    assert asked("{ things { ... on Secret { code } } }", rules) == {"spy"}
+    query = "{ things { __typename ... on Secret { code } ... on Gadget { id } } }"
+    assert asked(query, rules) == {"spy", "inventory"}
+    assert run(query, granted("inventory"), rules) == (
+        "things { __typename ... on Gadget { id } }",
+        ["things.@"],
+    )
+    assert run("{ things { id } }", granted("inventory"), rules) == ("", ["things"])
+    assert run("{ things { id } }", granted("inventory", "spy"), rules)[1] == []
+
+
+def test_a_policy_on_the_root_type_is_asked_about_and_removes_every_root_field() -> None:
+    rules = _with_rules(types={"Query": policy(("staff",))})
+    assert asked("{ motto }", rules) == {"staff"}
+    assert run("{ motto users { name } }", granted("hr"), rules) == ("", ["motto", "users"])
+    assert run("{ motto }", granted("staff"), rules) == ("motto", [])
+
+
 def _with_rules(
     types: dict[str, Requirement] | None = None,
     fields: dict[tuple[str, str], Requirement] | None = None,
 ) -> Supergraph:
+    requirements = [*(types or {}).values(), *(fields or {}).values()]
+    policies = frozenset(name for needed in requirements for name in needed.policy_names)
     return dataclasses.replace(
-        VAULT, authorization=Authorization(types=types or {}, fields=fields or {})
+        VAULT,
+        authorization=Authorization(types=types or {}, fields=fields or {}, policies=policies),
     )

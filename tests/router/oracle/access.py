@@ -3,8 +3,12 @@
 :func:`protect` marks, seeded, some of a split's fields and types
 ``@authenticated`` or ``@requiresScopes`` (the same on every subgraph that
 declares them; never a key, a field some subgraph marks ``@external``, an
-input of ``@requires`` or ``Node``'s fields). The oracle then asks each
-operation anonymously and with a token.
+input of ``@requires`` or ``Node``'s fields), and, from a random stream of
+its own (the other marks stay where they were), some other fields of some
+splits ``@policy``. The router asks the policy evaluator :func:`evaluating`
+serves, which finds a policy satisfied when the token grants the scope of
+the same name, so :func:`met` decides policies as it decides scopes. The
+oracle then asks each operation anonymously and with a token.
 
 :func:`unauthorized` is the README's rule (Authorization) written over the
 client's document, independently of the router: a field is removed when its
@@ -27,8 +31,10 @@ is still reported: the router decides before it reads variables).
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
@@ -44,10 +50,17 @@ from graphql import (
     print_ast,
 )
 from graphql.type.definition import GraphQLNamedType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
+from tests.router.live_server import serving
 from tests.router.oracle.world import ENTITIES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tests.router.oracle.splits import Subgraph
 
 # The requirements a split draws from, as written, and the scope sets its tokens hold.
@@ -55,6 +68,12 @@ REQUIREMENTS = (
     "@authenticated",
     '@requiresScopes(scopes: [["read"]])',
     '@requiresScopes(scopes: [["read", "write"], ["admin"]])',
+)
+# Policies, named after the scopes that satisfy them (written unimported, so the
+# subgraphs' @link stays as it is).
+POLICIES = (
+    '@federation__policy(policies: [["read"]])',
+    '@federation__policy(policies: [["write"], ["admin"]])',
 )
 TOKENS: tuple[frozenset[str], ...] = (
     frozenset(),
@@ -67,7 +86,8 @@ UNAUTHORIZED = "Unauthorized field or type"
 
 
 def met(requirement: str | None, scopes: frozenset[str] | None) -> bool:
-    """Whether a request with ``scopes`` (``None``: no token) meets ``requirement``."""
+    """Whether a request with ``scopes`` (``None``: no token) meets ``requirement``
+    (a policy: whether the oracle's evaluator finds it satisfied)."""
     if requirement is None:
         return True
     if scopes is None:
@@ -88,11 +108,10 @@ class Requirements:
 
 
 def protect(graphs: list[Subgraph], seed: int) -> Requirements:
-    """Mark about half the splits: one to three fields, and a type one time in two."""
+    """Mark about half the splits: one to three fields, and a type one time in two; and
+    one or two other fields ``@policy`` on two splits in five."""
     rng = random.Random(f"access-{seed}")
     needs = Requirements()
-    if rng.random() < 0.5:
-        return needs
     excluded = {
         (type_name, name)
         for graph in graphs
@@ -111,10 +130,16 @@ def protect(graphs: list[Subgraph], seed: int) -> Requirements:
             and (type_name, name) not in excluded
         }
     )
-    for chosen in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
-        needs.fields[chosen] = rng.choice(REQUIREMENTS)
-    if rng.random() < 0.5:
-        needs.types[rng.choice(PROTECTABLE_TYPES)] = rng.choice(REQUIREMENTS)
+    if rng.random() >= 0.5:
+        for chosen in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
+            needs.fields[chosen] = rng.choice(REQUIREMENTS)
+        if rng.random() < 0.5:
+            needs.types[rng.choice(PROTECTABLE_TYPES)] = rng.choice(REQUIREMENTS)
+    policed = random.Random(f"policies-{seed}")
+    if policed.random() < 0.4:
+        free = [c for c in candidates if c not in needs.fields]
+        for chosen in policed.sample(free, min(len(free), policed.randint(1, 2))):
+            needs.fields[chosen] = policed.choice(POLICIES)
     for graph in graphs:
         for type_name, fields in graph.types.items():
             if type_name in needs.types:
@@ -123,6 +148,25 @@ def protect(graphs: list[Subgraph], seed: int) -> Requirements:
                 if (type_name, name) in needs.fields:
                     decl.directives.append(needs.fields[(type_name, name)])
     return needs
+
+
+@asynccontextmanager
+async def evaluating(graphs: Sequence[Subgraph]) -> AsyncIterator[dict[str, Any]]:
+    """The router's configuration tables for ``graphs``: where they name policies, a policy
+    evaluator (served while the context lasts) granting those named after the token's scopes."""
+    if not any(mark in POLICIES for mark in requirements(list(graphs)).fields.values()):
+        yield {}
+        return
+
+    async def decide(request: Request) -> JSONResponse:
+        asked = await request.json()
+        scopes = str((asked["claims"] or {}).get("scope", "")).split()
+        return JSONResponse({"satisfied": [p for p in asked["policies"] if p in scopes]})
+
+    app = Starlette(routes=[Route("/policies", decide, methods=["POST"])])
+    async with serving(app, path="/policies") as url:
+        # A generous timeout: a late answer would remove fields the model keeps.
+        yield {"policy_evaluator": {"url": url, "timeout": 30.0}}
 
 
 def requirements(graphs: list[Subgraph]) -> Requirements:
@@ -139,7 +183,7 @@ def requirements(graphs: list[Subgraph]) -> Requirements:
         for type_name, fields in graph.types.items():
             for name, decl in fields.items():
                 for mark in decl.directives:
-                    if mark in REQUIREMENTS:
+                    if mark in REQUIREMENTS or mark in POLICIES:
                         needs.fields[(type_name, name)] = mark
     return needs
 

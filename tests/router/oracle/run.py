@@ -47,6 +47,7 @@ from tests.router.oracle.access import (
     UNAUTHORIZED,
     Requirements,
     Verdict,
+    evaluating,
     requirements,
     unauthorized,
 )
@@ -216,16 +217,20 @@ async def serving(subgraphs: Sequence[Subgraph], supergraph: str) -> AsyncIterat
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "supergraph.graphql"
         path.write_text(supergraph)
-        config = router_config(
-            path,
-            {s.name: placeholder_url(s.name) for s in subgraphs},
-            {"authentication": {"jwt_secret": SECRET}},
-        )
-        app = create_router_app(config, transport=OracleTransport(list(subgraphs)))
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://router.test"
-        ) as client:
-            yield Served(subgraphs, supergraph, client)
+        async with evaluating(subgraphs) as policies:
+            config = router_config(
+                path,
+                {s.name: placeholder_url(s.name) for s in subgraphs},
+                {"authentication": {"jwt_secret": SECRET}, **policies},
+            )
+            app = create_router_app(config, transport=OracleTransport(list(subgraphs)))
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://router.test"
+                ) as client,
+            ):
+                yield Served(subgraphs, supergraph, client)
 
 
 def generated(split_seed: int, api_schema: GraphQLSchema, operations: int) -> Iterator[Asked]:

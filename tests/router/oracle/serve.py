@@ -54,6 +54,9 @@ directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENU
 scalar federation__Scope
 directive @requiresScopes(scopes: [[federation__Scope!]!]!) \
   on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+scalar federation__Policy
+directive @federation__policy(policies: [[federation__Policy!]!]!) \
+  on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 scalar _Any
 type _Service { sdl: String }
 """

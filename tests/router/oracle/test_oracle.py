@@ -20,7 +20,7 @@ from router.planner import plan
 from router.supergraph import load_supergraph
 from router.transport import SubgraphRequest
 from tests.router.oracle import world
-from tests.router.oracle.access import Requirements, met, requirements, unauthorized
+from tests.router.oracle.access import POLICIES, Requirements, met, requirements, unauthorized
 from tests.router.oracle.minimise import _pruned, _variants
 from tests.router.oracle.run import MONOLITH, Report, run_split
 from tests.router.oracle.serve import OracleTransport
@@ -181,6 +181,7 @@ def test_the_splits_carry_tags_costs_list_sizes_and_requirements() -> None:
         '@listSize(slicingArguments: ["limit"]',
         "@authenticated",
         "@requiresScopes(scopes: ",
+        "@federation__policy(policies: ",
     ):
         assert directive in written, directive
     # On arguments too.
@@ -195,6 +196,20 @@ def test_a_requirement_is_met_by_a_token_holding_one_of_its_scope_sets() -> None
     assert met(either, frozenset({"read", "write"}))
     assert met(either, frozenset({"admin"}))
     assert met(None, None)
+    # The oracle's evaluator finds a policy satisfied by the scope of the same name.
+    policy = '@federation__policy(policies: [["write"], ["admin"]])'
+    assert not met(policy, None)
+    assert not met(policy, frozenset({"read"}))
+    assert met(policy, frozenset({"admin"}))
+
+
+@pytest.mark.node
+async def test_a_split_naming_policies_is_answered_as_its_evaluator_decides() -> None:
+    assert set(requirements(split(12)).fields.values()) & set(POLICIES)
+    report = Report()
+    await run_split(12, SLICE_OPERATIONS, report)
+    assert report.operations > SLICE_OPERATIONS
+    assert not report.differences, _explain(report)
 
 
 def test_the_monolith_removes_what_a_request_may_not_see() -> None:
