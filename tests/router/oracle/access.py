@@ -61,7 +61,7 @@ from tests.router.oracle.world import ENTITIES
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tests.router.oracle.splits import Subgraph
+    from tests.router.oracle.subgraph import Subgraph
 
 # The requirements a split draws from, as written, and the scope sets its tokens hold.
 REQUIREMENTS = (

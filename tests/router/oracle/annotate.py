@@ -16,7 +16,7 @@ import random
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.router.oracle.splits import FieldDecl, Subgraph
+    from tests.router.oracle.subgraph import FieldDecl, Subgraph
 
 TAGS = ("public", "internal", "beta")
 

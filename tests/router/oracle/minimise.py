@@ -22,7 +22,8 @@ from typing import Any
 from graphql import DocumentNode, Node, parse, print_ast
 
 from tests.router.oracle.run import Asked, compose, generated, serving
-from tests.router.oracle.splits import Subgraph, split
+from tests.router.oracle.splits import split
+from tests.router.oracle.subgraph import Subgraph
 
 
 def _kind(reason: str | None) -> str | None:

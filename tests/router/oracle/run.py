@@ -53,7 +53,8 @@ from tests.router.oracle.access import (
 )
 from tests.router.oracle.serve import OracleTransport, answer, monolith, monolith_resolver
 from tests.router.oracle.shape import shape_problems
-from tests.router.oracle.splits import Subgraph, split
+from tests.router.oracle.splits import split
+from tests.router.oracle.subgraph import Subgraph
 
 
 class WorldWriter(OperationWriter):

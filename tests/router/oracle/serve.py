@@ -32,7 +32,7 @@ from graphql import (
 from router.operation.validation import validate
 from router.transport import SubgraphRequest, SubgraphResponse
 from tests.router.oracle import world
-from tests.router.oracle.splits import Subgraph
+from tests.router.oracle.subgraph import Subgraph
 
 FEDERATION = """
 directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
@@ -57,6 +57,9 @@ directive @requiresScopes(scopes: [[federation__Scope!]!]!) \
 scalar federation__Policy
 directive @federation__policy(policies: [[federation__Policy!]!]!) \
   on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION
+scalar federation__ContextFieldValue
+directive @fromContext(field: federation__ContextFieldValue) on ARGUMENT_DEFINITION
 scalar _Any
 type _Service { sdl: String }
 """
@@ -95,7 +98,7 @@ class SubgraphServer:
         entities = [
             t
             for t in subgraph.types
-            if t in (*world.ENTITIES, "Node") and t not in subgraph.unresolvable
+            if t in (*world.KEYED, "Node") and t not in subgraph.unresolvable
         ]
         query = subgraph.types.get("Query", {})
         root = "\n".join(f"{name}{d.arguments}: {d.type}" for name, d in query.items())
@@ -135,6 +138,10 @@ class SubgraphServer:
             if obj.get(PROVIDED):
                 return world.value(obj, name, arguments)
             return POISON.get(decl.type.strip("[]!"))
+        if "@fromContext" in decl.arguments:
+            # Only the base the router read on the enclosing product or review.
+            base = arguments.get("base")
+            return POISON["Int"] if base is None else world.offer_total(obj["id"], base)
         if decl.requires:
             inputs = {
                 i: obj[i] if i in decl.requires else world.value(obj, i, {})

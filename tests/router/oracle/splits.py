@@ -14,139 +14,24 @@ interface; a field is sometimes taken over from another subgraph with
 (``label: "percent(N)"``, the source answering the other requests); the
 ``SearchResult`` union and the ``Node`` interface list, per subgraph, the
 members it needs plus random others; an entity a subgraph only points at
-may get a ``resolvable: false`` key.
+may get a ``resolvable: false`` key. Offers (:mod:`.offers`) and a composed
+directive (:mod:`.composed`) come after, each on a random stream of its own.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 from graphql import GraphQLObjectType, build_schema, print_ast
 
 from tests.router.oracle.access import protect
 from tests.router.oracle.annotate import annotate
-from tests.router.oracle.world import DERIVED, ENTITIES, RUNTIME_TYPES, SDL
+from tests.router.oracle.composed import compose_directive
+from tests.router.oracle.offers import place_offers
+from tests.router.oracle.subgraph import FieldDecl, Subgraph
+from tests.router.oracle.world import DERIVED, ENTITIES, OFFER_FIELDS, RUNTIME_TYPES, SDL
 
 SCHEMA = build_schema(SDL)
-FEDERATION_URL = "https://specs.apollo.dev/federation/v2.9"
-IMPORTS = (
-    '["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@override", '
-    '"@interfaceObject", "@tag", "@cost", "@listSize", "@authenticated", "@requiresScopes"]'
-)
-
-
-@dataclass
-class FieldDecl:
-    type: str
-    shareable: bool = False
-    external: bool = False
-    requires: tuple[str, ...] = ()
-    provides: str | None = None
-    inaccessible: bool = False
-    arguments: str = ""
-    override_from: str | None = None
-    # A progressive override's label (``percent(N)``): the source answers the rest of the time.
-    override_label: str | None = None
-    # Taken over by another subgraph's @override (``overridden``: for good, never to be asked
-    # here; else progressively).
-    taken_over: bool = False
-    overridden: bool = False
-    # Further directives, as written after the field (``@tag``, ``@cost``, …) and after each
-    # argument, by argument name.
-    directives: list[str] = field(default_factory=list)
-    argument_directives: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class Subgraph:
-    name: str
-    types: dict[str, dict[str, FieldDecl]] = field(default_factory=dict)
-    unresolvable: set[str] = field(default_factory=set)
-    union_members: set[str] = field(default_factory=set)
-    node_types: set[str] | None = None
-    # Node is an entity interface here (its implementations all here), or an @interfaceObject.
-    node_entity: bool = False
-    # Level.MID is @inaccessible: a product's level may be a value the API schema lacks.
-    hidden_level: bool = False
-    # Further directives on a type (``@tag``, ``@cost``, …), by type name.
-    type_directives: dict[str, list[str]] = field(default_factory=dict)
-
-    def declare(self, type_name: str) -> dict[str, FieldDecl]:
-        if type_name not in self.types:
-            fields = self.types[type_name] = {}
-            if type_name in ENTITIES:
-                fields["id"] = FieldDecl("ID!")
-        return self.types[type_name]
-
-    def resolves(self, type_name: str, field_name: str) -> bool:
-        decl = self.types.get(type_name, {}).get(field_name)
-        return decl is not None and not decl.external
-
-    def sdl(self, *, executable: bool = False) -> str:
-        """The subgraph schema as composition reads it; ``executable``: without the link and
-        the Query type (the server writes its own, with ``_entities``)."""
-        lines = (
-            []
-            if executable
-            else [f'extend schema @link(url: "{FEDERATION_URL}", import: {IMPORTS})']
-        )
-        if self.node_types is not None:
-            key = ' @key(fields: "id")' if self.node_entity else ""
-            lines.append(f"interface Node{key} {{ id: ID! }}")
-        if self.union_members:
-            lines.append("union SearchResult = " + " | ".join(sorted(self.union_members)))
-        for type_name, fields in self.types.items():
-            if not (executable and type_name == "Query"):
-                lines.append(self._type(type_name, fields))
-        return "\n".join(lines) + "\n"
-
-    def _type(self, type_name: str, fields: dict[str, FieldDecl]) -> str:
-        extra = "".join(f" {d}" for d in self.type_directives.get(type_name, ()))
-        if type_name == "Level":
-            hidden = " @inaccessible" if self.hidden_level else ""
-            return f"enum Level{extra} {{ LOW HIGH MID{hidden} }}"
-        head = f"type {type_name}"
-        if self.node_types and type_name in self.node_types:
-            head += " implements Node"
-        if type_name == "Node":
-            head += ' @key(fields: "id") @interfaceObject'
-        if type_name in ENTITIES:
-            resolvable = ", resolvable: false" if type_name in self.unresolvable else ""
-            head += f' @key(fields: "id"{resolvable})'
-        if type_name == "Category":
-            head += " @shareable"
-        head += extra
-        body = []
-        for name, decl in fields.items():
-            text = f"{name}{_arguments(decl)}: {decl.type}"
-            if decl.shareable:
-                text += " @shareable"
-            if decl.external:
-                text += " @external"
-            if decl.requires:
-                text += f' @requires(fields: "{" ".join(decl.requires)}")'
-            if decl.provides:
-                text += f' @provides(fields: "{decl.provides}")'
-            if decl.inaccessible:
-                text += " @inaccessible"
-            if decl.override_from:
-                label = f', label: "{decl.override_label}"' if decl.override_label else ""
-                text += f' @override(from: "{decl.override_from}"{label})'
-            text += "".join(f" {d}" for d in decl.directives)
-            body.append(text)
-        return head + " {\n  " + "\n  ".join(body) + "\n}"
-
-
-def _arguments(decl: FieldDecl) -> str:
-    """The field's arguments, each followed by its further directives."""
-    if not decl.argument_directives:
-        return decl.arguments
-    written = []
-    for argument in decl.arguments[1:-1].split(", "):
-        name = argument.split(":")[0]
-        written.append(" ".join([argument, *decl.argument_directives.get(name, ())]))
-    return "(" + ", ".join(written) + ")"
 
 
 def _type_text(field_type: object) -> str:
@@ -162,7 +47,7 @@ def split(seed: int) -> list[Subgraph]:
         type_ = SCHEMA.type_map[type_name]
         assert isinstance(type_, GraphQLObjectType)
         for field_name, field_def in type_.fields.items():
-            if field_name == "id":
+            if field_name == "id" or (type_name, field_name) in OFFER_FIELDS:
                 continue
             homes = [rng.choice(names)]
             if (type_name, field_name) not in DERIVED and rng.random() < 0.25:
@@ -237,6 +122,8 @@ def split(seed: int) -> list[Subgraph]:
                 name.shareable = True
     annotate(list(graphs.values()), seed)
     protect(list(graphs.values()), seed)
+    place_offers(graphs, names, seed)
+    compose_directive(list(graphs.values()), seed)
     return list(graphs.values())
 
 
@@ -290,8 +177,7 @@ def _complete(graph: Subgraph, rng: random.Random, *, node_allowed: bool) -> Non
             graph.declare(member)
             if rng.random() < 0.5:
                 graph.unresolvable.add(member)
-    # A subgraph resolves what it declares fields of; only a pure reference may be unresolvable.
-    graph.unresolvable = {t for t in graph.unresolvable if list(graph.types[t]) == ["id"]}
+    graph.settle_resolvable()
     if graph.node_types is None and node_allowed and rng.random() < 0.3:
         graph.node_types = {t for t in ENTITIES if t in graph.types}
 

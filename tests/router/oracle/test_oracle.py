@@ -22,13 +22,15 @@ from router.transport import SubgraphRequest
 from tests.router.oracle import world
 from tests.router.oracle.access import POLICIES, Requirements, met, requirements, unauthorized
 from tests.router.oracle.minimise import _pruned, _variants
-from tests.router.oracle.run import MONOLITH, Report, run_split
+from tests.router.oracle.run import MONOLITH, Report, _headers, compose, run_split, serving
 from tests.router.oracle.serve import OracleTransport
 from tests.router.oracle.shape import shape_problems
-from tests.router.oracle.splits import FieldDecl, Subgraph, split
+from tests.router.oracle.splits import split
+from tests.router.oracle.subgraph import FieldDecl, Subgraph
 from tests.router.planner.plan_cases import fetches
 
-SLICE_SEEDS = (7, 8, 9)
+# All three protect something and read a context; 9 and 12 compose a directive.
+SLICE_SEEDS = (8, 9, 12)
 SLICE_OPERATIONS = 25
 FIXTURES = json.loads(Path(__file__).with_name("fixtures.json").read_text())
 
@@ -186,6 +188,52 @@ def test_the_splits_carry_tags_costs_list_sizes_and_requirements() -> None:
         assert directive in written, directive
     # On arguments too.
     assert re.search(r"\(\w+: [^)]*@(tag|cost)\(", written)
+
+
+def test_the_splits_read_contexts_and_compose_a_directive() -> None:
+    written = ["".join(g.sdl() for g in split(seed)) for seed in range(1, 21)]
+    contextual = [s for s in written if '@context(name: "offer")' in s]
+    assert 5 < len(contextual) < 15
+    assert all("@fromContext(field: " in s for s in contextual)
+    composing = [s for s in written if '@composeDirective(name: "' in s]
+    assert 5 < len(composing) < 15
+    assert any('as: "@trace"' in s for s in composing)
+    assert any('import: ["@audit"]' in s for s in composing)
+
+
+@pytest.mark.node
+async def test_a_composed_directive_and_a_contextual_argument_stay_out_of_the_api() -> None:
+    # Split 12 composes @audit as @trace and reads Offer.total's base from a context.
+    subgraphs = split(12)
+    supergraph = compose(subgraphs)
+    assert "directive @trace(note: String) repeatable" in supergraph
+    assert '@trace(note: "owner")' in supergraph
+    assert "contextArguments: [{context: " in supergraph
+    query = '{ __schema { directives { name } } __type(name: "Offer") { fields { name args { name } } } }'
+    async with serving(subgraphs, supergraph) as served:
+        response = await served.client.post("/graphql", json={"query": query})
+        totals = await served.client.post(
+            "/graphql",
+            json={"query": "{ products { offers { total } } }"},
+            headers=_headers(frozenset({"read", "write"})),
+        )
+    data = response.json()["data"]
+    assert "include" in {d["name"] for d in data["__schema"]["directives"]}
+    assert not {"trace", "audit", "context", "fromContext"} & {
+        d["name"] for d in data["__schema"]["directives"]
+    }
+    assert {f["name"]: f["args"] for f in data["__type"]["fields"]}["total"] == []
+    # Each product's price less each offer's discount.
+    assert totals.json() == {
+        "data": {
+            "products": [
+                {"offers": [{"total": 9}, {"total": 8}]},
+                {"offers": [{"total": 19}]},
+                {"offers": [{"total": 29}, {"total": 28}]},
+                {"offers": [{"total": 39}]},
+            ]
+        }
+    }
 
 
 def test_a_requirement_is_met_by_a_token_holding_one_of_its_scope_sets() -> None:

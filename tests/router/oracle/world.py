@@ -20,11 +20,13 @@ type Category { code: String! label: String }
 type Product implements Node {
   id: ID! name(upper: Boolean = false): String! price: Int! weight: Int
   tags(limit: Int): [String!]! category: Category! level: Level!
-  reviews(minStars: Int = 0): [Review!]! shipping: Int! label: String!
+  reviews(minStars: Int = 0): [Review!]! shipping: Int! label: String! offers: [Offer!]!
 }
 type Review implements Node {
   id: ID! body: String! stars: Int! author: User! product: Product! label: String!
+  offer: Offer
 }
+type Offer { id: ID! discount: Int! total: Int! }
 type User implements Node {
   id: ID! name: String! email: String reviews(minStars: Int = 0): [Review!]!
   favorite: SearchResult label: String!
@@ -37,6 +39,10 @@ type Query {
 """
 
 ENTITIES = ("Product", "Review", "User")
+# Offers hang below a product or a review only (no root field reaches them): a split may
+# hand ``Offer.total`` its base through a context the parent sets (``@context``).
+KEYED = (*ENTITIES, "Offer")
+OFFER_FIELDS = (("Product", "offers"), ("Review", "offer"))
 # Fields whose value is computed from others (the split may make them @requires those).
 DERIVED = {("Product", "shipping"): ("price", "weight")}
 
@@ -74,6 +80,15 @@ REVIEWS = {
     }
     for i in range(1, 6)
 }
+# An offer's total is its parent's price (a product's) or stars (a review's) less its discount.
+OFFERS: dict[str, dict[str, Any]] = {
+    **{
+        f"o{i}{'ab'[k]}": {"of": ("Product", f"p{i}"), "discount": 1 + k}
+        for i in range(1, 5)
+        for k in range(1 + i % 2)
+    },
+    **{f"or{i}": {"of": ("Review", f"r{i}"), "discount": i % 3} for i in range(1, 5)},
+}
 FAVORITES = {"u1": _ref("Product", "p2"), "u2": None, "u3": _ref("User", "u1")}
 SEARCH = [_ref("Product", "p1"), _ref("User", "u2"), _ref("Review", "r3"), _ref("Product", "p4")]
 IDS = (*PRODUCTS, *USERS, *REVIEWS, "x9")
@@ -83,6 +98,15 @@ RUNTIME_TYPES = {("User", "favorite"): ("Product", "User")}
 
 def shipping(price: int, weight: int | None) -> int:
     return price + 2 * (weight or 0)
+
+
+def offer_total(id: str, base: int) -> int:
+    """Offer ``id``'s total, given its parent's base (price or stars)."""
+    return base - int(OFFERS[id]["discount"])
+
+
+def _offers(type_name: str, id: str) -> list[dict[str, Any]]:
+    return [_ref("Offer", o) for o, offer in OFFERS.items() if offer["of"] == (type_name, id)]
 
 
 def root_value(field: str, arguments: dict[str, Any]) -> Any:
@@ -116,7 +140,8 @@ def entity(id: str) -> dict[str, Any] | None:
 
 
 def exists(type_name: str, id: str) -> bool:
-    return id in {"Product": PRODUCTS, "User": USERS, "Review": REVIEWS}.get(type_name, {})
+    tables = {"Product": PRODUCTS, "User": USERS, "Review": REVIEWS, "Offer": OFFERS}
+    return id in tables.get(type_name, {})
 
 
 def value(obj: dict[str, Any], field: str, arguments: dict[str, Any] | None = None) -> Any:
@@ -130,6 +155,14 @@ def value(obj: dict[str, Any], field: str, arguments: dict[str, Any] | None = No
         # From the id alone: an @interfaceObject subgraph sees every node as a Node.
         return f"label {obj['id']}"
     id = obj["id"]
+    if type_name == "Offer":
+        parent, parent_id = OFFERS[id]["of"]
+        if field == "total":
+            return offer_total(id, value(_ref(parent, parent_id), _BASES[parent]))
+        return OFFERS[id][field]
+    if field in ("offers", "offer"):
+        found = _offers(type_name, id)
+        return found if field == "offers" else next(iter(found), None)
     if type_name == "Product":
         row = PRODUCTS[id]
         if field == "reviews":
@@ -153,6 +186,10 @@ def value(obj: dict[str, Any], field: str, arguments: dict[str, Any] | None = No
     if field == "product":
         return _ref("Product", review["product"])
     return review[field]
+
+
+# The parent's field an offer's total starts from.
+_BASES = {"Product": "price", "Review": "stars"}
 
 
 def _reviews(link: str, id: str, arguments: dict[str, Any]) -> list[dict[str, Any]]:
