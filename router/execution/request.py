@@ -22,7 +22,9 @@ class ExecutionRequest:
     to every subgraph, already filtered by the propagation rules.
     ``unauthorized`` are the response paths authorization removed from the
     plan (``"@"`` for any list position): each gets an error, and the nulls
-    they leave get no second one.
+    they leave get no second one. ``unauthorized_fragments`` are those of
+    them that removed a fragment, with its type condition: the nulls it
+    leaves are in the objects of that type at that path only.
     """
 
     schema: GraphQLSchema
@@ -31,6 +33,7 @@ class ExecutionRequest:
     variables: Mapping[str, Any] | None = None
     headers: Headers = ()
     unauthorized: tuple[tuple[str, ...], ...] = ()
+    unauthorized_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

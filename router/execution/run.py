@@ -11,6 +11,7 @@ then the tree shaped from the client's own operation.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +87,12 @@ class Run:
                 self.request.document, self.variables.coerced, deferring=pending is not None
             ),
             pending=pending,
-            unauthorized=frozenset(self.request.unauthorized),
+            # A removed fragment's path stands for the objects of its type there only.
+            unauthorized=frozenset(
+                Counter(self.request.unauthorized)
+                - Counter(path for path, _ in self.request.unauthorized_fragments)
+            ),
+            unauthorized_fragments=frozenset(self.request.unauthorized_fragments),
             above_unauthorized=frozenset(
                 path[:length]
                 for path in self.request.unauthorized

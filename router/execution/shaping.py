@@ -137,9 +137,11 @@ class ShapingContext:
     cache: ShapingCache = field(default_factory=ShapingCache)
     # Deferring: fragments under an active @defer are left out and noted here.
     pending: list[PendingDefer] | None = None
-    # Paths authorization removed ("@" for any list index), and the paths above them:
-    # a null at, under or because of a removal is already reported.
+    # Paths of fields authorization removed ("@" for any list index), of fragments it
+    # removed with their type condition, and the paths above them: a null at, under or
+    # because of a removal is already reported.
     unauthorized: frozenset[tuple[str, ...]] = frozenset()
+    unauthorized_fragments: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     above_unauthorized: frozenset[tuple[str, ...]] = frozenset()
 
     def report_null(self, message: str, nodes: list[FieldNode], path: ResponsePath) -> None:
@@ -153,10 +155,21 @@ class ShapingContext:
         self.reported.add(path)
 
     def _unauthorized(self, path: ResponsePath) -> bool:
-        pattern = tuple("@" if isinstance(key, int) else key for key in path)
+        pattern = _pattern(path)
         return pattern in self.above_unauthorized or any(
             pattern[:length] in self.unauthorized for length in range(1, len(pattern) + 1)
         )
+
+    def note_object(self, runtime_type: GraphQLObjectType, path: ResponsePath) -> None:
+        """An object at ``path`` whose fragment on its type authorization removed: the
+        nulls in it are that removal's, already reported (those in other objects there are
+        not)."""
+        if (_pattern(path), runtime_type.name) in self.unauthorized_fragments:
+            self.reported.add(path)
+
+
+def _pattern(path: ResponsePath) -> tuple[str, ...]:
+    return tuple("@" if isinstance(key, int) else key for key in path)
 
 
 def shape_response(
@@ -373,6 +386,8 @@ def _complete_nullable(
             path,
         )
         return INVALID
+    if context.unauthorized_fragments:
+        context.note_object(runtime_type, path)
     planned, deferred = planned_fields(context, runtime_type, nodes)
     _note_pending(context, deferred, path, runtime_type)
     return _complete_fields(context, runtime_type, planned, value, path)

@@ -79,6 +79,7 @@ class Ready:
             variables=self.params.variables,
             headers=forwarded,
             unauthorized=self.prepared.unauthorized,
+            unauthorized_fragments=self.prepared.unauthorized_fragments,
         )
 
 

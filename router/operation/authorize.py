@@ -15,7 +15,9 @@ unauthorised is ever asked of a subgraph:
 - a field whose sub-selections are all removed is removed too.
 
 Each removal is reported by its response path, with ``"@"`` standing for any
-list position (Apollo's notation). The executor shapes the client's own
+list position (Apollo's notation); a removed fragment's is its parent's path,
+and ``fragments`` records its type condition too, since only the objects of
+that type there lose fields. The executor shapes the client's own
 document, so a removed field answers ``null`` (bubbling through non-null
 positions) next to its ``UNAUTHORIZED_FIELD_OR_TYPE`` error. Cost: one walk
 over the normal form, only when the supergraph has requirements at all.
@@ -46,6 +48,7 @@ class Authorized:
     operation: Operation
     unauthorized: tuple[UnauthorizedPath, ...] = ()
     policies: frozenset[str] = frozenset()
+    fragments: tuple[tuple[UnauthorizedPath, str], ...] = ()
 
 
 def authorize(operation: Operation, supergraph: Supergraph, access: Access) -> Authorized:
@@ -68,7 +71,7 @@ def authorize(operation: Operation, supergraph: Supergraph, access: Access) -> A
     if not walk.removed:
         return Authorized(operation, policies=policies)
     filtered = dataclasses.replace(operation, selections=selections, deferred=deferred)
-    return Authorized(filtered, tuple(walk.removed), policies)
+    return Authorized(filtered, tuple(walk.removed), policies, tuple(walk.fragments))
 
 
 def _required_policies(operation: Operation, supergraph: Supergraph) -> frozenset[str]:
@@ -101,6 +104,7 @@ class _Walk:
         self.rules = supergraph.authorization
         self.access = access
         self.removed: list[UnauthorizedPath] = []
+        self.fragments: list[tuple[UnauthorizedPath, str]] = []
 
     def selections(
         self, parent_type: str, selections: tuple[Selection, ...], path: UnauthorizedPath
@@ -120,6 +124,7 @@ class _Walk:
     def fragment(self, fragment: Fragment, path: UnauthorizedPath) -> Fragment | None:
         if not self.rules.type(fragment.type_condition).allows(self.access):
             self.removed.append(path)
+            self.fragments.append((path, fragment.type_condition))
             return None
         selections = self.selections(fragment.type_condition, fragment.selections, path)
         if not selections:

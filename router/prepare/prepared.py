@@ -40,7 +40,8 @@ class Prepared:
     ``operation_name`` is the name of the operation chosen in the document
     (``None`` for an anonymous one); ``unauthorized`` the response paths of
     what authorization removed before planning (``"@"`` for any list
-    position); ``deferral`` what the operation defers; ``policies`` the
+    position), ``unauthorized_fragments`` those of removed fragments with
+    their type condition; ``deferral`` what the operation defers; ``policies`` the
     ``@policy`` policies its selections name, satisfied or not (the request's
     policy evaluator is asked about them).
     """
@@ -49,6 +50,7 @@ class Prepared:
     operation_type: OperationType
     plan: QueryPlan
     unauthorized: tuple[tuple[str, ...], ...] = ()
+    unauthorized_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
     operation_name: str | None = None
     deferral: Deferral = NO_DEFERRAL
     policies: frozenset[str] = frozenset()

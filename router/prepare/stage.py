@@ -111,6 +111,7 @@ def prepare(
         operation_type=_OPERATION_TYPES[operation.kind],
         plan=query_plan,
         unauthorized=authorized.unauthorized,
+        unauthorized_fragments=authorized.fragments,
         operation_name=operation.name,
         deferral=_deferral(operation),
         policies=authorized.policies,

@@ -118,6 +118,9 @@ def test_a_fragment_on_a_type_the_request_may_not_see_is_removed_at_its_parents_
         ["things.@"],
     )
     assert run(query, scoped("vault"), rules)[1] == []
+    # Recorded with its type: only the Secrets there lose fields, not the Gadgets.
+    removed = authorize(prepare(rules, query), rules, SIGNED_IN)
+    assert removed.fragments == ((("things", "@"), "Secret"),)
 
 
 def test_a_field_on_an_interface_needs_what_each_implementation_needs() -> None:
