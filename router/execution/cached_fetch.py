@@ -65,7 +65,8 @@ async def execute_cached_entity_fetch(
             misses.targets.append(group.targets[index])
             sent.append(index)
         else:
-            merge_entity(hit, group.targets[index], fetch, state)
+            typename = group.representations[index].get("__typename")
+            merge_entity(hit, group.targets[index], fetch, state, typename)
     if lookup.served is not None:
         state.subgraph_headers.append(lookup.served.headers())
     if not sent:

@@ -138,8 +138,8 @@ async def fetch_entities(
                 )
             )
         return None
-    for entity, group in zip(entities, targets, strict=True):
-        merge_entity(entity, group, fetch, state)
+    for entity, group, representation in zip(entities, targets, representations, strict=True):
+        merge_entity(entity, group, fetch, state, representation.get("__typename"))
     # Answers that came with errors (some entities may be null because of them) are not
     # handed on: the entity cache stores only what a subgraph answered cleanly.
     return None if errors else (entities, response)
@@ -200,7 +200,11 @@ def _joined(
 
 
 def merge_entity(
-    entity: Any, group: list[dict[str, Any]], fetch: FetchNode, state: RunState
+    entity: Any,
+    group: list[dict[str, Any]],
+    fetch: FetchNode,
+    state: RunState,
+    typename: str | None = None,
 ) -> None:
     # A null entity adds nothing: the fields it was asked for stay missing (shaping nulls
     # them, bubbling as the spec says) and fetches needing them skip the object.
@@ -208,7 +212,8 @@ def merge_entity(
         return
     if fetch.output_rewrites:  # renamed in a private copy: the answer may be shared
         entity = orjson.loads(orjson.dumps(entity))
-        apply_renames(entity, fetch.output_rewrites, state.matches)
+        # An entity need not name its type: the representation's is its own.
+        apply_renames(entity, fetch.output_rewrites, state.matches, typename)
     # Objects sharing a representation share the entity's nested values: the tree
     # copies them on write, so each object's own path still gets its own copy.
     if merge_into_each(group, entity, state.owned):

@@ -262,18 +262,24 @@ def _set_value(target: dict[str, Any], setter: ValueSetter, matches: TypeMatcher
 
 
 def apply_renames(
-    result: dict[str, Any], renames: tuple[KeyRenamer, ...], matches: TypeMatcher
+    result: dict[str, Any],
+    renames: tuple[KeyRenamer, ...],
+    matches: TypeMatcher,
+    typename: str | None = None,
 ) -> None:
+    """Rename keys in ``result``; ``typename`` is its type when it need not say (an entity
+    answers without ``__typename``: its type is its representation's)."""
     for renamer in renames:
-        for obj, last in _targets(result, renamer.path, matches):
+        for obj, last in _targets(result, renamer.path, matches, typename):
             if last in obj:
                 obj[renamer.rename_to] = obj.pop(last)
 
 
 def _targets(
-    value: Any, path: tuple[str, ...], matches: TypeMatcher
+    value: Any, path: tuple[str, ...], matches: TypeMatcher, typename: str | None = None
 ) -> list[tuple[dict[str, Any], str]]:
-    """The objects holding the last step of ``path``, with that step's key."""
+    """The objects holding the last step of ``path``, with that step's key (``typename``:
+    the type of ``value`` where it has no ``__typename``)."""
     if not path:
         return []
     if isinstance(value, list):
@@ -282,11 +288,11 @@ def _targets(
         return []
     step, rest = path[0], path[1:]
     if step.startswith(_FRAGMENT):
-        if not matches(value.get("__typename"), step[len(_FRAGMENT) :].strip()):
+        if not matches(value.get("__typename", typename), step[len(_FRAGMENT) :].strip()):
             return []
-        return _targets(value, rest, matches)
+        return _targets(value, rest, matches, typename)
     if step == "@":
-        return _targets(value, rest, matches)
+        return _targets(value, rest, matches, typename)
     if not rest:
         return [(value, step)]
     return _targets(value.get(step), rest, matches)
