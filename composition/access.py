@@ -17,13 +17,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from graphql import GraphQLNamedType
+
+from composition.facts import SubgraphFacts
 from composition.model import MergedType, directive, literal
 from composition.subgraph import Element, Subgraph, applied, argument
 
-if TYPE_CHECKING:
-    from composition.sources import Source
+
+class Source(Protocol):
+    """What propagation reads of one subgraph's definition of a type (``composition.sources.Source``)."""
+
+    @property
+    def type(self) -> GraphQLNamedType: ...
+
+    @property
+    def facts(self) -> SubgraphFacts: ...
+
 
 # directive name -> (argument holding the alternatives, its scalar), in the order Apollo
 # applies them to fields
