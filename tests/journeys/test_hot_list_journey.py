@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from subgraphs.engagement.trending import VIEWED
+from subgraphs.engagement.trending import PUBLISHED, VIEWED
 from tests.journeys.test_engagement_journey import COMMENT, LIKE, publish, until_data
 from tests.support.graph import Graph
 
 TRENDING = """query($kind: HotKind!, $window: HotWindow!) {
-  trending(first: 50, kind: $kind, window: $window) {
+  trending(first: 100, kind: $kind, window: $window) {
     kind score article { title } question { title } } }"""
 RECOMMENDED = """query($first: Int, $after: String) { recommended(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
@@ -63,19 +63,17 @@ async def test_likes_comments_and_answers_move_content_up_and_deletes_take_it_of
     loud = await publish(graph, ada, "Loud notes")
     question = (await graph.data(ASK, bob, title="Why is the sky blue?"))["askQuestion"]["id"]
     mine = {"Quiet notes", "Loud notes", "Why is the sky blue?"}
+    # Every entry gets some engagement: the shared database holds other tests' articles, and
+    # many that were only published would tie with one that was.
+    await until_data(graph, LIKE, bob, kind="ARTICLE", id=quiet)
     await until_data(graph, LIKE, bob, kind="ARTICLE", id=loud)
     await graph.data(LIKE, cy, kind="ARTICLE", id=loud)
     await graph.data(COMMENT, cy, kind="ARTICLE", id=loud, body="Loudly agreed.")
     await graph.data(ANSWER, cy, q=question)
 
     every = {"kind": "ALL", "window": "DAY"}
-    data = await until(
-        graph,
-        TRENDING,
-        lambda d: titles(d, mine)[:1] == ["Loud notes"] and len(titles(d, mine)) == 3,
-        **every,
-    )
-    assert titles(data, mine) == ["Loud notes", "Why is the sky blue?", "Quiet notes"]
+    ranked = ["Loud notes", "Why is the sky blue?", "Quiet notes"]
+    await until(graph, TRENDING, lambda d: titles(d, mine) == ranked, **every)
     articles = await graph.data(TRENDING, kind="ARTICLE", window="WEEK")
     assert titles(articles, mine) == ["Loud notes", "Quiet notes"]
 
@@ -84,16 +82,11 @@ async def test_likes_comments_and_answers_move_content_up_and_deletes_take_it_of
     prefix = graph.domains.settings("engagement").redis_prefix
     keys = [key async for key in redis.scan_iter(match=f"{prefix}engagement:{{hot}}*")]
     await redis.delete(*keys)
-    assert titles(await graph.data(TRENDING, **every), mine) == [
-        "Loud notes",
-        "Why is the sky blue?",
-        "Quiet notes",
-    ]
+    assert titles(await graph.data(TRENDING, **every), mine) == ranked
 
     await graph.data("mutation($id: ID!) { deleteArticle(id: $id) { status } }", ada, id=loud)
     data = await until(graph, TRENDING, lambda d: "Loud notes" not in titles(d, mine), **every)
     assert titles(data, mine) == ["Why is the sky blue?", "Quiet notes"]
-    assert quiet
 
 
 async def test_recommendations_follow_what_you_engage_with(graph: Graph) -> None:
@@ -140,20 +133,18 @@ async def test_views_move_an_article_up_and_survive_a_rebuild(graph: Graph) -> N
     _, ada = await graph.register("Ada")
     read = await publish(graph, ada, "Read by many")
     await publish(graph, ada, "Read by few")
-    mine = {"Read by many", "Read by few"}
     view = "mutation($id: ID!) { recordArticleView(id: $id) { id } }"
     for _ in range(30):
         await graph.data(view, id=read)
     every = {"kind": "ARTICLE", "window": "DAY"}
     # Views reach the hot list when articles flushes them (ArticleViewsCounted), perhaps
-    # over several flushes: wait until all 30 count. Both were published a moment apart,
-    # so their order alone could hold without a single view.
+    # over several flushes: wait until all 30 count. The shared database holds other tests'
+    # articles, so the unviewed one may rank below the page: it scores at most PUBLISHED.
     counted = 30 * VIEWED * 0.99  # a day's decay over the test's seconds is far below 1%
 
     def viewed(data: Any) -> bool:
-        score = scores(data)
-        many, few = score.get("Read by many"), score.get("Read by few")
-        return many is not None and few is not None and many - few > counted
+        many = scores(data).get("Read by many")
+        return many is not None and many - PUBLISHED > counted
 
     await until(graph, TRENDING, viewed, **every)
 
@@ -162,5 +153,5 @@ async def test_views_move_an_article_up_and_survive_a_rebuild(graph: Graph) -> N
     keys = [key async for key in redis.scan_iter(match=f"{prefix}engagement:{{hot}}*")]
     await redis.delete(*keys)
     rebuilt = await graph.data(TRENDING, **every)
-    assert titles(rebuilt, mine) == ["Read by many", "Read by few"]
     assert viewed(rebuilt), scores(rebuilt)
+    assert titles(rebuilt, {"Read by many", "Read by few"})[0] == "Read by many"
