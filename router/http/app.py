@@ -121,7 +121,15 @@ def create_router_app(
         if ws_transport is not None:
             ws_transport.set_endpoints(config.subscription_endpoints(graph.subgraph_urls))
 
-    policy_evaluator = PolicyEvaluator(config.policy_evaluator) if config.policy_evaluator else None
+    policy_evaluator: PolicyEvaluator | None = None
+    if config.policy_evaluator is not None and (metrics is not None or tracer is not None):
+        from router.telemetry.measured import ObservedPolicyEvaluator
+
+        policy_evaluator = ObservedPolicyEvaluator(
+            config.policy_evaluator, timed=metrics is not None, tracer=tracer
+        )
+    elif config.policy_evaluator is not None:
+        policy_evaluator = PolicyEvaluator(config.policy_evaluator)
     live = LiveGraph(
         front,
         config.supergraph,

@@ -10,7 +10,9 @@ from typing import Any
 from opentelemetry.trace import Tracer
 from starlette.websockets import WebSocket
 
+from router.config import PolicyEvaluatorConfig
 from router.http.front import FrontHalf, LoadedGraph
+from router.http.policy_evaluator import PolicyEvaluator
 from router.plan import QueryPlan
 from router.prepare import CacheKey, PlanCache, PlanningLimits, Prepared
 from router.supergraph.authorization import ANONYMOUS, Access
@@ -20,6 +22,8 @@ from router.telemetry.metrics import (
     OPERATION_TYPE,
     PLAN_CACHE,
     PLANNING_SECONDS,
+    POLICY_EVALUATION_SECONDS,
+    POLICY_EVALUATIONS,
     SUBSCRIPTIONS,
     SUBSCRIPTIONS_ENDED,
     WEBSOCKETS,
@@ -128,6 +132,36 @@ class ObservedFront:
 
     def print_plan(self, plan: QueryPlan, notes: Mapping[int, str] | None = None) -> str:
         return self._inner.print_plan(plan, notes)
+
+
+class ObservedPolicyEvaluator(PolicyEvaluator):
+    """Each question to the @policy evaluator counted by outcome and timed (``timed``), and in
+    a span (``tracer``) naming how many policies were asked about, never the claims."""
+
+    def __init__(
+        self, config: PolicyEvaluatorConfig, *, timed: bool, tracer: Tracer | None
+    ) -> None:
+        super().__init__(config)
+        self._timed = timed
+        self._tracer = tracer
+
+    async def ask(
+        self, policies: frozenset[str], claims: Mapping[str, Any] | None
+    ) -> frozenset[str]:
+        started = time.perf_counter()
+        outcome = "failed"
+        with contextlib.ExitStack() as stack:
+            if self._tracer is not None:
+                span = stack.enter_context(self._tracer.start_as_current_span("policy evaluation"))
+                span.set_attribute("beyond.policies", len(policies))
+            try:
+                answer = await super().ask(policies, claims)
+                outcome = "answered"
+                return answer
+            finally:
+                if self._timed:
+                    POLICY_EVALUATION_SECONDS.observe(time.perf_counter() - started)
+                    POLICY_EVALUATIONS.labels(outcome).inc()
 
 
 def counting_websockets(

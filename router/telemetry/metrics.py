@@ -51,6 +51,16 @@ PLANNING_SECONDS = Histogram(
     "Time to parse, validate and plan an operation missing from the plan cache",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
+POLICY_EVALUATIONS = Counter(
+    "beyond_router_policy_evaluations",
+    "Questions to the @policy evaluator, by outcome (answered or failed: no policy satisfied)",
+    ["outcome"],
+)
+POLICY_EVALUATION_SECONDS = Histogram(
+    "beyond_router_policy_evaluation_duration_seconds",
+    "Time for the @policy evaluator to answer (or fail)",
+    buckets=LATENCY_BUCKETS,
+)
 WEBSOCKETS = Gauge("beyond_router_websockets_open", "Client WebSocket connections open")
 SUBSCRIPTIONS = Gauge(
     "beyond_router_subscriptions_active", "Subscriptions open at subgraphs", ["subgraph"]
