@@ -24,7 +24,10 @@ class ExecutionRequest:
     plan (``"@"`` for any list position): each gets an error, and the nulls
     they leave get no second one. ``unauthorized_fragments`` are those of
     them that removed a fragment, with its type condition: the nulls it
-    leaves are in the objects of that type at that path only.
+    leaves are in the objects it applies to at that path only.
+    ``refused_fragments`` are the offsets in ``document`` of the fragments
+    removed as the client wrote them: shaping leaves them out, and a field
+    selected only in them answers ``null`` whatever the plan fetched.
     """
 
     schema: GraphQLSchema
@@ -34,6 +37,7 @@ class ExecutionRequest:
     headers: Headers = ()
     unauthorized: tuple[tuple[str, ...], ...] = ()
     unauthorized_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
+    refused_fragments: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

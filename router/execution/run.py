@@ -84,10 +84,13 @@ class Run:
             errors=[],
             reported=set(),
             cache=SHAPING_CACHES.get(
-                self.request.document, self.variables.coerced, deferring=pending is not None
+                self.request.document,
+                self.variables.coerced,
+                deferring=pending is not None,
+                refused=self.request.refused_fragments,
             ),
             pending=pending,
-            # A removed fragment's path stands for the objects of its type there only.
+            # A removed fragment's path stands for the objects it applies to there only.
             unauthorized=frozenset(
                 Counter(self.request.unauthorized)
                 - Counter(path for path, _ in self.request.unauthorized_fragments)
@@ -98,6 +101,7 @@ class Run:
                 for path in self.request.unauthorized
                 for length in range(1, len(path))
             ),
+            refused=self.request.refused_fragments,
         )
 
     def result(self, state: RunState, pending: list[PendingDefer] | None = None) -> ExecutionResult:
@@ -120,6 +124,8 @@ class Run:
             state.errors.extend(introspection_errors)
 
         try:
+            if request.refused_fragments:
+                raise NeedsPaths  # fields only under them answer null: shaping_fast would copy them
             data: dict[str, Any] | None = shape_without_paths(
                 context, operation, self.root_type, state.data, preshaped
             )

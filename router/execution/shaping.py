@@ -13,6 +13,12 @@ reported (an error at that path or above it) gets no second error. When
 deferring (``ShapingContext.pending`` set), a fragment under an active
 ``@defer`` is left out and noted as a :class:`PendingDefer` at the path of
 each object it applies to, to be shaped later with :func:`shape_deferred`.
+A fragment authorization removed as written (``ShapingContext.refused``, by
+its offset in the document) is left out, deferred fragments in it included;
+a field selected only in such fragments answers ``null`` (as a field
+authorization removed does: already reported, bubbling through non-null
+positions), whatever the tree holds for it: the plan may have fetched it for
+another reason, a key for instance.
 
 Cost: linear in the size of the answer. Fields are collected once per object
 type and set of field nodes into a :class:`ShapingCache`, which the caller
@@ -24,6 +30,7 @@ again here, with paths.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,6 +69,10 @@ PRESHAPED_ROOT_FIELDS = frozenset({"__schema", "__type"})
 FieldGroups = dict[str, list[FieldNode]]
 
 
+class RefusedNodes(list[FieldNode]):
+    """The field nodes of a response key selected only in fragments authorization removed."""
+
+
 class _Invalid:
     """A non-null position got null: the parent must become null too."""
 
@@ -80,6 +91,7 @@ class PlannedField:
     plain_leaf: bool  # a nullable scalar: the value is the answer
     required_leaf: bool  # a non-null scalar: the value is the answer unless it is null
     where: str
+    removed: bool = False  # selected only in fragments authorization removed: null
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +155,8 @@ class ShapingContext:
     unauthorized: frozenset[tuple[str, ...]] = frozenset()
     unauthorized_fragments: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     above_unauthorized: frozenset[tuple[str, ...]] = frozenset()
+    # Offsets in the document of the fragments authorization removed as written.
+    refused: frozenset[int] = frozenset()
 
     def report_null(self, message: str, nodes: list[FieldNode], path: ResponsePath) -> None:
         if any(path[:length] in self.reported for length in range(len(path) + 1)):
@@ -161,10 +175,14 @@ class ShapingContext:
         )
 
     def note_object(self, runtime_type: GraphQLObjectType, path: ResponsePath) -> None:
-        """An object at ``path`` whose fragment on its type authorization removed: the
+        """An object at ``path`` that a fragment authorization removed applies to: the
         nulls in it are that removal's, already reported (those in other objects there are
         not)."""
-        if (_pattern(path), runtime_type.name) in self.unauthorized_fragments:
+        pattern = _pattern(path)
+        if any(
+            at == pattern and _applies(self, condition, runtime_type)
+            for at, condition in self.unauthorized_fragments
+        ):
             self.reported.add(path)
 
 
@@ -237,7 +255,11 @@ def _collect(
             continue
         if isinstance(selection, FieldNode):
             name = selection.alias.value if selection.alias else selection.name.value
-            groups.setdefault(name, []).append(selection)
+            nodes = groups.get(name)
+            if nodes is None or type(nodes) is RefusedNodes:
+                groups[name] = [selection]
+            else:
+                nodes.append(selection)
             continue
         if isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition
@@ -255,12 +277,37 @@ def _collect(
             inner = fragment.selection_set
         else:
             continue
+        if context.refused and selection.loc and selection.loc.start in context.refused:
+            _collect_refused(context, object_type, inner, groups)
+            continue
         label = _active_defer(context, selection)
         if label is not None and deferred is not None:
             offset = selection.loc.start if selection.loc else 0
             deferred.append(_DeferredFragment(offset, label or None, inner))
         else:
             _collect(context, object_type, inner, groups, visited, deferred)
+
+
+def _collect_refused(
+    context: ShapingContext,
+    object_type: GraphQLObjectType,
+    selection_set: SelectionSetNode,
+    groups: FieldGroups,
+) -> None:
+    """Note the response keys a removed fragment selects that nothing else has.
+
+    What it defers does not count, whether or not this answer defers: the
+    client asked for it later, not in the object (as Apollo shapes it).
+    """
+    refused: FieldGroups = {}
+    deferring = dataclasses.replace(context, pending=[])
+    _collect(deferring, object_type, selection_set, refused, set(), [])
+    for name, nodes in refused.items():
+        known = groups.get(name)
+        if known is None:
+            groups[name] = RefusedNodes(nodes)
+        elif type(known) is RefusedNodes:
+            known.extend(nodes)
 
 
 def _active_defer(
@@ -418,6 +465,15 @@ def _complete_fields(
             result[name] = runtime_type.name
         elif planned.return_type is None:
             result[name] = None
+        elif planned.removed:
+            where = (*path, name)
+            context.reported.add(where)  # reported with the fragment's removal
+            completed = complete_value(
+                context, planned.return_type, planned.nodes, None, where, planned.where
+            )
+            if completed is INVALID:
+                return INVALID
+            result[name] = completed
         elif planned.plain_leaf:
             result[name] = value.get(name)
         else:
@@ -473,6 +529,7 @@ def _plan_field(
         required_leaf=isinstance(return_type, GraphQLNonNull)
         and isinstance(return_type.of_type, GraphQLScalarType),
         where=f"{object_type.name}.{field_name}",
+        removed=type(nodes) is RefusedNodes,
     )
 
 

@@ -2,7 +2,8 @@
 
 What :mod:`.shaping` collects for an object depends on the operation, on the
 values of the variables its directives read (``@skip``, ``@include``,
-``@defer``) and on whether the answer defers; nothing else. So one
+``@defer``), on whether the answer defers and on the fragments authorization
+removed for the request; nothing else. So one
 :class:`~.shaping.ShapingCache` serves every request of one document with the
 same such values. Bounded: the most recently used ``documents``, each with up
 to ``variants`` combinations of directive values (past that, a request gets a
@@ -62,7 +63,12 @@ class ShapingCaches:
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
 
     def get(
-        self, document: DocumentNode, variables: Mapping[str, Any], *, deferring: bool
+        self,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
+        *,
+        deferring: bool,
+        refused: frozenset[int] = frozenset(),
     ) -> ShapingCache:
         entry = self._entries.get(id(document))
         if entry is None or entry.document is not document:
@@ -71,7 +77,7 @@ class ShapingCaches:
                 self._entries.popitem(last=False)
         else:
             self._entries.move_to_end(id(document))
-        key = (deferring, *(variables.get(name) for name in entry.names))
+        key = (deferring, refused, *(variables.get(name) for name in entry.names))
         try:
             cache = entry.variants.get(key)
         except TypeError:  # an unhashable value: not worth caching

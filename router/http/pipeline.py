@@ -80,6 +80,7 @@ class Ready:
             headers=forwarded,
             unauthorized=self.prepared.unauthorized,
             unauthorized_fragments=self.prepared.unauthorized_fragments,
+            refused_fragments=self.prepared.refused_fragments,
         )
 
 

@@ -5,22 +5,36 @@ Apollo Router's rules for ``@authenticated``, ``@requiresScopes`` and
 unauthorised is ever asked of a subgraph:
 
 - a field is removed when its own requirement or that of the type it returns
-  is not met; a fragment is removed when its type condition's is not met;
+  is not met; a fragment is removed when its type condition's, as the client
+  wrote it, is not met: whole, even when it is on an interface some of whose
+  implementations the request may see (composition gives an interface its
+  implementations' requirements). The operation is normalised again for
+  that, with those fragments left as records to remove
+  (:class:`~router.operation.normalize.Normalizer`'s ``refused``); a fragment
+  of the normal form on a concrete type whose requirement is not met is
+  removed too;
 - a field selected on an interface (or union) must meet the requirement of
   that field on every implementation, and a field returning an abstract type
   that selects fields outside fragments must meet every possible type's
   requirement (Apollo removes such a field when implementations differ; this
   is the same or stricter);
 - a root type with an unmet requirement removes every root field;
-- a field whose sub-selections are all removed is removed too.
+- a field whose sub-selections are all removed is removed too, deferred ones
+  included; a deferred fragment left with nothing, or under a removed
+  fragment, is dropped.
 
 Each removal is reported by its response path, with ``"@"`` standing for any
 list position (Apollo's notation); a removed fragment's is its parent's path,
-and ``fragments`` records its type condition too, since only the objects of
-that type there lose fields. The executor shapes the client's own
-document, so a removed field answers ``null`` (bubbling through non-null
-positions) next to its ``UNAUTHORIZED_FIELD_OR_TYPE`` error. Cost: one walk
-over the normal form, only when the supergraph has requirements at all.
+and ``fragments`` records its type condition too, since only the objects it
+applies to there lose fields, and ``refused`` the
+offsets in the client's document of the fragments removed as written. The
+executor shapes the client's own document: a removed field answers ``null``
+(bubbling through non-null positions) next to its ``UNAUTHORIZED_FIELD_OR_TYPE``
+error, and it leaves the fragments in ``refused`` out, a field selected only
+under them answering ``null`` too (whatever the plan fetched, a key for
+instance). Cost: one walk over the normal form, only when the supergraph has
+requirements at all, and a second normalisation when a written fragment is
+refused.
 
 ``policies`` in the result are every ``@policy`` policy the operation's
 requirements name, whether or not the walk got that far (a policy under a
@@ -35,7 +49,16 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+
 from router.operation.model import Deferred, Field, Fragment, Operation, Selection
+from router.operation.normalize import Normalizer
 from router.supergraph import Supergraph
 from router.supergraph.authorization import Access, Requirement
 
@@ -49,29 +72,83 @@ class Authorized:
     unauthorized: tuple[UnauthorizedPath, ...] = ()
     policies: frozenset[str] = frozenset()
     fragments: tuple[tuple[UnauthorizedPath, str], ...] = ()
+    refused: frozenset[int] = frozenset()
 
 
 def authorize(operation: Operation, supergraph: Supergraph, access: Access) -> Authorized:
     if not supergraph.authorization.enforced:
         return Authorized(operation)
+    rules = supergraph.authorization
+    written = _written_conditions(operation)
     policies = (
-        _required_policies(operation, supergraph)
-        if supergraph.authorization.policies
+        _required_policies(operation, supergraph).union(
+            *(rules.type(condition).policy_names for condition in written)
+        )
+        if rules.policies
         else frozenset()
     )
     walk = _Walk(supergraph, access)
-    if not supergraph.authorization.type(operation.root_type).allows(access):
+    if not rules.type(operation.root_type).allows(access):
         walk.removed.extend(
             (s.response_name,) for s in operation.selections if isinstance(s, Field)
         )
         filtered = dataclasses.replace(operation, selections=(), deferred=())
         return Authorized(filtered, tuple(walk.removed), policies)
-    selections = walk.selections(operation.root_type, operation.selections, ())
-    deferred = walk.deferred(operation.deferred, ())
-    if not walk.removed:
+    refused = frozenset(c for c in written if not rules.type(c).allows(access))
+    normal = _renormalised(operation, supergraph, refused) if refused else operation
+    selections = walk.selections(normal.root_type, normal.selections, ())
+    deferred = walk.deferred(normal.deferred, ())
+    if not walk.removed and deferred == normal.deferred:
         return Authorized(operation, policies=policies)
-    filtered = dataclasses.replace(operation, selections=selections, deferred=deferred)
-    return Authorized(filtered, tuple(walk.removed), policies, tuple(walk.fragments))
+    filtered = dataclasses.replace(normal, selections=selections, deferred=deferred)
+    return Authorized(
+        filtered,
+        tuple(walk.removed),
+        policies,
+        tuple(walk.fragments),
+        frozenset(walk.refused),
+    )
+
+
+def _renormalised(
+    operation: Operation, supergraph: Supergraph, refused: frozenset[str]
+) -> Operation:
+    """``operation`` normalised again, fragments written on a ``refused`` type left as records."""
+    selections, deferred = Normalizer(supergraph, _fragments(operation), refused).selection_set(
+        operation.definition.selection_set, operation.root_type
+    )
+    return dataclasses.replace(operation, selections=selections, deferred=deferred)
+
+
+def _fragments(operation: Operation) -> dict[str, FragmentDefinitionNode]:
+    return {
+        d.name.value: d
+        for d in operation.document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+
+
+def _written_conditions(operation: Operation) -> set[str]:
+    """The type conditions of the fragments the operation reaches, as the client wrote them."""
+    fragments = _fragments(operation)
+    conditions: set[str] = set()
+    spread: set[str] = set()
+    pending: list[SelectionSetNode] = [operation.definition.selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in spread:
+                    spread.add(name)
+                    conditions.add(fragments[name].type_condition.name.value)
+                    pending.append(fragments[name].selection_set)
+                continue
+            assert isinstance(selection, FieldNode | InlineFragmentNode)
+            if isinstance(selection, InlineFragmentNode) and selection.type_condition:
+                conditions.add(selection.type_condition.name.value)
+            if selection.selection_set is not None:
+                pending.append(selection.selection_set)
+    return conditions
 
 
 def _required_policies(operation: Operation, supergraph: Supergraph) -> frozenset[str]:
@@ -105,6 +182,7 @@ class _Walk:
         self.access = access
         self.removed: list[UnauthorizedPath] = []
         self.fragments: list[tuple[UnauthorizedPath, str]] = []
+        self.refused: set[int] = set()
 
     def selections(
         self, parent_type: str, selections: tuple[Selection, ...], path: UnauthorizedPath
@@ -122,9 +200,13 @@ class _Walk:
         return tuple(kept)
 
     def fragment(self, fragment: Fragment, path: UnauthorizedPath) -> Fragment | None:
-        if not self.rules.type(fragment.type_condition).allows(self.access):
-            self.removed.append(path)
-            self.fragments.append((path, fragment.type_condition))
+        condition = fragment.type_condition
+        if fragment.refused_at is not None or not self.rules.type(condition).allows(self.access):
+            if (path, condition) not in self.fragments:  # once, however many types carried it
+                self.removed.append(path)
+                self.fragments.append((path, condition))
+            if fragment.refused_at is not None:
+                self.refused.add(fragment.refused_at)
             return None
         selections = self.selections(fragment.type_condition, fragment.selections, path)
         if not selections:
@@ -156,8 +238,12 @@ class _Walk:
     ) -> tuple[Deferred, ...]:
         kept: list[Deferred] = []
         for record in deferred:
+            if not self.rules.type(record.parent_type).allows(self.access):
+                continue  # deferred in a fragment on a type removed (and reported) as a whole
             selections = self.selections(record.parent_type, record.selections, path)
             nested = self.deferred(record.deferred, path)
+            if not selections and not nested:
+                continue
             if selections == record.selections and nested == record.deferred:
                 kept.append(record)
             else:

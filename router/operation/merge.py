@@ -4,7 +4,8 @@ Validation has already proven such fields identical apart from their
 sub-selections, so merging concatenates sub-selections and recurses.
 Fragments on the same type merge the same way. Order is first occurrence.
 A conditional leaf field is dropped when the same field is also selected
-without conditions: it is in the response either way.
+without conditions: it is in the response either way. A fragment authorization
+refused (``refused_at``) is kept as it is, in its place.
 """
 
 from __future__ import annotations
@@ -17,8 +18,13 @@ from router.operation.model import Condition, Field, Fragment, Selection
 def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
     fields: dict[tuple[str, tuple[Condition, ...]], Field] = {}
     fragments: dict[str, list[Selection]] = {}
+    refused: list[Fragment] = []
     order: list[tuple[str, tuple[str, tuple[Condition, ...]]]] = []
     for selection in selections:
+        if isinstance(selection, Fragment) and selection.refused_at is not None:
+            order.append(("refused", (str(len(refused)), ())))
+            refused.append(selection)
+            continue
         if isinstance(selection, Fragment):
             if selection.type_condition not in fragments:
                 fragments[selection.type_condition] = []
@@ -40,7 +46,9 @@ def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
     for kind, key in order:
         if kind == "field" and key[1] and _always_there(fields, key):
             continue
-        if kind == "fragment":
+        if kind == "refused":
+            merged.append(refused[int(key[0])])
+        elif kind == "fragment":
             merged.append(Fragment(key[0], merge_selections(fragments[key[0]])))
         else:
             field = fields[key]

@@ -54,10 +54,19 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Fragment:
-    """Selections that apply only to objects of the concrete type ``type_condition``."""
+    """Selections that apply only to objects of the concrete type ``type_condition``.
+
+    ``refused_at`` marks instead a fragment authorization refuses as the
+    client wrote it (its type condition, concrete or abstract, has a
+    requirement the request does not meet): the fragment's offset in the
+    document, its selections left out. Only the normal form
+    :func:`~router.operation.authorize.authorize` makes has such records, and
+    it removes them, so the planner never meets one.
+    """
 
     type_condition: str
     selections: tuple[Selection, ...]
+    refused_at: int | None = None
 
 
 Selection = Field | Fragment

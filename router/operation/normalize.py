@@ -5,6 +5,11 @@ conditions (:mod:`.conditions`), fragment placement (:mod:`.fragments`),
 then merging (:mod:`.merge`); a fragment under ``@defer`` is collected the
 same way into its own :class:`~router.operation.model.Deferred` record. Cost: linear in the size of the operation after
 fragment expansion (each fragment is expanded once per place it is used).
+
+``refused`` names type conditions authorization refuses: a fragment written
+on one is not expanded but left as a ``Fragment`` record with ``refused_at``
+(see :mod:`router.operation.model`), its selections and the fragments
+deferred in it left out.
 """
 
 from __future__ import annotations
@@ -39,10 +44,14 @@ class OperationTooLarge(Exception):
 
 class Normalizer:
     def __init__(
-        self, supergraph: Supergraph, fragments: dict[str, FragmentDefinitionNode]
+        self,
+        supergraph: Supergraph,
+        fragments: dict[str, FragmentDefinitionNode],
+        refused: frozenset[str] = frozenset(),
     ) -> None:
         self.supergraph = supergraph
         self.fragments = fragments
+        self.refused = refused
         self.expanded = 0
 
     def selection_set(
@@ -73,11 +82,16 @@ class Normalizer:
                 found.append(self.field(selection, parent, conditions))
                 continue
             assert isinstance(selection, FragmentSpreadNode | InlineFragmentNode)
+            offset = selection.loc.start if selection.loc else 0
+            if self.refused:
+                written = self.type_condition(selection)
+                if written in self.refused:
+                    found.append(Fragment(written, (), refused_at=offset))
+                    continue
             defer = read_defer(selection.directives)
             if defer is not None:
                 inner_deferred: list[Deferred] = []
                 inner = self.fragment(selection, parent, conditions, inner_deferred)
-                offset = selection.loc.start if selection.loc else 0
                 label, condition = defer
                 deferred.append(
                     Deferred(
@@ -102,15 +116,10 @@ class Normalizer:
     ) -> list[Selection]:
         """A fragment's selections placed on ``parent`` (inline, or per concrete type)."""
         found: list[Selection] = []
+        type_condition = self.type_condition(selection)
         if isinstance(selection, FragmentSpreadNode):
-            definition = self.fragments[selection.name.value]
-            type_condition: str | None = definition.type_condition.name.value
-            selection_set = definition.selection_set
+            selection_set = self.fragments[selection.name.value].selection_set
         else:
-            assert isinstance(selection, InlineFragmentNode)
-            type_condition = (
-                selection.type_condition.name.value if selection.type_condition else None
-            )
             selection_set = selection.selection_set
         placement = place_fragment(self.supergraph, parent, type_condition)
         if placement.inline:
@@ -119,6 +128,12 @@ class Normalizer:
             inner = self.collect(selection_set, concrete, conditions, deferred)
             found.append(Fragment(concrete, tuple(inner)))
         return found
+
+    def type_condition(self, selection: FragmentSpreadNode | InlineFragmentNode) -> str | None:
+        """The fragment's type condition as written (``None`` for an inline fragment without one)."""
+        if isinstance(selection, FragmentSpreadNode):
+            return self.fragments[selection.name.value].type_condition.name.value
+        return selection.type_condition.name.value if selection.type_condition else None
 
     def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
         name = node.name.value

@@ -41,7 +41,9 @@ class Prepared:
     (``None`` for an anonymous one); ``unauthorized`` the response paths of
     what authorization removed before planning (``"@"`` for any list
     position), ``unauthorized_fragments`` those of removed fragments with
-    their type condition; ``deferral`` what the operation defers; ``policies`` the
+    their type condition, ``refused_fragments`` the offsets in the
+    document of the fragments removed as written (shaping leaves them out);
+    ``deferral`` what the operation defers; ``policies`` the
     ``@policy`` policies its selections name, satisfied or not (the request's
     policy evaluator is asked about them).
     """
@@ -51,6 +53,7 @@ class Prepared:
     plan: QueryPlan
     unauthorized: tuple[tuple[str, ...], ...] = ()
     unauthorized_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
+    refused_fragments: frozenset[int] = frozenset()
     operation_name: str | None = None
     deferral: Deferral = NO_DEFERRAL
     policies: frozenset[str] = frozenset()

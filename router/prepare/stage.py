@@ -112,6 +112,7 @@ def prepare(
         plan=query_plan,
         unauthorized=authorized.unauthorized,
         unauthorized_fragments=authorized.fragments,
+        refused_fragments=authorized.refused,
         operation_name=operation.name,
         deferral=_deferral(operation),
         policies=authorized.policies,

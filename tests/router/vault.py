@@ -4,18 +4,21 @@
 ``phone`` needs ``read:phone`` and ``read:private``, or ``admin``; ``notes``
 needs the scope ``read:private`` and the policy ``support``), the
 ``@authenticated`` type ``Secret``, the ``@policy(policies: [["clearance"]])``
-type ``Dossier``, and the interface ``Thing`` whose implementations differ
-(``Secret`` is authenticated, ``Gadget`` is not). ``billing`` adds
-``User.balance`` (``@authenticated``), ``User.salary`` (policy ``hr``, or
-both ``payroll`` and ``audit``) and ``User.plan`` (public) and streams
-``ticks`` (public) and ``alarms`` (``@authenticated``).
+type ``Dossier``, the interface ``Thing`` whose implementations differ
+(``Secret`` is authenticated, ``Gadget`` is not, so composition makes
+``Thing`` authenticated) and the union ``Finding`` of both; ``Gadget`` is an
+entity. ``billing`` adds ``User.balance`` (``@authenticated``),
+``User.salary`` (policy ``hr``, or both ``payroll`` and ``audit``),
+``User.plan`` and ``Gadget.price`` (public), so a plan asking for a price
+fetches the gadget's ``id`` as its key whatever the client selected, and
+streams ``ticks`` (public) and ``alarms`` (``@authenticated``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.asgi import GraphQL
@@ -50,9 +53,16 @@ class Secret(Thing):
     code: str
 
 
-@strawberry.federation.type
+@strawberry.federation.type(keys=["id"])
 class Gadget(Thing):
     label: str
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Gadget:
+        return Gadget(id=id, label="lamp")
+
+
+Finding = Annotated[Gadget | Secret, strawberry.union("Finding")]
 
 
 @strawberry.federation.type(policy=[["clearance"]])
@@ -93,6 +103,17 @@ class AccountsQuery:
         ]
 
     @strawberry.field
+    def gadget(self) -> Gadget | None:
+        return Gadget(id=strawberry.ID("g1"), label="lamp")
+
+    @strawberry.field
+    def findings(self) -> list[Finding | None] | None:
+        return [
+            Gadget(id=strawberry.ID("g1"), label="lamp"),
+            Secret(id=strawberry.ID("s1"), code="0000"),
+        ]
+
+    @strawberry.field
     def motto(self) -> str:
         return "open by default"
 
@@ -113,6 +134,16 @@ class BilledUser:
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> BilledUser:
         return BilledUser(id=id, balance=len(id) * 100, salary=len(id) * 1000)
+
+
+@strawberry.federation.type(keys=["id"], name="Gadget")
+class PricedGadget:
+    id: strawberry.ID
+    price: int
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> PricedGadget:
+        return PricedGadget(id=id, price=len(id) * 5)
 
 
 @strawberry.type
@@ -144,7 +175,7 @@ SCHEMAS: dict[str, strawberry.federation.Schema] = {
     "billing": strawberry.federation.Schema(
         query=BillingQuery,
         subscription=BillingSubscription,
-        types=[BilledUser],
+        types=[BilledUser, PricedGadget],
         federation_version="2.7",
     ),
 }

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import parse
+
+from router.execution import ExecutionRequest, execute
 from router.plan import ConditionNode, FetchNode, QueryPlan
 from router.transport import SubgraphRequest, SubgraphResponse
 
@@ -171,3 +174,35 @@ async def test_root_typename_needs_no_fetch(run, canned) -> None:
     response = await run("{ __typename t: __typename }", QueryPlan(None), transport)
     assert response == {"data": {"__typename": "Query", "t": "Query"}}
     assert transport.sent == []
+
+
+async def test_a_fragment_authorization_removed_leaves_out_what_only_it_selects(
+    api_schema, canned
+) -> None:
+    # The tree holds each object's id (a plan fetches keys whatever the client selected);
+    # the fragment on Node was removed: only a field selected elsewhere too is answered.
+    query = "{ search { ... on Book { title id } ... on Node { id } ... on Film { title } } }"
+    refused = query.index("... on Node")
+    tree = [{**SEARCH[0]}, {**SEARCH[1]}]
+    request = ExecutionRequest(
+        schema=api_schema,
+        document=parse(query),
+        unauthorized=(("search", "@"),),
+        unauthorized_fragments=((("search", "@"), "Node"),),
+        refused_fragments=frozenset({refused}),
+    )
+    result = await execute(ROOT, request, canned(answering({"search": tree})))
+    # A film's id (ID!) is selected only under the removed fragment: the film is null,
+    # and [SearchResult!] makes the list null, with no error but the removal's.
+    assert result.formatted() == {
+        "errors": [
+            {
+                "message": "Unauthorized field or type",
+                "path": ["search", "@"],
+                "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+            }
+        ],
+        "data": {"search": None},
+    }
+    books = await execute(ROOT, request, canned(answering({"search": tree[:1]})))
+    assert books.formatted()["data"] == {"search": [{"title": "Dune", "id": "b1"}]}

@@ -121,6 +121,66 @@ def test_a_fragment_on_a_type_the_request_may_not_see_is_removed_at_its_parents_
     # Recorded with its type: only the Secrets there lose fields, not the Gadgets.
     removed = authorize(prepare(rules, query), rules, SIGNED_IN)
     assert removed.fragments == ((("things", "@"), "Secret"),)
+    assert removed.refused == {query.index("... on Secret")}
+
+
+def test_a_fragment_on_a_protected_interface_is_removed_as_written() -> None:
+    # Composition made Thing authenticated: a fragment on it goes whole, not per type.
+    query = "{ findings { ... on Gadget { label } ... on Thing { id } } }"
+    assert run(query, ANONYMOUS) == (
+        "findings { ... on Gadget { label } }",
+        ["findings.@"],
+    )
+    assert run(query, SIGNED_IN) == (
+        "findings { ... on Gadget { label id } ... on Secret { id } }",
+        [],
+    )
+    removed = authorize(prepare(VAULT, query), VAULT, ANONYMOUS)
+    assert removed.fragments == ((("findings", "@"), "Thing"),)
+    assert removed.refused == {query.index("... on Thing")}
+    # Under an implementation too, where it would otherwise be inlined.
+    assert run("{ gadget { label ... on Thing { id } } }", ANONYMOUS) == (
+        "gadget { label }",
+        ["gadget"],
+    )
+
+
+def test_a_named_fragment_is_judged_at_each_spread() -> None:
+    query = "{ findings { ...T } gadget { ...T } } fragment T on Thing { id }"
+    authorized = authorize(prepare(VAULT, query), VAULT, ANONYMOUS)
+    assert _print(authorized.operation.selections) == ""
+    assert authorized.unauthorized == (("findings", "@"), ("gadget",))
+    spreads = {i for i in range(len(query)) if query.startswith("...T", i)}
+    assert authorized.refused == spreads
+
+
+def test_a_removal_is_reported_once_per_place_and_type() -> None:
+    # Thing carries nothing here: its fragment is expanded per type, and the Secret one
+    # (holding the spread of S) is removed as S is: one removal of Secret there.
+    rules = _with_rules(types={"Secret": Requirement(scopes=((frozenset({"vault"}),),))})
+    query = "{ findings { ... on Thing { id ...S } } } fragment S on Secret { code }"
+    authorized = authorize(prepare(rules, query), rules, SIGNED_IN)
+    assert _print(authorized.operation.selections) == "findings { ... on Gadget { id } }"
+    assert authorized.unauthorized == (("findings", "@"),)
+    assert authorized.refused == {query.index("...S")}
+
+
+def test_what_a_removed_fragment_defers_is_removed_with_it() -> None:
+    query = "{ motto findings { ... on Thing { ... @defer { id } } } }"
+    authorized = authorize(prepare(VAULT, query), VAULT, ANONYMOUS)
+    assert _print(authorized.operation.selections) == "motto"
+    assert authorized.operation.deferred == ()
+
+
+def test_a_field_whose_deferred_selections_were_all_removed_is_removed() -> None:
+    rules = _with_rules(types={"Secret": Requirement(scopes=((frozenset({"vault"}),),))})
+    query = "{ motto things { ... @defer { ... on Secret { code } } } }"
+    authorized = authorize(prepare(rules, query), rules, SIGNED_IN)
+    assert _print(authorized.operation.selections) == "motto"
+    assert authorized.unauthorized == (("things", "@"),)
+    kept = authorize(prepare(rules, query), rules, scoped("vault"))
+    [things] = [f for f in kept.operation.selections if isinstance(f, Field) and f.name == "things"]
+    assert len(things.deferred) == 1
 
 
 def test_a_field_on_an_interface_needs_what_each_implementation_needs() -> None:
