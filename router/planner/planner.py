@@ -19,9 +19,10 @@ stable iteration orders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from router.operation import Deferred, Field, Operation, Selection
+from router.operation import Deferred, Field, Fragment, Operation, Selection
+from router.operation.merge import merge_selections
 from router.plan.nodes import (
     ConditionNode,
     DeferNode,
@@ -185,15 +186,16 @@ class _Planning:
         )
 
     def parts(self, deferrals: list[tuple[Place | None, Deferred]]) -> list[_Part]:
-        """Plan deferred fragments one after the other, each from the place of its parent."""
-        seen: set[tuple[int, tuple[str, ...]]] = set()
-        parts: list[_Part] = []
+        """Plan deferred fragments one after the other, each from the place of its parent.
+
+        A fragment deferred inside a fragment on an abstract type comes once per concrete
+        type that fragment stands for, at the same place: those are one deferred fragment,
+        planned once with a fragment on each type."""
+        placed: dict[tuple[int, tuple[str, ...]], tuple[Place | None, list[Deferred]]] = {}
         for place, deferred in deferrals:
-            path = place.path if place is not None else ()
-            if (deferred.offset, path) not in seen:
-                seen.add((deferred.offset, path))
-                parts.append(self.part(place, deferred))
-        return parts
+            key = (deferred.offset, place.path if place is not None else ())
+            placed.setdefault(key, (place, []))[1].append(deferred)
+        return [self.part(place, _joined(place, copies)) for place, copies in placed.values()]
 
     def part(self, place: Place | None, deferred: Deferred) -> _Part:
         groups = self.fetch_graph.groups
@@ -301,6 +303,24 @@ class _Planning:
                     assert isinstance(extra, Field)
                     pending.append((extra, retry, tried))
         return roots
+
+
+def _joined(place: Place | None, copies: list[Deferred]) -> Deferred:
+    """One deferred fragment from its copies on different concrete types at ``place``."""
+    if place is None or len(copies) == 1:
+        return copies[0]
+    selections: list[Selection] = []
+    for copy in copies:
+        if copy.parent_type == place.parent:
+            selections.extend(copy.selections)
+        else:
+            selections.append(Fragment(copy.parent_type, copy.selections))
+    return replace(
+        copies[0],
+        parent_type=place.parent,
+        selections=merge_selections(selections),
+        deferred=tuple(inner for copy in copies for inner in copy.deferred),
+    )
 
 
 def _all_members(parts: list[_Part]) -> list[set[int]]:

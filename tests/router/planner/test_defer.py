@@ -6,6 +6,9 @@ import pytest
 
 from router.operation import OperationError, prepare
 from router.plan import ConditionNode, DeferNode
+from router.planner import plan
+from router.supergraph import load_supergraph
+from tests.router.http.compose import VAULT_SUPERGRAPH
 from tests.router.planner.plan_cases import case_names, check_case, fetches, our_plan, supergraph
 
 FEATURE = "defer"
@@ -69,3 +72,16 @@ def test_defer_where_it_cannot_apply_is_a_validation_error(
     with pytest.raises(OperationError) as raised:
         prepare(supergraph(feature), query)
     assert message in raised.value.errors[0].message
+
+
+def test_a_defer_inside_a_fragment_on_an_interface_is_one_part_for_every_implementation() -> None:
+    # Under the union Finding, `... on Thing` stands for a fragment on Gadget and one on
+    # Secret, each holding a copy of the deferred fragment: one part delivers both.
+    vault = load_supergraph(VAULT_SUPERGRAPH.read_text())
+    query = "{ findings { ... on Thing { ... @defer { id } } } }"
+    node = plan(vault, prepare(vault, query)).node
+    assert isinstance(node, DeferNode)
+    (deferred,) = node.deferred
+    assert deferred.path == ("findings",)
+    assert deferred.subselection is not None
+    assert "... on Gadget" in deferred.subselection and "... on Secret" in deferred.subselection
