@@ -9,6 +9,10 @@
   headers; then the connection is closed. uvicorn alone waits forever.
 - WebSocket messages are limited to the same size as HTTP bodies
   (``max_message_bytes``; uvicorn's default is 16 MiB).
+- A response of known length leaves in one write: uvicorn writes the status
+  line and headers as soon as the app starts the response, then the body, two
+  ``send`` calls where one does. Streamed (chunked) responses keep their
+  headers going out at once.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import asyncio
 from typing import Any
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 HEADER_TIMEOUT = 10.0
@@ -41,6 +45,9 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._disarm()
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:
+            cycle.transport = HeldHeaders(self.transport, cycle)  # type: ignore[assignment]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -57,6 +64,43 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     def _headers_too_slow(self) -> None:
         self._header_timer = None
         self.transport.close()
+
+
+class HeldHeaders:
+    """The transport as one response's cycle sees it: the status line and headers of a
+    response with a ``content-length`` wait for its first body write and go out with it."""
+
+    __slots__ = ("_cycle", "_held", "_started", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle) -> None:
+        self._transport = transport
+        self._cycle = cycle
+        self._started = False
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            self._transport.write(held + data)
+            return
+        if not self._started and self._cycle.response_started:
+            # The first write once the response started is its status line and headers
+            # (a 100 Continue before it went straight through).
+            self._started = True
+            if self._cycle.chunked_encoding is False:
+                self._held = data
+                return
+        self._transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self._transport.write(held)
+        self._transport.close()
 
 
 def server_config(
