@@ -360,7 +360,8 @@ class Walker:
     ) -> tuple[set[int], list[Selection]]:
         """Fetch ``selection`` through an ``_entities`` request to ``hop.graph``.
 
-        Returns the group hopped to and what is left over for the caller.
+        Returns the groups that fetch it (for an internal selection, also those
+        fetching its own selections) and what is left over for the caller.
         """
         self.budget.spend()
         caps, graph = self.caps, place.group.graph
@@ -457,13 +458,18 @@ class Walker:
             target.builder.add_field("__typename")
         child.guard(needs.conditions)
         left: list[Selection] = []
+        hopped = {child.id}
         if isinstance(selection, Fragment):
             left = self.plan(target, (selection,))
         elif selection.name == "__typename":
             target.builder.add_field("__typename", None if internal else selection.alias)
         elif internal:
             assert representation is not None
-            self.add_internal_field(target, replace(selection, parent_type=entity), representation)
+            # A requirement is ready once its selections below the field are too: they
+            # may need hops of their own from the child (``comments(limit: 3) { authorId }``).
+            hopped |= self.add_internal_field(
+                target, replace(selection, parent_type=entity), representation
+            )
         else:
             moved = replace(selection, parent_type=entity)
             inner = self.add_client_field(target, moved)
@@ -472,7 +478,7 @@ class Walker:
                 left = self.plan_remote(
                     target, again, internal=False, representation=None, avoid=hop.graph
                 )[1]
-        return {child.id}, left
+        return hopped, left
 
     def fetch_path(self, place: Place) -> tuple[str, ...]:
         """The path of the entity fetches at ``place``: with its type conditions where

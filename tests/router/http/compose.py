@@ -15,12 +15,14 @@ import strawberry
 
 from tests.router import (
     atlas,
+    auction,
     bounce,
     boutiques,
     catalogue,
     dispatch,
     fed1_shop,
     gallery,
+    journal,
     library,
     membership,
     newsroom,
@@ -33,6 +35,7 @@ from tests.router import (
     shelf,
     shop,
     showcase,
+    stations,
     stockroom,
     storefront,
     vault,
@@ -56,6 +59,8 @@ ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
+AUCTION_SUPERGRAPH = SUPERGRAPHS / "auction.graphql"
+STATIONS_SUPERGRAPH = SUPERGRAPHS / "stations.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -67,6 +72,7 @@ GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.
 BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
 RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
 ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
+JOURNAL_SUPERGRAPH = PLANNER_FIXTURES / "requires_nested_hops" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -82,6 +88,9 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
     VAULT_SUPERGRAPH: vault.SCHEMAS,
     PANTRY_SUPERGRAPH: pantry.SCHEMAS,
+    AUCTION_SUPERGRAPH: auction.SCHEMAS,
+    JOURNAL_SUPERGRAPH: journal.SCHEMAS,
+    STATIONS_SUPERGRAPH: stations.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
