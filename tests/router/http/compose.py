@@ -22,6 +22,7 @@ from tests.router import (
     dispatch,
     fed1_shop,
     gallery,
+    households,
     journal,
     library,
     membership,
@@ -38,6 +39,7 @@ from tests.router import (
     stations,
     stockroom,
     storefront,
+    tailoring,
     vault,
     zoo,
 )
@@ -60,6 +62,8 @@ BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
 AUCTION_SUPERGRAPH = SUPERGRAPHS / "auction.graphql"
+HOUSEHOLDS_SUPERGRAPH = SUPERGRAPHS / "households.graphql"
+TAILORING_SUPERGRAPH = SUPERGRAPHS / "tailoring.graphql"
 STATIONS_SUPERGRAPH = SUPERGRAPHS / "stations.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
@@ -89,6 +93,8 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     VAULT_SUPERGRAPH: vault.SCHEMAS,
     PANTRY_SUPERGRAPH: pantry.SCHEMAS,
     AUCTION_SUPERGRAPH: auction.SCHEMAS,
+    HOUSEHOLDS_SUPERGRAPH: households.SCHEMAS,
+    TAILORING_SUPERGRAPH: tailoring.SCHEMAS,
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     STATIONS_SUPERGRAPH: stations.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,

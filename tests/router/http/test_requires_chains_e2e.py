@@ -4,7 +4,9 @@ The auction graph (:mod:`tests.router.auction`): ``affordable`` needs
 ``pricey``, which needs the inaccessible ``reserve``; ``affordableAfterDiscount``
 needs ``priceyAfterDiscount``, which needs ``discounted`` from the entry
 subgraph. Each link of a chain waits for the one before it; chains share hops
-where they can.
+where they can. The tailoring graph (:mod:`tests.router.tailoring`): two
+fields require ``garments { id }``, a list of entities that requires
+``lastName`` from the entry subgraph.
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.router.auction import auction_apps
-from tests.router.http.compose import AUCTION_SUPERGRAPH
+from tests.router.http.compose import AUCTION_SUPERGRAPH, TAILORING_SUPERGRAPH
 from tests.router.http.live_federation import Federation, federation
+from tests.router.tailoring import tailoring_apps
 
 
 @pytest.fixture(scope="module")
 async def auction() -> AsyncIterator[Federation]:
     async with federation(auction_apps(), AUCTION_SUPERGRAPH) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def tailoring() -> AsyncIterator[Federation]:
+    async with federation(tailoring_apps(), TAILORING_SUPERGRAPH) as running:
         yield running
 
 
@@ -64,3 +73,32 @@ async def test_two_chains_at_once(auction: Federation) -> None:
     assert answer.asked.to("bidding")[0].representations == [
         {"__typename": "Lot", "id": "l1", "pricey": True, "priceyAfterDiscount": False}
     ]
+
+
+async def test_a_required_list_of_entities_that_is_itself_required(
+    tailoring: Federation,
+) -> None:
+    answer = await tailoring.ask("{ customer { garmentCount garmentCodes } }")
+    assert answer.body == {
+        "data": {"customer": {"garmentCount": 2, "garmentCodes": "Byron-1,Byron-2"}}
+    }
+    assert answer.asked.services() == ["accounts", "fitting", "billing"]
+    assert answer.asked.to("fitting")[0].representations == [
+        {"__typename": "Customer", "id": "u1", "lastName": "Byron"}
+    ]
+    assert answer.asked.to("billing")[0].representations == [
+        {"__typename": "Customer", "id": "u1", "garments": [{"id": "Byron-1"}, {"id": "Byron-2"}]}
+    ]
+
+
+async def test_the_required_list_asked_too(tailoring: Federation) -> None:
+    answer = await tailoring.ask("{ customer { garments { id } garmentCodes } }")
+    assert answer.body == {
+        "data": {
+            "customer": {
+                "garments": [{"id": "Byron-1"}, {"id": "Byron-2"}],
+                "garmentCodes": "Byron-1,Byron-2",
+            }
+        }
+    }
+    assert answer.asked.services() == ["accounts", "fitting", "billing"]
