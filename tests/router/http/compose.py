@@ -20,6 +20,7 @@ from tests.router import (
     boutiques,
     catalogue,
     dispatch,
+    exhibits,
     fed1_shop,
     gallery,
     households,
@@ -31,6 +32,7 @@ from tests.router import (
     parcels,
     racks,
     registry,
+    renames,
     review_feed,
     rollout,
     shelf,
@@ -63,6 +65,8 @@ VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
 AUCTION_SUPERGRAPH = SUPERGRAPHS / "auction.graphql"
 HOUSEHOLDS_SUPERGRAPH = SUPERGRAPHS / "households.graphql"
+RENAMES_SUPERGRAPH = SUPERGRAPHS / "renames.graphql"
+EXHIBITS_SUPERGRAPH = SUPERGRAPHS / "exhibits.graphql"
 TAILORING_SUPERGRAPH = SUPERGRAPHS / "tailoring.graphql"
 STATIONS_SUPERGRAPH = SUPERGRAPHS / "stations.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
@@ -94,6 +98,8 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     PANTRY_SUPERGRAPH: pantry.SCHEMAS,
     AUCTION_SUPERGRAPH: auction.SCHEMAS,
     HOUSEHOLDS_SUPERGRAPH: households.SCHEMAS,
+    RENAMES_SUPERGRAPH: renames.SCHEMAS,
+    EXHIBITS_SUPERGRAPH: exhibits.SCHEMAS,
     TAILORING_SUPERGRAPH: tailoring.SCHEMAS,
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     STATIONS_SUPERGRAPH: stations.SCHEMAS,
