@@ -23,6 +23,7 @@ from tests.router import (
     exhibits,
     fed1_shop,
     gallery,
+    gazetteer,
     households,
     journal,
     library,
@@ -36,6 +37,7 @@ from tests.router import (
     review_feed,
     rollout,
     shelf,
+    shelter,
     shop,
     showcase,
     stations,
@@ -65,6 +67,8 @@ VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
 AUCTION_SUPERGRAPH = SUPERGRAPHS / "auction.graphql"
 HOUSEHOLDS_SUPERGRAPH = SUPERGRAPHS / "households.graphql"
+GAZETTEER_SUPERGRAPH = SUPERGRAPHS / "gazetteer.graphql"
+SHELTER_SUPERGRAPH = SUPERGRAPHS / "shelter.graphql"
 RENAMES_SUPERGRAPH = SUPERGRAPHS / "renames.graphql"
 EXHIBITS_SUPERGRAPH = SUPERGRAPHS / "exhibits.graphql"
 TAILORING_SUPERGRAPH = SUPERGRAPHS / "tailoring.graphql"
@@ -98,6 +102,8 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     PANTRY_SUPERGRAPH: pantry.SCHEMAS,
     AUCTION_SUPERGRAPH: auction.SCHEMAS,
     HOUSEHOLDS_SUPERGRAPH: households.SCHEMAS,
+    GAZETTEER_SUPERGRAPH: gazetteer.SCHEMAS,
+    SHELTER_SUPERGRAPH: shelter.SCHEMAS,
     RENAMES_SUPERGRAPH: renames.SCHEMAS,
     EXHIBITS_SUPERGRAPH: exhibits.SCHEMAS,
     TAILORING_SUPERGRAPH: tailoring.SCHEMAS,
