@@ -31,6 +31,7 @@ from tests.router import (
     newsroom,
     pantry,
     parcels,
+    pricelist,
     racks,
     registry,
     renames,
@@ -67,6 +68,7 @@ VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
 AUCTION_SUPERGRAPH = SUPERGRAPHS / "auction.graphql"
 HOUSEHOLDS_SUPERGRAPH = SUPERGRAPHS / "households.graphql"
+PRICELIST_SUPERGRAPH = SUPERGRAPHS / "pricelist.graphql"
 GAZETTEER_SUPERGRAPH = SUPERGRAPHS / "gazetteer.graphql"
 SHELTER_SUPERGRAPH = SUPERGRAPHS / "shelter.graphql"
 RENAMES_SUPERGRAPH = SUPERGRAPHS / "renames.graphql"
@@ -102,6 +104,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     PANTRY_SUPERGRAPH: pantry.SCHEMAS,
     AUCTION_SUPERGRAPH: auction.SCHEMAS,
     HOUSEHOLDS_SUPERGRAPH: households.SCHEMAS,
+    PRICELIST_SUPERGRAPH: pricelist.SCHEMAS,
     GAZETTEER_SUPERGRAPH: gazetteer.SCHEMAS,
     SHELTER_SUPERGRAPH: shelter.SCHEMAS,
     RENAMES_SUPERGRAPH: renames.SCHEMAS,
