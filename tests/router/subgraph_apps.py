@@ -9,8 +9,9 @@ import strawberry
 from strawberry.asgi import GraphQL
 
 
-def federated_schema(query: type, types: list[type]) -> strawberry.federation.Schema:
-    """A Federation 2.7 subgraph schema (2.7 for progressive ``@override`` labels)."""
+def federated_schema(query: type | None, types: list[type]) -> strawberry.federation.Schema:
+    """A Federation 2.7 subgraph schema (2.7 for progressive ``@override`` labels); ``query``
+    is ``None`` for a subgraph that only extends entities."""
     return strawberry.federation.Schema(query=query, types=types, federation_version="2.7")
 
 

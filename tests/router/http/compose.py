@@ -14,12 +14,15 @@ from pathlib import Path
 import strawberry
 
 from tests.router import (
+    aisles,
     atlas,
     bounce,
     boutiques,
     catalogue,
+    couriers,
     dispatch,
     fed1_shop,
+    fleet,
     gallery,
     library,
     membership,
@@ -33,9 +36,11 @@ from tests.router import (
     shelf,
     shop,
     showcase,
+    stalls,
     stockroom,
     storefront,
     vault,
+    workshop,
     zoo,
 )
 
@@ -56,6 +61,11 @@ ZOO_SUPERGRAPH = SUPERGRAPHS / "zoo.graphql"
 BOUTIQUES_SUPERGRAPH = SUPERGRAPHS / "boutiques.graphql"
 VAULT_SUPERGRAPH = SUPERGRAPHS / "vault.graphql"
 PANTRY_SUPERGRAPH = SUPERGRAPHS / "pantry.graphql"
+COURIERS_SUPERGRAPH = SUPERGRAPHS / "couriers.graphql"
+FLEET_SUPERGRAPH = SUPERGRAPHS / "fleet.graphql"
+AISLES_SUPERGRAPH = SUPERGRAPHS / "aisles.graphql"
+WORKSHOP_SUPERGRAPH = SUPERGRAPHS / "workshop.graphql"
+STALLS_SUPERGRAPH = SUPERGRAPHS / "stalls.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -82,6 +92,11 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     BOUTIQUES_SUPERGRAPH: boutiques.SCHEMAS,
     VAULT_SUPERGRAPH: vault.SCHEMAS,
     PANTRY_SUPERGRAPH: pantry.SCHEMAS,
+    COURIERS_SUPERGRAPH: couriers.SCHEMAS,
+    FLEET_SUPERGRAPH: fleet.SCHEMAS,
+    AISLES_SUPERGRAPH: aisles.SCHEMAS,
+    WORKSHOP_SUPERGRAPH: workshop.SCHEMAS,
+    STALLS_SUPERGRAPH: stalls.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
