@@ -24,6 +24,7 @@ from tests.router import (
     fed1_shop,
     fleet,
     gallery,
+    kitchen,
     library,
     membership,
     newsroom,
@@ -36,10 +37,12 @@ from tests.router import (
     shelf,
     shop,
     showcase,
+    singles,
     stalls,
     stockroom,
     storefront,
     vault,
+    wings,
     workshop,
     zoo,
 )
@@ -66,6 +69,9 @@ FLEET_SUPERGRAPH = SUPERGRAPHS / "fleet.graphql"
 AISLES_SUPERGRAPH = SUPERGRAPHS / "aisles.graphql"
 WORKSHOP_SUPERGRAPH = SUPERGRAPHS / "workshop.graphql"
 STALLS_SUPERGRAPH = SUPERGRAPHS / "stalls.graphql"
+SINGLES_SUPERGRAPH = SUPERGRAPHS / "singles.graphql"
+KITCHEN_SUPERGRAPH = SUPERGRAPHS / "kitchen.graphql"
+WINGS_SUPERGRAPH = SUPERGRAPHS / "wings.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -97,6 +103,9 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     AISLES_SUPERGRAPH: aisles.SCHEMAS,
     WORKSHOP_SUPERGRAPH: workshop.SCHEMAS,
     STALLS_SUPERGRAPH: stalls.SCHEMAS,
+    SINGLES_SUPERGRAPH: singles.SCHEMAS,
+    KITCHEN_SUPERGRAPH: kitchen.SCHEMAS,
+    WINGS_SUPERGRAPH: wings.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
