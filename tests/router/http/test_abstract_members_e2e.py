@@ -1,0 +1,165 @@
+"""Abstract types whose members differ per subgraph, end to end: each graph's subgraphs and our router over real HTTP.
+
+- singles: an interface field narrowed (and providing) in its implementation,
+  selected through the interface and the implementation at once.
+- kitchen: a union member that implements interfaces only in another subgraph.
+- wings: shareable fields of unions whose members differ per subgraph, one
+  typed by a member in one subgraph, with entity fetches for the members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.router.http.compose import KITCHEN_SUPERGRAPH, SINGLES_SUPERGRAPH, WINGS_SUPERGRAPH
+from tests.router.http.live_federation import Federation, federation
+from tests.router.kitchen import kitchen_apps
+from tests.router.singles import single_apps
+from tests.router.wings import wing_apps
+
+
+@pytest.fixture(scope="module")
+async def singles() -> AsyncIterator[Federation]:
+    async with federation(single_apps(), SINGLES_SUPERGRAPH) as running:
+        yield running
+
+
+async def test_an_interface_field_is_followed_through_the_interface(singles: Federation) -> None:
+    answer = await singles.ask("{ track { twin { ... on Tune { twin { __typename } } } } }")
+    assert answer.body == {"data": {"track": {"twin": {"twin": {"__typename": "Single"}}}}}
+    assert answer.asked.services() == ["charts"]
+
+
+async def test_a_narrowed_interface_field_merges_with_the_implementations_selection(
+    singles: Federation,
+) -> None:
+    answer = await singles.ask(
+        """{ track {
+            __typename
+            twin { __typename ... on Single { id } twin { __typename ... on Single { id } } }
+            ... on Single { __typename id length twin { id length } }
+        } }"""
+    )
+    assert answer.body == {
+        "data": {
+            "track": {
+                "__typename": "Single",
+                "twin": {
+                    "__typename": "Single",
+                    "id": "s3",
+                    "twin": {"__typename": "Single", "id": "s1"},
+                    "length": 3.5,
+                },
+                "id": "s1",
+                "length": 3.5,
+            }
+        }
+    }
+    assert answer.asked.services() == ["charts", "lengths"]
+    (lengths,) = answer.asked.to("lengths")
+    assert lengths.representations == [{"__typename": "Single", "id": "s1"}]
+
+
+@pytest.fixture(scope="module")
+async def kitchen() -> AsyncIterator[Federation]:
+    async with federation(kitchen_apps(), KITCHEN_SUPERGRAPH) as running:
+        yield running
+
+
+async def test_an_interface_fragment_on_a_member_that_implements_it_elsewhere(
+    kitchen: Federation,
+) -> None:
+    answer = await kitchen.ask("{ appliances { ... on Machine { id } } }")
+    assert answer.body == {
+        "data": {
+            "appliances": [
+                {"id": "grill-1"},
+                {"id": "grill-2"},
+                {"id": "kettle-1"},
+                {"id": "kettle-2"},
+            ]
+        }
+    }
+
+
+async def test_nested_interface_fragments_on_an_interface_list(kitchen: Federation) -> None:
+    answer = await kitchen.ask(
+        "{ machines { ... on Machine { id ... on Machine { id ... on Guaranteed { years } } } } }"
+    )
+    assert answer.body == {
+        "data": {"machines": [{"id": "kettle-1", "years": 2}, {"id": "kettle-2", "years": 5}]}
+    }
+    assert answer.asked.services() == ["counter"]
+
+
+async def test_an_interface_field_a_subgraph_answers_with_a_foreign_type_is_an_error(
+    kitchen: Federation,
+) -> None:
+    answer = await kitchen.ask('{ machine(id: "grill-1") { ... on Grill { years } } }')
+    assert answer.body["data"] == {"machine": None}
+    assert len(answer.body["errors"]) == 1
+    kettle = await kitchen.ask('{ machine(id: "kettle-1") { ... on Kettle { years } } }')
+    assert kettle.body == {"data": {"machine": {"years": 2}}}
+
+
+@pytest.fixture(scope="module")
+async def wings() -> AsyncIterator[Federation]:
+    async with federation(wing_apps(), WINGS_SUPERGRAPH) as running:
+        yield running
+
+
+NOVEL = {"title": "Middlemarch", "northTitle": "N: Middlemarch", "southTitle": "S: Middlemarch"}
+EVERY_MEMBER = """__typename
+    ... on Poem { title northTitle }
+    ... on Play { title southTitle }
+    ... on Novel { title northTitle southTitle }"""
+
+
+@pytest.mark.parametrize(
+    ("query", "data"),
+    [
+        ("{ work { ... on Play { title } } }", {"work": {}}),
+        (
+            "{ work { ... on Novel { title } ... on Play { title } } }",
+            {"work": {"title": "Middlemarch"}},
+        ),
+        ("{ northWork { ... on Play { title southTitle } } }", {"northWork": {}}),
+        ("{ northWork { ... on Novel { title northTitle southTitle } } }", {"northWork": NOVEL}),
+        (
+            f"{{ reader {{ work {{ {EVERY_MEMBER} }} novel {{ {EVERY_MEMBER} }} poem {{ {EVERY_MEMBER} }} }} }}",
+            {
+                "reader": {
+                    "work": {"__typename": "Novel", **NOVEL},
+                    "novel": {"__typename": "Novel", **NOVEL},
+                    "poem": {
+                        "__typename": "Poem",
+                        "title": "Ozymandias",
+                        "northTitle": "N: Ozymandias",
+                    },
+                }
+            },
+        ),
+        (
+            """{ reader { northWork { ... on Play { title southTitle } }
+                          southWork { ... on Play { title southTitle } } } }""",
+            {
+                "reader": {
+                    "northWork": {},
+                    "southWork": {"title": "Arcadia", "southTitle": "S: Arcadia"},
+                }
+            },
+        ),
+        (
+            f"{{ novel {{ {EVERY_MEMBER} }} }}",
+            {"novel": {"__typename": "Novel", **NOVEL}},
+        ),
+    ],
+)
+async def test_union_members_each_subgraph_knows(
+    wings: Federation, query: str, data: dict[str, Any]
+) -> None:
+    answer = await wings.ask(query)
+    assert answer.body == {"data": data}
