@@ -26,6 +26,7 @@ from tests.router import (
     gallery,
     kitchen,
     library,
+    mailroom,
     membership,
     newsroom,
     pantry,
@@ -72,6 +73,7 @@ STALLS_SUPERGRAPH = SUPERGRAPHS / "stalls.graphql"
 SINGLES_SUPERGRAPH = SUPERGRAPHS / "singles.graphql"
 KITCHEN_SUPERGRAPH = SUPERGRAPHS / "kitchen.graphql"
 WINGS_SUPERGRAPH = SUPERGRAPHS / "wings.graphql"
+MAILROOM_SUPERGRAPH = SUPERGRAPHS / "mailroom.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -106,6 +108,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SINGLES_SUPERGRAPH: singles.SCHEMAS,
     KITCHEN_SUPERGRAPH: kitchen.SCHEMAS,
     WINGS_SUPERGRAPH: wings.SCHEMAS,
+    MAILROOM_SUPERGRAPH: mailroom.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,

@@ -5,6 +5,8 @@
 - kitchen: a union member that implements interfaces only in another subgraph.
 - wings: shareable fields of unions whose members differ per subgraph, one
   typed by a member in one subgraph, with entity fetches for the members.
+- mailroom: a shareable root field of an interface whose ``id`` each subgraph
+  can give for one implementation only (the other's is ``@external``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.router.http.compose import KITCHEN_SUPERGRAPH, SINGLES_SUPERGRAPH, WINGS_SUPERGRAPH
+from tests.router.http.compose import (
+    KITCHEN_SUPERGRAPH,
+    MAILROOM_SUPERGRAPH,
+    SINGLES_SUPERGRAPH,
+    WINGS_SUPERGRAPH,
+)
 from tests.router.http.live_federation import Federation, federation
 from tests.router.kitchen import kitchen_apps
+from tests.router.mailroom import mailroom_apps
 from tests.router.singles import single_apps
 from tests.router.wings import wing_apps
 
@@ -163,3 +171,73 @@ async def test_union_members_each_subgraph_knows(
 ) -> None:
     answer = await wings.ask(query)
     assert answer.body == {"data": data}
+
+
+@pytest.fixture(scope="module")
+async def mailroom() -> AsyncIterator[Federation]:
+    async with federation(mailroom_apps(), MAILROOM_SUPERGRAPH) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ entry(id: "m1") { id } }',
+        '{ member: entry(id: "m1") { id ... on Thread { id } } thread: entry(id: "t1") { __typename } }',
+    ],
+)
+async def test_an_interface_field_no_subgraph_resolves_for_every_member_fails_planning(
+    mailroom: Federation, query: str
+) -> None:
+    answer = await mailroom.ask(query)
+    assert "data" not in answer.body
+    (error,) = answer.body["errors"]
+    assert error["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+    assert answer.asked.services() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "data", "services"),
+    [
+        (
+            '{ member: entry(id: "m1") { __typename } thread: entry(id: "t1") { __typename } }',
+            {"member": {"__typename": "Member"}, "thread": {"__typename": "Thread"}},
+            None,
+        ),
+        (
+            """{ member: entry(id: "m1") { ... on Member { id handle } }
+                 thread: entry(id: "t1") { ... on Thread { id subject } } }""",
+            {"member": {"id": "m1", "handle": "ada"}, "thread": {"id": "t1", "subject": "Welcome"}},
+            ["members", "threads"],
+        ),
+        (
+            """{ member: entry(id: "m1") { __typename ... on Thread { id } }
+                 thread: entry(id: "t1") { __typename ... on Member { id } } }""",
+            {"member": {"__typename": "Member"}, "thread": {"__typename": "Thread"}},
+            ["members", "threads"],
+        ),
+        (
+            '{ thread(id: "t1") { id subject starter { id handle } } }',
+            {
+                "thread": {
+                    "id": "t1",
+                    "subject": "Welcome",
+                    "starter": {"id": "m1", "handle": "ada"},
+                }
+            },
+            ["threads", "members"],
+        ),
+        (
+            '{ member(id: "m1") { id handle threads { id } } }',
+            {"member": {"id": "m1", "handle": "ada", "threads": [{"id": "t1"}]}},
+            ["members", "threads"],
+        ),
+    ],
+)
+async def test_each_type_condition_goes_where_its_fields_resolve(
+    mailroom: Federation, query: str, data: dict[str, Any], services: list[str] | None
+) -> None:
+    answer = await mailroom.ask(query)
+    assert answer.body == {"data": data}
+    if services is not None:
+        assert sorted(answer.asked.services()) == sorted(services)
