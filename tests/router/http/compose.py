@@ -16,6 +16,7 @@ import strawberry
 from tests.router import (
     aisles,
     atlas,
+    bazaar,
     bounce,
     boutiques,
     catalogue,
@@ -74,6 +75,7 @@ SINGLES_SUPERGRAPH = SUPERGRAPHS / "singles.graphql"
 KITCHEN_SUPERGRAPH = SUPERGRAPHS / "kitchen.graphql"
 WINGS_SUPERGRAPH = SUPERGRAPHS / "wings.graphql"
 MAILROOM_SUPERGRAPH = SUPERGRAPHS / "mailroom.graphql"
+BAZAAR_SUPERGRAPH = SUPERGRAPHS / "bazaar.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -109,6 +111,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     KITCHEN_SUPERGRAPH: kitchen.SCHEMAS,
     WINGS_SUPERGRAPH: wings.SCHEMAS,
     MAILROOM_SUPERGRAPH: mailroom.SCHEMAS,
+    BAZAAR_SUPERGRAPH: bazaar.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,

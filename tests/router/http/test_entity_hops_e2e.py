@@ -9,6 +9,8 @@
 - workshop: a shareable field whose subfields come from two subgraphs, one
   of them only through a third.
 - stalls: keys holding lists and nested entities, each subgraph its own.
+- bazaar: no entity at all: a value type's parts from the same shareable root
+  field of three subgraphs, merged.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.router.aisles import aisle_apps
+from tests.router.bazaar import bazaar_apps
 from tests.router.couriers import courier_apps
 from tests.router.fleet import fleet_apps
 from tests.router.http.compose import (
     AISLES_SUPERGRAPH,
+    BAZAAR_SUPERGRAPH,
     COURIERS_SUPERGRAPH,
     FLEET_SUPERGRAPH,
     STALLS_SUPERGRAPH,
@@ -180,3 +184,26 @@ async def test_keys_holding_lists_and_nested_entities(stalls: Federation) -> Non
             }
         }
     }
+
+
+@pytest.fixture(scope="module")
+async def bazaar() -> AsyncIterator[Federation]:
+    async with federation(bazaar_apps(), BAZAAR_SUPERGRAPH) as running:
+        yield running
+
+
+@pytest.mark.parametrize("field", ["stall", "stalls"])
+async def test_a_value_types_parts_come_from_each_subgraphs_shared_root_field(
+    bazaar: Federation, field: str
+) -> None:
+    answer = await bazaar.ask(
+        f"{{ {field} {{ id sign {{ id text }} aisle {{ id number }} till {{ id cents currency }} }} }}"
+    )
+    stall = {
+        "id": "st-1",
+        "sign": {"id": "st-1", "text": "Fresh figs"},
+        "aisle": {"id": "st-1", "number": 4},
+        "till": {"id": "st-1", "cents": 250, "currency": "EUR"},
+    }
+    assert answer.body == {"data": {field: [stall] if field == "stalls" else stall}}
+    assert sorted(answer.asked.services()) == ["floorplan", "signs", "tills"]
