@@ -103,6 +103,42 @@ async def test_nested_interface_fragments_on_an_interface_list(kitchen: Federati
     assert answer.asked.services() == ["counter"]
 
 
+@pytest.mark.parametrize(
+    ("query", "data"),
+    [
+        (
+            "{ appliances { __typename kind: __typename } }",
+            {"appliances": [{"__typename": t, "kind": t} for t in ["Grill"] * 2 + ["Kettle"] * 2]},
+        ),
+        (
+            "{ machines { id __typename kind: __typename k: __typename } }",
+            {
+                "machines": [
+                    {"id": id, "__typename": "Kettle", "kind": "Kettle", "k": "Kettle"}
+                    for id in ("kettle-1", "kettle-2")
+                ]
+            },
+        ),
+        (
+            """{ appliances { __typename ... on Grill { kind: __typename }
+                 ... on Kettle { kind: __typename } } }""",
+            {"appliances": [{"__typename": t, "kind": t} for t in ["Grill"] * 2 + ["Kettle"] * 2]},
+        ),
+        (
+            """{ machines { __typename ... on Grill { kind: __typename }
+                 ... on Kettle { kind: __typename } } }""",
+            {"machines": [{"__typename": "Kettle", "kind": "Kettle"}] * 2},
+        ),
+    ],
+)
+async def test_aliased_typenames_of_abstract_fields(
+    kitchen: Federation, query: str, data: dict[str, Any]
+) -> None:
+    answer = await kitchen.ask(query)
+    assert answer.body == {"data": data}
+    assert answer.asked.services() == ["counter"]
+
+
 async def test_an_interface_field_a_subgraph_answers_with_a_foreign_type_is_an_error(
     kitchen: Federation,
 ) -> None:
