@@ -25,6 +25,7 @@ from tests.router import (
     fed1_shop,
     fleet,
     gallery,
+    journal,
     kitchen,
     library,
     mailroom,
@@ -76,6 +77,7 @@ KITCHEN_SUPERGRAPH = SUPERGRAPHS / "kitchen.graphql"
 WINGS_SUPERGRAPH = SUPERGRAPHS / "wings.graphql"
 MAILROOM_SUPERGRAPH = SUPERGRAPHS / "mailroom.graphql"
 BAZAAR_SUPERGRAPH = SUPERGRAPHS / "bazaar.graphql"
+JOURNAL_SUPERGRAPH = SUPERGRAPHS / "journal.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -112,6 +114,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     WINGS_SUPERGRAPH: wings.SCHEMAS,
     MAILROOM_SUPERGRAPH: mailroom.SCHEMAS,
     BAZAAR_SUPERGRAPH: bazaar.SCHEMAS,
+    JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,

@@ -11,6 +11,8 @@
 - stalls: keys holding lists and nested entities, each subgraph its own.
 - bazaar: no entity at all: a value type's parts from the same shareable root
   field of three subgraphs, merged.
+- journal: a shareable field overridden "from" a subgraph that does not exist
+  stays where it is.
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from tests.router.http.compose import (
     BAZAAR_SUPERGRAPH,
     COURIERS_SUPERGRAPH,
     FLEET_SUPERGRAPH,
+    JOURNAL_SUPERGRAPH,
     STALLS_SUPERGRAPH,
     WORKSHOP_SUPERGRAPH,
 )
 from tests.router.http.live_federation import Federation, federation
+from tests.router.journal import journal_apps
 from tests.router.stalls import stall_apps
 from tests.router.workshop import workshop_apps
 
@@ -207,3 +211,20 @@ async def test_a_value_types_parts_come_from_each_subgraphs_shared_root_field(
     }
     assert answer.body == {"data": {field: [stall] if field == "stalls" else stall}}
     assert sorted(answer.asked.services()) == ["floorplan", "signs", "tills"]
+
+
+@pytest.fixture(scope="module")
+async def journal() -> AsyncIterator[Federation]:
+    async with federation(journal_apps(), JOURNAL_SUPERGRAPH) as running:
+        yield running
+
+
+async def test_an_override_from_no_subgraph_takes_nothing(journal: Federation) -> None:
+    feed = await journal.ask("{ feed { stamp } }")
+    assert feed.body == {"data": {"feed": [{"stamp": "2024-03-01"}, {"stamp": "2024-03-02"}]}}
+    assert len(feed.asked.services()) == 1
+    both = await journal.ask("{ deskFeed { stamp } pressFeed { stamp } }")
+    assert both.body == {
+        "data": {"deskFeed": [{"stamp": "2024-03-02"}], "pressFeed": [{"stamp": "2024-03-01"}]}
+    }
+    assert sorted(both.asked.services()) == ["desk", "press"]
