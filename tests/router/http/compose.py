@@ -28,6 +28,7 @@ from tests.router import (
     journal,
     kitchen,
     library,
+    lobby,
     mailroom,
     membership,
     newsroom,
@@ -78,6 +79,7 @@ WINGS_SUPERGRAPH = SUPERGRAPHS / "wings.graphql"
 MAILROOM_SUPERGRAPH = SUPERGRAPHS / "mailroom.graphql"
 BAZAAR_SUPERGRAPH = SUPERGRAPHS / "bazaar.graphql"
 JOURNAL_SUPERGRAPH = SUPERGRAPHS / "journal.graphql"
+LOBBY_SUPERGRAPH = SUPERGRAPHS / "lobby.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -115,6 +117,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     MAILROOM_SUPERGRAPH: mailroom.SCHEMAS,
     BAZAAR_SUPERGRAPH: bazaar.SCHEMAS,
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
+    LOBBY_SUPERGRAPH: lobby.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,

@@ -7,6 +7,8 @@
   typed by a member in one subgraph, with entity fetches for the members.
 - mailroom: a shareable root field of an interface whose ``id`` each subgraph
   can give for one implementation only (the other's is ``@external``).
+- lobby: union members typing the same field differently in their subgraph
+  (``ID!`` and ``ID``), selected together, to any depth.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import pytest
 
 from tests.router.http.compose import (
     KITCHEN_SUPERGRAPH,
+    LOBBY_SUPERGRAPH,
     MAILROOM_SUPERGRAPH,
     SINGLES_SUPERGRAPH,
     WINGS_SUPERGRAPH,
 )
 from tests.router.http.live_federation import Federation, federation
 from tests.router.kitchen import kitchen_apps
+from tests.router.lobby import lobby_apps
 from tests.router.mailroom import mailroom_apps
 from tests.router.singles import single_apps
 from tests.router.wings import wing_apps
@@ -277,3 +281,41 @@ async def test_each_type_condition_goes_where_its_fields_resolve(
     assert answer.body == {"data": data}
     if services is not None:
         assert sorted(answer.asked.services()) == sorted(services)
+
+
+@pytest.fixture(scope="module")
+async def lobby() -> AsyncIterator[Federation]:
+    async with federation(lobby_apps(), LOBBY_SUPERGRAPH) as running:
+        yield running
+
+
+def _members(fields: str, depth: int) -> str:
+    inner = f" alike {{ {_members(fields, depth - 1)} }}" if depth else ""
+    return f"... on Guest {{ {fields}{inner} }} ... on Host {{ {fields}{inner} }}"
+
+
+def _visitors(depth: int, with_ids: bool = True) -> list[dict[str, Any]]:
+    visitors: list[dict[str, Any]] = [
+        {"id": "g1", "name": "Grace"} if with_ids else {"name": "Grace"},
+        {"id": "h1", "name": "Hal"} if with_ids else {"name": "Hal"},
+    ]
+    if depth:
+        visitors = [{**visitor, "alike": _visitors(depth - 1, with_ids)} for visitor in visitors]
+    return visitors
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2])
+async def test_members_typing_one_field_differently_are_selected_together(
+    lobby: Federation, depth: int
+) -> None:
+    answer = await lobby.ask(
+        f"{{ guests {{ id name }} visitors {{ {_members('id name', depth)} }} }}"
+    )
+    assert answer.body == {
+        "data": {"guests": [{"id": "g1", "name": "Grace"}], "visitors": _visitors(depth)}
+    }
+
+
+async def test_members_without_the_mismatched_field_to_any_depth(lobby: Federation) -> None:
+    answer = await lobby.ask(f"{{ visitors {{ {_members('name', 2)} }} }}")
+    assert answer.body == {"data": {"visitors": _visitors(2, with_ids=False)}}
