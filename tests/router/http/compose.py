@@ -34,6 +34,7 @@ from tests.router import (
     newsroom,
     pantry,
     parcels,
+    printshop,
     racks,
     registry,
     review_feed,
@@ -80,6 +81,7 @@ MAILROOM_SUPERGRAPH = SUPERGRAPHS / "mailroom.graphql"
 BAZAAR_SUPERGRAPH = SUPERGRAPHS / "bazaar.graphql"
 JOURNAL_SUPERGRAPH = SUPERGRAPHS / "journal.graphql"
 LOBBY_SUPERGRAPH = SUPERGRAPHS / "lobby.graphql"
+PRINTSHOP_SUPERGRAPH = SUPERGRAPHS / "printshop.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -118,6 +120,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     BAZAAR_SUPERGRAPH: bazaar.SCHEMAS,
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     LOBBY_SUPERGRAPH: lobby.SCHEMAS,
+    PRINTSHOP_SUPERGRAPH: printshop.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
