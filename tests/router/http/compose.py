@@ -17,6 +17,7 @@ from tests.router import (
     aisles,
     atlas,
     bazaar,
+    beacons,
     bounce,
     boutiques,
     catalogue,
@@ -93,6 +94,7 @@ GALLERY_SUPERGRAPH = PLANNER_FIXTURES / "interface_object_values" / "supergraph.
 BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
 RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
 ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
+BEACONS_SUPERGRAPH = PLANNER_FIXTURES / "executable_directives" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -121,6 +123,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     LOBBY_SUPERGRAPH: lobby.SCHEMAS,
     PRINTSHOP_SUPERGRAPH: printshop.SCHEMAS,
+    BEACONS_SUPERGRAPH: beacons.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
