@@ -40,6 +40,7 @@ from tests.router import (
     registry,
     review_feed,
     rollout,
+    screening,
     shelf,
     shop,
     showcase,
@@ -83,6 +84,7 @@ BAZAAR_SUPERGRAPH = SUPERGRAPHS / "bazaar.graphql"
 JOURNAL_SUPERGRAPH = SUPERGRAPHS / "journal.graphql"
 LOBBY_SUPERGRAPH = SUPERGRAPHS / "lobby.graphql"
 PRINTSHOP_SUPERGRAPH = SUPERGRAPHS / "printshop.graphql"
+SCREENING_SUPERGRAPH = SUPERGRAPHS / "screening.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -123,6 +125,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     LOBBY_SUPERGRAPH: lobby.SCHEMAS,
     PRINTSHOP_SUPERGRAPH: printshop.SCHEMAS,
+    SCREENING_SUPERGRAPH: screening.SCHEMAS,
     BEACONS_SUPERGRAPH: beacons.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,

@@ -9,6 +9,9 @@
   can give for one implementation only (the other's is ``@external``).
 - lobby: union members typing the same field differently in their subgraph
   (``ID!`` and ``ID``), selected together, to any depth.
+- screening: an implementation of an entity interface extended by a
+  subgraph that does not know the interface, reached through an
+  ``@interfaceObject``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tests.router.http.compose import (
     KITCHEN_SUPERGRAPH,
     LOBBY_SUPERGRAPH,
     MAILROOM_SUPERGRAPH,
+    SCREENING_SUPERGRAPH,
     SINGLES_SUPERGRAPH,
     WINGS_SUPERGRAPH,
 )
@@ -29,6 +33,7 @@ from tests.router.http.live_federation import Federation, federation
 from tests.router.kitchen import kitchen_apps
 from tests.router.lobby import lobby_apps
 from tests.router.mailroom import mailroom_apps
+from tests.router.screening import screening_apps
 from tests.router.singles import single_apps
 from tests.router.wings import wing_apps
 
@@ -319,3 +324,32 @@ async def test_members_typing_one_field_differently_are_selected_together(
 async def test_members_without_the_mismatched_field_to_any_depth(lobby: Federation) -> None:
     answer = await lobby.ask(f"{{ visitors {{ {_members('name', 2)} }} }}")
     assert answer.body == {"data": {"visitors": _visitors(2, with_ids=False)}}
+
+
+@pytest.fixture(scope="module")
+async def screening() -> AsyncIterator[Federation]:
+    async with federation(screening_apps(), SCREENING_SUPERGRAPH) as running:
+        yield running
+
+
+async def test_an_implementation_extended_where_its_interface_is_unknown(
+    screening: Federation,
+) -> None:
+    answer = await screening.ask(
+        """{ reel { id title ... on Clip { length maker } ... on Essay { words } }
+             director { id name }
+             programme { id name reel { id ... on Clip { length maker } } } }"""
+    )
+    assert answer.body == {
+        "data": {
+            "reel": {"id": "7", "title": "Harbour at dawn", "length": 140, "maker": "Ines Ray"},
+            "director": {"id": "d1", "name": "Ines Ray"},
+            "programme": {
+                "id": "p1",
+                "name": "Morning",
+                "reel": {"id": "7", "length": 140, "maker": "Ines Ray"},
+            },
+        }
+    }
+    for call in answer.asked.to("credits"):
+        assert all(r["__typename"] == "Clip" for r in call.representations)
