@@ -2,7 +2,8 @@
 
 Validation has already proven such fields identical apart from their
 sub-selections, so merging concatenates sub-selections and recurses.
-Fragments on the same type merge the same way. Order is first occurrence.
+Fragments on the same type merge the same way. Order is first occurrence; a
+field keeps the forwarded directives of its first occurrence that has any.
 A conditional leaf field is dropped when the same field is also selected
 without conditions: it is in the response either way. A fragment authorization
 refused (``refused_at``) is kept as it is, in its place.
@@ -41,6 +42,7 @@ def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
                 existing,
                 selections=existing.selections + selection.selections,
                 deferred=existing.deferred + selection.deferred,
+                directives=existing.directives or selection.directives,
             )
     merged: list[Selection] = []
     for kind, key in order:

@@ -5,7 +5,10 @@ Normal form: fragment spreads and inline fragments are gone except
 parent; fields with the same response name and the same conditions are
 merged; ``@skip``/``@include`` with literal values are applied, and those with
 variables survive as ``conditions`` on the field they guard (a fragment's
-conditions are pushed onto its fields). A fragment under ``@defer`` (unless
+conditions are pushed onto its fields). Any other directive on a field (an
+executable directive the supergraph defines, which composition keeps only
+when every subgraph defines it) stays on the field as printed text, for the
+subgraph that resolves the field. A fragment under ``@defer`` (unless
 ``if: false``) is kept apart as a :class:`Deferred` record on the field whose
 selection set holds it (or on the operation, at the root): the field's own
 ``selections`` are what is delivered at once.
@@ -42,6 +45,7 @@ class Field:
     conditions: tuple[Condition, ...] = ()
     variables: frozenset[str] = frozenset()
     deferred: tuple[Deferred, ...] = ()
+    directives: str = ""
 
     @property
     def response_name(self) -> str:

@@ -33,6 +33,8 @@ from router.operation.model import Condition, Deferred, Field, Fragment, Selecti
 from router.supergraph import Supergraph
 
 _INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
+# Directives the router itself acts on; every other one on a field goes to its subgraph.
+_NOT_FORWARDED = frozenset({"skip", "include", "defer", "stream"})
 
 
 MAX_EXPANDED_SELECTIONS = 100_000
@@ -157,6 +159,12 @@ class Normalizer:
             arguments.append((argument.name.value, print_ast(argument.value)))
         for condition in conditions:
             variables.add(condition.variable)
+        directives = ""
+        for directive in node.directives or ():
+            if directive.name.value not in _NOT_FORWARDED:
+                for argument in directive.arguments or ():
+                    _collect_variables(argument.value, variables)
+                directives += print_ast(directive)
         selections: tuple[Selection, ...] = ()
         deferred: list[Deferred] = []
         if node.selection_set is not None:
@@ -171,6 +179,7 @@ class Normalizer:
             conditions=conditions,
             variables=frozenset(variables),
             deferred=tuple(deferred),
+            directives=directives,
         )
 
 

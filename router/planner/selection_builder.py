@@ -21,6 +21,7 @@ class FieldBuilder:
     arguments: tuple[tuple[str, str], ...]
     conditions: tuple[Condition, ...]
     selections: SelectionBuilder | None = None
+    directives: str = ""
 
     @property
     def response_name(self) -> str:
@@ -39,11 +40,13 @@ class SelectionBuilder:
         arguments: tuple[tuple[str, str], ...] = (),
         conditions: tuple[Condition, ...] = (),
         composite: bool = False,
+        directives: str = "",
     ) -> FieldBuilder:
         key = (alias or name, conditions)
         found = self.fields.get(key)
         if found is None:
             found = self.fields[key] = FieldBuilder(name, alias, arguments, conditions)
+        found.directives = found.directives or directives
         if composite and found.selections is None:
             found.selections = SelectionBuilder()
         return found
@@ -68,6 +71,7 @@ class SelectionBuilder:
             text = f"{built.alias}:{built.name}" if built.alias else built.name
             if built.arguments:
                 text += "(" + ",".join(f"{n}:{v}" for n, v in built.arguments) + ")"
+            text += built.directives
             for condition in built.conditions:
                 if condition not in drop:
                     directive = "include" if condition.passes_when else "skip"
@@ -85,6 +89,7 @@ class SelectionBuilder:
         for built in self.fields.values():
             for _, value in built.arguments:
                 _variables_in(value, into)
+            _variables_in(built.directives, into)
             into.update(c.variable for c in built.conditions if c not in drop)
             if built.selections is not None:
                 built.selections.variables(into)
@@ -120,6 +125,7 @@ def merge_into(target: SelectionBuilder, source: SelectionBuilder) -> None:
             built.arguments,
             built.conditions,
             composite=built.selections is not None,
+            directives=built.directives,
         )
         if built.selections is not None and merged.selections is not None:
             merge_into(merged.selections, built.selections)
@@ -161,6 +167,7 @@ def canonical(builder: SelectionBuilder) -> frozenset[object]:
             b.name,
             b.alias,
             b.arguments,
+            b.directives,
             b.conditions,
             canonical(b.selections) if b.selections else None,
         )

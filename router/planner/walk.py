@@ -215,7 +215,9 @@ class Walker:
         """Add ``field`` to the place's selection; the place below it when it has one."""
         caps = self.caps
         composite = caps.is_composite(field.type)
-        built = place.builder.add_field(field.name, alias, field.arguments, conditions, composite)
+        built = place.builder.add_field(
+            field.name, alias, field.arguments, conditions, composite, field.directives
+        )
         if not composite or built.selections is None:
             return None
         graph = place.group.graph

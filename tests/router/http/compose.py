@@ -14,38 +14,53 @@ from pathlib import Path
 import strawberry
 
 from tests.router import (
+    aisles,
     atlas,
     auction,
+    bazaar,
+    beacons,
     bounce,
     boutiques,
     catalogue,
+    couriers,
     dispatch,
     exhibits,
     fed1_shop,
+    fleet,
     gallery,
     gazetteer,
     households,
     journal,
+    kitchen,
     library,
+    lobby,
+    mailroom,
     membership,
+    newsdesk,
     newsroom,
     pantry,
     parcels,
     pricelist,
+    printshop,
     racks,
     registry,
     renames,
     review_feed,
     rollout,
+    screening,
     shelf,
     shelter,
     shop,
     showcase,
+    singles,
+    stalls,
     stations,
     stockroom,
     storefront,
     tailoring,
     vault,
+    wings,
+    workshop,
     zoo,
 )
 
@@ -75,6 +90,20 @@ RENAMES_SUPERGRAPH = SUPERGRAPHS / "renames.graphql"
 EXHIBITS_SUPERGRAPH = SUPERGRAPHS / "exhibits.graphql"
 TAILORING_SUPERGRAPH = SUPERGRAPHS / "tailoring.graphql"
 STATIONS_SUPERGRAPH = SUPERGRAPHS / "stations.graphql"
+COURIERS_SUPERGRAPH = SUPERGRAPHS / "couriers.graphql"
+FLEET_SUPERGRAPH = SUPERGRAPHS / "fleet.graphql"
+AISLES_SUPERGRAPH = SUPERGRAPHS / "aisles.graphql"
+WORKSHOP_SUPERGRAPH = SUPERGRAPHS / "workshop.graphql"
+STALLS_SUPERGRAPH = SUPERGRAPHS / "stalls.graphql"
+SINGLES_SUPERGRAPH = SUPERGRAPHS / "singles.graphql"
+KITCHEN_SUPERGRAPH = SUPERGRAPHS / "kitchen.graphql"
+WINGS_SUPERGRAPH = SUPERGRAPHS / "wings.graphql"
+MAILROOM_SUPERGRAPH = SUPERGRAPHS / "mailroom.graphql"
+BAZAAR_SUPERGRAPH = SUPERGRAPHS / "bazaar.graphql"
+NEWSDESK_SUPERGRAPH = SUPERGRAPHS / "newsdesk.graphql"
+LOBBY_SUPERGRAPH = SUPERGRAPHS / "lobby.graphql"
+PRINTSHOP_SUPERGRAPH = SUPERGRAPHS / "printshop.graphql"
+SCREENING_SUPERGRAPH = SUPERGRAPHS / "screening.graphql"
 # Not a planner fixture: random operations on it would ask for what cannot be planned.
 SHOWCASE_SUPERGRAPH = SUPERGRAPHS / "showcase.graphql"
 # Fixtures the planner cases and the end-to-end tests share.
@@ -87,6 +116,7 @@ BOUNCE_SUPERGRAPH = PLANNER_FIXTURES / "requires_bounce" / "supergraph.graphql"
 RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
 ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
 JOURNAL_SUPERGRAPH = PLANNER_FIXTURES / "requires_nested_hops" / "supergraph.graphql"
+BEACONS_SUPERGRAPH = PLANNER_FIXTURES / "executable_directives" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -112,6 +142,21 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     TAILORING_SUPERGRAPH: tailoring.SCHEMAS,
     JOURNAL_SUPERGRAPH: journal.SCHEMAS,
     STATIONS_SUPERGRAPH: stations.SCHEMAS,
+    COURIERS_SUPERGRAPH: couriers.SCHEMAS,
+    FLEET_SUPERGRAPH: fleet.SCHEMAS,
+    AISLES_SUPERGRAPH: aisles.SCHEMAS,
+    WORKSHOP_SUPERGRAPH: workshop.SCHEMAS,
+    STALLS_SUPERGRAPH: stalls.SCHEMAS,
+    SINGLES_SUPERGRAPH: singles.SCHEMAS,
+    KITCHEN_SUPERGRAPH: kitchen.SCHEMAS,
+    WINGS_SUPERGRAPH: wings.SCHEMAS,
+    MAILROOM_SUPERGRAPH: mailroom.SCHEMAS,
+    BAZAAR_SUPERGRAPH: bazaar.SCHEMAS,
+    NEWSDESK_SUPERGRAPH: newsdesk.SCHEMAS,
+    LOBBY_SUPERGRAPH: lobby.SCHEMAS,
+    PRINTSHOP_SUPERGRAPH: printshop.SCHEMAS,
+    SCREENING_SUPERGRAPH: screening.SCHEMAS,
+    BEACONS_SUPERGRAPH: beacons.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
