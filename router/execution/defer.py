@@ -24,7 +24,7 @@ from typing import Any
 from router.execution.executor import DEFAULT_POLICY, execute_node
 from router.execution.request import ExecutionRequest, ExecutionResult
 from router.execution.run import Run, error_paths, start_run
-from router.execution.shaping import INVALID, PendingDefer, shape_deferred
+from router.execution.shaping import INVALID, NOT_APPLICABLE, PendingDefer, shape_deferred
 from router.execution.state import RunState
 from router.execution.subgraph_errors import SubgraphErrorPolicy
 from router.plan import ConditionNode, DeferNode, DeferredNode, PlanNode, QueryPlan
@@ -124,6 +124,8 @@ def _item(
     mine = [e for e in state.errors if _under(e.get("path"), pending.path)]
     context.reported.update(error_paths(mine))
     data = shape_deferred(context, pending, value)
+    if data is NOT_APPLICABLE:
+        return None
     if data is INVALID:
         data = None
     all_pending.extend(_still_there(nested, pending.path, data))

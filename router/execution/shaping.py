@@ -78,6 +78,8 @@ class _Invalid:
 
 
 INVALID = _Invalid()
+# A deferred fragment that turned out not to apply to its object (see ``shape_deferred``).
+NOT_APPLICABLE = _Invalid()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,10 @@ class PendingDefer:
     path: ResponsePath
     object_type: GraphQLObjectType
     selection_set: SelectionSetNode
+    # For an object an @interfaceObject answered (``object_type`` the interface as an
+    # object), the fragment's condition on an implementation: the deferred part fetches
+    # the concrete type, and the fragment applies only if it meets the condition.
+    type_condition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,7 @@ class _DeferredFragment:
     offset: int
     label: str | None
     selection_set: SelectionSetNode
+    type_condition: str | None = None
 
 
 @dataclass(slots=True)
@@ -262,9 +269,7 @@ def _collect(
                 nodes.append(selection)
             continue
         if isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            if condition is not None and not _applies(context, condition.name.value, object_type):
-                continue
+            condition = selection.type_condition.name.value if selection.type_condition else None
             inner = selection.selection_set
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
@@ -272,19 +277,22 @@ def _collect(
             if name in visited or fragment is None:
                 continue
             visited.add(name)
-            if not _applies(context, fragment.type_condition.name.value, object_type):
-                continue
-            inner = fragment.selection_set
+            condition, inner = fragment.type_condition.name.value, fragment.selection_set
         else:
             continue
+        applies = condition is None or _applies(context, condition, object_type)
         if context.refused and selection.loc and selection.loc.start in context.refused:
-            _collect_refused(context, object_type, inner, groups)
+            if applies:
+                _collect_refused(context, object_type, inner, groups)
             continue
         label = _active_defer(context, selection)
         if label is not None and deferred is not None:
             offset = selection.loc.start if selection.loc else 0
-            deferred.append(_DeferredFragment(offset, label or None, inner))
-        else:
+            if applies:
+                deferred.append(_DeferredFragment(offset, label or None, inner))
+            elif _answered_as_interface(context, object_type):
+                deferred.append(_DeferredFragment(offset, label or None, inner, condition))
+        elif applies:
             _collect(context, object_type, inner, groups, visited, deferred)
 
 
@@ -330,8 +338,14 @@ def _note_pending(
 ) -> None:
     if context.pending is not None:
         context.pending.extend(
-            PendingDefer(d.offset, d.label, path, object_type, d.selection_set) for d in deferred
+            PendingDefer(d.offset, d.label, path, object_type, d.selection_set, d.type_condition)
+            for d in deferred
         )
+
+
+def _answered_as_interface(context: ShapingContext, object_type: GraphQLObjectType) -> bool:
+    """Whether ``object_type`` stands for an interface (an @interfaceObject's answer)."""
+    return isinstance(context.schema.get_type(object_type.name), GraphQLInterfaceType)
 
 
 def _should_include(
@@ -441,14 +455,27 @@ def _complete_nullable(
 
 
 def shape_deferred(context: ShapingContext, pending: PendingDefer, value: Any) -> Any:
-    """The data of a deferred fragment for the object ``value`` (``INVALID``: null bubbled to it)."""
+    """The data of a deferred fragment for the object ``value`` (``INVALID``: null bubbled to
+    it; ``NOT_APPLICABLE``: the object, answered as an interface before, is of a type the
+    fragment's condition leaves out)."""
     if not isinstance(value, dict):
         return INVALID
+    object_type: GraphQLObjectType | None = pending.object_type
+    if _answered_as_interface(context, pending.object_type):
+        # The deferred part may have fetched the concrete type since.
+        interface = context.schema.get_type(pending.object_type.name)
+        object_type = runtime_type_of(context, interface, value)  # type: ignore[arg-type]
+        if object_type is None or (
+            pending.type_condition is not None
+            and not _applies(context, pending.type_condition, object_type)
+        ):
+            return NOT_APPLICABLE
+    assert object_type is not None
     deferred: list[_DeferredFragment] = []
-    groups = collect_fields(context, pending.object_type, [pending.selection_set], deferred)
-    _note_pending(context, deferred, pending.path, pending.object_type)
-    planned = [_plan_field(pending.object_type, name, nodes) for name, nodes in groups.items()]
-    return _complete_fields(context, pending.object_type, planned, value, pending.path)
+    groups = collect_fields(context, object_type, [pending.selection_set], deferred)
+    _note_pending(context, deferred, pending.path, object_type)
+    planned = [_plan_field(object_type, name, nodes) for name, nodes in groups.items()]
+    return _complete_fields(context, object_type, planned, value, pending.path)
 
 
 def _complete_fields(

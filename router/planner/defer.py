@@ -59,33 +59,45 @@ def resolve_defers(operation: Operation, values: Mapping[str, bool]) -> Operatio
     """``operation`` with every ``@defer(if: $v)`` whose ``$v`` is false in ``values`` inlined."""
     if not values:
         return operation
-    selections, deferred = _resolve(operation.selections, operation.deferred, values)
+    selections, deferred = _resolve(
+        operation.selections, operation.deferred, operation.root_type, values
+    )
     return replace(operation, selections=selections, deferred=deferred)
 
 
 def _resolve(
     selections: tuple[Selection, ...],
     deferred: tuple[Deferred, ...],
+    parent: str,
     values: Mapping[str, bool],
 ) -> tuple[tuple[Selection, ...], tuple[Deferred, ...]]:
+    """``selections`` (on ``parent``) with the ``deferred`` fragments switched off inlined.
+
+    A deferred fragment inside a fragment on a concrete type (under an abstract ``parent``)
+    has that type for parent: inlined, its selections stay in a fragment on it."""
     kept: list[Deferred] = []
     inlined: list[Selection] = []
     pending = list(deferred)
     while pending:
         one = pending.pop(0)
         if one.condition is not None and not values.get(one.condition, True):
-            inlined.extend(one.selections)
+            if one.parent_type == parent:
+                inlined.extend(one.selections)
+            else:
+                inlined.append(Fragment(one.parent_type, one.selections))
             pending.extend(one.deferred)
             continue
-        inner, nested = _resolve(one.selections, one.deferred, values)
+        inner, nested = _resolve(one.selections, one.deferred, one.parent_type, values)
         kept.append(replace(one, selections=inner, deferred=nested))
     resolved: list[Selection] = []
     for selection in (*selections, *inlined):
         if isinstance(selection, Field):
-            inner, nested = _resolve(selection.selections, selection.deferred, values)
+            inner, nested = _resolve(
+                selection.selections, selection.deferred, selection.type, values
+            )
             resolved.append(replace(selection, selections=inner, deferred=nested))
         else:
-            inner, _ = _resolve(selection.selections, (), values)
+            inner, _ = _resolve(selection.selections, (), selection.type_condition, values)
             resolved.append(Fragment(selection.type_condition, inner))
     merged = merge_selections(resolved) if inlined else tuple(resolved)
     return merged, tuple(kept)

@@ -205,9 +205,15 @@ class _Planning:
             roots = self.place_roots(deferred.selections, OperationKind.QUERY)
         else:
             self.roots = []
+            selections: tuple[Selection, ...] = deferred.selections
             if deferred.parent_type != place.parent:
-                place = place.narrow(deferred.parent_type)
-            left = self.walker.plan(place, deferred.selections, deferring=True)
+                if self.walker.caps.interface_object_in(place.group.graph, place.parent):
+                    # The parent's subgraph has the interface as an object, not the
+                    # fragment's type: the part hops to one that has, as a fragment on it.
+                    selections = (Fragment(deferred.parent_type, selections),)
+                else:
+                    place = place.narrow(deferred.parent_type)
+            left = self.walker.plan(place, selections, deferring=True)
             if left:
                 # No hop reaches these (no key): the parent's fetch brings them.
                 self.walker.plan(place, tuple(left))

@@ -115,9 +115,9 @@ class OperationWriter:
             for possible in self.schema.get_possible_types(named):
                 if self.rng.random() < 0.6:
                     inner = self.selection(possible, depth, path, lineage)
-                    parts.append(f"... on {possible.name}{self.condition()} {inner}")
+                    parts.append(f"... on {possible.name}{self.fragment_directives()} {inner}")
             if isinstance(named, GraphQLUnionType) or self.rng.random() < 0.3:
-                return "{ " + (" ".join(parts) or "__typename") + " }"
+                return self.selection_set(named, parts)
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         fields = list(named.fields.items())
         self.rng.shuffle(fields)
@@ -135,6 +135,14 @@ class OperationWriter:
             else:
                 inner = self.selection(field.type, depth - 1, (*path, response), here)
                 parts.append(f"{head} {inner}")
+        return self.selection_set(named, parts)
+
+    def fragment_directives(self) -> str:
+        """The directives of an inline fragment on a possible type."""
+        return self.condition()
+
+    def selection_set(self, named: GraphQLNamedType, parts: list[str]) -> str:
+        """The selection set of ``parts`` (selected on ``named``)."""
         return "{ " + (" ".join(parts) or "__typename") + " }"
 
     def operation(self) -> str:
@@ -142,9 +150,23 @@ class OperationWriter:
         are then in :attr:`values` (a variable left out of it is meant to be omitted)."""
         query_type = self.schema.query_type
         assert query_type is not None
+        self.start()
+        return self.written_operation("query", self.selection(query_type, 3), self.after())
+
+    def start(self) -> None:
+        """Forget the last operation's response names and variables."""
         self.scopes, self.definitions, self.values = {}, {}, {}
-        body = self.selection(query_type, 3)
+
+    def after(self) -> str:
+        """What the operation is followed by (fragment definitions), once written."""
+        return ""
+
+    def written_operation(self, kind: str, body: str, after: str = "") -> str:
+        """The operation of ``kind`` selecting ``body``, with the variables it and the
+        definitions ``after`` it use declared."""
+        used = body + after
         declared = [
-            d for v, d in (("$a", "$a: Boolean = true"), ("$b", "$b: Boolean!")) if v in body
+            d for v, d in (("$a", "$a: Boolean = true"), ("$b", "$b: Boolean!")) if v in used
         ] + [f"${name}: {definition}" for name, definition in self.definitions.items()]
-        return (f"query({', '.join(declared)}) " if declared else "") + body
+        head = f"{kind}({', '.join(declared)}) " if declared else f"{kind} "
+        return ("" if head == "query " else head) + body + after

@@ -205,9 +205,9 @@ def unauthorized(
 ) -> Verdict:
     walk = _Walk(schema, document, needs, scopes)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    query = schema.query_type
-    assert query is not None
-    walk.selections(query, operation.selection_set, ("Query",), (), "")
+    root = schema.get_root_type(operation.operation)
+    assert root is not None
+    walk.selections(root, operation.selection_set, (root.name,), (), "")
     return walk.verdict
 
 

@@ -24,23 +24,18 @@ import httpx
 import jwt
 from graphql import (
     DocumentNode,
-    GraphQLEnumType,
     GraphQLError,
-    GraphQLField,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLResolveInfo,
     GraphQLSchema,
-    get_named_type,
+    OperationDefinitionNode,
+    OperationType,
     parse,
 )
-from graphql.type.definition import GraphQLInputType
 
 from router.http import create_router_app
 from router.supergraph import load_supergraph
 from tests.router.http.compose import compose_sdls, placeholder_url
 from tests.router.http.live_federation import router_config
-from tests.router.operation_writer import OperationWriter
 from tests.router.oracle import world
 from tests.router.oracle.access import (
     TOKENS,
@@ -51,62 +46,32 @@ from tests.router.oracle.access import (
     requirements,
     unauthorized,
 )
+from tests.router.oracle.incremental import (
+    ACCEPT,
+    delivery_problems,
+    expected_items,
+    ordered_like,
+    payloads,
+    primary,
+    rebuild,
+    typed,
+    untyped,
+    without_defer,
+)
 from tests.router.oracle.serve import OracleTransport, answer, monolith, monolith_resolver
 from tests.router.oracle.shape import shape_problems
 from tests.router.oracle.splits import split
 from tests.router.oracle.subgraph import Subgraph
+from tests.router.oracle.writer import WorldWriter
+
+# Read after each mutation, on both sides: everything a mutation may change.
+FOLLOW_UP = (
+    "{ products { id price shipping offers { total } } reviews { id stars offer { total } } }"
+)
 
 
-class WorldWriter(OperationWriter):
-    """Operations over the world: every argument now and then, written inline or as a
-    variable (with or without a default, its value given, null or left out); ``ID`` values
-    name objects of the world, so ``node`` finds them."""
-
-    def value(self, type_: GraphQLInputType) -> Any:
-        if isinstance(type_, GraphQLNonNull):
-            return self.value(type_.of_type)
-        if isinstance(type_, GraphQLList):
-            return [self.value(type_.of_type) for _ in range(self.rng.randint(1, 3))]
-        named = get_named_type(type_)
-        if isinstance(named, GraphQLEnumType):
-            return self.rng.choice(list(named.values))
-        return {
-            "ID": lambda: self.rng.choice(world.IDS),
-            "Int": lambda: self.rng.randint(0, 4),
-            "Boolean": lambda: self.rng.random() < 0.5,
-        }[named.name]()
-
-    def written(self, type_: GraphQLInputType, value: Any) -> str:
-        if isinstance(get_named_type(type_), GraphQLEnumType):
-            return str(value)
-        return json.dumps(value)
-
-    def arguments(self, field: GraphQLField) -> str:
-        written = []
-        for name, argument in field.args.items():
-            required = isinstance(argument.type, GraphQLNonNull)
-            if not required and self.rng.random() < 0.6:
-                continue
-            written.append(f"{name}: {self.argument(argument.type, required)}")
-        return f"({', '.join(written)})" if written else ""
-
-    def argument(self, type_: GraphQLInputType, required: bool) -> str:
-        roll = self.rng.random()
-        if roll < 0.5:
-            return self.written(type_, self.value(type_))
-        if roll < 0.55 and not required:
-            return "null"
-        variable = f"v{len(self.definitions) + 1}"
-        definition = str(type_)
-        if self.rng.random() < 0.4:
-            definition += f" = {self.written(type_, self.value(type_))}"
-        supplied = self.rng.random()
-        if supplied < 0.7 or (required and "=" not in definition):
-            self.values[variable] = self.value(type_)
-        elif supplied < 0.85 and not required:
-            self.values[variable] = None
-        self.definitions[variable] = definition
-        return f"${variable}"
+class RouterFailed(Exception):
+    """The router answered with a server error."""
 
 
 @dataclass
@@ -173,33 +138,82 @@ class Served:
     ) -> tuple[str | None, Any, Any]:
         """(``None`` if the router refused the operation, else the difference found or
         ``""``, the router's answer, the monolith's answer), asked with a token granting
-        ``scopes`` (``None``: without a token)."""
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=_headers(scopes)
-        )
-        ours = response.json()
+        ``scopes`` (``None``: without a token). A mutation is followed by :data:`FOLLOW_UP`
+        on both sides, the world reset before each side."""
+        document = parse(query)
+        world.reset()
+        try:
+            parts = await self._post(query, variables, scopes)
+        except RouterFailed as failed:
+            return f"router failed: {failed}", {}, None
+        ours, delivered, problems = rebuild(parts)
+        unplanned = [e for e in ours.get("errors", ()) if _code(e) == "QUERY_PLANNING_FAILED"]
+        if unplanned:
+            # A valid operation the planner could not plan.
+            return f"planning failed: {unplanned[0]['message']}", ours, None
         if _refused(ours):
             # e.g. one response name for two types under fragments, or too many fields.
             return None, ours, None
-        document = parse(query)
-        truth = await self._truth(query, variables, document, scopes)
-        reason = _compare(ours, truth) or "; ".join(
-            shape_problems(self.api_schema, document, variables, ours)
-        )
+        mutation = _is_mutation(document)
+        later = await self._post(FOLLOW_UP, {}, scopes) if mutation else None
+        world.reset()
+        plain = without_defer(document)
+        if self.needs:
+            truth = await self._truth(plain, variables, scopes)
+        else:
+            typed_answer = await answer(
+                self.truth, monolith_resolver, "", variables, parsed=typed(document)
+            )
+            truth = untyped(typed_answer)
+            if "errors" not in truth:
+                expected = expected_items(
+                    self.api_schema, document, variables, typed_answer["data"]
+                )
+                problems += delivery_problems(expected, delivered)
+        if len(parts) > 1:
+            problems += shape_problems(
+                self.api_schema, primary(document, variables), variables, parts[0]
+            )
+            ours = {**ours, "data": ordered_like(ours.get("data"), truth.get("data"))}
+        # Where the monolith reports errors, a null no longer bubbles past a deferred
+        # fragment: the delivery rules only.
+        deferred_errors = len(parts) > 1 and "errors" in truth
+        reason = "; ".join(problems)
+        if not (reason or deferred_errors):
+            reason = _compare(ours, truth) or "; ".join(
+                shape_problems(self.api_schema, plain, variables, ours)
+            )
+        if later is not None:
+            ours, truth = (
+                {"mutation": ours, "after": later[0]},
+                {
+                    "mutation": truth,
+                    "after": await self._truth(parse(FOLLOW_UP), {}, scopes),
+                },
+            )
+            reason = reason or _compare(ours["after"], truth["after"])
         return reason, ours, truth
 
+    async def _post(
+        self, query: str, variables: dict[str, Any], scopes: frozenset[str] | None
+    ) -> list[dict[str, Any]]:
+        """The router's payloads (one, unless it deferred something)."""
+        headers = {**_headers(scopes), "accept": ACCEPT}
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+        if response.status_code >= 500:
+            raise RouterFailed(response.text)
+        return payloads(response.headers["content-type"], response.content)
+
     async def _truth(
-        self,
-        query: str,
-        variables: dict[str, Any],
-        document: DocumentNode,
-        scopes: frozenset[str] | None,
+        self, document: DocumentNode, variables: dict[str, Any], scopes: frozenset[str] | None
     ) -> dict[str, Any]:
         """The monolith's answer, less what a request with ``scopes`` may not see."""
         if not self.needs:
-            return await answer(self.truth, monolith_resolver, query, variables, parsed=document)
+            return await answer(self.truth, monolith_resolver, "", variables, parsed=document)
         verdict = unauthorized(self.truth, document, self.needs, scopes)
-        truth = await answer(self.truth, _guarded(verdict), query, variables, parsed=document)
+        truth = await answer(self.truth, _guarded(verdict), "", variables, parsed=document)
         errors = [e for e in truth.pop("errors", []) if e["message"] != _REMOVED]
         errors += [
             {
@@ -234,13 +248,21 @@ async def serving(subgraphs: Sequence[Subgraph], supergraph: str) -> AsyncIterat
                 yield Served(subgraphs, supergraph, client)
 
 
-def generated(split_seed: int, api_schema: GraphQLSchema, operations: int) -> Iterator[Asked]:
-    """The operations (and their variables) the oracle asks split ``split_seed``."""
-    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"))
+def generated(
+    split_seed: int, api_schema: GraphQLSchema, operations: int, *, deferring: bool = True
+) -> Iterator[Asked]:
+    """The operations (and their variables) the oracle asks split ``split_seed``
+    (``deferring``: some deferring fragments)."""
+    defers = random.Random(f"defer-{split_seed}") if deferring else None
+    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"), defers)
+    mutations = WorldWriter(api_schema, random.Random(f"mutations-{split_seed}"), defers)
+    homes = {f: g.name for g in split(split_seed) for f in g.types.get("Mutation", {})}
     rng = random.Random(split_seed)
-    for _ in range(operations):
-        query = writer.operation()
-        yield query, {"a": rng.random() < 0.5, "b": rng.random() < 0.5, **writer.values}
+    for count in range(1, operations + 1):
+        # One operation in six a mutation.
+        one = mutations if count % 6 == 0 else writer
+        query = one.operation() if one is writer else one.mutation(homes)
+        yield query, {"a": rng.random() < 0.5, "b": rng.random() < 0.5, **one.values}
 
 
 async def run_split(
@@ -287,6 +309,17 @@ def compose(subgraphs: Sequence[Subgraph]) -> str:
     """The supergraph of ``subgraphs`` by Apollo's composition (``RuntimeError`` if it
     refuses them)."""
     return compose_sdls({s.name: s.sdl() for s in subgraphs})
+
+
+def _is_mutation(document: DocumentNode) -> bool:
+    return any(
+        isinstance(d, OperationDefinitionNode) and d.operation == OperationType.MUTATION
+        for d in document.definitions
+    )
+
+
+def _code(error: dict[str, Any]) -> Any:
+    return (error.get("extensions") or {}).get("code")
 
 
 def _refused(body: dict[str, Any]) -> bool:

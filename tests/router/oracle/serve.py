@@ -88,6 +88,8 @@ def monolith(api_schema: GraphQLSchema | None = None) -> GraphQLSchema:
 def monolith_resolver(obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
     if info.parent_type.name == "Query":
         return world.root_value(info.field_name, arguments)
+    if info.parent_type.name == "Mutation":
+        return world.mutate(info.field_name, arguments)
     return world.value(obj, info.field_name, arguments)
 
 
@@ -127,6 +129,8 @@ class SubgraphServer:
             if name == "_service":
                 return {"sdl": self.subgraph.sdl()}
             return world.root_value(name, arguments)
+        if parent == "Mutation":
+            return world.mutate(name, arguments)
         if parent == "_Service":
             return obj[name]
         decl = self.subgraph.types[parent][name]

@@ -13,8 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
+    DirectiveNode,
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
@@ -23,62 +27,98 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
+    value_from_ast_untyped,
 )
 
 SCALARS = {"Int": int, "Float": (int, float), "String": str, "ID": str, "Boolean": bool}
+
+
+def with_variables(document: DocumentNode, variables: dict[str, Any]) -> dict[str, Any]:
+    """``variables`` with the defaults of those left out."""
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    found = dict(variables)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in found and definition.default_value is not None:
+            found[name] = value_from_ast_untyped(definition.default_value)
+    return found
+
+
+def directive(node: SelectionNode, name: str) -> DirectiveNode | None:
+    return next((d for d in node.directives or () if d.name.value == name), None)
+
+
+def truthy(found: DirectiveNode, variables: dict[str, Any], default: bool) -> bool:
+    """The value of ``found``'s ``if`` argument (``default`` without one)."""
+    argument = next((a.value for a in found.arguments or () if a.name.value == "if"), None)
+    if argument is None:
+        return default
+    if isinstance(argument, VariableNode):
+        return bool(variables.get(argument.name.value))
+    return isinstance(argument, BooleanValueNode) and argument.value
+
+
+def skipped(node: SelectionNode, variables: dict[str, Any]) -> bool:
+    """Whether ``@skip``/``@include`` leave ``node`` out with ``variables``."""
+    skip, include = directive(node, "skip"), directive(node, "include")
+    return (skip is not None and truthy(skip, variables, False)) or (
+        include is not None and not truthy(include, variables, True)
+    )
 
 
 def shape_problems(
     schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], answer: dict[str, Any]
 ) -> list[str]:
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    checker = _Checker(schema, variables)
+    checker = _Checker(schema, with_variables(document, variables), document)
     data = answer.get("data")
     if data is None:
         return [] if answer.get("errors") else ["no data and no error"]
-    assert schema.query_type is not None
-    checker.object(schema.query_type, operation.selection_set, data, ())
+    root = schema.get_root_type(operation.operation)
+    assert root is not None
+    checker.object(root, operation.selection_set, data, ())
     return checker.problems
 
 
 class _Checker:
-    def __init__(self, schema: GraphQLSchema, variables: dict[str, Any]) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, variables: dict[str, Any], document: DocumentNode
+    ) -> None:
         self.schema = schema
         self.variables = variables
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.problems: list[str] = []
-
-    def skipped(self, node: FieldNode | InlineFragmentNode) -> bool:
-        for directive in node.directives or ():
-            argument = directive.arguments[0].value
-            value = (
-                self.variables.get(argument.name.value, True)  # type: ignore[attr-defined]
-                if argument.kind == "variable"
-                else argument.value  # type: ignore[attr-defined]
-            )
-            if (directive.name.value == "include") != bool(value):
-                return True
-        return False
 
     def expected(
         self, type_: GraphQLObjectType, selections: SelectionSetNode
     ) -> dict[str, FieldNode]:
         found: dict[str, FieldNode] = {}
         for selection in selections.selections:
-            if self.skipped(selection):  # type: ignore[arg-type]
+            if skipped(selection, self.variables):
                 continue
             if isinstance(selection, FieldNode):
                 found.setdefault((selection.alias or selection.name).value, selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
+                continue
+            fragment = (
+                self.fragments[selection.name.value]
+                if isinstance(selection, FragmentSpreadNode)
+                else selection
+            )
+            if isinstance(fragment, InlineFragmentNode | FragmentDefinitionNode):
+                condition = fragment.type_condition
                 if condition is None or self._applies(condition.name.value, type_):
                     found.update(
                         {
                             k: v
-                            for k, v in self.expected(type_, selection.selection_set).items()
+                            for k, v in self.expected(type_, fragment.selection_set).items()
                             if k not in found
                         }
                     )

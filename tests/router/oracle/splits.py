@@ -15,7 +15,8 @@ interface; a field is sometimes taken over from another subgraph with
 ``SearchResult`` union and the ``Node`` interface list, per subgraph, the
 members it needs plus random others; an entity a subgraph only points at
 may get a ``resolvable: false`` key. Offers (:mod:`.offers`) and a composed
-directive (:mod:`.composed`) come after, each on a random stream of its own.
+directive (:mod:`.composed`) and mutations (:mod:`.mutations`) come after, each
+on a random stream of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from graphql import GraphQLObjectType, build_schema, print_ast
 from tests.router.oracle.access import protect
 from tests.router.oracle.annotate import annotate
 from tests.router.oracle.composed import compose_directive
+from tests.router.oracle.mutations import place_mutations
 from tests.router.oracle.offers import place_offers
 from tests.router.oracle.subgraph import FieldDecl, Subgraph
 from tests.router.oracle.world import DERIVED, ENTITIES, OFFER_FIELDS, RUNTIME_TYPES, SDL
@@ -124,6 +126,9 @@ def split(seed: int) -> list[Subgraph]:
     protect(list(graphs.values()), seed)
     place_offers(graphs, names, seed)
     compose_directive(list(graphs.values()), seed)
+    mutation = SCHEMA.mutation_type
+    assert mutation is not None
+    place_mutations(graphs, names, mutation, seed)
     return list(graphs.values())
 
 

@@ -1,7 +1,8 @@
 """The differential oracle's fixed-seed slice, its recorded failures, and its own parts.
 
 The slice asks a few generated splits a few dozen generated operations each
-(``python -m tests.router.oracle`` is the long run). ``fixtures.json`` holds
+(some deferring fragments, one in six a mutation; ``python -m tests.router.oracle`` is
+the long run). ``fixtures.json`` holds
 every difference the oracle has found, as ``[split seed, query, variables]``,
 replayed here against the same split.
 """
@@ -33,6 +34,10 @@ from tests.router.planner.plan_cases import fetches
 # below for its policies, does both).
 SLICE_SEEDS = (7, 8, 9)
 SLICE_OPERATIONS = 25
+# Protecting nothing, so every delivery rule is checked: 1 has the union the planner recursed
+# under, 15 and 21 an @interfaceObject subgraph (21's answering node).
+DEFERRING_SEEDS = (1, 15, 21)
+DEFERRING_OPERATIONS = 60
 FIXTURES = json.loads(Path(__file__).with_name("fixtures.json").read_text())
 
 
@@ -51,6 +56,16 @@ async def test_the_router_answers_generated_operations_as_the_monolith(seed: int
     await run_split(seed, SLICE_OPERATIONS, report)
     assert not report.uncomposed
     assert report.operations > SLICE_OPERATIONS // 2
+    assert not report.differences, _explain(report)
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("seed", DEFERRING_SEEDS)
+async def test_deferred_fragments_are_delivered_as_the_monolith_answers(seed: int) -> None:
+    report = Report()
+    await run_split(seed, DEFERRING_OPERATIONS, report)
+    assert not report.uncomposed
+    assert report.operations > DEFERRING_OPERATIONS * 3 // 4
     assert not report.differences, _explain(report)
 
 

@@ -6,11 +6,14 @@ Objects travel as dicts: ``{"__typename": T, "id": ...}`` for entities (a
 subgraph answers their fields from ``DATA``), the whole value for the value
 type ``Category``. ``Product.shipping`` is computed from ``price`` and
 ``weight``: in a subgraph that ``@requires`` them, from the representation
-the router sent, so a wrong requirement shows in the answer.
+the router sent, so a wrong requirement shows in the answer. Mutations change
+a product's price or a review's stars in place (:func:`mutate`);
+:func:`reset` puts the data back as it was, before each operation.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 SDL = """
@@ -35,6 +38,10 @@ union SearchResult = Product | Review | User
 type Query {
   products(level: Level): [Product!]! users: [User!]! reviews: [Review!]!
   search: [SearchResult!]! node(id: ID!): Node nodes(ids: [ID!]!): [Node]! topProduct: Product
+}
+type Mutation {
+  setPrice(id: ID!, price: Int!): Product bumpPrice(id: ID!, by: Int = 1): Product
+  rateReview(id: ID!, stars: Int!): Review
 }
 """
 
@@ -94,6 +101,35 @@ SEARCH = [_ref("Product", "p1"), _ref("User", "u2"), _ref("Review", "r3"), _ref(
 IDS = (*PRODUCTS, *USERS, *REVIEWS, "x9")
 # The members each union or interface field's data can hold: a split may leave the others out.
 RUNTIME_TYPES = {("User", "favorite"): ("Product", "User")}
+
+
+# The mutable rows as they start: :func:`reset` restores them.
+_PRISTINE: tuple[dict[str, dict[str, Any]], ...] = copy.deepcopy((PRODUCTS, REVIEWS))
+
+
+def reset() -> None:
+    tables: tuple[dict[str, dict[str, Any]], ...] = (PRODUCTS, REVIEWS)
+    for table, pristine in zip(tables, _PRISTINE, strict=True):
+        for id, row in pristine.items():
+            table[id].update(row)
+
+
+def mutate(field: str, arguments: dict[str, Any]) -> dict[str, Any] | None:
+    """Mutation ``field``'s effect on the world, and the product or review it changed
+    (``None`` for an id that names none)."""
+    id = str(arguments["id"])
+    if field == "rateReview":
+        if id not in REVIEWS:
+            return None
+        REVIEWS[id]["stars"] = arguments["stars"]
+        return _ref("Review", id)
+    if id not in PRODUCTS:
+        return None
+    row: dict[str, Any] = PRODUCTS[id]
+    row["price"] = (
+        arguments["price"] if field == "setPrice" else row["price"] + (arguments["by"] or 0)
+    )
+    return _ref("Product", id)
 
 
 def shipping(price: int, weight: int | None) -> int:
