@@ -63,7 +63,7 @@ def merge_root_response(fetch: FetchNode, response: SubgraphResponse, state: Run
             data = orjson.loads(orjson.dumps(data))
             apply_renames(data, fetch.output_rewrites, state.matches)
         deep_merge(state.data, data, state.owned)
-        state.shape += 1
+        state.walks.shape += 1
 
 
 async def execute_entity_fetch(
@@ -217,7 +217,7 @@ def merge_entity(
     # Objects sharing a representation share the entity's nested values: the tree
     # copies them on write, so each object's own path still gets its own copy.
     if merge_into_each(group, entity, state.owned):
-        state.shape += 1
+        state.walks.shape += 1
 
 
 async def _send(

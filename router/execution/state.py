@@ -15,6 +15,14 @@ from router.transport.types import Headers, Transport
 
 
 @dataclass(slots=True)
+class Walks:
+    """The tree's shape (bumped by every merge that changes it) and the walks made in it."""
+
+    shape: int = 0
+    walked: dict[tuple[str, ...], tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class RunState:
     schema: GraphQLSchema
     transport: Transport
@@ -30,8 +38,8 @@ class RunState:
     owned: dict[int, Any] = field(default_factory=dict)
     # Walks of Flatten paths, kept while the tree's shape has not changed since: a merge that
     # adds or replaces anything a walk could step into (or a __typename) starts a new shape.
-    shape: int = 0
-    walked: dict[tuple[str, ...], tuple[int, list[dict[str, Any]]]] = field(default_factory=dict)
+    # One per tree: the states of deferred parts (copies of this one) share it.
+    walks: Walks = field(default_factory=lambda: Walks())
 
     def __post_init__(self) -> None:
         self.owned[id(self.data)] = self.data
@@ -43,11 +51,12 @@ class RunState:
         requires what it fetched); the second walk is skipped when no merge
         since the first changed the shape of the tree.
         """
-        found = self.walked.get(path)
-        if found is not None and found[0] == self.shape:
+        walks = self.walks
+        found = walks.walked.get(path)
+        if found is not None and found[0] == walks.shape:
             return found[1]
         objects = objects_at(self.data, path, self.matches, self.owned)
-        self.walked[path] = (self.shape, objects)
+        walks.walked[path] = (walks.shape, objects)
         return objects
 
     def matches(self, typename: str | None, condition: str) -> bool:

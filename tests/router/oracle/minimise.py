@@ -1,7 +1,7 @@
 """Shrink an oracle difference to a small fixture.
 
 ``python -m tests.router.oracle.minimise --seed 7 [--operations N | --query Q --variables V]
-[--split OUT.graphql]`` takes the first difference among split ``seed``'s first ``N``
+[--scopes S] [--split OUT.graphql]`` takes the first difference among split ``seed``'s first ``N``
 generated operations (or the given one) and drops selections, arguments, directives and
 variables one at a time for as long as the same kind of difference remains. With
 ``--split`` it then drops the split's field declarations one at a time the same way
@@ -83,10 +83,16 @@ def _pruned(document: DocumentNode, variables: dict[str, Any]) -> Asked:
 
 
 async def shrink_operation(
-    subgraphs: Sequence[Subgraph], supergraph: str, query: str, variables: dict[str, Any]
+    subgraphs: Sequence[Subgraph],
+    supergraph: str,
+    query: str,
+    variables: dict[str, Any],
+    scopes: frozenset[str] | None = None,
 ) -> Asked:
+    """``query`` shrunk while it keeps its kind of difference, asked with a token granting
+    ``scopes`` (``None``: without a token)."""
     async with serving(subgraphs, supergraph) as served:
-        reason, _, _ = await served.ask(query, variables)
+        reason, _, _ = await served.ask(query, variables, scopes)
         wanted = _kind(reason)
         assert wanted, f"no difference to shrink: {reason!r}"
         document = parse(query)
@@ -95,7 +101,7 @@ async def shrink_operation(
             shrunk = False
             for variant in _variants(document):
                 text, values = _pruned(variant, variables)
-                if _kind((await served.ask(text, values))[0]) == wanted:
+                if _kind((await served.ask(text, values, scopes))[0]) == wanted:
                     document, query, variables, shrunk = parse(text), text, values, True
                     break
     return query, variables
@@ -148,7 +154,8 @@ async def main(arguments: argparse.Namespace) -> str | None:
         asked = await first_difference(seed, arguments.operations)
     print("found:", json.dumps(asked), flush=True)
     subgraphs = split(seed)
-    asked = await shrink_operation(subgraphs, compose(subgraphs), *asked)
+    scopes = None if arguments.scopes is None else frozenset(arguments.scopes.split())
+    asked = await shrink_operation(subgraphs, compose(subgraphs), *asked, scopes)
     print("fixture:", json.dumps([seed, " ".join(asked[0].split()), asked[1]]), flush=True)
     if arguments.split:
         smaller, supergraph = await shrink_split(subgraphs, asked, print)
@@ -165,6 +172,7 @@ if __name__ == "__main__":
     parser.add_argument("--query")
     parser.add_argument("--variables", default="{}")
     parser.add_argument("--split", help="also shrink the split; write its supergraph here")
+    parser.add_argument("--scopes", help="ask with a token granting these (space-separated)")
     parsed = parser.parse_args()
     smaller = asyncio.run(main(parsed))
     if smaller is not None:

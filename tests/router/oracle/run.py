@@ -143,7 +143,7 @@ class Served:
         document = parse(query)
         world.reset()
         try:
-            parts = await self._post(query, variables, scopes)
+            parts = await self.post(query, variables, scopes)
         except RouterFailed as failed:
             return f"router failed: {failed}", {}, None
         ours, delivered, problems = rebuild(parts)
@@ -155,7 +155,7 @@ class Served:
             # e.g. one response name for two types under fragments, or too many fields.
             return None, ours, None
         mutation = _is_mutation(document)
-        later = await self._post(FOLLOW_UP, {}, scopes) if mutation else None
+        later = await self.post(FOLLOW_UP, {}, scopes) if mutation else None
         world.reset()
         plain = without_defer(document)
         if self.needs:
@@ -194,7 +194,7 @@ class Served:
             reason = reason or _compare(ours["after"], truth["after"])
         return reason, ours, truth
 
-    async def _post(
+    async def post(
         self, query: str, variables: dict[str, Any], scopes: frozenset[str] | None
     ) -> list[dict[str, Any]]:
         """The router's payloads (one, unless it deferred something)."""

@@ -4,7 +4,8 @@ The slice asks a few generated splits a few dozen generated operations each
 (some deferring fragments, one in six a mutation; ``python -m tests.router.oracle`` is
 the long run). ``fixtures.json`` holds
 every difference the oracle has found, as ``[split seed, query, variables]``,
-replayed here against the same split.
+replayed here against the same split (a fourth item: the scopes of the token it was
+found with, asked with that token only).
 """
 
 from __future__ import annotations
@@ -71,11 +72,20 @@ async def test_deferred_fragments_are_delivered_as_the_monolith_answers(seed: in
 
 @pytest.mark.node
 @pytest.mark.parametrize(
-    ("seed", "query", "variables"), FIXTURES, ids=[f"{f[0]}: {f[1][:60]}" for f in FIXTURES]
+    ("seed", "query", "variables", "scopes"),
+    [(*f[:3], f[3] if len(f) > 3 else None) for f in FIXTURES],
+    ids=[f"{f[0]}: {f[1][:60]}" for f in FIXTURES],
 )
 async def test_a_recorded_difference_stays_fixed(
-    seed: int, query: str, variables: dict[str, bool]
+    seed: int, query: str, variables: dict[str, bool], scopes: list[str] | None
 ) -> None:
+    if scopes is not None:
+        # Found with a token granting these scopes: asked with it.
+        subgraphs = split(seed)
+        async with serving(subgraphs, compose(subgraphs)) as served:
+            reason, ours, truth = await served.ask(query, variables, frozenset(scopes))
+        assert reason == "", (reason, ours, truth)
+        return
     report = Report()
     await run_split(seed, 0, report, extra=[(query, variables)])
     # Asked with and without a token where the split protects anything.

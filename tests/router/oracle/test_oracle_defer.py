@@ -98,6 +98,28 @@ async def test_a_deferred_fragment_on_another_implementation_delivers_nothing() 
 
 
 @pytest.mark.node
+async def test_a_nested_deferred_part_sees_what_its_parent_part_fetched() -> None:
+    # Split 7: the users' reviews are fetched in the primary part at search.@.reviews.@,
+    # the products' in a deferred part; the part nested in it walked that path again and
+    # found the primary part's walk kept (its copy of the run's state had not seen the
+    # parent part's merges), so the products' reviews got no offer.
+    subgraphs = split(7)
+    query = (
+        "{ search { ... on Product @defer { reviews { ... @defer { offer { discount } } } } "
+        "... on User { reviews { label } } } }"
+    )
+    async with serving(subgraphs, compose(subgraphs)) as served:
+        *_, last = await served.post(query, {}, frozenset({"admin"}))
+    assert last == {
+        "hasNext": False,
+        "incremental": [
+            {"data": {"offer": {"discount": 1}}, "path": ["search", 0, "reviews", 0]},
+            {"data": {"offer": {"discount": 0}}, "path": ["search", 3, "reviews", 0]},
+        ],
+    }
+
+
+@pytest.mark.node
 async def test_a_mutation_changes_what_its_selection_and_later_queries_see() -> None:
     # Split 15: setPrice in one subgraph; the product's shipping (@requires its price) and
     # its offers' totals (from the price, through a context) come from entity fetches.
