@@ -30,6 +30,8 @@ from graphql.type.definition import GraphQLField, GraphQLInputType, GraphQLOutpu
 
 # The parent type of a field and of each field above it, and whether it is an object type.
 Lineage = tuple[tuple[str, bool], ...]
+# A response path: response names, list positions left out.
+Path = tuple[str, ...]
 
 
 def _exclusive(one: Lineage, other: Lineage) -> bool:
@@ -117,7 +119,7 @@ class OperationWriter:
                     inner = self.selection(possible, depth, path, lineage)
                     parts.append(f"... on {possible.name}{self.fragment_directives()} {inner}")
             if isinstance(named, GraphQLUnionType) or self.rng.random() < 0.3:
-                return self.selection_set(named, parts)
+                return self.more(self.selection_set(named, parts), named, path, lineage)
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
         fields = list(named.fields.items())
         self.rng.shuffle(fields)
@@ -135,7 +137,11 @@ class OperationWriter:
             else:
                 inner = self.selection(field.type, depth - 1, (*path, response), here)
                 parts.append(f"{head} {inner}")
-        return self.selection_set(named, parts)
+        return self.more(self.selection_set(named, parts), named, path, lineage)
+
+    def more(self, text: str, named: GraphQLNamedType, path: Path, lineage: Lineage) -> str:
+        """The selection set ``text`` on ``named``, with what a subclass adds (nothing here)."""
+        return text
 
     def fragment_directives(self) -> str:
         """The directives of an inline fragment on a possible type."""

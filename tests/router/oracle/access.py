@@ -14,16 +14,13 @@ oracle then asks each operation anonymously and with a token.
 client's document, independently of the router: a field is removed when its
 own requirement or its return type's is unmet (a field returning an abstract
 type and selecting fields outside fragments needs every possible type's); a
-fragment on a concrete type whose requirement is unmet is removed, a fragment
-on an abstract type standing for one on each of its possible types (as the
-router's normal form has it: it removes the fields of those whose requirement is
-unmet and serves the others. Read literally, the README removes the whole
-fragment, since composition gives the abstract type its implementations'
-requirements: the same errors, fewer fields. Not modelled: see the README's
-oracle section); a field
-left with nothing to select is removed too, without an error of its own.
-Removed fields and the fields of removed fragments answer ``null`` (bubbling
-through non-null positions); each removal is one error at its path, ``"@"``
+fragment whose type condition's requirement is unmet is removed whole, judged
+as written: one on an abstract type too, even where some of its possible
+types are public (composition gives an interface its implementations'
+requirements); a field left with nothing to select is removed too, without
+an error of its own. Removed fields and the fields of removed fragments
+answer ``null`` (bubbling through non-null positions); each removal is one
+error at its path (a fragment's, once per path and type condition), ``"@"``
 for every list position, whatever the data (a removed field under ``@skip``
 is still reported: the router decides before it reads variables).
 """
@@ -227,6 +224,7 @@ class _Walk:
         }
         self.verdict = Verdict()
         self.reported: set[tuple[object, ...]] = set()
+        self.silent = 0
 
     def possible(self, type_: GraphQLNamedType) -> tuple[str, ...]:
         if is_abstract_type(type_):
@@ -237,7 +235,7 @@ class _Walk:
         return met(self.needs.types.get(name), self.scopes)
 
     def _report(self, key: tuple[object, ...], path: list[str]) -> None:
-        if key not in self.reported:
+        if not self.silent and key not in self.reported:
             self.reported.add(key)
             self.verdict.errors.append(path)
 
@@ -253,7 +251,7 @@ class _Walk:
         objects of the types ``applies_to``); by concrete type, whether anything is left."""
         left = dict.fromkeys(applies_to, False)
         fragmented: dict[str, list[tuple[FieldNode, str]]] = {}
-        self._collect(field_type, selection_set, applies_to, False, fragmented, conditions)
+        self._collect(field_type, selection_set, applies_to, False, fragmented, conditions, path)
         direct: list[tuple[FieldNode, str]] = []
         self._direct(field_type, selection_set, direct, conditions)
         for node, node_conditions in direct:
@@ -263,7 +261,7 @@ class _Walk:
                 left[type_name] = left[type_name] or kept
         for type_name, nodes in fragmented.items():
             if not self.type_met(type_name):
-                self._report(("fragment", path, conditions, type_name), list(path))
+                self._report(("fragment", path, type_name), list(path))
                 for node, _ in nodes:
                     self._null(node, (type_name,))
                 continue
@@ -297,9 +295,11 @@ class _Walk:
         inside: bool,
         found: dict[str, list[tuple[FieldNode, str]]],
         conditions: str,
+        path: tuple[str, ...],
     ) -> None:
         """The fields selected through fragments on other types, by concrete type, with the
-        conditions on them and the fragments around them (the router merges by those)."""
+        conditions on them and the fragments around them (the router merges by those);
+        fragments on an abstract type the request may not see are removed (at ``path``)."""
         for selection in selection_set.selections:
             marks = conditions + "".join(print_ast(d) for d in selection.directives or ())
             if isinstance(selection, FieldNode):
@@ -312,21 +312,27 @@ class _Walk:
                 continue
             condition, selections = inner
             if condition is None or (condition == field_type.name and not inside):
-                self._collect(field_type, selections, applies_to, inside, found, marks)
+                self._collect(field_type, selections, applies_to, inside, found, marks, path)
                 continue
-            narrowed = self.possible(self.schema.type_map[condition])
-            for type_name in applies_to:
-                if type_name in narrowed:
-                    # A fragment on each possible type, even one that selects nothing there.
-                    found.setdefault(type_name, [])
-            self._collect(
-                field_type,
-                selections,
-                tuple(t for t in applies_to if t in narrowed),
-                True,
-                found,
-                marks,
-            )
+            written = self.schema.type_map[condition]
+            narrowed = self.possible(written)
+            applies = tuple(t for t in applies_to if t in narrowed)
+            if is_abstract_type(written) and not self.type_met(condition):
+                # Judged as written: the whole fragment goes, whatever its types allow.
+                self._report(("fragment", path, condition), list(path))
+                removed: dict[str, list[tuple[FieldNode, str]]] = {}
+                # What it selected goes with it: nothing inside is reported again.
+                self.silent += 1
+                self._collect(field_type, selections, applies, True, removed, marks, path)
+                self.silent -= 1
+                for type_name, nodes in removed.items():
+                    for node, _ in nodes:
+                        self._null(node, (type_name,))
+                continue
+            for type_name in applies:
+                # A fragment on each possible type, even one that selects nothing there.
+                found.setdefault(type_name, [])
+            self._collect(field_type, selections, applies, True, found, marks, path)
 
     def _fragment(self, selection: object) -> tuple[str | None, SelectionSetNode] | None:
         if isinstance(selection, InlineFragmentNode):

@@ -254,8 +254,9 @@ def generated(
     """The operations (and their variables) the oracle asks split ``split_seed``
     (``deferring``: some deferring fragments)."""
     defers = random.Random(f"defer-{split_seed}") if deferring else None
-    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"), defers)
-    mutations = WorldWriter(api_schema, random.Random(f"mutations-{split_seed}"), defers)
+    abstract = random.Random(f"abstract-{split_seed}")
+    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"), defers, abstract)
+    mutations = WorldWriter(api_schema, random.Random(f"mutations-{split_seed}"), defers, abstract)
     homes = {f: g.name for g in split(split_seed) for f in g.types.get("Mutation", {})}
     rng = random.Random(split_seed)
     for count in range(1, operations + 1):

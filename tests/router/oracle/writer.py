@@ -29,15 +29,18 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
+    GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     get_named_type,
 )
 from graphql.type.definition import GraphQLInputType
 
-from tests.router.operation_writer import OperationWriter
+from tests.router.operation_writer import Lineage, OperationWriter, Path
 from tests.router.oracle import world
 
 
@@ -93,13 +96,52 @@ class WorldWriter(OperationWriter):
         return f"${variable}"
 
     def __init__(
-        self, schema: GraphQLSchema, rng: random.Random, defers: random.Random | None = None
+        self,
+        schema: GraphQLSchema,
+        rng: random.Random,
+        defers: random.Random | None = None,
+        abstract: random.Random | None = None,
     ) -> None:
         super().__init__(schema, rng)
         self.defers = defers
+        self.abstract = abstract
+        self.interfaces = [
+            t
+            for name, t in sorted(schema.type_map.items())
+            if isinstance(t, GraphQLInterfaceType) and not name.startswith("__")
+        ]
         # Named fragments written for deferred spreads, and the labels given so far.
         self.fragments: list[str] = []
         self.labels = 0
+
+    def more(self, text: str, named: GraphQLNamedType, path: Path, lineage: Lineage) -> str:
+        """Now and then a fragment on an interface ``named``'s possible types share, last."""
+        if self.abstract is None or self.abstract.random() >= 0.1:
+            return text
+        possible = {t.name for t in self.possible(named)}
+        others = [
+            i
+            for i in self.interfaces
+            if i is not named and possible & {t.name for t in self.possible(i)}
+        ]
+        if not others:
+            return text
+        interface = self.abstract.choice(others)
+        # Written from the stream of its own, so the operation is otherwise the same; leaves
+        # only, as each such fragment counts once per possible type against the limits; no
+        # @defer inside (the defers' stream stays as it was).
+        main, defers, self.rng, self.defers = self.rng, self.defers, self.abstract, None
+        try:
+            inner = self.selection(interface, 0, path, lineage)
+        finally:
+            self.rng, self.defers = main, defers
+        return f"{text[:-1]}... on {interface.name} {inner} }}"
+
+    def possible(self, named: GraphQLNamedType) -> list[GraphQLObjectType]:
+        if isinstance(named, GraphQLObjectType):
+            return [named]
+        assert isinstance(named, GraphQLInterfaceType | GraphQLUnionType)
+        return list(self.schema.get_possible_types(named))
 
     def fragment_directives(self) -> str:
         directives = super().fragment_directives()
