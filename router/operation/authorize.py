@@ -24,7 +24,9 @@ unauthorised is ever asked of a subgraph:
   fragment, is dropped.
 
 Each removal is reported by its response path, with ``"@"`` standing for any
-list position (Apollo's notation); a removed fragment's is its parent's path,
+list position (Apollo's notation), once a path however many selections (in
+fragments, in branches) answer it; a removed fragment's is its parent's path,
+once per type condition there,
 and ``fragments`` records its type condition too, since only the objects it
 applies to there lose fields, and ``refused`` the
 offsets in the client's document of the fragments removed as written. The
@@ -181,6 +183,7 @@ class _Walk:
         self.rules = supergraph.authorization
         self.access = access
         self.removed: list[UnauthorizedPath] = []
+        self.removed_fields: set[UnauthorizedPath] = set()
         self.fragments: list[tuple[UnauthorizedPath, str]] = []
         self.refused: set[int] = set()
 
@@ -220,7 +223,9 @@ class _Walk:
             return field
         here = (*path, field.response_name)
         if not _requirement(self.supergraph, parent_type, field).allows(self.access):
-            self.removed.append(here)
+            if here not in self.removed_fields:  # once a path, however many selections ask it
+                self.removed_fields.add(here)
+                self.removed.append(here)
             return None
         if not field.selections and not field.deferred:
             return field

@@ -320,3 +320,18 @@ def _with_rules(
         VAULT,
         authorization=Authorization(types=types or {}, fields=fields or {}, policies=policies),
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query($a: Boolean!, $b: Boolean!) { users { name email @include(if: $a) "
+        "email @skip(if: $b) } }",
+        "query($a: Boolean!) { users { name ... on User @include(if: $a) { email } email } }",
+        "query($a: Boolean!, $b: Boolean!) { findings { ... on Gadget { label } "
+        "... on Thing @include(if: $a) { id } ... on Thing @skip(if: $b) { id } } }",
+    ],
+)
+def test_a_path_is_reported_once_however_many_selections_ask_it(query: str) -> None:
+    _, paths = run(query, ANONYMOUS)
+    assert len(paths) == len(set(paths)), paths

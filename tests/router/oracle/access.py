@@ -20,7 +20,7 @@ types are public (composition gives an interface its implementations'
 requirements); a field left with nothing to select is removed too, without
 an error of its own. Removed fields and the fields of removed fragments
 answer ``null`` (bubbling through non-null positions); each removal is one
-error at its path (a fragment's, once per path and type condition), ``"@"``
+error at its path, once a path (a fragment's, once per path and type condition), ``"@"``
 for every list position, whatever the data (a removed field under ``@skip``
 is still reported: the router decides before it reads variables).
 """
@@ -44,7 +44,6 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
     is_abstract_type,
-    print_ast,
 )
 from graphql.type.definition import GraphQLNamedType
 from starlette.applications import Starlette
@@ -204,7 +203,7 @@ def unauthorized(
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     root = schema.get_root_type(operation.operation)
     assert root is not None
-    walk.selections(root, operation.selection_set, (root.name,), (), "")
+    walk.selections(root, operation.selection_set, (root.name,), ())
     return walk.verdict
 
 
@@ -245,28 +244,25 @@ class _Walk:
         selection_set: SelectionSetNode,
         applies_to: tuple[str, ...],
         path: tuple[str, ...],
-        conditions: str,
     ) -> dict[str, bool]:
         """Walk ``selection_set`` (under a field of ``field_type``; its selections apply to
         objects of the types ``applies_to``); by concrete type, whether anything is left."""
         left = dict.fromkeys(applies_to, False)
-        fragmented: dict[str, list[tuple[FieldNode, str]]] = {}
-        self._collect(field_type, selection_set, applies_to, False, fragmented, conditions, path)
-        direct: list[tuple[FieldNode, str]] = []
-        self._direct(field_type, selection_set, direct, conditions)
-        for node, node_conditions in direct:
-            for type_name, kept in self.field(
-                field_type, node, applies_to, path, node_conditions
-            ).items():
+        fragmented: dict[str, list[FieldNode]] = {}
+        self._collect(field_type, selection_set, applies_to, False, fragmented, path)
+        direct: list[FieldNode] = []
+        self._direct(field_type, selection_set, direct)
+        for node in direct:
+            for type_name, kept in self.field(field_type, node, applies_to, path).items():
                 left[type_name] = left[type_name] or kept
         for type_name, nodes in fragmented.items():
             if not self.type_met(type_name):
                 self._report(("fragment", path, type_name), list(path))
-                for node, _ in nodes:
+                for node in nodes:
                     self._null(node, (type_name,))
                 continue
-            for node, marks in nodes:
-                kept = self.field(field_type, node, (type_name,), path, marks)[type_name]
+            for node in nodes:
+                kept = self.field(field_type, node, (type_name,), path)[type_name]
                 left[type_name] = left[type_name] or kept
         return left
 
@@ -274,18 +270,16 @@ class _Walk:
         self,
         field_type: GraphQLNamedType,
         selection_set: SelectionSetNode,
-        found: list[tuple[FieldNode, str]],
-        conditions: str,
+        found: list[FieldNode],
     ) -> None:
         """The fields selected on ``field_type`` itself: directly or through fragments on it."""
         for selection in selection_set.selections:
-            marks = conditions + "".join(print_ast(d) for d in selection.directives or ())
             if isinstance(selection, FieldNode):
-                found.append((selection, marks))
+                found.append(selection)
                 continue
             inner = self._fragment(selection)
             if inner is not None and inner[0] in (None, field_type.name):
-                self._direct(field_type, inner[1], found, marks)
+                self._direct(field_type, inner[1], found)
 
     def _collect(
         self,
@@ -293,26 +287,23 @@ class _Walk:
         selection_set: SelectionSetNode,
         applies_to: tuple[str, ...],
         inside: bool,
-        found: dict[str, list[tuple[FieldNode, str]]],
-        conditions: str,
+        found: dict[str, list[FieldNode]],
         path: tuple[str, ...],
     ) -> None:
-        """The fields selected through fragments on other types, by concrete type, with the
-        conditions on them and the fragments around them (the router merges by those);
-        fragments on an abstract type the request may not see are removed (at ``path``)."""
+        """The fields selected through fragments on other types, by concrete type; fragments
+        on an abstract type the request may not see are removed (at ``path``)."""
         for selection in selection_set.selections:
-            marks = conditions + "".join(print_ast(d) for d in selection.directives or ())
             if isinstance(selection, FieldNode):
                 if inside:
                     for type_name in applies_to:
-                        found.setdefault(type_name, []).append((selection, marks))
+                        found.setdefault(type_name, []).append(selection)
                 continue
             inner = self._fragment(selection)
             if inner is None:
                 continue
             condition, selections = inner
             if condition is None or (condition == field_type.name and not inside):
-                self._collect(field_type, selections, applies_to, inside, found, marks, path)
+                self._collect(field_type, selections, applies_to, inside, found, path)
                 continue
             written = self.schema.type_map[condition]
             narrowed = self.possible(written)
@@ -320,19 +311,19 @@ class _Walk:
             if is_abstract_type(written) and not self.type_met(condition):
                 # Judged as written: the whole fragment goes, whatever its types allow.
                 self._report(("fragment", path, condition), list(path))
-                removed: dict[str, list[tuple[FieldNode, str]]] = {}
+                removed: dict[str, list[FieldNode]] = {}
                 # What it selected goes with it: nothing inside is reported again.
                 self.silent += 1
-                self._collect(field_type, selections, applies, True, removed, marks, path)
+                self._collect(field_type, selections, applies, True, removed, path)
                 self.silent -= 1
                 for type_name, nodes in removed.items():
-                    for node, _ in nodes:
+                    for node in nodes:
                         self._null(node, (type_name,))
                 continue
             for type_name in applies:
                 # A fragment on each possible type, even one that selects nothing there.
                 found.setdefault(type_name, [])
-            self._collect(field_type, selections, applies, True, found, marks, path)
+            self._collect(field_type, selections, applies, True, found, path)
 
     def _fragment(self, selection: object) -> tuple[str | None, SelectionSetNode] | None:
         if isinstance(selection, InlineFragmentNode):
@@ -349,7 +340,6 @@ class _Walk:
         node: FieldNode,
         applies_to: tuple[str, ...],
         path: tuple[str, ...],
-        conditions: str,
     ) -> dict[str, bool]:
         """Whether ``node`` is kept, for objects of each type in ``applies_to``."""
         name = node.name.value
@@ -364,13 +354,12 @@ class _Walk:
             here = (*path, response)
             needed = [self.needs.fields.get((type_name, name)), self.needs.types.get(returned.name)]
             if is_abstract_type(returned) and node.selection_set is not None:
-                direct: list[tuple[FieldNode, str]] = []
-                self._direct(returned, node.selection_set, direct, "")
-                if any(n.name.value != "__typename" for n, _ in direct):
+                direct: list[FieldNode] = []
+                self._direct(returned, node.selection_set, direct)
+                if any(n.name.value != "__typename" for n in direct):
                     needed += [self.needs.types.get(t) for t in self.possible(returned)]
             if not all(met(n, self.scopes) for n in needed):
-                on = parent.name if is_abstract_type(parent) else type_name
-                self._report(("field", here, conditions, on), list(here))
+                self._report(("field", here), list(here))
                 self._null(node, (type_name,))
                 kept[type_name] = False
                 continue
@@ -378,14 +367,7 @@ class _Walk:
                 kept[type_name] = True
                 continue
             inner = (*here, *("@",) * str(definition.type).count("["))
-            left = self.selections(
-                # Below another branch's field of the same name: another removal.
-                returned,
-                node.selection_set,
-                self.possible(returned),
-                inner,
-                f"{conditions}|{type_name}",
-            )
+            left = self.selections(returned, node.selection_set, self.possible(returned), inner)
             kept[type_name] = any(left.values())
             if not kept[type_name]:
                 self._null(node, (type_name,))
