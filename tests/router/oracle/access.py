@@ -323,7 +323,12 @@ class _Walk:
             for type_name in applies:
                 # A fragment on each possible type, even one that selects nothing there.
                 found.setdefault(type_name, [])
+            # A fragment on a type the request may not see goes whole (reported by the
+            # caller): nothing inside it is reported.
+            hidden = not is_abstract_type(written) and not self.type_met(condition)
+            self.silent += hidden
             self._collect(field_type, selections, applies, True, found, path)
+            self.silent -= hidden
 
     def _fragment(self, selection: object) -> tuple[str | None, SelectionSetNode] | None:
         if isinstance(selection, InlineFragmentNode):
