@@ -81,10 +81,7 @@ def _resolve(
     while pending:
         one = pending.pop(0)
         if one.condition is not None and not values.get(one.condition, True):
-            if one.parent_type == parent:
-                inlined.extend(one.selections)
-            else:
-                inlined.append(Fragment(one.parent_type, one.selections))
+            inlined.extend(selections_on(parent, one))
             pending.extend(one.deferred)
             continue
         inner, nested = _resolve(one.selections, one.deferred, one.parent_type, values)
@@ -101,6 +98,14 @@ def _resolve(
             resolved.append(Fragment(selection.type_condition, inner))
     merged = merge_selections(resolved) if inlined else tuple(resolved)
     return merged, tuple(kept)
+
+
+def selections_on(parent: str, deferred: Deferred) -> tuple[Selection, ...]:
+    """``deferred``'s selections placed on ``parent``: in a fragment on its own parent type
+    where that is narrower (a fragment deferred inside a fragment on a concrete type)."""
+    if deferred.parent_type == parent:
+        return deferred.selections
+    return (Fragment(deferred.parent_type, deferred.selections),)
 
 
 def print_selections(selections: tuple[Selection, ...]) -> str:

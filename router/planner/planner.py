@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from router.operation import Deferred, Field, Fragment, Operation, Selection
+from router.operation import Deferred, Field, Operation, Selection
 from router.operation.merge import merge_selections
 from router.plan.nodes import (
     ConditionNode,
@@ -41,6 +41,7 @@ from router.planner.defer import (
     defer_variables,
     print_selections,
     resolve_defers,
+    selections_on,
 )
 from router.planner.divergence import divergent_paths
 from router.planner.emit import Emitter
@@ -210,7 +211,7 @@ class _Planning:
                 if self.walker.caps.interface_object_in(place.group.graph, place.parent):
                     # The parent's subgraph has the interface as an object, not the
                     # fragment's type: the part hops to one that has, as a fragment on it.
-                    selections = (Fragment(deferred.parent_type, selections),)
+                    selections = selections_on(place.parent, deferred)
                 else:
                     place = place.narrow(deferred.parent_type)
             left = self.walker.plan(place, selections, deferring=True)
@@ -315,12 +316,7 @@ def _joined(place: Place | None, copies: list[Deferred]) -> Deferred:
     """One deferred fragment from its copies on different concrete types at ``place``."""
     if place is None or len(copies) == 1:
         return copies[0]
-    selections: list[Selection] = []
-    for copy in copies:
-        if copy.parent_type == place.parent:
-            selections.extend(copy.selections)
-        else:
-            selections.append(Fragment(copy.parent_type, copy.selections))
+    selections = [s for copy in copies for s in selections_on(place.parent, copy)]
     return replace(
         copies[0],
         parent_type=place.parent,
