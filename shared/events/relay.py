@@ -8,9 +8,12 @@ marked sent, and the loop backs off and retries from that row, so nothing is
 lost and nothing overtakes an earlier event.
 
 Two relays on one database: ``SKIP LOCKED`` keeps them from publishing the
-same rows, and a relay only publishes when it holds the oldest unsent row;
-one that got a later batch (another relay holds the head) releases it and
-waits, so events of one aggregate never pass each other. Delivery is at
+same rows, and a relay only publishes the rows it holds that have no unsent
+row before them held by someone else. Two relays scanning at once can take
+alternate rows (each skips the row the other just locked), so holding the
+oldest unsent row is not enough: the batch is cut at the first row another
+relay holds, and one that holds no head publishes nothing and waits. Events
+therefore leave in outbox order and never pass each other. Delivery is at
 least once: a crash between ``XADD`` and the commit republishes those rows,
 which consumers skip by event id.
 
@@ -29,7 +32,7 @@ from datetime import timedelta
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.db import Database, utcnow
@@ -132,11 +135,20 @@ class OutboxRelay(PollingWorker):
                 .with_for_update(skip_locked=True)
             )
         ).all()
-        if rows and rows[0].id != await connection.scalar(
-            select(func.min(OUTBOX.c.id)).where(unsent)
-        ):
-            return []  # another relay holds older rows: publishing ours now would reorder
-        return rows
+        if not rows:
+            return rows
+        # A plain read sees rows another relay has locked as still unsent: stop at the first.
+        oldest = (
+            await connection.scalars(
+                select(OUTBOX.c.id).where(unsent).order_by(OUTBOX.c.id).limit(len(rows))
+            )
+        ).all()
+        held = 0
+        for row, oldest_id in zip(rows, oldest, strict=False):
+            if row.id != oldest_id:
+                break
+            held += 1
+        return rows[:held]
 
     async def _publish(self, row: Row[tuple[object, ...]]) -> None:
         fields = stream_entry(

@@ -22,10 +22,13 @@ A reader sees stored + pending, so a like counts from the moment it commits.
 Killing the consumer anywhere loses and doubles nothing: before the commit,
 nothing was written and the entries are redelivered (their pending adds are
 not repeated); after the commit, the redelivered events are found processed
-and skipped, and the batch row still in ``count_batches`` is settled on the
-next start (settling twice is refused by the batch's marker). While a batch
-is between its commit and its settlement (a few milliseconds) its likes are
-counted in both, so a count read then can be briefly high by that batch.
+and skipped, and the batch row still in ``count_batches`` is settled by the
+next consumer to start, or by a live one once the row is ``claim_idle`` old
+(settling twice is refused by the batch's marker, so a live consumer and its
+owner may race for it). While a batch is between its commit and its
+settlement its likes are counted in both, so a count read then can be high by
+that batch: a few milliseconds normally, at most ``claim_idle`` after a crash
+while another consumer runs.
 
 ``on_written`` gets each written batch's deltas after the fact (the hot list
 scores likes from them: one update per subject and batch instead of one per
@@ -206,6 +209,7 @@ class LikeCountConsumer(PollingWorker):
         self._on_written = on_written
         self._flush_events = flush_events
         self._flush_interval = flush_interval
+        self._claim_idle = claim_idle
         self._claim_idle_ms = int(claim_idle * 1000)
         self._claim_every = claim_idle / 2
         self._block = block
@@ -222,7 +226,11 @@ class LikeCountConsumer(PollingWorker):
         if started >= self._next_purge:
             self._next_purge = started + PURGE_EVERY
             await self._forget_processed()
-        entries = await self._reclaim() if started >= self._next_claim else []
+        entries: list[Entry] = []
+        if started >= self._next_claim:
+            self._next_claim = started + self._claim_every
+            await self.settle_leftovers(older_than=self._claim_idle)
+            entries = await self._reclaim()
         entries += await self._read()
         await self._take(entries)
         if self._buffer and (
@@ -244,10 +252,19 @@ class LikeCountConsumer(PollingWorker):
         await self.settle_leftovers()
         self._ready = True
 
-    async def settle_leftovers(self) -> int:
-        """Settle batches a consumer committed but did not live to settle; return how many."""
+    async def settle_leftovers(self, *, older_than: float = 0.0) -> int:
+        """Settle batches a consumer committed but did not live to settle; return how many.
+
+        ``older_than`` (seconds) leaves a live consumer's batch to its owner, whose settlement
+        also counts it in the stats; taking it anyway would still count it once.
+        """
+        written_before = utcnow() - timedelta(seconds=older_than)
         async with self._database.transaction() as session:
-            rows = (await session.scalars(select(CountBatch))).all()
+            rows = (
+                await session.scalars(
+                    select(CountBatch).where(CountBatch.created_at <= written_before)
+                )
+            ).all()
         for row in rows:
             deltas = {key_of(field): int(d) for field, d in json.loads(row.deltas).items()}
             await self._pending.settle(row.batch_id, deltas, updates=0, events=0)
@@ -288,7 +305,6 @@ class LikeCountConsumer(PollingWorker):
 
     async def _reclaim(self) -> list[Entry]:
         """Entries a dead member read and never acknowledged."""
-        self._next_claim = time.monotonic() + self._claim_every
         _cursor, entries, *_ = await self._redis.xautoclaim(
             self.stream,
             self.group,

@@ -121,6 +121,23 @@ async def test_two_relays_on_mariadb_publish_each_event_once_and_in_order(
     assert by_aggregate["order-3"] == [f"step {n}" for n in range(3, 120, 10)]
 
 
+async def test_a_relay_publishes_only_up_to_a_row_another_relay_holds(
+    shop: Database, redis: Redis, stream: str
+) -> None:
+    """Two relays scanning at once can lock alternate rows; neither may publish past the other's."""
+    ids = [await place_order(shop, f"step {n}") for n in range(6)]
+    async with shop.engine.connect() as other, other.begin():
+        outbox_ids = (await other.scalars(select(OUTBOX.c.id).order_by(OUTBOX.c.id))).all()
+        await other.execute(
+            select(OUTBOX).where(OUTBOX.c.id.in_(outbox_ids[1::2])).with_for_update()
+        )
+        relay = OutboxRelay(shop, redis, stream=stream, batch_size=6)
+        assert await relay.publish_batch() == 1
+        assert await relay.publish_batch() == 0
+    assert await relay.publish_pending() == 5
+    assert [event.id for event in await published(redis, stream)] == ids
+
+
 async def test_sent_rows_are_deleted_once_they_are_old(
     shop: Database, redis: Redis, stream: str
 ) -> None:

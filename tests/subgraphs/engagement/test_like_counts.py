@@ -69,6 +69,22 @@ async def drain(consumer: LikeCountConsumer) -> None:
     raise AssertionError("the consumer did not drain")
 
 
+async def die_after_commit(runtime: EngagementRuntime) -> None:
+    """A consumer writes what is on the stream and dies before settling it in Redis."""
+    dying = like_count_consumer(runtime, member="dies-after-commit")
+    settle = runtime.service.pending.settle
+
+    async def die(*_args: object, **_kwargs: object) -> bool:
+        raise ConnectionError("the process died here")
+
+    runtime.service.pending.settle = die  # type: ignore[method-assign]
+    try:
+        with contextlib.suppress(ConnectionError):
+            await drain(dying)
+    finally:
+        runtime.service.pending.settle = settle  # type: ignore[method-assign]
+
+
 async def test_a_like_counts_at_once_and_batches_are_a_few_updates(engagement: Engagement) -> None:
     runtime = engagement.runtime
     [article] = await add_subjects(runtime, Kind.ARTICLE)
@@ -152,13 +168,16 @@ async def test_killing_the_consumer_mid_batch_loses_and_doubles_nothing(
     await storm
     await publish(runtime)
     expected = await truth(runtime, articles)
+    # A batch the last killed consumer committed and did not settle counts twice until the
+    # next consumer settles it, the first thing it does.
+    final = like_count_consumer(replace(runtime, settings=settings))
+    await final.settle_leftovers()
     # Readers see every committed like, flushed or not.
     shown = await stored(runtime, articles)
     for article, count in (await pending(runtime, articles)).items():
         shown[article] = shown.get(article, 0) + count
     assert {k: v for k, v in shown.items() if v} == {k: v for k, v in expected.items() if v}
 
-    final = like_count_consumer(replace(runtime, settings=settings))
     await drain(final)
     await asyncio.sleep(0.06)
     await drain(final)
@@ -176,18 +195,7 @@ async def test_a_batch_committed_but_not_settled_is_settled_by_the_next_consumer
         await engagement.execute(LIKE, str(new_id()), kind="ARTICLE", id=str(article))
     await publish(runtime)
 
-    first = like_count_consumer(runtime, member="dies-after-commit")
-    settle = runtime.service.pending.settle
-
-    async def die(*_args: object, **_kwargs: object) -> bool:
-        raise ConnectionError("the process died here")
-
-    runtime.service.pending.settle = die  # type: ignore[method-assign]
-    try:
-        with contextlib.suppress(ConnectionError):
-            await drain(first)
-    finally:
-        runtime.service.pending.settle = settle  # type: ignore[method-assign]
+    await die_after_commit(runtime)
     # Written and still pending: counted twice until settled.
     assert await stored(runtime, [article]) == {article: 4}
     assert await pending(runtime, [article]) == {article: 4}
@@ -197,6 +205,33 @@ async def test_a_batch_committed_but_not_settled_is_settled_by_the_next_consumer
     await asyncio.sleep(0.02)
     await drain(second)
     assert await stored(runtime, [article]) == {article: 4}
+    assert await pending(runtime, [article]) == {}
+
+
+async def test_a_live_consumer_settles_a_batch_another_left_once_it_is_claim_idle_old(
+    engagement: Engagement,
+) -> None:
+    """With another replica running, a crash after a commit does not leave the count high."""
+    runtime = engagement.runtime
+    settings = runtime.settings.model_copy(update={"like_claim_idle": 0.2})
+    live = like_count_consumer(replace(runtime, settings=settings), member="live")
+    await drain(live)  # started, with others' leftovers settled
+    [article] = await add_subjects(runtime, Kind.ARTICLE)
+    for _ in range(3):
+        await engagement.execute(LIKE, str(new_id()), kind="ARTICLE", id=str(article))
+    await publish(runtime)
+
+    await die_after_commit(runtime)
+    assert await stored(runtime, [article]) == {article: 3}
+    assert await pending(runtime, [article]) == {article: 3}
+
+    # Younger than claim_idle, a batch is still its owner's to settle.
+    assert await live.settle_leftovers(older_than=30) == 0
+    assert await pending(runtime, [article]) == {article: 3}
+    await asyncio.sleep(0.25)
+    for _ in range(3):
+        await live.step()
+    assert await stored(runtime, [article]) == {article: 3}
     assert await pending(runtime, [article]) == {}
 
 
