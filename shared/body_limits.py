@@ -46,12 +46,7 @@ class BodyLimits:
             try:
                 message = await _within(self.body_timeout, receive)
             except TimeoutError:
-                await self._refuse(
-                    send,
-                    408,
-                    "REQUEST_TIMEOUT",
-                    f"The request body did not arrive within {self.body_timeout:g} seconds",
-                )
+                await self._refuse(send, *too_slow(self.body_timeout))
                 return
             if message["type"] != "http.request":
                 return  # the client went away
@@ -68,14 +63,26 @@ class BodyLimits:
         return f"The request body is larger than {self.max_bytes} bytes"
 
     async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
-        body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-        headers: list[tuple[bytes, bytes]] = [
-            (b"content-type", b"application/json; charset=utf-8"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]
+        headers, body = refusal(code, message)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def too_slow(body_timeout: float) -> tuple[int, str, str]:
+    """Status, code and message for a body that stopped arriving for ``body_timeout`` seconds."""
+    message = f"The request body did not arrive within {body_timeout:g} seconds"
+    return 408, "REQUEST_TIMEOUT", message
+
+
+def refusal(code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The headers and body refusing a request's body: one GraphQL error, and the connection closed."""
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    headers = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    return headers, body
 
 
 async def _within(seconds: float, receive: Receive) -> Message:

@@ -41,6 +41,7 @@ from router.http.persisted import PersistedQueries
 from router.http.plan_size import compact, estimated_bytes
 from router.http.plan_switch import PlanSwitch
 from shared.body_limits import BodyLimits
+from shared.direct_http import HttpRequest
 
 BODY = orjson.dumps({"query": QUERY, "operationName": "TestQuery"})
 HEADERS = [
@@ -60,7 +61,7 @@ def _scope() -> dict[str, Any]:
     }
 
 
-async def _edge_once(limits: BodyLimits, captured: list[Request]) -> None:
+async def _edge_once(limits: BodyLimits, captured: list[HttpRequest]) -> None:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": BODY, "more_body": False}
 
@@ -69,14 +70,15 @@ async def _edge_once(limits: BodyLimits, captured: list[Request]) -> None:
 
     await limits(_scope(), receive, send)
     request = captured.pop()
-    params = await read_params(request)  # includes the repeated-member check
+    params = read_params(request, "application/json")  # includes the repeated-member check
     await PERSISTED.query_of(params)
-    PLANS.wanted(request.headers.get("beyond-query-plan"))
-    EDGE.headers("request-id", request)
+    PLANS.wanted(None)
+    EDGE.headers("request-id", request.peer, "203.0.113.9")
 
 
-async def _app(scope: Any, receive: Any, send: Any, captured: list[Request]) -> None:
-    captured.append(Request(scope, receive))
+async def _app(scope: Any, receive: Any, send: Any, captured: list[HttpRequest]) -> None:
+    body = await Request(scope, receive).body()
+    captured.append(HttpRequest("POST", scope["headers"], b"", body, scope["client"][0]))
 
 
 PERSISTED = PersistedQueries(apq=True, redis=None, redis_prefix="", local_size=10)
@@ -85,7 +87,7 @@ EDGE = Edge(["10.0.0.0/8"], "a-router-secret-for-subgraphs")
 
 
 def per_request_us(runs: int) -> float:
-    captured: list[Request] = []
+    captured: list[HttpRequest] = []
     limits = BodyLimits(lambda s, r, w: _app(s, r, w, captured))
 
     async def many() -> float:

@@ -21,7 +21,9 @@ from typing import Any
 import orjson
 from opentelemetry.trace import Tracer
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -74,6 +76,7 @@ from router.transport.balanced import BalancedTransport
 from router.transport.types import EDGE_HEADERS, SubscriptionTransport
 from router.transport.websocket import WebSocketSubscriptions
 from shared.body_limits import BodyLimits
+from shared.direct_http import Answer, DirectRoute, HttpRequest
 from shared.lifecycle import running
 from shared.redis import create_redis
 from shared.registry.discovery import Discovery
@@ -221,8 +224,8 @@ def create_router_app(
         edge=edge,
     )
 
-    async def graphql(request: Request) -> Response | JsonAnswer | EventStream:
-        client_headers = _decoded(request.scope["headers"])
+    async def graphql(request: HttpRequest) -> Response | JsonAnswer | EventStream:
+        client_headers = _decoded(request.headers)
         first = _first_values(client_headers)
         request_id = first.get(REQUEST_ID_HEADER) or os.urandom(16).hex()
         started = metrics.start() if metrics is not None else 0.0
@@ -241,7 +244,7 @@ def create_router_app(
             request.method == "GET"
             and config.graphiql
             and wants_html(accept)
-            and "query" not in request.query_params
+            and "query" not in QueryParams(request.query_string)
         ):
             shown = config.query_plan_header if config.expose_query_plan else None
             return HTMLResponse(graphiql_page(live.current.api_schema, shown))
@@ -255,13 +258,13 @@ def create_router_app(
             media_type = JSON if streaming else chosen
             status_media_type = GRAPHQL_RESPONSE_JSON if streaming else chosen
             access = authenticator.from_headers(client_headers) if authenticator else ANONYMOUS
-            params = await read_params(request)
+            params = read_params(request, first.get("content-type", ""))
             access_log.name_operation(params.operation_name, params.query)
             operation_name = params.operation_name
             ready = await pipeline.prepare(params, method=request.method, access=access)
             forwarded = (
                 *forwardable(client_headers, forwarded_names),
-                *edge.headers(request_id, request),
+                *edge.headers(request_id, request.peer, first.get("x-forwarded-for")),
             )
             if streaming:
                 return EventStream(
@@ -346,8 +349,23 @@ def create_router_app(
             gc.set_threshold(*previous_thresholds)
 
     endpoint = _Responding(graphql)
+
+    async def answer_directly(request: HttpRequest) -> Answer:
+        response = await graphql(request)
+        if not isinstance(response, JsonAnswer):
+            raise TypeError(f"a direct request got a {type(response).__name__}, not one JSON body")
+        access_log.end(response.status)
+        return response
+
     app = RouterApp(
         endpoint,
+        DirectRoute(
+            b"/graphql",
+            answer_directly,
+            max_body_bytes=config.limits.max_body_bytes,
+            body_timeout=config.server.body_timeout,
+            vary_origin=config.cors is not None,
+        ),
         routes=[
             Route("/graphql", endpoint, methods=GRAPHQL_METHODS),
             WebSocketRoute(
@@ -394,11 +412,20 @@ class RouterApp(Starlette):
     lifespan) takes Starlette's way.
     """
 
-    def __init__(self, graphql: ASGIApp, **kwargs: Any) -> None:
+    def __init__(self, graphql: ASGIApp, direct: DirectRoute, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._graphql_endpoint = graphql
         self._graphql: ASGIApp | None = None
         self._graphql_methods = frozenset((*GRAPHQL_METHODS, "HEAD"))
+        self._direct = direct
+
+    @property
+    def direct_route(self) -> DirectRoute | None:
+        """``POST /graphql`` for the server's protocol to answer itself (:mod:`shared.direct_http`),
+        while the app's middleware is only what that path does too: body limits and CORS."""
+        if all(entry.cls in _DIRECT_MIDDLEWARE for entry in self.user_middleware):
+            return self._direct
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -423,17 +450,31 @@ class RouterApp(Starlette):
         return app
 
 
+_DIRECT_MIDDLEWARE: tuple[object, ...] = (BodyLimits, CORSMiddleware)
+
+
 class _Responding:
     """A route endpoint whose handler answers with any ASGI response, a stream included."""
 
     def __init__(
-        self, handler: Callable[[Request], Awaitable[Response | JsonAnswer | EventStream]]
+        self, handler: Callable[[HttpRequest], Awaitable[Response | JsonAnswer | EventStream]]
     ) -> None:
         self._handler = handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self._handler(Request(scope, receive, send))
-        access_log.end(200 if isinstance(response, EventStream) else response.status_code)
+        client = scope.get("client")
+        request = HttpRequest(
+            scope["method"],
+            scope["headers"],
+            scope["query_string"],
+            await Request(scope, receive, send).body(),
+            client[0] if client else None,
+        )
+        response = await self._handler(request)
+        if isinstance(response, JsonAnswer):
+            access_log.end(response.status)
+        else:
+            access_log.end(200 if isinstance(response, EventStream) else response.status_code)
         await response(scope, receive, send)
 
 
@@ -515,18 +556,12 @@ _CONTENT_TYPES = {
 _REQUEST_ID_RAW = REQUEST_ID_HEADER.encode("latin-1")
 
 
-class JsonAnswer:
-    """One JSON body with its status and headers: what Starlette's ``Response`` sends, built directly."""
+class JsonAnswer(Answer):
+    """One JSON body with its status and headers: written whole by the direct path, or sent as
+    the two ASGI messages Starlette's ``Response`` would send."""
 
-    __slots__ = ("body", "raw_headers", "status_code")
-
-    def __init__(self, status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-        self.status_code = status
-        self.raw_headers = raw_headers
-        self.body = body
+    __slots__ = ()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send(
-            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
-        )
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
         await send({"type": "http.response.body", "body": self.body})

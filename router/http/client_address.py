@@ -14,8 +14,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from starlette.requests import HTTPConnection
-
 from router.transport.types import Headers
 from shared.client_address import ROUTER_SECRET_HEADER
 
@@ -33,10 +31,10 @@ class Edge:
         )
         self._secret = router_secret
 
-    def headers(self, request_id: str, connection: HTTPConnection) -> Headers:
-        """The edge headers for every subgraph request of this client request."""
-        peer = connection.client.host if connection.client else None
-        address = self.client_address(peer, connection.headers.get("x-forwarded-for"))
+    def headers(self, request_id: str, peer: str | None, forwarded: str | None) -> Headers:
+        """The edge headers for every subgraph request of a client request: ``peer`` is the
+        connection's, ``forwarded`` the request's first ``X-Forwarded-For``."""
+        address = self.client_address(peer, forwarded)
         out: Headers = ((REQUEST_ID_HEADER, request_id), ("x-forwarded-for", address))
         if self._secret:
             out = (*out, (ROUTER_SECRET_HEADER, self._secret))

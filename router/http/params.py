@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.datastructures import QueryParams
 
 from router.http.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from shared.direct_http import HttpRequest
 
 _MEMBER_NAMES = (b'"query"', b'"operationName"', b'"variables"', b'"extensions"')
 
@@ -24,22 +25,21 @@ class GraphQLParams:
     extensions: Mapping[str, Any] | None
 
 
-async def read_params(request: Request) -> GraphQLParams:
+def read_params(request: HttpRequest, content_type: str) -> GraphQLParams:
     """The body has already been read within its size and time limits (:mod:`shared.body_limits`)."""
     if request.method == "GET":
-        return _from_query_string(request)
+        return _from_query_string(request.query_string)
     if request.method != "POST":
         raise MethodNotAllowed(
             f"{request.method} is not supported; use POST (or GET for queries)",
             headers={"Allow": "GET, POST"},
         )
-    content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type not in ("application/json", "application/graphql-response+json"):
         raise UnsupportedMediaType(
             f"POST bodies must be application/json, not {media_type or 'unspecified'!r}"
         )
-    body = await request.body()
+    body = request.body
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -77,8 +77,8 @@ def _refuse_repeated_members(body: bytes) -> None:
         )
 
 
-def _from_query_string(request: Request) -> GraphQLParams:
-    raw = request.query_params
+def _from_query_string(query_string: bytes) -> GraphQLParams:
+    raw = QueryParams(query_string)
     repeated = sorted({name for name in raw if len(raw.getlist(name)) > 1})
     if repeated:
         raise BadRequest(

@@ -179,7 +179,13 @@ class Connection:
 
     async def run(self, protocol: ServerProtocol, id: str, params: GraphQLParams) -> None:
         """One operation: its results, then its completion or its errors."""
-        forwarded = (*self.headers, *self.endpoint.edge.headers(uuid.uuid4().hex, self.websocket))
+        client = self.websocket.client
+        edge = self.endpoint.edge.headers(
+            uuid.uuid4().hex,
+            client.host if client else None,
+            self.websocket.headers.get("x-forwarded-for"),
+        )
+        forwarded = (*self.headers, *edge)
         try:
             pipeline = self.endpoint.pipeline
             ready = await pipeline.prepare(params, method="WEBSOCKET", access=self.access)

@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import MYSQL_URL, REDIS_URL, SESSION_TAG
 from tests.support.etcd import EtcdServer
-from tests.support.net import free_port
+from tests.support.net import dev_graph_port, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # What `beyond serve` needs beyond dev's defaults: a real Redis and an SMS provider.
@@ -137,7 +137,7 @@ def test_serve_refuses_an_unmigrated_database(scratch_database: str) -> None:
 
 
 def test_dev_serves_the_graph_and_prints_codes(tmp_path: Path) -> None:
-    port = free_port()
+    port = dev_graph_port()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from tests.beyond.test_dev_start import graph_port_with_accounts_grpc_free
+from tests.support.net import dev_graph_port
 from tests.support.repository import copy_of_the_repository
 
 NEW_FIELD = """
@@ -49,7 +49,7 @@ def _answer(url: str, query: str) -> dict[str, Any]:
 def test_a_new_field_reaches_the_router_without_a_restart(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     copy_of_the_repository(copy)
-    port = graph_port_with_accounts_grpc_free()
+    port = dev_graph_port()
     url = f"http://127.0.0.1:{port}/graphql"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BEYOND_")}
     data = tmp_path / "data"

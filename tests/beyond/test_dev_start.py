@@ -12,8 +12,8 @@ from pathlib import Path
 
 from beyond.dev import dev_grpc_port, dev_secrets, dev_settings, wanted_ports
 from beyond.domains import discover
-from beyond.ports import is_free, taken
-from tests.support.net import free_port
+from beyond.ports import taken
+from tests.support.net import dev_graph_port, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,14 +24,6 @@ def listening(port: int) -> Iterator[None]:
         held.bind(("127.0.0.1", port))
         held.listen()
         yield
-
-
-def graph_port_with_accounts_grpc_free() -> int:
-    """A graph port all of whose derived ports are free right now (other tests take ports too)."""
-    while True:
-        port = free_port()
-        if port < 60_000 and all(is_free("127.0.0.1", p) for p in wanted_ports(port).values()):
-            return port
 
 
 def dev(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -74,7 +66,7 @@ def test_dev_commerce_verifies_webhooks_with_a_kept_secret(tmp_path: Path) -> No
 
 
 def test_dev_refuses_a_taken_grpc_port_before_saying_it_runs(tmp_path: Path) -> None:
-    port = graph_port_with_accounts_grpc_free()
+    port = dev_graph_port()
     grpc = dev_grpc_port(discover()["accounts"], port)
     with listening(grpc or 0):
         result = dev("--port", str(port), "--data-dir", str(tmp_path))
@@ -87,7 +79,7 @@ def test_dev_refuses_a_taken_grpc_port_before_saying_it_runs(tmp_path: Path) -> 
 
 def test_dev_refuses_a_redis_that_is_down_in_one_line(tmp_path: Path) -> None:
     for _ in range(5):  # tests running beside this one may take a port it wants meanwhile
-        port = graph_port_with_accounts_grpc_free()
+        port = dev_graph_port()
         result = dev(
             "--port",
             str(port),
