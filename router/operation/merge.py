@@ -1,11 +1,12 @@
-"""Normalisation pass: merge fields with one response name and one set of conditions.
+"""Normalisation pass: merge fields with one response name, conditions and fragment directives.
 
 Validation has already proven such fields identical apart from their
 sub-selections, so merging concatenates sub-selections and recurses.
 Fragments on the same type merge the same way. Order is first occurrence; a
 field keeps the forwarded directives of its first occurrence that has any.
 A conditional leaf field is dropped when the same field is also selected
-without conditions: it is in the response either way. A fragment authorization
+without conditions (under fragments with the same directives): it is in the
+response either way. A fragment authorization
 refused (``refused_at``) is kept as it is, in its place.
 """
 
@@ -13,23 +14,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from router.operation.model import Condition, Field, Fragment, Selection
+from router.operation.model import Field, Fragment, MergeKey, Selection
 
 
 def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
-    fields: dict[tuple[str, tuple[Condition, ...]], Field] = {}
+    fields: dict[MergeKey, Field] = {}
     fragments: dict[str, list[Selection]] = {}
     refused: list[Fragment] = []
-    order: list[tuple[str, tuple[str, tuple[Condition, ...]]]] = []
+    order: list[tuple[str, MergeKey]] = []
     for selection in selections:
         if isinstance(selection, Fragment) and selection.refused_at is not None:
-            order.append(("refused", (str(len(refused)), ())))
+            order.append(("refused", (str(len(refused)), (), ())))
             refused.append(selection)
             continue
         if isinstance(selection, Fragment):
             if selection.type_condition not in fragments:
                 fragments[selection.type_condition] = []
-                order.append(("fragment", (selection.type_condition, ())))
+                order.append(("fragment", (selection.type_condition, (), ())))
             fragments[selection.type_condition].extend(selection.selections)
             continue
         key = selection.merge_key
@@ -60,8 +61,6 @@ def merge_selections(selections: list[Selection]) -> tuple[Selection, ...]:
     return tuple(merged)
 
 
-def _always_there(
-    fields: dict[tuple[str, tuple[Condition, ...]], Field], key: tuple[str, tuple[Condition, ...]]
-) -> bool:
-    unconditional = fields.get((key[0], ()))
+def _always_there(fields: dict[MergeKey, Field], key: MergeKey) -> bool:
+    unconditional = fields.get((key[0], (), key[2]))
     return unconditional is not None and not fields[key].selections

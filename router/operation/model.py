@@ -8,7 +8,11 @@ variables survive as ``conditions`` on the field they guard (a fragment's
 conditions are pushed onto its fields). Any other directive on a field (an
 executable directive the supergraph defines, which composition keeps only
 when every subgraph defines it) stays on the field as printed text, for the
-subgraph that resolves the field. A fragment under ``@defer`` (unless
+subgraph that resolves the field. Such directives on an inline fragment or a
+fragment spread are pushed onto the fragment's fields the same way, as
+``fragment_directives``: each fetch asking for one of those fields wraps it
+in ``... @directive { }`` again, so fields under fragments with different
+directives are never merged. A fragment under ``@defer`` (unless
 ``if: false``) is kept apart as a :class:`Deferred` record on the field whose
 selection set holds it (or on the operation, at the root): the field's own
 ``selections`` are what is delivered at once.
@@ -36,6 +40,13 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """A field as the planner asks for it.
+
+    ``directives`` are its own forwarded directives, printed;
+    ``fragment_directives`` those of each fragment enclosing it within its
+    parent's selection set, outermost first, printed (one entry per fragment).
+    """
+
     name: str
     parent_type: str
     type: str
@@ -46,14 +57,15 @@ class Field:
     variables: frozenset[str] = frozenset()
     deferred: tuple[Deferred, ...] = ()
     directives: str = ""
+    fragment_directives: tuple[str, ...] = ()
 
     @property
     def response_name(self) -> str:
         return self.alias or self.name
 
     @property
-    def merge_key(self) -> tuple[str, tuple[Condition, ...]]:
-        return (self.response_name, self.conditions)
+    def merge_key(self) -> MergeKey:
+        return (self.response_name, self.conditions, self.fragment_directives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,8 @@ class Fragment:
 
 
 Selection = Field | Fragment
+# Fields merge when their response name, conditions and enclosing fragments' directives match.
+MergeKey = tuple[str, tuple[Condition, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +122,10 @@ class Operation:
 
     ``document`` and ``definition`` are the client's own AST, from which the
     executor shapes the response; ``selections`` is the normal form the
-    planner reads.
+    planner reads. ``directives`` are the operation's own directives, printed,
+    which every fetch carries as Apollo's planner does; ``query_directives``
+    those of them that may stand on a query, for the ``_entities`` fetches
+    (always queries) of a mutation or a subscription.
     """
 
     kind: OperationKind
@@ -119,3 +136,5 @@ class Operation:
     document: DocumentNode
     definition: OperationDefinitionNode
     deferred: tuple[Deferred, ...] = ()
+    directives: str = ""
+    query_directives: str = ""

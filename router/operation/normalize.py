@@ -10,11 +10,24 @@ fragment expansion (each fragment is expanded once per place it is used).
 on one is not expanded but left as a ``Fragment`` record with ``refused_at``
 (see :mod:`router.operation.model`), its selections and the fragments
 deferred in it left out.
+
+Forwarded directives on a fragment (any but ``@skip``/``@include``/``@defer``)
+travel down to the fields it holds directly as ``fragment_directives`` (see
+:mod:`router.operation.model`), and no further: a field's own selection set
+starts afresh, as its conditions do. Apollo's planner keeps them on the
+fragment in the fetch that the fragment's parent field is in, but drops them
+from ``_entities`` fetches for the fragment's other fields; the router sends
+them with every field the fragment holds, wherever it is resolved, as it does
+with a field's own directives. Directives on a fragment definition are not
+forwarded (a subgraph would see them on an inline fragment, a location they
+were not declared for).
 """
 
 from __future__ import annotations
 
 from graphql import (
+    DirectiveLocation,
+    DirectiveNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -33,7 +46,7 @@ from router.operation.model import Condition, Deferred, Field, Fragment, Selecti
 from router.supergraph import Supergraph
 
 _INTROSPECTION = {"__schema": "__Schema", "__type": "__Type"}
-# Directives the router itself acts on; every other one on a field goes to its subgraph.
+# Directives the router itself acts on; every other one on a field or fragment goes to subgraphs.
 _NOT_FORWARDED = frozenset({"skip", "include", "defer", "stream"})
 
 
@@ -61,7 +74,7 @@ class Normalizer:
     ) -> tuple[tuple[Selection, ...], tuple[Deferred, ...]]:
         """The normal form of a root selection set, and the fragments deferred directly in it."""
         deferred: list[Deferred] = []
-        return merge_selections(self.collect(node, parent, (), deferred)), tuple(deferred)
+        return merge_selections(self.collect(node, parent, (), deferred, ())), tuple(deferred)
 
     def collect(
         self,
@@ -69,8 +82,12 @@ class Normalizer:
         parent: str,
         inherited: tuple[Condition, ...],
         deferred: list[Deferred],
+        wrappers: tuple[tuple[DirectiveNode, ...], ...],
     ) -> list[Selection]:
-        """The selections of ``node`` on ``parent``; deferred fragments go to ``deferred``."""
+        """The selections of ``node`` on ``parent``; deferred fragments go to ``deferred``.
+
+        ``wrappers`` holds the forwarded directives of each enclosing fragment.
+        """
         found: list[Selection] = []
         self.expanded += len(node.selections)
         if self.expanded > MAX_EXPANDED_SELECTIONS:
@@ -81,7 +98,7 @@ class Normalizer:
                 continue
             conditions = _combine(inherited, conditions)
             if isinstance(selection, FieldNode):
-                found.append(self.field(selection, parent, conditions))
+                found.append(self.field(selection, parent, conditions, wrappers))
                 continue
             assert isinstance(selection, FragmentSpreadNode | InlineFragmentNode)
             offset = selection.loc.start if selection.loc else 0
@@ -90,10 +107,12 @@ class Normalizer:
                 if written in self.refused:
                     found.append(Fragment(written, (), refused_at=offset))
                     continue
+            own = self.forwarded_on(selection)
+            inner_wrappers = (*wrappers, own) if own else wrappers
             defer = read_defer(selection.directives)
             if defer is not None:
                 inner_deferred: list[Deferred] = []
-                inner = self.fragment(selection, parent, conditions, inner_deferred)
+                inner = self.fragment(selection, parent, conditions, inner_deferred, inner_wrappers)
                 label, condition = defer
                 deferred.append(
                     Deferred(
@@ -106,7 +125,7 @@ class Normalizer:
                     )
                 )
             else:
-                found.extend(self.fragment(selection, parent, conditions, deferred))
+                found.extend(self.fragment(selection, parent, conditions, deferred, inner_wrappers))
         return found
 
     def fragment(
@@ -115,6 +134,7 @@ class Normalizer:
         parent: str,
         conditions: tuple[Condition, ...],
         deferred: list[Deferred],
+        wrappers: tuple[tuple[DirectiveNode, ...], ...],
     ) -> list[Selection]:
         """A fragment's selections placed on ``parent`` (inline, or per concrete type)."""
         found: list[Selection] = []
@@ -125,11 +145,25 @@ class Normalizer:
             selection_set = selection.selection_set
         placement = place_fragment(self.supergraph, parent, type_condition)
         if placement.inline:
-            found.extend(self.collect(selection_set, parent, conditions, deferred))
+            found.extend(self.collect(selection_set, parent, conditions, deferred, wrappers))
         for concrete in placement.types:
-            inner = self.collect(selection_set, concrete, conditions, deferred)
+            inner = self.collect(selection_set, concrete, conditions, deferred, wrappers)
             found.append(Fragment(concrete, tuple(inner)))
         return found
+
+    def forwarded_on(
+        self, selection: FragmentSpreadNode | InlineFragmentNode
+    ) -> tuple[DirectiveNode, ...]:
+        """The fragment's directives its fields take to their subgraphs.
+
+        A spread reaches a subgraph as an inline fragment, so a directive on
+        it goes only if it may stand there too; Apollo's planner sends it
+        either way, and the subgraph then refuses the whole operation.
+        """
+        found = tuple(d for d in selection.directives or () if d.name.value not in _NOT_FORWARDED)
+        if isinstance(selection, InlineFragmentNode):
+            return found
+        return allowed_at(self.supergraph, found, DirectiveLocation.INLINE_FRAGMENT)
 
     def type_condition(self, selection: FragmentSpreadNode | InlineFragmentNode) -> str | None:
         """The fragment's type condition as written (``None`` for an inline fragment without one)."""
@@ -137,7 +171,13 @@ class Normalizer:
             return self.fragments[selection.name.value].type_condition.name.value
         return selection.type_condition.name.value if selection.type_condition else None
 
-    def field(self, node: FieldNode, parent: str, conditions: tuple[Condition, ...]) -> Field:
+    def field(
+        self,
+        node: FieldNode,
+        parent: str,
+        conditions: tuple[Condition, ...],
+        wrappers: tuple[tuple[DirectiveNode, ...], ...],
+    ) -> Field:
         name = node.name.value
         if name in _INTROSPECTION:
             # Answered by the executor from the API schema; nothing to plan below.
@@ -159,16 +199,12 @@ class Normalizer:
             arguments.append((argument.name.value, print_ast(argument.value)))
         for condition in conditions:
             variables.add(condition.variable)
-        directives = ""
-        for directive in node.directives or ():
-            if directive.name.value not in _NOT_FORWARDED:
-                for argument in directive.arguments or ():
-                    _collect_variables(argument.value, variables)
-                directives += print_ast(directive)
+        directives = forwarded_directives(node.directives or (), variables)
+        fragment_directives = tuple(forwarded_directives(own, variables) for own in wrappers)
         selections: tuple[Selection, ...] = ()
         deferred: list[Deferred] = []
         if node.selection_set is not None:
-            selections = tuple(self.collect(node.selection_set, type_name, (), deferred))
+            selections = tuple(self.collect(node.selection_set, type_name, (), deferred, ()))
         return Field(
             name=name,
             parent_type=parent,
@@ -180,7 +216,35 @@ class Normalizer:
             variables=frozenset(variables),
             deferred=tuple(deferred),
             directives=directives,
+            fragment_directives=fragment_directives,
         )
+
+
+def forwarded_directives(directives: tuple[DirectiveNode, ...], variables: set[str]) -> str:
+    """The directives the router passes on, printed; their variables go to ``variables``.
+
+    On the operation itself that is every directive (none the router acts on
+    may stand there).
+    """
+    printed = ""
+    for directive in directives:
+        if directive.name.value not in _NOT_FORWARDED:
+            for argument in directive.arguments or ():
+                _collect_variables(argument.value, variables)
+            printed += print_ast(directive)
+    return printed
+
+
+def allowed_at(
+    supergraph: Supergraph, directives: tuple[DirectiveNode, ...], location: DirectiveLocation
+) -> tuple[DirectiveNode, ...]:
+    """Those of ``directives`` the API schema allows at ``location``."""
+    found: list[DirectiveNode] = []
+    for directive in directives:
+        known = supergraph.api_schema.get_directive(directive.name.value)
+        if known is not None and location in known.locations:
+            found.append(directive)
+    return tuple(found)
 
 
 def _combine(inherited: tuple[Condition, ...], own: tuple[Condition, ...]) -> tuple[Condition, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphql import (
+    DirectiveLocation,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSyntaxError,
@@ -15,7 +16,12 @@ from router.operation.errors import OperationError
 from router.operation.guard import OperationGuard
 from router.operation.limits import tokens_exceeded
 from router.operation.model import Operation, VariableDefinition
-from router.operation.normalize import Normalizer, OperationTooLarge
+from router.operation.normalize import (
+    Normalizer,
+    OperationTooLarge,
+    allowed_at,
+    forwarded_directives,
+)
 from router.operation.validation import validate
 from router.plan.nodes import OperationKind
 from router.supergraph import Supergraph
@@ -97,6 +103,10 @@ def prepare(
         document=document,
         definition=definition,
         deferred=deferred,
+        directives=forwarded_directives(definition.directives or (), set()),
+        query_directives=forwarded_directives(
+            allowed_at(supergraph, definition.directives or (), DirectiveLocation.QUERY), set()
+        ),
     )
 
 

@@ -35,7 +35,7 @@ from router.planner.errors import PlanningError
 from router.planner.fetch_graph import FetchGraph, FetchGroup
 from router.planner.input_values import unknown_inputs
 from router.planner.local_types import alias_local_conflicts
-from router.planner.selection_builder import as_required
+from router.planner.selection_builder import as_required, variables_in
 from router.supergraph import Supergraph
 
 
@@ -156,8 +156,12 @@ class Emitter:
             self.supergraph, group.graph, group.selection, group.root_type
         )
         body = group.selection.print(drop=enforced)
+        directives = (
+            self.operation.query_directives if group.is_entity else self.operation.directives
+        )
         used: set[str] = set()
         group.selection.variables(used, enforced)
+        variables_in(directives, used)
         definitions = [v for v in self.operation.variables if v.name in used]
         declared = [
             f"${v.name}:{v.type}" + (f"={v.default}" if v.default is not None else "")
@@ -180,6 +184,7 @@ class Emitter:
             header += f" {name}"
         if declared:
             header += "(" + ",".join(declared) + ")"
+        header += directives
         node: PlanNode = FetchNode(
             service_name=group.graph,
             operation=f"{header}{body}",

@@ -110,4 +110,4 @@ def _same_shape(supergraph: Supergraph, one: str, other: str) -> bool:
 def _rename(holder: SelectionBuilder, built: FieldBuilder, alias: str) -> None:
     key = next(k for k, v in holder.fields.items() if v is built)
     built.alias = alias
-    holder.fields = {((alias, k[1]) if k == key else k): v for k, v in holder.fields.items()}
+    holder.fields = {((alias, *k[1:]) if k == key else k): v for k, v in holder.fields.items()}

@@ -8,7 +8,9 @@ representation selection, ``=>``, its rewrites as comments (``# set`` for
 input rewrites, ``# context $var = .. / ... on T / field`` for where a
 contextual argument's value is read), then the selection asked of each entity;
 ``# rename path to name`` before a selection for an output rewrite (a field
-aliased because its subgraph-local type clashes with a sibling's).
+aliased because its subgraph-local type clashes with a sibling's);
+``# operation @d`` for the directives the subgraph operation itself carries
+(which Apollo's notation leaves out).
 A subscription prints as ``Subscription { Primary: {…}, Rest: {…} }``, as
 Apollo prints it, except that without a ``Rest`` Apollo leaves a stray
 closing brace where the ``Rest`` would be and this printer does not.
@@ -180,6 +182,9 @@ def _fetch(node: FetchNode, depth: int, notes: Notes) -> list[str]:
     note = notes.get(id(node))
     if note is not None:
         lines.append(f"{pad}  {note}")
+    if definition.directives:
+        directives = " ".join(print_ast(d) for d in definition.directives)
+        lines.append(f"{pad}  # operation {directives}")
     if node.requires:
         entities = selection_set.selections[0]
         assert isinstance(entities, FieldNode) and entities.selection_set is not None

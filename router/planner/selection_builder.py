@@ -1,9 +1,12 @@
 """Mutable subgraph selections, grown while planning and printed into operation text.
 
 A fetch group's selection is a tree of :class:`SelectionBuilder`: fields keyed
-by response name and conditions (so a client field and the same field under
-``@include`` stay apart, as in the client operation), and fragments keyed by
-type condition. Printing is deterministic: insertion order.
+by response name, conditions and the directives of the client's fragments
+around them (so a client field and the same field under ``@include`` or under
+``... @directive`` stay apart, as in the client operation), and fragments
+keyed by type condition. Fields under fragment directives are printed inside
+``...@directive{ }`` again, one fragment per directive text, where the first
+such field stood. Printing is deterministic: insertion order.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from router.operation import Condition
+from router.operation.model import MergeKey
 from router.plan.nodes import RequiredField, RequiredFragment, RequiredSelection
 
 
@@ -22,6 +26,7 @@ class FieldBuilder:
     conditions: tuple[Condition, ...]
     selections: SelectionBuilder | None = None
     directives: str = ""
+    wrappers: tuple[str, ...] = ()
 
     @property
     def response_name(self) -> str:
@@ -30,7 +35,7 @@ class FieldBuilder:
 
 @dataclass(slots=True)
 class SelectionBuilder:
-    fields: dict[tuple[str, tuple[Condition, ...]], FieldBuilder] = field(default_factory=dict)
+    fields: dict[MergeKey, FieldBuilder] = field(default_factory=dict)
     fragments: dict[str, SelectionBuilder] = field(default_factory=dict)
 
     def add_field(
@@ -41,11 +46,14 @@ class SelectionBuilder:
         conditions: tuple[Condition, ...] = (),
         composite: bool = False,
         directives: str = "",
+        wrappers: tuple[str, ...] = (),
     ) -> FieldBuilder:
-        key = (alias or name, conditions)
+        key = (alias or name, conditions, wrappers)
         found = self.fields.get(key)
         if found is None:
-            found = self.fields[key] = FieldBuilder(name, alias, arguments, conditions)
+            found = self.fields[key] = FieldBuilder(
+                name, alias, arguments, conditions, wrappers=wrappers
+            )
         found.directives = found.directives or directives
         if composite and found.selections is None:
             found.selections = SelectionBuilder()
@@ -66,19 +74,7 @@ class SelectionBuilder:
         ``drop`` names conditions already enforced around the whole fetch,
         which top-level fields need not repeat.
         """
-        parts: list[str] = []
-        for built in self.fields.values():
-            text = f"{built.alias}:{built.name}" if built.alias else built.name
-            if built.arguments:
-                text += "(" + ",".join(f"{n}:{v}" for n, v in built.arguments) + ")"
-            text += built.directives
-            for condition in built.conditions:
-                if condition not in drop:
-                    directive = "include" if condition.passes_when else "skip"
-                    text += f"@{directive}(if:${condition.variable})"
-            if built.selections is not None:
-                text += built.selections.print()
-            parts.append(text)
+        parts = _print_fields([(built, built.wrappers) for built in self.fields.values()], drop)
         for type_condition, inner in self.fragments.items():
             if not inner.is_empty():
                 parts.append(f"...on {type_condition}{inner.print(drop)}")
@@ -88,8 +84,10 @@ class SelectionBuilder:
         """Collect the variables the printed text uses (``drop`` as for :meth:`print`)."""
         for built in self.fields.values():
             for _, value in built.arguments:
-                _variables_in(value, into)
-            _variables_in(built.directives, into)
+                variables_in(value, into)
+            variables_in(built.directives, into)
+            for wrapper in built.wrappers:
+                variables_in(wrapper, into)
             into.update(c.variable for c in built.conditions if c not in drop)
             if built.selections is not None:
                 built.selections.variables(into)
@@ -97,7 +95,42 @@ class SelectionBuilder:
             inner.variables(into, drop)
 
 
-def _variables_in(value: str, into: set[str]) -> None:
+def _print_fields(
+    fields: list[tuple[FieldBuilder, tuple[str, ...]]], drop: frozenset[Condition]
+) -> list[str]:
+    """Each field with the fragment wrappers still to open around it, printed."""
+    parts: list[str] = []
+    wrapped: dict[str, tuple[int, list[tuple[FieldBuilder, tuple[str, ...]]]]] = {}
+    for built, wrappers in fields:
+        if not wrappers:
+            parts.append(_print_field(built, drop))
+            continue
+        if wrappers[0] not in wrapped:
+            # The wrapper's place, filled once all the fields it holds are known.
+            wrapped[wrappers[0]] = (len(parts), [])
+            parts.append("")
+        wrapped[wrappers[0]][1].append((built, wrappers[1:]))
+    for directives, (index, inner) in wrapped.items():
+        parts[index] = "..." + directives + "{" + " ".join(_print_fields(inner, drop)) + "}"
+    return parts
+
+
+def _print_field(built: FieldBuilder, drop: frozenset[Condition]) -> str:
+    text = f"{built.alias}:{built.name}" if built.alias else built.name
+    if built.arguments:
+        text += "(" + ",".join(f"{n}:{v}" for n, v in built.arguments) + ")"
+    text += built.directives
+    for condition in built.conditions:
+        if condition not in drop:
+            directive = "include" if condition.passes_when else "skip"
+            text += f"@{directive}(if:${condition.variable})"
+    if built.selections is not None:
+        text += built.selections.print()
+    return text
+
+
+def variables_in(value: str, into: set[str]) -> None:
+    """Add the variables printed GraphQL ``value`` uses to ``into``."""
     # Values are printed GraphQL; a variable is ``$`` then a name. Strings may
     # contain ``$`` too, so skip string contents.
     index = 0
@@ -126,6 +159,7 @@ def merge_into(target: SelectionBuilder, source: SelectionBuilder) -> None:
             built.conditions,
             composite=built.selections is not None,
             directives=built.directives,
+            wrappers=built.wrappers,
         )
         if built.selections is not None and merged.selections is not None:
             merge_into(merged.selections, built.selections)
@@ -168,6 +202,7 @@ def canonical(builder: SelectionBuilder) -> frozenset[object]:
             b.alias,
             b.arguments,
             b.directives,
+            b.wrappers,
             b.conditions,
             canonical(b.selections) if b.selections else None,
         )

@@ -184,7 +184,7 @@ class Walker:
         if child.builder.is_empty() and not field.deferred:
             # Everything below moved to other subgraphs: this fetch has
             # nothing to ask for under the field.
-            place.builder.fields.pop((field.response_name, field.conditions), None)
+            place.builder.fields.pop(field.merge_key, None)
         return left
 
     def add_internal_field(
@@ -216,7 +216,13 @@ class Walker:
         caps = self.caps
         composite = caps.is_composite(field.type)
         built = place.builder.add_field(
-            field.name, alias, field.arguments, conditions, composite, field.directives
+            field.name,
+            alias,
+            field.arguments,
+            conditions,
+            composite,
+            field.directives,
+            field.fragment_directives,
         )
         if not composite or built.selections is None:
             return None

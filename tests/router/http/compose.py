@@ -34,6 +34,7 @@ from tests.router import (
     kitchen,
     library,
     lobby,
+    lookouts,
     mailroom,
     membership,
     newsdesk,
@@ -117,6 +118,7 @@ RACKS_SUPERGRAPH = PLANNER_FIXTURES / "shareable_unions" / "supergraph.graphql"
 ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
 JOURNAL_SUPERGRAPH = PLANNER_FIXTURES / "requires_nested_hops" / "supergraph.graphql"
 BEACONS_SUPERGRAPH = PLANNER_FIXTURES / "executable_directives" / "supergraph.graphql"
+LOOKOUTS_SUPERGRAPH = PLANNER_FIXTURES / "fragment_directives" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -157,6 +159,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     PRINTSHOP_SUPERGRAPH: printshop.SCHEMAS,
     SCREENING_SUPERGRAPH: screening.SCHEMAS,
     BEACONS_SUPERGRAPH: beacons.SCHEMAS,
+    LOOKOUTS_SUPERGRAPH: lookouts.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,

@@ -21,7 +21,7 @@ import pytest
 from tests.router.http.compose import VAULT_SUPERGRAPH
 from tests.router.http.live_federation import Federation, federation
 from tests.router.http.test_authorization_e2e import AUTHENTICATION, token, unauthorized
-from tests.router.http.test_defer_e2e import ACCEPT, parts
+from tests.router.multipart import ACCEPT, parts
 from tests.router.vault import vault_apps
 
 

@@ -1,40 +1,25 @@
 """``@defer`` end to end: the shop subgraphs and our router over real HTTP, answered in parts.
 
-The multipart body is parsed here as a client would: split on the
-``graphql`` boundary, one ``application/json`` part per payload.
+The multipart body is read as a client would (:mod:`tests.router.multipart`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
 from tests.router.http.compose import SHOP_SUPERGRAPH
 from tests.router.http.live_federation import Federation, federation
+from tests.router.multipart import ACCEPT, parts
 from tests.router.shop import shop_apps
-
-ACCEPT = "multipart/mixed;deferSpec=20220824, application/json"
 
 
 @pytest.fixture(scope="module")
 async def shop() -> AsyncIterator[Federation]:
     async with federation(shop_apps(), SHOP_SUPERGRAPH) as running:
         yield running
-
-
-def parts(content_type: str, body: bytes) -> list[dict[str, Any]]:
-    assert content_type == 'multipart/mixed;boundary="graphql";deferSpec=20220824'
-    text = body.decode()
-    assert text.endswith("\r\n--graphql--\r\n")
-    found = []
-    for chunk in text.removesuffix("\r\n--graphql--\r\n").split("\r\n--graphql\r\n")[1:]:
-        headers, payload = chunk.split("\r\n\r\n", 1)
-        assert headers == "content-type: application/json; charset=utf-8"
-        found.append(json.loads(payload))
-    return found
 
 
 async def ask(shop: Federation, query: str, accept: str = ACCEPT) -> tuple[int, str, bytes]:

@@ -34,6 +34,7 @@ from tests.router import (
     fleet,
     gallery,
     lobby,
+    lookouts,
     mailroom,
     membership,
     newsroom,
@@ -67,6 +68,7 @@ from tests.router.http.compose import (
     GALLERY_SUPERGRAPH,
     LIBRARY_SUPERGRAPH,
     LOBBY_SUPERGRAPH,
+    LOOKOUTS_SUPERGRAPH,
     MAILROOM_SUPERGRAPH,
     MEMBERSHIP_SUPERGRAPH,
     NEWSROOM_SUPERGRAPH,
@@ -390,6 +392,7 @@ FEATURE_GRAPHS: dict[str, tuple[Callable[[], dict[str, Any]], Path]] = {
     "couriers": (couriers.courier_apps, COURIERS_SUPERGRAPH),
     "fleet": (fleet.fleet_apps, FLEET_SUPERGRAPH),
     "lobby": (lobby.lobby_apps, LOBBY_SUPERGRAPH),
+    "lookouts": (lookouts.lookout_apps, LOOKOUTS_SUPERGRAPH),
     "mailroom": (mailroom.mailroom_apps, MAILROOM_SUPERGRAPH),
     "printshop": (printshop.printshop_apps, PRINTSHOP_SUPERGRAPH),
     "screening": (screening.screening_apps, SCREENING_SUPERGRAPH),
@@ -514,6 +517,18 @@ FEATURE_OPERATIONS = [
         None,
     ),
     ("beacons", "{ harbor @tone(pitch: HIGH) beacons { name signal @tone(pitch: LOW) } }", None),
+    (
+        "lookouts",
+        'query Night @watch(by: "night") { towers { harborWatch lighthouseWatch } lighthouseWatch }',
+        None,
+    ),
+    ("lookouts", '{ ... @watch(by: "root") { harborWatch lighthouseWatch } }', None),
+    (
+        "lookouts",
+        'query($by: String!) { towers { ... @watch(by: $by) { harborWatch } ...N @watch(by: "b") } }'
+        " fragment N on Tower { name harborWatch }",
+        {"by": "a"},
+    ),
 ]
 
 
@@ -624,3 +639,18 @@ async def test_a_requirement_back_into_the_requiring_subgraph_where_apollo_skips
     right = {"crates": [{"id": "c1", "volume": 900}, {"id": "c2", "volume": 2500}]}
     assert ours == {"data": right}
     assert apollo["data"] != right, "Apollo agrees now: compare it as usual"
+
+
+async def test_a_fragment_directive_reaches_entity_fetches_where_apollo_drops_it(
+    feature_graphs: Callable[[str], Awaitable[Pair]],
+) -> None:
+    # The fragment's lighthouseWatch is fetched by an _entities request. Apollo Gateway keeps
+    # @watch only in the fetch the fragment sits in (harbor's); the router sends it with every
+    # field the fragment holds, as it does a field's own directives.
+    apollo, ours = await _both_answers(
+        await feature_graphs("lookouts"),
+        '{ towers { ... @watch(by: "w") { harborWatch lighthouseWatch } } }',
+        None,
+    )
+    assert ours == {"data": {"towers": [{"harborWatch": ["w"], "lighthouseWatch": ["w"]}] * 2}}
+    assert apollo == {"data": {"towers": [{"harborWatch": ["w"], "lighthouseWatch": []}] * 2}}

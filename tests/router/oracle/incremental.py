@@ -1,9 +1,8 @@
 """``@defer`` in the oracle: the router's multipart answer read, rebuilt and checked.
 
-:func:`payloads` reads a ``multipart/mixed`` body as a client does (split on
-the ``graphql`` boundary, one ``application/json`` part per payload; an
-``application/json`` answer is one payload). :func:`rebuild` applies each
-later payload's ``incremental`` items (``data`` merged into the object at
+An answer's payloads are read by :func:`tests.router.multipart.payloads`
+(a multipart body as a client reads it; an ``application/json`` answer is
+one payload). :func:`rebuild` applies each later payload's ``incremental`` items (``data`` merged into the object at
 ``path``, ``errors`` gathered) to the first one's, giving the final result the
 monolith's answer to the operation without ``@defer`` must equal; on the
 way it checks the delivery rules: ``hasNext`` true on every payload but
@@ -18,7 +17,6 @@ applies to.
 from __future__ import annotations
 
 import copy
-import json
 from collections import Counter
 from typing import Any
 
@@ -43,26 +41,9 @@ from graphql.language.visitor import REMOVE
 
 from tests.router.oracle.shape import directive, skipped, truthy, with_variables
 
-ACCEPT = "multipart/mixed;deferSpec=20220824, application/json"
-MULTIPART = 'multipart/mixed;boundary="graphql";deferSpec=20220824'
 # Each object of the monolith's answer says its type under this alias (see ``typed``).
 TYPENAME = "oracleType"
 Item = tuple[tuple[str | int, ...], str | None]
-
-
-def payloads(content_type: str, body: bytes) -> list[dict[str, Any]]:
-    """The payloads of an answer, in order."""
-    if content_type.startswith("application/json"):
-        return [json.loads(body)]
-    assert content_type == MULTIPART, content_type
-    text = body.decode()
-    assert text.endswith("\r\n--graphql--\r\n"), text[-40:]
-    found = []
-    for chunk in text.removesuffix("\r\n--graphql--\r\n").split("\r\n--graphql\r\n")[1:]:
-        headers, payload = chunk.split("\r\n\r\n", 1)
-        assert headers == "content-type: application/json; charset=utf-8", headers
-        found.append(json.loads(payload))
-    return found
 
 
 def rebuild(parts: list[dict[str, Any]]) -> tuple[dict[str, Any], list[Item], list[str]]:

@@ -36,6 +36,7 @@ from router.http import create_router_app
 from router.supergraph import load_supergraph
 from tests.router.http.compose import compose_sdls, placeholder_url
 from tests.router.http.live_federation import router_config
+from tests.router.multipart import ACCEPT, payloads
 from tests.router.oracle import world
 from tests.router.oracle.access import (
     TOKENS,
@@ -47,11 +48,9 @@ from tests.router.oracle.access import (
     unauthorized,
 )
 from tests.router.oracle.incremental import (
-    ACCEPT,
     delivery_problems,
     expected_items,
     ordered_like,
-    payloads,
     primary,
     rebuild,
     typed,

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from graphql import parse, print_ast
 
+from tests.router.multipart import ACCEPT, payloads
 from tests.router.oracle import world
 from tests.router.oracle.incremental import (
-    ACCEPT,
     Item,
     delivery_problems,
     expected_items,
-    payloads,
     primary,
     rebuild,
     typed,
