@@ -277,8 +277,8 @@ class DirectProtocol(HeaderTimeoutProtocol):
         self._write(cycle, answer)
 
     def _write(self, cycle: _Direct, answer: Answer) -> None:
-        if cycle.disconnected:
-            return
+        if cycle.disconnected or self.transport.is_closing():
+            return  # the client went away (uvicorn marks only the connection's latest request)
         assert self._route is not None
         keep_alive = cycle.keep_alive
         closing = False

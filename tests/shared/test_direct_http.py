@@ -214,3 +214,15 @@ async def test_a_shutdown_lets_the_answer_in_progress_finish_then_closes() -> No
     await until(transport, bool)
     assert answers(transport.writes)[0]["way"] == "direct"
     assert b"connection: close" in transport.writes[0] and transport.closed
+
+
+async def test_a_connection_lost_under_pipelined_requests_ends_every_answer_quietly() -> None:
+    app = App(slow=0.05)
+    protocol, transport = connect(app)
+    protocol.data_received(request(b'"1"') + request(b'"2"'))
+    answering = set(protocol.tasks)
+    protocol.connection_lost(None)
+    transport.closed = True
+    await asyncio.sleep(0.1)
+    assert transport.writes == [] and len(app.requests) == 1
+    assert answering and all(task.done() and not task.exception() for task in answering)

@@ -21,6 +21,8 @@ class RecordingTransport(asyncio.Transport):
         self.reading = True
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self.closed:  # as uvloop's transport, once closed
+            raise RuntimeError("unable to perform operation on a closed transport")
         if data:
             self.writes.append(bytes(data))
 
