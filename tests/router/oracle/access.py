@@ -19,7 +19,11 @@ as written: one on an abstract type too, even where some of its possible
 types are public (composition gives an interface its implementations'
 requirements); a field left with nothing to select is removed too, without
 an error of its own. Removed fields and the fields of removed fragments
-answer ``null`` (bubbling through non-null positions); each removal is one
+answer ``null`` (bubbling through non-null positions), but for those a
+removed fragment defers (``deferred``: the fragments deferred with the
+request's variables): the router plans nothing the removed fragment holds,
+so they are neither delivered nor null, and a field selecting nothing else
+is removed as one left with nothing to select; each removal is one
 error at its path, once a path (a fragment's, once per path and type condition), ``"@"``
 for every list position, whatever the data (a removed field under ``@skip``
 is still reported: the router decides before it reads variables).
@@ -40,6 +44,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLSchema,
     InlineFragmentNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
@@ -186,11 +191,14 @@ def requirements(graphs: list[Subgraph]) -> Requirements:
 
 @dataclass
 class Verdict:
-    """What a request may not see in one operation: the error paths, and the selections
-    answering null: ``(id of the field node, concrete parent type)``."""
+    """What a request may not see in one operation: the error paths, the selections
+    answering null: ``(offset of the field node in the document, concrete parent type)``,
+    and the fragments answering nothing at all."""
 
     errors: list[list[str]] = field(default_factory=list)
     nulled: set[tuple[int, str]] = field(default_factory=set)
+    # The offsets of the deferred fragments inside removed ones: never delivered.
+    absent: set[int] = field(default_factory=set)
 
 
 def unauthorized(
@@ -198,8 +206,11 @@ def unauthorized(
     document: DocumentNode,
     needs: Requirements,
     scopes: frozenset[str] | None,
+    deferred: frozenset[int] = frozenset(),
 ) -> Verdict:
-    walk = _Walk(schema, document, needs, scopes)
+    """The verdict on ``document`` (parsed with locations, ``deferred`` the offsets of the
+    fragments deferred with the request's variables)."""
+    walk = _Walk(schema, document, needs, scopes, deferred)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     root = schema.get_root_type(operation.operation)
     assert root is not None
@@ -214,10 +225,12 @@ class _Walk:
         document: DocumentNode,
         needs: Requirements,
         scopes: frozenset[str] | None,
+        deferred: frozenset[int],
     ) -> None:
         self.schema = schema
         self.needs = needs
         self.scopes = scopes
+        self.deferred = deferred
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
@@ -301,6 +314,11 @@ class _Walk:
             inner = self._fragment(selection)
             if inner is None:
                 continue
+            offset = position(selection)
+            if self.silent and offset in self.deferred:
+                # Deferred inside a removed fragment: the router plans none of it.
+                self.verdict.absent.add(offset)
+                continue
             condition, selections = inner
             if condition is None or (condition == field_type.name and not inside):
                 self._collect(field_type, selections, applies_to, inside, found, path)
@@ -380,4 +398,10 @@ class _Walk:
 
     def _null(self, node: FieldNode, types: tuple[str, ...]) -> None:
         for type_name in types:
-            self.verdict.nulled.add((id(node), type_name))
+            self.verdict.nulled.add((position(node), type_name))
+
+
+def position(node: Node) -> int:
+    """Where ``node`` starts in the document: the same in every copy of it."""
+    assert node.loc is not None
+    return node.loc.start
