@@ -99,18 +99,31 @@ def met(requirement: str | None, scopes: frozenset[str] | None) -> bool:
     return any({s.strip('"') for s in option.split(", ")} <= scopes for option in options)
 
 
+def allowed(marks: Sequence[str], scopes: frozenset[str] | None) -> bool:
+    """Whether a request with ``scopes`` meets every one of ``marks``."""
+    return all(met(mark, scopes) for mark in marks)
+
+
 @dataclass
 class Requirements:
-    types: dict[str, str] = field(default_factory=dict)
-    fields: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The marks on each type and field (all of them to be met), as written."""
+
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fields: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.types or self.fields)
 
+    def policed(self) -> bool:
+        marks = [*self.types.values(), *self.fields.values()]
+        return any(mark in POLICIES for found in marks for mark in found)
+
 
 def protect(graphs: list[Subgraph], seed: int) -> Requirements:
-    """Mark about half the splits: one to three fields, and a type one time in two; and
-    one or two other fields ``@policy`` on two splits in five."""
+    """Mark about half the splits: one to three fields, and a type one time in two; one or
+    two other fields ``@policy`` on two splits in five; and, on a stream of its own, a type
+    ``@policy`` in a split in four (beside its requirement, if it has one) and in another
+    in four a field both ``@policy`` and ``@authenticated`` or ``@requiresScopes``."""
     rng = random.Random(f"access-{seed}")
     needs = Requirements()
     excluded = {
@@ -133,21 +146,32 @@ def protect(graphs: list[Subgraph], seed: int) -> Requirements:
     )
     if rng.random() >= 0.5:
         for chosen in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
-            needs.fields[chosen] = rng.choice(REQUIREMENTS)
+            needs.fields[chosen] = (rng.choice(REQUIREMENTS),)
         if rng.random() < 0.5:
-            needs.types[rng.choice(PROTECTABLE_TYPES)] = rng.choice(REQUIREMENTS)
+            needs.types[rng.choice(PROTECTABLE_TYPES)] = (rng.choice(REQUIREMENTS),)
     policed = random.Random(f"policies-{seed}")
     if policed.random() < 0.4:
         free = [c for c in candidates if c not in needs.fields]
         for chosen in policed.sample(free, min(len(free), policed.randint(1, 2))):
-            needs.fields[chosen] = policed.choice(POLICIES)
+            needs.fields[chosen] = (policed.choice(POLICIES),)
+    beside = random.Random(f"policies-beside-{seed}")
+    if beside.random() < 0.25:
+        type_name = beside.choice(PROTECTABLE_TYPES)
+        needs.types[type_name] = (*needs.types.get(type_name, ()), beside.choice(POLICIES))
+    if beside.random() < 0.25:
+        chosen = beside.choice(candidates)
+        marks = needs.fields.get(chosen, ())
+        if not set(marks) & set(REQUIREMENTS):
+            marks = (beside.choice(REQUIREMENTS), *marks)
+        if not set(marks) & set(POLICIES):
+            marks = (*marks, beside.choice(POLICIES))
+        needs.fields[chosen] = marks
     for graph in graphs:
         for type_name, fields in graph.types.items():
             if type_name in needs.types:
-                graph.type_directives.setdefault(type_name, []).append(needs.types[type_name])
+                graph.type_directives.setdefault(type_name, []).extend(needs.types[type_name])
             for name, decl in fields.items():
-                if (type_name, name) in needs.fields:
-                    decl.directives.append(needs.fields[(type_name, name)])
+                decl.directives.extend(needs.fields.get((type_name, name), ()))
     return needs
 
 
@@ -155,7 +179,7 @@ def protect(graphs: list[Subgraph], seed: int) -> Requirements:
 async def evaluating(graphs: Sequence[Subgraph]) -> AsyncIterator[dict[str, Any]]:
     """The router's configuration tables for ``graphs``: where they name policies, a policy
     evaluator (served while the context lasts) granting those named after the token's scopes."""
-    if not any(mark in POLICIES for mark in requirements(list(graphs)).fields.values()):
+    if not requirements(list(graphs)).policed():
         yield {}
         return
 
@@ -172,21 +196,25 @@ async def evaluating(graphs: Sequence[Subgraph]) -> AsyncIterator[dict[str, Any]
 
 def requirements(graphs: list[Subgraph]) -> Requirements:
     """The requirements ``graphs`` carry, read back from their directives."""
-    needs = Requirements()
+    types: dict[str, dict[str, None]] = {}
+    fields: dict[tuple[str, str], dict[str, None]] = {}
     for graph in graphs:
         for type_name, marks in graph.type_directives.items():
             for mark in marks:
-                if mark in REQUIREMENTS:
-                    needs.types[type_name] = mark
+                if mark in REQUIREMENTS or mark in POLICIES:
+                    types.setdefault(type_name, {})[mark] = None
                     if type_name in ENTITIES:
                         # Composition gives an interface its implementations' requirements.
-                        needs.types["Node"] = mark
-        for type_name, fields in graph.types.items():
-            for name, decl in fields.items():
+                        types.setdefault("Node", {})[mark] = None
+        for type_name, declared in graph.types.items():
+            for name, decl in declared.items():
                 for mark in decl.directives:
                     if mark in REQUIREMENTS or mark in POLICIES:
-                        needs.fields[(type_name, name)] = mark
-    return needs
+                        fields.setdefault((type_name, name), {})[mark] = None
+    return Requirements(
+        {name: tuple(marks) for name, marks in types.items()},
+        {key: tuple(marks) for key, marks in fields.items()},
+    )
 
 
 @dataclass
@@ -244,7 +272,7 @@ class _Walk:
         return (type_.name,)
 
     def type_met(self, name: str) -> bool:
-        return met(self.needs.types.get(name), self.scopes)
+        return allowed(self.needs.types.get(name, ()), self.scopes)
 
     def _report(self, key: tuple[object, ...], path: list[str]) -> None:
         if not self.silent and key not in self.reported:
@@ -375,13 +403,17 @@ class _Walk:
             definition = owner.fields[name]  # type: ignore[attr-defined]
             returned = get_named_type(definition.type)
             here = (*path, response)
-            needed = [self.needs.fields.get((type_name, name)), self.needs.types.get(returned.name)]
+            needed = [
+                *self.needs.fields.get((type_name, name), ()),
+                *self.needs.types.get(returned.name, ()),
+            ]
             if is_abstract_type(returned) and node.selection_set is not None:
                 direct: list[FieldNode] = []
                 self._direct(returned, node.selection_set, direct)
                 if any(n.name.value != "__typename" for n in direct):
-                    needed += [self.needs.types.get(t) for t in self.possible(returned)]
-            if not all(met(n, self.scopes) for n in needed):
+                    for possible in self.possible(returned):
+                        needed += self.needs.types.get(possible, ())
+            if not allowed(needed, self.scopes):
                 self._report(("field", here), list(here))
                 self._null(node, (type_name,))
                 kept[type_name] = False

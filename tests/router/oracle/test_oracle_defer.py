@@ -274,7 +274,7 @@ def test_the_writer_defers_inside_fragments_on_interfaces_from_a_stream_of_its_o
 
 
 def test_what_a_removed_fragment_defers_is_neither_null_nor_delivered() -> None:
-    needs = Requirements(types={"User": "@authenticated", "Node": "@authenticated"})
+    needs = Requirements(types={"User": ("@authenticated",), "Node": ("@authenticated",)})
     document = parse(
         "query ($a: Boolean = true) { search { ... on Product { name } "
         "... on Node { ... @defer { id } ... @defer(if: $a) { label } } } }"
