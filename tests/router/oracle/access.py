@@ -19,7 +19,11 @@ as written: one on an abstract type too, even where some of its possible
 types are public (composition gives an interface its implementations'
 requirements); a field left with nothing to select is removed too, without
 an error of its own. Removed fields and the fields of removed fragments
-answer ``null`` (bubbling through non-null positions); each removal is one
+answer ``null`` (bubbling through non-null positions), but for those a
+removed fragment defers (``deferred``: the fragments deferred with the
+request's variables): the router plans nothing the removed fragment holds,
+so they are neither delivered nor null, and a field selecting nothing else
+is removed as one left with nothing to select; each removal is one
 error at its path, once a path (a fragment's, once per path and type condition), ``"@"``
 for every list position, whatever the data (a removed field under ``@skip``
 is still reported: the router decides before it reads variables).
@@ -40,6 +44,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLSchema,
     InlineFragmentNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
@@ -94,18 +99,31 @@ def met(requirement: str | None, scopes: frozenset[str] | None) -> bool:
     return any({s.strip('"') for s in option.split(", ")} <= scopes for option in options)
 
 
+def allowed(marks: Sequence[str], scopes: frozenset[str] | None) -> bool:
+    """Whether a request with ``scopes`` meets every one of ``marks``."""
+    return all(met(mark, scopes) for mark in marks)
+
+
 @dataclass
 class Requirements:
-    types: dict[str, str] = field(default_factory=dict)
-    fields: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The marks on each type and field (all of them to be met), as written."""
+
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fields: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.types or self.fields)
 
+    def policed(self) -> bool:
+        marks = [*self.types.values(), *self.fields.values()]
+        return any(mark in POLICIES for found in marks for mark in found)
+
 
 def protect(graphs: list[Subgraph], seed: int) -> Requirements:
-    """Mark about half the splits: one to three fields, and a type one time in two; and
-    one or two other fields ``@policy`` on two splits in five."""
+    """Mark about half the splits: one to three fields, and a type one time in two; one or
+    two other fields ``@policy`` on two splits in five; and, on a stream of its own, a type
+    ``@policy`` in a split in four (beside its requirement, if it has one) and in another
+    in four a field both ``@policy`` and ``@authenticated`` or ``@requiresScopes``."""
     rng = random.Random(f"access-{seed}")
     needs = Requirements()
     excluded = {
@@ -128,21 +146,32 @@ def protect(graphs: list[Subgraph], seed: int) -> Requirements:
     )
     if rng.random() >= 0.5:
         for chosen in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
-            needs.fields[chosen] = rng.choice(REQUIREMENTS)
+            needs.fields[chosen] = (rng.choice(REQUIREMENTS),)
         if rng.random() < 0.5:
-            needs.types[rng.choice(PROTECTABLE_TYPES)] = rng.choice(REQUIREMENTS)
+            needs.types[rng.choice(PROTECTABLE_TYPES)] = (rng.choice(REQUIREMENTS),)
     policed = random.Random(f"policies-{seed}")
     if policed.random() < 0.4:
         free = [c for c in candidates if c not in needs.fields]
         for chosen in policed.sample(free, min(len(free), policed.randint(1, 2))):
-            needs.fields[chosen] = policed.choice(POLICIES)
+            needs.fields[chosen] = (policed.choice(POLICIES),)
+    beside = random.Random(f"policies-beside-{seed}")
+    if beside.random() < 0.25:
+        type_name = beside.choice(PROTECTABLE_TYPES)
+        needs.types[type_name] = (*needs.types.get(type_name, ()), beside.choice(POLICIES))
+    if beside.random() < 0.25:
+        chosen = beside.choice(candidates)
+        marks = needs.fields.get(chosen, ())
+        if not set(marks) & set(REQUIREMENTS):
+            marks = (beside.choice(REQUIREMENTS), *marks)
+        if not set(marks) & set(POLICIES):
+            marks = (*marks, beside.choice(POLICIES))
+        needs.fields[chosen] = marks
     for graph in graphs:
         for type_name, fields in graph.types.items():
             if type_name in needs.types:
-                graph.type_directives.setdefault(type_name, []).append(needs.types[type_name])
+                graph.type_directives.setdefault(type_name, []).extend(needs.types[type_name])
             for name, decl in fields.items():
-                if (type_name, name) in needs.fields:
-                    decl.directives.append(needs.fields[(type_name, name)])
+                decl.directives.extend(needs.fields.get((type_name, name), ()))
     return needs
 
 
@@ -150,7 +179,7 @@ def protect(graphs: list[Subgraph], seed: int) -> Requirements:
 async def evaluating(graphs: Sequence[Subgraph]) -> AsyncIterator[dict[str, Any]]:
     """The router's configuration tables for ``graphs``: where they name policies, a policy
     evaluator (served while the context lasts) granting those named after the token's scopes."""
-    if not any(mark in POLICIES for mark in requirements(list(graphs)).fields.values()):
+    if not requirements(list(graphs)).policed():
         yield {}
         return
 
@@ -167,30 +196,37 @@ async def evaluating(graphs: Sequence[Subgraph]) -> AsyncIterator[dict[str, Any]
 
 def requirements(graphs: list[Subgraph]) -> Requirements:
     """The requirements ``graphs`` carry, read back from their directives."""
-    needs = Requirements()
+    types: dict[str, dict[str, None]] = {}
+    fields: dict[tuple[str, str], dict[str, None]] = {}
     for graph in graphs:
         for type_name, marks in graph.type_directives.items():
             for mark in marks:
-                if mark in REQUIREMENTS:
-                    needs.types[type_name] = mark
+                if mark in REQUIREMENTS or mark in POLICIES:
+                    types.setdefault(type_name, {})[mark] = None
                     if type_name in ENTITIES:
                         # Composition gives an interface its implementations' requirements.
-                        needs.types["Node"] = mark
-        for type_name, fields in graph.types.items():
-            for name, decl in fields.items():
+                        types.setdefault("Node", {})[mark] = None
+        for type_name, declared in graph.types.items():
+            for name, decl in declared.items():
                 for mark in decl.directives:
                     if mark in REQUIREMENTS or mark in POLICIES:
-                        needs.fields[(type_name, name)] = mark
-    return needs
+                        fields.setdefault((type_name, name), {})[mark] = None
+    return Requirements(
+        {name: tuple(marks) for name, marks in types.items()},
+        {key: tuple(marks) for key, marks in fields.items()},
+    )
 
 
 @dataclass
 class Verdict:
-    """What a request may not see in one operation: the error paths, and the selections
-    answering null: ``(id of the field node, concrete parent type)``."""
+    """What a request may not see in one operation: the error paths, the selections
+    answering null: ``(offset of the field node in the document, concrete parent type)``,
+    and the fragments answering nothing at all."""
 
     errors: list[list[str]] = field(default_factory=list)
     nulled: set[tuple[int, str]] = field(default_factory=set)
+    # The offsets of the deferred fragments inside removed ones: never delivered.
+    absent: set[int] = field(default_factory=set)
 
 
 def unauthorized(
@@ -198,8 +234,11 @@ def unauthorized(
     document: DocumentNode,
     needs: Requirements,
     scopes: frozenset[str] | None,
+    deferred: frozenset[int] = frozenset(),
 ) -> Verdict:
-    walk = _Walk(schema, document, needs, scopes)
+    """The verdict on ``document`` (parsed with locations, ``deferred`` the offsets of the
+    fragments deferred with the request's variables)."""
+    walk = _Walk(schema, document, needs, scopes, deferred)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     root = schema.get_root_type(operation.operation)
     assert root is not None
@@ -214,10 +253,12 @@ class _Walk:
         document: DocumentNode,
         needs: Requirements,
         scopes: frozenset[str] | None,
+        deferred: frozenset[int],
     ) -> None:
         self.schema = schema
         self.needs = needs
         self.scopes = scopes
+        self.deferred = deferred
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
@@ -231,7 +272,7 @@ class _Walk:
         return (type_.name,)
 
     def type_met(self, name: str) -> bool:
-        return met(self.needs.types.get(name), self.scopes)
+        return allowed(self.needs.types.get(name, ()), self.scopes)
 
     def _report(self, key: tuple[object, ...], path: list[str]) -> None:
         if not self.silent and key not in self.reported:
@@ -301,6 +342,11 @@ class _Walk:
             inner = self._fragment(selection)
             if inner is None:
                 continue
+            offset = position(selection)
+            if self.silent and offset in self.deferred:
+                # Deferred inside a removed fragment: the router plans none of it.
+                self.verdict.absent.add(offset)
+                continue
             condition, selections = inner
             if condition is None or (condition == field_type.name and not inside):
                 self._collect(field_type, selections, applies_to, inside, found, path)
@@ -357,13 +403,17 @@ class _Walk:
             definition = owner.fields[name]  # type: ignore[attr-defined]
             returned = get_named_type(definition.type)
             here = (*path, response)
-            needed = [self.needs.fields.get((type_name, name)), self.needs.types.get(returned.name)]
+            needed = [
+                *self.needs.fields.get((type_name, name), ()),
+                *self.needs.types.get(returned.name, ()),
+            ]
             if is_abstract_type(returned) and node.selection_set is not None:
                 direct: list[FieldNode] = []
                 self._direct(returned, node.selection_set, direct)
                 if any(n.name.value != "__typename" for n in direct):
-                    needed += [self.needs.types.get(t) for t in self.possible(returned)]
-            if not all(met(n, self.scopes) for n in needed):
+                    for possible in self.possible(returned):
+                        needed += self.needs.types.get(possible, ())
+            if not allowed(needed, self.scopes):
                 self._report(("field", here), list(here))
                 self._null(node, (type_name,))
                 kept[type_name] = False
@@ -380,4 +430,10 @@ class _Walk:
 
     def _null(self, node: FieldNode, types: tuple[str, ...]) -> None:
         for type_name in types:
-            self.verdict.nulled.add((id(node), type_name))
+            self.verdict.nulled.add((position(node), type_name))
+
+
+def position(node: Node) -> int:
+    """Where ``node`` starts in the document: the same in every copy of it."""
+    assert node.loc is not None
+    return node.loc.start

@@ -143,6 +143,55 @@ class _Without(Visitor):
         return None
 
 
+class _Deferring(Visitor):
+    """Collects the offsets of the fragments deferred with ``variables``."""
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        super().__init__()
+        self.variables = variables
+        self.found: set[int] = set()
+
+    def enter_inline_fragment(self, node: InlineFragmentNode, *_: Any) -> None:
+        self._fragment(node)
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+        self._fragment(node)
+
+    def _fragment(self, node: SelectionNode) -> None:
+        if node.loc is not None and deferring(node, self.variables):
+            self.found.add(node.loc.start)
+
+
+def deferred_at(document: DocumentNode, variables: dict[str, Any]) -> frozenset[int]:
+    """The offsets in ``document`` of its fragments deferred with ``variables``."""
+    walk = _Deferring(with_variables(document, variables))
+    visit(document, walk)
+    return frozenset(walk.found)
+
+
+class _Dropping(Visitor):
+    def __init__(self, offsets: set[int]) -> None:
+        super().__init__()
+        self.offsets = offsets
+
+    def enter_inline_fragment(self, node: InlineFragmentNode, *_: Any) -> Any:
+        return self._fragment(node)
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> Any:
+        return self._fragment(node)
+
+    def _fragment(self, node: SelectionNode) -> Any:
+        return REMOVE if node.loc is not None and node.loc.start in self.offsets else None
+
+
+def dropping(document: DocumentNode, offsets: set[int]) -> DocumentNode:
+    """``document`` without the fragments at ``offsets`` (a selection set may be left
+    empty: the operation is only executed)."""
+    if not offsets:
+        return document
+    return visit(document, _Dropping(offsets))  # type: ignore[no-any-return]
+
+
 def without_defer(document: DocumentNode) -> DocumentNode:
     """``document`` without ``@defer``: the monolith's operation."""
     return visit(document, _Without(None))  # type: ignore[no-any-return]

@@ -10,9 +10,9 @@ price } ... on Review { stars }")``, declaring ``price`` and ``stars``
 ``@external`` where it does not resolve them: the router reads the base on the
 enclosing product or review (fetched first from another subgraph when needed)
 and passes it, and the subgraph computes the total from it alone, so a wrong
-or missing value shows in the answer. ``total`` carries the requirement
-(``@authenticated``, ``@requiresScopes``) of what it reads, as composition
-requires; where the product, the review, the price and the stars have two
+or missing value shows in the answer. ``total`` carries the requirements
+(``@authenticated``, ``@requiresScopes``, ``@policy``) of what it reads, as
+composition requires; where the product, the review, the price and the stars have two
 different ones between them, or where a progressive ``@override`` moves the
 price or the stars, the split has no context (composition refuses both). Composition accepts the argument because
 no root field reaches an offer but through a product or a review.
@@ -48,8 +48,10 @@ def place_offers(graphs: dict[str, Subgraph], names: list[str], seed: int) -> No
     guards = {
         guard
         for type_name, field_name, _ in READS
-        for guard in (needs.types.get(type_name), needs.fields.get((type_name, field_name)))
-        if guard is not None
+        for guard in (
+            *needs.types.get(type_name, ()),
+            *needs.fields.get((type_name, field_name), ()),
+        )
     }
     # As for a requirement's input, composition refuses one a progressive @override moves.
     progressive = any(

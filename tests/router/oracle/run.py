@@ -44,11 +44,14 @@ from tests.router.oracle.access import (
     Requirements,
     Verdict,
     evaluating,
+    position,
     requirements,
     unauthorized,
 )
 from tests.router.oracle.incremental import (
+    deferred_at,
     delivery_problems,
+    dropping,
     expected_items,
     ordered_like,
     primary,
@@ -114,7 +117,7 @@ def _guarded(verdict: Verdict) -> Any:
 
     def resolve(obj: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
         parent = info.parent_type.name
-        if all((id(node), parent) in verdict.nulled for node in info.field_nodes):
+        if all((position(node), parent) in verdict.nulled for node in info.field_nodes):
             raise GraphQLError(_REMOVED)
         return monolith_resolver(obj, info, **arguments)
 
@@ -158,7 +161,9 @@ class Served:
         world.reset()
         plain = without_defer(document)
         if self.needs:
-            truth = await self._truth(plain, variables, scopes)
+            truth, plain = await self._truth(
+                plain, variables, scopes, deferred_at(document, variables)
+            )
         else:
             typed_answer = await answer(
                 self.truth, monolith_resolver, "", variables, parsed=typed(document)
@@ -187,7 +192,7 @@ class Served:
                 {"mutation": ours, "after": later[0]},
                 {
                     "mutation": truth,
-                    "after": await self._truth(parse(FOLLOW_UP), {}, scopes),
+                    "after": (await self._truth(parse(FOLLOW_UP), {}, scopes))[0],
                 },
             )
             reason = reason or _compare(ours["after"], truth["after"])
@@ -206,12 +211,18 @@ class Served:
         return payloads(response.headers["content-type"], response.content)
 
     async def _truth(
-        self, document: DocumentNode, variables: dict[str, Any], scopes: frozenset[str] | None
-    ) -> dict[str, Any]:
-        """The monolith's answer, less what a request with ``scopes`` may not see."""
-        if not self.needs:
-            return await answer(self.truth, monolith_resolver, "", variables, parsed=document)
-        verdict = unauthorized(self.truth, document, self.needs, scopes)
+        self,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        scopes: frozenset[str] | None,
+        deferred: frozenset[int] = frozenset(),
+    ) -> tuple[dict[str, Any], DocumentNode]:
+        """The monolith's answer to ``document`` (without ``@defer``; ``deferred``: the
+        offsets of the fragments the client deferred), less what a request with ``scopes``
+        may not see, and the operation it answers: ``document`` less what a removed
+        fragment defers, which nothing delivers."""
+        verdict = unauthorized(self.truth, document, self.needs, scopes, deferred)
+        document = dropping(document, verdict.absent)
         truth = await answer(self.truth, _guarded(verdict), "", variables, parsed=document)
         errors = [e for e in truth.pop("errors", []) if e["message"] != _REMOVED]
         errors += [
@@ -222,7 +233,7 @@ class Served:
             }
             for path in verdict.errors
         ]
-        return {**truth, "errors": errors} if errors else truth
+        return ({**truth, "errors": errors} if errors else truth), document
 
 
 @asynccontextmanager
@@ -254,8 +265,11 @@ def generated(
     (``deferring``: some deferring fragments)."""
     defers = random.Random(f"defer-{split_seed}") if deferring else None
     abstract = random.Random(f"abstract-{split_seed}")
-    writer = WorldWriter(api_schema, random.Random(f"oracle-{split_seed}"), defers, abstract)
-    mutations = WorldWriter(api_schema, random.Random(f"mutations-{split_seed}"), defers, abstract)
+    abstract_defers = random.Random(f"abstract-defer-{split_seed}")
+    writer, mutations = (
+        WorldWriter(api_schema, random.Random(name), defers, abstract, abstract_defers)
+        for name in (f"oracle-{split_seed}", f"mutations-{split_seed}")
+    )
     homes = {f: g.name for g in split(split_seed) for f in g.types.get("Mutation", {})}
     rng = random.Random(split_seed)
     for count in range(1, operations + 1):

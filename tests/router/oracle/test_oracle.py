@@ -22,7 +22,14 @@ from router.planner import plan
 from router.supergraph import load_supergraph
 from router.transport import SubgraphRequest
 from tests.router.oracle import world
-from tests.router.oracle.access import POLICIES, Requirements, met, requirements, unauthorized
+from tests.router.oracle.access import (
+    POLICIES,
+    REQUIREMENTS,
+    Requirements,
+    met,
+    requirements,
+    unauthorized,
+)
 from tests.router.oracle.minimise import _pruned, _variants
 from tests.router.oracle.run import MONOLITH, Report, _headers, compose, run_split, serving
 from tests.router.oracle.serve import OracleTransport
@@ -214,6 +221,35 @@ def test_the_splits_carry_tags_costs_list_sizes_and_requirements() -> None:
         assert directive in written, directive
     # On arguments too.
     assert re.search(r"\(\w+: [^)]*@(tag|cost)\(", written)
+    # @policy on types, and beside another requirement on one field.
+    needs = [requirements(split(seed)) for seed in range(1, 21)]
+    assert any(set(POLICIES) & set(m) for n in needs for m in n.types.values())
+    assert any(
+        set(POLICIES) & set(m) and set(REQUIREMENTS) & set(m)
+        for n in needs
+        for m in n.fields.values()
+    )
+
+
+def test_a_request_must_meet_every_requirement_of_a_field() -> None:
+    needs = Requirements(
+        types={"User": ('@federation__policy(policies: [["read"]])',)},
+        fields={
+            ("Product", "name"): (
+                "@authenticated",
+                '@federation__policy(policies: [["write"], ["admin"]])',
+            )
+        },
+    )
+    document = parse("{ products { name } users { id } }")
+    assert sorted(unauthorized(MONOLITH, document, needs, frozenset()).errors) == [
+        ["products", "@", "name"],
+        ["users"],
+    ]
+    assert unauthorized(MONOLITH, document, needs, frozenset({"read"})).errors == [
+        ["products", "@", "name"]
+    ]
+    assert unauthorized(MONOLITH, document, needs, frozenset({"read", "admin"})).errors == []
 
 
 def test_the_splits_read_contexts_and_compose_a_directive() -> None:
@@ -279,7 +315,7 @@ def test_a_requirement_is_met_by_a_token_holding_one_of_its_scope_sets() -> None
 
 @pytest.mark.node
 async def test_a_split_naming_policies_is_answered_as_its_evaluator_decides() -> None:
-    assert set(requirements(split(12)).fields.values()) & set(POLICIES)
+    assert requirements(split(12)).policed()
     report = Report()
     await run_split(12, SLICE_OPERATIONS, report)
     assert report.operations > SLICE_OPERATIONS
@@ -288,8 +324,8 @@ async def test_a_split_naming_policies_is_answered_as_its_evaluator_decides() ->
 
 def test_the_monolith_removes_what_a_request_may_not_see() -> None:
     needs = Requirements(
-        types={"Review": '@requiresScopes(scopes: [["read"]])'},
-        fields={("User", "email"): "@authenticated"},
+        types={"Review": ('@requiresScopes(scopes: [["read"]])',)},
+        fields={("User", "email"): ("@authenticated",)},
     )
     document = parse(
         "{ users { email name } search { ... on Review { body } ... on User { name } } "

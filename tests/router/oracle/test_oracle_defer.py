@@ -13,8 +13,10 @@ from graphql import parse, print_ast
 
 from tests.router.multipart import ACCEPT, payloads
 from tests.router.oracle import world
+from tests.router.oracle.access import Requirements, unauthorized
 from tests.router.oracle.incremental import (
     Item,
+    deferred_at,
     delivery_problems,
     expected_items,
     primary,
@@ -253,3 +255,34 @@ def test_the_writer_defers_fragments_and_writes_mutations() -> None:
         assert all(a != b for a, b in itertools.pairwise(names)), mutation
     plain = WorldWriter(MONOLITH, random.Random(3))
     assert "@defer" not in json.dumps([plain.operation() for _ in range(40)])
+
+
+def test_the_writer_defers_inside_fragments_on_interfaces_from_a_stream_of_its_own() -> None:
+    def written(abstract_defers: random.Random | None) -> list[str]:
+        streams = (random.Random(4), random.Random(5), abstract_defers)
+        writer = WorldWriter(MONOLITH, random.Random(3), *streams)
+        return [writer.operation() for _ in range(60)]
+
+    before, after = written(None), written(random.Random(6))
+    text = json.dumps(after)
+    for found in ('label: \\"ad1', "... on Node @defer", "fragment af1 on"):
+        assert found in text, found
+    # Only the operations with a fragment on an interface changed.
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    assert 0 < len(changed) < len(before)
+    assert all("... on Node" in b for b, _ in changed)
+
+
+def test_what_a_removed_fragment_defers_is_neither_null_nor_delivered() -> None:
+    needs = Requirements(types={"User": ("@authenticated",), "Node": ("@authenticated",)})
+    document = parse(
+        "query ($a: Boolean = true) { search { ... on Product { name } "
+        "... on Node { ... @defer { id } ... @defer(if: $a) { label } } } }"
+    )
+    for variables, absent, nulled in (({"a": True}, 2, 0), ({"a": False}, 1, 1)):
+        deferred = deferred_at(document, variables)
+        verdict = unauthorized(MONOLITH, without_defer(document), needs, None, deferred)
+        assert verdict.errors == [["search", "@"]]
+        assert len(verdict.absent) == absent
+        # Not deferred, the fragment's label answers null wherever it applies.
+        assert len({offset for offset, _ in verdict.nulled}) == nulled

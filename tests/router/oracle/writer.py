@@ -9,7 +9,12 @@ deferred fragment, inline (with or without a type condition) or a named
 fragment's spread, sometimes twice over (a deferred fragment inside
 another); ``@defer`` carries a label one time in two and ``if:`` now and
 then (``false``, ``true``, ``$a``), and sometimes ``@include``/``@skip``
-beside it. :meth:`WorldWriter.mutation` writes one to three mutation fields,
+beside it. Given a stream for them (``abstract``), it adds a fragment on an
+interface to some selection sets (:meth:`WorldWriter.more`), and, given
+another (``abstract_defers``), defers the same ways inside such fragments
+and now and then the fragment itself; their labels and fragment names start
+with ``a``, so the rest of an operation is written as without them.
+:meth:`WorldWriter.mutation` writes one to three mutation fields,
 each selecting what it changed and more, two in a row never on one subgraph:
 the router, as Apollo's planner, sends consecutive fields of one subgraph in
 one fetch and fetches their selections from other subgraphs after all of
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -101,18 +107,23 @@ class WorldWriter(OperationWriter):
         rng: random.Random,
         defers: random.Random | None = None,
         abstract: random.Random | None = None,
+        abstract_defers: random.Random | None = None,
     ) -> None:
         super().__init__(schema, rng)
         self.defers = defers
         self.abstract = abstract
+        self.abstract_defers = abstract_defers
         self.interfaces = [
             t
             for name, t in sorted(schema.type_map.items())
             if isinstance(t, GraphQLInterfaceType) and not name.startswith("__")
         ]
-        # Named fragments written for deferred spreads, and the labels given so far.
+        # Named fragments written for deferred spreads, the names and labels given so far (by
+        # prefix: "a" inside fragments on interfaces, so the others keep theirs), and the
+        # prefix now.
         self.fragments: list[str] = []
-        self.labels = 0
+        self.names: Counter[str] = Counter()
+        self.prefix = ""
 
     def more(self, text: str, named: GraphQLNamedType, path: Path, lineage: Lineage) -> str:
         """Now and then a fragment on an interface ``named``'s possible types share, last."""
@@ -127,15 +138,18 @@ class WorldWriter(OperationWriter):
         if not others:
             return text
         interface = self.abstract.choice(others)
-        # Written from the stream of its own, so the operation is otherwise the same; leaves
-        # only, as each such fragment counts once per possible type against the limits; no
-        # @defer inside (the defers' stream stays as it was).
-        main, defers, self.rng, self.defers = self.rng, self.defers, self.abstract, None
+        # Written from the streams of their own, so the operation is otherwise the same;
+        # leaves only, as each such fragment counts once per possible type against the
+        # limits; deferring (itself or inside it) where the operation may defer.
+        main, defers, prefix = self.rng, self.defers, self.prefix
+        self.rng, self.prefix = self.abstract, "a"
+        self.defers = self.abstract_defers if defers is not None else None
         try:
             inner = self.selection(interface, 0, path, lineage)
+            own = self.defer() if self.defers is not None and self.defers.random() < 0.15 else ""
         finally:
-            self.rng, self.defers = main, defers
-        return f"{text[:-1]}... on {interface.name} {inner} }}"
+            self.rng, self.defers, self.prefix = main, defers, prefix
+        return f"{text[:-1]}... on {interface.name}{own} {inner} }}"
 
     def possible(self, named: GraphQLNamedType) -> list[GraphQLObjectType]:
         if isinstance(named, GraphQLObjectType):
@@ -153,8 +167,7 @@ class WorldWriter(OperationWriter):
         assert self.defers is not None
         arguments = []
         if self.defers.random() < 0.5:
-            self.labels += 1
-            arguments.append(f'label: "d{self.labels}"')
+            arguments.append(f'label: "{self.name("d")}"')
         roll = self.defers.random()
         if roll < 0.3:
             arguments.append(f"if: {self.defers.choice(('false', 'true', '$a'))}")
@@ -182,15 +195,21 @@ class WorldWriter(OperationWriter):
         elif roll < 0.75:
             fragment = f"... on {named.name}{self.defer()} {inner}"
         else:
-            name = f"f{len(self.fragments) + 1}"
+            name = self.name("f")
             self.fragments.append(f"fragment {name} on {named.name} {inner}")
             fragment = f"...{name}{self.defer()}"
         position = self.defers.randint(0, len(kept))
         return [*kept[:position], fragment, *kept[position:]]
 
+    def name(self, kind: str) -> str:
+        """A fresh fragment name (``kind`` "f") or label ("d") in the operation."""
+        key = self.prefix + kind
+        self.names[key] += 1
+        return f"{key}{self.names[key]}"
+
     def start(self) -> None:
         super().start()
-        self.fragments, self.labels = [], 0
+        self.fragments, self.names = [], Counter()
 
     def after(self) -> str:
         return "".join(f" {f}" for f in self.fragments)
