@@ -15,7 +15,7 @@ deferring (``ShapingContext.pending`` set), a fragment under an active
 each object it applies to, to be shaped later with :func:`shape_deferred`.
 A fragment authorization removed as written (``ShapingContext.refused``, by
 its offset in the document) is left out, deferred fragments in it included;
-a field selected only in such fragments answers ``null`` (as a field
+unless it is deferred itself, a field selected only in such fragments answers ``null`` (as a field
 authorization removed does: already reported, bubbling through non-null
 positions), whatever the tree holds for it: the plan may have fetched it for
 another reason, a key for instance.
@@ -282,7 +282,9 @@ def _collect(
             continue
         applies = condition is None or _applies(context, condition, object_type)
         if context.refused and selection.loc and selection.loc.start in context.refused:
-            if applies:
+            # A removed fragment the client deferred asked for nothing in the object itself
+            # (and, nothing else being deferred, the answer may not defer at all).
+            if applies and not _deferred_by_client(context, selection):
                 _collect_refused(context, object_type, inner, groups)
             continue
         label = _active_defer(context, selection)
@@ -316,6 +318,16 @@ def _collect_refused(
             groups[name] = RefusedNodes(nodes)
         elif type(known) is RefusedNodes:
             known.extend(nodes)
+
+
+def _deferred_by_client(
+    context: ShapingContext, node: InlineFragmentNode | FragmentSpreadNode
+) -> bool:
+    """Whether the fragment carries a ``@defer`` not switched off, deferring or not."""
+    if not node.directives:
+        return False
+    defer = get_directive_values(GraphQLDeferDirective, node, context.variables)
+    return defer is not None and defer.get("if") is not False
 
 
 def _active_defer(

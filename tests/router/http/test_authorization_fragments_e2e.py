@@ -155,3 +155,19 @@ async def test_a_field_whose_deferred_selections_were_all_removed_is_removed(
     }
     [call] = answer.asked.calls
     assert call.fields == {"motto"}
+
+
+async def test_a_removed_fragment_that_is_deferred_itself_leaves_nothing_in_the_object(
+    vault: Federation,
+) -> None:
+    query = "{ findings { ... on Gadget { label } ... on Thing @defer { id } } }"
+    # Its fields were asked for later, not in the object: they are not nulled there either.
+    [answer] = await ask_deferring(vault, query)
+    assert answer == {
+        "errors": [unauthorized("findings", "@")],
+        "data": {"findings": [{"label": "lamp"}, {}]},
+    }
+    first, *rest = await ask_deferring(vault, query, token())
+    assert first["data"] == {"findings": [{"label": "lamp"}, {}]}
+    delivered = [item["data"] for p in rest for item in p.get("incremental", ())]
+    assert sorted(delivered, key=str) == [{"id": "g1"}, {"id": "s1"}]

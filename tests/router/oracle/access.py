@@ -20,9 +20,10 @@ types are public (composition gives an interface its implementations'
 requirements); a field left with nothing to select is removed too, without
 an error of its own. Removed fields and the fields of removed fragments
 answer ``null`` (bubbling through non-null positions), but for those a
-removed fragment defers (``deferred``: the fragments deferred with the
-request's variables): the router plans nothing the removed fragment holds,
-so they are neither delivered nor null, and a field selecting nothing else
+removed fragment defers, or that a removed fragment deferred itself holds
+(``deferred``: the fragments deferred with the request's variables): the
+router plans nothing the removed fragment holds, so they are neither
+delivered nor null, and a field selecting nothing else
 is removed as one left with nothing to select; each removal is one
 error at its path, once a path (a fragment's, once per path and type condition), ``"@"``
 for every list position, whatever the data (a removed field under ``@skip``
@@ -357,6 +358,10 @@ class _Walk:
             if is_abstract_type(written) and not self.type_met(condition):
                 # Judged as written: the whole fragment goes, whatever its types allow.
                 self._report(("fragment", path, condition), list(path))
+                if offset in self.deferred:
+                    # Deferred itself: asked for later, not in the object, and never delivered.
+                    self.verdict.absent.add(offset)
+                    continue
                 removed: dict[str, list[FieldNode]] = {}
                 # What it selected goes with it: nothing inside is reported again.
                 self.silent += 1
@@ -372,6 +377,9 @@ class _Walk:
             # A fragment on a type the request may not see goes whole (reported by the
             # caller): nothing inside it is reported.
             hidden = not is_abstract_type(written) and not self.type_met(condition)
+            if hidden and offset in self.deferred:
+                self.verdict.absent.add(offset)  # reported by the caller, as any hidden one
+                continue
             self.silent += hidden
             self._collect(field_type, selections, applies, True, found, path)
             self.silent -= hidden
