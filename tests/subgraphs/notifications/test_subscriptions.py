@@ -17,7 +17,9 @@ async def test_a_subscription_ends_when_its_token_expires(
     notifications: Notifications, ids: Ids
 ) -> None:
     runtime = notifications.runtime
-    short = AccessTokens.from_settings(runtime.settings, ttl=1).issue(ids.s(1))
+    # Expiry is in whole seconds from the second the token is issued in: 3 leaves it at least
+    # 2 s, time enough to subscribe on a loaded machine.
+    short = AccessTokens.from_settings(runtime.settings, ttl=3).issue(ids.s(1))
     bearer = {"authorization": f"Bearer {short}"}
     # The subgraph reads the token from the upgrade request, where the router puts it.
     async with serving(create_app(SPEC, runtime)) as url, socket(url, headers=bearer) as ws:
