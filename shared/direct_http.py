@@ -141,6 +141,8 @@ class DirectProtocol(HeaderTimeoutProtocol):
             and not self.config.reset_contextvars
         )
         self._route = route if honoured else None
+        self._defaults: list[tuple[bytes, bytes]] | None = None
+        self._rendered_defaults = b""
 
     def on_headers_complete(self) -> None:
         route = self._route
@@ -163,7 +165,6 @@ class DirectProtocol(HeaderTimeoutProtocol):
     def _takes(self, route: DirectRoute) -> bool:
         if (
             self.url != route.path
-            or self.expect_100_continue
             or self.parser.get_method() != b"POST"
             or self.parser.should_upgrade()
         ):
@@ -176,7 +177,11 @@ class DirectProtocol(HeaderTimeoutProtocol):
                 lowered = value.lower()
                 if _STREAMS[0] in lowered or _STREAMS[1] in lowered:
                     return False
-            elif name == b"transfer-encoding" or (name == b"origin" and route.vary_origin):
+            elif (
+                name == b"transfer-encoding"
+                or name == b"expect"
+                or (name == b"origin" and route.vary_origin)
+            ):
                 return False
         return length.isdigit() and int(length) <= route.max_body_bytes
 
@@ -283,8 +288,8 @@ class DirectProtocol(HeaderTimeoutProtocol):
         keep_alive = cycle.keep_alive
         closing = False
         varies: list[bytes] = []
-        content = [STATUS_LINE[answer.status]]
-        for name, value in (*self.server_state.default_headers, *answer.headers):
+        content = [STATUS_LINE[answer.status], self._default_headers()]
+        for name, value in answer.headers:
             if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
                 log.error("Invalid HTTP header in the answer to %r", self.url)
                 self._write(cycle, _SERVER_ERROR)
@@ -306,3 +311,16 @@ class DirectProtocol(HeaderTimeoutProtocol):
         if not keep_alive:
             self.transport.close()
         self.on_response_complete()
+
+    def _default_headers(self) -> bytes:
+        """The server's own headers (``server``, ``date``), rendered once per change of their list
+        (uvicorn renews it every second, for the date)."""
+        defaults = self.server_state.default_headers
+        if defaults is not self._defaults:
+            self._defaults = defaults
+            self._rendered_defaults = b"".join(
+                name + b": " + value + b"\r\n"
+                for name, value in defaults
+                if not (HEADER_RE.search(name) or HEADER_VALUE_RE.search(value))
+            )
+        return self._rendered_defaults

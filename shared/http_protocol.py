@@ -1,4 +1,4 @@
-"""uvicorn's httptools protocol with the project's edge rules: a header timeout, one write per answer.
+"""uvicorn's httptools protocol with the project's edge rules, doing less per request.
 
 - A client has ``header_timeout`` seconds, from connecting (or from the first
   byte of the next request on a kept-alive connection), to send a request's
@@ -9,6 +9,12 @@
   line and headers as soon as the app starts the response, then the body, two
   ``send`` calls where one does. Streamed (chunked) responses keep their
   headers going out at once.
+- The ASGI scope is built once a request's headers are in, for the requests
+  that go the ASGI way (:class:`~shared.direct_http.DirectProtocol` answers
+  the others without one); uvicorn builds it at every request's first byte.
+- The keep-alive timeout is kept by one timer per idle spell, checked when it
+  fires, instead of a timer armed at every answer and cancelled at the next
+  request's first read.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
     header_timeout = HEADER_TIMEOUT
     _header_timer: asyncio.TimerHandle | None = None
     _in_headers = False
+    _idle_since: float | None = None
+    """When the connection's last answer completed with no request pending; ``None`` while busy."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -37,18 +45,67 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
             self._arm()
 
     def on_message_begin(self) -> None:
-        super().on_message_begin()
+        self.url = b""
+        self.headers = []
         self._in_headers = True
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.append((name.lower(), value))
 
     def on_headers_complete(self) -> None:
         self._headers_arrived()
+        self._begin_asgi()
         super().on_headers_complete()
         cycle = self.cycle
         if cycle is not None and cycle.transport is self.transport:
             cycle.transport = HeldHeaders(self.transport, cycle)  # type: ignore[assignment]
 
+    def _begin_asgi(self) -> None:
+        """The scope (and ``Expect`` flag) uvicorn's protocol sets up at a message's first byte."""
+        url, headers = self.url, self.headers
+        HttpToolsProtocol.on_message_begin(self)
+        self.url, self.headers = url, headers
+        self.scope["headers"] = headers
+        self.expect_100_continue = any(
+            name == b"expect" and value.lower() == b"100-continue" for name, value in headers
+        )
+
+    def on_response_complete(self) -> None:
+        # uvicorn's, but for the keep-alive timer (see _keep_alive_due).
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+            return
+        self._idle_since = self.loop.time()
+        if self.timeout_keep_alive_task is None:
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self._keep_alive_due
+            )
+
+    def _unset_keepalive_if_required(self) -> None:
+        # uvicorn calls this at every read: the connection is busy, its timer stays.
+        self._idle_since = None
+
+    def _keep_alive_due(self) -> None:
+        self.timeout_keep_alive_task = None
+        idle_since = self._idle_since
+        if idle_since is None or self.transport.is_closing():
+            return  # busy: armed again when its answer completes
+        left = idle_since + self.timeout_keep_alive - self.loop.time()
+        if left > 0:
+            self.timeout_keep_alive_task = self.loop.call_later(left, self._keep_alive_due)
+        else:
+            self.timeout_keep_alive_handler()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._headers_arrived()
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
         super().connection_lost(exc)
 
     def _headers_arrived(self) -> None:
