@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLObjectType,
     OperationDefinitionNode,
@@ -72,36 +71,26 @@ class Run:
 
     def shaping_context(self, pending: list[PendingDefer] | None = None) -> ShapingContext:
         """A fresh context for shaping; ``pending`` set means deferred fragments are left out."""
-        fragments = {
-            d.name.value: d
-            for d in self.request.document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
+        request = self.request
+        fragments, cache = SHAPING_CACHES.get(
+            request.document,
+            self.variables.coerced,
+            deferring=pending is not None,
+            refused=request.refused_fragments,
+        )
+        unauthorized, unauthorized_fragments, above_unauthorized = _removals(request)
         return ShapingContext(
-            schema=self.request.schema,
+            schema=request.schema,
             fragments=fragments,
             variables=self.variables,
             errors=[],
             reported=set(),
-            cache=SHAPING_CACHES.get(
-                self.request.document,
-                self.variables.coerced,
-                deferring=pending is not None,
-                refused=self.request.refused_fragments,
-            ),
+            cache=cache,
             pending=pending,
-            # A removed fragment's path stands for the objects it applies to there only.
-            unauthorized=frozenset(
-                Counter(self.request.unauthorized)
-                - Counter(path for path, _ in self.request.unauthorized_fragments)
-            ),
-            unauthorized_fragments=frozenset(self.request.unauthorized_fragments),
-            above_unauthorized=frozenset(
-                path[:length]
-                for path in self.request.unauthorized
-                for length in range(1, len(path))
-            ),
-            refused=self.request.refused_fragments,
+            unauthorized=unauthorized,
+            unauthorized_fragments=unauthorized_fragments,
+            above_unauthorized=above_unauthorized,
+            refused=request.refused_fragments,
         )
 
     def result(self, state: RunState, pending: list[PendingDefer] | None = None) -> ExecutionResult:
@@ -171,6 +160,33 @@ def start_run(
     return Run(request, operation, root_type, coerced, transport, policy, cache)
 
 
+_NOTHING_REMOVED: tuple[frozenset[Any], frozenset[Any], frozenset[Any]] = (
+    frozenset(),
+    frozenset(),
+    frozenset(),
+)
+
+
+def _removals(
+    request: ExecutionRequest,
+) -> tuple[
+    frozenset[tuple[str, ...]], frozenset[tuple[tuple[str, ...], str]], frozenset[tuple[str, ...]]
+]:
+    """Where authorization removed fields, where it removed fragments (with their type
+    condition), and the paths above them."""
+    if not request.unauthorized and not request.unauthorized_fragments:
+        return _NOTHING_REMOVED
+    return (
+        # A removed fragment's path stands for the objects it applies to there only.
+        frozenset(
+            Counter(request.unauthorized)
+            - Counter(path for path, _ in request.unauthorized_fragments)
+        ),
+        frozenset(request.unauthorized_fragments),
+        frozenset(path[:length] for path in request.unauthorized for length in range(1, len(path))),
+    )
+
+
 def request_error(message: str) -> ExecutionResult:
     return ExecutionResult(
         data=None,
@@ -180,14 +196,15 @@ def request_error(message: str) -> ExecutionResult:
 
 
 def _root_type(request: ExecutionRequest, operation: OperationDefinitionNode) -> GraphQLObjectType:
-    schema = request.schema
-    root = {
-        OperationType.QUERY: schema.query_type,
-        OperationType.MUTATION: schema.mutation_type,
-        OperationType.SUBSCRIPTION: schema.subscription_type,
-    }[operation.operation]
+    schema, kind = request.schema, operation.operation
+    if kind is OperationType.QUERY:
+        root = schema.query_type
+    elif kind is OperationType.MUTATION:
+        root = schema.mutation_type
+    else:
+        root = schema.subscription_type
     if root is None:
-        raise PlanShapeError(f"the schema has no {operation.operation.value} root type")
+        raise PlanShapeError(f"the schema has no {kind.value} root type")
     return root
 
 

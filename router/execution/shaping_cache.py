@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from graphql import DocumentNode, Visitor, visit
+from graphql import DocumentNode, FragmentDefinitionNode, Visitor, visit
 from graphql.language import DirectiveNode, VariableNode
 
 from router.execution.shaping import ShapingCache
@@ -48,10 +48,13 @@ def directive_variables(document: DocumentNode) -> tuple[str, ...]:
 
 
 class _Entry:
-    __slots__ = ("document", "names", "variants")
+    __slots__ = ("document", "fragments", "names", "variants")
 
     def __init__(self, document: DocumentNode) -> None:
         self.document = document
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.names = directive_variables(document)
         self.variants: dict[Hashable, ShapingCache] = {}
 
@@ -69,7 +72,8 @@ class ShapingCaches:
         *,
         deferring: bool,
         refused: frozenset[int] = frozenset(),
-    ) -> ShapingCache:
+    ) -> tuple[dict[str, FragmentDefinitionNode], ShapingCache]:
+        """The document's fragments by name, and the cache for these values."""
         entry = self._entries.get(id(document))
         if entry is None or entry.document is not document:
             entry = self._entries[id(document)] = _Entry(document)
@@ -81,12 +85,12 @@ class ShapingCaches:
         try:
             cache = entry.variants.get(key)
         except TypeError:  # an unhashable value: not worth caching
-            return ShapingCache()
+            return entry.fragments, ShapingCache()
         if cache is None:
             cache = ShapingCache()
             if len(entry.variants) < self._variants:
                 entry.variants[key] = cache
-        return cache
+        return entry.fragments, cache
 
 
 SHAPING_CACHES = ShapingCaches()

@@ -225,8 +225,7 @@ def create_router_app(
     )
 
     async def graphql(request: HttpRequest) -> Response | JsonAnswer | EventStream:
-        client_headers = _decoded(request.headers)
-        first = _first_values(client_headers)
+        client_headers, first = _decoded(request.headers)
         request_id = first.get(REQUEST_ID_HEADER) or os.urandom(16).hex()
         started = metrics.start() if metrics is not None else 0.0
         operation_name: str | None = None
@@ -478,17 +477,16 @@ class _Responding:
         await response(scope, receive, send)
 
 
-def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    """The request's headers as ``request.headers.items()`` gives them, decoded once per request."""
-    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
-
-
-def _first_values(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Each request header's first value by lowercase name, as ``request.headers.get`` reads it."""
+def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The request's headers (names lowercase, as the HTTP protocol gives them) decoded once, and
+    each name's first value, as ``request.headers.items()`` and ``request.headers.get`` read them."""
+    headers: list[tuple[str, str]] = []
     first: dict[str, str] = {}
-    for name, value in headers:
-        first.setdefault(name.lower(), value)
-    return first
+    for name, value in raw:
+        pair = (name.decode("latin-1"), value.decode("latin-1"))
+        headers.append(pair)
+        first.setdefault(*pair)
+    return headers, first
 
 
 def _tune_garbage_collector() -> tuple[int, int, int]:

@@ -74,7 +74,9 @@ class LiveGraph:
         graph, labels = self.current, self._labels
         rules = graph.authorization
         key = CacheKey(query, operation_name, graph.version, labels.roll(), rules.relevant(access))
-        prepared = await self._planned(graph, key)
+        prepared = self.cache.get(key)  # a hit needs no coroutine
+        if prepared is None:
+            prepared = await self._planned(graph, key)
         if not prepared.policies or self._policy_evaluator is None:
             return graph, prepared
         satisfied = await self._policy_evaluator.satisfied(prepared.policies, access.claims)

@@ -77,6 +77,11 @@ class PersistedQueries:
         self._local: OrderedDict[str, str] = OrderedDict()
         self._safelist = safelist
 
+    def passes_through(self, params: GraphQLParams) -> bool:
+        """Is the request's own query the one to run, as :meth:`query_of` would find (no
+        safelist, no ``persistedQuery``)? Then the caller need not await it."""
+        return self._safelist is None and (params.extensions or {}).get("persistedQuery") is None
+
     async def query_of(self, params: GraphQLParams) -> tuple[str, str | None]:
         """The operation text to run, and the hash to register it under once it prepares."""
         persisted = _persisted_hash(params.extensions)

@@ -98,12 +98,14 @@ class Pipeline:
         self, params: GraphQLParams, *, method: str, access: Access = ANONYMOUS
     ) -> Ready:
         """The operation as ``access`` may see it, planned; GET carries queries and subscriptions only."""
-        query, register = (
-            await self.persisted.query_of(params) if self.persisted else (params.query, None)
-        )
+        persisted = self.persisted
+        if persisted is None or persisted.passes_through(params):
+            query, register = params.query, None
+        else:
+            query, register = await persisted.query_of(params)
         graph, prepared = await self.live.prepare(query, params.operation_name, access)
-        if register is not None and self.persisted is not None:
-            await self.persisted.register(register, query)
+        if register is not None and persisted is not None:
+            await persisted.register(register, query)
         if method == "GET" and prepared.operation_type is OperationType.MUTATION:
             raise MethodNotAllowed(
                 "Mutations are only accepted over POST", headers={"Allow": "POST"}
@@ -145,7 +147,9 @@ class Pipeline:
             if self.cache
             else None
         )
-        result = await self._execute(prepared, request, cache)
+        result = await execute(
+            prepared.plan, request, self.transport, error_policy=self.error_policy, cache=cache
+        )
         body = result.formatted()
         if "errors" in body:
             body["errors"] = one_per_cause(body["errors"])
@@ -189,14 +193,7 @@ class Pipeline:
     async def _once(
         self, prepared: Prepared, request: ExecutionRequest
     ) -> AsyncGenerator[ExecutionResult, None]:
-        yield await self._execute(prepared, request)
-
-    async def _execute(
-        self, prepared: Prepared, request: ExecutionRequest, cache: RequestCache | None = None
-    ) -> ExecutionResult:
-        return await execute(
-            prepared.plan, request, self.transport, error_policy=self.error_policy, cache=cache
-        )
+        yield await execute(prepared.plan, request, self.transport, error_policy=self.error_policy)
 
 
 async def _payloads_only(

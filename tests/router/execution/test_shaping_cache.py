@@ -7,6 +7,7 @@ from typing import Any
 from graphql import GraphQLSchema, parse
 
 from router.execution import ExecutionRequest, execute
+from router.execution.shaping import ShapingCache
 from router.execution.shaping_cache import ShapingCaches, directive_variables
 from router.plan import FetchNode, QueryPlan
 from router.transport import SubgraphRequest, SubgraphResponse
@@ -55,23 +56,37 @@ async def test_a_null_after_clean_answers_is_still_reported_at_its_path(api_sche
     assert [e["path"] for e in broken["errors"]] == [["search", 1, "id"]]
 
 
+def cache_of(caches: ShapingCaches, *args: Any, **kwargs: Any) -> ShapingCache:
+    return caches.get(*args, **kwargs)[1]
+
+
+def test_the_documents_fragments_come_with_each_of_its_caches() -> None:
+    document = parse("query($a: Boolean!) { ...F @include(if: $a) } fragment F on Query { x }")
+    caches = ShapingCaches()
+    fragments, _ = caches.get(document, {"a": True}, deferring=False)
+    assert list(fragments) == ["F"] and fragments["F"] is document.definitions[1]
+    assert caches.get(document, {"a": False}, deferring=True)[0] is fragments
+
+
 def test_the_cache_key_reads_only_variables_that_directives_use() -> None:
     assert directive_variables(DOCUMENT) == ("noTitle", "withPages")
     caches = ShapingCaches()
-    one = caches.get(DOCUMENT, {"withPages": True, "first": 1}, deferring=False)
-    assert caches.get(DOCUMENT, {"withPages": True, "first": 2}, deferring=False) is one
-    assert caches.get(DOCUMENT, {"withPages": False}, deferring=False) is not one
-    assert caches.get(DOCUMENT, {"withPages": True, "first": 1}, deferring=True) is not one
+    one = cache_of(caches, DOCUMENT, {"withPages": True, "first": 1}, deferring=False)
+    assert cache_of(caches, DOCUMENT, {"withPages": True, "first": 2}, deferring=False) is one
+    assert cache_of(caches, DOCUMENT, {"withPages": False}, deferring=False) is not one
+    assert cache_of(caches, DOCUMENT, {"withPages": True, "first": 1}, deferring=True) is not one
 
 
 def test_the_cache_is_bounded_in_documents_and_variants() -> None:
     caches = ShapingCaches(documents=2, variants=2)
     documents = [parse("query($a: Boolean!) { x @include(if: $a) }") for _ in range(3)]
-    first = caches.get(documents[0], {"a": True}, deferring=False)
+    first = cache_of(caches, documents[0], {"a": True}, deferring=False)
     for document in documents[1:]:
-        caches.get(document, {"a": True}, deferring=False)
-    assert caches.get(documents[0], {"a": True}, deferring=False) is not first  # evicted
-    kept = [caches.get(documents[2], {"a": value}, deferring=value) for value in (True, False)]
-    extra = caches.get(documents[2], {"a": None}, deferring=False)
-    assert caches.get(documents[2], {"a": None}, deferring=False) is not extra  # not kept
-    assert caches.get(documents[2], {"a": True}, deferring=True) is kept[0]
+        cache_of(caches, document, {"a": True}, deferring=False)
+    assert cache_of(caches, documents[0], {"a": True}, deferring=False) is not first  # evicted
+    kept = [
+        cache_of(caches, documents[2], {"a": value}, deferring=value) for value in (True, False)
+    ]
+    extra = cache_of(caches, documents[2], {"a": None}, deferring=False)
+    assert cache_of(caches, documents[2], {"a": None}, deferring=False) is not extra  # not kept
+    assert cache_of(caches, documents[2], {"a": True}, deferring=True) is kept[0]
