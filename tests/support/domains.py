@@ -36,10 +36,23 @@ CHEAP = {
     "password_memory_kib": 1024,
     "payment_webhook_secret": WEBHOOK_SECRET,
 }
+# Waits on the clock, made patient: the suite runs on both cores beside MariaDB and Redis,
+# and on a stalled machine a healthy call can outlast a production limit (2 s for a gRPC call,
+# 3 s for a pooled connection). Tests of those limits set their own.
+PATIENT_SECONDS = 15.0
+
+
+def _patient(fields: Mapping[str, Any]) -> dict[str, float]:
+    return {
+        name: PATIENT_SECONDS
+        for name in fields
+        if name.endswith("_grpc_deadline") or name == "database_checkout_timeout"
+    }
 
 
 def settings_for(spec: Spec, url: URL, redis_prefix: str, **overrides: Any) -> Any:
-    """``spec``'s settings on ``url``, the real Redis under ``redis_prefix``, the tests' secrets."""
+    """``spec``'s settings on ``url``, the real Redis under ``redis_prefix``, the tests' secrets,
+    patient waits."""
     fields = spec.settings.model_fields
     values: dict[str, Any] = {
         f"{spec.name}_database_url": url.render_as_string(hide_password=False),
@@ -47,6 +60,7 @@ def settings_for(spec: Spec, url: URL, redis_prefix: str, **overrides: Any) -> A
         "redis_prefix": redis_prefix,
         "jwt_secret": JWT_SECRET,
         **{name: value for name, value in CHEAP.items() if name in fields},
+        **_patient(fields),
         **overrides,
     }
     return spec.settings(**values)
