@@ -288,12 +288,16 @@ class DirectProtocol(HeaderTimeoutProtocol):
         keep_alive = cycle.keep_alive
         closing = False
         varies: list[bytes] = []
+        # Each pattern matches one character: none in the names (values) joined is none in any.
+        names = b"".join([name for name, _ in answer.headers])
+        if HEADER_RE.search(names) or HEADER_VALUE_RE.search(
+            b"".join([value for _, value in answer.headers])
+        ):
+            log.error("Invalid HTTP header in the answer to %r", self.url)
+            self._write(cycle, _SERVER_ERROR)
+            return
         content = [STATUS_LINE[answer.status], self._default_headers()]
         for name, value in answer.headers:
-            if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
-                log.error("Invalid HTTP header in the answer to %r", self.url)
-                self._write(cycle, _SERVER_ERROR)
-                return
             if name == b"connection" and b"close" in value.lower():
                 keep_alive = False
                 closing = True

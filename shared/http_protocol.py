@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 HEADER_TIMEOUT = 10.0
@@ -40,7 +41,21 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self._arm()
 
     def data_received(self, data: bytes) -> None:
-        super().data_received(data)
+        # uvicorn's, with no keep-alive timer to cancel (see _keep_alive_due)
+        self._idle_since = None
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            message = "Invalid HTTP request received."
+            self.logger.warning(message)
+            self.send_400_response(message)
+            return
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+            return
         if self._in_headers and self._header_timer is None and not self.transport.is_closing():
             self._arm()
 
@@ -85,10 +100,6 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
             self.timeout_keep_alive_task = self.loop.call_later(
                 self.timeout_keep_alive, self._keep_alive_due
             )
-
-    def _unset_keepalive_if_required(self) -> None:
-        # uvicorn calls this at every read: the connection is busy, its timer stays.
-        self._idle_since = None
 
     def _keep_alive_due(self) -> None:
         self.timeout_keep_alive_task = None

@@ -190,6 +190,29 @@ async def test_an_endpoint_that_raises_is_a_logged_500_and_a_closed_connection(
     assert "the endpoint broke" in caplog.text
 
 
+@pytest.mark.parametrize(
+    "header",
+    [(b"x-note", b"split\r\nset-cookie: a=b"), (b"x-note", b"bell\x07"), (b"x note", b"v")],
+    ids=["value-crlf", "value-control", "name-space"],
+)
+async def test_an_answer_with_an_invalid_header_is_a_logged_500_not_sent(
+    header: tuple[bytes, bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = App()
+    reply = app.reply
+
+    def bad_reply(way: str, body: bytes) -> Answer:
+        good = reply(way, body)
+        return Answer(good.status, [*good.headers, header], good.body)
+
+    app.reply = bad_reply  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR):
+        writes, transport = await exchange(app, request())
+    assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 500 ")
+    assert b"x-note" not in writes[0] and b"x note" not in writes[0] and transport.closed
+    assert "Invalid HTTP header" in caplog.text
+
+
 async def test_with_cors_on_a_request_with_an_origin_goes_the_asgi_way_and_others_vary() -> None:
     writes, _ = await exchange(App(vary_origin=True), request(b"{}", b"origin: http://a.example"))
     assert answers(writes)[0]["way"] == "asgi"
