@@ -180,10 +180,15 @@ def instructions(query: str, answers: Path, runs: int) -> int:
             "--query", query, "--answers", str(answers), "--runs", str(runs),
         ]  # fmt: skip
         subprocess.run(command, check=True, capture_output=True)
-        found = _SUMMARY.search(out.read_bytes())
-        if found is None:
-            raise SystemExit("callgrind wrote no summary")
-        return int(found.group(1))
+        return callgrind_total(out)
+
+
+def callgrind_total(out: Path) -> int:
+    """The instructions counted in callgrind's output file ``out``."""
+    found = _SUMMARY.search(out.read_bytes())
+    if found is None:
+        raise SystemExit("callgrind wrote no summary")
+    return int(found.group(1))
 
 
 def main() -> int:
