@@ -62,7 +62,7 @@ class LiveGraph:
         self._policy_evaluator = policy_evaluator
         self.cache = PlanCache(cache_size, cache_bytes)
         self._max_cached_operation = max_cached_operation_bytes
-        self._planning: dict[CacheKey, asyncio.Future[tuple[Prepared, int]]] = {}
+        self._in_planning: dict[CacheKey, asyncio.Future[tuple[Prepared, int]]] = {}
         self._stamp = self._file_stamp()
         self.current = front.load(self._read())
         self._labels = OverrideLabels.of(self.current.override_labels, override_labels)
@@ -74,8 +74,8 @@ class LiveGraph:
         graph, labels = self.current, self._labels
         rules = graph.authorization
         key = CacheKey(query, operation_name, graph.version, labels.roll(), rules.relevant(access))
-        prepared = self.cache.get(key)  # a hit needs no coroutine
-        if prepared is None:
+        prepared = self.cache.get(key)
+        if prepared is None:  # a hit needs no coroutine
             prepared = await self._planned(graph, key)
         if not prepared.policies or self._policy_evaluator is None:
             return graph, prepared
@@ -83,16 +83,18 @@ class LiveGraph:
         if not satisfied:
             return graph, prepared
         granted = rules.relevant(dataclasses.replace(access, policies=access.policies | satisfied))
-        return graph, await self._planned(graph, key._replace(access=granted))
+        granted_key = key._replace(access=granted)
+        prepared = self.cache.get(granted_key)
+        if prepared is None:
+            prepared = await self._planned(graph, granted_key)
+        return graph, prepared
 
     async def _planned(self, graph: LoadedGraph, key: CacheKey) -> Prepared:
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        planning = self._planning.get(key)
+        """``key``'s plan, not in the cache: planned off the event loop, or awaited if it is being."""
+        planning = self._in_planning.get(key)
         if planning is None:
             # One planning per operation at a time: a burst of the same new query plans once.
-            planning = self._planning[key] = asyncio.ensure_future(
+            planning = self._in_planning[key] = asyncio.ensure_future(
                 asyncio.to_thread(self._prepare_sized, graph, key)
             )
             planning.add_done_callback(lambda done: self._settled(key, done))
@@ -120,7 +122,7 @@ class LiveGraph:
         )
 
     def _settled(self, key: CacheKey, done: asyncio.Future[tuple[Prepared, int]]) -> None:
-        self._planning.pop(key, None)
+        self._in_planning.pop(key, None)
         if not done.cancelled():
             done.exception()  # retrieved here: a rejected operation may have no waiter left
 
