@@ -4,8 +4,9 @@
 each round, query and gateway in turn (the gateway order alternates between
 rounds): starts the gateway on 127.0.0.1, checks its answer against the
 query's expected answer, warms up, drives ``--concurrency`` clients for
-``--duration`` seconds with one aiohttp load generator (the same for every
-gateway), and reads from /proc and the subgraphs' counters what the run cost.
+``--duration`` seconds with one load generator (the same for every gateway:
+raw HTTP/1.1 keep-alive clients, :mod:`bench.federation.raw_load`, or
+aiohttp's with ``--client aiohttp``), and reads from /proc and the subgraphs' counters what the run cost.
 Every answer is compared with the expected one; a wrong answer counts as an
 error. Prints a table per query and writes the figures as JSON.
 
@@ -46,6 +47,7 @@ import orjson
 from bench.federation.cache import entity_cache_config
 from bench.federation.compose import BASE_PORT, SUBGRAPHS, SUPERGRAPH
 from bench.federation.procs import usage
+from bench.federation.raw_load import raw_load
 from bench.federation.registry import subgraphs_in_etcd
 
 HERE = Path(__file__).parent
@@ -250,9 +252,20 @@ _HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
 
 async def load(
-    url: str, body: bytes, expected: Any, *, concurrency: int, duration: float
+    url: str,
+    body: bytes,
+    expected: Any,
+    *,
+    concurrency: int,
+    duration: float,
+    client: str = "aiohttp",
 ) -> tuple[list[float], int, float]:
-    """Drive ``concurrency`` clients for ``duration`` s: latencies (s), errors, elapsed (s)."""
+    """Drive ``concurrency`` clients for ``duration`` s: latencies (s), errors, elapsed (s).
+
+    ``client`` is ``aiohttp`` or ``raw`` (:mod:`bench.federation.raw_load`).
+    """
+    if client == "raw":
+        return await raw_load(url, body, expected, concurrency=concurrency, duration=duration)
     latencies: list[float] = []
     errors = 0
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -260,7 +273,7 @@ async def load(
         start = time.perf_counter()
         deadline = start + duration
 
-        async def client() -> None:
+        async def one() -> None:
             nonlocal errors
             while time.perf_counter() < deadline:
                 sent = time.perf_counter()
@@ -274,7 +287,7 @@ async def load(
                 if not ok:
                     errors += 1
 
-        await asyncio.gather(*(client() for _ in range(concurrency)))
+        await asyncio.gather(*(one() for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
     return latencies, errors, elapsed
 
@@ -313,11 +326,23 @@ async def bench_gateway(name: str, workload: Workload, args: argparse.Namespace)
             alone_before = await subgraph_requests(session)
             await wait_ready(session, url, body, within=10)
             alone = await subgraph_requests(session) - alone_before
-            await load(url, body, expected, concurrency=args.concurrency, duration=args.warmup)
+            await load(
+                url,
+                body,
+                expected,
+                concurrency=args.concurrency,
+                duration=args.warmup,
+                client=args.client,
+            )
             before_count = await subgraph_requests(session)
             before = usage(process.pid)
             latencies, errors, elapsed = await load(
-                url, body, expected, concurrency=args.concurrency, duration=args.duration
+                url,
+                body,
+                expected,
+                concurrency=args.concurrency,
+                duration=args.duration,
+                client=args.client,
             )
             after = usage(process.pid)
             after_count = await subgraph_requests(session)
@@ -485,6 +510,13 @@ def main(argv: list[str] | None = None) -> int:
         help="CPUs the gateway runs on alone, e.g. 1 or 2,3; 'none' to not pin",
     )
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--client",
+        choices=("raw", "aiohttp"),
+        default="raw",
+        help="the load generator: raw HTTP/1.1 (cheap enough to keep a fast gateway busy) "
+        "or aiohttp (the figures before 2026-12-07)",
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds first")
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all gateways")
