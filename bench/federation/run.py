@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import http.server
 import json
 import os
@@ -326,24 +327,13 @@ async def bench_gateway(name: str, workload: Workload, args: argparse.Namespace)
             alone_before = await subgraph_requests(session)
             await wait_ready(session, url, body, within=10)
             alone = await subgraph_requests(session) - alone_before
-            await load(
-                url,
-                body,
-                expected,
-                concurrency=args.concurrency,
-                duration=args.warmup,
-                client=args.client,
+            driven = functools.partial(
+                load, url, body, expected, concurrency=args.concurrency, client=args.client
             )
+            await driven(duration=args.warmup)
             before_count = await subgraph_requests(session)
             before = usage(process.pid)
-            latencies, errors, elapsed = await load(
-                url,
-                body,
-                expected,
-                concurrency=args.concurrency,
-                duration=args.duration,
-                client=args.client,
-            )
+            latencies, errors, elapsed = await driven(duration=args.duration)
             after = usage(process.pid)
             after_count = await subgraph_requests(session)
     latencies.sort()
