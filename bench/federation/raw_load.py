@@ -27,11 +27,7 @@ async def raw_load(
     """Drive ``concurrency`` clients for ``duration`` s: latencies (s), errors, elapsed (s)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    request = (
-        f"POST {parts.path or '/'} HTTP/1.1\r\nhost: {host}:{port}\r\n"
-        "content-type: application/json\r\naccept: application/json\r\n"
-        f"content-length: {len(body)}\r\n\r\n"
-    ).encode() + body
+    request = post_request(url, body)
     latencies: list[float] = []
     errors = 0
     start = time.perf_counter()
@@ -47,7 +43,7 @@ async def raw_load(
                     connection = await asyncio.open_connection(host, port)
                 reader, writer = connection
                 writer.write(request)
-                status, payload, keep_alive = await _response(reader)
+                status, payload, keep_alive = await read_response(reader)
                 ok = status == 200 and orjson.loads(payload) == expected
                 if not keep_alive:
                     writer.close()
@@ -67,7 +63,17 @@ async def raw_load(
     return latencies, errors, time.perf_counter() - start
 
 
-async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+def post_request(url: str, body: bytes) -> bytes:
+    """The bytes of a JSON ``POST`` of ``body`` to ``url``."""
+    parts = urlsplit(url)
+    return (
+        f"POST {parts.path or '/'} HTTP/1.1\r\nhost: {parts.netloc}\r\n"
+        "content-type: application/json\r\naccept: application/json\r\n"
+        f"content-length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     """Status, body, and whether the connection stays open."""
     lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
     status = int(lines[0].split(b" ", 2)[1])

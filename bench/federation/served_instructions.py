@@ -2,9 +2,10 @@
 
 ``python -m bench.federation.served_instructions [--query small] [--connections 10]
 [--requests 2000]`` starts the Node subgraphs, then ``beyond router`` under
-valgrind's callgrind twice. Each time a cheap keep-alive client (raw HTTP/1.1
-over ``--connections`` connections, each sending its next request once the
-last is answered) sends a warm-up, then either ``--base`` or
+valgrind's callgrind twice. Each time, ``--connections`` keep-alive
+connections, each sending its next request once the last is answered
+(framed and read as :mod:`bench.federation.raw_load` does), send a
+warm-up, then either ``--base`` or
 ``--base + --requests`` requests; every answer is checked against
 ``expected-<query>.json``. The difference of the two counts over
 ``--requests`` is the router's instructions per request, startup and
@@ -23,51 +24,52 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import orjson
 
 from bench.federation.compose import BASE_PORT, SUPERGRAPH
 from bench.federation.instructions import callgrind_total
+from bench.federation.raw_load import post_request, read_response
 from bench.federation.run import GATEWAY_PORT, NODE, ROOT, WORKLOADS, started, subgraphs_ready
 
 
-async def _client(port: int, request: bytes, expected: object, count: int) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def _client(url: str, request: bytes, expected: object, count: int) -> None:
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     try:
         for _ in range(count):
             writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-            if not head.startswith(b"HTTP/1.1 200") or length is None:
-                raise SystemExit(f"an unexpected answer: {head[:200]!r}")
-            if orjson.loads(await reader.readexactly(int(length.group(1)))) != expected:
+            status, payload, keep_alive = await read_response(reader)
+            if status != 200 or not keep_alive:
+                raise SystemExit(f"an unexpected answer: {status}, {payload[:200]!r}")
+            if orjson.loads(payload) != expected:
                 raise SystemExit("a wrong answer")
     finally:
         writer.close()
 
 
-async def _send(port: int, request: bytes, expected: object, total: int, connections: int) -> None:
+async def _send(url: str, request: bytes, expected: object, total: int, connections: int) -> None:
     each, extra = divmod(total, connections)
     await asyncio.gather(
         *(
-            _client(port, request, expected, each + (1 if i < extra else 0))
+            _client(url, request, expected, each + (1 if i < extra else 0))
             for i in range(connections)
         )
     )
 
 
-async def _ready(port: int, request: bytes, expected: object, within: float) -> None:
+async def _ready(url: str, request: bytes, expected: object, within: float) -> None:
     deadline = time.monotonic() + within
     while True:
         try:
-            await _send(port, request, expected, 1, 1)
+            await _send(url, request, expected, 1, 1)
             return
         except OSError:
             if time.monotonic() > deadline:
@@ -78,11 +80,8 @@ async def _ready(port: int, request: bytes, expected: object, within: float) -> 
 def counted(query: str, requests: int, connections: int) -> int:
     """The instructions of a router that answered a warm-up, then ``requests`` requests."""
     workload = WORKLOADS[query]
-    body = workload.body
-    request = (
-        b"POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-        b"accept: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
-    ) + body
+    url = f"http://127.0.0.1:{GATEWAY_PORT}/graphql"
+    request = post_request(url, workload.body)
     expected = orjson.loads(workload.expected.read_bytes())
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
@@ -98,9 +97,9 @@ def counted(query: str, requests: int, connections: int) -> int:
             stderr=subprocess.DEVNULL,
         )
         try:
-            asyncio.run(_ready(GATEWAY_PORT, request, expected, within=300))
-            asyncio.run(_send(GATEWAY_PORT, request, expected, connections * 4, connections))
-            asyncio.run(_send(GATEWAY_PORT, request, expected, requests, connections))
+            asyncio.run(_ready(url, request, expected, within=300))
+            asyncio.run(_send(url, request, expected, connections * 4, connections))
+            asyncio.run(_send(url, request, expected, requests, connections))
         finally:
             router.send_signal(signal.SIGINT)
             router.wait()
