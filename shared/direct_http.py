@@ -290,9 +290,8 @@ class DirectProtocol(HeaderTimeoutProtocol):
         varies: list[bytes] = []
         # Each pattern matches one character: none in the names (values) joined is none in any.
         names = b"".join([name for name, _ in answer.headers])
-        if HEADER_RE.search(names) or HEADER_VALUE_RE.search(
-            b"".join([value for _, value in answer.headers])
-        ):
+        values = b"".join([value for _, value in answer.headers])
+        if HEADER_RE.search(names) or HEADER_VALUE_RE.search(values):
             log.error("Invalid HTTP header in the answer to %r", self.url)
             self._write(cycle, _SERVER_ERROR)
             return
@@ -318,7 +317,8 @@ class DirectProtocol(HeaderTimeoutProtocol):
 
     def _default_headers(self) -> bytes:
         """The server's own headers (``server``, ``date``), rendered once per change of their list
-        (uvicorn renews it every second, for the date)."""
+        (uvicorn renews it every second, for the date). A configured header that is not a valid
+        one is left out (the ASGI way would answer 500 to every request instead)."""
         defaults = self.server_state.default_headers
         if defaults is not self._defaults:
             self._defaults = defaults
