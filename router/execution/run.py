@@ -160,18 +160,13 @@ def start_run(
     return Run(request, operation, root_type, coerced, transport, policy, cache)
 
 
-_NOTHING_REMOVED: tuple[frozenset[Any], frozenset[Any], frozenset[Any]] = (
-    frozenset(),
-    frozenset(),
-    frozenset(),
-)
-
-
-def _removals(
-    request: ExecutionRequest,
-) -> tuple[
+_Removals = tuple[
     frozenset[tuple[str, ...]], frozenset[tuple[tuple[str, ...], str]], frozenset[tuple[str, ...]]
-]:
+]
+_NOTHING_REMOVED: _Removals = (frozenset(), frozenset(), frozenset())
+
+
+def _removals(request: ExecutionRequest) -> _Removals:
     """Where authorization removed fields, where it removed fragments (with their type
     condition), and the paths above them."""
     if not request.unauthorized and not request.unauthorized_fragments:
