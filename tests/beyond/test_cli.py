@@ -360,18 +360,21 @@ def test_serve_registers_in_etcd_and_leaves_on_a_clean_stop(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    graphql, address = f"http://127.0.0.1:{port}/graphql", f"127.0.0.1:{grpc_port}"
+    expected = {
+        f"/beyond/services/accounts/graphql/{graphql}": graphql,
+        f"/beyond/services/accounts/grpc/{address}": address,
+    }
     try:
         entries: dict[str, str] = {}
-        for _ in range(300):  # a guard against hanging, not a timing assertion
+        # The two endpoints register one after the other: wait for both (the loop guards
+        # against hanging, it is not a timing assertion).
+        for _ in range(300):
             entries = _registered(etcd, "accounts")
-            if entries or process.poll() is not None:
+            if entries == expected or process.poll() is not None:
                 break
             time.sleep(0.1)
-        graphql, address = f"http://127.0.0.1:{port}/graphql", f"127.0.0.1:{grpc_port}"
-        assert entries == {
-            f"/beyond/services/accounts/graphql/{graphql}": graphql,
-            f"/beyond/services/accounts/grpc/{address}": address,
-        }
+        assert entries == expected
     finally:
         process.terminate()
         output = process.communicate(timeout=15)[0]
