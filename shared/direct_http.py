@@ -175,7 +175,8 @@ class DirectProtocol(HeaderTimeoutProtocol):
                 length = value
             elif name == b"accept":
                 lowered = value.lower()
-                if _STREAMS[0] in lowered or _STREAMS[1] in lowered:
+                # find, not in: bytes' `in` first tries its operand as an int and fails (3.11)
+                if lowered.find(_STREAMS[0]) >= 0 or lowered.find(_STREAMS[1]) >= 0:
                     return False
             elif (
                 name == b"transfer-encoding"

@@ -56,7 +56,8 @@ def _refuse_repeated_members(body: bytes) -> None:
     Only a body where a member's name occurs twice, or that escapes characters
     in names (``\\u0071uery``), is decoded a second time to look.
     """
-    if b"\\u" not in body and all(body.count(name) <= 1 for name in _MEMBER_NAMES):
+    # find, not in: bytes' `in` first tries its operand as an int and fails (CPython 3.11)
+    if body.find(b"\\u") < 0 and all(body.count(name) <= 1 for name in _MEMBER_NAMES):
         return
     top_level: list[list[tuple[str, Any]]] = []
 
