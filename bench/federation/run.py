@@ -8,7 +8,9 @@ query's expected answer, warms up, drives ``--concurrency`` clients for
 raw HTTP/1.1 keep-alive clients, :mod:`bench.federation.raw_load`, or
 aiohttp's with ``--client aiohttp``), and reads from /proc and the subgraphs' counters what the run cost.
 Every answer is compared with the expected one; a wrong answer counts as an
-error. Prints a table per query and writes the figures as JSON.
+error. Prints a table per query (each figure the median of its rounds), our
+requests per CPU-second over each peer's from those medians and round by
+round, and writes the figures as JSON.
 
 Peers: Apollo Gateway, Hive Gateway, and Hive Gateway with Hive Router's Rust
 query planner (``hive-rust``: the same ``hive-gateway`` command with
@@ -417,6 +419,27 @@ def ratios(medians: list[Figures], base: str) -> dict[str, dict[str, float]]:
     }
 
 
+def round_ratios(
+    runs: dict[tuple[str, str], list[Figures]], base: str
+) -> dict[str, dict[str, list[float]]]:
+    """The same ratio round by round. A round runs every gateway back to back, so a change of
+    the machine's speed between rounds (up to 1.8x on a shared virtual machine) moves both
+    figures of a round alike, where it can land each gateway's median in a different round."""
+    return {
+        query: {
+            peer: [
+                round(ours.requests_per_cpu_s / theirs.requests_per_cpu_s, 2)
+                for ours, theirs in zip(runs[(query, base)], figures, strict=True)
+                if theirs.requests_per_cpu_s
+            ]
+            for (q, peer), figures in runs.items()
+            if q == query and peer != base
+        }
+        for query, gateway in runs
+        if gateway == base
+    }
+
+
 def place_harness(gateway_cpus: set[int]) -> dict[str, int | list[int]]:
     """Move this process (the load generator, and the subgraphs it starts) off the gateway's CPUs."""
     everything = os.sched_getaffinity(0)
@@ -459,9 +482,11 @@ async def main_async(args: argparse.Namespace) -> int:
     medians = [median_figures(figures) for figures in runs.values()]
     print_table(medians)
     per_cpu = ratios(medians, "beyond") if "beyond" in args.gateways else {}
+    by_round = round_ratios(runs, "beyond") if "beyond" in args.gateways else {}
     for query, against in per_cpu.items():
         print(f"{query}: beyond per CPU-second over " + ", ".join(
-            f"{peer} {ratio:.2f}x" for peer, ratio in against.items()
+            f"{peer} {ratio:.2f}x (rounds {', '.join(f'{r:.2f}' for r in by_round[query][peer])})"
+            for peer, ratio in against.items()
         ))  # fmt: skip
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -477,6 +502,7 @@ async def main_async(args: argparse.Namespace) -> int:
         },
         "medians": [asdict(f) for f in medians],
         "beyond_per_cpu_over": per_cpu,
+        "beyond_per_cpu_over_by_round": by_round,
         "runs": {
             f"{query}/{name}": [asdict(f) for f in figures]
             for (query, name), figures in runs.items()
