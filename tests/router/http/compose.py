@@ -17,6 +17,7 @@ from tests.router import (
     aisles,
     atlas,
     auction,
+    bakery,
     bazaar,
     beacons,
     bounce,
@@ -119,6 +120,7 @@ ATLAS_SUPERGRAPH = PLANNER_FIXTURES / "local_field_types" / "supergraph.graphql"
 JOURNAL_SUPERGRAPH = PLANNER_FIXTURES / "requires_nested_hops" / "supergraph.graphql"
 BEACONS_SUPERGRAPH = PLANNER_FIXTURES / "executable_directives" / "supergraph.graphql"
 LOOKOUTS_SUPERGRAPH = PLANNER_FIXTURES / "fragment_directives" / "supergraph.graphql"
+BAKERY_SUPERGRAPH = PLANNER_FIXTURES / "non_resolvable_interface_objects" / "supergraph.graphql"
 GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SHOP_SUPERGRAPH: shop.SCHEMAS,
     LIBRARY_SUPERGRAPH: library.SCHEMAS,
@@ -160,6 +162,7 @@ GRAPHS: dict[Path, dict[str, strawberry.federation.Schema]] = {
     SCREENING_SUPERGRAPH: screening.SCHEMAS,
     BEACONS_SUPERGRAPH: beacons.SCHEMAS,
     LOOKOUTS_SUPERGRAPH: lookouts.SCHEMAS,
+    BAKERY_SUPERGRAPH: bakery.SCHEMAS,
     SHELF_SUPERGRAPH: shelf.SCHEMAS,
     DISPATCH_SUPERGRAPH: dispatch.SCHEMAS,
     CATALOGUE_SUPERGRAPH: catalogue.SCHEMAS,
