@@ -91,7 +91,8 @@ class Breaker:
 
     def allow(self) -> None:
         """Raise :class:`BreakerOpen` if this call should be dropped; else let it through."""
-        ratio = self.snapshot().drop_ratio
+        total, accepted = self._window.totals()
+        ratio = self._drop_ratio(total, int(accepted))
         if ratio > 0 and self._rand() < ratio:
             self.dropped += 1
             raise BreakerOpen(self.name)
@@ -102,5 +103,7 @@ class Breaker:
     def snapshot(self) -> BreakerState:
         total, accepted = self._window.totals()
         accepts = int(accepted)
-        ratio = max(0.0, (total - self._protection - self._k * accepts) / (total + 1))
-        return BreakerState(self.name, accepts, total, ratio)
+        return BreakerState(self.name, accepts, total, self._drop_ratio(total, accepts))
+
+    def _drop_ratio(self, total: int, accepts: int) -> float:
+        return max(0.0, (total - self._protection - self._k * accepts) / (total + 1))
