@@ -16,9 +16,13 @@ built. When it is missing (Redis lost the data, or it is older than
 ``REBASE_AFTER`` so the exponent would grow large) the next read rebuilds
 every set from the database: live content of the last week, its likes,
 comments, answers and views counted as if they happened midway between its
-creation and now. Events arriving during a rebuild are dropped (the
-database read already includes them, or misses only those committing at
-that instant). Deleted content is removed from every set by its event.
+creation and now. A consumer bumps a set after its transaction commits,
+so an event in flight while a rebuild runs can be counted wrongly: one that
+commits after the rebuild's read and is bumped before its write is lost (the
+write replaces the sets), and one that commits before the read but is
+bumped after the write is counted twice. Both need a rebuild, which runs
+only when Redis lost the sets or once every ``REBASE_AFTER``. Deleted
+content is removed from every set by its event.
 """
 
 from __future__ import annotations
