@@ -23,11 +23,15 @@ class ExecutionRequest:
     ``unauthorized`` are the response paths authorization removed from the
     plan (``"@"`` for any list position): each gets an error, and the nulls
     they leave get no second one. ``unauthorized_fragments`` are those of
-    them that removed a fragment, with its type condition: the nulls it
-    leaves are in the objects it applies to at that path only.
-    ``refused_fragments`` are the offsets in ``document`` of the fragments
-    removed as the client wrote them: shaping leaves them out, and a field
-    selected only in them answers ``null`` whatever the plan fetched.
+    them that removed a fragment, with its type condition (other errors under
+    that path are kept). ``refused_fragments`` are the offsets in
+    ``document`` of the fragments removed as the client wrote them: shaping
+    leaves them out, and a field selected only in them answers ``null``
+    (already reported) whatever the plan fetched. ``expanded_fragments`` are
+    the removals of fragments the client did not write as such (one on an
+    abstract type expanded per concrete type, with the removed type): shaping
+    walks the client's fragment, so every null in the objects of that type at
+    that path is the removal's.
     """
 
     schema: GraphQLSchema
@@ -38,6 +42,7 @@ class ExecutionRequest:
     unauthorized: tuple[tuple[str, ...], ...] = ()
     unauthorized_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
     refused_fragments: frozenset[int] = frozenset()
+    expanded_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

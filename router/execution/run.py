@@ -78,7 +78,7 @@ class Run:
             deferring=pending is not None,
             refused=request.refused_fragments,
         )
-        unauthorized, unauthorized_fragments, above_unauthorized = _removals(request)
+        unauthorized, expanded_fragments, above_unauthorized = _removals(request)
         return ShapingContext(
             schema=request.schema,
             fragments=fragments,
@@ -88,7 +88,7 @@ class Run:
             cache=cache,
             pending=pending,
             unauthorized=unauthorized,
-            unauthorized_fragments=unauthorized_fragments,
+            expanded_fragments=expanded_fragments,
             above_unauthorized=above_unauthorized,
             refused=request.refused_fragments,
         )
@@ -167,8 +167,8 @@ _NOTHING_REMOVED: _Removals = (frozenset(), frozenset(), frozenset())
 
 
 def _removals(request: ExecutionRequest) -> _Removals:
-    """Where authorization removed fields, where it removed fragments (with their type
-    condition), and the paths above them."""
+    """Where authorization removed fields, where it removed fragments the client did not
+    write as such (with their type condition), and the paths above every removal."""
     if not request.unauthorized and not request.unauthorized_fragments:
         return _NOTHING_REMOVED
     return (
@@ -177,7 +177,7 @@ def _removals(request: ExecutionRequest) -> _Removals:
             Counter(request.unauthorized)
             - Counter(path for path, _ in request.unauthorized_fragments)
         ),
-        frozenset(request.unauthorized_fragments),
+        frozenset(request.expanded_fragments),
         frozenset(path[:length] for path in request.unauthorized for length in range(1, len(path))),
     )
 

@@ -157,10 +157,11 @@ class ShapingContext:
     # Deferring: fragments under an active @defer are left out and noted here.
     pending: list[PendingDefer] | None = None
     # Paths of fields authorization removed ("@" for any list index), of fragments it
-    # removed with their type condition, and the paths above them: a null at, under or
-    # because of a removal is already reported.
+    # removed that the client did not write as such (with their type condition), and the
+    # paths above every removal: a null at, under or because of a removal is already
+    # reported. (A null a fragment removed as written leaves is noted as its field is.)
     unauthorized: frozenset[tuple[str, ...]] = frozenset()
-    unauthorized_fragments: frozenset[tuple[tuple[str, ...], str]] = frozenset()
+    expanded_fragments: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     above_unauthorized: frozenset[tuple[str, ...]] = frozenset()
     # Offsets in the document of the fragments authorization removed as written.
     refused: frozenset[int] = frozenset()
@@ -182,13 +183,13 @@ class ShapingContext:
         )
 
     def note_object(self, runtime_type: GraphQLObjectType, path: ResponsePath) -> None:
-        """An object at ``path`` that a fragment authorization removed applies to: the
-        nulls in it are that removal's, already reported (those in other objects there are
-        not)."""
+        """An object at ``path`` of a type whose expanded fragment authorization removed
+        there: the nulls in it are that removal's, already reported (those in other objects
+        there are not)."""
         pattern = _pattern(path)
         if any(
             at == pattern and _applies(self, condition, runtime_type)
-            for at, condition in self.unauthorized_fragments
+            for at, condition in self.expanded_fragments
         ):
             self.reported.add(path)
 
@@ -459,7 +460,7 @@ def _complete_nullable(
             path,
         )
         return INVALID
-    if context.unauthorized_fragments:
+    if context.expanded_fragments:
         context.note_object(runtime_type, path)
     planned, deferred = planned_fields(context, runtime_type, nodes)
     _note_pending(context, deferred, path, runtime_type)

@@ -81,6 +81,7 @@ class Ready:
             unauthorized=self.prepared.unauthorized,
             unauthorized_fragments=self.prepared.unauthorized_fragments,
             refused_fragments=self.prepared.refused_fragments,
+            expanded_fragments=self.prepared.expanded_fragments,
         )
 
 

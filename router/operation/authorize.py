@@ -28,8 +28,11 @@ list position (Apollo's notation), once a path however many selections (in
 fragments, in branches) answer it; a removed fragment's is its parent's path,
 once per type condition there,
 and ``fragments`` records its type condition too, since only the objects it
-applies to there lose fields, and ``refused`` the
-offsets in the client's document of the fragments removed as written. The
+applies to there lose fields, ``refused`` the
+offsets in the client's document of the fragments removed as written, and
+``expanded`` the removals of fragments the client did not write as such (a
+fragment of the normal form on a concrete type, from one on an abstract
+type whose own requirement is met). The
 executor shapes the client's own document: a removed field answers ``null``
 (bubbling through non-null positions) next to its ``UNAUTHORIZED_FIELD_OR_TYPE``
 error, and it leaves the fragments in ``refused`` out, a field selected only
@@ -75,6 +78,7 @@ class Authorized:
     policies: frozenset[str] = frozenset()
     fragments: tuple[tuple[UnauthorizedPath, str], ...] = ()
     refused: frozenset[int] = frozenset()
+    expanded: tuple[tuple[UnauthorizedPath, str], ...] = ()
 
 
 def authorize(operation: Operation, supergraph: Supergraph, access: Access) -> Authorized:
@@ -109,6 +113,7 @@ def authorize(operation: Operation, supergraph: Supergraph, access: Access) -> A
         policies,
         tuple(walk.fragments),
         frozenset(walk.refused),
+        tuple(walk.expanded),
     )
 
 
@@ -186,6 +191,7 @@ class _Walk:
         self.removed_fields: set[UnauthorizedPath] = set()
         self.fragments: list[tuple[UnauthorizedPath, str]] = []
         self.refused: set[int] = set()
+        self.expanded: list[tuple[UnauthorizedPath, str]] = []
 
     def selections(
         self, parent_type: str, selections: tuple[Selection, ...], path: UnauthorizedPath
@@ -210,6 +216,8 @@ class _Walk:
                 self.fragments.append((path, condition))
             if fragment.refused_at is not None:
                 self.refused.add(fragment.refused_at)
+            elif (path, condition) not in self.expanded:
+                self.expanded.append((path, condition))
             return None
         selections = self.selections(fragment.type_condition, fragment.selections, path)
         if not selections:

@@ -42,7 +42,9 @@ class Prepared:
     what authorization removed before planning (``"@"`` for any list
     position), ``unauthorized_fragments`` those of removed fragments with
     their type condition, ``refused_fragments`` the offsets in the
-    document of the fragments removed as written (shaping leaves them out);
+    document of the fragments removed as written (shaping leaves them out),
+    ``expanded_fragments`` the removed fragments the client did not write as
+    such (see :class:`~router.execution.ExecutionRequest`);
     ``deferral`` what the operation defers; ``policies`` the
     ``@policy`` policies its selections name, satisfied or not (the request's
     policy evaluator is asked about them).
@@ -54,6 +56,7 @@ class Prepared:
     unauthorized: tuple[tuple[str, ...], ...] = ()
     unauthorized_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
     refused_fragments: frozenset[int] = frozenset()
+    expanded_fragments: tuple[tuple[tuple[str, ...], str], ...] = ()
     operation_name: str | None = None
     deferral: Deferral = NO_DEFERRAL
     policies: frozenset[str] = frozenset()

@@ -113,6 +113,7 @@ def prepare(
         unauthorized=authorized.unauthorized,
         unauthorized_fragments=authorized.fragments,
         refused_fragments=authorized.refused,
+        expanded_fragments=authorized.expanded,
         operation_name=operation.name,
         deferral=_deferral(operation),
         policies=authorized.policies,

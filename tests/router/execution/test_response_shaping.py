@@ -24,6 +24,11 @@ def answering(data: dict[str, Any]):
 
 
 ROOT = QueryPlan(FetchNode("media", "{...}"))
+SEARCH_ITEMS_REMOVED = {
+    "message": "Unauthorized field or type",
+    "path": ["search", "@"],
+    "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
+}
 
 
 async def test_aliases_order_and_typename_follow_the_operation(run, canned) -> None:
@@ -195,14 +200,56 @@ async def test_a_fragment_authorization_removed_leaves_out_what_only_it_selects(
     # A film's id (ID!) is selected only under the removed fragment: the film is null,
     # and [SearchResult!] makes the list null, with no error but the removal's.
     assert result.formatted() == {
-        "errors": [
-            {
-                "message": "Unauthorized field or type",
-                "path": ["search", "@"],
-                "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE"},
-            }
-        ],
+        "errors": [SEARCH_ITEMS_REMOVED],
         "data": {"search": None},
     }
     books = await execute(ROOT, request, canned(answering({"search": tree[:1]})))
     assert books.formatted()["data"] == {"search": [{"title": "Dune", "id": "b1"}]}
+
+
+async def test_errors_beside_a_fragment_removed_as_written_are_kept(api_schema, canned) -> None:
+    # The fragment on Node applies to the book too, but the book's format is selected
+    # outside it: its invalid value gets its own error beside the removal's.
+    query = "{ search { ... on Book { title format id } ... on Node { id } } }"
+    request = ExecutionRequest(
+        schema=api_schema,
+        document=parse(query),
+        unauthorized=(("search", "@"),),
+        unauthorized_fragments=((("search", "@"), "Node"),),
+        refused_fragments=frozenset({query.index("... on Node")}),
+    )
+    tree = [{**SEARCH[0], "format": "AUDIO"}]
+    result = await execute(ROOT, request, canned(answering({"search": tree})))
+    assert result.formatted() == {
+        "errors": [
+            SEARCH_ITEMS_REMOVED,
+            {
+                "message": "Invalid value found for field Book.format.",
+                "locations": [{"line": 1, "column": 32}],
+                "path": ["search", 0, "format"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+            },
+        ],
+        "data": {"search": [{"title": "Dune", "format": None, "id": "b1"}]},
+    }
+
+
+async def test_nulls_of_a_type_an_expanded_fragment_lost_are_the_removals(
+    api_schema, canned
+) -> None:
+    # The client's fragment on Node stayed; its Film part was removed (the plan fetched no
+    # film's title): the film's null title is that removal's, and bubbles without an error.
+    query = "{ search { ... on Node { ... on Book { title } ... on Film { title } } } }"
+    request = ExecutionRequest(
+        schema=api_schema,
+        document=parse(query),
+        unauthorized=(("search", "@"),),
+        unauthorized_fragments=((("search", "@"), "Film"),),
+        expanded_fragments=((("search", "@"), "Film"),),
+    )
+    tree = [{**SEARCH[0]}, {"__typename": "Film", "id": "f1"}]
+    result = await execute(ROOT, request, canned(answering({"search": tree})))
+    assert result.formatted() == {
+        "errors": [SEARCH_ITEMS_REMOVED],
+        "data": {"search": None},
+    }

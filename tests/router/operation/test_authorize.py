@@ -122,6 +122,7 @@ def test_a_fragment_on_a_type_the_request_may_not_see_is_removed_at_its_parents_
     removed = authorize(prepare(rules, query), rules, SIGNED_IN)
     assert removed.fragments == ((("things", "@"), "Secret"),)
     assert removed.refused == {query.index("... on Secret")}
+    assert removed.expanded == ()  # written so: shaping leaves the fragment itself out
 
 
 def test_a_fragment_on_a_protected_interface_is_removed_as_written() -> None:
@@ -163,6 +164,8 @@ def test_a_removal_is_reported_once_per_place_and_type() -> None:
     assert _print(authorized.operation.selections) == "findings { ... on Gadget { id } }"
     assert authorized.unauthorized == (("findings", "@"),)
     assert authorized.refused == {query.index("...S")}
+    # The client wrote Thing: the Secret fragment shaping walks is that one, expanded.
+    assert authorized.expanded == ((("findings", "@"), "Secret"),)
 
 
 def test_what_a_removed_fragment_defers_is_removed_with_it() -> None:
