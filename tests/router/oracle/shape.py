@@ -5,7 +5,8 @@ response name), no other key is, and every value fits its type: lists are
 lists, scalars and enum values are of their type, and ``null`` appears only
 where the type is nullable (a non-null field's null must bubble up).
 For an abstract type without ``__typename`` in the answer, the keys must be
-exactly those of one of its possible types.
+exactly those of one of its possible types. Fields of one response name are
+one field whose selections are all of theirs (the spec's field collection).
 """
 
 from __future__ import annotations
@@ -99,13 +100,14 @@ class _Checker:
 
     def expected(
         self, type_: GraphQLObjectType, selections: SelectionSetNode
-    ) -> dict[str, FieldNode]:
-        found: dict[str, FieldNode] = {}
+    ) -> dict[str, list[FieldNode]]:
+        """The field nodes of each response name, in the order the names are first met."""
+        found: dict[str, list[FieldNode]] = {}
         for selection in selections.selections:
             if skipped(selection, self.variables):
                 continue
             if isinstance(selection, FieldNode):
-                found.setdefault((selection.alias or selection.name).value, selection)
+                found.setdefault((selection.alias or selection.name).value, []).append(selection)
                 continue
             fragment = (
                 self.fragments[selection.name.value]
@@ -115,13 +117,8 @@ class _Checker:
             if isinstance(fragment, InlineFragmentNode | FragmentDefinitionNode):
                 condition = fragment.type_condition
                 if condition is None or self._applies(condition.name.value, type_):
-                    found.update(
-                        {
-                            k: v
-                            for k, v in self.expected(type_, fragment.selection_set).items()
-                            if k not in found
-                        }
-                    )
+                    for key, nodes in self.expected(type_, fragment.selection_set).items():
+                        found.setdefault(key, []).extend(nodes)
         return found
 
     def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
@@ -148,16 +145,20 @@ class _Checker:
         if list(value) != list(expected):
             self.problems.append(f"{_at(path)}: keys {list(value)}, expected {list(expected)}")
             return
-        for key, node in expected.items():
-            if node.name.value == "__typename":
+        for key, nodes in expected.items():
+            name = nodes[0].name.value
+            if name == "__typename":
                 if value[key] != type_.name:
                     self.problems.append(f"{_at((*path, key))}: __typename {value[key]!r}")
                 continue
-            field = type_.fields[node.name.value]
-            self.value(field.type, node, value[key], (*path, key))
+            self.value(type_.fields[name].type, _merged(nodes), value[key], (*path, key))
 
     def value(
-        self, type_: GraphQLOutputType, node: FieldNode, value: Any, path: tuple[Any, ...]
+        self,
+        type_: GraphQLOutputType,
+        selections: SelectionSetNode | None,
+        value: Any,
+        path: tuple[Any, ...],
     ) -> None:
         if value is None:
             if isinstance(type_, GraphQLNonNull):
@@ -170,7 +171,7 @@ class _Checker:
                 self.problems.append(f"{_at(path)}: {value!r} is not a list")
                 return
             for index, item in enumerate(value):
-                self.value(type_.of_type, node, item, (*path, index))
+                self.value(type_.of_type, selections, item, (*path, index))
             return
         named = get_named_type(type_)
         if is_leaf_type(named):
@@ -184,11 +185,11 @@ class _Checker:
             if not ok:
                 self.problems.append(f"{_at(path)}: {value!r} is not a {named.name}")
             return
-        assert node.selection_set is not None
+        assert selections is not None
         if isinstance(named, GraphQLObjectType):
-            self.object(named, node.selection_set, value, path)
+            self.object(named, selections, value, path)
             return
-        self.abstract(named, node.selection_set, value, path)  # type: ignore[arg-type]
+        self.abstract(named, selections, value, path)  # type: ignore[arg-type]
 
     def abstract(
         self, named: Any, selections: SelectionSetNode, value: Any, path: tuple[Any, ...]
@@ -211,6 +212,14 @@ class _Checker:
                 return
             if candidate is not fitting[-1]:
                 del self.problems[before:]
+
+
+def _merged(nodes: list[FieldNode]) -> SelectionSetNode | None:
+    """The selections of every field node of one response name (``None`` for a leaf)."""
+    sets = [node.selection_set for node in nodes if node.selection_set is not None]
+    if not sets:
+        return None
+    return SelectionSetNode(selections=tuple(s for each in sets for s in each.selections))
 
 
 def _at(path: tuple[Any, ...]) -> str:

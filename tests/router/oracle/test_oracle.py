@@ -162,6 +162,15 @@ def test_the_shape_check(data: dict[str, object], problem: str | None) -> None:
         assert problems and problem in problems[0], problems
 
 
+def test_the_shape_check_merges_the_selections_of_one_response_name() -> None:
+    # The spec's field collection: both topProduct fields are one, selecting tags and name.
+    query = parse("{ topProduct { tags } search { __typename } topProduct { name } }")
+    data = {"topProduct": {"tags": ["x"], "name": "P"}, "search": []}
+    assert shape_problems(MONOLITH, query, {}, {"data": data}) == []
+    partial = {"topProduct": {"tags": ["x"]}, "search": []}
+    assert "keys" in shape_problems(MONOLITH, query, {}, {"data": partial})[0]
+
+
 def test_the_monolith_serves_the_world() -> None:
     assert world.value({"__typename": "Product", "id": "p3"}, "shipping") == 30
 
