@@ -141,7 +141,16 @@ class Served:
         """(``None`` if the router refused the operation, else the difference found or
         ``""``, the router's answer, the monolith's answer), asked with a token granting
         ``scopes`` (``None``: without a token). A mutation is followed by :data:`FOLLOW_UP`
-        on both sides, the world reset before each side."""
+        on both sides, the world reset before each side and after both (so whatever runs
+        next in the process, a test reading the world included, finds it as it starts)."""
+        try:
+            return await self._ask(query, variables, scopes)
+        finally:
+            world.reset()
+
+    async def _ask(
+        self, query: str, variables: dict[str, Any], scopes: frozenset[str] | None
+    ) -> tuple[str | None, Any, Any]:
         document = parse(query)
         world.reset()
         try:
