@@ -406,23 +406,18 @@ def median_figures(runs: list[Figures]) -> Figures:
 
 
 def ratios(medians: list[Figures], base: str) -> dict[str, dict[str, float]]:
-    """Our requests per CPU-second over each peer's, per query."""
-    found = {(f.query, f.gateway): f.requests_per_cpu_s for f in medians}
+    """Our requests per CPU-second over each peer's, per query, from each gateway's median."""
+    each = round_ratios({(f.query, f.gateway): [f] for f in medians}, base)
     return {
-        query: {
-            peer: round(found[(query, base)] / value, 2)
-            for (q, peer), value in found.items()
-            if q == query and peer != base and value
-        }
-        for query, gateway in found
-        if gateway == base
+        query: {peer: found[0] for peer, found in against.items() if found}
+        for query, against in each.items()
     }
 
 
 def round_ratios(
     runs: dict[tuple[str, str], list[Figures]], base: str
 ) -> dict[str, dict[str, list[float]]]:
-    """The same ratio round by round. A round runs every gateway back to back, so a change of
+    """Our requests per CPU-second over each peer's, round by round. A round runs every gateway back to back, so a change of
     the machine's speed between rounds (up to 1.8x on a shared virtual machine) moves both
     figures of a round alike, where it can land each gateway's median in a different round."""
     return {
